@@ -1,0 +1,114 @@
+"""Launching the app: the QApplication, translations and the window first, then one qasync loop
+(Qt's and asyncio's at once) running `desktop.composition.Root`, which wires everything else.
+
+The window must be on screen within half a second, so only Qt and the widgets are imported before it
+is shown; asyncio, the controller and the wiring come next, and the media stack is imported on a
+worker thread afterwards (`Wiring.preload`).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import signal
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop.paths import APP_AUTHOR, APP_NAME, data_dir, resource
+from desktop.ui.main_window import MainWindow
+
+TRANSLATION_NAME = "voice_assistant"
+_SIGNAL_POLL_MS = 200  # Python runs signal handlers only between bytecodes: wake it up regularly
+_GC_INTERVAL_MS = 500
+
+
+def install_translators(app: QApplication, locale: QLocale) -> list[QTranslator]:
+    """The app's own strings and Qt's standard ones (dialog buttons) in the person's language.
+
+    The source strings are English; a language without a file simply shows them."""
+    installed: list[QTranslator] = []
+    for name, folder in (
+        (TRANSLATION_NAME, str(resource("translations"))),
+        ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    ):
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
+
+
+def _configure_logging() -> None:
+    handler = logging.FileHandler(data_dir() / "voice-assistant.log", encoding="utf-8")
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[handler, logging.StreamHandler()],
+    )
+
+
+class GuiThreadCollector(QObject):
+    """Runs Python's cyclic garbage collector on the GUI thread only.
+
+    PySide deletes a Qt object when its wrapper is collected, and the collector otherwise runs on
+    whichever thread happens to allocate: a widget freed on the demo server's or an executor's thread
+    dies there with its timers ("Timers cannot be stopped from another thread"), and the next timer
+    event crashes the process. Seen in the UI tests; this removes the cause."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._collect)
+        self._timer.start(_GC_INTERVAL_MS)
+
+    def _collect(self) -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] <= thresholds[0]:
+            return
+        generation = 2 if counts[2] > thresholds[2] else 1 if counts[1] > thresholds[1] else 0
+        gc.collect(generation)
+
+
+def _install_sigint(stop: Callable[[], None], app: QApplication) -> QTimer:
+    signal.signal(signal.SIGINT, lambda _signum, _frame: stop())
+    timer = QTimer(app)
+    timer.start(_SIGNAL_POLL_MS)
+    timer.timeout.connect(lambda: None)
+    return timer
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Launch the window; returns the process exit code."""
+    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
+    app.setQuitOnLastWindowClosed(False)  # the root quits after an orderly shutdown
+    install_translators(app, QLocale.system())
+    window = MainWindow()
+    window.show()
+    _configure_logging()
+    return _run(app, window)
+
+
+def _run(app: QApplication, window: MainWindow) -> int:
+    import asyncio
+
+    import qasync
+
+    from desktop.composition import Root
+    from desktop.wiring import Wiring
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    root = Root(app, window, QSettings(), Wiring())
+    _keep_alive = _install_sigint(lambda: loop.call_soon_threadsafe(root.quit_requested.set), app)
+    GuiThreadCollector(app)
+    with loop:
+        return loop.run_until_complete(root.run())

@@ -1,0 +1,115 @@
+"""The microphone: a PortAudio input stream whose blocks become the call's audio track.
+
+The PortAudio callback copies the block and hands it to the event loop; echo processing, the level and
+the push-to-talk gate happen there. While no device delivers (not found, unplugged, still starting) a
+pacer sends silence on a monotonic clock with catch-up, so the call goes on; the keeper reopens the
+device and the sound card's clock takes over again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+import numpy as np
+
+from desktop.audio import devices
+from desktop.audio.block_track import BLOCK_FRAMES, BLOCK_SECONDS, SAMPLE_RATE, SILENCE, BlockTrack
+from desktop.audio.echo import CaptureProcessor, PassThrough
+from desktop.audio.keeper import Stream, StreamKeeper
+from desktop.audio.ports import ProblemHandler
+
+LOST = "The microphone was disconnected; the call goes on and will resume when it is back."
+
+
+def rms(block: bytes) -> float:
+    """Root mean square of s16 samples, 0..1."""
+    samples = np.frombuffer(block, dtype=np.int16).astype(np.float32)
+    return float(np.sqrt(np.mean(samples * samples))) / 32768.0 if samples.size else 0.0
+
+
+class Microphone:
+    def __init__(self, device_name: str | None = None, *, processor: CaptureProcessor | None = None) -> None:
+        self._device_name = device_name
+        self._processor = processor or PassThrough()
+        self._track = BlockTrack()
+        self._keeper = StreamKeeper(self._open_stream, LOST)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._open = True
+        self._level = 0.0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def track(self) -> BlockTrack:
+        return self._track
+
+    @property
+    def level(self) -> float:
+        return self._level
+
+    def set_open(self, is_open: bool) -> None:
+        self._open = is_open
+
+    def set_problem_handler(self, handler: ProblemHandler) -> None:
+        self._keeper.set_problem_handler(handler)
+
+    async def start(self) -> None:
+        if self._tasks:
+            return
+        self._loop = asyncio.get_running_loop()
+        for job in (self._keeper.run(), self._pace_silence()):
+            self._tasks.add(asyncio.create_task(job))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self._keeper.close()
+        self._track.stop()
+
+    def _open_stream(self) -> Stream:
+        sd = devices.sounddevice()
+        device = devices.resolve("input", self._device_name)
+        stream: Stream = sd.RawInputStream(
+            device=device.index,
+            samplerate=SAMPLE_RATE,
+            channels=1,
+            dtype="int16",
+            blocksize=BLOCK_FRAMES,
+            latency="low",
+            callback=self._callback,
+            finished_callback=self._keeper.finished,
+        )
+        return stream
+
+    def _callback(self, indata: Any, frames: int, timing: Any, status: Any) -> None:
+        """PortAudio thread: copy, stamp, hand over."""
+        self._keeper.beat()
+        loop = self._loop
+        if loop is not None and frames == BLOCK_FRAMES:
+            with contextlib.suppress(RuntimeError):  # the loop is closing
+                loop.call_soon_threadsafe(self._on_block, bytes(indata), time.monotonic())
+
+    def _on_block(self, raw: bytes, captured_at: float) -> None:
+        block = self._processor.process(raw)
+        self._level = rms(block)
+        self._track.push(block if self._open else SILENCE, captured_at)
+
+    async def _pace_silence(self) -> None:
+        """Silence on a monotonic clock while no device delivers; blocks that fell due are caught up."""
+        due = time.monotonic()
+        while True:
+            await asyncio.sleep(BLOCK_SECONDS)
+            now = time.monotonic()
+            if self._keeper.alive:
+                due = now
+                continue
+            self._level = 0.0
+            while due <= now:
+                self._track.push(SILENCE, due)
+                due += BLOCK_SECONDS

@@ -1,0 +1,155 @@
+"""The speaker: plays the remote track through a PortAudio output stream.
+
+A reader task turns decoded frames (s16 stereo 48 kHz) into the device's format and writes them into
+the playout buffer; the PortAudio callback copies from it, pads an underrun with silence, and keeps a
+short history of exactly what it handed over (the echo canceller's reference, the level, `playing`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from typing import Any
+
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from av import AudioFrame, AudioResampler
+
+from desktop.audio import devices
+from desktop.audio.block_track import BLOCK_FRAMES, SAMPLE_RATE
+from desktop.audio.echo import PlayedChunk
+from desktop.audio.keeper import Stream, StreamKeeper
+from desktop.audio.microphone import rms
+from desktop.audio.playout import PlayoutBuffer
+from desktop.audio.ports import ProblemHandler
+
+LOST = "The speaker was disconnected; the call goes on and will resume when it is back."
+RECENT_SECONDS = 0.1  # audio played this recently still counts as `playing`
+HISTORY_CHUNKS = 50  # one second of 20 ms callbacks; nobody reading it costs nothing more
+
+
+class Speaker:
+    def __init__(self, device_name: str | None = None, *, channels: int = 2) -> None:
+        self._device_name = device_name
+        self._channels = channels
+        self._buffer = PlayoutBuffer(SAMPLE_RATE, channels)
+        self._resampler = AudioResampler(
+            format="s16", layout="stereo" if channels == 2 else "mono", rate=SAMPLE_RATE
+        )
+        self._keeper = StreamKeeper(self._open_stream, LOST)
+        self._track: MediaStreamTrack | None = None
+        self._history: deque[PlayedChunk] = deque(maxlen=HISTORY_CHUNKS)
+        self._last_chunk = b""
+        self._last_audio_at = 0.0
+        self._played_frames = 0
+        self._underruns = 0
+        self._keeper_task: asyncio.Task[None] | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    @property
+    def output_format(self) -> tuple[int, int]:
+        return SAMPLE_RATE, self._channels
+
+    @property
+    def level(self) -> float:
+        return rms(self._last_chunk)
+
+    @property
+    def played_seconds(self) -> float:
+        return self._played_frames / SAMPLE_RATE
+
+    @property
+    def underruns(self) -> int:
+        return self._underruns
+
+    @property
+    def buffered_seconds(self) -> float:
+        return self._buffer.buffered_seconds
+
+    @property
+    def playing(self) -> bool:
+        return self._buffer.buffered_seconds > 0 or time.monotonic() - self._last_audio_at < RECENT_SECONDS
+
+    def take_played(self) -> list[PlayedChunk]:
+        chunks = []
+        with contextlib.suppress(IndexError):
+            while True:
+                chunks.append(self._history.popleft())
+        return chunks
+
+    def set_problem_handler(self, handler: ProblemHandler) -> None:
+        self._keeper.set_problem_handler(handler)
+
+    def flush(self) -> None:
+        self._buffer.clear()
+
+    def attach(self, track: MediaStreamTrack) -> None:
+        self._track = track
+        if self._keeper_task is not None:
+            self._start_reader()
+
+    async def start(self) -> None:
+        if self._keeper_task is None:
+            self._keeper_task = asyncio.create_task(self._keeper.run())
+            self._start_reader()
+
+    async def stop(self) -> None:
+        for task in (self._reader, self._keeper_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._reader = self._keeper_task = None
+        await self._keeper.close()
+        self._buffer.clear()
+
+    def _start_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()  # a new track after a reconnect replaces the old one
+        self._buffer.clear()
+        if self._track is not None:
+            self._reader = asyncio.create_task(self._read(self._track))
+
+    async def _read(self, track: MediaStreamTrack) -> None:
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            if isinstance(frame, AudioFrame):
+                frame.pts = None  # concealed and merged frames carry irregular stamps; order is enough
+                for out in self._resampler.resample(frame):
+                    self._buffer.write(out.to_ndarray().tobytes())
+
+    def _open_stream(self) -> Stream:
+        sd = devices.sounddevice()
+        device = devices.resolve("output", self._device_name)
+        stream: Stream = sd.RawOutputStream(
+            device=device.index,
+            samplerate=SAMPLE_RATE,
+            channels=self._channels,
+            dtype="int16",
+            blocksize=BLOCK_FRAMES,
+            latency="low",
+            callback=self._callback,
+            finished_callback=self._keeper.finished,
+        )
+        return stream
+
+    def _callback(self, outdata: Any, frames: int, timing: Any, status: Any) -> None:
+        """PortAudio thread: copy from the buffer, pad with silence, remember what was handed over."""
+        self._keeper.beat()
+        out = memoryview(outdata).cast("B")
+        n = self._buffer.read_into(out)
+        if n < len(out):
+            out[n:] = bytes(len(out) - n)
+            if n:
+                self._underruns += 1
+        now = time.monotonic()
+        if n:
+            self._last_audio_at = now
+            self._played_frames += n // self._buffer.frame_bytes
+        chunk = bytes(out)
+        self._history.append(PlayedChunk(now, chunk))
+        self._last_chunk = chunk

@@ -1,0 +1,92 @@
+"""A private PulseAudio daemon with null sinks as a virtual microphone and speaker (tests, benchmarks).
+
+`vmic` is the default source, fed with `paplay --device=vmic_sink`; `vspeaker` is the default sink,
+recorded from `vspeaker.monitor`. PortAudio reaches them through ALSA's `pulse`/`default` devices.
+`PULSE_LATENCY_MSEC=20` matters: without it the first capture callback comes after about two seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+MODULES = (
+    "module-null-sink sink_name=vspeaker rate=48000 channels=2",
+    "module-null-sink sink_name=vmic_sink rate=48000 channels=1",
+    "module-remap-source master=vmic_sink.monitor source_name=vmic rate=48000 channels=1",
+)
+TOOLS = ("pulseaudio", "pactl", "paplay", "parec")
+PROCESS_ENV = ("XDG_RUNTIME_DIR", "PULSE_LATENCY_MSEC")
+
+
+def missing_tool() -> str | None:
+    return next((tool for tool in TOOLS if shutil.which(tool) is None), None)
+
+
+class VirtualAudio:
+    def __init__(self, runtime_dir: Path) -> None:
+        self.runtime_dir = runtime_dir
+        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime_dir), "PULSE_LATENCY_MSEC": "20"}
+
+    def pactl(self, *args: str) -> str:
+        done = subprocess.run(["pactl", *args], env=self.env, capture_output=True, text=True, timeout=10)
+        return done.stdout
+
+    def unplug(self) -> None:
+        """Unload every virtual device: open streams die, as with a pulled USB headset."""
+        for line in reversed(self.pactl("list", "short", "modules").splitlines()):
+            if "null-sink" in line or "remap-source" in line or "loopback" in line:
+                self.pactl("unload-module", line.split()[0])
+
+    def plug(self) -> None:
+        loaded = self.pactl("list", "short", "modules")
+        for module in MODULES:
+            if module.split()[1] not in loaded:
+                self.pactl("load-module", *module.split())
+        self.pactl("set-default-sink", "vspeaker")
+        self.pactl("set-default-source", "vmic")
+
+    def play_into_mic(self, wav: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(["paplay", "--device=vmic_sink", str(wav)], env=self.env)
+
+    def record_speaker(self, seconds: float) -> bytes:
+        """Mono s16 48 kHz of what reached the virtual speaker during the next `seconds` (blocks)."""
+        command = ["parec", "--device=vspeaker.monitor", "--rate=48000", "--channels=1",
+                   "--format=s16le", "--raw", "--latency-msec=20"]  # fmt: skip
+        recorder = subprocess.Popen(command, env=self.env, stdout=subprocess.PIPE)
+        time.sleep(seconds)  # recording runs in real time; there is nothing to wait for but the clock
+        recorder.terminate()
+        out, _ = recorder.communicate(timeout=10)
+        return out
+
+
+@contextlib.contextmanager
+def virtual_audio() -> Iterator[VirtualAudio]:
+    """Start the daemon, point this process at it, and stop it (by its PID) afterwards."""
+    runtime_dir = Path(tempfile.mkdtemp(prefix="pulse-virtual-"))
+    audio = VirtualAudio(runtime_dir)
+    loads = [f"--load={m}" for m in ("module-native-protocol-unix", *MODULES)]
+    command = ["pulseaudio", "-D", "--exit-idle-time=-1", "--system=false", "-n", *loads]
+    subprocess.run(command, env=audio.env, check=True, capture_output=True, timeout=20)
+    saved = {key: os.environ.get(key) for key in PROCESS_ENV}
+    os.environ.update({key: audio.env[key] for key in PROCESS_ENV})
+    try:
+        audio.plug()
+        yield audio
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        pid_file = runtime_dir / "pulse" / "pid"
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
+        shutil.rmtree(runtime_dir, ignore_errors=True)

@@ -1,0 +1,189 @@
+"""The connection check: mint, call setup, media, event channel and session.updated, step by step.
+
+Used by `voice-assistant --check` and by the settings dialog's "Test connection". It speaks no audio
+and starts no conversation: it proves that the configured provider would accept a session with the
+configured tools, and says which step failed in one sentence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.audio.synthetic import SyntheticMicrophone
+from desktop.realtime import client_events as ce
+from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.connection import Connection
+from desktop.realtime.environment import apply_environment, parse_provider
+from desktop.realtime.errors import SessionError
+from desktop.realtime.instructions import build_instructions
+from desktop.realtime.masking import Masker
+from desktop.realtime.protocol import ServerError, SessionUpdated, decode, parse
+from desktop.realtime.providers import DEMO_API_KEY, DEMO_MODEL, provider_for
+
+STEP_LABELS = {
+    "mint": "session key minted",
+    "sdp": "call set up (SDP answer received)",
+    "ice": "media connected (ICE/DTLS)",
+    "data_channel": "event channel open",
+    "session": "session settings confirmed (session.updated)",
+}
+STEP_ORDER = tuple(STEP_LABELS)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckStep:
+    name: str
+    label: str
+    ok: bool
+    seconds: float  # time this step took
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    ok: bool
+    steps: tuple[CheckStep, ...] = ()
+    error: str = ""
+    retryable: bool = True
+    session: dict[str, Any] = field(default_factory=dict)
+
+
+StepHandler = Callable[[CheckStep], None]
+
+
+class _Check:
+    def __init__(self, config: SessionConfig, on_step: StepHandler | None) -> None:
+        self.config = config
+        self.on_step = on_step or (lambda _step: None)
+        self.steps: list[CheckStep] = []
+        self.last = time.monotonic()
+        self.settled: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+
+    def record(self, name: str, ok: bool = True, detail: str = "") -> None:
+        now = time.monotonic()
+        step = CheckStep(name, STEP_LABELS[name], ok, now - self.last, detail)
+        self.last = now
+        self.steps.append(step)
+        self.on_step(step)
+
+    def received(self, text: str) -> None:
+        data = decode(text)
+        event = parse(data) if data is not None else None
+        if self.settled.done():
+            return
+        if isinstance(event, SessionUpdated):
+            self.settled.set_result(event.session)
+        elif isinstance(event, ServerError):
+            message = event.message or event.code
+            self.settled.set_exception(SessionError(f"The service refused the session settings: {message}"))
+
+    def lost(self, error: SessionError) -> None:
+        if not self.settled.done():
+            self.settled.set_exception(error)
+
+    async def run(self) -> dict[str, Any]:
+        provider = provider_for(self.config)
+        microphone = SyntheticMicrophone()
+        microphone.set_open(False)
+        connection = Connection(
+            self.config,
+            provider,
+            microphone.track,
+            on_message=self.received,
+            on_track=lambda _track: None,
+            on_lost=self.lost,
+        )
+        try:
+            await connection.open(on_step=self.record)
+            settings = ce.SessionSettings.from_config(
+                self.config, build_instructions(self.config.instructions), self.config.tools
+            )
+            connection.send(ce.session_update(provider.dialect, settings))
+            limit = self.config.timeouts.session_updated
+            try:
+                async with asyncio.timeout(limit):
+                    session = await self.settled
+            except TimeoutError:
+                raise SessionError(
+                    f"The service did not confirm the session settings within {limit:g} s."
+                ) from None
+            _require_tools(self.config.tools, session)
+            self.record("session", detail=f"{len(self.config.tools)} tools")
+            return session
+        finally:
+            await connection.close()
+            await microphone.stop()
+
+
+def _require_tools(tools: tuple[dict[str, Any], ...], session: dict[str, Any]) -> None:
+    echoed = session.get("tools")
+    names = (
+        {str(tool.get("name")) for tool in echoed if isinstance(tool, dict)}
+        if isinstance(echoed, list)
+        else set()
+    )
+    missing = [str(tool.get("name")) for tool in tools if str(tool.get("name")) not in names]
+    if missing:
+        raise SessionError(
+            f"The service confirmed the session without the tools {', '.join(missing)}.", retryable=False
+        )
+
+
+async def run_check(config: SessionConfig, on_step: StepHandler | None = None) -> CheckResult:
+    """Run every step; a failed step is reported through `on_step` too, and ends the check."""
+    check = _Check(config, on_step)
+    try:
+        session = await check.run()
+    except SessionError as error:
+        done = {step.name for step in check.steps}
+        failed = next((name for name in STEP_ORDER if name not in done), "session")
+        message = Masker([config.api_key]).text(error.message)
+        check.record(failed, ok=False, detail=message)
+        return CheckResult(False, tuple(check.steps), message, error.retryable)
+    return CheckResult(True, tuple(check.steps), session=session)
+
+
+def _print_step(step: CheckStep) -> None:
+    mark = "ok  " if step.ok else "FAIL"
+    line = f"[{mark}] {step.label} ({step.seconds * 1000:.0f} ms)"
+    print(line if step.ok else f"{line}: {step.detail}", flush=True)
+
+
+async def _check_with_demo(config: SessionConfig) -> CheckResult:
+    """The demo provider needs the built-in server running; start one for the check."""
+    from desktop.loopback.server import LoopbackServer
+
+    server = LoopbackServer(api_key=DEMO_API_KEY, deployment=config.deployment or DEMO_MODEL)
+    endpoint = await server.start()
+    try:
+        return await run_check(dataclasses.replace(config, endpoint=endpoint), _print_step)
+    finally:
+        await server.stop()
+
+
+def check_main(config: SessionConfig | None = None, provider: str | None = None) -> int:
+    """Print each step with its time; exit 0, or 1 with the one-sentence reason (never a key)."""
+    try:
+        if config is None:
+            config = apply_environment(SessionConfig())
+        if provider:
+            config = dataclasses.replace(config, provider=parse_provider(provider))
+    except SessionError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    print(f"Checking the connection to {config.provider.value}…", flush=True)
+    if config.provider is ProviderKind.DEMO and not config.endpoint:
+        result = asyncio.run(_check_with_demo(config))
+    else:
+        result = asyncio.run(run_check(config, _print_step))
+    if result.ok:
+        print("The connection works.")
+        return 0
+    print(result.error, file=sys.stderr)
+    return 1

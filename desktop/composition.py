@@ -1,0 +1,100 @@
+"""One run of the app: the objects behind the window and the order in which they start and stop.
+
+Split from `desktop.app` so that launching imports none of this (nor asyncio) before the window is on
+screen: `app.main` shows the window first, then imports this module and runs `Root.run` on the
+qasync loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from desktop.secrets import KeyStore
+from desktop.settings import load_preferences
+from desktop.ui.controller import Controller
+from desktop.ui.main_window import MainWindow
+from desktop.wiring import Wiring
+
+if TYPE_CHECKING:
+    from desktop.tools.toolbox import Toolbox
+    from desktop.ui.calendar_pane import CalendarPane
+
+log = logging.getLogger(__name__)
+
+
+class Root:
+    """Owns the objects of one run and the order in which they stop."""
+
+    def __init__(self, app: QApplication, window: MainWindow, store: QSettings, wiring: Wiring) -> None:
+        self.app = app
+        self.window = window
+        self.wiring = wiring
+        self.keys = KeyStore(os.environ)
+        self.controller = Controller(store, load_preferences(store), self.keys, wiring)
+        self.quit_requested = asyncio.Event()
+        self.toolbox: Toolbox | None = None
+        self.pane: CalendarPane | None = None
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        self._install_error_hooks(loop)
+        self.window.closeRequested.connect(self.quit_requested.set)
+        self.app.aboutToQuit.connect(self.quit_requested.set)
+        self.window.bind(self.controller)
+        self.controller.announce_provider()
+        await self.wiring.preload()
+        await self._open_tools()
+        await self.quit_requested.wait()
+        await self.shutdown()
+        return 0
+
+    async def _open_tools(self) -> None:
+        """The calendar pane and the meeting tools; the tools ask the person through the meeting
+        dialog (QtConfirmer). Without them the assistant still talks, it just cannot book."""
+        from desktop.tools.toolbox import Toolbox
+        from desktop.ui.calendar_pane import CalendarPane
+        from desktop.ui.qt_confirmer import QtConfirmer
+
+        confirmer = QtConfirmer(self.window, snapshot=lambda: self.pane.meetings() if self.pane else [])
+        try:
+            self.toolbox = await Toolbox.open(confirmer)
+        except Exception:
+            log.exception("The calendar or the knowledge base could not be opened")
+            self.window.show_unexpected_error()
+            return
+        self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker)
+        self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
+        self.window.add_side_pane(self.pane)
+        self.toolbox.start()
+        self.wiring.tools = self.toolbox.registry
+
+    async def shutdown(self) -> None:
+        """Hang up (which stops the audio), stop the demo server, then let the stores finish their
+        writes and close."""
+        await self.controller.shutdown()
+        await self.wiring.close()
+        if self.pane is not None:
+            self.pane.shutdown()
+        if self.toolbox is not None:
+            await self.toolbox.close()
+        self.window.close()
+
+    def _install_error_hooks(self, loop: asyncio.AbstractEventLoop) -> None:
+        def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+            log.error("Unhandled exception", exc_info=(kind, value, tb))
+            self.window.show_unexpected_error()
+
+        def loop_handler(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            log.error("Unhandled in the loop: %s", context.get("message"), exc_info=context.get("exception"))
+            self.window.show_unexpected_error()
+
+        sys.excepthook = excepthook
+        loop.set_exception_handler(loop_handler)

@@ -1,0 +1,41 @@
+"""`python -m desktop.loopback --port 8765 --key KEY --deployment NAME`: the loopback server until Ctrl+C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+
+from desktop.loopback.server import LoopbackServer
+
+
+async def serve(args: argparse.Namespace) -> None:
+    server = LoopbackServer(api_key=args.key, deployment=args.deployment)
+    base = await server.start(args.host, args.port)
+    print(f"Loopback realtime server on {base} (deployment {args.deployment!r})")
+    for provider, urls in server.urls().items():
+        print(f"  {provider.value:14} mint {urls['mint']}")
+        print(f"  {'':14} SDP  {urls['sdp']}")
+    print("Ctrl+C stops it.", flush=True)  # at once, also when the output is a pipe
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m desktop.loopback", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--key", default="demo-key", help="the API key clients must mint with")
+    parser.add_argument("--deployment", default="gpt-realtime", help="the deployment / model name")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Text to 48 kHz mono PCM: espeak-ng when it is installed, else the bundled clip of the phrase.
+
+Synthesis runs espeak-ng as a subprocess (never blocking the loop); results are cached per text, so a
+repeated reply costs nothing. A reply whose exact text espeak-ng cannot speak falls back to the clip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from functools import cache
+from pathlib import Path
+
+import av
+import numpy as np
+
+from desktop.loopback.phrases import ESPEAK_VOICES, TEXTS, Language, Phrase, clip_name, language_of
+from desktop.paths import resource
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 48000
+ESPEAK_SPEED_WPM = 190
+ESPEAK_TIMEOUT_S = 10.0
+
+
+def speech_dir() -> Path:
+    return resource("speech")
+
+
+def decode_file(path: Path) -> np.ndarray:
+    """Any audio file PyAV reads, as int16 mono at 48 kHz."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    chunks: list[np.ndarray] = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(audio=0):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+    for out in resampler.resample(None):
+        chunks.append(out.to_ndarray().reshape(-1))
+    return np.concatenate(chunks).astype(np.int16) if chunks else np.zeros(0, np.int16)
+
+
+@cache
+def clip(phrase: Phrase, language: Language) -> np.ndarray:
+    return decode_file(speech_dir() / clip_name(phrase, language))
+
+
+def wav_to_pcm48k(wav: bytes) -> np.ndarray:
+    """espeak-ng's 16-bit mono WAV (whatever its rate) as int16 at 48 kHz."""
+    rate = int.from_bytes(wav[24:28], "little")
+    data_at = wav.find(b"data")
+    if rate <= 0 or data_at < 0:
+        raise ValueError("not a WAV file")
+    samples = np.frombuffer(wav[data_at + 8 :], dtype="<i2")
+    return resample(samples, rate)
+
+
+def resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    if rate == SAMPLE_RATE or samples.size == 0:
+        return samples.astype(np.int16)
+    count = int(samples.size * SAMPLE_RATE / rate)
+    positions = np.arange(count) * (rate / SAMPLE_RATE)
+    return np.interp(positions, np.arange(samples.size), samples).astype(np.int16)
+
+
+async def espeak(text: str, language: Language) -> bytes:
+    """WAV bytes from espeak-ng; raises OSError when it is missing or fails."""
+    process = await asyncio.create_subprocess_exec(
+        "espeak-ng",
+        "-v",
+        ESPEAK_VOICES[language],
+        "-s",
+        str(ESPEAK_SPEED_WPM),
+        "--stdout",
+        text,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        out, _ = await asyncio.wait_for(process.communicate(), ESPEAK_TIMEOUT_S)
+    except TimeoutError:
+        raise OSError("espeak-ng timed out") from None
+    finally:
+        if process.returncode is None:  # timed out, or the response was cancelled meanwhile
+            process.kill()
+    if process.returncode != 0 or not out:
+        raise OSError(f"espeak-ng exited with {process.returncode}")
+    return out
+
+
+class Voice:
+    """Speaks a reply: the clip when the text is exactly a phrase, else espeak-ng, else the fallback clip."""
+
+    def __init__(self, *, synthesize: bool = True) -> None:
+        self._synthesize = synthesize and shutil.which("espeak-ng") is not None
+        self._cache: dict[str, np.ndarray] = {}
+
+    async def render(self, text: str, fallback: Phrase) -> np.ndarray:
+        language = language_of(text)
+        if text == TEXTS[fallback][language] or not self._synthesize:
+            return clip(fallback, language)
+        if text not in self._cache:
+            try:
+                self._cache[text] = wav_to_pcm48k(await espeak(text, language))
+            except (OSError, ValueError) as exc:
+                log.debug("espeak-ng failed (%s); using the %s clip", exc, fallback.value)
+                return clip(fallback, language)
+        return self._cache[text]

@@ -1,0 +1,42 @@
+"""Where things live: per-user folders from platformdirs, and bundled resources found the same way
+from the source tree and from a PyInstaller bundle."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "VoiceAssistant"
+APP_AUTHOR = "VoiceAssistant"
+
+# Tests and the self-test point this at a temporary folder so they never touch a real calendar.
+DATA_DIR_ENV = "VOICE_ASSISTANT_DATA_DIR"
+
+
+def resources_dir() -> Path:
+    bundle_root = getattr(sys, "_MEIPASS", None)
+    if bundle_root:
+        return Path(bundle_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def resource(*parts: str) -> Path:
+    return resources_dir().joinpath(*parts)
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def calendar_db_path() -> Path:
+    return data_dir() / "calendar.sqlite3"
+
+
+def knowledge_db_path() -> Path:
+    return data_dir() / "knowledge.sqlite3"

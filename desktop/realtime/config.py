@@ -1,0 +1,69 @@
+"""The one configuration model every provider is built from.
+
+Plain data: the settings layer fills it from what the app stores plus environment overrides, the
+composition root hands it to the session. The API key travels in it only as far as the mint step.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+class ProviderKind(enum.Enum):
+    AZURE_PREVIEW = "azure-preview"
+    AZURE = "azure"
+    OPENAI = "openai"
+    DEMO = "demo"
+
+
+class Dialect(enum.Enum):
+    PREVIEW = "preview"
+    GA = "ga"
+
+
+TurnMode = Literal["server_vad", "semantic_vad", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnDetection:
+    mode: TurnMode = "server_vad"
+    threshold: float = 0.5
+    prefix_padding_ms: int = 300
+    silence_duration_ms: int = 500
+    eagerness: Literal["low", "medium", "high", "auto"] = "auto"
+    create_response: bool = True
+    interrupt_response: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds allowed for each step of connecting; each one has its own error sentence."""
+
+    mint: float = 10.0
+    sdp: float = 10.0
+    ice: float = 10.0
+    data_channel: float = 10.0
+    session_updated: float = 10.0
+    liveness: float = 5.0  # a lost connection is noticed within this
+
+
+@dataclass(frozen=True, slots=True)
+class SessionConfig:
+    provider: ProviderKind = ProviderKind.DEMO
+    endpoint: str = ""  # Azure resource URL, OpenAI base URL, or http://127.0.0.1:PORT
+    webrtc_url: str = ""  # Azure preview only: the regional .../v1/realtimertc URL
+    deployment: str = ""  # Azure deployment name or OpenAI model id
+    api_key: str = field(default="", repr=False)
+    voice: str = "sage"
+    instructions: str = ""  # empty means the default meeting-assistant prompt
+    turn_detection: TurnDetection = field(default_factory=TurnDetection)
+    push_to_talk: bool = False  # True turns server detection off for the session
+    transcription_model: str = "whisper-1"
+    transcription_language: str = ""
+    tools: tuple[dict[str, Any], ...] = ()  # function schemas, from the tool registry
+    tool_choice: str = "auto"
+    ice_servers: tuple[str, ...] = ()  # no STUN/TURN unless the person configured some
+    greet_first: bool = True
+    timeouts: Timeouts = field(default_factory=Timeouts)

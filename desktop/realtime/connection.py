@@ -1,0 +1,278 @@
+"""One WebRTC call to a realtime model: mint, SDP exchange, media and the event data channel.
+
+The audio transceiver and the data channel exist before the offer (no renegotiation later), the
+offer is posted byte for byte, and the HTTP status is checked before any body is taken for SDP.
+Every failure becomes a SessionError with one sentence; the keys never appear in one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc.exceptions import InvalidStateError
+from aiortc.mediastreams import MediaStreamTrack
+
+from desktop.realtime.client_events import encode
+from desktop.realtime.config import SessionConfig
+from desktop.realtime.errors import SessionError, http_failure
+from desktop.realtime.liveness import Liveness
+from desktop.realtime.masking import Masker
+from desktop.realtime.providers import Provider, unreachable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_SIZE = 65536
+# aiortc peers advertise 256 KiB, yet larger-than-64 KiB messages have silently closed channels of
+# other clients: never send more than this, whatever the remote claims.
+SAFE_MESSAGE_SIZE = 65536
+_MAX_MESSAGE_SIZE = re.compile(r"^a=max-message-size:(\d+)\s*$", re.MULTILINE)
+
+CLOSED_WHILE_CONNECTING = "The connection was closed while it was being set up."
+
+MessageHandler = Callable[[str], None]
+TrackHandler = Callable[[MediaStreamTrack], None]
+LostHandler = Callable[[SessionError], None]
+
+
+def max_message_size(answer_sdp: str) -> int:
+    """What we may send: the remote's `a=max-message-size` (0 means "no limit", RFC 8841), capped."""
+    match = _MAX_MESSAGE_SIZE.search(answer_sdp)
+    if match is None:
+        return DEFAULT_MAX_MESSAGE_SIZE
+    size = int(match.group(1))
+    return min(size, SAFE_MESSAGE_SIZE) if size > 0 else SAFE_MESSAGE_SIZE
+
+
+class Connection:
+    def __init__(
+        self,
+        config: SessionConfig,
+        provider: Provider,
+        audio_track: MediaStreamTrack,
+        *,
+        on_message: MessageHandler,
+        on_track: TrackHandler,
+        on_lost: LostHandler,
+    ) -> None:
+        self._config = config
+        self._provider = provider
+        self._audio_track = audio_track
+        self._on_message = on_message
+        self._on_track = on_track
+        self._on_lost = on_lost
+        self.masker = Masker([provider.api_key])
+        self.max_message_size = DEFAULT_MAX_MESSAGE_SIZE
+        self._pc: RTCPeerConnection | None = None
+        self._channel: Any = None
+        self._pending: list[str] = []
+        self._opened = asyncio.Event()
+        self._progress = asyncio.Event()  # any state change while connecting
+        self._closing = False
+        self._lost_reported = False
+        self._liveness: Liveness | None = None
+
+    @property
+    def peer_connection(self) -> RTCPeerConnection | None:
+        return self._pc
+
+    @property
+    def is_open(self) -> bool:
+        return self._channel is not None and self._channel.readyState == "open"
+
+    async def open(self, on_step: Callable[[str], None] | None = None) -> None:
+        """Mint, offer, answer, ICE/DTLS, data channel open; on failure everything is closed again."""
+        step = on_step or (lambda _name: None)
+        try:
+            await self._open(step)
+        except InvalidStateError:
+            # Only a close from outside (hang_up) puts the peer connection in a state aiortc refuses.
+            await self.close()
+            raise SessionError(CLOSED_WHILE_CONNECTING, code="closed") from None
+        except BaseException:
+            await self.close()
+            raise
+
+    async def _open(self, step: Callable[[str], None]) -> None:
+        timeouts = self._config.timeouts
+        async with aiohttp.ClientSession() as http:
+            ephemeral = await self._provider.mint(http, timeouts.mint)
+            self.masker.add(ephemeral)
+            step("mint")
+            offer_sdp = await self._make_offer()
+            answer_sdp = await self._post_offer(http, ephemeral, offer_sdp)
+        del ephemeral  # the ephemeral key lives only as long as the SDP exchange needs it
+        step("sdp")
+        self._ensure_not_closing()
+        await self._apply_answer(answer_sdp)
+        assert self._pc is not None
+        pc = self._pc
+        await self._wait(
+            self._until(lambda: pc.connectionState == "connected"),
+            timeouts.ice,
+            "ice_timeout",
+            "The media connection (ICE/DTLS) was not established within {t} s.",
+        )
+        step("ice")
+        await self._wait(
+            self._until(self._opened.is_set),
+            timeouts.data_channel,
+            "channel_timeout",
+            "The event channel did not open within {t} s.",
+        )
+        step("data_channel")
+        self._ensure_not_closing()
+        self._liveness = Liveness(pc, timeouts.liveness, self._lost)
+        self._liveness.start()
+
+    def _ensure_not_closing(self) -> None:
+        # hang_up may close us while a step awaits: never create or keep anything after that.
+        if self._closing:
+            raise SessionError(CLOSED_WHILE_CONNECTING, code="closed")
+
+    async def _make_offer(self) -> str:
+        self._ensure_not_closing()
+        servers = [RTCIceServer(urls=url) for url in self._config.ice_servers]
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
+        self._pc = pc
+        pc.addTransceiver(self._audio_track, direction="sendrecv")
+        channel = pc.createDataChannel(self._provider.channel_label)
+        self._channel = channel
+        channel.on("open", self._channel_opened)
+        channel.on("message", self._received)
+        channel.on("close", self._channel_closed)
+        pc.on("track", self._track)
+        pc.on("connectionstatechange", self._state_changed)
+        await pc.setLocalDescription(await pc.createOffer())
+        return pc.localDescription.sdp
+
+    async def _post_offer(self, http: aiohttp.ClientSession, ephemeral: str, offer_sdp: str) -> str:
+        timeout = self._config.timeouts.sdp
+        headers = {"Authorization": f"Bearer {ephemeral}", "Content-Type": "application/sdp"}
+        try:
+            async with asyncio.timeout(timeout):
+                async with http.post(
+                    self._provider.sdp_url, data=offer_sdp.encode(), headers=headers
+                ) as reply:
+                    body = await reply.text()
+                    status = reply.status
+        except TimeoutError:
+            raise SessionError(
+                f"{self._provider.name} did not answer the call setup within {timeout:g} s.",
+                code="sdp_timeout",
+            ) from None
+        except aiohttp.ClientError as exc:
+            log.debug("SDP request failed: %r", exc)
+            raise unreachable(self._provider.sdp_url) from None
+        if not 200 <= status < 300:
+            error = http_failure(
+                "call setup", status, self.masker.text(body), target=self._provider.deployment
+            )
+            if status in (401, 403):  # the freshly minted key was refused: a new attempt may work
+                error.retryable = True
+            raise error
+        if not body.lstrip().startswith("v=0"):
+            raise SessionError(
+                "The service's answer to the call setup was not a session description.", code="sdp_malformed"
+            )
+        return body
+
+    async def _apply_answer(self, answer_sdp: str) -> None:
+        assert self._pc is not None
+        self.max_message_size = max_message_size(answer_sdp)
+        try:
+            await self._pc.setRemoteDescription(RTCSessionDescription(sdp=answer_sdp, type="answer"))
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            log.debug("unusable SDP answer: %s", exc)
+            raise SessionError(
+                "The service's session description could not be used.", code="sdp_invalid", retryable=False
+            ) from None
+
+    async def _until(self, reached: Callable[[], bool]) -> None:
+        """Wait for `reached`, re-checked on every state change; a failed connection ends the wait."""
+        assert self._pc is not None
+        while not reached():
+            if self._pc.connectionState in ("failed", "closed"):
+                raise SessionError(
+                    "The media connection (ICE/DTLS) to the service failed.", code="ice_failed"
+                )
+            if self._channel.readyState == "closed":
+                raise SessionError(
+                    "The service closed the event channel while connecting.", code="channel_closed"
+                )
+            self._progress.clear()
+            await self._progress.wait()
+
+    @staticmethod
+    async def _wait(awaitable: Any, limit: float, code: str, sentence: str) -> None:
+        try:
+            async with asyncio.timeout(limit):
+                await awaitable
+        except TimeoutError:
+            raise SessionError(sentence.format(t=f"{limit:g}"), code=code) from None
+
+    def send(self, event: dict[str, Any]) -> None:
+        """Send now, or queue until the channel opens; refuse events over the remote's size limit."""
+        text = encode(event)
+        size = len(text.encode())
+        if size > self.max_message_size:
+            raise SessionError(
+                f"The {event.get('type', 'event')} event is {size} bytes, over the connection's limit of "
+                f"{self.max_message_size} bytes; shorten the instructions or tool descriptions.",
+                code="event_too_large",
+                retryable=False,
+            )
+        if self.is_open:
+            self._channel.send(text)
+        else:
+            self._pending.append(text)
+
+    def _channel_closed(self) -> None:
+        self._progress.set()
+        self._lost("The connection to the service was lost (its event channel closed).")
+
+    def _channel_opened(self) -> None:
+        pending, self._pending = self._pending, []
+        for text in pending:
+            self._channel.send(text)
+        self._opened.set()
+        self._progress.set()
+
+    def _received(self, message: str | bytes) -> None:
+        if isinstance(message, bytes):
+            message = message.decode("utf-8", errors="replace")
+        self._on_message(message)
+
+    def _track(self, track: MediaStreamTrack) -> None:
+        if track.kind == "audio":
+            self._on_track(track)
+
+    def _state_changed(self) -> None:
+        self._progress.set()
+        if self._pc is not None and self._pc.connectionState in ("failed", "closed"):
+            self._lost("The connection to the service was lost.")
+
+    def _lost(self, sentence: str) -> None:
+        # Only a drop after the channel opened is a "lost" connection; earlier ones fail open().
+        if self._closing or self._lost_reported or not self._opened.is_set():
+            return
+        self._lost_reported = True
+        self._on_lost(SessionError(sentence, code="connection_lost"))
+
+    async def close(self) -> None:
+        """Close the data channel and the peer connection; safe to call twice."""
+        self._closing = True
+        if self._liveness is not None:
+            await self._liveness.stop()
+            self._liveness = None
+        if self._channel is not None:
+            with contextlib.suppress(Exception):
+                self._channel.close()
+        if self._pc is not None:
+            await self._pc.close()

@@ -1,0 +1,85 @@
+"""The one exception a connection or session failure becomes, and the sentences HTTP failures map to.
+
+Every failure reaches the person as one sentence; `retryable` tells the UI whether reconnecting can
+help (it cannot for a rejected key, an unknown deployment or exhausted quota).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class SessionError(Exception):
+    """Carries the one clear sentence shown to the person; `retryable` is False for a rejected key,
+    an unknown deployment or exhausted quota."""
+
+    def __init__(self, message: str, *, code: str = "", retryable: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.retryable = retryable
+
+
+def _server_error(body: str) -> tuple[str, str]:
+    """(message, code) from the `{"error": {...}}` body providers send, or the raw text."""
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        return body.strip()[:200], ""
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict):
+        message = str(error.get("message") or "").strip()
+        code = str(error.get("code") or error.get("type") or "")
+        return message, code
+    if isinstance(error, str):
+        return error, ""
+    return body.strip()[:200], ""
+
+
+def _because(status: int, message: str) -> str:
+    """The status and the service's own words, as a parenthesis closing one sentence."""
+    message = " ".join(message.split()).rstrip(".")
+    return f" (HTTP {status}: {message})." if message else f" (HTTP {status})."
+
+
+def http_failure(step: str, status: int, body: str, *, target: str) -> SessionError:
+    """Map an HTTP failure of `step` ("key request", "call setup") to one sentence.
+
+    `target` names what was asked for (deployment or model), for the 404 sentence.
+    """
+    message, code = _server_error(body)
+    because = _because(status, message)
+    if status in (401, 403):
+        return SessionError(
+            f"The service rejected the key during the {step}; check the API key{because}",
+            code="unauthorized",
+            retryable=False,
+        )
+    if status == 404:
+        return SessionError(
+            f"The service does not know the deployment or model '{target}'; "
+            f"check the endpoint and deployment name{because}",
+            code="not_found",
+            retryable=False,
+        )
+    if status == 429:
+        if code == "insufficient_quota" or "quota" in message.lower():
+            return SessionError(
+                f"The account has no quota left for this model{because}",
+                code="insufficient_quota",
+                retryable=False,
+            )
+        return SessionError(
+            f"The service is limiting requests right now; try again shortly{because}", code="rate_limited"
+        )
+    if status >= 500:
+        return SessionError(
+            f"The service had an internal error during the {step}; try again shortly{_because(status, '')}",
+            code="server_error",
+        )
+    return SessionError(
+        f"The service refused the {step}{because}",
+        code=code or f"http_{status}",
+        retryable=False,
+    )

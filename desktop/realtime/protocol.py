@@ -1,0 +1,290 @@
+"""Server events of both dialects, parsed into typed events.
+
+Preview and GA names differ only for output events; the parse table maps both names to one type.
+Unknown types are ignored (logged at debug) and malformed messages never raise: the wire is not
+ours to trust.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionUpdated:
+    session: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCreated:
+    session: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechStarted:
+    item_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechStopped:
+    item_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputCommitted:
+    item_id: str
+    previous_item_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InputCleared:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ItemCreated:
+    item_id: str
+    previous_item_id: str | None
+    item: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class UserTranscriptDelta:
+    item_id: str
+    delta: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserTranscriptDone:
+    item_id: str
+    transcript: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserTranscriptFailed:
+    item_id: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseCreated:
+    response_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantTextDelta:
+    """`response.(output_)audio_transcript.delta` and `response.(output_)text.delta`."""
+
+    response_id: str
+    item_id: str
+    delta: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantTextDone:
+    response_id: str
+    item_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionCallDone:
+    """From `response.function_call_arguments.done` or a function_call `response.output_item.done`."""
+
+    response_id: str
+    call_id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseDone:
+    response_id: str
+    status: str
+    status_details: dict[str, Any]
+    output: list[dict[str, Any]]
+    usage: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputAudioStarted:
+    response_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutputAudioStopped:
+    response_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutputAudioCleared:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ServerError:
+    message: str
+    code: str
+    error_type: str
+    event_id: str
+
+
+ServerEvent = (
+    SessionUpdated
+    | SessionCreated
+    | SpeechStarted
+    | SpeechStopped
+    | InputCommitted
+    | InputCleared
+    | ItemCreated
+    | UserTranscriptDelta
+    | UserTranscriptDone
+    | UserTranscriptFailed
+    | ResponseCreated
+    | AssistantTextDelta
+    | AssistantTextDone
+    | FunctionCallDone
+    | ResponseDone
+    | OutputAudioStarted
+    | OutputAudioStopped
+    | OutputAudioCleared
+    | ServerError
+)
+
+
+def _s(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _opt(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _obj(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _response_id(data: dict[str, Any]) -> str:
+    return _s(data, "response_id") or _s(_obj(data, "response"), "id")
+
+
+def _item_created(data: dict[str, Any]) -> ItemCreated:
+    item = _obj(data, "item")
+    return ItemCreated(_s(item, "id"), _opt(data, "previous_item_id"), item)
+
+
+def _output_item_done(data: dict[str, Any]) -> FunctionCallDone | None:
+    item = _obj(data, "item")
+    if item.get("type") != "function_call":
+        return None
+    return FunctionCallDone(
+        _s(data, "response_id"), _s(item, "call_id"), _s(item, "name"), _s(item, "arguments")
+    )
+
+
+def _response_done(data: dict[str, Any]) -> ResponseDone:
+    response = _obj(data, "response")
+    output = response.get("output")
+    items = [item for item in output if isinstance(item, dict)] if isinstance(output, list) else []
+    return ResponseDone(
+        _s(response, "id"),
+        _s(response, "status"),
+        _obj(response, "status_details"),
+        items,
+        _obj(response, "usage"),
+    )
+
+
+def _error(data: dict[str, Any]) -> ServerError:
+    error = _obj(data, "error")
+    return ServerError(_s(error, "message"), _s(error, "code"), _s(error, "type"), _s(error, "event_id"))
+
+
+def _text_delta(data: dict[str, Any]) -> AssistantTextDelta:
+    return AssistantTextDelta(_response_id(data), _s(data, "item_id"), _s(data, "delta"))
+
+
+def _transcript_done(data: dict[str, Any]) -> AssistantTextDone:
+    return AssistantTextDone(_response_id(data), _s(data, "item_id"), _s(data, "transcript"))
+
+
+def _text_done(data: dict[str, Any]) -> AssistantTextDone:
+    return AssistantTextDone(_response_id(data), _s(data, "item_id"), _s(data, "text"))
+
+
+def _failed_transcript(data: dict[str, Any]) -> UserTranscriptFailed:
+    return UserTranscriptFailed(_s(data, "item_id"), _s(_obj(data, "error"), "message"))
+
+
+Parser = Callable[[dict[str, Any]], "ServerEvent | None"]
+
+PARSE_TABLE: dict[str, Parser] = {
+    "session.created": lambda d: SessionCreated(_obj(d, "session")),
+    "session.updated": lambda d: SessionUpdated(_obj(d, "session")),
+    "input_audio_buffer.speech_started": lambda d: SpeechStarted(_s(d, "item_id")),
+    "input_audio_buffer.speech_stopped": lambda d: SpeechStopped(_s(d, "item_id")),
+    "input_audio_buffer.committed": lambda d: InputCommitted(_s(d, "item_id"), _opt(d, "previous_item_id")),
+    "input_audio_buffer.cleared": lambda d: InputCleared(),
+    "conversation.item.created": _item_created,
+    "conversation.item.added": _item_created,
+    "conversation.item.input_audio_transcription.delta": lambda d: UserTranscriptDelta(
+        _s(d, "item_id"), _s(d, "delta")
+    ),
+    "conversation.item.input_audio_transcription.completed": lambda d: UserTranscriptDone(
+        _s(d, "item_id"), _s(d, "transcript")
+    ),
+    "conversation.item.input_audio_transcription.failed": _failed_transcript,
+    "response.created": lambda d: ResponseCreated(_response_id(d)),
+    "response.audio_transcript.delta": _text_delta,
+    "response.output_audio_transcript.delta": _text_delta,
+    "response.text.delta": _text_delta,
+    "response.output_text.delta": _text_delta,
+    "response.audio_transcript.done": _transcript_done,
+    "response.output_audio_transcript.done": _transcript_done,
+    "response.text.done": _text_done,
+    "response.output_text.done": _text_done,
+    "response.function_call_arguments.done": lambda d: FunctionCallDone(
+        _s(d, "response_id"), _s(d, "call_id"), _s(d, "name"), _s(d, "arguments")
+    ),
+    "response.output_item.done": _output_item_done,
+    "response.done": _response_done,
+    "output_audio_buffer.started": lambda d: OutputAudioStarted(_s(d, "response_id")),
+    "output_audio_buffer.stopped": lambda d: OutputAudioStopped(_s(d, "response_id")),
+    "output_audio_buffer.cleared": lambda d: OutputAudioCleared(),
+    "error": _error,
+}
+
+
+def decode(text: str | bytes) -> dict[str, Any] | None:
+    """One data-channel message as a JSON object, or None when it is not one."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        log.debug("ignoring a message that is not JSON (%d chars)", len(text))
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        log.debug("ignoring a JSON message without a type")
+        return None
+    return data
+
+
+def parse(data: dict[str, Any]) -> ServerEvent | None:
+    """The typed event for a decoded message; None for types the session does not need."""
+    parser = PARSE_TABLE.get(data["type"])
+    if parser is None:
+        log.debug("ignoring server event %s", data["type"])
+        return None
+    try:
+        return parser(data)
+    except (TypeError, AttributeError, KeyError):  # a known type with an impossible shape
+        log.debug("ignoring malformed %s", data["type"])
+        return None

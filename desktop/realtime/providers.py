@@ -1,0 +1,161 @@
+"""The four ways of reaching a realtime model: where the ephemeral key is minted, how, where the SDP
+offer goes and which event dialect the session speaks.
+
+Any endpoint may be a plain http://127.0.0.1:PORT (the loopback server), so nothing here assumes
+HTTPS or a particular host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from desktop.realtime.config import Dialect, ProviderKind, SessionConfig
+from desktop.realtime.errors import SessionError, http_failure
+from desktop.realtime.masking import Masker
+
+log = logging.getLogger(__name__)
+
+PREVIEW_API_VERSION = "2025-04-01-preview"
+OPENAI_DEFAULT_BASE = "https://api.openai.com"
+DEMO_API_KEY = "demo-key"
+DEMO_MODEL = "gpt-realtime"
+KEY_LIFETIME_SECONDS = 600
+
+_NAMES = {
+    ProviderKind.AZURE_PREVIEW: "Azure OpenAI (preview)",
+    ProviderKind.AZURE: "Azure OpenAI",
+    ProviderKind.OPENAI: "OpenAI",
+    ProviderKind.DEMO: "the demo server",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    kind: ProviderKind
+    dialect: Dialect
+    mint_url: str
+    sdp_url: str
+    channel_label: str
+    api_key: str = field(repr=False)
+    deployment: str
+    voice: str
+
+    @property
+    def name(self) -> str:
+        return _NAMES[self.kind]
+
+    def mint_headers(self) -> dict[str, str]:
+        if self.kind in (ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE):
+            return {"api-key": self.api_key, "Content-Type": "application/json"}
+        return {"Authorization": f"Bearer {self.api_key}", "Content-Type": "application/json"}
+
+    def mint_body(self) -> dict[str, Any]:
+        if self.kind is ProviderKind.AZURE_PREVIEW:
+            return {"model": self.deployment, "voice": self.voice}
+        session = {"type": "realtime", "model": self.deployment, "audio": {"output": {"voice": self.voice}}}
+        if self.kind is ProviderKind.AZURE:
+            return {"session": session}
+        return {
+            "expires_after": {"anchor": "created_at", "seconds": KEY_LIFETIME_SECONDS},
+            "session": session,
+        }
+
+    async def mint(self, http: aiohttp.ClientSession, limit: float) -> str:
+        """POST for an ephemeral key; the API key goes nowhere else."""
+        try:
+            async with asyncio.timeout(limit):
+                async with http.post(
+                    self.mint_url, json=self.mint_body(), headers=self.mint_headers()
+                ) as reply:
+                    body = await reply.text()
+                    status = reply.status
+        except TimeoutError:
+            raise SessionError(
+                f"{self.name} did not hand out a session key within {limit:g} s.", code="mint_timeout"
+            ) from None
+        except aiohttp.ClientError as exc:
+            log.debug("mint request failed: %r", exc)
+            raise unreachable(self.mint_url) from None
+        if not 200 <= status < 300:
+            raise http_failure(
+                "key request", status, Masker([self.api_key]).text(body), target=self.deployment
+            )
+        return read_ephemeral_key(body)
+
+
+def read_ephemeral_key(body: str) -> str:
+    """The key sits at `client_secret.value` (preview) or top-level `value` (GA)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        secret = data.get("client_secret")
+        value = secret.get("value") if isinstance(secret, dict) else data.get("value")
+        if isinstance(value, str) and value:
+            return value
+    raise SessionError("The service's answer to the key request held no session key.", code="mint_malformed")
+
+
+def unreachable(url: str) -> SessionError:
+    host = url.split("/")[2] if "//" in url else url
+    return SessionError(
+        f"Could not reach {host}; check the endpoint and the network connection.", code="unreachable"
+    )
+
+
+def _require(value: str, sentence: str) -> str:
+    if not value.strip():
+        raise SessionError(sentence, code="not_configured", retryable=False)
+    return value.strip().rstrip("/")
+
+
+def _openai_base(endpoint: str) -> str:
+    base = (endpoint or OPENAI_DEFAULT_BASE).strip().rstrip("/")
+    # The OpenAI SDKs' OPENAI_BASE_URL convention includes /v1; the paths below add it themselves.
+    return base.removesuffix("/v1")
+
+
+def _preview_mint_url(endpoint: str) -> str:
+    if "/realtimeapi/sessions" in endpoint:  # the seed's SESSIONS_URL pasted whole
+        return endpoint if "api-version=" in endpoint else f"{endpoint}?api-version={PREVIEW_API_VERSION}"
+    return f"{endpoint}/openai/realtimeapi/sessions?api-version={PREVIEW_API_VERSION}"
+
+
+def provider_for(config: SessionConfig) -> Provider:
+    """Build the provider for `config`, or raise SessionError naming what is missing."""
+    kind = config.provider
+    default_model = DEMO_MODEL if kind is ProviderKind.DEMO else ""
+    deployment = _require(config.deployment or default_model, "No deployment or model name is configured.")
+    if kind is ProviderKind.AZURE_PREVIEW:
+        endpoint = _require(config.endpoint, "No Azure OpenAI endpoint is configured.")
+        webrtc = _require(config.webrtc_url, "No Azure WebRTC URL (…/v1/realtimertc) is configured.")
+        mint_url, sdp_url, dialect, label = (
+            _preview_mint_url(endpoint),
+            webrtc,
+            Dialect.PREVIEW,
+            "realtime-channel",
+        )
+        sdp_url = f"{sdp_url}?model={quote(deployment)}"
+    elif kind is ProviderKind.AZURE:
+        endpoint = _require(config.endpoint, "No Azure OpenAI endpoint is configured.")
+        mint_url = f"{endpoint}/openai/v1/realtime/client_secrets"
+        sdp_url, dialect, label = f"{endpoint}/openai/v1/realtime/calls", Dialect.GA, "realtime-channel"
+    elif kind is ProviderKind.OPENAI:
+        base = _openai_base(config.endpoint)
+        mint_url, sdp_url = f"{base}/v1/realtime/client_secrets", f"{base}/v1/realtime/calls"
+        dialect, label = Dialect.GA, "oai-events"
+    else:
+        base = _require(config.endpoint, "The demo server has not started.")
+        mint_url, sdp_url = f"{base}/v1/realtime/client_secrets", f"{base}/v1/realtime/calls"
+        dialect, label = Dialect.GA, "oai-events"
+    api_key = config.api_key or (DEMO_API_KEY if kind is ProviderKind.DEMO else "")
+    _require(api_key, f"No API key is configured for {_NAMES[kind]}.")
+    return Provider(kind, dialect, mint_url, sdp_url, label, api_key, deployment, config.voice)

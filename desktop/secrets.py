@@ -1,0 +1,131 @@
+"""The API key: kept in the system keychain through keyring, overridable from the environment.
+
+keyring is imported and called only inside an executor thread: backends talk to D-Bus, the macOS
+keychain or the Windows credential store, any of which may block for seconds. Where no backend works
+(keyring's fail/null backends, or a chainer with nothing in it) the key is kept in memory for this run
+only; it is never written to disk in plain text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from desktop.realtime.config import ProviderKind
+
+log = logging.getLogger(__name__)
+
+SERVICE = "VoiceAssistant"
+_ENV_KEYS: dict[ProviderKind, str] = {
+    ProviderKind.AZURE: "AZURE_OPENAI_API_KEY",
+    ProviderKind.AZURE_PREVIEW: "AZURE_OPENAI_API_KEY",
+    ProviderKind.OPENAI: "OPENAI_API_KEY",
+}
+
+KeySource = Literal["environment", "keychain", "this run", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedKey:
+    value: str = field(repr=False)
+    source: KeySource
+
+
+def _account(provider: ProviderKind) -> str:
+    # Azure resources share one key entry; OpenAI has its own.
+    return "openai" if provider is ProviderKind.OPENAI else "azure"
+
+
+def _backend_usable() -> bool:
+    import keyring
+    from keyring.backends import chainer, fail, null
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return False
+    if isinstance(backend, chainer.ChainerBackend):
+        return bool(backend.backends)
+    return True
+
+
+def _read(account: str) -> str:
+    import keyring
+
+    return keyring.get_password(SERVICE, account) or ""
+
+
+def _write(account: str, value: str) -> None:
+    import keyring
+    from keyring.errors import PasswordDeleteError
+
+    if value:
+        keyring.set_password(SERVICE, account, value)
+        return
+    with contextlib.suppress(PasswordDeleteError):  # nothing stored is already what was asked for
+        keyring.delete_password(SERVICE, account)
+
+
+class KeyStore:
+    """The key behind a small interface. `persistent` is False once no keychain works; from then on
+    the key lives in this object's memory until the app quits."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        self._memory: dict[str, str] = {}
+        self._persistent: bool | None = None  # unknown until probed
+
+    @property
+    def persistent(self) -> bool:
+        return bool(self._persistent)
+
+    async def probe(self) -> bool:
+        if self._persistent is None:
+            try:
+                self._persistent = await _off_thread(_backend_usable)
+            except Exception:
+                log.warning("No usable keychain backend", exc_info=True)
+                self._persistent = False
+            if not self._persistent:
+                log.warning("No system keychain works here: the API key is kept for this run only")
+        return self._persistent
+
+    async def load(self, provider: ProviderKind) -> ResolvedKey:
+        override = self._environ.get(_ENV_KEYS.get(provider, ""), "").strip()
+        if override:
+            return ResolvedKey(override, "environment")
+        account = _account(provider)
+        if account in self._memory:
+            return ResolvedKey(self._memory[account], "this run")
+        if provider is ProviderKind.DEMO or not await self.probe():
+            return ResolvedKey("", "none")
+        try:
+            value = await _off_thread(_read, account)
+        except Exception:
+            self._give_up_keychain()
+            return ResolvedKey("", "none")
+        return ResolvedKey(value, "keychain" if value else "none")
+
+    async def save(self, provider: ProviderKind, value: str) -> KeySource:
+        account = _account(provider)
+        value = value.strip()
+        if await self.probe():
+            try:
+                await _off_thread(_write, account, value)
+                self._memory.pop(account, None)
+                return "keychain" if value else "none"
+            except Exception:
+                self._give_up_keychain()
+        self._memory[account] = value
+        return "this run" if value else "none"
+
+    def _give_up_keychain(self) -> None:
+        log.warning("The system keychain failed: the API key is kept for this run only", exc_info=True)
+        self._persistent = False
+
+
+async def _off_thread(fn: Any, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)

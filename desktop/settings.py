@@ -1,0 +1,136 @@
+"""The person's preferences: one typed dataclass, persisted field by field with QSettings.
+
+The dataclass *is* the declaration: each field's name is its QSettings key, its annotation says how a
+stored string is read back, its default is what a fresh install uses. The API key is not here (it
+lives in the keychain, see `desktop.secrets`). Environment overrides are applied last, by
+`desktop.realtime.environment`, when the preferences become a `SessionConfig`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, get_args, get_origin
+
+from PySide6.QtCore import QSettings
+
+from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection, TurnMode
+
+log = logging.getLogger(__name__)
+
+TurnChoice = Literal["server_vad", "semantic_vad", "push_to_talk"]
+Eagerness = Literal["low", "medium", "high", "auto"]
+
+VOICES: tuple[str, ...] = (
+    "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar",
+)  # fmt: skip
+GA_ONLY_VOICES = frozenset({"marin", "cedar"})
+_WIRE_TURN_MODE: dict[TurnChoice, TurnMode] = {
+    "server_vad": "server_vad",
+    "semantic_vad": "semantic_vad",
+    "push_to_talk": "none",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    provider: ProviderKind = ProviderKind.DEMO
+    endpoint: str = ""
+    webrtc_url: str = ""
+    deployment: str = ""
+    voice: str = "sage"
+    instructions: str = ""  # empty: the bundled meeting-assistant prompt
+    turn_mode: TurnChoice = "server_vad"
+    vad_threshold: float = 0.5
+    prefix_padding_ms: int = 300
+    silence_duration_ms: int = 500
+    eagerness: Eagerness = "auto"
+    transcription_model: str = "whisper-1"
+    transcription_language: str = ""
+    input_device: str = ""  # empty: the system default
+    output_device: str = ""
+    headset: bool = False  # True: no echo cancellation needed
+    noise_suppression: bool = True
+
+
+_HINTS = typing.get_type_hints(Preferences)
+
+
+def _coerce(hint: Any, raw: Any) -> Any:
+    """Read one stored value back as its declared type; anything unreadable becomes the default."""
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(raw)
+    if get_origin(hint) is Literal:
+        if raw not in get_args(hint):
+            raise ValueError(raw)
+        return raw
+    if hint is bool:
+        # INI files hand back the strings "true"/"false"; other formats hand back bools.
+        return raw if isinstance(raw, bool) else str(raw).strip().lower() in {"true", "1", "yes"}
+    return hint(raw)
+
+
+def _stored(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def load_preferences(store: QSettings) -> Preferences:
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(Preferences):
+        if not store.contains(field.name):
+            continue
+        raw = store.value(field.name)
+        try:
+            values[field.name] = _coerce(_HINTS[field.name], raw)
+        except (TypeError, ValueError):
+            log.warning("Ignoring an unreadable stored value for %s", field.name)
+    return Preferences(**values)
+
+
+def save_preferences(store: QSettings, prefs: Preferences) -> None:
+    for field in dataclasses.fields(Preferences):
+        store.setValue(field.name, _stored(getattr(prefs, field.name)))
+    store.sync()
+
+
+def default_instructions() -> str:
+    from desktop.paths import resource
+
+    return resource("instructions", "meeting_assistant.txt").read_text(encoding="utf-8")
+
+
+def session_config(
+    prefs: Preferences, api_key: str, environ: Mapping[str, str], *, demo_endpoint: str = ""
+) -> SessionConfig:
+    """What the session is built from: the stored preferences, the key, then environment overrides.
+
+    `demo_endpoint` is the loopback server's URL; it replaces the endpoint for the demo provider."""
+    from desktop.realtime.environment import apply_environment
+
+    push_to_talk = prefs.turn_mode == "push_to_talk"
+    turn = TurnDetection(
+        mode=_WIRE_TURN_MODE[prefs.turn_mode],
+        threshold=prefs.vad_threshold,
+        prefix_padding_ms=prefs.prefix_padding_ms,
+        silence_duration_ms=prefs.silence_duration_ms,
+        eagerness=prefs.eagerness,
+    )
+    demo = prefs.provider is ProviderKind.DEMO
+    config = SessionConfig(
+        provider=prefs.provider,
+        endpoint=demo_endpoint if demo else prefs.endpoint.strip(),
+        webrtc_url=prefs.webrtc_url.strip() if prefs.provider is ProviderKind.AZURE_PREVIEW else "",
+        deployment="" if demo else prefs.deployment.strip(),  # the demo server's own model
+        api_key=api_key,
+        voice=prefs.voice,
+        instructions=prefs.instructions or default_instructions(),
+        turn_detection=turn,
+        push_to_talk=push_to_talk,
+        transcription_model=prefs.transcription_model.strip(),
+        transcription_language=prefs.transcription_language.strip(),
+    )
+    return apply_environment(config, environ)

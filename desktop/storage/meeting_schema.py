@@ -1,0 +1,70 @@
+"""The meeting table's history. Append a migration; never edit one that has shipped."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import datetime
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """
+        CREATE TABLE meetings (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            start TEXT NOT NULL,
+            duration INTEGER NOT NULL CHECK (duration > 0),
+            created_at TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('voice', 'manual')),
+            call_id TEXT UNIQUE
+        )
+        """
+    )
+
+
+def _v2_uid_epoch_import(conn: sqlite3.Connection) -> None:
+    """Adds a stable iCalendar UID, an epoch column for range and overlap queries (ISO strings with
+    different offsets do not sort), and the 'import' source. SQLite cannot alter a CHECK, so the
+    table is rebuilt."""
+    conn.execute(
+        """
+        CREATE TABLE meetings_v2 (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            start TEXT NOT NULL,
+            start_epoch INTEGER NOT NULL,
+            duration INTEGER NOT NULL CHECK (duration > 0 AND duration <= 1440),
+            created_at TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('voice', 'manual', 'import')),
+            call_id TEXT UNIQUE
+        )
+        """
+    )
+    rows = conn.execute("SELECT id, title, start, duration, created_at, source, call_id FROM meetings")
+    for row in rows.fetchall():
+        start = datetime.fromisoformat(row[2])
+        if start.tzinfo is None:  # v1 wrote offsets, but be safe with hand-edited files
+            start = start.astimezone()
+        conn.execute(
+            "INSERT INTO meetings_v2 (id, uid, title, start, start_epoch, duration, created_at, source,"
+            " call_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row[0],
+                f"{uuid.uuid4()}@voice-assistant",
+                row[1],
+                start.isoformat(timespec="seconds"),
+                int(start.timestamp()),
+                min(row[3], 1440),
+                row[4],
+                row[5],
+                row[6],
+            ),
+        )
+    conn.execute("DROP TABLE meetings")
+    conn.execute("ALTER TABLE meetings_v2 RENAME TO meetings")
+    conn.execute("CREATE INDEX meetings_start ON meetings (start_epoch)")
+
+
+MIGRATIONS = (_v1_initial, _v2_uid_epoch_import)

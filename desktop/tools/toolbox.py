@@ -1,0 +1,59 @@
+"""The assistant's tools and the stores behind them, for one run of the app.
+
+Opening runs on the storage workers (migrations and the first look at the files never touch the
+GUI thread); closing stops the knowledge watcher, then lets queued writes finish, then closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from desktop import paths
+from desktop.storage.knowledge_index import KnowledgeIndex
+from desktop.storage.meetings import MeetingStore
+from desktop.storage.worker import StoreWorker
+from desktop.tools.knowledge import KnowledgeBase
+from desktop.tools.meetings import MeetingTools
+from desktop.tools.ports import Confirmer
+from desktop.tools.registry import ToolRegistry
+
+
+@dataclass
+class Toolbox:
+    store: MeetingStore
+    meeting_worker: StoreWorker
+    index: KnowledgeIndex
+    knowledge_worker: StoreWorker
+    knowledge: KnowledgeBase
+    registry: ToolRegistry
+
+    @classmethod
+    async def open(
+        cls,
+        confirmer: Confirmer,
+        knowledge_folder: Path | None = None,
+        *,
+        tz: tzinfo | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> Toolbox:
+        meeting_worker = StoreWorker("calendar")
+        knowledge_worker = StoreWorker("knowledge")
+        store = await meeting_worker.run(MeetingStore, paths.calendar_db_path())
+        index = await knowledge_worker.run(KnowledgeIndex, paths.knowledge_db_path())
+        knowledge = KnowledgeBase(index, knowledge_worker, knowledge_folder)
+        meetings = MeetingTools(store, meeting_worker, confirmer, tz=tz, now=now)
+        registry = ToolRegistry([knowledge.tool(), *meetings.tools()])
+        return cls(store, meeting_worker, index, knowledge_worker, knowledge, registry)
+
+    def start(self) -> None:
+        """Index the knowledge folder now and watch it (call inside the running loop)."""
+        self.knowledge.start()
+
+    async def close(self) -> None:
+        await self.knowledge.close()
+        for worker, resource in ((self.meeting_worker, self.store), (self.knowledge_worker, self.index)):
+            await worker.run(resource.close)
+            worker.close()

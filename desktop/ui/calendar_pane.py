@@ -1,0 +1,303 @@
+"""The calendar pane: a month view with meeting days marked, the chosen day's meetings, and
+creating, editing, deleting, exporting and importing by hand.
+
+Every store call runs on the store's worker thread; results and the store's change notices come
+back to the GUI thread through queued signals, so the pane follows meetings the assistant books
+the moment they are committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QTextCharFormat
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.storage.ics import export_calendar, import_calendar
+from desktop.storage.meeting_model import (
+    InvalidMeeting,
+    Meeting,
+    MeetingDraft,
+    checked_draft,
+    localize,
+    parse_local,
+)
+from desktop.storage.meetings import MeetingStore
+from desktop.storage.worker import StoreWorker
+from desktop.ui.meeting_dialog import MeetingDialog
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_ICS_FILTER = "iCalendar files (*.ics)"
+
+
+class _Hop(QObject):
+    """What the worker thread is allowed to hold: a child object whose signals carry results to
+    the GUI thread. Never the pane itself: if the worker dropped the last reference to the pane's
+    wrapper, the widget would be destroyed on the wrong thread."""
+
+    changed = Signal()
+    result = Signal(int, object)  # (ticket, value)
+    failed = Signal(int, str)  # (ticket, sentence)
+
+
+class CalendarPane(QWidget):
+    notice = Signal(str)  # one sentence about the last action, for a status bar
+
+    def __init__(
+        self,
+        store: MeetingStore,
+        worker: StoreWorker,
+        parent: QWidget | None = None,
+        *,
+        tz: tzinfo | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._worker = worker
+        self._tz = tz
+        self._now = now or (lambda: datetime.now().astimezone(tz))
+        self._meetings: list[Meeting] = []
+        self._pending: dict[int, Callable[[Any], None]] = {}
+        self._tickets = itertools.count()
+        self._build()
+        hop = _Hop(self)
+        self._hop = hop
+        hop.result.connect(lambda ticket, value: self._pending.pop(ticket)(value))
+        hop.failed.connect(self._failed)
+        hop.changed.connect(self.reload)
+        # The store calls this on its worker thread; a queued signal is the thread-safe way back.
+        unsubscribe = store.subscribe(lambda _change: _emit_safely(hop.changed))
+        self._unsubscribe = unsubscribe
+        self.destroyed.connect(lambda *_: unsubscribe())
+        self.reload()
+
+    def _build(self) -> None:
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.selectionChanged.connect(self._show_day)
+        self.day_label = QLabel()
+        self.day_list = QListWidget()
+        self.day_list.itemDoubleClicked.connect(lambda _item: self.edit_selected())
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for text, slot in (("New", self.new_meeting), ("Edit", self.edit_selected),
+                           ("Delete", self.delete_selected), ("Import…", self.choose_import),
+                           ("Export…", self.choose_export)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.calendar)
+        layout.addWidget(self.day_label)
+        layout.addWidget(self.day_list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status_label)
+
+    def shutdown(self) -> None:
+        """Stop following the store (call before the store is closed)."""
+        self._unsubscribe()
+
+    # Reading
+
+    def meetings(self) -> list[Meeting]:
+        """The meetings as last loaded (a snapshot for overlap warnings in dialogs)."""
+        return list(self._meetings)
+
+    def day_meetings(self) -> list[Meeting]:
+        day = self.selected_day()
+        return [m for m in self._meetings if day in _days_of(m, self._tz)]
+
+    def selected_day(self) -> date:
+        chosen = self.calendar.selectedDate()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+    def select_day(self, day: date) -> None:
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+
+    def reload(self) -> None:
+        self._call(self._store.all, self._loaded, "Could not read the calendar")
+
+    def _loaded(self, meetings: list[Meeting]) -> None:
+        self._meetings = meetings
+        self._mark_days()
+        self._show_day()
+
+    def _mark_days(self) -> None:
+        self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # clears every marked day
+        marked = QTextCharFormat()
+        marked.setFontWeight(QFont.Weight.Bold)
+        marked.setForeground(QColor("#1565c0"))
+        marked.setBackground(QColor("#e3f2fd"))
+        for meeting in self._meetings:
+            for day in _days_of(meeting, self._tz):
+                self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), marked)
+
+    def _show_day(self) -> None:
+        self.day_list.clear()
+        meetings = self.day_meetings()
+        self.day_label.setText(f"{self.selected_day():%Y-%m-%d}: "
+                               + (f"{len(meetings)} meeting(s)" if meetings else "no meetings"))
+        for meeting in meetings:
+            start = meeting.start.astimezone(self._tz)
+            item = QListWidgetItem(f"{start:%H:%M}–{meeting.end.astimezone(self._tz):%H:%M}  {meeting.title}")
+            item.setData(Qt.ItemDataRole.UserRole, meeting.id)
+            self.day_list.addItem(item)
+
+    def selected_meeting(self) -> Meeting | None:
+        item = self.day_list.currentItem()
+        if item is None:
+            return None
+        wanted = item.data(Qt.ItemDataRole.UserRole)
+        return next((m for m in self._meetings if m.id == wanted), None)
+
+    # Writing, by hand
+
+    def new_meeting(self) -> MeetingDialog:
+        day = self.selected_day()
+        start = localize(datetime.combine(day, datetime.min.time()).replace(hour=9), self._tz)
+        fields = {"title": "", "start_time": f"{start:%Y-%m-%d %H:%M:00}", "duration": 30}
+        return self._open(MeetingDialog(self, "new", fields, others=self._meetings, tz=self._tz,
+                                        now=self._now), self._save_new)
+
+    def edit_selected(self) -> MeetingDialog | None:
+        meeting = self.selected_meeting()
+        if meeting is None:
+            self._show_notice("Choose a meeting in the list first.")
+            return None
+        dialog = MeetingDialog(self, "edit", meeting.describe(self._tz), others=self._meetings,
+                               exclude_id=meeting.id, tz=self._tz, now=self._now)
+        return self._open(dialog, lambda values: self._save_edit(meeting.id, values))
+
+    def delete_selected(self) -> MeetingDialog | None:
+        meeting = self.selected_meeting()
+        if meeting is None:
+            self._show_notice("Choose a meeting in the list first.")
+            return None
+        dialog = MeetingDialog(self, "cancel", meeting.describe(self._tz), tz=self._tz, now=self._now)
+        return self._open(dialog, lambda _values: self._call(
+            self._store.delete, lambda _m: self._show_notice(f"Deleted “{meeting.title}”."),
+            "Could not delete the meeting", meeting.id))
+
+    def _open(self, dialog: MeetingDialog, on_accept: Callable[[dict[str, Any]], None]) -> MeetingDialog:
+        def finished(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                on_accept(dialog.values())
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+    def _draft(self, values: dict[str, Any]) -> MeetingDraft | None:
+        try:
+            draft = MeetingDraft(title=values["title"], start=parse_local(values["start_time"], self._tz),
+                                 duration=values["duration"], source="manual")
+            return checked_draft(draft, self._now())
+        except InvalidMeeting as exc:
+            self._show_notice(str(exc))
+            return None
+
+    def _save_new(self, values: dict[str, Any]) -> None:
+        draft = self._draft(values)
+        if draft is not None:
+            self._call(self._store.create, lambda m: self._show_notice(f"Added “{m.title}”."),
+                       "Could not save the meeting", draft)
+
+    def _save_edit(self, meeting_id: int, values: dict[str, Any]) -> None:
+        draft = self._draft(values)
+        if draft is not None:
+            self._call(self._store.update, lambda m: self._show_notice(f"Saved “{m.title}”."),
+                       "Could not save the meeting", meeting_id, draft.title, draft.start, draft.duration)
+
+    # Files
+
+    def choose_export(self) -> None:
+        dialog = QFileDialog(self, "Export meetings", "meetings.ics", _ICS_FILTER)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("ics")
+        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        dialog.open()
+
+    def choose_import(self) -> None:
+        dialog = QFileDialog(self, "Import meetings", "", _ICS_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda path: self.import_from(Path(path)))
+        dialog.open()
+
+    def export_to(self, path: Path) -> None:
+        self._call(export_calendar, lambda n: self._show_notice(f"Exported {n} meeting(s) to {path.name}."),
+                   f"Could not write {path.name}", self._store, path)
+
+    def import_from(self, path: Path) -> None:
+        self._call(import_calendar, lambda counts: self._show_notice(_import_notice(counts)),
+                   f"Could not import {path.name}", self._store, path, self._tz)
+
+    # Plumbing
+
+    def _call(self, fn: Callable[..., T], done: Callable[[T], None], failure: str, *args: Any) -> None:
+        """Runs fn(*args) on the worker; `done(result)` or a notice follows on the GUI thread."""
+        ticket = next(self._tickets)
+        self._pending[ticket] = done
+        hop = self._hop
+
+        def deliver(future: Any) -> None:
+            try:
+                value = future.result()
+            except Exception as exc:  # the boundary where any failure becomes one sentence
+                log.info("%s", failure, exc_info=True)
+                _emit_safely(hop.failed, ticket, f"{failure}: {exc}")
+                return
+            _emit_safely(hop.result, ticket, value)
+
+        self._worker.submit(fn, *args).add_done_callback(deliver)
+
+    def _failed(self, ticket: int, sentence: str) -> None:
+        self._pending.pop(ticket, None)
+        self._show_notice(sentence)
+
+    def _show_notice(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.notice.emit(text)
+
+
+def _emit_safely(signal: Any, *args: Any) -> None:
+    with contextlib.suppress(RuntimeError):  # the pane was closed while the worker was busy
+        signal.emit(*args)
+
+
+def _days_of(meeting: Meeting, tz: tzinfo | None) -> list[date]:
+    """The local days a meeting touches (one, unless it runs past midnight)."""
+    first = meeting.start.astimezone(tz).date()
+    last = (meeting.end - timedelta(seconds=1)).astimezone(tz).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _import_notice(counts: tuple[int, int, int]) -> str:
+    added, skipped, unusable = counts
+    notes = [f"Imported {added} meeting(s)"]
+    if skipped:
+        notes.append(f"{skipped} already in the calendar")
+    if unusable:
+        notes.append(f"{unusable} without a usable time skipped")
+    return ", ".join(notes) + "."

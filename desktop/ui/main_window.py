@@ -1,0 +1,255 @@
+"""The main window: banner, conversation, talk controls, and the docks around them.
+
+It renders what the controller says and turns the person's gestures into the controller's slots;
+it owns no asyncio work. The calendar pane arrives through `add_side_pane` from the composition root.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.events import ErrorRaised, SessionState
+from desktop.ui.banner import Banner
+from desktop.ui.inspector import InspectorDock
+from desktop.ui.level_meter import LevelMeter
+from desktop.ui.settings_dialog import SettingsDialog
+from desktop.ui.talk_button import TalkButton
+from desktop.ui.transcript import TranscriptPane
+
+if TYPE_CHECKING:  # the controller brings asyncio: not imported before the window is shown
+    from desktop.ui.controller import Controller, SettingsContext
+
+_TYPING_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
+_CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "missing_config", "not_found")
+
+
+class MainWindow(QMainWindow):
+    closeRequested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(self.tr("Voice Assistant"))
+        self.resize(980, 680)
+        self.banner = Banner()
+        self.notice = Banner()  # the first-run / demo notice, separate from errors
+        self.transcript = TranscriptPane()
+        self.talk = TalkButton()
+        self.meter = LevelMeter()
+        self.hands_free = QPushButton(self.tr("Hands-free"))
+        self.hands_free.setCheckable(True)
+        self.hands_free.setToolTip(
+            self.tr("Off: hold the button or Space to talk. On: the assistant listens by itself.")
+        )
+        self.start = QPushButton(self.tr("Start"))
+        self.end = QPushButton(self.tr("End"))
+        self.status_text = QLabel()
+        self.inspector = InspectorDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        self._splitter = QSplitter(Qt.Orientation.Horizontal)
+        self._build()
+        self._menus()
+        self._space_held = False
+        self.settings_dialog: SettingsDialog | None = None
+        self.controller: Controller | None = None
+
+    def _build(self) -> None:
+        talk_row = QHBoxLayout()
+        talk_row.addWidget(self.hands_free)
+        talk_row.addWidget(self.talk, 1)
+        talk_row.addWidget(self.meter)
+        talk_row.addWidget(self.start)
+        talk_row.addWidget(self.end)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.addWidget(self.notice)
+        column.addWidget(self.banner)
+        column.addWidget(self.transcript, 1)
+        column.addLayout(talk_row)
+        self._splitter.addWidget(left)
+        # CALENDAR PANE: the composition root adds it to the right of the conversation (add_side_pane).
+        self.setCentralWidget(self._splitter)
+        self.statusBar().addPermanentWidget(self.status_text)
+
+    def add_side_pane(self, pane: QWidget) -> None:
+        self._splitter.addWidget(pane)
+        self._splitter.setStretchFactor(0, 3)
+        self._splitter.setStretchFactor(1, 2)
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu(self.tr("&File"))
+        self.save_action = file.addAction(self.tr("Save conversation as Markdown…"))
+        self.save_action.triggered.connect(self.transcript.save.click)
+        self.settings_action = file.addAction(self.tr("&Settings…"))
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        file.addSeparator()
+        quit_action = file.addAction(self.tr("&Quit"))
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        view = bar.addMenu(self.tr("&View"))
+        self.inspector_action: QAction = self.inspector.toggleViewAction()
+        self.inspector_action.setText(self.tr("Event inspector"))
+        self.inspector_action.setShortcut(QKeySequence("Ctrl+I"))
+        view.addAction(self.inspector_action)
+
+    # --- wiring to the controller ------------------------------------------------------------
+
+    def bind(self, controller: Controller) -> None:
+        self.controller = controller
+        c = controller
+        c.stateChanged.connect(self._show_state)
+        c.userTranscript.connect(self.transcript.show_event)
+        c.assistantTranscript.connect(self.transcript.show_event)
+        c.toolActivity.connect(self.transcript.show_event)
+        c.rawEvent.connect(self.inspector.add)
+        c.secretKnown.connect(self.inspector.masker.add)
+        c.errorRaised.connect(self._show_error)
+        c.microphoneLevel.connect(self.meter.set_level)
+        c.pushToTalkChanged.connect(self._show_mode)
+        c.demoNotice.connect(self._show_demo_notice)
+        c.keychainMissing.connect(self._show_keychain_missing)
+        c.connectionRenewed.connect(self._show_renewed)
+        c.settingsReady.connect(self._open_settings_dialog)
+        self.talk.pressed.connect(self._talk_pressed)
+        self.talk.released.connect(self._talk_released)
+        self.hands_free.toggled.connect(lambda on: c.set_push_to_talk(not on))
+        self.start.clicked.connect(c.start_call)
+        self.end.clicked.connect(c.end_call)
+        self.transcript.sendRequested.connect(c.send_text)
+        self.transcript.problem.connect(lambda text: self.banner.show_message(text))
+        self.banner.retryRequested.connect(c.retry)
+        for banner in (self.banner, self.notice):
+            banner.settingsRequested.connect(c.open_settings)
+        self.settings_action.triggered.connect(c.open_settings)
+        self._show_mode(c.push_to_talk)
+        self._show_state(c.state)
+        _application().installEventFilter(self)
+
+    def _show_state(self, state: SessionState) -> None:
+        self.talk.set_state(state)
+        connected = state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED)
+        self.start.setEnabled(not connected)
+        self.end.setEnabled(connected)
+        self.status_text.setText(self.talk.text())
+
+    def _show_renewed(self, _reason: str) -> None:
+        self.statusBar().showMessage(self.tr("Reconnected; the conversation goes on."), 4000)
+
+    def _show_mode(self, push_to_talk: bool) -> None:
+        self.talk.set_push_to_talk(push_to_talk)
+        self.hands_free.blockSignals(True)
+        self.hands_free.setChecked(not push_to_talk)
+        self.hands_free.blockSignals(False)
+
+    def _show_error(self, error: ErrorRaised) -> None:
+        about_config = not error.retryable or error.code in _CONFIG_CODES
+        self.banner.show_message(error.message, retry=True, settings=about_config)
+
+    def show_unexpected_error(self) -> None:
+        """What the person sees of a bug: one sentence; the traceback goes to the log only."""
+        self.banner.show_message(self.tr("Something went wrong; the details are in the log."), retry=True)
+
+    def _show_demo_notice(self, demo: bool) -> None:
+        if demo:
+            self.notice.show_message(
+                self.tr(
+                    "No API key is set up yet, so you are talking to the built-in demo assistant. "
+                    "Add a key in the settings to talk to a real model."
+                ),
+                kind="info",
+                settings=True,
+            )
+        else:
+            self.notice.hide()
+
+    def _show_keychain_missing(self) -> None:
+        self.notice.show_message(
+            self.tr("No system keychain is available: your API key is kept for this run only."),
+            kind="info",
+            settings=True,
+        )
+
+    def _open_settings_dialog(self, context: SettingsContext) -> None:
+        assert self.controller is not None
+        dialog = SettingsDialog(
+            context.prefs,
+            context.api_key,
+            keychain_works=context.keychain_works,
+            devices=context.devices,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.testRequested.connect(self.controller.test_connection)
+        self.controller.checkStep.connect(dialog.show_check_step)
+        self.controller.checkFinished.connect(dialog.check_finished)
+        dialog.accepted.connect(lambda: self._settings_accepted(dialog))
+        self.settings_dialog = dialog
+        dialog.open()  # not exec(): the conversation keeps running behind it
+
+    def _settings_accepted(self, dialog: SettingsDialog) -> None:
+        assert self.controller is not None
+        self.controller.apply_settings(dialog.values(), dialog.entered_key())
+
+    # --- talking gestures --------------------------------------------------------------------
+
+    def _talk_pressed(self) -> None:
+        assert self.controller is not None
+        c = self.controller
+        if c.push_to_talk and c.state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
+            c.press_talk()
+
+    def _talk_released(self) -> None:
+        assert self.controller is not None
+        c = self.controller
+        if c.push_to_talk and c.state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
+            c.release_talk()
+        else:
+            c.click_talk()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Space anywhere in this window works the talk button, except while typing."""
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(event, QKeyEvent):
+            return False
+        if event.key() != Qt.Key.Key_Space or not self.isActiveWindow():
+            return False
+        if isinstance(QApplication.focusWidget(), _TYPING_WIDGETS) and not self._space_held:
+            return False
+        if event.isAutoRepeat():
+            return True
+        if kind == QEvent.Type.KeyPress and not self._space_held:
+            self._space_held = True
+            self._talk_pressed()
+        elif kind == QEvent.Type.KeyRelease and self._space_held:
+            self._space_held = False
+            self._talk_released()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        _application().removeEventFilter(self)
+        event.accept()
+        self.closeRequested.emit()
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app

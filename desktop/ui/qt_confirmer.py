@@ -1,0 +1,60 @@
+"""A `Confirmer` that asks the person with the meeting dialog.
+
+The dialog is opened with `open()` and its answer comes back through a future, so the asyncio
+(qasync) loop keeps running: audio, transcripts and other tools go on while the person decides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from desktop.storage.meeting_model import Meeting
+from desktop.tools.ports import ConfirmationAnswer, ConfirmationRequest
+from desktop.ui.meeting_dialog import MeetingDialog, Mode
+
+
+class QtConfirmer:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        *,
+        snapshot: Callable[[], Sequence[Meeting]] | None = None,
+        tz: tzinfo | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        """`snapshot` (e.g. `CalendarPane.meetings`) lets the dialog re-check overlaps as the
+        person edits; without it the dialog shows the tool's warnings for the proposed values."""
+        self._parent = parent
+        self._snapshot = snapshot
+        self._tz = tz
+        self._now = now
+        self.open_dialogs: list[MeetingDialog] = []
+
+    async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer:
+        future: asyncio.Future[ConfirmationAnswer] = asyncio.get_running_loop().create_future()
+        mode: Mode = "create" if request.kind == "create_meeting" else "cancel"
+        others = self._snapshot() if self._snapshot is not None and mode == "create" else None
+        dialog = MeetingDialog(self._parent, mode, request.fields, request.warnings,
+                               others=others, tz=self._tz, now=self._now)
+
+        def answer(result: int) -> None:
+            if future.done():
+                return
+            approved = result == QDialog.DialogCode.Accepted
+            edited = dialog.values() if approved and mode == "create" else {}
+            future.set_result(ConfirmationAnswer(approved=approved, fields=edited))
+
+        dialog.finished.connect(answer)
+        self.open_dialogs.append(dialog)
+        dialog.open()
+        try:
+            return await future
+        finally:  # also when the session closes while the dialog is up: take it down
+            self.open_dialogs.remove(dialog)
+            dialog.finished.disconnect(answer)
+            dialog.close()
+            dialog.deleteLater()

@@ -1,0 +1,255 @@
+"""The settings dialog: connection, voice and turn-taking, audio. It edits a `Preferences` value and the
+API key; saving them and running the connection test belong to the controller."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.realtime.config import ProviderKind
+from desktop.settings import VOICES, Preferences, default_instructions
+
+_TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")
+_EAGERNESS = ("auto", "low", "medium", "high")
+
+
+def _combo(items: list[tuple[str, str]], current: str) -> QComboBox:
+    """A combo box whose items carry their stored value as data."""
+    box = QComboBox()
+    for label, value in items:
+        box.addItem(label, value)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
+class SettingsDialog(QDialog):
+    testRequested = Signal(object, str)  # Preferences, API key
+
+    def __init__(
+        self,
+        prefs: Preferences,
+        api_key: str,
+        *,
+        keychain_works: bool,
+        devices: tuple[list[str], list[str]] = ([], []),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(560)
+        self._prefs = prefs
+        tabs = QTabWidget()
+        tabs.addTab(self._connection_tab(prefs, api_key, keychain_works), self.tr("Connection"))
+        tabs.addTab(self._voice_tab(prefs), self.tr("Voice and turns"))
+        tabs.addTab(self._audio_tab(prefs, devices), self.tr("Audio"))
+        choice = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(choice.Ok | choice.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(buttons)
+        self.provider.currentIndexChanged.connect(self._provider_changed)
+        self.turn_mode.currentIndexChanged.connect(self._turn_mode_changed)
+        self._provider_changed()
+        self._turn_mode_changed()
+
+    # --- tabs --------------------------------------------------------------------------------
+
+    def _connection_tab(self, prefs: Preferences, api_key: str, keychain_works: bool) -> QWidget:
+        self.provider = _combo(
+            [
+                (self.tr("Demo (built-in, no key needed)"), ProviderKind.DEMO.value),
+                (self.tr("Azure OpenAI"), ProviderKind.AZURE.value),
+                (self.tr("Azure OpenAI (preview API)"), ProviderKind.AZURE_PREVIEW.value),
+                (self.tr("OpenAI"), ProviderKind.OPENAI.value),
+            ],
+            prefs.provider.value,
+        )
+        self.endpoint = QLineEdit(prefs.endpoint)
+        self.endpoint.setPlaceholderText("https://my-resource.openai.azure.com")
+        self.webrtc_url = QLineEdit(prefs.webrtc_url)
+        self.webrtc_url.setPlaceholderText("https://eastus2.realtimeapi-preview.ai.azure.com/v1/realtimertc")
+        self.deployment = QLineEdit(prefs.deployment)
+        self.api_key = QLineEdit(api_key)
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_warning = QLabel(
+            self.tr(
+                "No system keychain is available: the key will be kept for this run only and asked for "
+                "again next time."
+            )
+        )
+        self.key_warning.setWordWrap(True)
+        self.key_warning.setStyleSheet("color:#b45309")
+        self.key_warning.setVisible(not keychain_works)
+        self.test = QPushButton(self.tr("Test connection"))
+        self.steps = QListWidget()
+        self.test.clicked.connect(self._request_test)
+        form = QFormLayout()
+        form.addRow(self.tr("Provider"), self.provider)
+        form.addRow(self.tr("Endpoint or resource URL"), self.endpoint)
+        form.addRow(self.tr("Regional WebRTC URL"), self.webrtc_url)
+        form.addRow(self.tr("Deployment or model"), self.deployment)
+        form.addRow(self.tr("API key"), self.api_key)
+        form.addRow("", self.key_warning)
+        form.addRow("", self.test)
+        form.addRow(self.steps)
+        page = QWidget()
+        page.setLayout(form)
+        return page
+
+    def _voice_tab(self, prefs: Preferences) -> QWidget:
+        self.voice = _combo([(v, v) for v in VOICES], prefs.voice)
+        self.instructions = QPlainTextEdit(prefs.instructions or default_instructions())
+        reset = QPushButton(self.tr("Reset to default"))
+        reset.clicked.connect(lambda: self.instructions.setPlainText(default_instructions()))
+        self.turn_mode = _combo(
+            [
+                (self.tr("Server voice detection"), "server_vad"),
+                (self.tr("Semantic voice detection"), "semantic_vad"),
+                (self.tr("Push-to-talk"), "push_to_talk"),
+            ],
+            prefs.turn_mode,
+        )
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.0, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setValue(prefs.vad_threshold)
+        self.prefix_padding = self._ms_box(prefs.prefix_padding_ms)
+        self.silence = self._ms_box(prefs.silence_duration_ms)
+        self.eagerness = _combo([(e, e) for e in _EAGERNESS], prefs.eagerness)
+        self.transcription_model = QLineEdit(prefs.transcription_model)
+        self.language = QLineEdit(prefs.transcription_language)
+        self.language.setPlaceholderText(self.tr("automatic, or e.g. zh, en"))
+        form = QFormLayout()
+        form.addRow(self.tr("Voice"), self.voice)
+        form.addRow(self.tr("Instructions"), self.instructions)
+        form.addRow("", reset)
+        form.addRow(self.tr("Turn detection"), self.turn_mode)
+        form.addRow(self.tr("Threshold"), self.threshold)
+        form.addRow(self.tr("Prefix padding"), self.prefix_padding)
+        form.addRow(self.tr("Silence duration"), self.silence)
+        form.addRow(self.tr("Eagerness"), self.eagerness)
+        form.addRow(self.tr("Transcription model"), self.transcription_model)
+        form.addRow(self.tr("Transcription language"), self.language)
+        page = QWidget()
+        page.setLayout(form)
+        return page
+
+    @staticmethod
+    def _ms_box(value: int) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(0, 5000)
+        box.setSingleStep(50)
+        box.setSuffix(" ms")
+        box.setValue(value)
+        return box
+
+    def _audio_tab(self, prefs: Preferences, devices: tuple[list[str], list[str]]) -> QWidget:
+        self.input_device = self._device_box(devices[0], prefs.input_device)
+        self.output_device = self._device_box(devices[1], prefs.output_device)
+        self.headset = QCheckBox(self.tr("I use a headset (no echo cancellation needed)"))
+        self.headset.setChecked(prefs.headset)
+        self.noise_suppression = QCheckBox(self.tr("Suppress background noise"))
+        self.noise_suppression.setChecked(prefs.noise_suppression)
+        form = QFormLayout()
+        form.addRow(self.tr("Microphone"), self.input_device)
+        form.addRow(self.tr("Speaker"), self.output_device)
+        form.addRow("", self.headset)
+        form.addRow("", self.noise_suppression)
+        page = QWidget()
+        page.setLayout(form)
+        return page
+
+    def _device_box(self, names: list[str], current: str) -> QComboBox:
+        # Editable: a device missing from the list (unplugged right now) can still be named.
+        box = QComboBox()
+        box.setEditable(True)
+        box.addItem(self.tr("System default"), "")
+        for name in names:
+            box.addItem(name, name)
+        index = box.findData(current)
+        if index >= 0:
+            box.setCurrentIndex(index)
+        else:
+            box.setEditText(current)
+        return box
+
+    # --- behaviour ---------------------------------------------------------------------------
+
+    def _provider_changed(self) -> None:
+        kind = ProviderKind(self.provider.currentData())
+        remote = kind is not ProviderKind.DEMO
+        for field in (self.endpoint, self.deployment, self.api_key):
+            field.setEnabled(remote)
+        self.webrtc_url.setEnabled(kind is ProviderKind.AZURE_PREVIEW)
+
+    def _turn_mode_changed(self) -> None:
+        mode = self.turn_mode.currentData()
+        for box in (self.threshold, self.prefix_padding, self.silence):
+            box.setEnabled(mode == "server_vad")
+        self.eagerness.setEnabled(mode == "semantic_vad")
+
+    def _request_test(self) -> None:
+        self.steps.clear()
+        self.test.setEnabled(False)
+        self.testRequested.emit(self.values(), self.api_key.text().strip())
+
+    def show_check_step(self, text: str) -> None:
+        self.steps.addItem(text)
+        self.steps.scrollToBottom()
+
+    def check_finished(self, summary: str) -> None:
+        self.steps.addItem(summary)
+        self.test.setEnabled(True)
+
+    def values(self) -> Preferences:
+        instructions = self.instructions.toPlainText().strip()
+        return replace(
+            self._prefs,
+            provider=ProviderKind(self.provider.currentData()),
+            endpoint=self.endpoint.text().strip(),
+            webrtc_url=self.webrtc_url.text().strip(),
+            deployment=self.deployment.text().strip(),
+            voice=self.voice.currentData(),
+            # The default is stored as empty, so a later change of the bundled prompt reaches the person.
+            instructions="" if instructions == default_instructions().strip() else instructions,
+            turn_mode=self.turn_mode.currentData(),
+            vad_threshold=self.threshold.value(),
+            prefix_padding_ms=self.prefix_padding.value(),
+            silence_duration_ms=self.silence.value(),
+            eagerness=self.eagerness.currentData(),
+            transcription_model=self.transcription_model.text().strip(),
+            transcription_language=self.language.text().strip(),
+            input_device=self._device_value(self.input_device),
+            output_device=self._device_value(self.output_device),
+            headset=self.headset.isChecked(),
+            noise_suppression=self.noise_suppression.isChecked(),
+        )
+
+    def entered_key(self) -> str:
+        return self.api_key.text().strip()
+
+    @staticmethod
+    def _device_value(box: QComboBox) -> str:
+        text = box.currentText().strip()
+        index = box.findText(text)
+        return str(box.itemData(index)) if index >= 0 else text

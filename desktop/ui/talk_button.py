@@ -1,0 +1,83 @@
+"""The big talk button: its look and label always say what the conversation is doing.
+
+It only renders and reports presses; the main window decides what a press means in the current mode
+(push-to-talk: hold; hands-free: click to start or stop listening).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+from desktop.events import SessionState
+
+_STYLE = """
+TalkButton { border-radius: 14px; padding: 10px 18px; font-size: 15px; font-weight: 600;
+             color: white; background: #6b7280; border: 2px solid transparent; }
+TalkButton:focus { border-color: #1d4ed8; }
+TalkButton[state="ready"] { background: #2563eb; }
+TalkButton[state="listening"] { background: #16a34a; }
+TalkButton[state="user_speaking"] { background: #15803d; border-color: #bbf7d0; }
+TalkButton[state="thinking"] { background: #7c3aed; }
+TalkButton[state="assistant_speaking"] { background: #9333ea; }
+TalkButton[state="connecting"], TalkButton[state="reconnecting"] { background: #d97706; }
+TalkButton[state="failed"] { background: #dc2626; }
+TalkButton:pressed { background: #166534; }
+"""
+
+
+class TalkButton(QPushButton):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("talkButton")
+        self.setStyleSheet(_STYLE)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(64)
+        self._state = SessionState.IDLE
+        self._push_to_talk = True
+        self._render()
+
+    @property
+    def state(self) -> SessionState:
+        return self._state
+
+    def set_state(self, state: SessionState) -> None:
+        self._state = state
+        self._render()
+
+    def set_push_to_talk(self, enabled: bool) -> None:
+        self._push_to_talk = enabled
+        self._render()
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 64)
+
+    def _render(self) -> None:
+        self.setProperty("state", self._state.value)
+        self.setText(self._label())
+        self.setAccessibleName(self._label())
+        # A dynamic property does not restyle by itself.
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def _label(self) -> str:
+        state = self._state
+        if state in (SessionState.IDLE, SessionState.CLOSED):
+            return self.tr("Not connected — click to start")
+        if state is SessionState.CONNECTING:
+            return self.tr("Connecting…")
+        if state is SessionState.RECONNECTING:
+            return self.tr("Reconnecting…")
+        if state is SessionState.FAILED:
+            return self.tr("Error — click to try again")
+        if state is SessionState.READY:
+            return self.tr("Hold to talk (Space)") if self._push_to_talk else self.tr("Click to listen")
+        if state is SessionState.LISTENING:
+            return self.tr("Listening — release to send") if self._push_to_talk else self.tr(
+                "Listening — click to stop"
+            )
+        if state is SessionState.USER_SPEAKING:
+            return self.tr("You are speaking")
+        if state is SessionState.THINKING:
+            return self.tr("Assistant is thinking — press to interrupt")
+        return self.tr("Assistant is speaking — press to interrupt")

@@ -1,0 +1,218 @@
+"""The conversation pane: one bubble per turn, a text box for typed messages, copy/clear/save.
+
+The order and content of turns come from `desktop.conversation.Conversation`; this widget only mirrors
+each change into the bubble at the same index.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QTextDocument
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.conversation import Conversation, ConversationEvent, Role, Turn
+
+_BUBBLE = {
+    "user": "background:#dbeafe; border-radius:10px; padding:8px 10px; color:#0f172a;",
+    "assistant": "background:#f3f4f6; border-radius:10px; padding:8px 10px; color:#0f172a;",
+    "tool": "background:#fffbeb; border:1px solid #fcd34d; border-radius:8px; padding:6px 10px;"
+    " color:#78350f; font-size:12px;",
+}
+
+
+class Bubble(QLabel):
+    """A word-wrapped label as wide as its longest line, up to its maximum width: QLabel alone picks
+    a narrow wrapping width for long text."""
+
+    _PADDING = 24  # the style sheet's horizontal padding and border
+
+    def __init__(self, role: Role) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setStyleSheet(_BUBBLE[role])
+        self._layout_text = QTextDocument()
+
+    def sizeHint(self) -> QSize:
+        self._layout_text.setDefaultFont(self.font())
+        self._layout_text.setHtml(self.text())
+        width = min(int(self._layout_text.idealWidth()) + self._PADDING, self.maximumWidth())
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
+class TranscriptPane(QWidget):
+    sendRequested = Signal(str)
+    problem = Signal(str)  # one sentence for the banner
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.conversation = Conversation()
+        self._bubbles: list[Bubble] = []
+        self._list = QVBoxLayout()
+        self._list.setSpacing(8)
+        self._list.addStretch(1)
+        holder = QWidget()
+        holder.setLayout(self._list)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setWidget(holder)
+        self.input = QLineEdit()
+        self.input.setPlaceholderText(self.tr("Type a message and press Enter"))
+        self.send = QPushButton(self.tr("Send"))
+        self.copy = QPushButton(self.tr("Copy"))
+        self.clear = QPushButton(self.tr("Clear"))
+        self.save = QPushButton(self.tr("Save as Markdown…"))
+        self._lay_out()
+        self.input.returnPressed.connect(self._send)
+        self.send.clicked.connect(self._send)
+        self.copy.clicked.connect(self.copy_to_clipboard)
+        self.clear.clicked.connect(self.clear_conversation)
+        self.save.clicked.connect(self._ask_where_to_save)
+
+    def _lay_out(self) -> None:
+        tools = QHBoxLayout()
+        tools.addStretch(1)
+        for button in (self.copy, self.clear, self.save):
+            button.setFlat(True)
+            tools.addWidget(button)
+        entry = QHBoxLayout()
+        entry.addWidget(self.input, 1)
+        entry.addWidget(self.send)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(tools)
+        layout.addWidget(self._scroll, 1)
+        layout.addLayout(entry)
+
+    # --- rendering ---------------------------------------------------------------------------
+
+    def show_event(self, event: ConversationEvent) -> None:
+        change = self.conversation.apply(event)
+        if change is None:
+            return
+        turn = self.conversation.turns[change.index]
+        if change.inserted:
+            bubble = self._new_bubble(turn.role)
+            self._bubbles.insert(change.index, bubble)
+            self._list.insertWidget(change.index, self._row(turn.role, bubble))
+        self._bubbles[change.index].setText(self._render(turn))
+        # After the layout has grown, follow the newest words.
+        QTimer.singleShot(0, self._scroll_to_end)
+
+    def bubble_texts(self) -> list[str]:
+        return [bubble.text() for bubble in self._bubbles]
+
+    @staticmethod
+    def _row(role: Role, bubble: QLabel) -> QWidget:
+        """The bubble on its side of the pane. Stretches rather than layout alignment: an aligned
+        item keeps its first size hint, so a word-wrapped bubble would not grow as words stream in."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if role != "assistant":
+            layout.addStretch(1)
+        layout.addWidget(bubble)
+        if role != "user":
+            layout.addStretch(1)
+        return row
+
+    def _new_bubble(self, role: Role) -> Bubble:
+        bubble = Bubble(role)
+        bubble.setMaximumWidth(self._bubble_width())
+        return bubble
+
+    def _bubble_width(self) -> int:
+        return max(200, int(self._scroll.viewport().width() * 0.78))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = self._bubble_width()
+        for bubble in self._bubbles:
+            bubble.setMaximumWidth(width)
+
+    def _render(self, turn: Turn) -> str:
+        if turn.tool is not None:
+            return self._render_tool(turn)
+        text = html.escape(turn.text).replace("\n", "<br>") or "…"
+        if turn.interrupted:
+            text += f' <i style="color:#6b7280">— {self.tr("interrupted")}</i>'
+        return text
+
+    def _render_tool(self, turn: Turn) -> str:
+        assert turn.tool is not None
+        tool = turn.tool
+        status = {
+            "requested": self.tr("asked"),
+            "confirming": self.tr("waiting for your confirmation"),
+            "done": self.tr("done"),
+            "declined": self.tr("declined by you"),
+            "failed": self.tr("failed"),
+        }[tool.status]
+        parts = [f"<b>{html.escape(tool.name)}</b> — {status}"]
+        parts.append(f'<span style="color:#92400e">{html.escape(tool.arguments)}</span>')
+        if tool.output:
+            parts.append(html.escape(tool.output[:400]))
+        if tool.sources:
+            parts.append(self.tr("Documents used: %1").replace("%1", html.escape(", ".join(tool.sources))))
+        return "<br>".join(parts)
+
+    def _scroll_to_end(self) -> None:
+        bar = self._scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def _send(self) -> None:
+        text = self.input.text().strip()
+        if text:
+            self.input.clear()
+            self.sendRequested.emit(text)
+
+    def markdown(self) -> str:
+        labels: dict[Role, str] = {
+            "user": self.tr("You"),
+            "assistant": self.tr("Assistant"),
+            "tool": self.tr("Tool"),
+        }
+        return self.conversation.to_markdown(labels, self.tr("interrupted"))
+
+    def copy_to_clipboard(self) -> None:
+        QGuiApplication.clipboard().setText(self.markdown())
+
+    def clear_conversation(self) -> None:
+        self.conversation.clear()
+        for bubble in self._bubbles:
+            bubble.parentWidget().deleteLater()
+        self._bubbles.clear()
+
+    def _ask_where_to_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save conversation"), "conversation.md", self.tr("Markdown (*.md)")
+        )
+        if not path:
+            return
+        try:
+            self.save_markdown(Path(path))
+        except OSError as exc:
+            reason = exc.strerror or ""
+            self.problem.emit(self.tr("The conversation could not be saved: %1").replace("%1", reason))
+
+    def save_markdown(self, path: Path) -> None:
+        # A few kilobytes: written at once rather than through an executor.
+        path.write_text(self.markdown(), encoding="utf-8")

@@ -1,0 +1,132 @@
+"""How the window's controller gets its sessions: configuration, audio, tools, the demo server.
+
+Everything heavy (aiortc, av, aiohttp, sounddevice, the session) is imported here on first use, and
+`preload` imports it on a worker thread right after the window is shown, so launching stays quick and
+the GUI thread never waits for an import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.settings import Preferences, session_config
+from desktop.ui.controller import Call
+
+if TYPE_CHECKING:
+    from desktop.audio.ports import AudioInput, AudioOutput
+    from desktop.tools.ports import ToolExecutor
+
+log = logging.getLogger(__name__)
+
+AudioFactory = Callable[[Preferences], "tuple[AudioInput, AudioOutput]"]
+_HEAVY_MODULES = (
+    "desktop.session",
+    "desktop.check",
+    "desktop.loopback.thread",
+    "desktop.audio.devices",
+    "desktop.tools.toolbox",
+    "desktop.ui.calendar_pane",
+    "desktop.ui.qt_confirmer",
+)
+
+
+def device_audio(prefs: Preferences) -> tuple[AudioInput, AudioOutput]:
+    """The person's real microphone and speaker, as chosen in the settings."""
+    from desktop.audio.echo import make_processor
+    from desktop.audio.microphone import Microphone
+    from desktop.audio.speaker import Speaker
+
+    speaker = Speaker(prefs.output_device or None)
+    # Echo cancellation needs what the speaker played as its reference.
+    processor = make_processor(speaker, headset=prefs.headset, noise_suppression=prefs.noise_suppression)
+    return Microphone(prefs.input_device or None, processor=processor), speaker
+
+
+def _device_names() -> tuple[list[str], list[str]]:
+    from desktop.audio.devices import AudioUnavailable, list_devices
+
+    try:
+        return [d.name for d in list_devices("input")], [d.name for d in list_devices("output")]
+    except AudioUnavailable:
+        return [], []
+
+
+class Wiring:
+    """The composition root's `CallWiring`: builds a session from preferences and a key."""
+
+    def __init__(
+        self,
+        audio: AudioFactory = device_audio,
+        tools: ToolExecutor | None = None,
+        environ: Mapping[str, str] = os.environ,
+    ) -> None:
+        self._audio = audio
+        self.tools = tools
+        self._environ = environ
+        self._loopback: Any = None
+        self._demo_endpoint = ""
+        self._demo_lock = asyncio.Lock()
+
+    async def preload(self) -> None:
+        loop = asyncio.get_running_loop()
+        for name in _HEAVY_MODULES:
+            try:
+                await loop.run_in_executor(None, importlib.import_module, name)
+            except ImportError:
+                log.warning("Could not preload %s", name, exc_info=True)
+
+    async def config(self, prefs: Preferences, api_key: str) -> SessionConfig:
+        endpoint = await self.demo_endpoint() if prefs.provider is ProviderKind.DEMO else ""
+        return session_config(prefs, api_key, self._environ, demo_endpoint=endpoint)
+
+    async def demo_endpoint(self) -> str:
+        """The built-in demo server's URL, started on its own thread the first time it is needed."""
+        async with self._demo_lock:
+            if not self._demo_endpoint:
+                from desktop.loopback.thread import LoopbackThread
+
+                self._loopback = LoopbackThread()
+                loop = asyncio.get_running_loop()
+                self._demo_endpoint = await loop.run_in_executor(None, self._loopback.start)
+        return self._demo_endpoint
+
+    def open_call(self, config: SessionConfig, prefs: Preferences, on_problem: Callable[[str], None]) -> Call:
+        from desktop.audio.devices import AudioUnavailable
+        from desktop.realtime.errors import SessionError
+        from desktop.session import VoiceSession
+
+        try:
+            microphone, speaker = self._audio(prefs)
+        except AudioUnavailable as error:
+            raise SessionError(str(error), code="audio", retryable=True) from error
+        microphone.set_problem_handler(on_problem)
+        speaker.set_problem_handler(on_problem)
+        session = VoiceSession(config, microphone, speaker, tools=self.tools)
+        return Call(session, lambda: microphone.level)
+
+    async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]:
+        """Runs the step-by-step connection check; (worked, the sentence saying why not)."""
+        from desktop.check import CheckStep, run_check
+
+        def show(step: CheckStep) -> None:
+            mark = "✓" if step.ok else "✗"
+            detail = f" — {step.detail}" if step.detail and not step.ok else ""
+            on_step(f"{mark} {step.label} ({step.seconds * 1000:.0f} ms){detail}")
+
+        result = await run_check(config, show)
+        return result.ok, result.error
+
+    async def devices(self) -> tuple[list[str], list[str]]:
+        return await asyncio.get_running_loop().run_in_executor(None, _device_names)
+
+    async def close(self) -> None:
+        if self._loopback is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self._loopback.stop)
+            self._loopback = None
+            self._demo_endpoint = ""

@@ -1,0 +1,114 @@
+"""Echo cancellation: on a simulated room, and with the virtual speaker looped into the virtual mic."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop.audio.block_track import BLOCK_FRAMES, SILENCE
+from desktop.audio.echo import HalfDuplex, PassThrough, PlayedChunk, WebRtcProcessor, make_processor
+from desktop.audio.microphone import Microphone
+from desktop.audio.speaker import Speaker
+from desktop.audio.synthetic import SyntheticMicrophone, load_pcm
+from tests.audio.conftest import VirtualAudio, wait_until
+
+
+class Played:
+    """A speaker stand-in: the chunks it 'played' are queued by the test."""
+
+    def __init__(self) -> None:
+        self.chunks: list[PlayedChunk] = []
+        self.playing = False
+
+    @property
+    def output_format(self) -> tuple[int, int]:
+        return 48000, 2
+
+    def take_played(self) -> list[PlayedChunk]:
+        taken, self.chunks = self.chunks, []
+        return taken
+
+
+def db(samples: np.ndarray) -> float:
+    return float(10 * np.log10(np.mean(samples.astype(np.float64) ** 2) + 1e-9))
+
+
+def test_the_canceller_removes_a_simulated_room_echo(speech_wav: Path) -> None:
+    far = np.frombuffer(load_pcm(speech_wav), dtype=np.int16)
+    room = np.zeros(2400)
+    room[[0, 480, 1500]] = [0.5, 0.2, 0.1]  # direct path and two reflections
+    echo = np.convolve(far, room)[: len(far)]
+    echo = np.concatenate([np.zeros(1440), echo])[: len(far)].astype(np.int16)  # 30 ms acoustic delay
+    played = Played()
+    canceller = WebRtcProcessor(played)
+    out = []
+    for start in range(0, len(far) - BLOCK_FRAMES, BLOCK_FRAMES):
+        block = far[start : start + BLOCK_FRAMES]
+        played.chunks.append(PlayedChunk(0.0, np.repeat(block, 2).tobytes()))
+        out.append(np.frombuffer(canceller.process(echo[start : start + BLOCK_FRAMES].tobytes()), np.int16))
+    cleaned = np.concatenate(out)
+    later = slice(len(cleaned) // 2, len(cleaned))
+    assert db(echo[: len(cleaned)][later]) - db(cleaned[later]) > 10
+
+
+def test_half_duplex_mutes_the_microphone_while_the_assistant_speaks() -> None:
+    played = Played()
+    gate = HalfDuplex(played)
+    speech = b"\x10\x00" * BLOCK_FRAMES
+    assert gate.process(speech) == speech
+    played.playing = True
+    assert gate.process(speech) == SILENCE
+
+
+def test_a_headset_turns_processing_off() -> None:
+    played = Played()
+    assert isinstance(make_processor(played, headset=True), PassThrough)
+    assert isinstance(make_processor(played, headset=True, noise_suppression=True), WebRtcProcessor)
+    assert isinstance(make_processor(played, headset=False), WebRtcProcessor)
+
+
+async def collect(track: object, into: list[np.ndarray], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        frame = await track.recv()  # type: ignore[attr-defined]
+        into.append(frame.to_ndarray()[0].copy())
+
+
+@pytest.mark.audio
+async def test_the_speaker_looped_into_the_microphone_is_cancelled(
+    devices: VirtualAudio, speech_wav: Path
+) -> None:
+    devices.pactl(
+        "load-module", "module-loopback", "source=vspeaker.monitor", "sink=vmic_sink", "latency_msec=40"
+    )
+    speaker = Speaker()
+    plain = Microphone()
+    cancelled = Microphone(processor=make_processor(speaker, headset=False))
+    voice = SyntheticMicrophone()
+    speaker.attach(voice.track)
+    for part in (speaker, plain, cancelled):
+        await part.start()
+    raw: list[np.ndarray] = []
+    clean: list[np.ndarray] = []
+    stop = asyncio.Event()
+    pairs = ((plain, raw), (cancelled, clean))
+    tasks = {asyncio.create_task(collect(m.track, into, stop)) for m, into in pairs}
+    try:
+        await wait_until(lambda: plain._keeper.alive and cancelled._keeper.alive)
+        spoken = voice.say(speech_wav)
+        start = len(raw), len(clean)
+        await asyncio.sleep(spoken)
+        heard = np.concatenate(raw[start[0] + len(raw[start[0] :]) // 2 :])
+        left = np.concatenate(clean[start[1] + len(clean[start[1] :]) // 2 :])
+        assert db(heard) > 40  # the loop really carried the assistant's voice into the microphone
+        assert db(heard) - db(left) > 10  # measured about 44 dB here
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for part in (speaker, plain, cancelled):
+            await part.stop()
+        devices.unplug()  # takes the loopback module away too

@@ -1,0 +1,131 @@
+"""session.created / session.update / session.updated in each dialect, and client-event errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.loopback.endpoints import Provider
+from desktop.loopback.server import LoopbackServer
+from tests.loopback.client import Client, session_update
+from tests.loopback.conftest import ConnectClient
+
+TOOL = {"type": "function", "name": "createMeeting", "description": "Book", "parameters": {"type": "object"}}
+
+
+@pytest.mark.parametrize("provider", list(Provider))
+async def test_session_created_and_updated_in_dialect(connect: ConnectClient, provider: Provider) -> None:
+    client = await connect(provider)
+    created = client.of("session.created")[0]["session"]
+    assert created["expires_at"] > 0 and created["model"] == "gpt-realtime"
+    client.send(
+        session_update(
+            provider, turn_detection=None, transcription=True, tools=[TOOL], instructions="Speak Chinese."
+        )
+    )
+    updated = (await client.wait_for("session.updated"))["session"]
+    assert updated["instructions"] == "Speak Chinese."
+    assert updated["tools"] == [TOOL] and updated["tool_choice"] == "auto"
+    if provider is Provider.AZURE_PREVIEW:
+        assert "type" not in updated and "audio" not in updated
+        assert updated["voice"] == "sage" and updated["turn_detection"] is None
+        assert updated["input_audio_transcription"] == {"model": "whisper-1"}
+    else:
+        assert updated["type"] == "realtime"
+        assert updated["audio"]["output"]["voice"] == "sage"
+        assert updated["audio"]["input"]["turn_detection"] is None
+        assert updated["audio"]["input"]["transcription"] == {"model": "whisper-1"}
+
+
+@pytest.mark.parametrize("provider", [Provider.AZURE, Provider.OPENAI])
+async def test_ga_requires_session_type(connect: ConnectClient, provider: Provider) -> None:
+    client = await connect(provider)
+    client.send({"type": "session.update", "event_id": "evt_1", "session": {"instructions": "x"}})
+    error = (await client.wait_for("error"))["error"]
+    assert error["code"] == "missing_required_parameter" and error["event_id"] == "evt_1"
+    assert not client.of("session.updated")
+
+
+async def test_preview_refuses_ga_shaped_update(connect: ConnectClient) -> None:
+    client = await connect(Provider.AZURE_PREVIEW)
+    client.send(session_update(Provider.OPENAI))
+    error = (await client.wait_for("error"))["error"]
+    assert error["code"] == "unknown_parameter"
+
+
+async def test_turn_detection_is_filled_with_defaults(connect: ConnectClient, server: LoopbackServer) -> None:
+    client = await connect(Provider.AZURE_PREVIEW)
+    client.send(
+        session_update(
+            Provider.AZURE_PREVIEW, turn_detection={"type": "server_vad", "silence_duration_ms": 200}
+        )
+    )
+    updated = (await client.wait_for("session.updated"))["session"]
+    assert updated["turn_detection"]["silence_duration_ms"] == 200
+    assert updated["turn_detection"]["threshold"] == 0.5
+    assert server.sessions[0].session_config == updated
+
+
+@pytest.mark.parametrize(
+    ("session", "param"),
+    [
+        ({"type": "realtime", "output_modalities": ["audio", "text"]}, "session.output_modalities"),
+        (
+            {"type": "realtime", "audio": {"input": {"turn_detection": {"type": "loud"}}}},
+            "session.audio.input.turn_detection.type",
+        ),
+        ({"type": "realtime", "tools": [{"name": "x"}]}, "session.tools[0]"),
+        ({"type": "realtime", "model": "another-model"}, "session.model"),
+    ],
+)
+async def test_invalid_values_are_refused(
+    connect: ConnectClient, session: dict[str, object], param: str
+) -> None:
+    client = await connect(Provider.OPENAI)
+    client.send({"type": "session.update", "session": session})
+    error = (await client.wait_for("error"))["error"]
+    assert error["param"] == param
+
+
+async def test_unknown_and_malformed_events_keep_the_session(connect: ConnectClient) -> None:
+    client = await connect(Provider.OPENAI)
+    client.channel.send("{not json")
+    client.send({"type": "no.such.event", "event_id": "evt_x"})
+    client.send(["not", "an", "object"])  # type: ignore[arg-type]
+    await client.wait_for("error")
+    client.send(session_update(Provider.OPENAI))
+    await client.wait_for("session.updated")
+    errors = [e["error"] for e in client.of("error")]
+    assert [e["code"] for e in errors] == ["invalid_event"] * 3
+    assert errors[1]["event_id"] == "evt_x"
+
+
+async def test_client_events_are_recorded(connect: ConnectClient, server: LoopbackServer) -> None:
+    client = await connect(Provider.AZURE)
+    client.send(session_update(Provider.AZURE))
+    await client.wait_for("session.updated")
+    recorded = server.client_events[-1]
+    assert recorded.event["type"] == "session.update"
+    assert recorded.session_id == server.sessions[0].session_id and recorded.dialect.value == "ga"
+
+
+async def test_voice_cannot_change_after_speaking(connect: ConnectClient) -> None:
+    client = await connect(Provider.OPENAI)
+    client.send({"type": "response.create"})
+    await client.wait_for("response.created")
+    client.send({"type": "response.cancel"})
+    await client.wait_for("response.done")
+    client.send(
+        {"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"voice": "ash"}}}}
+    )
+    assert (await client.wait_for("error"))["error"]["code"] == "cannot_update_voice"
+
+
+async def test_mint_settings_start_the_session(server: LoopbackServer) -> None:
+    client = Client(server, Provider.AZURE_PREVIEW)
+    try:
+        await client.connect(mint_settings={"instructions": "From the mint.", "voice": "coral"})
+        created = client.of("session.created")[0]["session"]
+        assert created["instructions"] == "From the mint." and created["voice"] == "coral"
+        assert created["id"] == client.minted["id"] == server.sessions[0].session_id
+    finally:
+        await client.close()

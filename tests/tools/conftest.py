@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from desktop.storage.meetings import MeetingStore
+from desktop.storage.worker import StoreWorker
+from desktop.tools.meetings import MeetingTools
+from desktop.tools.registry import ToolRegistry
+from tests.tools.fakes import ScriptedConfirmer
+
+CST = timezone(timedelta(hours=8))
+NOW = datetime(2025, 9, 1, 12, 0, tzinfo=CST)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[MeetingStore]:
+    s = MeetingStore(tmp_path / "calendar.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def worker() -> Iterator[StoreWorker]:
+    w = StoreWorker("test-store")
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def confirmer() -> ScriptedConfirmer:
+    return ScriptedConfirmer()
+
+
+@pytest.fixture
+def registry(store: MeetingStore, worker: StoreWorker, confirmer: ScriptedConfirmer) -> ToolRegistry:
+    tools = MeetingTools(store, worker, confirmer, tz=CST, now=lambda: NOW)
+    return ToolRegistry(tools.tools())

@@ -1,0 +1,99 @@
+"""The real app objects (window, controller, wiring, session) against the loopback server, with a
+synthetic microphone and a recording speaker instead of sound devices."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QSettings
+
+from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+from desktop.loopback.server import LoopbackServer
+from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
+from desktop.secrets import KeyStore
+from desktop.settings import Preferences, save_preferences
+from desktop.ui.controller import Controller
+from desktop.ui.main_window import MainWindow
+from desktop.wiring import Wiring
+
+API_KEY = "test-api-key-0123456789"
+DEPLOYMENT = "gpt-realtime-test"
+FAST = Timeouts(mint=3.0, sdp=3.0, ice=3.0, data_channel=3.0, session_updated=3.0, liveness=1.0)
+
+
+class FastWiring(Wiring):
+    """The app's wiring with short timeouts, so a failure is noticed quickly in tests, and the
+    greeting optional, so tests that do not look at it need not wait for it to be spoken."""
+
+    greet = True
+
+    async def config(self, prefs: Preferences, api_key: str) -> SessionConfig:
+        config = await super().config(prefs, api_key)
+        return dataclasses.replace(config, timeouts=FAST, greet_first=self.greet)
+
+
+@dataclass
+class Running:
+    window: MainWindow
+    controller: Controller
+    wiring: FastWiring
+    server: LoopbackServer
+    keys: KeyStore
+    microphones: list[SyntheticMicrophone] = field(default_factory=list)
+
+    @property
+    def microphone(self) -> SyntheticMicrophone:
+        return self.microphones[-1]
+
+    async def close(self) -> None:
+        await self.controller.shutdown()
+        await self.wiring.close()
+        self.window.close()
+        await self.server.stop()
+        self.window.deleteLater()
+        self.controller.deleteLater()
+        await asyncio.sleep(0)
+
+
+async def wait_until(condition: Callable[[], bool], limit: float = 10.0) -> None:
+    """Polls what the person would see (widget state has no event to await) while the loop runs;
+    the limit only keeps a broken test from hanging."""
+    async with asyncio.timeout(limit):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+async def open_app(
+    store: QSettings,
+    *,
+    provider: ProviderKind = ProviderKind.OPENAI,
+    api_key: str = API_KEY,
+    stored_key: str | None = API_KEY,
+    prefs: Preferences | None = None,
+    greet: bool = True,
+) -> Running:
+    """A window bound to a controller whose sessions talk to a fresh loopback server."""
+    server = LoopbackServer(api_key=api_key, deployment=DEPLOYMENT)
+    url = await server.start()
+    keys = KeyStore(environ={})
+    if stored_key is not None and provider is not ProviderKind.DEMO:
+        await keys.save(provider, stored_key)
+    base = prefs or Preferences()
+    prefs = dataclasses.replace(base, provider=provider, endpoint=url, deployment=DEPLOYMENT)
+    save_preferences(store, prefs)
+    microphones: list[SyntheticMicrophone] = []
+
+    def audio(_prefs: Preferences) -> tuple[SyntheticMicrophone, RecordingSpeaker]:
+        microphones.append(SyntheticMicrophone())
+        return microphones[-1], RecordingSpeaker()
+
+    wiring = FastWiring(audio=audio, environ={})
+    wiring.greet = greet
+    controller = Controller(store, prefs, keys, wiring)
+    window = MainWindow()
+    window.bind(controller)
+    window.show()
+    return Running(window, controller, wiring, server, keys, microphones)

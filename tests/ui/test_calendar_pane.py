@@ -1,0 +1,140 @@
+"""The calendar pane follows the store (also writes made elsewhere, like the assistant's), and
+creates, edits, deletes, exports and imports by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QFont
+from pytestqt.qtbot import QtBot
+
+from desktop.storage.meeting_model import MeetingDraft
+from desktop.storage.meetings import MeetingStore
+from desktop.storage.worker import StoreWorker
+from desktop.ui.calendar_pane import CalendarPane
+
+CST = timezone(timedelta(hours=8))
+NOW = datetime(2025, 9, 1, 12, 0, tzinfo=CST)
+DAY = date(2025, 9, 9)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[MeetingStore]:
+    s = MeetingStore(tmp_path / "calendar.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def worker() -> Iterator[StoreWorker]:
+    w = StoreWorker("test-calendar")
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def pane(qtbot: QtBot, qloop: object, store: MeetingStore, worker: StoreWorker) -> CalendarPane:
+    # qloop: as in the app, garbage is collected on the GUI thread only, never on the store's worker.
+    widget = CalendarPane(store, worker, tz=CST, now=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.calendar.setCurrentPage(2025, 9)
+    widget.select_day(DAY)
+    return widget
+
+
+def titles(pane: CalendarPane) -> list[str]:
+    return [pane.day_list.item(i).text() for i in range(pane.day_list.count())]
+
+
+def is_marked(pane: CalendarPane, day: date) -> bool:
+    fmt = pane.calendar.dateTextFormat(QDate(day.year, day.month, day.day))
+    return fmt.fontWeight() == QFont.Weight.Bold
+
+
+def test_a_meeting_stored_by_someone_else_appears_at_once(
+    qtbot: QtBot, pane: CalendarPane, store: MeetingStore, worker: StoreWorker
+) -> None:
+    assert titles(pane) == []
+    # As the assistant does: a write on the store's worker thread.
+    worker.submit(store.create, MeetingDraft("周会", datetime(2025, 9, 9, 15, 30, tzinfo=CST), 60,
+                                             source="voice", call_id="c1"))
+    qtbot.waitUntil(lambda: titles(pane) == ["15:30–16:30  周会"])
+    assert is_marked(pane, DAY) and not is_marked(pane, DAY + timedelta(days=1))
+    meeting = store.all()[0]
+    worker.submit(store.update, meeting.id, "周会 (moved)", meeting.start + timedelta(days=1), 60)
+    qtbot.waitUntil(lambda: titles(pane) == [])
+    assert not is_marked(pane, DAY) and is_marked(pane, DAY + timedelta(days=1))
+    worker.submit(store.delete, meeting.id)
+    qtbot.waitUntil(lambda: not is_marked(pane, DAY + timedelta(days=1)))
+    assert pane.meetings() == []
+
+
+def test_create_edit_and_delete_by_hand(qtbot: QtBot, pane: CalendarPane, store: MeetingStore) -> None:
+    dialog = pane.new_meeting()
+    dialog.title_edit.setText("Design review")
+    dialog.duration_edit.setValue(45)
+    dialog.accept_button.click()
+    qtbot.waitUntil(lambda: titles(pane) == ["09:00–09:45  Design review"])
+    (made,) = store.all()
+    assert made.source == "manual" and made.start == datetime(2025, 9, 9, 9, 0, tzinfo=CST)
+
+    pane.day_list.setCurrentRow(0)
+    edit = pane.edit_selected()
+    assert edit is not None and edit.values()["title"] == "Design review"
+    edit.duration_edit.setValue(90)
+    edit.accept_button.click()
+    qtbot.waitUntil(lambda: titles(pane) == ["09:00–10:30  Design review"])
+    assert store.get(made.id).duration == 90  # type: ignore[union-attr]
+
+    pane.day_list.setCurrentRow(0)
+    declined = pane.delete_selected()
+    assert declined is not None
+    declined.reject_button.click()
+    pane.day_list.setCurrentRow(0)
+    removal = pane.delete_selected()
+    assert removal is not None
+    removal.accept_button.click()
+    qtbot.waitUntil(lambda: titles(pane) == [])
+    assert store.all() == []
+    assert "Deleted" in pane.status_label.text()
+
+
+def test_edit_without_a_selection_says_what_to_do(pane: CalendarPane) -> None:
+    assert pane.edit_selected() is None
+    assert "Choose a meeting" in pane.status_label.text()
+
+
+def test_export_then_import_into_another_calendar(
+    qtbot: QtBot, pane: CalendarPane, store: MeetingStore, tmp_path: Path, worker: StoreWorker
+) -> None:
+    store.create(MeetingDraft("周会", datetime(2025, 9, 9, 15, 30, tzinfo=CST), 60))
+    store.create(MeetingDraft("retro", datetime(2025, 9, 12, 10, 0, tzinfo=CST), 30))
+    target = tmp_path / "out.ics"
+    pane.export_to(target)
+    qtbot.waitUntil(lambda: "Exported 2" in pane.status_label.text())
+    events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert sorted(str(e["SUMMARY"]) for e in events) == ["retro", "周会"]
+
+    other_store = MeetingStore(tmp_path / "other.sqlite3")
+    other = CalendarPane(other_store, worker, tz=CST, now=lambda: NOW)
+    qtbot.addWidget(other)
+    other.select_day(DAY)
+    other.import_from(target)
+    qtbot.waitUntil(lambda: "Imported 2" in other.status_label.text())
+    qtbot.waitUntil(lambda: len(titles(other)) == 1)
+    other.import_from(target)
+    qtbot.waitUntil(lambda: "2 already in the calendar" in other.status_label.text())
+    assert len(other_store.all()) == 2
+    not_ics = tmp_path / "notes.ics"
+    not_ics.write_text("hello")
+    other.import_from(not_ics)
+    qtbot.waitUntil(lambda: "not an iCalendar" in other.status_label.text())
+    other.import_from(tmp_path / "missing.ics")
+    qtbot.waitUntil(lambda: "Could not import missing.ics" in other.status_label.text())
+    other.shutdown()
+    other_store.close()

@@ -1,0 +1,209 @@
+"""The whole window against the loopback server: a real session over aiortc, synthetic audio.
+
+Each test drives the window the way a person would (clicks, Space, typing) and checks what the
+person would see: the talk button's state, the bubbles, the banner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+from PySide6.QtCore import QPoint, QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.events import SessionState
+from desktop.settings import Preferences
+from tests.ui.harness import Running, open_app, wait_until
+
+PTT = Preferences(turn_mode="push_to_talk")
+QUESTION = "What can you do for me?"
+
+
+def tone(seconds: float = 0.6) -> bytes:
+    """Loud enough for the server's voice detection (mono s16 48 kHz)."""
+    t = np.arange(int(48_000 * seconds)) / 48_000
+    return (np.sin(2 * np.pi * 440 * t) * 0.3 * 32767).astype("<i2").tobytes()
+
+
+def texts(app: Running) -> list[str]:
+    return app.window.transcript.bubble_texts()
+
+
+async def connected(app: Running) -> None:
+    app.window.start.click()
+    await wait_until(lambda: app.controller.state in (SessionState.READY, SessionState.LISTENING))
+
+
+def run(qloop: asyncio.AbstractEventLoop, scenario: object) -> None:
+    qloop.run_until_complete(scenario)  # type: ignore[arg-type]
+
+
+def test_connect_shows_the_greeting(qloop: asyncio.AbstractEventLoop, settings_store: QSettings) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store)
+        try:
+            assert app.window.talk.text() == app.window.talk.tr("Not connected — click to start")
+            app.window.start.click()
+            await wait_until(lambda: any("助理" in t for t in texts(app)))
+            assert app.window.end.isEnabled() and not app.window.start.isEnabled()
+            assert not app.window.notice.isVisible()  # a key is stored: no demo notice
+        finally:
+            await app.close()
+
+    run(qloop, scenario())
+
+
+async def speak_while_held(app: Running, press: object, release: object) -> None:
+    app.server.queue_user_transcript(QUESTION)
+    press()  # type: ignore[operator]
+    await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+    app.microphone.say(tone())
+    await app.microphone.wait_spoken()
+    release()  # type: ignore[operator]
+    await wait_until(lambda: QUESTION in texts(app))
+    await wait_until(lambda: len(texts(app)) >= 2 and texts(app)[0] == QUESTION)
+
+
+def test_push_to_talk_with_the_mouse(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, prefs=PTT)
+        try:
+            app.server.faults.late_transcription = True  # the words come back after the answer began
+            app.server.queue_user_transcript(QUESTION)
+            app.window.start.click()
+            await wait_until(lambda: any("助理" in t for t in texts(app)))
+            button = app.window.talk
+            centre = QPoint(button.width() // 2, button.height() // 2)
+            qtbot.mousePress(button, Qt.MouseButton.LeftButton, pos=centre)  # also cuts the greeting short
+            app.microphone.say(tone())
+            await app.microphone.wait_spoken()
+            qtbot.mouseRelease(button, Qt.MouseButton.LeftButton, pos=centre)
+            await wait_until(lambda: QUESTION in texts(app) and len(texts(app)) >= 3)
+            # The person's words sit between the greeting and the answer to them.
+            assert "助理" in texts(app)[0] and texts(app)[1] == QUESTION
+        finally:
+            await app.close()
+
+    run(qloop, scenario())
+
+
+def test_push_to_talk_with_space(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, prefs=PTT, greet=False)
+        try:
+            await connected(app)
+            app.window.activateWindow()
+            app.window.talk.setFocus()
+            await speak_while_held(
+                app,
+                lambda: qtbot.keyPress(app.window.talk, Qt.Key.Key_Space),
+                lambda: qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space),
+            )
+            # Space typed into the text box is text, not a turn.
+            state = app.controller.state
+            app.window.transcript.input.setFocus()
+            qtbot.keyClicks(app.window.transcript.input, "a b")
+            assert app.window.transcript.input.text() == "a b"
+            assert app.controller.state is state or app.controller.state is not SessionState.LISTENING
+        finally:
+            await app.close()
+
+    run(qloop, scenario())
+
+
+def test_switching_modes_mid_session(qloop: asyncio.AbstractEventLoop, settings_store: QSettings) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, prefs=PTT, greet=False)
+        try:
+            await connected(app)
+            session = app.controller.call_session()
+            assert session is not None and not session.hands_free
+            app.window.hands_free.click()  # hands-free: the server hears turns by itself
+            await wait_until(lambda: session.hands_free and app.controller.state is SessionState.LISTENING)
+            assert app.window.talk.text() == app.window.talk.tr("Listening — click to stop")
+            app.server.queue_user_transcript(QUESTION)
+            app.microphone.say(tone(0.8))
+            await wait_until(lambda: QUESTION in texts(app))
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING and len(texts(app)) >= 2)
+            app.window.hands_free.click()  # back to push-to-talk
+            await wait_until(lambda: not session.hands_free and app.controller.state is SessionState.READY)
+            assert settings_store.value("turn_mode") == "push_to_talk"
+        finally:
+            await app.close()
+
+    run(qloop, scenario())
+
+
+def test_typed_message_is_answered(qloop: asyncio.AbstractEventLoop, settings_store: QSettings) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, prefs=PTT, greet=False)
+        try:
+            await connected(app)
+            app.window.transcript.input.setText(QUESTION)
+            app.window.transcript.input.returnPressed.emit()
+            await wait_until(lambda: len(texts(app)) >= 2 and texts(app)[0] == QUESTION)
+            turns = app.window.transcript.conversation.turns
+            await wait_until(lambda: turns[1].final)
+            assert turns[1].role == "assistant" and turns[1].text.strip()
+            assert "**You:** " + QUESTION in app.window.transcript.markdown()
+        finally:
+            await app.close()
+
+    run(qloop, scenario())
+
+
+def test_pressing_interrupts_the_assistant(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, prefs=PTT)
+        try:
+            app.window.start.click()
+            await wait_until(lambda: app.controller.state is SessionState.ASSISTANT_SPEAKING)
+            app.window.talk.pressed.emit()
+            await wait_until(lambda: bool(app.window.transcript.conversation.turns))
+            turn = app.window.transcript.conversation.turns[0]
+            await wait_until(lambda: turn.interrupted)
+            app.window.talk.released.emit()
+            assert app.window.transcript.tr("interrupted") in texts(app)[0]
+        finally:
+            await app.close()
+
+    run(qloop, scenario())
+
+
+def test_close_while_connecting_leaves_nothing(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store)
+        app.server.faults.sdp_delay = 1.0
+        app.window.start.click()
+        await wait_until(lambda: app.controller.state is SessionState.CONNECTING)
+        await app.close()
+        assert not app.controller.tasks
+
+    run(qloop, scenario())
+
+
+def test_no_key_shows_the_demo_notice(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    """No key stored for a remote provider: the app says it runs the demo instead."""
+
+    async def scenario() -> None:
+        app = await open_app(settings_store, stored_key=None)
+        try:
+            app.controller.announce_provider()
+            await wait_until(lambda: app.window.notice.isVisible())
+            assert app.window.notice.settings.isVisible()
+            assert app.controller.prefs.provider.value == "openai"  # the stored choice is kept
+        finally:
+            await app.close()
+
+    run(qloop, scenario())

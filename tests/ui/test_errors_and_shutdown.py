@@ -1,0 +1,104 @@
+"""What the person sees when things go wrong, and that closing leaves nothing running."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from PySide6.QtCore import QSettings
+
+from desktop.events import RawEvent, SessionState
+from tests.ui.harness import API_KEY, open_app, wait_until
+
+
+def test_a_rejected_key_shows_a_banner_with_settings(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, stored_key="not-the-right-key-000")
+        try:
+            app.window.start.click()
+            await wait_until(lambda: app.window.banner.isVisible())
+            assert app.controller.state is SessionState.FAILED
+            assert app.window.banner.settings.isVisible()  # the key is the problem: offer the settings
+            assert "not-the-right-key" not in app.window.banner.message.text()
+            app.window.banner.settings.click()
+            await wait_until(lambda: app.window.settings_dialog is not None)
+            assert app.window.settings_dialog is not None
+            app.window.settings_dialog.reject()
+        finally:
+            await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_dropped_connection_shows_a_banner_and_retry_reconnects(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, greet=False)
+        try:
+            app.window.start.click()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            await app.server.close_all_calls()
+            await wait_until(lambda: app.window.banner.isVisible())
+            assert app.window.banner.retry.isVisible()
+            app.window.banner.retry.click()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            assert not app.window.banner.isVisible()
+        finally:
+            await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_the_inspector_shows_events_with_secrets_masked(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, greet=False)
+        try:
+            assert not app.window.inspector.isVisible()  # hidden until the View menu asks for it
+            app.window.inspector_action.trigger()
+            assert app.window.inspector.isVisible()
+            app.window.start.click()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            sneaky = {"type": "x.debug", "headers": {"Authorization": "Bearer abc"}, "note": f"key {API_KEY}",
+                      "client_secret": {"value": "ek_1234567890abcdef"}, "api-key": API_KEY}  # fmt: skip
+            app.controller.rawEvent.emit(RawEvent("received", "x.debug", sneaky, 0.0))
+            app.window.inspector.flush()
+            rows = list(app.window.inspector.table.rows)
+            kinds = {(row.direction, row.type) for row in rows}
+            assert ("sent", "session.update") in kinds and ("received", "session.updated") in kinds
+            everything = repr([row.payload for row in rows])
+            assert API_KEY not in everything and "ek_1234567890abcdef" not in everything
+            assert "Bearer abc" not in everything
+        finally:
+            await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_closing_leaves_no_task_thread_or_peer_connection(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    """Here on the demo provider (no key stored): the built-in server runs on its own thread."""
+
+    async def scenario() -> None:
+        app = await open_app(settings_store, stored_key=None)
+        app.window.start.click()
+        await wait_until(lambda: any("助理" in t for t in app.window.transcript.bubble_texts()))
+        assert app.window.notice.isVisible()  # it says it is the demo
+        assert any(t.name == "loopback-server" for t in threading.enumerate())
+        session = app.controller.call_session()
+        assert session is not None and session.connection is not None
+        await app.close()
+        assert session.connection.peer_connection is None or (
+            session.connection.peer_connection.connectionState == "closed"
+        )
+        assert not app.controller.tasks
+        assert not any(t.name == "loopback-server" for t in threading.enumerate())
+        current = asyncio.current_task()
+        await wait_until(lambda: not [t for t in asyncio.all_tasks() if t is not current and not t.done()])
+
+    qloop.run_until_complete(scenario())
