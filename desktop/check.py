@@ -23,8 +23,9 @@ from desktop.realtime.environment import apply_environment, parse_provider
 from desktop.realtime.errors import SessionError
 from desktop.realtime.instructions import build_instructions
 from desktop.realtime.masking import Masker
-from desktop.realtime.protocol import ServerError, SessionUpdated, decode, parse
+from desktop.realtime.protocol import decode, parse
 from desktop.realtime.providers import DEMO_API_KEY, DEMO_MODEL, provider_for
+from desktop.realtime.server_events import ServerError, SessionUpdated
 
 STEP_LABELS = {
     "mint": "session key minted",

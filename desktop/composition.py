@@ -50,10 +50,17 @@ class Root:
         self.app.aboutToQuit.connect(self.quit_requested.set)
         self.window.bind(self.controller)
         self.controller.announce_provider()
-        await self.wiring.preload()
-        await self._open_tools()
-        await self.quit_requested.wait()
-        await self.shutdown()
+        try:
+            await self.wiring.preload()
+            await self._open_tools()
+        except Exception:
+            # The window is up and the person can still talk; say so instead of dying.
+            log.exception("Starting the tools failed")
+            self.window.show_unexpected_error()
+        try:
+            await self.quit_requested.wait()
+        finally:
+            await self.shutdown()
         return 0
 
     async def _open_tools(self) -> None:

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Coroutine
-from typing import Any
+from typing import Any, Literal
 
 from desktop.audio.ports import AudioInput, AudioOutput
 from desktop.events import AppEvent, ErrorRaised, RawEvent, SessionState, StateChanged
@@ -19,8 +19,9 @@ from desktop.realtime.config import Dialect, SessionConfig, TurnDetection
 from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
 from desktop.realtime.errors import SessionError
 from desktop.realtime.instructions import build_instructions
-from desktop.realtime.protocol import ServerError, ServerEvent, SessionUpdated, decode, parse
+from desktop.realtime.protocol import decode, parse
 from desktop.realtime.providers import provider_for
+from desktop.realtime.server_events import ServerError, ServerEvent, SessionUpdated
 from desktop.tool_calls import ToolCalls
 from desktop.tools.ports import ToolExecutor, ToolResult
 from desktop.turns import Turns
@@ -173,6 +174,8 @@ class VoiceSession:
 
     async def _finish_push(self, held: float) -> None:
         await asyncio.sleep(AUDIO_TRAVEL_SECONDS)
+        if self._push_started is not None:  # pressed again meanwhile: that press cleared this audio
+            return
         self._audio_in.set_open(self._hands_free)
         if held < MIN_PUSH_SECONDS:
             self.send(ce.input_audio_clear())
@@ -232,7 +235,7 @@ class VoiceSession:
         return True
 
     def emit(self, event: AppEvent) -> None:
-        if self._state not in _TERMINAL or isinstance(event, ErrorRaised):
+        if self._state not in _TERMINAL:
             self._queue.put_nowait(event)
 
     def set_state(self, state: SessionState) -> None:
@@ -254,9 +257,9 @@ class VoiceSession:
     def _mask(self, text: str) -> str:
         return self._connection.masker.text(text) if self._connection else text
 
-    def _raw(self, direction: str, payload: dict[str, Any]) -> None:
+    def _raw(self, direction: Literal["sent", "received"], payload: dict[str, Any]) -> None:
         masked = self._connection.masker.payload(payload) if self._connection else payload
-        self.emit(RawEvent(direction, str(payload.get("type", "")), masked, time.time()))  # type: ignore[arg-type]
+        self.emit(RawEvent(direction, str(payload.get("type", "")), masked, time.time()))
 
     def _deliver_tool_results(self, results: list[ToolResult]) -> None:
         for result in results:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from desktop.audio.ports import AudioOutput
 from desktop.events import AppEvent, AssistantTranscript, ErrorRaised, SessionState, Usage, UserTranscript
 from desktop.realtime import client_events as ce
-from desktop.realtime import protocol as p
+from desktop.realtime import server_events as ev
 from desktop.tool_calls import ToolCalls
 
 _ERROR_SENTENCES = {
@@ -71,64 +71,64 @@ class Turns:
         self._host.send(ce.output_audio_clear())
         self._host.audio_out.flush()
 
-    def handle(self, event: p.ServerEvent, calls: ToolCalls) -> None:
+    def handle(self, event: ev.ServerEvent, calls: ToolCalls) -> None:
         match event:
-            case p.SpeechStarted():
+            case ev.SpeechStarted():
                 if self.audio_playing or self._host.state is SessionState.ASSISTANT_SPEAKING:
                     self._host.audio_out.flush()
                 self._host.set_state(SessionState.USER_SPEAKING)
-            case p.SpeechStopped():
+            case ev.SpeechStopped():
                 self._host.set_state(SessionState.THINKING)
             case (
-                p.InputCommitted(item_id=item_id, previous_item_id=previous)
-                | p.ItemCreated(item_id=item_id, previous_item_id=previous)
+                ev.InputCommitted(item_id=item_id, previous_item_id=previous)
+                | ev.ItemCreated(item_id=item_id, previous_item_id=previous)
             ):
                 self._previous.setdefault(item_id, previous)
-            case p.UserTranscriptDelta(item_id=item_id, delta=delta):
+            case ev.UserTranscriptDelta(item_id=item_id, delta=delta):
                 self._host.emit(UserTranscript(item_id, delta, False, self._previous.get(item_id)))
-            case p.UserTranscriptDone(item_id=item_id, transcript=text):
+            case ev.UserTranscriptDone(item_id=item_id, transcript=text):
                 self._host.emit(UserTranscript(item_id, text, True, self._previous.get(item_id)))
-            case p.UserTranscriptFailed(message=message):
+            case ev.UserTranscriptFailed(message=message):
                 self._host.emit(
                     ErrorRaised(
                         f"Your words could not be transcribed. {message}".strip(), code="transcription_failed"
                     )
                 )
-            case p.ResponseCreated(response_id=response_id):
+            case ev.ResponseCreated(response_id=response_id):
                 self.active_response, self._requested = response_id, False
                 if not self.audio_playing:
                     self._host.set_state(SessionState.THINKING)
-            case p.AssistantTextDelta():
+            case ev.AssistantTextDelta():
                 self._assistant_delta(event)
-            case p.AssistantTextDone():
+            case ev.AssistantTextDone():
                 text = event.text or self._texts.get(event.item_id, "")
                 self._host.emit(AssistantTranscript(event.item_id, event.response_id, text, True))
-            case p.FunctionCallDone():
+            case ev.FunctionCallDone():
                 calls.request(event.response_id, event.call_id, event.name, event.arguments)
-            case p.ResponseDone():
+            case ev.ResponseDone():
                 self._response_done(event, calls)
-            case p.OutputAudioStarted():
+            case ev.OutputAudioStarted():
                 self.audio_playing = True
                 self._host.set_state(SessionState.ASSISTANT_SPEAKING)
-            case p.OutputAudioStopped():
+            case ev.OutputAudioStopped():
                 self.audio_playing = False
                 if self.active_response is None:  # else response.done settles it, without a flicker
                     self._settle(calls)
-            case p.OutputAudioCleared():
+            case ev.OutputAudioCleared():
                 self.audio_playing = False
                 self._host.audio_out.flush()
                 self._settle(calls)
-            case p.ServerError():
+            case ev.ServerError():
                 self._server_error(event)
 
-    def _assistant_delta(self, event: p.AssistantTextDelta) -> None:
+    def _assistant_delta(self, event: ev.AssistantTextDelta) -> None:
         self._texts[event.item_id] = self._texts.get(event.item_id, "") + event.delta
         items = self._items_of.setdefault(event.response_id, [])
         if event.item_id not in items:
             items.append(event.item_id)
         self._host.emit(AssistantTranscript(event.item_id, event.response_id, event.delta, False))
 
-    def _response_done(self, event: p.ResponseDone, calls: ToolCalls) -> None:
+    def _response_done(self, event: ev.ResponseDone, calls: ToolCalls) -> None:
         usage = event.usage
         if usage:
             self._host.emit(
@@ -164,7 +164,7 @@ class Turns:
         busy = self.active_response is not None or self._requested or calls.pending
         self._host.set_state(SessionState.THINKING if busy else self._host.idle_state)
 
-    def _server_error(self, event: p.ServerError) -> None:
+    def _server_error(self, event: ev.ServerError) -> None:
         self._requested = False  # a refused response.create will not be followed by response.created
         if event.code in _HARMLESS:
             return

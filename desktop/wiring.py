@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.settings import Preferences, session_config
-from desktop.ui.controller import Call
+from desktop.ui.call_wiring import Call
 
 if TYPE_CHECKING:
     from desktop.audio.ports import AudioInput, AudioOutput

@@ -30,9 +30,12 @@ HISTORY_CHUNKS = 50  # one second of 20 ms callbacks; nobody reading it costs no
 
 
 class Speaker:
-    def __init__(self, device_name: str | None = None, *, channels: int = 2) -> None:
+    def __init__(
+        self, device_name: str | None = None, *, channels: int = 2, latency: float | str = "low"
+    ) -> None:
         self._device_name = device_name
         self._channels = channels
+        self._latency = latency  # PortAudio's suggested output latency: "low", "high" or seconds
         self._buffer = PlayoutBuffer(SAMPLE_RATE, channels)
         self._resampler = AudioResampler(
             format="s16", layout="stereo" if channels == 2 else "mono", rate=SAMPLE_RATE
@@ -131,7 +134,7 @@ class Speaker:
             channels=self._channels,
             dtype="int16",
             blocksize=BLOCK_FRAMES,
-            latency="low",
+            latency=self._latency,
             callback=self._callback,
             finished_callback=self._keeper.finished,
         )

@@ -2,7 +2,10 @@
 
 `vmic` is the default source, fed with `paplay --device=vmic_sink`; `vspeaker` is the default sink,
 recorded from `vspeaker.monitor`. PortAudio reaches them through ALSA's `pulse`/`default` devices.
-`PULSE_LATENCY_MSEC=20` matters: without it the first capture callback comes after about two seconds.
+A null sink with no low-latency client renders in long blocks, so every stream opened (or restarted
+after an underrun) on it stalled for 1-2 s; a low-latency recorder on each monitor keeps both sinks
+awake. `PULSE_LATENCY_MSEC=20` (the shared notes' value) made playback underrun on two busy cores;
+60 ms played steadily.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ def missing_tool() -> str | None:
 class VirtualAudio:
     def __init__(self, runtime_dir: Path) -> None:
         self.runtime_dir = runtime_dir
-        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime_dir), "PULSE_LATENCY_MSEC": "20"}
+        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime_dir), "PULSE_LATENCY_MSEC": "60"}
+        self._wakers: list[subprocess.Popen[bytes]] = []
 
     def pactl(self, *args: str) -> str:
         done = subprocess.run(["pactl", *args], env=self.env, capture_output=True, text=True, timeout=10)
@@ -44,6 +48,7 @@ class VirtualAudio:
         for line in reversed(self.pactl("list", "short", "modules").splitlines()):
             if "null-sink" in line or "remap-source" in line or "loopback" in line:
                 self.pactl("unload-module", line.split()[0])
+        self._stop_wakers()
 
     def plug(self) -> None:
         loaded = self.pactl("list", "short", "modules")
@@ -52,6 +57,16 @@ class VirtualAudio:
                 self.pactl("load-module", *module.split())
         self.pactl("set-default-sink", "vspeaker")
         self.pactl("set-default-source", "vmic")
+        self._stop_wakers()
+        for monitor in ("vspeaker.monitor", "vmic_sink.monitor"):
+            command = ["parec", f"--device={monitor}", "--latency-msec=10", "--raw"]
+            self._wakers.append(subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL))
+
+    def _stop_wakers(self) -> None:
+        for waker in self._wakers:
+            waker.terminate()
+            waker.wait(timeout=5)
+        self._wakers.clear()
 
     def play_into_mic(self, wav: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(["paplay", "--device=vmic_sink", str(wav)], env=self.env)
@@ -81,6 +96,7 @@ def virtual_audio() -> Iterator[VirtualAudio]:
         audio.plug()
         yield audio
     finally:
+        audio.unplug()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

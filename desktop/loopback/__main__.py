@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 
 from desktop.loopback.server import LoopbackServer
 
@@ -18,8 +19,15 @@ async def serve(args: argparse.Namespace) -> None:
         print(f"  {provider.value:14} mint {urls['mint']}")
         print(f"  {'':14} SDP  {urls['sdp']}")
     print("Ctrl+C stops it.", flush=True)  # at once, also when the output is a pipe
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Explicit handlers: a process started in the background inherits SIGINT ignored. Windows has
+        # none, and Ctrl+C arrives there as KeyboardInterrupt instead.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await server.stop()
 

@@ -17,6 +17,9 @@ from desktop.loopback import utterance
 from desktop.loopback.phrases import TEXTS, Language, Phrase, language_of
 
 DEMO_SCRIPT = "请帮我预约明天下午三点的项目周会，一个小时"
+DEFAULT_TITLES = {Language.ZH: "我的会议", Language.EN: "My meeting"}
+# Tool output statuses that mean "nothing was done", and what to say then.
+UNSUCCESSFUL = {"not_found": Phrase.NOT_FOUND, "ambiguous": Phrase.NOT_FOUND, "no_results": Phrase.NOTHING}
 
 _LIST = re.compile(r"what do i have|what's on|my meetings|list|有什么会|安排|日程", re.IGNORECASE)
 _CANCEL = re.compile(r"cancel|取消", re.IGNORECASE)
@@ -61,17 +64,17 @@ class Brain:
         if not text.strip():
             return _say(Phrase.SORRY, language)
         declared = {str(t.get("name")): t for t in tools if isinstance(t, dict)}
-        chinese = language is Language.ZH
-        meeting: dict[str, Any] = {
-            "start_time": utterance.start_time(text, self.now or datetime.now()).strftime(
-                "%Y-%m-%d %H:%M:00"
-            ),
-            "duration": utterance.duration_minutes(text),
-            "title": utterance.title(text, chinese=chinese),
+        start = utterance.start_time(text, self.now or datetime.now()).strftime("%Y-%m-%d %H:%M:00")
+        title = utterance.title(text, chinese=language is Language.ZH)
+        day = {"date": start[:10], "from_date": start[:10]}
+        named = {"title": title} if title else {}
+        meeting = {"start_time": start, "duration": utterance.duration_minutes(text)} | {
+            "title": title or DEFAULT_TITLES[language]
         }
+        # Candidate arguments under the names tools commonly use; only the declared ones are sent.
         wanted: list[tuple[bool, str, dict[str, Any]]] = [
-            (bool(_LIST.search(text)), "listMeetings", {"date": meeting["start_time"][:10]}),
-            (bool(_CANCEL.search(text)), "cancelMeeting", meeting),
+            (bool(_LIST.search(text)), "listMeetings", day),
+            (bool(_CANCEL.search(text)), "cancelMeeting", day | named),
             (bool(_MEETING.search(text)), "createMeeting", meeting),
             (bool(_QUESTION.search(text)), "queryKnowledgeBase", {"question": text, "query": text}),
         ]
@@ -87,7 +90,7 @@ class Brain:
             (i for i in items if i.get("type") == "function_call" and i.get("call_id") == call_id), {}
         )
         name = str(call.get("name", ""))
-        language = language_of(str(call.get("arguments", "")) + _first_user_text(items))
+        language = language_of(_last_user_text(items) or str(call.get("arguments", "")))
         raw = str(output_item.get("output", ""))
         try:
             output: Any = json.loads(raw)
@@ -95,7 +98,10 @@ class Brain:
             output = raw
         if _declined(output, raw):
             return _say(Phrase.DECLINED, language)
-        if isinstance(output, dict) and (output.get("error") or output.get("status") == "failed"):
+        status = str(output.get("status", "")) if isinstance(output, dict) else ""
+        if status in UNSUCCESSFUL:
+            return _say(UNSUCCESSFUL[status], language)
+        if isinstance(output, dict) and (output.get("error") or status == "failed"):
             return _say(Phrase.SORRY, language)
         if name == "createMeeting":
             return _say(Phrase.BOOKED, language)
@@ -113,7 +119,7 @@ def user_text(item: dict[str, Any]) -> str:
     return " ".join(str(p.get("text") or p.get("transcript") or "") for p in parts if isinstance(p, dict))
 
 
-def _first_user_text(items: list[dict[str, Any]]) -> str:
+def _last_user_text(items: list[dict[str, Any]]) -> str:
     return next((user_text(i) for i in reversed(items) if i.get("role") == "user"), "")
 
 

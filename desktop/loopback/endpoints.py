@@ -66,6 +66,18 @@ def routes(server: LoopbackServer) -> list[web.RouteDef]:
     return table
 
 
+@web.middleware
+async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Unknown paths and wrong methods answer in the services' JSON error shape, not aiohttp's text."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error_response(exc.status, exc.reason, code=str(exc.status))
+    return response
+
+
 def _bind(server: LoopbackServer, provider: Provider, handler: Any) -> Any:
     async def bound(request: web.Request) -> web.StreamResponse:
         return await handler(server, provider, request)

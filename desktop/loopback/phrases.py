@@ -21,6 +21,8 @@ class Phrase(enum.Enum):
     CANCELLED = "cancelled"
     SORRY = "sorry"
     OKAY = "okay"
+    NOTHING = "nothing"
+    NOT_FOUND = "not_found"
 
 
 class Language(enum.Enum):
@@ -64,6 +66,14 @@ TEXTS: dict[Phrase, dict[Language, str]] = {
     Phrase.OKAY: {
         Language.ZH: "好的，我明白了。",
         Language.EN: "All right, I understand.",
+    },
+    Phrase.NOTHING: {
+        Language.ZH: "抱歉，知识库里没有相关信息。",
+        Language.EN: "Sorry, the knowledge base has nothing on that.",
+    },
+    Phrase.NOT_FOUND: {
+        Language.ZH: "抱歉，我没有找到这个会议。",
+        Language.EN: "Sorry, I could not find that meeting.",
     },
 }
 

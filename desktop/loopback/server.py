@@ -12,7 +12,7 @@ from aiohttp import web
 from desktop.loopback.auth import KeyStore
 from desktop.loopback.brain import DEMO_SCRIPT, Brain
 from desktop.loopback.call import ServerCall
-from desktop.loopback.endpoints import ROUTES, Provider, routes
+from desktop.loopback.endpoints import ROUTES, Provider, json_errors, routes
 from desktop.loopback.faults import Faults
 from desktop.loopback.handlers import ReceivedEvent
 from desktop.loopback.speech import Voice
@@ -42,7 +42,7 @@ class LoopbackServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        app = web.Application()
+        app = web.Application(middlewares=[json_errors])
         app.add_routes(routes(self))
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()

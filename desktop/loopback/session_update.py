@@ -155,6 +155,8 @@ PREVIEW_FIELDS: dict[str, Check] = {
     "tool_choice": _tool_choice,
     "temperature": _number(0.6, 1.2),
     "max_response_output_tokens": _max_tokens,
+    "speed": _number(0.25, 1.5),
+    "tracing": _any,
 }
 
 GA_FIELDS: dict[str, Check] = {
@@ -168,6 +170,7 @@ GA_FIELDS: dict[str, Check] = {
     "tracing": _any,
     "prompt": _any,
     "include": _any,
+    "truncation": _any,
     "audio": _object(
         {
             "input": _object(

@@ -86,9 +86,10 @@ def duration_minutes(text: str) -> int:
     return DEFAULT_MINUTES
 
 
-def title(text: str, *, chinese: bool) -> str:
+def title(text: str, *, chinese: bool) -> str | None:
+    """The meeting's name when the sentence gives one."""
     patterns = (_ZH_TITLE, _ZH_TITLE_BEFORE_MEETING) if chinese else (_EN_TITLE, _EN_TITLE_BEFORE_MEETING)
     for pattern in patterns:
         if match := pattern.search(text):
             return match.group(1).strip()
-    return "我的会议" if chinese else "My meeting"
+    return None

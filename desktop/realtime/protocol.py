@@ -10,152 +10,41 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class SessionUpdated:
-    session: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class SessionCreated:
-    session: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechStarted:
-    item_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechStopped:
-    item_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class InputCommitted:
-    item_id: str
-    previous_item_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class InputCleared:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ItemCreated:
-    item_id: str
-    previous_item_id: str | None
-    item: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class UserTranscriptDelta:
-    item_id: str
-    delta: str
-
-
-@dataclass(frozen=True, slots=True)
-class UserTranscriptDone:
-    item_id: str
-    transcript: str
-
-
-@dataclass(frozen=True, slots=True)
-class UserTranscriptFailed:
-    item_id: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseCreated:
-    response_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class AssistantTextDelta:
-    """`response.(output_)audio_transcript.delta` and `response.(output_)text.delta`."""
-
-    response_id: str
-    item_id: str
-    delta: str
-
-
-@dataclass(frozen=True, slots=True)
-class AssistantTextDone:
-    response_id: str
-    item_id: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionCallDone:
-    """From `response.function_call_arguments.done` or a function_call `response.output_item.done`."""
-
-    response_id: str
-    call_id: str
-    name: str
-    arguments: str
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseDone:
-    response_id: str
-    status: str
-    status_details: dict[str, Any]
-    output: list[dict[str, Any]]
-    usage: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class OutputAudioStarted:
-    response_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class OutputAudioStopped:
-    response_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class OutputAudioCleared:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ServerError:
-    message: str
-    code: str
-    error_type: str
-    event_id: str
-
-
-ServerEvent = (
-    SessionUpdated
-    | SessionCreated
-    | SpeechStarted
-    | SpeechStopped
-    | InputCommitted
-    | InputCleared
-    | ItemCreated
-    | UserTranscriptDelta
-    | UserTranscriptDone
-    | UserTranscriptFailed
-    | ResponseCreated
-    | AssistantTextDelta
-    | AssistantTextDone
-    | FunctionCallDone
-    | ResponseDone
-    | OutputAudioStarted
-    | OutputAudioStopped
-    | OutputAudioCleared
-    | ServerError
+from desktop.realtime.server_events import (
+    AssistantTextDelta,
+    AssistantTextDone,
+    AudioDone,
+    ContentPart,
+    FunctionCallArgumentsDelta,
+    FunctionCallDone,
+    InputCleared,
+    InputCommitted,
+    ItemCreated,
+    ItemDeleted,
+    ItemDone,
+    ItemTruncated,
+    OutputAudioCleared,
+    OutputAudioStarted,
+    OutputAudioStopped,
+    OutputItemAdded,
+    OutputItemDone,
+    RateLimitsUpdated,
+    ResponseCreated,
+    ResponseDone,
+    ServerError,
+    ServerEvent,
+    SessionCreated,
+    SessionUpdated,
+    SpeechStarted,
+    SpeechStopped,
+    UserTranscriptDelta,
+    UserTranscriptDone,
+    UserTranscriptFailed,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _s(data: dict[str, Any], key: str) -> str:
@@ -166,6 +55,11 @@ def _s(data: dict[str, Any], key: str) -> str:
 def _opt(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) and value else None
+
+
+def _int(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _obj(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -182,10 +76,10 @@ def _item_created(data: dict[str, Any]) -> ItemCreated:
     return ItemCreated(_s(item, "id"), _opt(data, "previous_item_id"), item)
 
 
-def _output_item_done(data: dict[str, Any]) -> FunctionCallDone | None:
+def _output_item_done(data: dict[str, Any]) -> FunctionCallDone | OutputItemDone:
     item = _obj(data, "item")
     if item.get("type") != "function_call":
-        return None
+        return OutputItemDone(_s(data, "response_id"), item)
     return FunctionCallDone(
         _s(data, "response_id"), _s(item, "call_id"), _s(item, "name"), _s(item, "arguments")
     )
@@ -219,6 +113,15 @@ def _transcript_done(data: dict[str, Any]) -> AssistantTextDone:
 
 def _text_done(data: dict[str, Any]) -> AssistantTextDone:
     return AssistantTextDone(_response_id(data), _s(data, "item_id"), _s(data, "text"))
+
+
+def _content_part(done: bool) -> Parser:
+    return lambda d: ContentPart(_response_id(d), _s(d, "item_id"), _obj(d, "part"), done)
+
+
+def _rate_limits(data: dict[str, Any]) -> RateLimitsUpdated:
+    limits = data.get("rate_limits")
+    return RateLimitsUpdated([x for x in limits if isinstance(x, dict)] if isinstance(limits, list) else [])
 
 
 def _failed_transcript(data: dict[str, Any]) -> UserTranscriptFailed:
@@ -255,7 +158,19 @@ PARSE_TABLE: dict[str, Parser] = {
     "response.function_call_arguments.done": lambda d: FunctionCallDone(
         _s(d, "response_id"), _s(d, "call_id"), _s(d, "name"), _s(d, "arguments")
     ),
+    "response.output_item.added": lambda d: OutputItemAdded(_response_id(d), _obj(d, "item")),
     "response.output_item.done": _output_item_done,
+    "conversation.item.done": lambda d: ItemDone(_s(_obj(d, "item"), "id"), _obj(d, "item")),
+    "conversation.item.truncated": lambda d: ItemTruncated(_s(d, "item_id"), _int(d, "audio_end_ms")),
+    "conversation.item.deleted": lambda d: ItemDeleted(_s(d, "item_id")),
+    "response.content_part.added": _content_part(False),
+    "response.content_part.done": _content_part(True),
+    "response.function_call_arguments.delta": lambda d: FunctionCallArgumentsDelta(
+        _response_id(d), _s(d, "call_id"), _s(d, "delta")
+    ),
+    "response.audio.done": lambda d: AudioDone(_response_id(d), _s(d, "item_id")),
+    "response.output_audio.done": lambda d: AudioDone(_response_id(d), _s(d, "item_id")),
+    "rate_limits.updated": _rate_limits,
     "response.done": _response_done,
     "output_audio_buffer.started": lambda d: OutputAudioStarted(_s(d, "response_id")),
     "output_audio_buffer.stopped": lambda d: OutputAudioStopped(_s(d, "response_id")),

@@ -50,7 +50,7 @@ CANCEL_MEETING: dict[str, Any] = {
     "properties": {
         "meeting_id": {"type": "integer", "minimum": 1,
                        "description": "要取消的会议编号（来自 listMeetings 的 id）；知道编号时优先使用"},
-        "title": {**_TITLE, "description": "会议名称，与 date 一起用来找到会议"},
+        "title": {**_TITLE, "description": "会议名称；可与 date 一起使用，只给名称时在今后的会议里查找"},
         "date": {"type": "string", "pattern": DATE_PATTERN, "description": "会议所在日期，格式：年-月-日"},
     },
     "additionalProperties": False,

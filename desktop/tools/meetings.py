@@ -137,19 +137,27 @@ class MeetingTools:
         if "meeting_id" in args:
             meeting = await self._worker.run(self._store.get, args["meeting_id"])
             return meeting or _not_found(f"There is no meeting with id {args['meeting_id']}.", [], self._tz)
-        if "date" not in args:
-            raise ArgumentError("Give meeting_id, or the date (and title) of the meeting to cancel.")
         try:
-            day = parse_day(args["date"], "date")
             title = check_title(args["title"]) if args.get("title", "").strip() else ""
+            day = parse_day(args["date"], "date") if "date" in args else None
         except InvalidMeeting as exc:
             raise ArgumentError(str(exc)) from None
-        that_day = await self._worker.run(self._store.on_days, day, day, self._tz)
-        candidates = _matching(that_day, title)
+        if day is None and not title:
+            raise ArgumentError("Give meeting_id, or the title and/or date of the meeting to cancel.")
+        if day is not None:
+            searched = await self._worker.run(self._store.on_days, day, day, self._tz)
+            where = f"on {day.isoformat()}"
+        else:  # title only: the meetings still ahead
+            today = self._now().date()
+            searched = await self._worker.run(
+                self._store.on_days, today, today + timedelta(days=MAX_LIST_DAYS), self._tz)
+            searched = [m for m in searched if m.end > self._now()]
+            where = "in the coming year"
+        candidates = _matching(searched, title)
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            return _not_found(f"No meeting matches on {day.isoformat()}.", that_day, self._tz)
+            return _not_found(f"No meeting matches {where}.", searched if day else [], self._tz)
         return Outcome({"status": "ambiguous", "candidates": [m.describe(self._tz) for m in candidates],
                         "message": "Several meetings match. Ask the person which one, then call "
                                    "cancelMeeting again with its meeting_id."}, status="failed")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal, SignalInstance
 
 from desktop.events import (
     AssistantTranscript,
@@ -27,9 +27,10 @@ from desktop.events import (
     ToolActivity,
     UserTranscript,
 )
-from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.config import ProviderKind
 from desktop.secrets import KeyStore
 from desktop.settings import Preferences, save_preferences
+from desktop.ui.call_wiring import Call, CallWiring, SettingsContext
 
 if TYPE_CHECKING:
     from desktop.session import VoiceSession
@@ -46,36 +47,6 @@ _LIVE = (
     SessionState.ASSISTANT_SPEAKING,
     SessionState.RECONNECTING,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    session: VoiceSession
-    microphone_level: Callable[[], float]
-
-
-@dataclass(frozen=True, slots=True)
-class SettingsContext:
-    """What the settings dialog opens with (the key had to be fetched from the keychain first)."""
-
-    prefs: Preferences
-    api_key: str
-    keychain_works: bool
-    devices: tuple[list[str], list[str]]
-
-
-class CallWiring(Protocol):
-    """What the composition root provides: configurations, sessions, checks and device lists."""
-
-    async def config(self, prefs: Preferences, api_key: str) -> SessionConfig: ...
-
-    def open_call(
-        self, config: SessionConfig, prefs: Preferences, on_problem: Callable[[str], None]
-    ) -> Call: ...
-
-    async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]: ...
-
-    async def devices(self) -> tuple[list[str], list[str]]: ...
 
 
 class Controller(QObject):
@@ -108,6 +79,13 @@ class Controller(QObject):
         self._vad_mode = "server_vad" if self.push_to_talk else prefs.turn_mode
         self._hands_free_on = False
         self._typed = 0
+        self._signal_for: dict[type, SignalInstance] = {
+            UserTranscript: self.userTranscript,
+            AssistantTranscript: self.assistantTranscript,
+            ToolActivity: self.toolActivity,
+            RawEvent: self.rawEvent,
+            ErrorRaised: self.errorRaised,
+        }
         self._level_timer = QTimer(self)
         self._level_timer.setInterval(LEVEL_INTERVAL_MS)
         self._level_timer.timeout.connect(self._poll_level)
@@ -129,10 +107,11 @@ class Controller(QObject):
     def _audio_problem(self, sentence: str) -> None:
         """A device went away or cannot be opened; the call goes on. (Emitting from any thread is
         safe: the window's slots run queued on the GUI thread.)"""
+        log.warning("Audio: %s", sentence)
         self.errorRaised.emit(ErrorRaised(sentence, code="audio"))
 
-    def _report(self, sentence: str, *, retryable: bool = True) -> None:
-        self.errorRaised.emit(ErrorRaised(sentence, fatal=False, retryable=retryable))
+    def _report(self, sentence: str, *, fatal: bool = False) -> None:
+        self.errorRaised.emit(ErrorRaised(sentence, fatal=fatal))
 
     def call_session(self) -> VoiceSession | None:
         return self._call.session if self._call is not None else None
@@ -170,7 +149,8 @@ class Controller(QObject):
         except Exception as exc:
             log.exception("Could not prepare the call")
             self._set_state(SessionState.FAILED)
-            self._report(getattr(exc, "message", "") or self.tr("The conversation could not be prepared."))
+            sentence = getattr(exc, "message", "") or self.tr("The conversation could not be prepared.")
+            self._report(sentence, fatal=True)
             return
         self._call = call
         self._hands_free_on = not config.push_to_talk
@@ -215,20 +195,13 @@ class Controller(QObject):
     def _dispatch(self, event: object) -> None:
         if isinstance(event, StateChanged):
             self._set_state(event.state)
-        elif isinstance(event, UserTranscript):
-            self.userTranscript.emit(event)
-        elif isinstance(event, AssistantTranscript):
-            self.assistantTranscript.emit(event)
-        elif isinstance(event, ToolActivity):
-            self.toolActivity.emit(event)
-        elif isinstance(event, RawEvent):
-            self.rawEvent.emit(event)
-        elif isinstance(event, ErrorRaised):
-            self.errorRaised.emit(event)
         elif isinstance(event, ConnectionRenewed):
             self.connectionRenewed.emit(event.reason)
-        elif isinstance(event, AudioLevel) and event.source == "microphone":
-            self.microphoneLevel.emit(event.rms)
+        elif isinstance(event, AudioLevel):
+            if event.source == "microphone":
+                self.microphoneLevel.emit(event.rms)
+        elif (signal := self._signal_for.get(type(event))) is not None:
+            signal.emit(event)  # Usage has no reader yet
 
     def _set_state(self, state: SessionState) -> None:
         self.state = state
@@ -270,7 +243,7 @@ class Controller(QObject):
             self.retry() if self.state is SessionState.FAILED else self.start_call()
         elif self.state in _TALKING_BACK:
             self._session_call(lambda s: s.interrupt())
-        else:
+        elif self.state in _LIVE:
             self._hands_free_on = not self._hands_free_on
             self._session_call(lambda s: s.set_hands_free(self._hands_free_on))
 
@@ -326,6 +299,8 @@ class Controller(QObject):
             self.secretKnown.emit(api_key)
         if await self._keys.save(provider, api_key) == "this run":
             self.keychainMissing.emit()
+        else:
+            await self._effective_preferences()  # the demo notice goes once a key is set
 
     def test_connection(self, prefs: Preferences, api_key: str) -> None:
         if not self._busy("check"):
@@ -340,7 +315,8 @@ class Controller(QObject):
         except Exception as exc:
             log.info("Connection check could not run", exc_info=True)
             works, reason = False, getattr(exc, "message", "") or self.tr("The check could not run.")
-        self.checkFinished.emit(f"✓ {self.tr('The connection works.')}" if works else f"✗ {reason}")
+        worked = self.tr("The connection works.")
+        self.checkFinished.emit(f"✓ {worked}" if works else f"✗ {reason}")
 
     # --- shutdown ----------------------------------------------------------------------------
 

@@ -35,7 +35,8 @@ from desktop.ui.talk_button import TalkButton
 from desktop.ui.transcript import TranscriptPane
 
 if TYPE_CHECKING:  # the controller brings asyncio: not imported before the window is shown
-    from desktop.ui.controller import Controller, SettingsContext
+    from desktop.ui.call_wiring import SettingsContext
+    from desktop.ui.controller import Controller
 
 _TYPING_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "missing_config", "not_found")
@@ -145,6 +146,8 @@ class MainWindow(QMainWindow):
 
     def _show_state(self, state: SessionState) -> None:
         self.talk.set_state(state)
+        if state is SessionState.CONNECTING:
+            self.banner.hide()  # a new attempt: the last one's problem is history
         connected = state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED)
         self.start.setEnabled(not connected)
         self.end.setEnabled(connected)
@@ -161,7 +164,8 @@ class MainWindow(QMainWindow):
 
     def _show_error(self, error: ErrorRaised) -> None:
         about_config = not error.retryable or error.code in _CONFIG_CODES
-        self.banner.show_message(error.message, retry=True, settings=about_config)
+        # Starting over helps only when the conversation ended; a device problem heals by itself.
+        self.banner.show_message(error.message, retry=error.fatal, settings=about_config)
 
     def show_unexpected_error(self) -> None:
         """What the person sees of a bug: one sentence; the traceback goes to the log only."""

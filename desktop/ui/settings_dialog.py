@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.realtime.config import ProviderKind
-from desktop.settings import VOICES, Preferences, default_instructions
+from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences, default_instructions
 
 _TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")
 _EAGERNESS = ("auto", "low", "medium", "high")
@@ -117,7 +117,9 @@ class SettingsDialog(QDialog):
         return page
 
     def _voice_tab(self, prefs: Preferences) -> QWidget:
-        self.voice = _combo([(v, v) for v in VOICES], prefs.voice)
+        ga_only = self.tr("%1 (not on the preview API)")
+        voices = [(ga_only.replace("%1", v) if v in GA_ONLY_VOICES else v, v) for v in VOICES]
+        self.voice = _combo(voices, prefs.voice)
         self.instructions = QPlainTextEdit(prefs.instructions or default_instructions())
         reset = QPushButton(self.tr("Reset to default"))
         reset.clicked.connect(lambda: self.instructions.setPlainText(default_instructions()))

@@ -7,6 +7,7 @@ each change into the bubble at the same index.
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -23,6 +24,32 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.conversation import Conversation, ConversationEvent, Role, Turn
+
+_SHOWN_CHARS = 300
+
+
+def _readable(arguments: str) -> str:
+    """A flat JSON object as "key: value · key: value"; anything else as it came."""
+    try:
+        value = json.loads(arguments)
+    except ValueError:
+        return arguments[:_SHOWN_CHARS]
+    if not isinstance(value, dict):
+        return arguments[:_SHOWN_CHARS]
+    return " · ".join(f"{key}: {item}" for key, item in value.items())[:_SHOWN_CHARS]
+
+
+def _outcome(output: str) -> str:
+    """What a tool's JSON result says in a few words: its status and message, when it has them."""
+    try:
+        value = json.loads(output)
+    except ValueError:
+        return output[:_SHOWN_CHARS]
+    if isinstance(value, dict) and any(k in value for k in ("status", "message", "error")):
+        said = [str(value[k]) for k in ("status", "message", "error") if value.get(k)]
+        return " — ".join(said)[:_SHOWN_CHARS]
+    return output[:_SHOWN_CHARS]
+
 
 _BUBBLE = {
     "user": "background:#dbeafe; border-radius:10px; padding:8px 10px; color:#0f172a;",
@@ -68,6 +95,8 @@ class TranscriptPane(QWidget):
         self._list.setSpacing(8)
         self._list.addStretch(1)
         holder = QWidget()
+        holder.setObjectName("conversation")
+        holder.setStyleSheet("#conversation { background: white; }")
         holder.setLayout(self._list)
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
@@ -165,9 +194,9 @@ class TranscriptPane(QWidget):
             "failed": self.tr("failed"),
         }[tool.status]
         parts = [f"<b>{html.escape(tool.name)}</b> — {status}"]
-        parts.append(f'<span style="color:#92400e">{html.escape(tool.arguments)}</span>')
+        parts.append(f'<span style="color:#92400e">{html.escape(_readable(tool.arguments))}</span>')
         if tool.output:
-            parts.append(html.escape(tool.output[:400]))
+            parts.append(html.escape(_outcome(tool.output)))
         if tool.sources:
             parts.append(self.tr("Documents used: %1").replace("%1", html.escape(", ".join(tool.sources))))
         return "<br>".join(parts)
@@ -198,7 +227,8 @@ class TranscriptPane(QWidget):
     def clear_conversation(self) -> None:
         self.conversation.clear()
         for bubble in self._bubbles:
-            bubble.parentWidget().deleteLater()
+            row = bubble.parentWidget()
+            (row or bubble).deleteLater()
         self._bubbles.clear()
 
     def _ask_where_to_save(self) -> None:

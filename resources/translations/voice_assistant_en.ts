@@ -21,29 +21,34 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="125" />
+        <location filename="../../desktop/ui/controller.py" line="105" />
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="166" />
+        <location filename="../../desktop/ui/controller.py" line="152" />
         <source>The conversation could not be prepared.</source>
         <translation>The conversation could not be prepared.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="251" />
+        <location filename="../../desktop/ui/controller.py" line="231" />
         <source>That did not work; the details are in the log.</source>
         <translation>That did not work; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="275" />
+        <location filename="../../desktop/ui/controller.py" line="255" />
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>Start a conversation first; then the assistant can answer typed messages.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="335" />
+        <location filename="../../desktop/ui/controller.py" line="317" />
         <source>The check could not run.</source>
         <translation>The check could not run.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controller.py" line="318" />
+        <source>The connection works.</source>
+        <translation>The connection works.</translation>
     </message>
 </context>
 <context>
@@ -104,77 +109,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="49" />
+        <location filename="../../desktop/ui/main_window.py" line="50" />
         <source>Voice Assistant</source>
         <translation>Voice Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="56" />
+        <location filename="../../desktop/ui/main_window.py" line="57" />
         <source>Hands-free</source>
         <translation>Hands-free</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="59" />
+        <location filename="../../desktop/ui/main_window.py" line="60" />
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>Off: hold the button or Space to talk. On: the assistant listens by itself.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="61" />
+        <location filename="../../desktop/ui/main_window.py" line="62" />
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="62" />
+        <location filename="../../desktop/ui/main_window.py" line="63" />
         <source>End</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="98" />
+        <location filename="../../desktop/ui/main_window.py" line="99" />
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99" />
+        <location filename="../../desktop/ui/main_window.py" line="100" />
         <source>Save conversation as Markdown…</source>
         <translation>Save conversation as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="101" />
+        <location filename="../../desktop/ui/main_window.py" line="102" />
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="104" />
+        <location filename="../../desktop/ui/main_window.py" line="105" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="107" />
+        <location filename="../../desktop/ui/main_window.py" line="108" />
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="109" />
+        <location filename="../../desktop/ui/main_window.py" line="110" />
         <source>Event inspector</source>
         <translation>Event inspector</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154" />
+        <location filename="../../desktop/ui/main_window.py" line="157" />
         <source>Reconnected; the conversation goes on.</source>
         <translation>Reconnected; the conversation goes on.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168" />
+        <location filename="../../desktop/ui/main_window.py" line="172" />
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="174" />
+        <location filename="../../desktop/ui/main_window.py" line="178" />
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185" />
+        <location filename="../../desktop/ui/main_window.py" line="189" />
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>No system keychain is available: your API key is kept for this run only.</translation>
     </message>
@@ -257,97 +262,102 @@
         <translation>API key</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="122" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="120" />
+        <source>%1 (not on the preview API)</source>
+        <translation>%1 (not on the preview API)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="124" />
         <source>Reset to default</source>
         <translation>Reset to default</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="126" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="128" />
         <source>Server voice detection</source>
         <translation>Server voice detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="127" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="129" />
         <source>Semantic voice detection</source>
         <translation>Semantic voice detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="128" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="130" />
         <source>Push-to-talk</source>
         <translation>Push-to-talk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="141" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="143" />
         <source>automatic, or e.g. zh, en</source>
         <translation>automatic, or e.g. zh, en</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="143" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="145" />
         <source>Voice</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="144" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="146" />
         <source>Instructions</source>
         <translation>Instructions</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="146" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="148" />
         <source>Turn detection</source>
         <translation>Turn detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="147" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="149" />
         <source>Threshold</source>
         <translation>Threshold</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="148" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="150" />
         <source>Prefix padding</source>
         <translation>Prefix padding</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="149" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="151" />
         <source>Silence duration</source>
         <translation>Silence duration</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="150" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="152" />
         <source>Eagerness</source>
         <translation>Eagerness</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="151" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="153" />
         <source>Transcription model</source>
         <translation>Transcription model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="152" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="154" />
         <source>Transcription language</source>
         <translation>Transcription language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="169" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="171" />
         <source>I use a headset (no echo cancellation needed)</source>
         <translation>I use a headset (no echo cancellation needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="171" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="173" />
         <source>Suppress background noise</source>
         <translation>Suppress background noise</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="174" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="176" />
         <source>Microphone</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="175" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="177" />
         <source>Speaker</source>
         <translation>Speaker</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="186" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="188" />
         <source>System default</source>
         <translation>System default</translation>
     </message>
@@ -413,92 +423,92 @@
 <context>
     <name>TranscriptPane</name>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="52" />
+        <location filename="../../desktop/ui/transcript.py" line="105" />
         <source>Type a message and press Enter</source>
         <translation>Type a message and press Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="53" />
+        <location filename="../../desktop/ui/transcript.py" line="106" />
         <source>Send</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="54" />
+        <location filename="../../desktop/ui/transcript.py" line="107" />
         <source>Copy</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="55" />
+        <location filename="../../desktop/ui/transcript.py" line="108" />
         <source>Clear</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="56" />
+        <location filename="../../desktop/ui/transcript.py" line="109" />
         <source>Save as Markdown…</source>
         <translation>Save as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="124" />
+        <location filename="../../desktop/ui/transcript.py" line="190" />
         <source>asked</source>
         <translation>asked</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="125" />
+        <location filename="../../desktop/ui/transcript.py" line="191" />
         <source>waiting for your confirmation</source>
         <translation>waiting for your confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="126" />
+        <location filename="../../desktop/ui/transcript.py" line="192" />
         <source>done</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="127" />
+        <location filename="../../desktop/ui/transcript.py" line="193" />
         <source>declined by you</source>
         <translation>declined by you</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="128" />
+        <location filename="../../desktop/ui/transcript.py" line="194" />
         <source>failed</source>
         <translation>failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="135" />
+        <location filename="../../desktop/ui/transcript.py" line="201" />
         <source>Documents used: %1</source>
         <translation>Documents used: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="152" />
+        <location filename="../../desktop/ui/transcript.py" line="218" />
         <source>You</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="153" />
+        <location filename="../../desktop/ui/transcript.py" line="219" />
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="154" />
+        <location filename="../../desktop/ui/transcript.py" line="220" />
         <source>Tool</source>
         <translation>Tool</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="156" />
+        <location filename="../../desktop/ui/transcript.py" line="222" />
         <source>interrupted</source>
         <translation>interrupted</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="169" />
+        <location filename="../../desktop/ui/transcript.py" line="236" />
         <source>Save conversation</source>
         <translation>Save conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="169" />
+        <location filename="../../desktop/ui/transcript.py" line="236" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="177" />
+        <location filename="../../desktop/ui/transcript.py" line="244" />
         <source>The conversation could not be saved: %1</source>
         <translation>The conversation could not be saved: %1</translation>
     </message>

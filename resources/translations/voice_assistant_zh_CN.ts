@@ -21,29 +21,34 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="125" />
+        <location filename="../../desktop/ui/controller.py" line="105" />
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="166" />
+        <location filename="../../desktop/ui/controller.py" line="152" />
         <source>The conversation could not be prepared.</source>
         <translation>无法准备这次对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="251" />
+        <location filename="../../desktop/ui/controller.py" line="231" />
         <source>That did not work; the details are in the log.</source>
         <translation>操作没有成功，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="275" />
+        <location filename="../../desktop/ui/controller.py" line="255" />
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>请先开始对话，助理才能回复您输入的消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="335" />
+        <location filename="../../desktop/ui/controller.py" line="317" />
         <source>The check could not run.</source>
         <translation>无法运行连接测试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controller.py" line="318" />
+        <source>The connection works.</source>
+        <translation>连接正常。</translation>
     </message>
 </context>
 <context>
@@ -104,77 +109,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="49" />
+        <location filename="../../desktop/ui/main_window.py" line="50" />
         <source>Voice Assistant</source>
         <translation>语音助理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="56" />
+        <location filename="../../desktop/ui/main_window.py" line="57" />
         <source>Hands-free</source>
         <translation>免按键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="59" />
+        <location filename="../../desktop/ui/main_window.py" line="60" />
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>关闭：按住按钮或空格键说话。开启：助理自动聆听。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="61" />
+        <location filename="../../desktop/ui/main_window.py" line="62" />
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="62" />
+        <location filename="../../desktop/ui/main_window.py" line="63" />
         <source>End</source>
         <translation>结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="98" />
+        <location filename="../../desktop/ui/main_window.py" line="99" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99" />
+        <location filename="../../desktop/ui/main_window.py" line="100" />
         <source>Save conversation as Markdown…</source>
         <translation>将对话另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="101" />
+        <location filename="../../desktop/ui/main_window.py" line="102" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="104" />
+        <location filename="../../desktop/ui/main_window.py" line="105" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="107" />
+        <location filename="../../desktop/ui/main_window.py" line="108" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="109" />
+        <location filename="../../desktop/ui/main_window.py" line="110" />
         <source>Event inspector</source>
         <translation>事件检查器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154" />
+        <location filename="../../desktop/ui/main_window.py" line="157" />
         <source>Reconnected; the conversation goes on.</source>
         <translation>已重新连接，对话继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168" />
+        <location filename="../../desktop/ui/main_window.py" line="172" />
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="174" />
+        <location filename="../../desktop/ui/main_window.py" line="178" />
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>尚未设置 API 密钥，您正在与内置的演示助理对话。在设置中添加密钥即可与真实模型对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185" />
+        <location filename="../../desktop/ui/main_window.py" line="189" />
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>系统钥匙串不可用：您的 API 密钥只在本次运行期间保留。</translation>
     </message>
@@ -257,97 +262,102 @@
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="122" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="120" />
+        <source>%1 (not on the preview API)</source>
+        <translation>%1（预览版 API 不支持）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="124" />
         <source>Reset to default</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="126" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="128" />
         <source>Server voice detection</source>
         <translation>服务器语音检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="127" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="129" />
         <source>Semantic voice detection</source>
         <translation>语义语音检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="128" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="130" />
         <source>Push-to-talk</source>
         <translation>按键说话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="141" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="143" />
         <source>automatic, or e.g. zh, en</source>
         <translation>自动，或如 zh、en</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="143" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="145" />
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="144" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="146" />
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="146" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="148" />
         <source>Turn detection</source>
         <translation>轮次检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="147" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="149" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="148" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="150" />
         <source>Prefix padding</source>
         <translation>前置留白</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="149" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="151" />
         <source>Silence duration</source>
         <translation>静音时长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="150" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="152" />
         <source>Eagerness</source>
         <translation>积极程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="151" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="153" />
         <source>Transcription model</source>
         <translation>转写模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="152" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="154" />
         <source>Transcription language</source>
         <translation>转写语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="169" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="171" />
         <source>I use a headset (no echo cancellation needed)</source>
         <translation>我使用耳机（无需回声消除）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="171" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="173" />
         <source>Suppress background noise</source>
         <translation>抑制背景噪音</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="174" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="176" />
         <source>Microphone</source>
         <translation>麦克风</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="175" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="177" />
         <source>Speaker</source>
         <translation>扬声器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="186" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="188" />
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
@@ -413,92 +423,92 @@
 <context>
     <name>TranscriptPane</name>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="52" />
+        <location filename="../../desktop/ui/transcript.py" line="105" />
         <source>Type a message and press Enter</source>
         <translation>输入消息后按回车发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="53" />
+        <location filename="../../desktop/ui/transcript.py" line="106" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="54" />
+        <location filename="../../desktop/ui/transcript.py" line="107" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="55" />
+        <location filename="../../desktop/ui/transcript.py" line="108" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="56" />
+        <location filename="../../desktop/ui/transcript.py" line="109" />
         <source>Save as Markdown…</source>
         <translation>另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="124" />
+        <location filename="../../desktop/ui/transcript.py" line="190" />
         <source>asked</source>
         <translation>已请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="125" />
+        <location filename="../../desktop/ui/transcript.py" line="191" />
         <source>waiting for your confirmation</source>
         <translation>等待您确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="126" />
+        <location filename="../../desktop/ui/transcript.py" line="192" />
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="127" />
+        <location filename="../../desktop/ui/transcript.py" line="193" />
         <source>declined by you</source>
         <translation>您已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="128" />
+        <location filename="../../desktop/ui/transcript.py" line="194" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="135" />
+        <location filename="../../desktop/ui/transcript.py" line="201" />
         <source>Documents used: %1</source>
         <translation>参考文档：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="152" />
+        <location filename="../../desktop/ui/transcript.py" line="218" />
         <source>You</source>
         <translation>您</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="153" />
+        <location filename="../../desktop/ui/transcript.py" line="219" />
         <source>Assistant</source>
         <translation>助理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="154" />
+        <location filename="../../desktop/ui/transcript.py" line="220" />
         <source>Tool</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="156" />
+        <location filename="../../desktop/ui/transcript.py" line="222" />
         <source>interrupted</source>
         <translation>已打断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="169" />
+        <location filename="../../desktop/ui/transcript.py" line="236" />
         <source>Save conversation</source>
         <translation>保存对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="169" />
+        <location filename="../../desktop/ui/transcript.py" line="236" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="177" />
+        <location filename="../../desktop/ui/transcript.py" line="244" />
         <source>The conversation could not be saved: %1</source>
         <translation>无法保存对话：%1</translation>
     </message>

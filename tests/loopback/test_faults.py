@@ -111,3 +111,18 @@ async def test_transcription_failed(connect: ConnectClient, server: LoopbackServ
     failed = await client.wait_for("conversation.item.input_audio_transcription.failed")
     assert failed["item_id"] == client.of("conversation.item.created")[0]["item"]["id"]
     assert not client.of("conversation.item.input_audio_transcription.completed")
+
+
+async def test_thread_serves_a_call() -> None:
+    runner = LoopbackThread(LoopbackServer(api_key="test-key"))
+    runner.start()
+    client = Client(runner.server, Provider.AZURE)
+    try:
+        await client.connect()
+        client.send(session_update(Provider.AZURE, text_only=True))
+        client.send({"type": "response.create"})
+        done = await client.wait_for("response.done")
+        assert done["response"]["status"] == "completed"
+    finally:
+        await client.close()
+        runner.stop()

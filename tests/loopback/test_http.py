@@ -236,7 +236,7 @@ def test_command_line_prints_every_provider_url() -> None:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(7)]
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         process.wait(10)
     text = "".join(lines)
     assert "http://127.0.0.1:" in lines[0] and "'dep'" in lines[0]
@@ -248,3 +248,13 @@ def test_command_line_prints_every_provider_url() -> None:
     ):
         assert route in text
     assert process.returncode == 0
+
+
+async def test_unknown_path_and_method_answer_json(server: LoopbackServer) -> None:
+    async with aiohttp.ClientSession() as http:
+        missing = await http.post(server.base_url + "/openai/deployments/x/chat/completions", json={})
+        assert missing.status == 404
+        assert_error(await missing.json())
+        wrong_method = await http.get(server.urls()[Provider.OPENAI]["mint"])
+        assert wrong_method.status == 405
+        assert_error(await wrong_method.json())

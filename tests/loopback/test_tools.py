@@ -20,10 +20,11 @@ def tool(name: str, *properties: str) -> dict[str, Any]:
     return {"type": "function", "name": name, "description": name, "parameters": schema}
 
 
+# The property names of the app's tools (desktop/tools); the brain fills only declared ones.
 TOOLS = [
     tool("createMeeting", "start_time", "duration", "title"),
-    tool("listMeetings", "date"),
-    tool("cancelMeeting", "title", "start_time"),
+    tool("listMeetings", "from_date", "to_date"),
+    tool("cancelMeeting", "meeting_id", "title", "date"),
     tool("queryKnowledgeBase", "question"),
 ]
 
@@ -137,11 +138,12 @@ async def test_audio_turn_uses_queued_transcript(connect: ConnectClient, server:
             "createMeeting",
             {"start_time": "2026-03-11 15:30:00", "duration": 90, "title": "Budget sync"},
         ),
-        ("我明天有什么会？", "listMeetings", {"date": "2026-03-11"}),
+        ("我明天有什么会？", "listMeetings", {"from_date": "2026-03-11"}),
+        ("取消明天下午三点的会议", "cancelMeeting", {"date": "2026-03-11"}),
         (
-            "取消明天下午三点的会议",
+            "Cancel the meeting called Budget sync tomorrow",
             "cancelMeeting",
-            {"title": "我的会议", "start_time": "2026-03-11 15:00:00"},
+            {"date": "2026-03-11", "title": "Budget sync"},
         ),
         ("公司的报销流程是什么？", "queryKnowledgeBase", {"question": "公司的报销流程是什么？"}),
     ],
@@ -181,3 +183,27 @@ async def test_spoken_preamble_then_call_in_one_response(
     assert [item["type"] for item in done["response"]["output"]] == ["message", "function_call"]
     assert client.of("response.text.done")[0]["text"] == "Please confirm the meeting."
     assert client.of("response.function_call_arguments.done")[0]["name"] == "createMeeting"
+
+
+@pytest.mark.parametrize(
+    ("name", "output", "answer"),
+    [
+        ("cancelMeeting", {"status": "not_found"}, "Sorry, I could not find that meeting."),
+        ("cancelMeeting", {"status": "cancelled", "meeting": {"id": 3}}, "The meeting is cancelled."),
+        ("queryKnowledgeBase", {"status": "no_results"}, "Sorry, the knowledge base has nothing on that."),
+        ("listMeetings", {"status": "done", "count": 2, "meetings": [{}, {}]}, "You have 2 meetings."),
+        (
+            "createMeeting",
+            {"status": "failed", "error": "bad"},
+            "Sorry, I didn't catch that. Please say it again.",
+        ),
+    ],
+)
+def test_brain_answers_tool_outputs(name: str, output: dict[str, Any], answer: str) -> None:
+    items = [
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "please do it"}]},
+        {"type": "function_call", "call_id": "c1", "name": name, "arguments": "{}"},
+        {"type": "function_call_output", "call_id": "c1", "output": json.dumps(output)},
+    ]
+    reply = Brain().reply(items, TOOLS)
+    assert reply.say is not None and reply.say.text == answer and reply.call is None

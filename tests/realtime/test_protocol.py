@@ -7,9 +7,10 @@ import json
 import pytest
 
 from desktop.realtime import protocol as p
+from desktop.realtime import server_events as ev
 
 
-def _parse(event: dict[str, object]) -> p.ServerEvent | None:
+def _parse(event: dict[str, object]) -> ev.ServerEvent | None:
     data = p.decode(json.dumps(event))
     assert data is not None
     return p.parse(data)
@@ -26,22 +27,22 @@ def _parse(event: dict[str, object]) -> p.ServerEvent | None:
 )
 def test_assistant_deltas_of_both_dialects_are_one_type(name: str) -> None:
     event = _parse({"type": name, "response_id": "r1", "item_id": "i1", "delta": "Hel"})
-    assert event == p.AssistantTextDelta("r1", "i1", "Hel")
+    assert event == ev.AssistantTextDelta("r1", "i1", "Hel")
 
 
 def test_transcript_done_aliases() -> None:
     for name in ("response.audio_transcript.done", "response.output_audio_transcript.done"):
         event = _parse({"type": name, "response_id": "r1", "item_id": "i1", "transcript": "Hello"})
-        assert event == p.AssistantTextDone("r1", "i1", "Hello")
+        assert event == ev.AssistantTextDone("r1", "i1", "Hello")
     for name in ("response.text.done", "response.output_text.done"):
         event = _parse({"type": name, "response_id": "r1", "item_id": "i1", "text": "Hi"})
-        assert event == p.AssistantTextDone("r1", "i1", "Hi")
+        assert event == ev.AssistantTextDone("r1", "i1", "Hi")
 
 
 def test_item_created_and_added_carry_previous_item() -> None:
     for name in ("conversation.item.created", "conversation.item.added"):
         event = _parse({"type": name, "previous_item_id": "a", "item": {"id": "b", "type": "message"}})
-        assert isinstance(event, p.ItemCreated)
+        assert isinstance(event, ev.ItemCreated)
         assert (event.item_id, event.previous_item_id) == ("b", "a")
 
 
@@ -64,9 +65,7 @@ def test_function_call_from_both_events() -> None:
             "item": {"type": "function_call", "call_id": "c1", "name": "createMeeting", "arguments": args},
         }
     )
-    assert done == item == p.FunctionCallDone("r", "c1", "createMeeting", args)
-    message = _parse({"type": "response.output_item.done", "response_id": "r", "item": {"type": "message"}})
-    assert message is None
+    assert done == item == ev.FunctionCallDone("r", "c1", "createMeeting", args)
 
 
 def test_response_done_carries_status_output_and_usage() -> None:
@@ -82,7 +81,7 @@ def test_response_done_carries_status_output_and_usage() -> None:
             },
         }
     )
-    assert event == p.ResponseDone(
+    assert event == ev.ResponseDone(
         "r9",
         "cancelled",
         {"reason": "turn_detected"},
@@ -103,27 +102,27 @@ def test_error_event() -> None:
             },
         }
     )
-    assert event == p.ServerError("Bad voice", "invalid_value", "invalid_request_error", "e1")
+    assert event == ev.ServerError("Bad voice", "invalid_value", "invalid_request_error", "e1")
 
 
 def test_webrtc_output_buffer_and_input_events() -> None:
-    assert _parse({"type": "output_audio_buffer.started", "response_id": "r"}) == p.OutputAudioStarted("r")
-    assert _parse({"type": "output_audio_buffer.stopped", "response_id": "r"}) == p.OutputAudioStopped("r")
-    assert _parse({"type": "output_audio_buffer.cleared"}) == p.OutputAudioCleared()
-    assert _parse({"type": "input_audio_buffer.speech_started", "item_id": "u"}) == p.SpeechStarted("u")
-    assert _parse({"type": "input_audio_buffer.speech_stopped", "item_id": "u"}) == p.SpeechStopped("u")
-    assert _parse({"type": "response.created", "response": {"id": "r2"}}) == p.ResponseCreated("r2")
+    assert _parse({"type": "output_audio_buffer.started", "response_id": "r"}) == ev.OutputAudioStarted("r")
+    assert _parse({"type": "output_audio_buffer.stopped", "response_id": "r"}) == ev.OutputAudioStopped("r")
+    assert _parse({"type": "output_audio_buffer.cleared"}) == ev.OutputAudioCleared()
+    assert _parse({"type": "input_audio_buffer.speech_started", "item_id": "u"}) == ev.SpeechStarted("u")
+    assert _parse({"type": "input_audio_buffer.speech_stopped", "item_id": "u"}) == ev.SpeechStopped("u")
+    assert _parse({"type": "response.created", "response": {"id": "r2"}}) == ev.ResponseCreated("r2")
 
 
 def test_user_transcription_events() -> None:
     name = "conversation.item.input_audio_transcription"
-    assert _parse({"type": f"{name}.delta", "item_id": "u", "delta": "he"}) == p.UserTranscriptDelta(
+    assert _parse({"type": f"{name}.delta", "item_id": "u", "delta": "he"}) == ev.UserTranscriptDelta(
         "u", "he"
     )
     done = _parse({"type": f"{name}.completed", "item_id": "u", "transcript": "hello"})
-    assert done == p.UserTranscriptDone("u", "hello")
+    assert done == ev.UserTranscriptDone("u", "hello")
     failed = _parse({"type": f"{name}.failed", "item_id": "u", "error": {"message": "noise"}})
-    assert failed == p.UserTranscriptFailed("u", "noise")
+    assert failed == ev.UserTranscriptFailed("u", "noise")
 
 
 @pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"no_type": 1}', '{"type": 5}', "", "\x00\xff"])
@@ -133,10 +132,33 @@ def test_malformed_messages_decode_to_none(text: str) -> None:
 
 def test_unknown_types_and_wrong_shapes_are_ignored() -> None:
     assert _parse({"type": "response.brand_new_thing", "x": 1}) is None
-    assert _parse({"type": "rate_limits.updated", "rate_limits": []}) is None
     # A known type with fields of the wrong kind still parses to something harmless.
     event = _parse({"type": "response.done", "response": "oops"})
-    assert event == p.ResponseDone("", "", {}, [], {})
-    assert _parse({"type": "conversation.item.created", "item": [1]}) == p.ItemCreated("", None, {})
+    assert event == ev.ResponseDone("", "", {}, [], {})
+    assert _parse({"type": "conversation.item.created", "item": [1]}) == ev.ItemCreated("", None, {})
     delta = _parse({"type": "response.output_audio_transcript.delta", "delta": 42})
-    assert delta == p.AssistantTextDelta("", "", "42")
+    assert delta == ev.AssistantTextDelta("", "", "42")
+
+
+def test_the_other_documented_events_are_typed() -> None:
+    assert _parse({"type": "response.output_item.done", "response_id": "r", "item": {"type": "message"}}) == (
+        ev.OutputItemDone("r", {"type": "message"})
+    )
+    assert _parse(
+        {"type": "response.output_item.added", "response_id": "r", "item": {}}
+    ) == ev.OutputItemAdded("r", {})
+    for name in ("response.audio.done", "response.output_audio.done"):
+        assert _parse({"type": name, "response_id": "r", "item_id": "i"}) == ev.AudioDone("r", "i")
+    truncated = _parse({"type": "conversation.item.truncated", "item_id": "i", "audio_end_ms": 1500})
+    assert truncated == ev.ItemTruncated("i", 1500)
+    assert _parse({"type": "conversation.item.done", "item": {"id": "i"}}) == ev.ItemDone("i", {"id": "i"})
+    part = _parse(
+        {"type": "response.content_part.done", "response_id": "r", "item_id": "i", "part": {"a": 1}}
+    )
+    assert part == ev.ContentPart("r", "i", {"a": 1}, True)
+    delta = _parse(
+        {"type": "response.function_call_arguments.delta", "response_id": "r", "call_id": "c", "delta": "{"}
+    )
+    assert delta == ev.FunctionCallArgumentsDelta("r", "c", "{")
+    limits = _parse({"type": "rate_limits.updated", "rate_limits": [{"name": "tokens"}, 3]})
+    assert limits == ev.RateLimitsUpdated([{"name": "tokens"}])

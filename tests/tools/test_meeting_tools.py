@@ -166,8 +166,21 @@ async def test_cancel_by_title_and_date_asks_which_when_ambiguous(
     assert output(only)["status"] == "cancelled"
     nothing = output(await call(registry, "cancelMeeting", {"title": "x", "date": "2025-09-09"}, "c"))
     assert nothing["status"] == "not_found" and len(nothing["meetings_that_day"]) == 2
-    assert (await call(registry, "cancelMeeting", {"title": "周会"}, "d")).status == "failed"
+    by_title_only = output(await call(registry, "cancelMeeting", {"title": "周会"}, "d"))
+    assert by_title_only["status"] == "ambiguous"  # both are still ahead
+    assert output(await call(registry, "cancelMeeting", {}, "e"))["status"] == "invalid_arguments"
     assert len(store.all()) == 2
+
+
+async def test_cancel_by_title_alone_looks_at_meetings_still_ahead(
+    registry: ToolRegistry, store: MeetingStore
+) -> None:
+    store.create(MeetingDraft("retro", datetime(2025, 8, 20, 9, tzinfo=CST), 30))  # already past
+    ahead = store.create(MeetingDraft("Retro", datetime(2025, 9, 20, 9, tzinfo=CST), 30))
+    body = output(await call(registry, "cancelMeeting", {"title": "retro"}, "r1"))
+    assert body["status"] == "cancelled" and body["meeting"]["id"] == ahead.id
+    missing = output(await call(registry, "cancelMeeting", {"title": "retro"}, "r2"))
+    assert missing["status"] == "not_found" and missing["meetings_that_day"] == []
 
 
 async def test_meetings_are_described_in_the_current_local_time(

@@ -79,6 +79,7 @@ def test_push_to_talk_with_the_mouse(
             centre = QPoint(button.width() // 2, button.height() // 2)
             qtbot.mousePress(button, Qt.MouseButton.LeftButton, pos=centre)  # also cuts the greeting short
             app.microphone.say(tone())
+            await wait_until(lambda: app.window.meter.shown_level > 0.5)  # the meter follows the voice
             await app.microphone.wait_spoken()
             qtbot.mouseRelease(button, Qt.MouseButton.LeftButton, pos=centre)
             await wait_until(lambda: QUESTION in texts(app) and len(texts(app)) >= 3)
@@ -203,6 +204,33 @@ def test_no_key_shows_the_demo_notice(
             await wait_until(lambda: app.window.notice.isVisible())
             assert app.window.notice.settings.isVisible()
             assert app.controller.prefs.provider.value == "openai"  # the stored choice is kept
+        finally:
+            await app.close()
+
+    run(qloop, scenario())
+
+
+def test_a_click_interrupts_in_hands_free_mode(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store)  # server voice detection: hands-free
+        try:
+            app.window.start.click()
+            await wait_until(lambda: app.controller.state is SessionState.ASSISTANT_SPEAKING)
+            assert app.window.hands_free.isChecked()
+            qtbot.mouseClick(app.window.talk, Qt.MouseButton.LeftButton)
+            await wait_until(lambda: bool(app.window.transcript.conversation.turns))
+            turn = app.window.transcript.conversation.turns[0]
+            await wait_until(lambda: turn.interrupted)
+            session = app.controller.call_session()
+            assert session is not None and session.hands_free  # still listening
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            qtbot.mouseClick(app.window.talk, Qt.MouseButton.LeftButton)  # one click stops listening
+            await wait_until(lambda: app.controller.state is SessionState.READY)
+            assert not session.hands_free and app.window.talk.text() == app.window.talk.tr("Click to listen")
+            qtbot.mouseClick(app.window.talk, Qt.MouseButton.LeftButton)  # another starts again
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
         finally:
             await app.close()
 

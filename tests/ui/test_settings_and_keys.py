@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import keyring
+import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
@@ -168,5 +169,22 @@ def test_test_connection_shows_each_step(qloop: asyncio.AbstractEventLoop, setti
             assert finished[0].startswith("✗") and "wrong-key" not in finished[0]
         finally:
             await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_chainer_without_backends_counts_as_no_keychain(
+    qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keyring.backends import chainer
+
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", property(lambda _self: []))
+    keyring.set_keyring(chainer.ChainerBackend())
+
+    async def scenario() -> None:
+        keys = KeyStore({})
+        assert not await keys.probe()
+        assert await keys.save(ProviderKind.AZURE, "kept-in-memory") == "this run"
+        assert (await keys.load(ProviderKind.AZURE)).value == "kept-in-memory"
 
     qloop.run_until_complete(scenario())

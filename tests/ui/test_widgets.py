@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale
@@ -13,13 +14,19 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import install_translators
-from desktop.events import SessionState
+from desktop.events import RawEvent, SessionState
 from desktop.paths import resource
 from desktop.ui.banner import Banner
+from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.talk_button import TalkButton
 
 ROOT = Path(__file__).resolve().parents[2]
+# The files whose tr() strings make up resources/translations/voice_assistant_*.ts.
+TRANSLATED_SOURCES = (
+    "app.py", "composition.py", "ui/banner.py", "ui/controller.py", "ui/inspector.py", "ui/level_meter.py",
+    "ui/main_window.py", "ui/settings_dialog.py", "ui/talk_button.py", "ui/transcript.py",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("push_to_talk", [True, False])
@@ -96,3 +103,39 @@ def test_launching_imports_no_media_stack_before_the_window_shows() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_inspector_filters_pauses_and_clears(qtbot: QtBot) -> None:
+    inspector = InspectorDock()
+    qtbot.addWidget(inspector)
+    inspector.add(RawEvent("sent", "session.update", {"type": "session.update"}, 1.0))
+    inspector.add(RawEvent("received", "response.done", {"type": "response.done", "n": "二"}, 2.0))
+    inspector.flush()
+    inspector.filter.setText("response.")
+    assert inspector.view.model().rowCount() == 1
+    inspector.view.selectRow(0)
+    assert '"n": "二"' in inspector.detail.toPlainText()  # pretty JSON, Chinese kept readable
+    inspector.pause.setChecked(True)
+    inspector.add(RawEvent("received", "response.created", {}, 3.0))
+    inspector.flush()
+    assert len(inspector.table.rows) == 2 and inspector.skipped == 1
+    inspector.clear.click()
+    assert not inspector.table.rows and inspector.skipped == 0
+
+
+def test_every_interface_string_has_a_chinese_translation(tmp_path: Path) -> None:
+    """lupdate over the sources against the shipped .ts: a new tr() string without Chinese fails here."""
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    if not lupdate.exists():
+        pytest.skip("pyside6-lupdate is not installed")
+    sources = [str(ROOT / "desktop" / name) for name in TRANSLATED_SOURCES]
+    fresh = tmp_path / "fresh.ts"
+    fresh.write_bytes(resource("translations", "voice_assistant_zh_CN.ts").read_bytes())
+    command = [str(lupdate), *sources, "-ts", str(fresh), "-no-obsolete"]
+    subprocess.run(command, check=True, capture_output=True)
+    untranslated = []
+    for message in ElementTree.parse(fresh).getroot().iter("message"):
+        translation = message.find("translation")
+        if translation is not None and translation.get("type") == "unfinished":
+            untranslated.append(message.findtext("source"))
+    assert untranslated == []

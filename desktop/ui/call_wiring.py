@@ -1,0 +1,47 @@
+"""What the controller needs from the composition root, and what it hands to the settings dialog.
+
+A contract module: the controller builds calls through `CallWiring` without importing the session,
+audio or tools (they arrive after the window is shown); `desktop.wiring.Wiring` implements it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from desktop.realtime.config import SessionConfig
+from desktop.settings import Preferences
+
+if TYPE_CHECKING:
+    from desktop.session import VoiceSession
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    session: VoiceSession
+    microphone_level: Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsContext:
+    """What the settings dialog opens with (the key had to be fetched from the keychain first)."""
+
+    prefs: Preferences
+    api_key: str
+    keychain_works: bool
+    devices: tuple[list[str], list[str]]
+
+
+class CallWiring(Protocol):
+    """What the composition root provides: configurations, sessions, checks and device lists."""
+
+    async def config(self, prefs: Preferences, api_key: str) -> SessionConfig: ...
+
+    def open_call(
+        self, config: SessionConfig, prefs: Preferences, on_problem: Callable[[str], None]
+    ) -> Call: ...
+
+    async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]: ...
+
+    async def devices(self) -> tuple[list[str], list[str]]: ...
