@@ -43,7 +43,11 @@ def install_translators(app: QApplication, locale: QLocale) -> list[QTranslator]
 
 
 def _configure_logging() -> None:
-    handler = logging.FileHandler(data_dir() / "voice-assistant.log", encoding="utf-8")
+    from logging.handlers import RotatingFileHandler  # after the window is shown
+
+    handler = RotatingFileHandler(
+        data_dir() / "voice-assistant.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -74,12 +78,12 @@ class GuiThreadCollector(QObject):
         gc.collect(generation)
 
 
-def _install_sigint(stop: Callable[[], None], app: QApplication) -> QTimer:
+def _install_sigint(stop: Callable[[], None], app: QApplication) -> None:
+    """Ctrl+C asks for the same orderly shutdown as closing the window."""
     signal.signal(signal.SIGINT, lambda _signum, _frame: stop())
     timer = QTimer(app)
-    timer.start(_SIGNAL_POLL_MS)
     timer.timeout.connect(lambda: None)
-    return timer
+    timer.start(_SIGNAL_POLL_MS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +112,7 @@ def _run(app: QApplication, window: MainWindow) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     root = Root(app, window, QSettings(), Wiring())
-    _keep_alive = _install_sigint(lambda: loop.call_soon_threadsafe(root.quit_requested.set), app)
+    _install_sigint(lambda: loop.call_soon_threadsafe(root.quit_requested.set), app)
     GuiThreadCollector(app)
     with loop:
         return loop.run_until_complete(root.run())

@@ -2,35 +2,42 @@
 
 State follows the protocol's own markers (speech_started/stopped, response.created/done,
 output_audio_buffer.started/stopped), never transcripts, which may come late or not at all.
+The session outlives its calls: a lost or expiring call is replaced (reconnect.py) and the new one
+is told the conversation so far (continuity.py), so the person sees one conversation.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Coroutine
-from typing import Any, Literal
+from typing import Any
 
 from desktop.audio.ports import AudioInput, AudioOutput
-from desktop.events import AppEvent, ErrorRaised, RawEvent, SessionState, StateChanged
+from desktop.continuity import ConversationRecord
+from desktop.events import AppEvent, ConnectionRenewed, ErrorRaised, SessionState, StateChanged
+from desktop.link import Link
 from desktop.realtime import client_events as ce
 from desktop.realtime.config import Dialect, SessionConfig, TurnDetection
-from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
+from desktop.realtime.connection import Connection
 from desktop.realtime.errors import SessionError
+from desktop.realtime.fanout import TrackFanout
 from desktop.realtime.instructions import build_instructions
-from desktop.realtime.protocol import decode, parse
-from desktop.realtime.providers import provider_for
-from desktop.realtime.server_events import ServerError, ServerEvent, SessionUpdated
+from desktop.realtime.providers import Provider, provider_for
+from desktop.realtime.server_events import ItemCreated, ServerError, ServerEvent
+from desktop.reconnect import EXPIRED, LOST, Reconnector, ReconnectPolicy
 from desktop.tool_calls import ToolCalls
 from desktop.tools.ports import ToolExecutor, ToolResult
 from desktop.turns import Turns
 
-__all__ = ["SessionError", "VoiceSession"]
+__all__ = ["ReconnectPolicy", "SessionError", "VoiceSession"]
 
 AUDIO_TRAVEL_SECONDS = 0.06  # audio (RTP) and control (SCTP) travel apart: let the last words arrive
 MIN_PUSH_SECONDS = 0.1  # the service refuses to commit less than 100 ms of audio
 _TERMINAL = (SessionState.CLOSED, SessionState.FAILED)
+_QUIET = (SessionState.READY, SessionState.LISTENING)
 
 
 class VoiceSession:
@@ -40,22 +47,31 @@ class VoiceSession:
         audio_in: AudioInput,
         audio_out: AudioOutput,
         tools: ToolExecutor | None = None,
+        *,
+        reconnect: ReconnectPolicy | None = None,
     ) -> None:
         self._config = config
         self._audio_in = audio_in
         self._audio_out = audio_out
         self._tools = tools
+        self._policy = reconnect or ReconnectPolicy()
         self._state = SessionState.IDLE
         self._queue: asyncio.Queue[AppEvent | None] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._connection: Connection | None = None
+        self._provider: Provider | None = None
+        self._link: Link | None = None
+        self._retired: set[Link] = set()  # replaced calls still closing
+        self._fanout: TrackFanout | None = None
         self._dialect = Dialect.GA
         self._hands_free = not config.push_to_talk and config.turn_detection.mode != "none"
-        self._settled: asyncio.Future[dict[str, Any]] | None = None
         self._push_started: float | None = None
-        self._ready = False  # session.updated arrived: intents may act
+        self._ready = False  # session.updated arrived on the active call: intents may act
+        self._answer_due = False  # a response is owed once a call is up again
         self._calls = ToolCalls(tools, self.emit, self._spawn, self._deliver_tool_results)
         self._turns = Turns(self)
+        self._record = ConversationRecord()
+        self._changed = asyncio.Event()  # something was emitted: a quiet moment may have come
+        self._reconnector = Reconnector(self, self._policy, config.provider)
 
     @property
     def state(self) -> SessionState:
@@ -68,7 +84,15 @@ class VoiceSession:
     @property
     def connection(self) -> Connection | None:
         """For diagnostics and tests (peer connection state, size limit)."""
-        return self._connection
+        return self._link.connection if self._link is not None else None
+
+    @property
+    def link(self) -> Link | None:
+        return self._link
+
+    @property
+    def record(self) -> ConversationRecord:
+        return self._record
 
     async def events(self) -> AsyncIterator[AppEvent]:
         """The one stream of app events (single consumer). Ends after the session is closed or failed."""
@@ -82,57 +106,131 @@ class VoiceSession:
         try:
             await self._connect()
         except SessionError as error:
-            await self._fail(error)
+            await self.fail(error)
             raise
         except asyncio.CancelledError:
             await self.hang_up()
             raise
 
     async def _connect(self) -> None:
-        provider = provider_for(self._config)
-        self._dialect = provider.dialect
-        tools = self._config.tools or tuple(self._tools.schemas() if self._tools else ())
-        settings = ce.SessionSettings.from_config(
-            self._config, build_instructions(self._config.instructions), tools
-        )
+        self._provider = provider_for(self._config)
+        self._dialect = self._provider.dialect
         await self._audio_in.start()  # before taking its track: a restarted input has a new one
         await self._audio_out.start()
-        self._connection = Connection(
-            self._config,
-            provider,
-            self._audio_in.track,
-            on_message=self._received,
-            on_track=self._audio_out.attach,
-            on_lost=self._lost,
-        )
+        self._fanout = TrackFanout(self._audio_in.track)
         self._audio_in.set_open(self._hands_free)
-        self._settled = asyncio.get_running_loop().create_future()
-        await self._connection.open()
-        update = ce.session_update(self._dialect, settings)
-        self._connection.send(update)  # an oversize update fails the connect, unlike later sends
-        self._raw("sent", update)
-        timeout = self._config.timeouts.session_updated
-        try:
-            async with asyncio.timeout(timeout):
-                await self._settled
-        except TimeoutError:
-            raise SessionError(
-                f"The service did not confirm the session settings within {timeout:g} s.",
-                code="session_update_timeout",
-            ) from None
+        link = self._link = self._new_link()
+        link.activate(self._audio_out.attach)
+        await link.open(self._session_update())
         self._ready = True
         if self._config.greet_first:
             self._turns.request_response()
         self.set_state(self.idle_state)
+        self._reconnector.start()
+
+    def _new_link(self) -> Link:
+        assert self._provider is not None and self._fanout is not None
+        return Link(
+            self._config,
+            self._provider,
+            self._fanout.branch(),
+            on_event=self._dispatch,
+            on_raw=self.emit,
+            on_lost=self._lost,
+            expecting_media=lambda: self._turns.audio_playing,
+        )
+
+    def _session_update(self) -> dict[str, Any]:
+        """The configuration, as it is now (hands-free may have been switched since connecting)."""
+        tools = self._config.tools or tuple(self._tools.schemas() if self._tools else ())
+        settings = ce.SessionSettings.from_config(
+            self._config, build_instructions(self._config.instructions), tools
+        )
+        settings = dataclasses.replace(settings, turn_detection=self._detection(self._hands_free))
+        return ce.session_update(self._dialect, settings)
+
+    def _detection(self, hands_free: bool) -> TurnDetection | None:
+        if not hands_free:
+            return None
+        return self._config.turn_detection if self._config.turn_detection.mode != "none" else TurnDetection()
+
+    # Reconnection: the Host side of desktop.reconnect.Reconnector.
+    @property
+    def quiet(self) -> bool:
+        """Nobody speaking, nothing generating or playing, no tool call open: a call may be swapped."""
+        return (
+            self._ready
+            and self._state in _QUIET
+            and self._push_started is None
+            and not self._turns.assistant_busy
+            and not self._calls.pending
+        )
+
+    async def until_quiet(self) -> None:
+        while not self.quiet:
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):  # quiet also depends on things that emit nothing
+                async with asyncio.timeout(0.25):
+                    await self._changed.wait()
+
+    async def open_link(self) -> Link:
+        link = self._new_link()
+        await link.open(self._session_update())
+        return link
+
+    def take_over(self, link: Link, reason: str) -> Link | None:
+        """Replay the conversation into `link` and make it the active call; returns the one it replaces."""
+        old = self.detach() if self._link is not None else None
+        for event in self._record.replay(self._dialect):
+            with contextlib.suppress(SessionError):  # an item too large to send is left out
+                link.send(event)
+        self._link = link
+        link.activate(self._audio_out.attach)
+        self._ready = True
+        self._audio_in.set_open(self._hands_free)
+        self.emit(ConnectionRenewed(reason))
+        if self._answer_due:  # no greeting on a renewed call, but an owed answer (e.g. a tool's result)
+            self._answer_due = False
+            self._turns.request_response()
+            self.set_state(SessionState.THINKING)
+        else:
+            self.set_state(self.idle_state)
+        return old
+
+    def detach(self) -> Link | None:
+        """The active call stops counting: what was under way in it ends here."""
+        link, self._link, self._ready = self._link, None, False
+        self._push_started = None
+        if link is not None:
+            link.active = False
+            self._retired.add(link)
+        self._answer_due = self._turns.reset() or self._answer_due
+        self._calls.connection_lost()
+        return link
+
+    async def retire(self, link: Link) -> None:
+        await link.close()
+        self._retired.discard(link)
+
+    def cancel_reconnect(self) -> None:
+        """The person gave up waiting: end the session (CLOSED) instead of trying again."""
+        if self._reconnector.recovering:
+            self._spawn(self.hang_up())
+
+    def check_connection(self) -> None:
+        """After a network change or a wake-up: check the call, and replace it if it is dead."""
+        if self._live():
+            self._reconnector.check()
 
     async def hang_up(self) -> None:
         """Close cleanly; leaves no task or peer connection behind. Safe to call twice."""
         await self._shut(SessionState.CLOSED)
 
-    async def _fail(self, error: SessionError) -> None:
+    async def fail(self, error: SessionError) -> None:
         if self._state in _TERMINAL:
             return
-        self.emit(ErrorRaised(self._mask(error.message), error.code, fatal=True, retryable=error.retryable))
+        message = self._link.mask(error.message) if self._link is not None else error.message
+        self.emit(ErrorRaised(message, error.code, fatal=True, retryable=error.retryable))
         await self._shut(SessionState.FAILED)
 
     async def _shut(self, final: SessionState) -> None:
@@ -146,10 +244,12 @@ class VoiceSession:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        if self._settled is not None and not self._settled.done():
-            self._settled.set_exception(SessionError(CLOSED_WHILE_CONNECTING, code="closed"))
-        if self._connection is not None:
-            await self._connection.close()
+        links = [*self._retired, *([self._link] if self._link is not None else [])]
+        for link in links:
+            await link.close()
+        self._retired.clear()
+        if self._fanout is not None:
+            await self._fanout.close()
         await self._audio_in.stop()
         await self._audio_out.stop()
         self._queue.put_nowait(StateChanged(final))
@@ -192,12 +292,12 @@ class VoiceSession:
         self.set_state(SessionState.THINKING)
 
     def set_hands_free(self, enabled: bool) -> None:
-        if not self._live() or enabled == self._hands_free:
+        reconnecting = self._reconnector.recovering and self._state not in _TERMINAL
+        if not (self._live() or reconnecting) or enabled == self._hands_free:
             return
-        self._hands_free = enabled
-        mode_on = self._config.turn_detection.mode != "none"
-        detection = (self._config.turn_detection if mode_on else TurnDetection()) if enabled else None
-        self.send(ce.turn_detection_update(self._dialect, detection))
+        self._hands_free = enabled  # while reconnecting, the next call's session.update carries it
+        if self._live():
+            self.send(ce.turn_detection_update(self._dialect, self._detection(enabled)))
         self._audio_in.set_open(enabled)
         if not self._turns.assistant_busy:
             self.set_state(self.idle_state)
@@ -207,9 +307,12 @@ class VoiceSession:
             self._turns.cut_assistant()
 
     def send_text(self, text: str) -> None:
-        if not self._live() or not text.strip():
+        if not text.strip() or self._state in _TERMINAL:
             return
-        if self.send(ce.user_text(text.strip())):
+        if self._reconnector.recovering:  # the next call gets it with the replay, and answers it
+            self._record.user_text(text.strip())
+            self._answer_due = True
+        elif self._live() and self.send(ce.user_text(text.strip())):
             self._turns.request_response()
 
     # Plumbing shared with Turns (not for the UI: it uses the intents above).
@@ -224,78 +327,61 @@ class VoiceSession:
 
     def send(self, event: dict[str, Any]) -> bool:
         """Send (or queue) one client event; False when it could not go (closed, too large)."""
-        if self._connection is None or self._state in _TERMINAL:
+        if self._link is None or self._state in _TERMINAL:
             return False
         try:
-            self._connection.send(event)
+            self._link.send(event)
         except SessionError as error:
             self.emit(ErrorRaised(error.message, error.code, retryable=error.retryable))
             return False
-        self._raw("sent", event)
         return True
 
     def emit(self, event: AppEvent) -> None:
         if self._state not in _TERMINAL:
+            self._record.observe(event)
             self._queue.put_nowait(event)
+            self._changed.set()
 
-    def set_state(self, state: SessionState) -> None:
-        if state != self._state and self._state not in _TERMINAL:
+    def set_state(self, state: SessionState, detail: str = "") -> None:
+        if (state != self._state or detail) and self._state not in _TERMINAL:
             self._state = state
-            self._queue.put_nowait(StateChanged(state))
+            self._queue.put_nowait(StateChanged(state, detail))
+            self._changed.set()
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
         if self._state in _TERMINAL:
             work.close()
-            return
+            return None
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        self.spawn(work)
 
     def _live(self) -> bool:
         return self._ready and self._state not in _TERMINAL
 
-    def _mask(self, text: str) -> str:
-        return self._connection.masker.text(text) if self._connection else text
-
-    def _raw(self, direction: Literal["sent", "received"], payload: dict[str, Any]) -> None:
-        masked = self._connection.masker.payload(payload) if self._connection else payload
-        self.emit(RawEvent(direction, str(payload.get("type", "")), masked, time.time()))
-
     def _deliver_tool_results(self, results: list[ToolResult]) -> None:
+        for result in results:
+            self._record.function_output(result.call_id, result.output)
+        if not self._live():  # between calls: the replay carries the outputs, then the answer follows
+            self._answer_due = True
+            return
         for result in results:
             self.send(ce.function_call_output(result.call_id, result.output))
         self._turns.request_response()
 
-    def _received(self, text: str) -> None:
-        data = decode(text)
-        if data is None:
-            self._raw("received", {"type": "invalid", "text": text[:200]})
-            return
-        self._raw("received", data)
-        event = parse(data)
-        if event is not None:
-            self._dispatch(event)
-
     def _dispatch(self, event: ServerEvent) -> None:
-        if isinstance(event, SessionUpdated) and self._settled is not None and not self._settled.done():
-            self._settled.set_result(event.session)
-        elif isinstance(event, ServerError) and self._settled is not None and not self._settled.done():
-            self._settled.set_exception(
-                SessionError(
-                    f"The service refused the session settings: {event.message or event.code}",
-                    code=event.code,
-                    retryable=False,
-                )
-            )
-        elif isinstance(event, ServerError) and event.code == "session_expired":
-            self._spawn(
-                self._fail(SessionError("The session reached its time limit and ended.", code=event.code))
-            )
+        if isinstance(event, ItemCreated):
+            self._record.item_created(event.item_id, event.item)
+        if isinstance(event, ServerError) and event.code == "session_expired":
+            error = SessionError("The session reached its time limit and ended.", code=event.code)
+            self._reconnector.lost(error, EXPIRED)
         else:
             self._turns.handle(event, self._calls)
 
-    def _lost(self, error: SessionError) -> None:
-        if self._settled is not None and not self._settled.done():
-            self._settled.set_exception(error)
-        else:
-            self._spawn(self._fail(error))
+    def _lost(self, link: Link, error: SessionError) -> None:
+        if link is self._link:
+            self._reconnector.lost(error, LOST)

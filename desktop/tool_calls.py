@@ -69,6 +69,13 @@ class ToolCalls:
             batch.ended = True
             self._finish(response_id)
 
+    def connection_lost(self) -> None:
+        """The responses that asked are gone with their call; the calls themselves keep running (a
+        confirmation dialog stays open) and their outputs go back once each one has a result."""
+        for response_id in list(self._rounds):
+            self._rounds[response_id].ended = True
+            self._finish(response_id)
+
     async def _run(self, response_id: str, call: ToolCall) -> None:
         if self._tools is None:
             result = _failed(call, "No tools are available in this session.")

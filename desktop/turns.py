@@ -65,6 +65,22 @@ class Turns:
         self._requested = True
         self._host.send(ce.response_create())
 
+    def reset(self) -> bool:
+        """The call is gone: an answer under way ends here, as interrupted, with the words said so far.
+        True when an answer was asked for but had not begun (the next call should give it)."""
+        for response_id, items in self._items_of.items():
+            for item_id in items:
+                text = self._texts.pop(item_id, "")
+                self._host.emit(AssistantTranscript(item_id, response_id, text, True, interrupted=True))
+        self._items_of.clear()
+        self._texts.clear()
+        owed = self._requested or self._wanted
+        self.active_response, self._requested, self._wanted = None, False, False
+        if self.audio_playing:
+            self._host.audio_out.flush()
+        self.audio_playing = False
+        return owed
+
     def cut_assistant(self) -> None:
         if self.active_response is not None:
             self._host.send(ce.response_cancel())

@@ -12,7 +12,7 @@ import importlib
 import logging
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.settings import Preferences, session_config
@@ -20,6 +20,8 @@ from desktop.ui.call_wiring import Call
 
 if TYPE_CHECKING:
     from desktop.audio.ports import AudioInput, AudioOutput
+    from desktop.loopback.thread import LoopbackThread
+    from desktop.reconnect import ReconnectPolicy
     from desktop.tools.ports import ToolExecutor
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ _HEAVY_MODULES = (
     "desktop.tools.toolbox",
     "desktop.ui.calendar_pane",
     "desktop.ui.qt_confirmer",
+    "desktop.ui.settings_dialog",
 )
 
 
@@ -65,11 +68,13 @@ class Wiring:
         audio: AudioFactory = device_audio,
         tools: ToolExecutor | None = None,
         environ: Mapping[str, str] = os.environ,
+        reconnect: ReconnectPolicy | None = None,
     ) -> None:
         self._audio = audio
         self.tools = tools
         self._environ = environ
-        self._loopback: Any = None
+        self._reconnect = reconnect  # None: the session's own policy
+        self._loopback: LoopbackThread | None = None
         self._demo_endpoint = ""
         self._demo_lock = asyncio.Lock()
 
@@ -91,9 +96,9 @@ class Wiring:
             if not self._demo_endpoint:
                 from desktop.loopback.thread import LoopbackThread
 
-                self._loopback = LoopbackThread()
+                server = self._loopback = LoopbackThread()
                 loop = asyncio.get_running_loop()
-                self._demo_endpoint = await loop.run_in_executor(None, self._loopback.start)
+                self._demo_endpoint = await loop.run_in_executor(None, server.start)
         return self._demo_endpoint
 
     def open_call(self, config: SessionConfig, prefs: Preferences, on_problem: Callable[[str], None]) -> Call:
@@ -107,7 +112,7 @@ class Wiring:
             raise SessionError(str(error), code="audio", retryable=True) from error
         microphone.set_problem_handler(on_problem)
         speaker.set_problem_handler(on_problem)
-        session = VoiceSession(config, microphone, speaker, tools=self.tools)
+        session = VoiceSession(config, microphone, speaker, tools=self.tools, reconnect=self._reconnect)
         return Call(session, lambda: microphone.level)
 
     async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]:
@@ -126,7 +131,7 @@ class Wiring:
         return await asyncio.get_running_loop().run_in_executor(None, _device_names)
 
     async def close(self) -> None:
-        if self._loopback is not None:
-            await asyncio.get_running_loop().run_in_executor(None, self._loopback.stop)
-            self._loopback = None
+        server, self._loopback = self._loopback, None
+        if server is not None:
             self._demo_endpoint = ""
+            await asyncio.get_running_loop().run_in_executor(None, server.stop)

@@ -1,9 +1,11 @@
 """Audio latency benchmark on loopback with the virtual PulseAudio devices.
 
-mouth-to-wire: the microphone callback receives a block -> the RTP packet carrying it reaches the peer.
-wire-to-ear: the peer sends the RTP packet of a click -> the speaker callback hands the click to the
-device. Both directions run at once over two aiortc peer pairs in this process (so CPU and RSS include
-the far peers' Opus work too), with packet loss injected on the sending side.
+mouth-to-wire: the microphone callback receives a click (played into the virtual microphone) -> the
+RTP packet carrying it reaches the peer. wire-to-ear: the peer sends the RTP packet of a click -> the
+speaker callback hands the click to the device. Clicks are recognised by content (loud samples, big
+Opus packets), not by counting frames: encoders and buffers may hold frames back. Both directions
+run at once over two aiortc peer pairs in this process (so CPU and RSS include the far peers' Opus
+work too), with packet loss injected on the sending side.
 
     python -m desktop.audio.bench [--seconds 12] [--json out.json]
 """
@@ -12,26 +14,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import json
 import statistics
+import tempfile
 import time
+import wave
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import psutil
 from aiortc import rtcrtpreceiver
 from aiortc.jitterbuffer import JitterBuffer
+from aiortc.mediastreams import MediaStreamTrack
+from av import AudioFrame
 
 from desktop.audio import jitter
 from desktop.audio.block_track import BLOCK_FRAMES, BLOCK_SECONDS, SILENCE, BlockTrack
 from desktop.audio.microphone import Microphone
 from desktop.audio.peer_pair import PeerPair, Wire
 from desktop.audio.speaker import Speaker
-from desktop.audio.virtual_devices import virtual_audio
+from desktop.audio.virtual_devices import VirtualAudio, missing_tool, virtual_audio
 
 CLICK_EVERY = 25  # one 20 ms click every half second
 CLICK = (np.random.default_rng(3).normal(0, 8000, BLOCK_FRAMES)).clip(-32000, 32000).astype("<i2").tobytes()
+LOUD_PACKET_BYTES = 60  # Opus silence takes a few bytes per packet, a noise click hundreds
 WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
 
 
@@ -62,11 +69,24 @@ class CallFigures:
     trimmed_ms: float
 
 
-def first_packet_after(wire: Wire, moment: float) -> int | None:
-    """The sequence number of the first RTP packet sent at or after `moment`."""
-    sent = list(wire.sent.items())
-    index = bisect.bisect_left([t for _, t in sent], moment)
-    return sent[index][0] if index < len(sent) else None
+def wire_onsets(wire: Wire, times: dict[int, float]) -> list[float]:
+    """Times (from `times`) of the packets where loud audio starts after quiet, in sending order."""
+    onsets, quiet = [], True
+    for seq, size in wire.sizes.items():
+        if size > LOUD_PACKET_BYTES and quiet and seq in times:
+            onsets.append(times[seq])
+        quiet = size <= LOUD_PACKET_BYTES
+    return onsets
+
+
+def latencies(starts: list[float], ends: list[float]) -> list[float]:
+    """Pair each end with the latest start before it (clicks are half a second apart)."""
+    found = []
+    for end in ends:
+        earlier = [start for start in starts if 0 <= end - start < CLICK_EVERY * BLOCK_SECONDS * 0.8]
+        if earlier:
+            found.append(end - max(earlier))
+    return found
 
 
 async def pace_clicks(track: BlockTrack) -> None:
@@ -79,110 +99,145 @@ async def pace_clicks(track: BlockTrack) -> None:
         await asyncio.sleep(BLOCK_SECONDS / 2)
 
 
-def click_onsets(speaker: Speaker, onsets: list[float], quiet: list[bool]) -> None:
-    """Times at which the callback handed over a loud chunk after a quiet one."""
-    for chunk in speaker.take_played():
-        peak = int(np.abs(np.frombuffer(chunk.pcm, dtype=np.int16)).max())
-        if peak > 4000 and quiet[0]:
-            onsets.append(chunk.at)
-        quiet[0] = peak < 1000
+def click_train(path: Path, seconds: float) -> Path:
+    blocks = [CLICK if i % CLICK_EVERY == 0 else SILENCE for i in range(int(seconds / BLOCK_SECONDS))]
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(b"".join(blocks))
+    return path
 
 
-async def measure_call(loss: float, seconds: float, stock_jitter: bool = False) -> CallFigures:
+class Onsets:
+    """Times at which loud audio starts after quiet, fed chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self._quiet = True
+
+    def feed(self, at: float, pcm: bytes) -> None:
+        peak = int(np.abs(np.frombuffer(pcm, dtype=np.int16)).max())
+        if peak > 4000 and self._quiet:
+            self.times.append(at)
+        self._quiet = peak < 1000
+
+
+def watch_capture(microphone: Microphone, onsets: Onsets) -> None:
+    """Note when each captured block that reaches aiortc was captured, and whether a click starts."""
+    track = microphone.track
+    captured_at = [0.0]
+    track.observer = lambda pts, at: captured_at.__setitem__(0, at)
+    receive = track.recv
+
+    async def recv() -> AudioFrame:
+        frame = await receive()
+        onsets.feed(captured_at[0], frame.to_ndarray().tobytes())
+        return frame
+
+    track.recv = recv  # type: ignore[method-assign]
+
+
+async def measure_call(
+    audio: VirtualAudio, loss: float, seconds: float, stock_jitter: bool = False
+) -> CallFigures:
     if stock_jitter:
         rtcrtpreceiver.JitterBuffer = JitterBuffer  # type: ignore[misc]
     else:
         jitter.install()
     microphone, speaker, clicks = Microphone(), Speaker(), BlockTrack()
-    captured: list[tuple[float, float]] = []  # (captured by the callback, handed to aiortc)
-    microphone.track.observer = lambda pts, at: captured.append((at, time.monotonic()))
-    click_sent: list[float] = []
-    clicks.observer = lambda pts, at: click_sent.append(time.monotonic()) if pts // BLOCK_FRAMES % CLICK_EVERY == 0 else None
+    captured, heard = Onsets(), Onsets()
+    watch_capture(microphone, captured)
     uplink, downlink = PeerPair(microphone.track, loss, seed=11), PeerPair(clicks, loss, seed=12)
-    pacer = asyncio.create_task(pace_clicks(clicks))
+    tasks = {asyncio.create_task(pace_clicks(clicks))}
     await microphone.start()
     await speaker.start()
     await uplink.connect()
     await downlink.connect()
     speaker.attach(await downlink.remote_track())
-    receiving = asyncio.create_task(_drain(await uplink.remote_track()))
-    await asyncio.sleep(WARM_UP)
-    onsets: list[float] = []
-    quiet = [True]
-    speaker.take_played()
-    captured.clear()
-    window_start = time.monotonic()
-    process = psutil.Process()
-    cpu_before = sum(process.cpu_times()[:2])
-    while time.monotonic() < window_start + seconds:
-        await asyncio.sleep(0.1)
-        click_onsets(speaker, onsets, quiet)
-    cpu = (sum(process.cpu_times()[:2]) - cpu_before) / (time.monotonic() - window_start) * 100
+    tasks.add(asyncio.create_task(_drain(await uplink.remote_track())))
+    with tempfile.TemporaryDirectory() as folder:
+        player = audio.play_into_mic(click_train(Path(folder) / "clicks.wav", WARM_UP + seconds + 2))
+        await asyncio.sleep(WARM_UP)
+        speaker.take_played()
+        captured.times.clear()
+        window_start, process = time.monotonic(), psutil.Process()
+        cpu_before = sum(process.cpu_times()[:2])
+        while time.monotonic() < window_start + seconds:
+            await asyncio.sleep(0.1)
+            for chunk in speaker.take_played():
+                heard.feed(chunk.at, chunk.pcm)
+        cpu = (sum(process.cpu_times()[:2]) - cpu_before) / (time.monotonic() - window_start) * 100
+        player.kill()
+        player.wait()
     figures = CallFigures(
         loss=loss,
         jitter_buffer="aiortc" if stock_jitter else "hole-skipping",
-        mouth_to_wire=Spread.of(_mouth_to_wire(uplink.wire, captured)),
-        wire_to_ear=Spread.of(_wire_to_ear(downlink.wire, click_sent, onsets)),
+        mouth_to_wire=Spread.of(latencies(captured.times, wire_onsets(uplink.wire, uplink.wire.arrived))),
+        wire_to_ear=Spread.of(latencies(wire_onsets(downlink.wire, downlink.wire.sent), heard.times)),
         cpu_percent=round(cpu, 1),
         rss_mb=round(process.memory_info().rss / 2**20, 1),
         underruns=speaker.underruns,
-        trimmed_ms=round(speaker._buffer.dropped_seconds * 1000, 1),
+        trimmed_ms=round(speaker.trimmed_seconds * 1000, 1),
     )
-    for task in (pacer, receiving):
+    for task in tasks:
         task.cancel()
-    await microphone.stop()
-    await speaker.stop()
-    await uplink.close()
-    await downlink.close()
+    for part in (microphone, speaker, uplink, downlink):
+        await part.close() if isinstance(part, PeerPair) else await part.stop()
     return figures
 
 
-async def _drain(track: object) -> None:
+async def _drain(track: MediaStreamTrack) -> None:
     while True:
-        await track.recv()  # type: ignore[attr-defined]
+        await track.recv()
 
 
-def _mouth_to_wire(wire: Wire, captured: list[tuple[float, float]]) -> list[float]:
-    latencies = []
-    for captured_at, handed_at in captured:
-        seq = first_packet_after(wire, handed_at)
-        if seq is not None and seq in wire.arrived:
-            latencies.append(wire.arrived[seq] - captured_at)
-    return latencies
-
-
-def _wire_to_ear(wire: Wire, click_handed: list[float], onsets: list[float]) -> list[float]:
-    sent = [wire.sent[seq] for t in click_handed if (seq := first_packet_after(wire, t)) is not None]
-    latencies = []
-    for onset in onsets:
-        earlier = [s for s in sent if 0 <= onset - s < CLICK_EVERY * BLOCK_SECONDS * 0.8]
-        if earlier:
-            latencies.append(onset - max(earlier))
-    return latencies
-
-
-async def run_bench(seconds: float = 12.0) -> list[CallFigures]:
+async def run_bench(audio: VirtualAudio, seconds: float = 12.0) -> list[CallFigures]:
+    """Each scenario is a fresh call; aiortc's own jitter buffer is measured once for comparison."""
     scenarios = [(0.0, False), (0.01, False), (0.05, False), (0.01, True)]
     results = []
     for loss, stock in scenarios:
-        results.append(await measure_call(loss, seconds, stock_jitter=stock))
+        results.append(await measure_call(audio, loss, seconds, stock_jitter=stock))
     jitter.install()
     return results
 
 
+def figures(seconds: float = 12.0) -> list[tuple[str, str, str]]:
+    """(name, value, target) rows for the project's bench (desktop/bench.py)."""
+    tool = missing_tool()
+    if tool is not None:
+        return [("audio latencies", f"not measured: {tool} is missing", "-")]
+    with virtual_audio() as audio:
+        results = asyncio.run(run_bench(audio, seconds))
+    rows = []
+    for r in results:
+        label = f"{r.loss:.0%} loss" + (", aiortc's jitter buffer" if r.jitter_buffer == "aiortc" else "")
+        rows.append((f"mouth-to-wire ({label})", _spread(r.mouth_to_wire), "median < 40 ms"))
+        rows.append((f"wire-to-ear ({label})", _spread(r.wire_to_ear), "median < 150 ms"))
+    first = results[0]
+    rows.append(("audio call CPU, both peers in one process", f"{first.cpu_percent} % of a core", "< 35 %"))
+    rows.append(("audio call RSS", f"{first.rss_mb} MB", "< 200 MB"))
+    return rows
+
+
+def _spread(spread: Spread) -> str:
+    return f"median {spread.median_ms} ms p95 {spread.p95_ms} ms (n={spread.count})"
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=12.0)
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    with virtual_audio():
-        results = asyncio.run(run_bench(args.seconds))
+    with virtual_audio() as audio:
+        results = asyncio.run(run_bench(audio, args.seconds))
     for r in results:
         print(
-            f"loss {r.loss:4.0%} {r.jitter_buffer:13}  mouth-to-wire median {r.mouth_to_wire.median_ms} ms "
-            f"p95 {r.mouth_to_wire.p95_ms} ms | wire-to-ear median {r.wire_to_ear.median_ms} ms "
-            f"p95 {r.wire_to_ear.p95_ms} ms (n={r.wire_to_ear.count}) | CPU {r.cpu_percent} % "
-            f"RSS {r.rss_mb} MB underruns {r.underruns} trimmed {r.trimmed_ms} ms"
+            f"loss {r.loss:4.0%} {r.jitter_buffer:13} | mouth-to-wire {_spread(r.mouth_to_wire)} | "
+            f"wire-to-ear {_spread(r.wire_to_ear)} | CPU {r.cpu_percent} % RSS {r.rss_mb} MB "
+            f"underruns {r.underruns} trimmed {r.trimmed_ms} ms"
         )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:

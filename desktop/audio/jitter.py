@@ -55,21 +55,21 @@ class HoleSkippingJitterBuffer:
         return False, self._release()
 
     def _release(self) -> JitterFrame | None:
-        assert self._next is not None
-        if self._next not in self._held and len(self._held) <= self._reorder_wait:
+        origin = self._next
+        assert origin is not None
+        if origin in self._held:
+            count = self._contiguous_run(origin)
+        elif len(self._held) <= self._reorder_wait:
             return None  # a hole: give the missing packet a moment to arrive out of order
-        newest = max(self._held, key=lambda s: uint16_add(s, -self._next))  # type: ignore[operator]
-        count = uint16_add(newest, -self._next) + 1
-        if self._next in self._held:
-            count = self._contiguous_run()
-        slots = [self._held.pop(uint16_add(self._next, i), None) for i in range(count)]
-        self._next = uint16_add(self._next, count)
+        else:
+            count = max(uint16_add(s, -origin) for s in self._held) + 1  # up to the newest: holes are lost
+        slots = [self._held.pop(uint16_add(origin, i), None) for i in range(count)]
+        self._next = uint16_add(origin, count)
         return _to_frame(slots, self._max_conceal)
 
-    def _contiguous_run(self) -> int:
-        assert self._next is not None
+    def _contiguous_run(self, origin: int) -> int:
         count = 0
-        while uint16_add(self._next, count) in self._held:
+        while uint16_add(origin, count) in self._held:
             count += 1
         return count
 

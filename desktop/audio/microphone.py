@@ -56,8 +56,11 @@ class Microphone:
         self._keeper.set_problem_handler(handler)
 
     async def start(self) -> None:
+        """Capture (or silence until a device delivers); after `stop()` this makes a new track."""
         if self._tasks:
             return
+        if self._track.readyState == "ended":
+            self._track = BlockTrack()
         self._loop = asyncio.get_running_loop()
         for job in (self._keeper.run(), self._pace_silence()):
             self._tasks.add(asyncio.create_task(job))

@@ -21,11 +21,16 @@ from aiortc.rtp import RtpPacket, is_rtcp
 class Wire:
     """What crossed the link: RTP send times by sequence number (lost ones included), arrivals."""
 
-    loss: float
+    loss: float = 0.0
     seed: int = 1
     sent: dict[int, float] = field(default_factory=dict)
+    sizes: dict[int, int] = field(default_factory=dict)  # payload bytes: loud audio makes big packets
     arrived: dict[int, float] = field(default_factory=dict)
-    dropped: int = 0
+    lost: set[int] = field(default_factory=set)
+
+    @property
+    def dropped(self) -> int:
+        return len(self.lost)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
@@ -33,9 +38,11 @@ class Wire:
     def drop_on_send(self, send: Callable[[bytes], Awaitable[None]]) -> Callable[[bytes], Awaitable[None]]:
         async def lossy_send(data: bytes) -> None:
             if not is_rtcp(data):
-                self.sent[_sequence_number(data)] = time.monotonic()
+                seq = _sequence_number(data)
+                self.sent[seq] = time.monotonic()
+                self.sizes[seq] = _payload_size(data)
                 if self._random.random() < self.loss:
-                    self.dropped += 1
+                    self.lost.add(seq)
                     return
             await send(data)
 
@@ -46,6 +53,7 @@ class Wire:
     ) -> Callable[[RtpPacket, int], Awaitable[None]]:
         async def noting_handle(packet: RtpPacket, arrival_time_ms: int) -> None:
             self.arrived.setdefault(packet.sequence_number, time.monotonic())
+            self.sizes.setdefault(packet.sequence_number, len(packet.payload))
             await handle(packet, arrival_time_ms)
 
         return noting_handle
@@ -53,6 +61,15 @@ class Wire:
 
 def _sequence_number(rtp: bytes) -> int:
     return int(struct.unpack_from("!H", rtp, 2)[0])
+
+
+def _payload_size(rtp: bytes) -> int:
+    """RTP payload bytes: after the fixed header, the CSRCs and the header extension (RFC 3550 5.1)."""
+    header = 12 + 4 * (rtp[0] & 0x0F)
+    if rtp[0] & 0x10:
+        header += 4 + 4 * int(struct.unpack_from("!H", rtp, header + 2)[0])
+    padding = rtp[-1] if rtp[0] & 0x20 else 0
+    return len(rtp) - header - padding
 
 
 class PeerPair:

@@ -13,6 +13,7 @@ import time
 from collections import deque
 from typing import Any
 
+import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, AudioResampler
 
@@ -26,6 +27,7 @@ from desktop.audio.ports import ProblemHandler
 
 LOST = "The speaker was disconnected; the call goes on and will resume when it is back."
 RECENT_SECONDS = 0.1  # audio played this recently still counts as `playing`
+AUDIBLE_PEAK = 64  # about -54 dBFS: the services send silence between replies, which is not `playing`
 HISTORY_CHUNKS = 50  # one second of 20 ms callbacks; nobody reading it costs nothing more
 
 
@@ -37,14 +39,11 @@ class Speaker:
         self._channels = channels
         self._latency = latency  # PortAudio's suggested output latency: "low", "high" or seconds
         self._buffer = PlayoutBuffer(SAMPLE_RATE, channels)
-        self._resampler = AudioResampler(
-            format="s16", layout="stereo" if channels == 2 else "mono", rate=SAMPLE_RATE
-        )
         self._keeper = StreamKeeper(self._open_stream, LOST)
         self._track: MediaStreamTrack | None = None
         self._history: deque[PlayedChunk] = deque(maxlen=HISTORY_CHUNKS)
         self._last_chunk = b""
-        self._last_audio_at = 0.0
+        self._audible_until = 0.0  # when the last audible audio written so far will have been played
         self._played_frames = 0
         self._underruns = 0
         self._keeper_task: asyncio.Task[None] | None = None
@@ -67,12 +66,18 @@ class Speaker:
         return self._underruns
 
     @property
+    def trimmed_seconds(self) -> float:
+        """Audio dropped to keep the delay low (cap, drift trimming)."""
+        return self._buffer.dropped_seconds
+
+    @property
     def buffered_seconds(self) -> float:
         return self._buffer.buffered_seconds
 
     @property
     def playing(self) -> bool:
-        return self._buffer.buffered_seconds > 0 or time.monotonic() - self._last_audio_at < RECENT_SECONDS
+        """Audible audio is queued or was handed to the device within the last RECENT_SECONDS."""
+        return time.monotonic() < self._audible_until + RECENT_SECONDS
 
     def take_played(self) -> list[PlayedChunk]:
         chunks = []
@@ -86,6 +91,7 @@ class Speaker:
 
     def flush(self) -> None:
         self._buffer.clear()
+        self._audible_until = min(self._audible_until, time.monotonic())
 
     def attach(self, track: MediaStreamTrack) -> None:
         self._track = track
@@ -115,6 +121,11 @@ class Speaker:
             self._reader = asyncio.create_task(self._read(self._track))
 
     async def _read(self, track: MediaStreamTrack) -> None:
+        # One resampler per track: it is bound to the first frame's format (decoded Opus is s16
+        # stereo 48 kHz, which passes straight through; other tracks are converted).
+        resampler = AudioResampler(
+            format="s16", layout="stereo" if self._channels == 2 else "mono", rate=SAMPLE_RATE
+        )
         while True:
             try:
                 frame = await track.recv()
@@ -122,8 +133,13 @@ class Speaker:
                 return
             if isinstance(frame, AudioFrame):
                 frame.pts = None  # concealed and merged frames carry irregular stamps; order is enough
-                for out in self._resampler.resample(frame):
-                    self._buffer.write(out.to_ndarray().tobytes())
+                for out in resampler.resample(frame):
+                    self._write(out.to_ndarray())
+
+    def _write(self, pcm: np.ndarray) -> None:
+        self._buffer.write(pcm.tobytes())
+        if int(np.abs(pcm).max(initial=0)) > AUDIBLE_PEAK:
+            self._audible_until = time.monotonic() + self._buffer.buffered_seconds
 
     def _open_stream(self) -> Stream:
         sd = devices.sounddevice()
@@ -149,10 +165,8 @@ class Speaker:
             out[n:] = bytes(len(out) - n)
             if n:
                 self._underruns += 1
-        now = time.monotonic()
         if n:
-            self._last_audio_at = now
             self._played_frames += n // self._buffer.frame_bytes
         chunk = bytes(out)
-        self._history.append(PlayedChunk(now, chunk))
+        self._history.append(PlayedChunk(time.monotonic(), chunk))
         self._last_chunk = chunk

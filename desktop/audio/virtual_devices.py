@@ -16,7 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,14 +72,20 @@ class VirtualAudio:
         return subprocess.Popen(["paplay", "--device=vmic_sink", str(wav)], env=self.env)
 
     def record_speaker(self, seconds: float) -> bytes:
-        """Mono s16 48 kHz of what reached the virtual speaker during the next `seconds` (blocks)."""
+        """Mono s16 48 kHz: the next `seconds` of what reaches the virtual speaker (blocks; a recorder
+        can take a second or two to start, so this counts bytes rather than watching the clock)."""
         command = ["parec", "--device=vspeaker.monitor", "--rate=48000", "--channels=1",
                    "--format=s16le", "--raw", "--latency-msec=20"]  # fmt: skip
         recorder = subprocess.Popen(command, env=self.env, stdout=subprocess.PIPE)
-        time.sleep(seconds)  # recording runs in real time; there is nothing to wait for but the clock
-        recorder.terminate()
-        out, _ = recorder.communicate(timeout=10)
-        return out
+        give_up = threading.Timer(seconds + 10, recorder.kill)
+        give_up.start()
+        try:
+            assert recorder.stdout is not None
+            return recorder.stdout.read(int(seconds * 48000) * 2)
+        finally:
+            give_up.cancel()
+            recorder.kill()
+            recorder.wait(timeout=10)
 
 
 @contextlib.contextmanager

@@ -12,21 +12,21 @@ from desktop.loopback.server import LoopbackServer
 
 
 async def serve(args: argparse.Namespace) -> None:
-    server = LoopbackServer(api_key=args.key, deployment=args.deployment)
-    base = await server.start(args.host, args.port)
-    print(f"Loopback realtime server on {base} (deployment {args.deployment!r})")
-    for provider, urls in server.urls().items():
-        print(f"  {provider.value:14} mint {urls['mint']}")
-        print(f"  {'':14} SDP  {urls['sdp']}")
-    print("Ctrl+C stops it.", flush=True)  # at once, also when the output is a pipe
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        # Explicit handlers: a process started in the background inherits SIGINT ignored. Windows has
-        # none, and Ctrl+C arrives there as KeyboardInterrupt instead.
+        # Explicit handlers, set before anything is printed: a process started in the background
+        # inherits SIGINT ignored. Windows has none; Ctrl+C arrives there as KeyboardInterrupt.
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
+    server = LoopbackServer(api_key=args.key, deployment=args.deployment)
     try:
+        base = await server.start(args.host, args.port)
+        print(f"Loopback realtime server on {base} (deployment {args.deployment!r})")
+        for provider, urls in server.urls().items():
+            print(f"  {provider.value:14} mint {urls['mint']}")
+            print(f"  {'':14} SDP  {urls['sdp']}")
+        print("Ctrl+C stops it.", flush=True)  # at once, also when the output is a pipe
         await stop.wait()
     finally:
         await server.stop()

@@ -68,6 +68,7 @@ class ServerCall:
         self._closing: asyncio.Future[None] | None = None
         self._late_transcriptions: list[Callable[[], None]] = []
         self._max_session_seconds = max_session_seconds
+        self.webrtc_filter = False  # Azure GA's ?webrtcfilter=on
         self.pc.on("datachannel", self._on_datachannel)
         self.pc.on("track", self._on_track)
         self.pc.on("connectionstatechange", self._on_connection_state)
@@ -159,6 +160,8 @@ class ServerCall:
     # --- sending -------------------------------------------------------------------------------
 
     def send(self, event: dict[str, Any]) -> None:
+        if self.webrtc_filter and event["type"] not in d.WEBRTC_FILTER_ALLOWED:
+            return
         self._send_raw(json.dumps({"event_id": new_id("event_")} | event, ensure_ascii=False))
 
     def _send_raw(self, text: str) -> None:

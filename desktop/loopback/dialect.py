@@ -43,6 +43,22 @@ EVENT_NAMES: dict[Ev, dict[Dialect, str]] = {
 AUDIO_PART: dict[Dialect, str] = {Dialect.PREVIEW: "audio", Dialect.GA: "output_audio"}
 TEXT_PART: dict[Dialect, str] = {Dialect.PREVIEW: "text", Dialect.GA: "output_text"}
 
+# Azure GA's `?webrtcfilter=on`: the data channel carries only these (no session.*, error,
+# response.done or function-call events), which is why a client that runs tools must not ask for it.
+WEBRTC_FILTER_ALLOWED = {
+    "input_audio_buffer.speech_started",
+    "input_audio_buffer.speech_stopped",
+    "output_audio_buffer.started",
+    "output_audio_buffer.stopped",
+    "output_audio_buffer.cleared",
+    "conversation.item.created",
+    "conversation.item.input_audio_transcription.completed",
+    "response.output_text.delta",
+    "response.output_text.done",
+    "response.output_audio_transcript.delta",
+    "response.output_audio_transcript.done",
+}
+
 VOICES = {"alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse"}
 GA_ONLY_VOICES = {"marin", "cedar"}
 

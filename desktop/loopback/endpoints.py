@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,10 @@ ROUTES: dict[Provider, Route] = {
 }
 
 
+Handler = Callable[["LoopbackServer", Provider, web.Request], Awaitable[web.Response]]
+RequestHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
 def routes(server: LoopbackServer) -> list[web.RouteDef]:
     table = []
     for provider, route in ROUTES.items():
@@ -67,7 +72,7 @@ def routes(server: LoopbackServer) -> list[web.RouteDef]:
 
 
 @web.middleware
-async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+async def json_errors(request: web.Request, handler: RequestHandler) -> web.StreamResponse:
     """Unknown paths and wrong methods answer in the services' JSON error shape, not aiohttp's text."""
     try:
         response: web.StreamResponse = await handler(request)
@@ -78,8 +83,8 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     return response
 
 
-def _bind(server: LoopbackServer, provider: Provider, handler: Any) -> Any:
-    async def bound(request: web.Request) -> web.StreamResponse:
+def _bind(server: LoopbackServer, provider: Provider, handler: Handler) -> RequestHandler:
+    async def bound(request: web.Request) -> web.Response:
         return await handler(server, provider, request)
 
     return bound
@@ -215,6 +220,7 @@ async def sdp(server: LoopbackServer, provider: Provider, request: web.Request) 
     offer = await request.text()
     model = str(key.session.get("model", server.deployment))
     call = ServerCall(server, route.dialect, model, route.max_session_seconds, key.session_id)
+    call.webrtc_filter = provider is Provider.AZURE and request.query.get("webrtcfilter") == "on"
     try:
         call.session_config = apply_update(route.dialect, call.session_config, key.session, has_spoken=False)
         answer = await call.answer(offer) if offer.startswith("v=0") else None

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_EVENT_ID_CHARS = 512
+
 
 @dataclass(frozen=True, slots=True)
 class ReceivedEvent:
@@ -53,6 +55,10 @@ def handle_message(call: ServerCall, message: str | bytes) -> None:
         return
     call.host.client_events.append(ReceivedEvent(call.session_id, call.dialect, event, time.monotonic()))
     event_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
+    if event_id is not None and len(event_id) > MAX_EVENT_ID_CHARS:
+        message = f"Invalid 'event_id': string too long. Expected at most {MAX_EVENT_ID_CHARS} characters."
+        call.send_error("string_above_max_length", message, param="event_id")
+        return
     handler = HANDLERS.get(str(event.get("type")))
     if handler is None:
         call.send_error(

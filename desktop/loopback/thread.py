@@ -31,7 +31,11 @@ class LoopbackThread:
         started: Future[str] = asyncio.run_coroutine_threadsafe(
             self.server.start(self._host, self._port), self._loop
         )
-        return started.result(START_TIMEOUT_S)
+        try:
+            return started.result(START_TIMEOUT_S)
+        except BaseException:  # e.g. the port is taken: leave no loop thread behind
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if not self._thread.is_alive():

@@ -144,3 +144,28 @@ def function_call_output(call_id: str, output: str) -> dict[str, Any]:
 
 def encode(event: dict[str, Any]) -> str:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+
+
+# Replaying a conversation into a new session (see desktop/continuity.py). Each item keeps its id, so
+# the new session's `conversation.item.created` echoes are recognised as already known.
+def _item_create(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "conversation.item.create", "item": item}
+
+
+def message_item(dialect: Dialect, role: str, text: str, item_id: str) -> dict[str, Any]:
+    """A user or assistant message as text: the user's words are `input_text`; the assistant's are
+    `text` in the preview dialect and `output_text` in GA (each dialect refuses the other's)."""
+    kind = "input_text" if role == "user" else ("text" if dialect is Dialect.PREVIEW else "output_text")
+    return _item_create(
+        {"id": item_id, "type": "message", "role": role, "content": [{"type": kind, "text": text}]}
+    )
+
+
+def function_call_item(call_id: str, name: str, arguments: str, item_id: str) -> dict[str, Any]:
+    return _item_create(
+        {"id": item_id, "type": "function_call", "call_id": call_id, "name": name, "arguments": arguments}
+    )
+
+
+def function_output_item(call_id: str, output: str, item_id: str) -> dict[str, Any]:
+    return _item_create({"id": item_id, "type": "function_call_output", "call_id": call_id, "output": output})

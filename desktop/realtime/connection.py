@@ -22,7 +22,7 @@ from aiortc.mediastreams import MediaStreamTrack
 from desktop.realtime.client_events import encode
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
-from desktop.realtime.liveness import Liveness
+from desktop.realtime.liveness import Liveness, still_receiving
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider, unreachable
 
@@ -60,6 +60,7 @@ class Connection:
         on_message: MessageHandler,
         on_track: TrackHandler,
         on_lost: LostHandler,
+        expecting_media: Callable[[], bool] = lambda: False,
     ) -> None:
         self._config = config
         self._provider = provider
@@ -67,6 +68,7 @@ class Connection:
         self._on_message = on_message
         self._on_track = on_track
         self._on_lost = on_lost
+        self._expecting_media = expecting_media
         self.masker = Masker([provider.api_key])
         self.max_message_size = DEFAULT_MAX_MESSAGE_SIZE
         self._pc: RTCPeerConnection | None = None
@@ -128,8 +130,14 @@ class Connection:
         )
         step("data_channel")
         self._ensure_not_closing()
-        self._liveness = Liveness(pc, timeouts.liveness, self._lost)
+        self._liveness = Liveness(pc, timeouts.liveness, self._lost, self._expecting_media)
         self._liveness.start()
+
+    async def still_receiving(self, seconds: float) -> bool:
+        """A quick check after a network change or a wake-up: does the service still reach us?"""
+        if self._closing or self._pc is None or not self.is_open:
+            return False
+        return await still_receiving(self._pc, seconds)
 
     def _ensure_not_closing(self) -> None:
         # hang_up may close us while a step awaits: never create or keep anything after that.

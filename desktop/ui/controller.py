@@ -39,18 +39,12 @@ log = logging.getLogger(__name__)
 
 LEVEL_INTERVAL_MS = 50  # 20 Hz: smooth to the eye, cheap for the GUI thread
 _TALKING_BACK = (SessionState.THINKING, SessionState.ASSISTANT_SPEAKING)
-_LIVE = (
-    SessionState.READY,
-    SessionState.LISTENING,
-    SessionState.USER_SPEAKING,
-    SessionState.THINKING,
-    SessionState.ASSISTANT_SPEAKING,
-    SessionState.RECONNECTING,
-)
+_OFF = frozenset({SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED})
+_LIVE = frozenset(SessionState) - _OFF - {SessionState.CONNECTING}  # the session takes intent
 
 
 class Controller(QObject):
-    stateChanged = Signal(object)  # SessionState
+    stateChanged = Signal(object, str)  # SessionState, detail (e.g. "attempt 2 of 6")
     userTranscript = Signal(object)  # UserTranscript
     assistantTranscript = Signal(object)  # AssistantTranscript
     toolActivity = Signal(object)  # ToolActivity
@@ -189,12 +183,12 @@ class Controller(QObject):
             self.microphoneLevel.emit(0.0)
             if self._call is call:
                 self._call = None
-            if self.state not in (SessionState.FAILED, SessionState.IDLE, SessionState.CLOSED):
+            if self.state not in _OFF:
                 self._set_state(SessionState.IDLE)
 
     def _dispatch(self, event: object) -> None:
         if isinstance(event, StateChanged):
-            self._set_state(event.state)
+            self._set_state(event.state, event.detail)
         elif isinstance(event, ConnectionRenewed):
             self.connectionRenewed.emit(event.reason)
         elif isinstance(event, AudioLevel):
@@ -203,9 +197,9 @@ class Controller(QObject):
         elif (signal := self._signal_for.get(type(event))) is not None:
             signal.emit(event)  # Usage has no reader yet
 
-    def _set_state(self, state: SessionState) -> None:
+    def _set_state(self, state: SessionState, detail: str = "") -> None:
         self.state = state
-        self.stateChanged.emit(state)
+        self.stateChanged.emit(state, detail)
 
     def _poll_level(self) -> None:
         if self._call is not None:
@@ -239,7 +233,7 @@ class Controller(QObject):
 
     def click_talk(self) -> None:
         """Hands-free click: interrupt an answer, otherwise start or stop listening."""
-        if self._call is None or self.state in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
+        if self._call is None or self.state in _OFF:
             self.retry() if self.state is SessionState.FAILED else self.start_call()
         elif self.state in _TALKING_BACK:
             self._session_call(lambda s: s.interrupt())

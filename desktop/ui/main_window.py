@@ -30,13 +30,13 @@ from desktop.events import ErrorRaised, SessionState
 from desktop.ui.banner import Banner
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
-from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.talk_button import TalkButton
 from desktop.ui.transcript import TranscriptPane
 
-if TYPE_CHECKING:  # the controller brings asyncio: not imported before the window is shown
+if TYPE_CHECKING:  # not imported before the window is shown: start-up time
     from desktop.ui.call_wiring import SettingsContext
     from desktop.ui.controller import Controller
+    from desktop.ui.settings_dialog import SettingsDialog
 
 _TYPING_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "missing_config", "not_found")
@@ -141,17 +141,17 @@ class MainWindow(QMainWindow):
             banner.settingsRequested.connect(c.open_settings)
         self.settings_action.triggered.connect(c.open_settings)
         self._show_mode(c.push_to_talk)
-        self._show_state(c.state)
+        self._show_state(c.state, "")
         _application().installEventFilter(self)
 
-    def _show_state(self, state: SessionState) -> None:
+    def _show_state(self, state: SessionState, detail: str) -> None:
         self.talk.set_state(state)
         if state is SessionState.CONNECTING:
             self.banner.hide()  # a new attempt: the last one's problem is history
         connected = state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED)
         self.start.setEnabled(not connected)
         self.end.setEnabled(connected)
-        self.status_text.setText(self.talk.text())
+        self.status_text.setText(f"{self.talk.text()} ({detail})" if detail else self.talk.text())
 
     def _show_renewed(self, _reason: str) -> None:
         self.statusBar().showMessage(self.tr("Reconnected; the conversation goes on."), 4000)
@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
         )
 
     def _open_settings_dialog(self, context: SettingsContext) -> None:
+        from desktop.ui.settings_dialog import SettingsDialog
+
         assert self.controller is not None
         dialog = SettingsDialog(
             context.prefs,
@@ -211,6 +213,9 @@ class MainWindow(QMainWindow):
     def _settings_accepted(self, dialog: SettingsDialog) -> None:
         assert self.controller is not None
         self.controller.apply_settings(dialog.values(), dialog.entered_key())
+        if self.end.isEnabled():  # a conversation is on: it keeps the settings it started with
+            saved = self.tr("Saved. The new settings apply from the next conversation.")
+            self.statusBar().showMessage(saved, 6000)
 
     # --- talking gestures --------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import html
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.conversation import Conversation, ConversationEvent, Role, Turn
 
 _SHOWN_CHARS = 300
+_FOLLOW_SLACK_PX = 24
 
 
 def _readable(arguments: str) -> str:
@@ -101,6 +102,10 @@ class TranscriptPane(QWidget):
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setWidget(holder)
+        self._following = True
+        bar = self._scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._range_changed)
+        bar.valueChanged.connect(self._scrolled)
         self.input = QLineEdit()
         self.input.setPlaceholderText(self.tr("Type a message and press Enter"))
         self.send = QPushButton(self.tr("Send"))
@@ -141,8 +146,6 @@ class TranscriptPane(QWidget):
             self._bubbles.insert(change.index, bubble)
             self._list.insertWidget(change.index, self._row(turn.role, bubble))
         self._bubbles[change.index].setText(self._render(turn))
-        # After the layout has grown, follow the newest words.
-        QTimer.singleShot(0, self._scroll_to_end)
 
     def bubble_texts(self) -> list[str]:
         return [bubble.text() for bubble in self._bubbles]
@@ -201,9 +204,13 @@ class TranscriptPane(QWidget):
             parts.append(self.tr("Documents used: %1").replace("%1", html.escape(", ".join(tool.sources))))
         return "<br>".join(parts)
 
-    def _scroll_to_end(self) -> None:
-        bar = self._scroll.verticalScrollBar()
-        bar.setValue(bar.maximum())
+    def _range_changed(self, _minimum: int, maximum: int) -> None:
+        # The conversation grew: follow the newest words, unless the person scrolled up to read.
+        if self._following:
+            self._scroll.verticalScrollBar().setValue(maximum)
+
+    def _scrolled(self, value: int) -> None:
+        self._following = value >= self._scroll.verticalScrollBar().maximum() - _FOLLOW_SLACK_PX
 
     # --- actions -----------------------------------------------------------------------------
 

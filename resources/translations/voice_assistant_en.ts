@@ -183,6 +183,11 @@
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>No system keychain is available: your API key is kept for this run only.</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="217" />
+        <source>Saved. The new settings apply from the next conversation.</source>
+        <translation>Saved. The new settings apply from the next conversation.</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -423,92 +428,92 @@
 <context>
     <name>TranscriptPane</name>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="105" />
+        <location filename="../../desktop/ui/transcript.py" line="106" />
         <source>Type a message and press Enter</source>
         <translation>Type a message and press Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="106" />
+        <location filename="../../desktop/ui/transcript.py" line="107" />
         <source>Send</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="107" />
+        <location filename="../../desktop/ui/transcript.py" line="108" />
         <source>Copy</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="108" />
+        <location filename="../../desktop/ui/transcript.py" line="109" />
         <source>Clear</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="109" />
+        <location filename="../../desktop/ui/transcript.py" line="110" />
         <source>Save as Markdown…</source>
         <translation>Save as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="190" />
+        <location filename="../../desktop/ui/transcript.py" line="193" />
         <source>asked</source>
         <translation>asked</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="191" />
+        <location filename="../../desktop/ui/transcript.py" line="194" />
         <source>waiting for your confirmation</source>
         <translation>waiting for your confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="192" />
+        <location filename="../../desktop/ui/transcript.py" line="195" />
         <source>done</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="193" />
+        <location filename="../../desktop/ui/transcript.py" line="196" />
         <source>declined by you</source>
         <translation>declined by you</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="194" />
+        <location filename="../../desktop/ui/transcript.py" line="197" />
         <source>failed</source>
         <translation>failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="201" />
+        <location filename="../../desktop/ui/transcript.py" line="204" />
         <source>Documents used: %1</source>
         <translation>Documents used: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="218" />
+        <location filename="../../desktop/ui/transcript.py" line="221" />
         <source>You</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="219" />
+        <location filename="../../desktop/ui/transcript.py" line="222" />
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="220" />
+        <location filename="../../desktop/ui/transcript.py" line="223" />
         <source>Tool</source>
         <translation>Tool</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="222" />
+        <location filename="../../desktop/ui/transcript.py" line="225" />
         <source>interrupted</source>
         <translation>interrupted</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="236" />
+        <location filename="../../desktop/ui/transcript.py" line="239" />
         <source>Save conversation</source>
         <translation>Save conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="236" />
+        <location filename="../../desktop/ui/transcript.py" line="239" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="244" />
+        <location filename="../../desktop/ui/transcript.py" line="247" />
         <source>The conversation could not be saved: %1</source>
         <translation>The conversation could not be saved: %1</translation>
     </message>

@@ -183,6 +183,11 @@
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>系统钥匙串不可用：您的 API 密钥只在本次运行期间保留。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="217" />
+        <source>Saved. The new settings apply from the next conversation.</source>
+        <translation>已保存。新设置将从下一次对话开始生效。</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -423,92 +428,92 @@
 <context>
     <name>TranscriptPane</name>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="105" />
+        <location filename="../../desktop/ui/transcript.py" line="106" />
         <source>Type a message and press Enter</source>
         <translation>输入消息后按回车发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="106" />
+        <location filename="../../desktop/ui/transcript.py" line="107" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="107" />
+        <location filename="../../desktop/ui/transcript.py" line="108" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="108" />
+        <location filename="../../desktop/ui/transcript.py" line="109" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="109" />
+        <location filename="../../desktop/ui/transcript.py" line="110" />
         <source>Save as Markdown…</source>
         <translation>另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="190" />
+        <location filename="../../desktop/ui/transcript.py" line="193" />
         <source>asked</source>
         <translation>已请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="191" />
+        <location filename="../../desktop/ui/transcript.py" line="194" />
         <source>waiting for your confirmation</source>
         <translation>等待您确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="192" />
+        <location filename="../../desktop/ui/transcript.py" line="195" />
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="193" />
+        <location filename="../../desktop/ui/transcript.py" line="196" />
         <source>declined by you</source>
         <translation>您已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="194" />
+        <location filename="../../desktop/ui/transcript.py" line="197" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="201" />
+        <location filename="../../desktop/ui/transcript.py" line="204" />
         <source>Documents used: %1</source>
         <translation>参考文档：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="218" />
+        <location filename="../../desktop/ui/transcript.py" line="221" />
         <source>You</source>
         <translation>您</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="219" />
+        <location filename="../../desktop/ui/transcript.py" line="222" />
         <source>Assistant</source>
         <translation>助理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="220" />
+        <location filename="../../desktop/ui/transcript.py" line="223" />
         <source>Tool</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="222" />
+        <location filename="../../desktop/ui/transcript.py" line="225" />
         <source>interrupted</source>
         <translation>已打断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="236" />
+        <location filename="../../desktop/ui/transcript.py" line="239" />
         <source>Save conversation</source>
         <translation>保存对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="236" />
+        <location filename="../../desktop/ui/transcript.py" line="239" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="244" />
+        <location filename="../../desktop/ui/transcript.py" line="247" />
         <source>The conversation could not be saved: %1</source>
         <translation>无法保存对话：%1</translation>
     </message>

@@ -22,7 +22,7 @@ async def wait_until(condition: Callable[[], bool], seconds: float = 8.0) -> Non
         await asyncio.sleep(0.05)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # the daemon and its environment stay inside tests/audio
 def pulse() -> Iterator[VirtualAudio]:
     tool = missing_tool()
     if tool is not None:

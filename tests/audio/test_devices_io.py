@@ -16,6 +16,7 @@ from desktop.audio.block_track import BLOCK_FRAMES
 from desktop.audio.devices import AudioUnavailable
 from desktop.audio.microphone import LOST as microphone_lost
 from desktop.audio.microphone import Microphone
+from desktop.audio.ports import AudioInput, AudioOutput
 from desktop.audio.speaker import Speaker
 from desktop.audio.synthetic import SyntheticMicrophone
 from tests.audio.conftest import VirtualAudio, wait_until
@@ -55,6 +56,12 @@ def test_no_microphone_is_a_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(device_list, "sounddevice", NoDevices)
     with pytest.raises(AudioUnavailable, match=r"^No microphone was found\.$"):
         device_list.resolve("input", None)
+
+
+def test_the_classes_fit_the_ports() -> None:
+    microphone: AudioInput = Microphone()
+    speaker: AudioOutput = Speaker()  # mypy checks both assignments against the contracts
+    assert microphone.level == 0 and speaker.played_seconds == 0
 
 
 @pytest.mark.audio

@@ -138,6 +138,7 @@ class Client:
         self.events: list[dict[str, Any]] = []
         self.raw_messages: list[str] = []
         self.minted: dict[str, Any] = {}
+        self.sdp_query = ""
         self.audio: list[np.ndarray] = []  # received frames, mono int16
         self.microphone = FeedTrack()
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
@@ -148,7 +149,9 @@ class Client:
         self.pc.on("track", self._on_track)
         self.pc.addTrack(self.microphone)
 
-    async def connect(self, mint_settings: dict[str, Any] | None = None) -> None:
+    async def connect(
+        self, mint_settings: dict[str, Any] | None = None, *, wait_for_session: bool = True
+    ) -> None:
         async with aiohttp.ClientSession() as http:
             request = mint_request(self.provider, settings=mint_settings)
             minted = await http.post(self.server.urls()[self.provider]["mint"], **request)
@@ -158,11 +161,16 @@ class Client:
             await self.pc.setLocalDescription(await self.pc.createOffer())
             headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/sdp"}
             answer = await http.post(
-                sdp_url(self.server, self.provider), data=self.pc.localDescription.sdp, headers=headers
+                sdp_url(self.server, self.provider) + self.sdp_query,
+                data=self.pc.localDescription.sdp,
+                headers=headers,
             )
             assert answer.status in (200, 201), await answer.text()
             await self.pc.setRemoteDescription(RTCSessionDescription(await answer.text(), "answer"))
-        await self.wait_for("session.created")
+        if wait_for_session:
+            await self.wait_for("session.created")
+        else:
+            await until(lambda: self.channel.readyState == "open")
 
     def send(self, event: dict[str, Any]) -> None:
         self.channel.send(json.dumps(event, ensure_ascii=False))

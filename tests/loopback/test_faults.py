@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from desktop.loopback.endpoints import Provider
 from desktop.loopback.server import LoopbackServer
 from desktop.loopback.thread import LoopbackThread
@@ -126,3 +128,11 @@ async def test_thread_serves_a_call() -> None:
     finally:
         await client.close()
         runner.stop()
+
+
+async def test_thread_start_on_a_taken_port_fails_cleanly(server: LoopbackServer) -> None:
+    taken = int(server.base_url.rsplit(":", 1)[1])
+    runner = LoopbackThread(port=taken)
+    with pytest.raises(OSError):
+        await asyncio.get_running_loop().run_in_executor(None, runner.start)
+    assert not runner._thread.is_alive()

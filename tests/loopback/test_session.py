@@ -6,7 +6,7 @@ import pytest
 
 from desktop.loopback.endpoints import Provider
 from desktop.loopback.server import LoopbackServer
-from tests.loopback.client import Client, session_update
+from tests.loopback.client import Client, session_update, until
 from tests.loopback.conftest import ConnectClient
 
 TOOL = {"type": "function", "name": "createMeeting", "description": "Book", "parameters": {"type": "object"}}
@@ -90,12 +90,12 @@ async def test_unknown_and_malformed_events_keep_the_session(connect: ConnectCli
     client = await connect(Provider.OPENAI)
     client.channel.send("{not json")
     client.send({"type": "no.such.event", "event_id": "evt_x"})
-    client.send(["not", "an", "object"])  # type: ignore[arg-type]
-    await client.wait_for("error")
+    client.channel.send('["not", "an", "object"]')
+    client.send({"type": "response.cancel", "event_id": "e" * 513})
     client.send(session_update(Provider.OPENAI))
     await client.wait_for("session.updated")
     errors = [e["error"] for e in client.of("error")]
-    assert [e["code"] for e in errors] == ["invalid_event"] * 3
+    assert [e["code"] for e in errors] == ["invalid_event"] * 3 + ["string_above_max_length"]
     assert errors[1]["event_id"] == "evt_x"
 
 
@@ -127,5 +127,21 @@ async def test_mint_settings_start_the_session(server: LoopbackServer) -> None:
         created = client.of("session.created")[0]["session"]
         assert created["instructions"] == "From the mint." and created["voice"] == "coral"
         assert created["id"] == client.minted["id"] == server.sessions[0].session_id
+    finally:
+        await client.close()
+
+
+async def test_azure_webrtc_filter_hides_control_events(server: LoopbackServer) -> None:
+    client = Client(server, Provider.AZURE)
+    client.sdp_query = "?webrtcfilter=on"
+    try:
+        await client.connect(wait_for_session=False)
+        client.send(session_update(Provider.AZURE, text_only=True))
+        client.send({"type": "response.create"})
+        await client.wait_for("response.output_text.done")
+        await until(lambda: server.sessions[0].response is None)
+        assert not {"session.created", "session.updated", "response.created", "response.done"} & set(
+            client.types()
+        )
     finally:
         await client.close()

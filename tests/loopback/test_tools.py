@@ -200,7 +200,7 @@ async def test_spoken_preamble_then_call_in_one_response(
     ],
 )
 def test_brain_answers_tool_outputs(name: str, output: dict[str, Any], answer: str) -> None:
-    items = [
+    items: list[dict[str, Any]] = [
         {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "please do it"}]},
         {"type": "function_call", "call_id": "c1", "name": name, "arguments": "{}"},
         {"type": "function_call_output", "call_id": "c1", "output": json.dumps(output)},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -14,9 +16,9 @@ from tests.loopback.conftest import ConnectClient
 QUICK_VAD = {"type": "server_vad", "silence_duration_ms": 300, "create_response": True}
 
 
-async def configured(connect: ConnectClient, provider: Provider, **settings: object) -> Client:
+async def configured(connect: ConnectClient, provider: Provider, **settings: Any) -> Client:
     client = await connect(provider)
-    client.send(session_update(provider, **settings))  # type: ignore[arg-type]
+    client.send(session_update(provider, **settings))
     await client.wait_for("session.updated")
     return client
 

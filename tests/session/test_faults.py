@@ -12,6 +12,7 @@ import pytest
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
 from desktop.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState, StateChanged
 from desktop.realtime.config import ProviderKind
+from desktop.reconnect import NO_RECONNECT
 from desktop.session import SessionError, VoiceSession
 from tests.session.conftest import Loopback
 from tests.session.harness import API_KEY, FAST, Collector, MeetingTools, assert_nothing_left
@@ -70,7 +71,7 @@ async def test_quota_is_not_retryable(loopback: Loopback) -> None:
 async def test_losing_the_call_is_noticed(loopback: Loopback, fault: str) -> None:
     setattr(loopback.server.faults, fault, True if fault == "close_mid_response" else 1.0)
     config = loopback.config(ProviderKind.DEMO, timeouts=QUICK_LIVENESS)
-    session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker())
+    session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker(), reconnect=NO_RECONNECT)
     events = Collector(session)
     await session.connect()
     error = await events.wait_for(ErrorRaised, lambda e: e.fatal, limit=8)
@@ -120,7 +121,7 @@ async def test_audio_devices_serve_a_second_call(loopback: Loopback) -> None:
 async def test_a_silently_vanished_peer_is_noticed(loopback: Loopback) -> None:
     """No close message at all (a network partition): only the liveness watch can notice."""
     config = loopback.config(ProviderKind.OPENAI, timeouts=QUICK_LIVENESS, greet_first=False)
-    session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker())
+    session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker(), reconnect=NO_RECONNECT)
     events = Collector(session)
     await session.connect()
     sctp = loopback.server.sessions[-1].pc.sctp

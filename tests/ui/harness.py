@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
 from desktop.loopback.server import LoopbackServer
 from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
+from desktop.reconnect import ReconnectPolicy
 from desktop.secrets import KeyStore
 from desktop.settings import Preferences, save_preferences
 from desktop.ui.controller import Controller
@@ -21,6 +22,7 @@ from desktop.wiring import Wiring
 
 API_KEY = "test-api-key-0123456789"
 DEPLOYMENT = "gpt-realtime-test"
+QUICK_RECONNECT = ReconnectPolicy(max_attempts=2, first_delay=0.05, max_delay=0.2)
 FAST = Timeouts(mint=3.0, sdp=3.0, ice=3.0, data_channel=3.0, session_updated=3.0, liveness=1.0)
 
 
@@ -90,7 +92,7 @@ async def open_app(
         microphones.append(SyntheticMicrophone())
         return microphones[-1], RecordingSpeaker()
 
-    wiring = FastWiring(audio=audio, environ={})
+    wiring = FastWiring(audio=audio, environ={}, reconnect=QUICK_RECONNECT)
     wiring.greet = greet
     controller = Controller(store, prefs, keys, wiring)
     window = MainWindow()

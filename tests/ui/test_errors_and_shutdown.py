@@ -8,7 +8,11 @@ import threading
 from PySide6.QtCore import QSettings
 
 from desktop.events import RawEvent, SessionState
-from tests.ui.harness import API_KEY, open_app, wait_until
+from tests.ui.harness import API_KEY, Running, open_app, wait_until
+
+
+def failed_with_banner(app: Running) -> bool:
+    return app.window.banner.isVisible() and app.controller.state is SessionState.FAILED
 
 
 def test_a_rejected_key_shows_a_banner_with_settings(
@@ -18,8 +22,7 @@ def test_a_rejected_key_shows_a_banner_with_settings(
         app = await open_app(settings_store, stored_key="not-the-right-key-000")
         try:
             app.window.start.click()
-            await wait_until(lambda: app.window.banner.isVisible())
-            assert app.controller.state is SessionState.FAILED
+            await wait_until(lambda: failed_with_banner(app))
             assert app.window.banner.settings.isVisible()  # the key is the problem: offer the settings
             assert "not-the-right-key" not in app.window.banner.message.text()
             app.window.banner.settings.click()
@@ -32,7 +35,31 @@ def test_a_rejected_key_shows_a_banner_with_settings(
     qloop.run_until_complete(scenario())
 
 
-def test_a_dropped_connection_shows_a_banner_and_retry_reconnects(
+def test_a_dropped_connection_reconnects_by_itself(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, greet=False)
+        seen: list[str] = []
+        app.controller.stateChanged.connect(lambda _state, _detail: seen.append(app.window.talk.text()))
+        try:
+            app.window.start.click()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            await app.server.close_all_calls()
+            await wait_until(lambda: app.controller.state is SessionState.RECONNECTING)
+            assert "attempt 1 of 2" in app.window.status_text.text()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            assert app.window.talk.tr("Reconnecting…") in seen
+            reconnected = app.window.tr("Reconnected; the conversation goes on.")
+            assert app.window.statusBar().currentMessage() == reconnected
+            assert not app.window.banner.isVisible()
+        finally:
+            await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_when_reconnecting_fails_a_banner_offers_retry(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings
 ) -> None:
     async def scenario() -> None:
@@ -40,9 +67,11 @@ def test_a_dropped_connection_shows_a_banner_and_retry_reconnects(
         try:
             app.window.start.click()
             await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            app.server.faults.mint_status = 503  # the service stays down for every attempt
             await app.server.close_all_calls()
-            await wait_until(lambda: app.window.banner.isVisible())
+            await wait_until(lambda: failed_with_banner(app))
             assert app.window.banner.retry.isVisible()
+            app.server.faults.mint_status = None  # back up
             app.window.banner.retry.click()
             await wait_until(lambda: app.controller.state is SessionState.LISTENING)
             assert not app.window.banner.isVisible()

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import install_translators
-from desktop.events import RawEvent, SessionState
+from desktop.events import AssistantTranscript, RawEvent, SessionState
 from desktop.paths import resource
 from desktop.ui.banner import Banner
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.talk_button import TalkButton
+from desktop.ui.transcript import TranscriptPane
 
 ROOT = Path(__file__).resolve().parents[2]
 # The files whose tr() strings make up resources/translations/voice_assistant_*.ts.
@@ -139,3 +140,18 @@ def test_every_interface_string_has_a_chinese_translation(tmp_path: Path) -> Non
         if translation is not None and translation.get("type") == "unfinished":
             untranslated.append(message.findtext("source"))
     assert untranslated == []
+
+
+def test_the_transcript_follows_new_words_unless_the_person_reads_back(qtbot: QtBot) -> None:
+    pane = TranscriptPane()
+    qtbot.addWidget(pane)
+    pane.resize(420, 300)
+    pane.show()
+    for n in range(30):
+        pane.show_event(AssistantTranscript(f"a{n}", f"r{n}", f"answer number {n}", True))
+    bar = pane._scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    bar.setValue(0)  # reading back
+    pane.show_event(AssistantTranscript("late", "r-late", "one more", True))
+    qtbot.wait(50)
+    assert bar.value() == 0

@@ -1,0 +1,96 @@
+"""One microphone track feeding every call of a session, one branch per call.
+
+aiortc stops the track it was given when a call closes, and a renewal runs two calls side by side
+for a moment; so no call gets the microphone's own track. Each call gets a branch that only the
+fan-out's own task feeds, and that branch alone ends with its call. A branch keeps at most a few
+frames: a call that reads slowly loses old audio rather than building up delay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from av.frame import Frame
+from av.packet import Packet
+
+BRANCH_FRAMES = 10  # 200 ms of 20 ms frames
+
+
+class _Branch(MediaStreamTrack):
+    def __init__(self, fanout: TrackFanout, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self._fanout: TrackFanout | None = fanout
+        self._queue: asyncio.Queue[Frame | Packet | None] = asyncio.Queue(maxsize=BRANCH_FRAMES)
+        self.reading = False  # frames are only kept once the call's sender reads: no backlog at start
+
+    def offer(self, frame: Frame | Packet | None) -> None:
+        if self._queue.full():
+            self._queue.get_nowait()
+        self._queue.put_nowait(frame)
+
+    async def recv(self) -> Frame | Packet:
+        if self.readyState != "live":
+            raise MediaStreamError
+        self.reading = True
+        frame = await self._queue.get()
+        if frame is None:
+            self.stop()
+            raise MediaStreamError
+        return frame
+
+    def stop(self) -> None:
+        super().stop()
+        if self._fanout is not None:
+            self._fanout.discard(self)
+            self._fanout = None
+
+
+class TrackFanout:
+    def __init__(self, source: MediaStreamTrack) -> None:
+        self._source = source
+        self._branches: set[_Branch] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def branch(self) -> MediaStreamTrack:
+        branch = _Branch(self, self._source.kind)
+        self._branches.add(branch)
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._pump(), name="track-fanout")
+        return branch
+
+    def discard(self, branch: _Branch) -> None:
+        self._branches.discard(branch)
+
+    @property
+    def branches(self) -> int:
+        return len(self._branches)
+
+    async def _pump(self) -> None:
+        frame: Frame | Packet | None = None
+        try:
+            while True:
+                try:
+                    frame = await self._source.recv()
+                except MediaStreamError:
+                    frame = None
+                for branch in list(self._branches):
+                    if branch.reading or frame is None:
+                        branch.offer(frame)
+                if frame is None:
+                    return
+        finally:
+            for branch in list(self._branches):
+                branch.offer(None)
+
+    async def close(self) -> None:
+        """Ends every branch and stops reading the source (the source itself is not stopped)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        for branch in list(self._branches):
+            branch.stop()

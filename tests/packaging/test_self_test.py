@@ -1,0 +1,43 @@
+"""`voice-assistant --self-test` as CI and a person run it: a new process, no sound card, no screen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_self_test(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    # A home of its own: whatever the self-test might write outside its temporary folder shows up here.
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {key: value for key, value in os.environ.items() if key not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
+               TMPDIR=str(tmp_path), PYTHONPATH=str(ROOT), **extra)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "--self-test"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_whole_conversation_passes_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    result = run_self_test(tmp_path)
+    assert result.returncode == 0, result.stderr
+    (summary,) = [line for line in result.stdout.splitlines() if line.startswith("self-test")]
+    assert summary.startswith("self-test passed: connected in ")
+    assert "greeting heard" in summary and "booked for" in summary
+    assert "Traceback" not in result.stderr
+    # Its data folder is gone, and nothing landed in the person's folders (calendar, settings, keys);
+    # a font cache is the system's business.
+    assert [path.name for path in tmp_path.iterdir()] == ["home"]
+    assert [path.name for path in (tmp_path / "home").iterdir() if path.name != ".cache"] == []
+
+
+def test_a_failure_exits_non_zero_with_one_sentence(tmp_path: Path) -> None:
+    result = run_self_test(tmp_path, VOICE_ASSISTANT_MEMORY_PROBE="soon")
+    assert result.returncode == 1
+    assert "self-test failed: VOICE_ASSISTANT_MEMORY_PROBE must be a number of seconds" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,137 @@
+"""A lost call is replaced by itself: backoff, "attempt N of M", a cancel, and a clear stop on
+errors that retrying cannot fix."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from desktop.events import ConnectionRenewed, ErrorRaised, SessionState, StateChanged
+from desktop.realtime.config import ProviderKind
+from desktop.reconnect import CHECKED, LOST
+from tests.session.conftest import Loopback
+from tests.session.harness import FAST, assert_nothing_left
+from tests.session.reconnecting import (
+    answered,
+    arrived,
+    client_events,
+    reconnect_states,
+    renewed,
+    start,
+    texts,
+)
+
+SHORT_SDP = dataclasses.replace(FAST, sdp=0.4)
+
+
+@pytest.mark.parametrize("kind", [ProviderKind.AZURE_PREVIEW, ProviderKind.OPENAI])
+async def test_a_call_closed_mid_response_is_replaced_and_told_the_conversation(
+    loopback: Loopback, kind: ProviderKind
+) -> None:
+    session, events = start(loopback.config(kind, greet_first=False))
+    await session.connect()
+    session.send_text("Remember that the project is called Falcon.")
+    await answered(events, 1)
+    loopback.server.faults.close_mid_response = True
+    session.send_text("And the budget is twelve thousand.")
+    await events.wait_for(StateChanged, lambda e: e.state is SessionState.RECONNECTING)
+    loopback.server.faults.close_mid_response = False
+    renewal = await renewed(events)
+    assert renewal.reason == LOST
+    await arrived(lambda: len(texts(loopback.server, 1, "user")) == 2)
+    assert texts(loopback.server, 1, "user") == [
+        "Remember that the project is called Falcon.",
+        "And the budget is twelve thousand.",
+    ]
+    assert len(texts(loopback.server, 1, "assistant")) >= 1  # the first answer, maybe a cut second one
+    assert client_events(loopback.server, 1, "response.create") == []  # no greeting on a renewed call
+    assert session.state in (SessionState.READY, SessionState.LISTENING)
+    assert not any(e.fatal for e in events.of(ErrorRaised))
+    await session.hang_up()
+    await assert_nothing_left(session, loopback.stop)
+
+
+async def test_mint_failing_twice_then_succeeding(loopback: Loopback) -> None:
+    session, events = start(loopback.config(ProviderKind.AZURE, greet_first=False))
+    await session.connect()
+    loopback.server.faults.mint_failures = 2
+    await loopback.server.close_all_calls()
+    await renewed(events)
+    assert reconnect_states(events) == ["attempt 1 of 4", "attempt 2 of 4", "attempt 3 of 4"]
+    assert len(loopback.server.sessions) == 2
+    await session.hang_up()
+    await assert_nothing_left(session, loopback.stop)
+
+
+async def test_call_setup_timeouts_then_success(loopback: Loopback) -> None:
+    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False, timeouts=SHORT_SDP))
+    await session.connect()
+    loopback.server.faults.sdp_delay = 1.0
+    await loopback.server.close_all_calls()
+    await events.wait_for(StateChanged, lambda e: e.detail == "attempt 2 of 4")
+    loopback.server.faults.sdp_delay = 0.0
+    await renewed(events)
+    assert "attempt 2 of 4" in reconnect_states(events)
+    assert session.state in (SessionState.READY, SessionState.LISTENING)
+    await session.hang_up()
+    await assert_nothing_left(session, loopback.stop)
+
+
+@pytest.mark.parametrize(("status", "words"), [(401, "rejected the key"), (404, "does not know")])
+async def test_an_error_retrying_cannot_fix_stops_at_once(
+    loopback: Loopback, status: int, words: str
+) -> None:
+    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    await session.connect()
+    loopback.server.faults.mint_status = status
+    await loopback.server.close_all_calls()
+    error = await events.wait_for(ErrorRaised, lambda e: e.fatal)
+    assert words in error.message and not error.retryable and "\n" not in error.message
+    assert reconnect_states(events) == ["attempt 1 of 4"]
+    await events.finished()
+    assert events.events[-1] == StateChanged(SessionState.FAILED)
+    await assert_nothing_left(session, loopback.stop)
+
+
+async def test_giving_up_after_the_last_attempt_says_why(loopback: Loopback) -> None:
+    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    await session.connect()
+    loopback.server.faults.mint_status = 500
+    await loopback.server.close_all_calls()
+    error = await events.wait_for(ErrorRaised, lambda e: e.fatal)
+    assert error.message.startswith("The connection could not be restored after 4 attempts.")
+    assert "internal error" in error.message and error.retryable
+    assert len(reconnect_states(events)) == 4
+    await events.finished()
+    await assert_nothing_left(session, loopback.stop)
+
+
+async def test_cancelling_the_reconnect_closes_the_session(loopback: Loopback) -> None:
+    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    await session.connect()
+    loopback.server.faults.mint_delay = 5.0
+    await loopback.server.close_all_calls()
+    await events.wait_for(StateChanged, lambda e: e.state is SessionState.RECONNECTING)
+    session.cancel_reconnect()
+    await events.finished()
+    assert events.events[-1] == StateChanged(SessionState.CLOSED)
+    assert not events.of(ConnectionRenewed) and not any(e.fatal for e in events.of(ErrorRaised))
+    await assert_nothing_left(session, loopback.stop)
+
+
+async def test_a_connection_check_replaces_a_silently_dead_call(loopback: Loopback) -> None:
+    """After a network change the UI asks; a call that no longer receives anything is replaced."""
+    config = loopback.config(ProviderKind.OPENAI, greet_first=False, timeouts=dataclasses.replace(FAST, liveness=30))
+    session, events = start(config)
+    await session.connect()
+    session.check_connection()  # a live call passes the check
+    sctp = loopback.server.sessions[-1].pc.sctp
+    assert sctp is not None
+    await sctp.transport.transport.stop()  # the server's ICE sockets close without a word
+    session.check_connection()
+    renewal = await renewed(events, limit=8)
+    assert renewal.reason == CHECKED
+    assert len(events.of(ConnectionRenewed)) == 1
+    await session.hang_up()
+    await assert_nothing_left(session, loopback.stop)

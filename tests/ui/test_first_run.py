@@ -1,0 +1,99 @@
+"""The first launch, through the app's composition root: fresh settings, an empty in-memory keychain
+(tests/ui/conftest.py), synthetic sound devices.
+
+Without a key the app runs the built-in demo, says so with a way to the settings, and the demo's
+greeting is real speech; once a key is stored it talks to the configured provider instead."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+import keyring
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from desktop.composition import Root
+from desktop.loopback.server import LoopbackServer
+from desktop.realtime.config import ProviderKind
+from desktop.secrets import SERVICE
+from desktop.selftest import SyntheticDevices
+from desktop.settings import Preferences, save_preferences
+from desktop.ui.main_window import MainWindow
+from desktop.wiring import Wiring
+from tests.ui.harness import wait_until
+
+Scenario = Callable[[Root, SyntheticDevices], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def no_key_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "VOICE_ASSISTANT_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the root installs its own: put it back after
+
+
+def launch(
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, store: QSettings, scenario: Scenario
+) -> None:
+    """The window and the composition root as `desktop.app` makes them, around `scenario`."""
+
+    async def run() -> None:
+        devices = SyntheticDevices()
+        window = MainWindow()
+        window.show()
+        root = Root(qapp, window, store, Wiring(audio=devices, environ={}))
+        running = asyncio.ensure_future(root.run())
+        try:
+            await scenario(root, devices)
+        finally:
+            root.quit_requested.set()
+            await running
+            window.deleteLater()
+
+    qloop.run_until_complete(run())
+
+
+def test_without_a_key_the_demo_answers_and_says_so(
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings
+) -> None:
+    async def scenario(root: Root, devices: SyntheticDevices) -> None:
+        notice = root.window.notice
+        await wait_until(notice.isVisible)
+        assert "demo" in notice.message.text() and notice.settings.isVisible()
+        root.window.start.click()
+        # The greeting is heard as speech, not just shown as text.
+        await wait_until(lambda: devices.speaker is not None and devices.speaker.audible_seconds >= 0.5)
+        await wait_until(lambda: bool(root.window.transcript.bubble_texts()))
+        notice.settings.click()
+        await wait_until(lambda: root.window.settings_dialog is not None)
+        dialog = root.window.settings_dialog
+        assert dialog is not None and dialog.isVisible()
+        dialog.reject()
+
+    launch(qloop, qapp, settings_store, scenario)
+
+
+def test_with_a_stored_key_the_configured_provider_answers(
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings
+) -> None:
+    async def scenario(root: Root, devices: SyntheticDevices) -> None:
+        await wait_until(lambda: root.wiring.tools is not None)  # announced by now
+        assert not root.window.notice.isVisible()
+        root.window.start.click()
+        await wait_until(lambda: devices.speaker is not None and devices.speaker.audible_seconds >= 0.5)
+        # The configured (OpenAI) service took the call, with the stored key (it refuses any other).
+        assert [call.dialect.value for call in provider.sessions] == ["ga"]
+        assert root.window.notice.isHidden()
+
+    provider = LoopbackServer(api_key="sk-stored-key-0123456789", deployment="gpt-realtime")
+    url = qloop.run_until_complete(provider.start())
+    try:
+        keyring.set_password(SERVICE, "openai", provider.api_key)
+        prefs = Preferences(provider=ProviderKind.OPENAI, endpoint=url, deployment=provider.deployment)
+        save_preferences(settings_store, prefs)
+        launch(qloop, qapp, settings_store, scenario)
+    finally:
+        qloop.run_until_complete(provider.stop())
