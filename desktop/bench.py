@@ -170,14 +170,20 @@ def _seconds_to_window(command: list[str], env: dict[str, str]) -> float | None:
         process.wait()
 
 
-def measure_window_shown(runs: int) -> list[Figure]:
-    launches = [("launch to window shown (source tree)", _app_command())]
+def _launches() -> list[tuple[str, list[str]]]:
+    """The app from the source tree, and the packaged app when it has been built."""
+    launches = [("source tree", _app_command())]
     if BUNDLE_BINARY.exists():
-        launches.append(("launch to window shown (packaged app)", [str(BUNDLE_BINARY)]))
+        launches.append(("packaged app", [str(BUNDLE_BINARY)]))
+    return launches
+
+
+def measure_window_shown(runs: int) -> list[Figure]:
     figures = []
     with tempfile.TemporaryDirectory() as folder:
         env = _private_env(folder, VOICE_ASSISTANT_EXIT_WHEN_SHOWN="1")
-        for name, command in launches:
+        for where, command in _launches():
+            name = f"launch to window shown ({where})"
             times: list[float] = []
             while len(times) <= runs and (seconds := _seconds_to_window(command, env)) is not None:
                 times.append(seconds)
@@ -192,19 +198,25 @@ def measure_window_shown(runs: int) -> list[Figure]:
 def measure_memory(call_seconds: float) -> list[Figure]:
     """RSS of the app idle (connected to the demo server, nobody talking) and after a call, read
     from the self-test's memory probe (the demo server runs inside the app, as on a first run)."""
-    with tempfile.TemporaryDirectory() as folder:
-        result = subprocess.run(
-            [*_app_command(), "--self-test"],
-            env=_private_env(folder, VOICE_ASSISTANT_MEMORY_PROBE=str(call_seconds)),
-            capture_output=True, text=True, cwd=ROOT, timeout=call_seconds + 120,
-        )  # fmt: skip
-    probes = dict(line.split()[:2] for line in result.stdout.splitlines() if line.startswith("rss-"))
-    if "rss-after-call" not in probes:
-        return [Figure("memory", "not measured", note=(result.stderr.strip().splitlines() or [""])[-1])]
-    return [
-        Figure("RSS idle (connected, window shown)", f"{probes['rss-idle']} MB", "< 150 MB"),
-        Figure(f"RSS after a {call_seconds:.0f} s call", f"{probes['rss-after-call']} MB", "< 200 MB"),
-    ]
+    figures = []
+    for where, command in _launches():
+        with tempfile.TemporaryDirectory() as folder:
+            result = subprocess.run(
+                [*command, "--self-test"],
+                env=_private_env(folder, VOICE_ASSISTANT_MEMORY_PROBE=str(call_seconds)),
+                capture_output=True, text=True, cwd=ROOT, timeout=call_seconds + 120,
+            )  # fmt: skip
+        probes = dict(line.split()[:2] for line in result.stdout.splitlines() if line.startswith("rss-"))
+        if "rss-after-call" not in probes:
+            note = (result.stderr.strip().splitlines() or [""])[-1]
+            figures.append(Figure(f"memory ({where})", "not measured", note=note))
+            continue
+        figures += [
+            Figure(f"RSS idle, connected ({where})", f"{probes['rss-idle']} MB", "< 150 MB"),
+            Figure(f"RSS after a {call_seconds:.0f} s call ({where})", f"{probes['rss-after-call']} MB",
+                   "< 200 MB"),
+        ]  # fmt: skip
+    return figures
 
 
 def measure_bundle() -> Figure:

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from desktop.wiring import Wiring
 if TYPE_CHECKING:
     from desktop.tools.toolbox import Toolbox
     from desktop.ui.calendar_pane import CalendarPane
+    from desktop.ui.network_watch import NetworkWatch
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class Root:
         self.quit_requested = asyncio.Event()
         self.toolbox: Toolbox | None = None
         self.pane: CalendarPane | None = None
+        self.network: NetworkWatch | None = None
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
@@ -50,6 +53,7 @@ class Root:
         self.app.aboutToQuit.connect(self.quit_requested.set)
         self.window.bind(self.controller)
         self.controller.announce_provider()
+        self._watch_network()
         try:
             await self.wiring.preload()
             await self._open_tools()
@@ -63,6 +67,16 @@ class Root:
             await self.shutdown()
         return 0
 
+    def _watch_network(self) -> None:
+        """Network changes check the call at once; without QtNetwork, liveness notices in time."""
+        try:
+            from desktop.ui.network_watch import NetworkWatch
+        except ImportError:
+            log.warning("QtNetwork is not available: network changes are not watched")
+            return
+        self.network = NetworkWatch(self.app)
+        self.network.changed.connect(self.controller.check_connection)
+
     async def _open_tools(self) -> None:
         """The calendar pane and the meeting tools; the tools ask the person through the meeting
         dialog (QtConfirmer). Without them the assistant still talks, it just cannot book."""
@@ -72,7 +86,9 @@ class Root:
 
         confirmer = QtConfirmer(self.window, snapshot=lambda: self.pane.meetings() if self.pane else [])
         try:
-            self.toolbox = await Toolbox.open(confirmer)
+            self.toolbox = await Toolbox.open(
+                confirmer, self._knowledge_folder(self.controller.prefs.knowledge_folder)
+            )
         except Exception:
             log.exception("The calendar or the knowledge base could not be opened")
             self.window.show_unexpected_error()
@@ -81,7 +97,23 @@ class Root:
         self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
         self.window.add_side_pane(self.pane)
         self.toolbox.start()
+        self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
         self.wiring.tools = self.toolbox.registry
+
+    def _knowledge_folder(self, folder: str) -> Path | None:
+        """The person's folder, or None (the bundled sample) when none is chosen or it is gone."""
+        if not folder:
+            return None
+        if Path(folder).is_dir():
+            return Path(folder)
+        self.window.show_missing_folder(folder)
+        return None
+
+    def _use_knowledge_folder(self, folder: str) -> None:
+        from desktop.tools.knowledge import default_folder
+
+        if self.toolbox is not None:
+            self.toolbox.knowledge.set_folder(self._knowledge_folder(folder) or default_folder())
 
     async def shutdown(self) -> None:
         """Hang up (which stops the audio), stop the demo server, then let the stores finish their

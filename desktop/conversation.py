@@ -13,7 +13,7 @@ from typing import Literal
 
 from desktop.events import AssistantTranscript, ToolActivity, UserTranscript
 
-Role = Literal["user", "assistant", "tool"]
+Role = Literal["user", "assistant", "tool", "marker"]  # marker: "connection renewed" and the like
 ConversationEvent = UserTranscript | AssistantTranscript | ToolActivity
 
 
@@ -37,6 +37,7 @@ class Change:
 class Conversation:
     turns: list[Turn] = field(default_factory=list)
     _by_key: dict[str, Turn] = field(default_factory=dict)
+    _marks: int = 0
 
     def apply(self, event: ConversationEvent) -> Change | None:
         if isinstance(event, UserTranscript):
@@ -44,6 +45,12 @@ class Conversation:
         if isinstance(event, AssistantTranscript):
             return self._assistant(event)
         return self._tool(event)
+
+    def mark(self) -> Change:
+        """A line between turns: the connection was renewed and the same conversation goes on."""
+        self._marks += 1
+        turn = Turn(f"marker-{self._marks}", "marker", final=True)
+        return Change(self._insert(turn, None), inserted=True)
 
     def clear(self) -> None:
         self.turns.clear()
@@ -98,15 +105,18 @@ class Conversation:
         self._by_key[turn.key] = turn
         return index
 
-    def to_markdown(self, labels: Mapping[Role, str], interrupted_note: str) -> str:
+    def to_markdown(self, labels: Mapping[Role, str], interrupted_note: str, sources_note: str = "%1") -> str:
+        """`sources_note` frames a knowledge answer's document names ("Documents used: %1")."""
         lines: list[str] = []
         for turn in self.turns:
-            if turn.tool is not None:
+            if turn.role == "marker":
+                lines.append(f"_— {labels['marker']} —_")
+            elif turn.tool is not None:
                 lines.append(f"> **{labels['tool']}** `{turn.tool.name}` — {turn.tool.status}")
-                if turn.tool.output:
+                if turn.tool.output and not turn.tool.sources:
                     lines.append(f"> {turn.tool.output}")
                 if turn.tool.sources:
-                    lines.append(f"> {', '.join(turn.tool.sources)}")
+                    lines.append(f"> {sources_note.replace('%1', ', '.join(turn.tool.sources))}")
             else:
                 note = f" _({interrupted_note})_" if turn.interrupted else ""
                 lines.append(f"**{labels[turn.role]}:** {turn.text}{note}")

@@ -1,4 +1,5 @@
-"""The API key: kept in the system keychain through keyring, overridable from the environment.
+"""The API key and the TURN credential: kept in the system keychain through keyring; the key can be
+overridden from the environment.
 
 keyring is imported and called only inside an executor thread: backends talk to D-Bus, the macOS
 keychain or the Windows credential store, any of which may block for seconds. Where no backend works
@@ -20,6 +21,7 @@ from desktop.realtime.config import ProviderKind
 log = logging.getLogger(__name__)
 
 SERVICE = "VoiceAssistant"
+ICE_ACCOUNT = "ice-credential"
 _ENV_KEYS: dict[ProviderKind, str] = {
     ProviderKind.AZURE: "AZURE_OPENAI_API_KEY",
     ProviderKind.AZURE_PREVIEW: "AZURE_OPENAI_API_KEY",
@@ -97,10 +99,24 @@ class KeyStore:
         override = self._environ.get(_ENV_KEYS.get(provider, ""), "").strip()
         if override:
             return ResolvedKey(override, "environment")
-        account = _account(provider)
+        if provider is ProviderKind.DEMO:
+            return ResolvedKey("", "none")
+        return await self._load(_account(provider))
+
+    async def save(self, provider: ProviderKind, value: str) -> KeySource:
+        return await self._save(_account(provider), value)
+
+    async def load_ice_credential(self) -> str:
+        """The TURN servers' credential: a secret like the API key, so it is kept the same way."""
+        return (await self._load(ICE_ACCOUNT)).value
+
+    async def save_ice_credential(self, value: str) -> KeySource:
+        return await self._save(ICE_ACCOUNT, value)
+
+    async def _load(self, account: str) -> ResolvedKey:
         if account in self._memory:
             return ResolvedKey(self._memory[account], "this run")
-        if provider is ProviderKind.DEMO or not await self.probe():
+        if not await self.probe():
             return ResolvedKey("", "none")
         try:
             value = await _off_thread(_read, account)
@@ -109,8 +125,7 @@ class KeyStore:
             return ResolvedKey("", "none")
         return ResolvedKey(value, "keychain" if value else "none")
 
-    async def save(self, provider: ProviderKind, value: str) -> KeySource:
-        account = _account(provider)
+    async def _save(self, account: str, value: str) -> KeySource:
         value = value.strip()
         if await self.probe():
             try:

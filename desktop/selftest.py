@@ -76,8 +76,9 @@ def self_test_main() -> int:
     started = time.perf_counter()
     try:
         summary = _run_app(folder)
-    except SelfTestFailed as failure:
-        print(f"self-test failed: {failure} (log: {folder / 'voice-assistant.log'})", file=sys.stderr)
+    except Exception as failure:  # whatever it is, it is the answer: one line, details in the log
+        reason = str(failure) if isinstance(failure, SelfTestFailed) else f"the app failed: {failure!r}"
+        print(f"self-test failed: {reason} (log: {folder / 'voice-assistant.log'})", file=sys.stderr)
         return 1
     print(f"self-test passed: {summary}, {time.perf_counter() - started:.1f} s", flush=True)
     shutil.rmtree(folder, ignore_errors=True)
@@ -123,7 +124,7 @@ async def _alongside(root: Root, devices: SyntheticDevices) -> str:
     """Runs the app's root and the conversation side by side; the app always shuts down in order."""
     app_run = asyncio.ensure_future(root.run())
     try:
-        return await Conversation(root, devices).run(_probe_seconds())
+        return await Conversation(root, devices, app_run).run(_probe_seconds())
     finally:
         root.quit_requested.set()
         await app_run
@@ -155,6 +156,22 @@ def rss_mb() -> float:
     return float(psutil.Process().memory_info().rss) / 1e6
 
 
+def native_audio() -> str:
+    """Loads what a call with real devices needs besides the media stack: PortAudio and the echo
+    canceller (a bundle must carry both). A machine without a sound card simply lists no devices."""
+    from aec_audio_processing import AudioProcessor
+
+    from desktop.audio.devices import list_devices, sounddevice
+
+    try:
+        version = sounddevice().get_portaudio_version()[1].split(",")[0]
+        microphones = len(list_devices("input"))
+        AudioProcessor(enable_aec=True, enable_ns=True, enable_agc=False, enable_vad=False)
+    except Exception as error:  # PortAudio or the canceller missing or broken: the reason is the point
+        raise SelfTestFailed(f"the sound system did not load: {error}") from error
+    return f"{version} ({microphones} microphones) and the echo canceller loaded"
+
+
 def tone(seconds: float) -> bytes:
     """A 440 Hz tone (mono s16 48 kHz), well above the demo server's voice-detection threshold."""
     t = np.arange(int(48_000 * seconds)) / 48_000
@@ -164,13 +181,15 @@ def tone(seconds: float) -> bytes:
 class Conversation:
     """The steps a person takes, each waiting for what the person would see or hear."""
 
-    def __init__(self, root: Root, devices: SyntheticDevices) -> None:
+    def __init__(self, root: Root, devices: SyntheticDevices, app_run: asyncio.Future[int]) -> None:
         self.root = root
         self.devices = devices
+        self.app_run = app_run
 
     async def run(self, probe_seconds: float | None) -> str:
         await self.until(lambda: self.root.wiring.tools is not None, "the calendar and tools did not open")
         await self.until(self.root.window.notice.isVisible, "the demo notice (no API key) was not shown")
+        sound = await asyncio.get_running_loop().run_in_executor(None, native_audio)
         connect_ms = await self.connect()
         microphone, speaker = self.devices.pair()
         await self.until(lambda: speaker.audible_seconds >= GREETING_HEARD_S, "no greeting was heard")
@@ -183,15 +202,18 @@ class Conversation:
             await self.keep_talking(microphone, probe_seconds)
             print(f"rss-after-call {rss_mb():.0f}", flush=True)
         return (
-            f"connected in {connect_ms:.0f} ms, greeting heard, meeting '{title}' booked for {start} "
-            "and confirmed aloud"
+            f"{sound}; connected in {connect_ms:.0f} ms, greeting heard, meeting '{title}' booked for "
+            f"{start} and confirmed aloud"
         )
 
     async def until(self, condition: Callable[[], object], failure: str, limit: float = STEP_LIMIT_S) -> None:
-        """Polls what the window shows (widget state has no event to await); a failed call ends the
-        wait at once with the sentence the window shows."""
+        """Polls what the window shows (widget state has no event to await); a failed call or a
+        stopped app ends the wait at once, with the sentence the window shows or the app's error."""
         deadline = time.monotonic() + limit
         while not condition():
+            if self.app_run.done():
+                error = None if self.app_run.cancelled() else self.app_run.exception()
+                raise SelfTestFailed(f"{failure}: the app stopped ({error!r})")
             if self.root.controller.state is SessionState.FAILED:
                 shown = self.root.window.banner.message.text()
                 raise SelfTestFailed(f"{failure}: {shown or 'the call failed'}")

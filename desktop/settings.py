@@ -55,6 +55,9 @@ class Preferences:
     output_device: str = ""
     headset: bool = False  # True: no echo cancellation needed
     noise_suppression: bool = True
+    knowledge_folder: str = ""  # empty: the bundled sample documents
+    ice_servers: str = ""  # one STUN/TURN URL a line; empty: none (the credential is in the keychain)
+    ice_username: str = ""
 
 
 _HINTS = typing.get_type_hints(Preferences)
@@ -103,10 +106,20 @@ def default_instructions() -> str:
     return resource("instructions", "meeting_assistant.txt").read_text(encoding="utf-8")
 
 
+def ice_urls(text: str) -> tuple[str, ...]:
+    """The ICE server field: one URL a line, blank lines ignored."""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
 def session_config(
-    prefs: Preferences, api_key: str, environ: Mapping[str, str], *, demo_endpoint: str = ""
+    prefs: Preferences,
+    api_key: str,
+    environ: Mapping[str, str],
+    *,
+    demo_endpoint: str = "",
+    ice_credential: str = "",
 ) -> SessionConfig:
-    """What the session is built from: the stored preferences, the key, then environment overrides.
+    """What the session is built from: the stored preferences, the secrets, then environment overrides.
 
     `demo_endpoint` is the loopback server's URL; it replaces the endpoint for the demo provider."""
     from desktop.realtime.environment import apply_environment
@@ -132,5 +145,8 @@ def session_config(
         push_to_talk=push_to_talk,
         transcription_model=prefs.transcription_model.strip(),
         transcription_language=prefs.transcription_language.strip(),
+        ice_servers=ice_urls(prefs.ice_servers),
+        ice_username=prefs.ice_username.strip(),
+        ice_credential=ice_credential,
     )
     return apply_environment(config, environ)

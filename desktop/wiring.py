@@ -86,9 +86,11 @@ class Wiring:
             except ImportError:
                 log.warning("Could not preload %s", name, exc_info=True)
 
-    async def config(self, prefs: Preferences, api_key: str) -> SessionConfig:
+    async def config(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> SessionConfig:
         endpoint = await self.demo_endpoint() if prefs.provider is ProviderKind.DEMO else ""
-        return session_config(prefs, api_key, self._environ, demo_endpoint=endpoint)
+        return session_config(
+            prefs, api_key, self._environ, demo_endpoint=endpoint, ice_credential=ice_credential
+        )
 
     async def demo_endpoint(self) -> str:
         """The built-in demo server's URL, started on its own thread the first time it is needed."""

@@ -100,6 +100,8 @@ def _to_mono(pcm: bytes, channels: int) -> np.ndarray:
     samples = np.frombuffer(pcm, dtype=np.int16)
     if channels == 1:
         return samples
+    if channels == 2:  # the usual case, in integers: a float mean of every frame costs five times more
+        return ((samples[0::2].astype(np.int32) + samples[1::2]) >> 1).astype(np.int16)
     return samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
 
 

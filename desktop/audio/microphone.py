@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 from typing import Any
 
 import numpy as np
 
 from desktop.audio import devices
-from desktop.audio.block_track import BLOCK_FRAMES, BLOCK_SECONDS, SAMPLE_RATE, SILENCE, BlockTrack
+from desktop.audio.block_track import (
+    BLOCK_FRAMES,
+    BLOCK_SECONDS,
+    SAMPLE_RATE,
+    SILENCE,
+    BlockTrack,
+    OpusBlockTrack,
+)
 from desktop.audio.echo import CaptureProcessor, PassThrough
 from desktop.audio.keeper import Stream, StreamKeeper
 from desktop.audio.ports import ProblemHandler
@@ -27,14 +35,22 @@ LOST = "The microphone was disconnected; the call goes on and will resume when i
 def rms(block: bytes) -> float:
     """Root mean square of s16 samples, 0..1."""
     samples = np.frombuffer(block, dtype=np.int16).astype(np.float32)
-    return float(np.sqrt(np.mean(samples * samples))) / 32768.0 if samples.size else 0.0
+    return math.sqrt(float(np.dot(samples, samples)) / samples.size) / 32768.0 if samples.size else 0.0
 
 
 class Microphone:
-    def __init__(self, device_name: str | None = None, *, processor: CaptureProcessor | None = None) -> None:
+    def __init__(
+        self,
+        device_name: str | None = None,
+        *,
+        processor: CaptureProcessor | None = None,
+        encoded: bool = True,
+    ) -> None:
+        """`encoded`: the track yields Opus packets (cheapest for a call); False yields PCM frames."""
         self._device_name = device_name
         self._processor = processor or PassThrough()
-        self._track = BlockTrack()
+        self._make_track = OpusBlockTrack if encoded else BlockTrack
+        self._track = self._make_track()
         self._keeper = StreamKeeper(self._open_stream, LOST)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._open = True
@@ -60,7 +76,7 @@ class Microphone:
         if self._tasks:
             return
         if self._track.readyState == "ended":
-            self._track = BlockTrack()
+            self._track = self._make_track()
         self._loop = asyncio.get_running_loop()
         for job in (self._keeper.run(), self._pace_silence()):
             self._tasks.add(asyncio.create_task(job))

@@ -121,20 +121,27 @@ class Speaker:
             self._reader = asyncio.create_task(self._read(self._track))
 
     async def _read(self, track: MediaStreamTrack) -> None:
-        # One resampler per track: it is bound to the first frame's format (decoded Opus is s16
-        # stereo 48 kHz, which passes straight through; other tracks are converted).
-        resampler = AudioResampler(
-            format="s16", layout="stereo" if self._channels == 2 else "mono", rate=SAMPLE_RATE
-        )
+        # Decoded Opus is already s16 stereo 48 kHz and is written as it is; other formats go through
+        # one resampler per track (it is bound to the first frame's format).
+        layout = "stereo" if self._channels == 2 else "mono"
+        resampler = AudioResampler(format="s16", layout=layout, rate=SAMPLE_RATE)
         while True:
             try:
                 frame = await track.recv()
             except MediaStreamError:
                 return
-            if isinstance(frame, AudioFrame):
-                frame.pts = None  # concealed and merged frames carry irregular stamps; order is enough
-                for out in resampler.resample(frame):
-                    self._write(out.to_ndarray())
+            if not isinstance(frame, AudioFrame):
+                continue
+            if (
+                frame.format.name == "s16"
+                and frame.layout.name == layout
+                and frame.sample_rate == SAMPLE_RATE
+            ):
+                self._write(frame.to_ndarray())
+                continue
+            frame.pts = None  # concealed and merged frames carry irregular stamps; order is enough
+            for out in resampler.resample(frame):
+                self._write(out.to_ndarray())
 
     def _write(self, pcm: np.ndarray) -> None:
         self._buffer.write(pcm.tobytes())

@@ -65,5 +65,7 @@ class SessionConfig:
     tools: tuple[dict[str, Any], ...] = ()  # function schemas, from the tool registry
     tool_choice: str = "auto"
     ice_servers: tuple[str, ...] = ()  # no STUN/TURN unless the person configured some
+    ice_username: str = ""  # for the TURN servers above
+    ice_credential: str = field(default="", repr=False)
     greet_first: bool = True
     timeouts: Timeouts = field(default_factory=Timeouts)

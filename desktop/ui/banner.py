@@ -19,6 +19,7 @@ Banner QLabel { color: #111827; }
 class Banner(QFrame):
     retryRequested = Signal()
     settingsRequested = Signal()
+    cancelRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,28 +28,44 @@ class Banner(QFrame):
         self.message.setWordWrap(True)
         self.retry = QPushButton(self.tr("Retry"))
         self.settings = QPushButton(self.tr("Open settings"))
+        self.cancel = QPushButton(self.tr("Cancel"))
         self.dismiss = QPushButton(self.tr("Dismiss"))
         self.dismiss.setFlat(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self.message, 1)
-        for button in (self.retry, self.settings, self.dismiss):
+        for button in (self.retry, self.settings, self.cancel, self.dismiss):
             layout.addWidget(button)
         self.retry.clicked.connect(self._retry)
         self.settings.clicked.connect(self.settingsRequested)
+        self.cancel.clicked.connect(self._cancel)
         self.dismiss.clicked.connect(self.hide)
         self.hide()
 
     def show_message(
-        self, text: str, *, kind: Kind = "error", retry: bool = False, settings: bool = False
+        self,
+        text: str,
+        *,
+        kind: Kind = "error",
+        retry: bool = False,
+        settings: bool = False,
+        cancel: bool = False,
     ) -> None:
+        """`cancel` offers to stop what is under way (reconnecting) instead of dismissing the banner."""
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
         self.message.setText(text)
+        self.message.setToolTip("")
         self.retry.setVisible(retry)
         self.settings.setVisible(settings)
+        self.cancel.setVisible(cancel)
+        self.dismiss.setVisible(not cancel)
         self.show()
+
+    def _cancel(self) -> None:
+        self.hide()
+        self.cancelRequested.emit()
 
     def _retry(self) -> None:
         self.hide()

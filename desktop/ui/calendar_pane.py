@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -46,7 +46,6 @@ from desktop.ui.meeting_dialog import MeetingDialog
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_ICS_FILTER = "iCalendar files (*.ics)"
 
 
 class _Hop(QObject):
@@ -101,9 +100,10 @@ class CalendarPane(QWidget):
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         buttons = QHBoxLayout()
-        for text, slot in (("New", self.new_meeting), ("Edit", self.edit_selected),
-                           ("Delete", self.delete_selected), ("Import…", self.choose_import),
-                           ("Export…", self.choose_export)):
+        for text, slot in ((self.tr("New"), self.new_meeting), (self.tr("Edit"), self.edit_selected),
+                           (self.tr("Delete"), self.delete_selected),
+                           (self.tr("Import…"), self.choose_import),
+                           (self.tr("Export…"), self.choose_export)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -136,7 +136,7 @@ class CalendarPane(QWidget):
         self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def reload(self) -> None:
-        self._call(self._store.all, self._loaded, "Could not read the calendar")
+        self._call(self._store.all, self._loaded, self.tr("Could not read the calendar"))
 
     def _loaded(self, meetings: list[Meeting]) -> None:
         self._meetings = meetings
@@ -156,8 +156,8 @@ class CalendarPane(QWidget):
     def _show_day(self) -> None:
         self.day_list.clear()
         meetings = self.day_meetings()
-        self.day_label.setText(f"{self.selected_day():%Y-%m-%d}: "
-                               + (f"{len(meetings)} meeting(s)" if meetings else "no meetings"))
+        count = _filled(self.tr("%1 meeting(s)"), len(meetings)) if meetings else self.tr("no meetings")
+        self.day_label.setText(f"{self.selected_day():%Y-%m-%d}: {count}")
         for meeting in meetings:
             start = meeting.start.astimezone(self._tz)
             item = QListWidgetItem(f"{start:%H:%M}–{meeting.end.astimezone(self._tz):%H:%M}  {meeting.title}")
@@ -183,7 +183,7 @@ class CalendarPane(QWidget):
     def edit_selected(self) -> MeetingDialog | None:
         meeting = self.selected_meeting()
         if meeting is None:
-            self._show_notice("Choose a meeting in the list first.")
+            self._show_notice(self.tr("Choose a meeting in the list first."))
             return None
         dialog = MeetingDialog(self, "edit", meeting.describe(self._tz), others=self._meetings,
                                exclude_id=meeting.id, tz=self._tz, now=self._now)
@@ -192,12 +192,13 @@ class CalendarPane(QWidget):
     def delete_selected(self) -> MeetingDialog | None:
         meeting = self.selected_meeting()
         if meeting is None:
-            self._show_notice("Choose a meeting in the list first.")
+            self._show_notice(self.tr("Choose a meeting in the list first."))
             return None
         dialog = MeetingDialog(self, "cancel", meeting.describe(self._tz), tz=self._tz, now=self._now)
+        deleted = _filled(self.tr("Deleted “%1”."), meeting.title)
         return self._open(dialog, lambda _values: self._call(
-            self._store.delete, lambda _m: self._show_notice(f"Deleted “{meeting.title}”."),
-            "Could not delete the meeting", meeting.id))
+            self._store.delete, lambda _m: self._show_notice(deleted),
+            self.tr("Could not delete the meeting"), meeting.id))
 
     def _open(self, dialog: MeetingDialog, on_accept: Callable[[dict[str, Any]], None]) -> MeetingDialog:
         def finished(result: int) -> None:
@@ -221,37 +222,44 @@ class CalendarPane(QWidget):
     def _save_new(self, values: dict[str, Any]) -> None:
         draft = self._draft(values)
         if draft is not None:
-            self._call(self._store.create, lambda m: self._show_notice(f"Added “{m.title}”."),
-                       "Could not save the meeting", draft)
+            added = self.tr("Added “%1”.")
+            self._call(self._store.create, lambda m: self._show_notice(_filled(added, m.title)),
+                       self.tr("Could not save the meeting"), draft)
 
     def _save_edit(self, meeting_id: int, values: dict[str, Any]) -> None:
         draft = self._draft(values)
         if draft is not None:
-            self._call(self._store.update, lambda m: self._show_notice(f"Saved “{m.title}”."),
-                       "Could not save the meeting", meeting_id, draft.title, draft.start, draft.duration)
+            saved, failed = self.tr("Saved “%1”."), self.tr("Could not save the meeting")
+            self._call(self._store.update, lambda m: self._show_notice(_filled(saved, m.title)),
+                       failed, meeting_id, draft.title, draft.start, draft.duration)
 
     # Files
 
     def choose_export(self) -> None:
-        dialog = QFileDialog(self, "Export meetings", "meetings.ics", _ICS_FILTER)
+        dialog = QFileDialog(self, self.tr("Export meetings"), "meetings.ics", self._ics_filter())
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("ics")
         dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
         dialog.open()
 
     def choose_import(self) -> None:
-        dialog = QFileDialog(self, "Import meetings", "", _ICS_FILTER)
+        dialog = QFileDialog(self, self.tr("Import meetings"), "", self._ics_filter())
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(lambda path: self.import_from(Path(path)))
         dialog.open()
 
     def export_to(self, path: Path) -> None:
-        self._call(export_calendar, lambda n: self._show_notice(f"Exported {n} meeting(s) to {path.name}."),
-                   f"Could not write {path.name}", self._store, path)
+        exported = self.tr("Exported %1 meeting(s) to %2.")
+        self._call(export_calendar,
+                   lambda n: self._show_notice(exported.replace("%1", str(n)).replace("%2", path.name)),
+                   _filled(self.tr("Could not write %1"), path.name), self._store, path)
 
     def import_from(self, path: Path) -> None:
         self._call(import_calendar, lambda counts: self._show_notice(_import_notice(counts)),
-                   f"Could not import {path.name}", self._store, path, self._tz)
+                   _filled(self.tr("Could not import %1"), path.name), self._store, path, self._tz)
+
+    def _ics_filter(self) -> str:
+        return self.tr("iCalendar files (*.ics)")
 
     # Plumbing
 
@@ -295,9 +303,15 @@ def _days_of(meeting: Meeting, tz: tzinfo | None) -> list[date]:
 
 def _import_notice(counts: tuple[int, int, int]) -> str:
     added, skipped, unusable = counts
-    notes = [f"Imported {added} meeting(s)"]
+    translate = QCoreApplication.translate
+    notes = [_filled(translate("CalendarPane", "Imported %1 meeting(s)"), added)]
     if skipped:
-        notes.append(f"{skipped} already in the calendar")
+        notes.append(_filled(translate("CalendarPane", "%1 already in the calendar"), skipped))
     if unusable:
-        notes.append(f"{unusable} without a usable time skipped")
-    return ", ".join(notes) + "."
+        notes.append(_filled(translate("CalendarPane", "%1 without a usable time skipped"), unusable))
+    return translate("CalendarPane", ", ").join(notes) + translate("CalendarPane", ".")
+
+
+def _filled(template: str, value: object) -> str:
+    """A translated sentence with its one placeholder (%1) filled in."""
+    return template.replace("%1", str(value))

@@ -31,12 +31,13 @@ class SettingsContext:
     api_key: str
     keychain_works: bool
     devices: tuple[list[str], list[str]]
+    ice_credential: str = ""
 
 
 class CallWiring(Protocol):
     """What the composition root provides: configurations, sessions, checks and device lists."""
 
-    async def config(self, prefs: Preferences, api_key: str) -> SessionConfig: ...
+    async def config(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> SessionConfig: ...
 
     def open_call(
         self, config: SessionConfig, prefs: Preferences, on_problem: Callable[[str], None]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QSettings, QTimer, Signal, SignalInstance
 
 from desktop.events import (
     AssistantTranscript,
@@ -27,10 +27,10 @@ from desktop.events import (
     ToolActivity,
     UserTranscript,
 )
-from desktop.realtime.config import ProviderKind
 from desktop.secrets import KeyStore
-from desktop.settings import Preferences, save_preferences
-from desktop.ui.call_wiring import Call, CallWiring, SettingsContext
+from desktop.settings import Preferences
+from desktop.ui.call_wiring import Call, CallWiring
+from desktop.ui.settings_actions import SettingsActions
 
 if TYPE_CHECKING:
     from desktop.session import VoiceSession
@@ -43,34 +43,22 @@ _OFF = frozenset({SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED})
 _LIVE = frozenset(SessionState) - _OFF - {SessionState.CONNECTING}  # the session takes intent
 
 
-class Controller(QObject):
+class Controller(SettingsActions):
+    """Session events out as signals, the person's intent in as session calls; the settings half
+    (preferences, secrets, the connection test) is `SettingsActions`."""
+
     stateChanged = Signal(object, str)  # SessionState, detail (e.g. "attempt 2 of 6")
     userTranscript = Signal(object)  # UserTranscript
     assistantTranscript = Signal(object)  # AssistantTranscript
     toolActivity = Signal(object)  # ToolActivity
     rawEvent = Signal(object)  # RawEvent
-    errorRaised = Signal(object)  # ErrorRaised
-    connectionRenewed = Signal(str)
+    connectionRenewed = Signal(str)  # the reason; the conversation goes on
     microphoneLevel = Signal(float)
-    pushToTalkChanged = Signal(bool)
-    demoNotice = Signal(bool)  # True when running on the demo because no key is set
-    keychainMissing = Signal()
-    secretKnown = Signal(str)  # the inspector masks it wherever it appears
-    settingsReady = Signal(object)  # SettingsContext
-    checkStep = Signal(str)
-    checkFinished = Signal(str)
 
     def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: CallWiring) -> None:
-        super().__init__()
-        self._store = store
-        self.prefs = prefs
-        self._keys = keys
-        self._wiring = wiring
-        self._tasks: set[asyncio.Task[Any]] = set()
+        super().__init__(store, prefs, keys, wiring)
         self._call: Call | None = None
         self.state = SessionState.IDLE
-        self.push_to_talk = prefs.turn_mode == "push_to_talk"
-        self._vad_mode = "server_vad" if self.push_to_talk else prefs.turn_mode
         self._hands_free_on = False
         self._typed = 0
         self._signal_for: dict[type, SignalInstance] = {
@@ -84,35 +72,14 @@ class Controller(QObject):
         self._level_timer.setInterval(LEVEL_INTERVAL_MS)
         self._level_timer.timeout.connect(self._poll_level)
 
-    # --- task bookkeeping --------------------------------------------------------------------
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("Task %s failed", task.get_name(), exc_info=task.exception())
-            self._report(self.tr("Something went wrong; the details are in the log."))
-
     def _audio_problem(self, sentence: str) -> None:
         """A device went away or cannot be opened; the call goes on. (Emitting from any thread is
         safe: the window's slots run queued on the GUI thread.)"""
         log.warning("Audio: %s", sentence)
         self.errorRaised.emit(ErrorRaised(sentence, code="audio"))
 
-    def _report(self, sentence: str, *, fatal: bool = False) -> None:
-        self.errorRaised.emit(ErrorRaised(sentence, fatal=fatal))
-
     def call_session(self) -> VoiceSession | None:
         return self._call.session if self._call is not None else None
-
-    @property
-    def tasks(self) -> frozenset[asyncio.Task[Any]]:
-        return frozenset(self._tasks)
 
     # --- the call ----------------------------------------------------------------------------
 
@@ -131,14 +98,11 @@ class Controller(QObject):
         await self._hang_up_and_wait()
         self.start_call()
 
-    def _busy(self, name: str) -> bool:
-        return any(task.get_name() == name for task in self._tasks)
-
     async def _run_call(self) -> None:
         self._set_state(SessionState.CONNECTING)
         prefs, key = await self._effective_preferences()
         try:
-            config = await self._wiring.config(prefs, key)
+            config = await self._wiring.config(prefs, key, await self._ice_credential(prefs))
             call = self._wiring.open_call(config, prefs, self._audio_problem)
         except Exception as exc:
             log.exception("Could not prepare the call")
@@ -157,22 +121,6 @@ class Controller(QObject):
             log.info("Connecting failed", exc_info=True)
             await call.session.hang_up()
         await pump
-
-    def announce_provider(self) -> None:
-        """Says at launch whether the demo will answer because no key is set up yet."""
-        self._spawn(self._effective_preferences(), "announce")
-
-    async def _effective_preferences(self) -> tuple[Preferences, str]:
-        """The stored preferences and key; the demo when a remote provider has no key yet."""
-        prefs = self.prefs
-        resolved = await self._keys.load(prefs.provider)
-        if resolved.value:
-            self.secretKnown.emit(resolved.value)
-        needs_key = prefs.provider is not ProviderKind.DEMO
-        self.demoNotice.emit(prefs.provider is ProviderKind.DEMO or not resolved.value)
-        if needs_key and not resolved.value:
-            prefs = replace(prefs, provider=ProviderKind.DEMO)
-        return prefs, resolved.value
 
     async def _pump(self, call: Call) -> None:
         try:
@@ -244,6 +192,14 @@ class Controller(QObject):
     def interrupt(self) -> None:
         self._session_call(lambda s: s.interrupt())
 
+    def cancel_reconnect(self) -> None:
+        """The person stops waiting for the connection to come back; the conversation ends."""
+        self._session_call(lambda s: s.cancel_reconnect())
+
+    def check_connection(self) -> None:
+        """The network changed: is the call still alive? (The session replaces it if not.)"""
+        self._session_call(lambda s: s.check_connection())
+
     def send_text(self, text: str) -> None:
         if self._call is None or self.state not in _LIVE:
             self._report(self.tr("Start a conversation first; then the assistant can answer typed messages."))
@@ -262,55 +218,6 @@ class Controller(QObject):
         mode = "push_to_talk" if enabled else self._vad_mode
         self._store_preferences(replace(self.prefs, turn_mode=mode))
         self.pushToTalkChanged.emit(enabled)
-
-    # --- settings ----------------------------------------------------------------------------
-
-    def _store_preferences(self, prefs: Preferences) -> None:
-        self.prefs = prefs
-        save_preferences(self._store, prefs)
-
-    def open_settings(self) -> None:
-        self._spawn(self._gather_settings(), "settings")
-
-    async def _gather_settings(self) -> None:
-        resolved = await self._keys.load(self.prefs.provider)
-        works = await self._keys.probe()
-        devices = await self._wiring.devices()
-        self.settingsReady.emit(SettingsContext(self.prefs, resolved.value, works, devices))
-
-    def apply_settings(self, prefs: Preferences, api_key: str) -> None:
-        self._store_preferences(prefs)
-        self.push_to_talk = prefs.turn_mode == "push_to_talk"
-        if not self.push_to_talk:
-            self._vad_mode = prefs.turn_mode
-        self.pushToTalkChanged.emit(self.push_to_talk)
-        self._spawn(self._save_key(prefs.provider, api_key), "save-key")
-
-    async def _save_key(self, provider: ProviderKind, api_key: str) -> None:
-        if provider is ProviderKind.DEMO:
-            return
-        if api_key:
-            self.secretKnown.emit(api_key)
-        if await self._keys.save(provider, api_key) == "this run":
-            self.keychainMissing.emit()
-        else:
-            await self._effective_preferences()  # the demo notice goes once a key is set
-
-    def test_connection(self, prefs: Preferences, api_key: str) -> None:
-        if not self._busy("check"):
-            self._spawn(self._check(prefs, api_key), "check")
-
-    async def _check(self, prefs: Preferences, api_key: str) -> None:
-        if api_key:
-            self.secretKnown.emit(api_key)
-        try:
-            config = await self._wiring.config(prefs, api_key)
-            works, reason = await self._wiring.check(config, self.checkStep.emit)
-        except Exception as exc:
-            log.info("Connection check could not run", exc_info=True)
-            works, reason = False, getattr(exc, "message", "") or self.tr("The check could not run.")
-        worked = self.tr("The connection works.")
-        self.checkFinished.emit(f"✓ {worked}" if works else f"✗ {reason}")
 
     # --- shutdown ----------------------------------------------------------------------------
 

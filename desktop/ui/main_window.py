@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from desktop.events import ErrorRaised, SessionState
 from desktop.ui.banner import Banner
+from desktop.ui.error_text import localized
+from desktop.ui.folder_picker import folder_label, knowledge_dialog
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.talk_button import TalkButton
@@ -62,12 +65,15 @@ class MainWindow(QMainWindow):
         self.start = QPushButton(self.tr("Start"))
         self.end = QPushButton(self.tr("End"))
         self.status_text = QLabel()
+        self.knowledge_text = QLabel()
+        self.folder_dialog: QFileDialog | None = None
         self.inspector = InspectorDock(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
         self._splitter = QSplitter(Qt.Orientation.Horizontal)
         self._build()
         self._menus()
         self._space_held = False
+        self._reconnecting_shown = False
         self.settings_dialog: SettingsDialog | None = None
         self.controller: Controller | None = None
 
@@ -87,6 +93,8 @@ class MainWindow(QMainWindow):
         self._splitter.addWidget(left)
         # CALENDAR PANE: the composition root adds it to the right of the conversation (add_side_pane).
         self.setCentralWidget(self._splitter)
+        self.knowledge_text.setContentsMargins(0, 0, 16, 0)
+        self.statusBar().addPermanentWidget(self.knowledge_text)
         self.statusBar().addPermanentWidget(self.status_text)
 
     def add_side_pane(self, pane: QWidget) -> None:
@@ -99,6 +107,8 @@ class MainWindow(QMainWindow):
         file = bar.addMenu(self.tr("&File"))
         self.save_action = file.addAction(self.tr("Save conversation as Markdown…"))
         self.save_action.triggered.connect(self.transcript.save.click)
+        self.knowledge_action = file.addAction(self.tr("&Knowledge folder…"))
+        self.knowledge_action.triggered.connect(self._choose_knowledge_folder)
         self.settings_action = file.addAction(self.tr("&Settings…"))
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         file.addSeparator()
@@ -128,6 +138,7 @@ class MainWindow(QMainWindow):
         c.demoNotice.connect(self._show_demo_notice)
         c.keychainMissing.connect(self._show_keychain_missing)
         c.connectionRenewed.connect(self._show_renewed)
+        c.knowledgeFolderChanged.connect(self._show_knowledge_folder)
         c.settingsReady.connect(self._open_settings_dialog)
         self.talk.pressed.connect(self._talk_pressed)
         self.talk.released.connect(self._talk_released)
@@ -137,24 +148,48 @@ class MainWindow(QMainWindow):
         self.transcript.sendRequested.connect(c.send_text)
         self.transcript.problem.connect(lambda text: self.banner.show_message(text))
         self.banner.retryRequested.connect(c.retry)
+        self.banner.cancelRequested.connect(c.cancel_reconnect)
         for banner in (self.banner, self.notice):
             banner.settingsRequested.connect(c.open_settings)
         self.settings_action.triggered.connect(c.open_settings)
         self._show_mode(c.push_to_talk)
         self._show_state(c.state, "")
+        self._show_knowledge_folder(c.prefs.knowledge_folder)
         _application().installEventFilter(self)
 
     def _show_state(self, state: SessionState, detail: str) -> None:
-        self.talk.set_state(state)
+        self.talk.set_state(state, detail)
         if state is SessionState.CONNECTING:
             self.banner.hide()  # a new attempt: the last one's problem is history
+        if state is SessionState.RECONNECTING:
+            self.banner.show_message(self.talk.text(), kind="info", cancel=True)
+            self._reconnecting_shown = True
+        elif self._reconnecting_shown:
+            self._reconnecting_shown = False
+            self.banner.hide()
         connected = state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED)
         self.start.setEnabled(not connected)
         self.end.setEnabled(connected)
-        self.status_text.setText(f"{self.talk.text()} ({detail})" if detail else self.talk.text())
+        shown_detail = detail and state is not SessionState.RECONNECTING  # the button says it already
+        self.status_text.setText(f"{self.talk.text()} ({detail})" if shown_detail else self.talk.text())
 
     def _show_renewed(self, _reason: str) -> None:
+        self.transcript.mark_renewed()
         self.statusBar().showMessage(self.tr("Reconnected; the conversation goes on."), 4000)
+
+    def _show_knowledge_folder(self, folder: str) -> None:
+        self.knowledge_text.setText(folder_label(folder))
+        self.knowledge_text.setToolTip(folder or self.tr("The sample documents that come with the app"))
+
+    def show_missing_folder(self, folder: str) -> None:
+        missing = self.tr("The knowledge folder %1 is not there; the sample documents are used instead.")
+        self.banner.show_message(missing.replace("%1", folder), kind="info", settings=True)
+
+    def _choose_knowledge_folder(self) -> None:
+        assert self.controller is not None
+        self.folder_dialog = knowledge_dialog(self, self.controller.prefs.knowledge_folder)
+        self.folder_dialog.fileSelected.connect(self.controller.set_knowledge_folder)
+        self.folder_dialog.open()  # not exec(): the conversation keeps running behind it
 
     def _show_mode(self, push_to_talk: bool) -> None:
         self.talk.set_push_to_talk(push_to_talk)
@@ -163,9 +198,12 @@ class MainWindow(QMainWindow):
         self.hands_free.blockSignals(False)
 
     def _show_error(self, error: ErrorRaised) -> None:
+        self._reconnecting_shown = False  # this sentence replaces the reconnecting one: keep it
         about_config = not error.retryable or error.code in _CONFIG_CODES
         # Starting over helps only when the conversation ended; a device problem heals by itself.
-        self.banner.show_message(error.message, retry=error.fatal, settings=about_config)
+        shown = localized(error)
+        self.banner.show_message(shown, retry=error.fatal, settings=about_config)
+        self.banner.message.setToolTip(error.message if shown != error.message else "")
 
     def show_unexpected_error(self) -> None:
         """What the person sees of a bug: one sentence; the traceback goes to the log only."""
@@ -200,6 +238,7 @@ class MainWindow(QMainWindow):
             context.api_key,
             keychain_works=context.keychain_works,
             devices=context.devices,
+            ice_credential=context.ice_credential,
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -212,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def _settings_accepted(self, dialog: SettingsDialog) -> None:
         assert self.controller is not None
-        self.controller.apply_settings(dialog.values(), dialog.entered_key())
+        self.controller.apply_settings(dialog.values(), dialog.entered_key(), dialog.entered_ice_credential())
         if self.end.isEnabled():  # a conversation is on: it keeps the settings it started with
             saved = self.tr("Saved. The new settings apply from the next conversation.")
             self.statusBar().showMessage(saved, 6000)

@@ -37,15 +37,6 @@ from desktop.storage.meeting_model import (
 
 Mode = Literal["create", "cancel", "new", "edit"]
 
-_HEADINGS: dict[Mode, tuple[str, str]] = {
-    "create": (
-        "Confirm meeting",
-        "The assistant wants to book this meeting. Check or change it, then confirm.",
-    ),
-    "cancel": ("Cancel meeting?", "This meeting will be removed from your calendar."),
-    "new": ("New meeting", ""),
-    "edit": ("Edit meeting", ""),
-}
 
 
 class MeetingDialog(QDialog):
@@ -68,12 +59,28 @@ class MeetingDialog(QDialog):
         self._others = others
         self._exclude_id = exclude_id
         self._given_warnings = tuple(warnings)
-        self.setWindowTitle(_HEADINGS[mode][0])
+        title, heading = self._headings()[mode]
+        self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self._build(_HEADINGS[mode][1])
+        self._build(heading)
         self._fill(fields)
         self._initial = self.values()
         self._refresh_warning()
+
+    def _headings(self) -> dict[Mode, tuple[str, str]]:
+        """The window title and the line above the fields, for each mode."""
+        return {
+            "create": (
+                self.tr("Confirm meeting"),
+                self.tr("The assistant wants to book this meeting. Check or change it, then confirm."),
+            ),
+            "cancel": (
+                self.tr("Cancel meeting?"),
+                self.tr("This meeting will be removed from your calendar."),
+            ),
+            "new": (self.tr("New meeting"), ""),
+            "edit": (self.tr("Edit meeting"), ""),
+        }
 
     def _build(self, heading: str) -> None:
         self.title_edit = QLineEdit()
@@ -84,18 +91,19 @@ class MeetingDialog(QDialog):
         self.start_edit.setCalendarPopup(True)
         self.duration_edit = QSpinBox()
         self.duration_edit.setRange(1, MAX_DURATION_MINUTES)
-        self.duration_edit.setSuffix(" min")
+        self.duration_edit.setSuffix(self.tr(" min"))
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet("color: #b35c00;")
         form = QFormLayout()
-        form.addRow("Title", self.title_edit)
-        form.addRow("Start", self.start_edit)
-        form.addRow("Duration", self.duration_edit)
+        form.addRow(self.tr("Title"), self.title_edit)
+        form.addRow(self.tr("Start"), self.start_edit)
+        form.addRow(self.tr("Duration"), self.duration_edit)
         self.buttons = QDialogButtonBox()
         if self._mode in ("create", "cancel"):
-            self.accept_button = self.buttons.addButton("Confirm", QDialogButtonBox.ButtonRole.AcceptRole)
-            self.reject_button = self.buttons.addButton("Decline", QDialogButtonBox.ButtonRole.RejectRole)
+            role = QDialogButtonBox.ButtonRole
+            self.accept_button = self.buttons.addButton(self.tr("Confirm"), role.AcceptRole)
+            self.reject_button = self.buttons.addButton(self.tr("Decline"), role.RejectRole)
         else:
             self.accept_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
             self.reject_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)

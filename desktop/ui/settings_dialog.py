@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.realtime.config import ProviderKind
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences, default_instructions
+from desktop.ui.settings_pages import KnowledgePage, NetworkPage
 
 _TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")
 _EAGERNESS = ("auto", "low", "medium", "high")
@@ -41,7 +42,7 @@ def _combo(items: list[tuple[str, str]], current: str) -> QComboBox:
 
 
 class SettingsDialog(QDialog):
-    testRequested = Signal(object, str)  # Preferences, API key
+    testRequested = Signal(object, str, str)  # Preferences, API key, ICE credential
 
     def __init__(
         self,
@@ -50,6 +51,7 @@ class SettingsDialog(QDialog):
         *,
         keychain_works: bool,
         devices: tuple[list[str], list[str]] = ([], []),
+        ice_credential: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -60,6 +62,11 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._connection_tab(prefs, api_key, keychain_works), self.tr("Connection"))
         tabs.addTab(self._voice_tab(prefs), self.tr("Voice and turns"))
         tabs.addTab(self._audio_tab(prefs, devices), self.tr("Audio"))
+        self.knowledge = KnowledgePage(prefs)
+        tabs.addTab(self.knowledge, self.tr("Knowledge"))
+        self.network = NetworkPage(prefs, ice_credential)
+        tabs.addTab(self.network, self.tr("Network (advanced)"))
+        self.tabs = tabs
         choice = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(choice.Ok | choice.Cancel)
         buttons.accepted.connect(self.accept)
@@ -213,7 +220,7 @@ class SettingsDialog(QDialog):
     def _request_test(self) -> None:
         self.steps.clear()
         self.test.setEnabled(False)
-        self.testRequested.emit(self.values(), self.api_key.text().strip())
+        self.testRequested.emit(self.values(), self.entered_key(), self.network.entered_credential())
 
     def show_check_step(self, text: str) -> None:
         self.steps.addItem(text)
@@ -225,8 +232,9 @@ class SettingsDialog(QDialog):
 
     def values(self) -> Preferences:
         instructions = self.instructions.toPlainText().strip()
+        prefs = self.network.values(self.knowledge.values(self._prefs))
         return replace(
-            self._prefs,
+            prefs,
             provider=ProviderKind(self.provider.currentData()),
             endpoint=self.endpoint.text().strip(),
             webrtc_url=self.webrtc_url.text().strip(),
@@ -249,6 +257,9 @@ class SettingsDialog(QDialog):
 
     def entered_key(self) -> str:
         return self.api_key.text().strip()
+
+    def entered_ice_credential(self) -> str:
+        return self.network.entered_credential()
 
     @staticmethod
     def _device_value(box: QComboBox) -> str:

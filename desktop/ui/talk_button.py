@@ -6,6 +6,8 @@ It only renders and reports presses; the main window decides what a press means 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
@@ -25,6 +27,8 @@ TalkButton[state="failed"] { background: #dc2626; }
 TalkButton:pressed { background: #166534; }
 """
 
+_ATTEMPT = re.compile(r"attempt (\d+) of (\d+)")  # the session's detail while reconnecting
+
 
 class TalkButton(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -35,14 +39,16 @@ class TalkButton(QPushButton):
         self.setMinimumHeight(64)
         self._state = SessionState.IDLE
         self._push_to_talk = True
+        self._detail = ""  # e.g. "attempt 2 of 8" while reconnecting
         self._render()
 
     @property
     def state(self) -> SessionState:
         return self._state
 
-    def set_state(self, state: SessionState) -> None:
+    def set_state(self, state: SessionState, detail: str = "") -> None:
         self._state = state
+        self._detail = detail
         self._render()
 
     def set_push_to_talk(self, enabled: bool) -> None:
@@ -67,7 +73,11 @@ class TalkButton(QPushButton):
         if state is SessionState.CONNECTING:
             return self.tr("Connecting…")
         if state is SessionState.RECONNECTING:
-            return self.tr("Reconnecting…")
+            attempt = _ATTEMPT.search(self._detail)
+            if attempt is None:
+                return self.tr("Reconnecting…")
+            label = self.tr("Reconnecting… (attempt %1 of %2)")
+            return label.replace("%1", attempt[1]).replace("%2", attempt[2])
         if state is SessionState.FAILED:
             return self.tr("Error — click to try again")
         if state is SessionState.READY:

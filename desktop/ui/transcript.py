@@ -57,6 +57,7 @@ _BUBBLE = {
     "assistant": "background:#f3f4f6; border-radius:10px; padding:8px 10px; color:#0f172a;",
     "tool": "background:#fffbeb; border:1px solid #fcd34d; border-radius:8px; padding:6px 10px;"
     " color:#78350f; font-size:12px;",
+    "marker": "color:#6b7280; font-size:11px; font-style:italic; padding:2px 8px;",
 }
 
 
@@ -147,6 +148,14 @@ class TranscriptPane(QWidget):
             self._list.insertWidget(change.index, self._row(turn.role, bubble))
         self._bubbles[change.index].setText(self._render(turn))
 
+    def mark_renewed(self) -> None:
+        """A discreet line where the connection was renewed; the conversation itself goes on."""
+        change = self.conversation.mark()
+        bubble = self._new_bubble("marker")
+        self._bubbles.insert(change.index, bubble)
+        self._list.insertWidget(change.index, self._row("marker", bubble))
+        bubble.setText(self._render(self.conversation.turns[change.index]))
+
     def bubble_texts(self) -> list[str]:
         return [bubble.text() for bubble in self._bubbles]
 
@@ -157,7 +166,7 @@ class TranscriptPane(QWidget):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        if role != "assistant":
+        if role != "assistant":  # a marker sits in the middle
             layout.addStretch(1)
         layout.addWidget(bubble)
         if role != "user":
@@ -179,6 +188,8 @@ class TranscriptPane(QWidget):
             bubble.setMaximumWidth(width)
 
     def _render(self, turn: Turn) -> str:
+        if turn.role == "marker":
+            return f"— {html.escape(self.tr('connection renewed'))} —"
         if turn.tool is not None:
             return self._render_tool(turn)
         text = html.escape(turn.text).replace("\n", "<br>") or "…"
@@ -198,7 +209,7 @@ class TranscriptPane(QWidget):
         }[tool.status]
         parts = [f"<b>{html.escape(tool.name)}</b> — {status}"]
         parts.append(f'<span style="color:#92400e">{html.escape(_readable(tool.arguments))}</span>')
-        if tool.output:
+        if tool.output and not tool.sources:  # a knowledge answer: its documents say more than its JSON
             parts.append(html.escape(_outcome(tool.output)))
         if tool.sources:
             parts.append(self.tr("Documents used: %1").replace("%1", html.escape(", ".join(tool.sources))))
@@ -225,8 +236,9 @@ class TranscriptPane(QWidget):
             "user": self.tr("You"),
             "assistant": self.tr("Assistant"),
             "tool": self.tr("Tool"),
+            "marker": self.tr("connection renewed"),
         }
-        return self.conversation.to_markdown(labels, self.tr("interrupted"))
+        return self.conversation.to_markdown(labels, self.tr("interrupted"), self.tr("Documents used: %1"))
 
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self.markdown())

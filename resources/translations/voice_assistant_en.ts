@@ -1,107 +1,364 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../desktop/ui/banner.py" line="28" />
+        <location filename="../../desktop/ui/banner.py" line="29"/>
         <source>Retry</source>
         <translation>Retry</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/banner.py" line="29" />
+        <location filename="../../desktop/ui/banner.py" line="30"/>
         <source>Open settings</source>
         <translation>Open settings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/banner.py" line="30" />
+        <location filename="../../desktop/ui/banner.py" line="31"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/banner.py" line="32"/>
         <source>Dismiss</source>
         <translation>Dismiss</translation>
     </message>
 </context>
 <context>
+    <name>CalendarPane</name>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="103"/>
+        <source>New</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="103"/>
+        <source>Edit</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="104"/>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="105"/>
+        <source>Import…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="106"/>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="139"/>
+        <source>Could not read the calendar</source>
+        <translation>Could not read the calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="159"/>
+        <source>%1 meeting(s)</source>
+        <translation>%1 meeting(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="159"/>
+        <source>no meetings</source>
+        <translation>no meetings</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="186"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="195"/>
+        <source>Choose a meeting in the list first.</source>
+        <translation>Choose a meeting in the list first.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="198"/>
+        <source>Deleted “%1”.</source>
+        <translation>Deleted “%1”.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="201"/>
+        <source>Could not delete the meeting</source>
+        <translation>Could not delete the meeting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="225"/>
+        <source>Added “%1”.</source>
+        <translation>Added “%1”.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="227"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="232"/>
+        <source>Could not save the meeting</source>
+        <translation>Could not save the meeting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="232"/>
+        <source>Saved “%1”.</source>
+        <translation>Saved “%1”.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="239"/>
+        <source>Export meetings</source>
+        <translation>Export meetings</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="246"/>
+        <source>Import meetings</source>
+        <translation>Import meetings</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="252"/>
+        <source>Exported %1 meeting(s) to %2.</source>
+        <translation>Exported %1 meeting(s) to %2.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="255"/>
+        <source>Could not write %1</source>
+        <translation>Could not write %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="259"/>
+        <source>Could not import %1</source>
+        <translation>Could not import %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="262"/>
+        <source>iCalendar files (*.ics)</source>
+        <translation>iCalendar files (*.ics)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="307"/>
+        <source>Imported %1 meeting(s)</source>
+        <translation>Imported %1 meeting(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="309"/>
+        <source>%1 already in the calendar</source>
+        <translation>%1 already in the calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="311"/>
+        <source>%1 without a usable time skipped</source>
+        <translation>%1 without a usable time skipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="312"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="312"/>
+        <source>.</source>
+        <translation>.</translation>
+    </message>
+</context>
+<context>
     <name>Controller</name>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="105" />
+        <location filename="../../desktop/ui/settings_actions.py" line="61"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="152" />
+        <location filename="../../desktop/ui/controller.py" line="110"/>
         <source>The conversation could not be prepared.</source>
         <translation>The conversation could not be prepared.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="231" />
+        <location filename="../../desktop/ui/controller.py" line="173"/>
         <source>That did not work; the details are in the log.</source>
         <translation>That did not work; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="255" />
+        <location filename="../../desktop/ui/controller.py" line="205"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>Start a conversation first; then the assistant can answer typed messages.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="317" />
+        <location filename="../../desktop/ui/settings_actions.py" line="161"/>
         <source>The check could not run.</source>
         <translation>The check could not run.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="318" />
+        <location filename="../../desktop/ui/settings_actions.py" line="163"/>
         <source>The connection works.</source>
         <translation>The connection works.</translation>
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="16"/>
+        <source>The service rejected the API key; check it in the settings.</source>
+        <translation>The service rejected the API key; check it in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="19"/>
+        <source>The service does not know this deployment or model; check the endpoint and its name.</source>
+        <translation>The service does not know this deployment or model; check the endpoint and its name.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="22"/>
+        <source>The account has no quota left for this model.</source>
+        <translation>The account has no quota left for this model.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="23"/>
+        <source>The service is limiting requests right now; try again shortly.</source>
+        <translation>The service is limiting requests right now; try again shortly.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="26"/>
+        <source>The service had an internal error; try again shortly.</source>
+        <translation>The service had an internal error; try again shortly.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="27"/>
+        <source>Could not reach the service; check the endpoint and the network connection.</source>
+        <translation>Could not reach the service; check the endpoint and the network connection.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="30"/>
+        <location filename="../../desktop/ui/error_text.py" line="31"/>
+        <location filename="../../desktop/ui/error_text.py" line="32"/>
+        <source>The service did not answer in time; try again shortly.</source>
+        <translation>The service did not answer in time; try again shortly.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="35"/>
+        <source>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</source>
+        <translation>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="40"/>
+        <source>The connection to the service was lost.</source>
+        <translation>The connection to the service was lost.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="41"/>
+        <source>The connection could not be restored.</source>
+        <translation>The connection could not be restored.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="42"/>
+        <source>The connection is not fully set up yet; complete it in the settings.</source>
+        <translation>The connection is not fully set up yet; complete it in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="45"/>
+        <source>Your words could not be transcribed.</source>
+        <translation>Your words could not be transcribed.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="46"/>
+        <source>The assistant could not answer.</source>
+        <translation>The assistant could not answer.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="47"/>
+        <source>That message is too long to send.</source>
+        <translation>That message is too long to send.</translation>
+    </message>
+</context>
+<context>
     <name>EventTable</name>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="61" />
+        <location filename="../../desktop/ui/inspector.py" line="61"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="61" />
+        <location filename="../../desktop/ui/inspector.py" line="61"/>
         <source>Direction</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="61" />
+        <location filename="../../desktop/ui/inspector.py" line="61"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
 </context>
 <context>
+    <name>FolderPicker</name>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="15"/>
+        <source>Choose the knowledge folder</source>
+        <translation>Choose the knowledge folder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="25"/>
+        <source>Knowledge: sample documents</source>
+        <translation>Knowledge: sample documents</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="27"/>
+        <source>Knowledge: %1</source>
+        <translation>Knowledge: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="39"/>
+        <source>The bundled sample documents</source>
+        <translation>The bundled sample documents</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="40"/>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="41"/>
+        <source>Use the sample documents</source>
+        <translation>Use the sample documents</translation>
+    </message>
+</context>
+<context>
     <name>InspectorDock</name>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="96" />
+        <location filename="../../desktop/ui/inspector.py" line="96"/>
         <source>Event inspector</source>
         <translation>Event inspector</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="107" />
+        <location filename="../../desktop/ui/inspector.py" line="107"/>
         <source>Filter by type, e.g. response.</source>
         <translation>Filter by type, e.g. response.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="108" />
+        <location filename="../../desktop/ui/inspector.py" line="108"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="109" />
+        <location filename="../../desktop/ui/inspector.py" line="109"/>
         <source>Clear</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="158" />
+        <location filename="../../desktop/ui/inspector.py" line="158"/>
         <source>%1 events shown, %2 skipped while paused</source>
         <translation>%1 events shown, %2 skipped while paused</translation>
     </message>
 </context>
 <context>
+    <name>KnowledgePage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="20"/>
+        <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</source>
+        <translation>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="27"/>
+        <source>Folder</source>
+        <translation>Folder</translation>
+    </message>
+</context>
+<context>
     <name>LevelMeter</name>
     <message>
-        <location filename="../../desktop/ui/level_meter.py" line="21" />
-        <location filename="../../desktop/ui/level_meter.py" line="22" />
+        <location filename="../../desktop/ui/level_meter.py" line="21"/>
+        <location filename="../../desktop/ui/level_meter.py" line="22"/>
         <source>Microphone level</source>
         <translation>Microphone level</translation>
     </message>
@@ -109,260 +366,371 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="50" />
+        <location filename="../../desktop/ui/main_window.py" line="53"/>
         <source>Voice Assistant</source>
         <translation>Voice Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="57" />
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Hands-free</source>
         <translation>Hands-free</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="60" />
+        <location filename="../../desktop/ui/main_window.py" line="63"/>
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>Off: hold the button or Space to talk. On: the assistant listens by itself.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="62" />
+        <location filename="../../desktop/ui/main_window.py" line="65"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="63" />
+        <location filename="../../desktop/ui/main_window.py" line="66"/>
         <source>End</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99" />
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="100" />
+        <location filename="../../desktop/ui/main_window.py" line="108"/>
         <source>Save conversation as Markdown…</source>
         <translation>Save conversation as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="102" />
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <source>&amp;Knowledge folder…</source>
+        <translation>&amp;Knowledge folder…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="112"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="105" />
+        <location filename="../../desktop/ui/main_window.py" line="115"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="108" />
+        <location filename="../../desktop/ui/main_window.py" line="118"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110" />
+        <location filename="../../desktop/ui/main_window.py" line="120"/>
         <source>Event inspector</source>
         <translation>Event inspector</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157" />
+        <location filename="../../desktop/ui/main_window.py" line="178"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>Reconnected; the conversation goes on.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172" />
+        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <source>The sample documents that come with the app</source>
+        <translation>The sample documents that come with the app</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
+        <translation>The knowledge folder %1 is not there; the sample documents are used instead.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="210"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="178" />
+        <location filename="../../desktop/ui/main_window.py" line="216"/>
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="189" />
+        <location filename="../../desktop/ui/main_window.py" line="227"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>No system keychain is available: your API key is kept for this run only.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="217" />
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>Saved. The new settings apply from the next conversation.</translation>
     </message>
 </context>
 <context>
+    <name>MeetingDialog</name>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="74"/>
+        <source>Confirm meeting</source>
+        <translation>Confirm meeting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="75"/>
+        <source>The assistant wants to book this meeting. Check or change it, then confirm.</source>
+        <translation>The assistant wants to book this meeting. Check or change it, then confirm.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="78"/>
+        <source>Cancel meeting?</source>
+        <translation>Cancel meeting?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="79"/>
+        <source>This meeting will be removed from your calendar.</source>
+        <translation>This meeting will be removed from your calendar.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="81"/>
+        <source>New meeting</source>
+        <translation>New meeting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="82"/>
+        <source>Edit meeting</source>
+        <translation>Edit meeting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="94"/>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="99"/>
+        <source>Title</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="100"/>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="101"/>
+        <source>Duration</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="105"/>
+        <source>Confirm</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="106"/>
+        <source>Decline</source>
+        <translation>Decline</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="45"/>
+        <source>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</source>
+        <translation>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="53"/>
+        <source>ICE servers</source>
+        <translation>ICE servers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="54"/>
+        <source>User name</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="55"/>
+        <source>Credential</source>
+        <translation>Credential</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="56" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="58"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="60" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="62"/>
         <source>Connection</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="61" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="63"/>
         <source>Voice and turns</source>
         <translation>Voice and turns</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="62" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="64"/>
         <source>Audio</source>
         <translation>Audio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="80" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="66"/>
+        <source>Knowledge</source>
+        <translation>Knowledge</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="68"/>
+        <source>Network (advanced)</source>
+        <translation>Network (advanced)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="87"/>
         <source>Demo (built-in, no key needed)</source>
         <translation>Demo (built-in, no key needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="81" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="88"/>
         <source>Azure OpenAI</source>
         <translation>Azure OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="82" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="89"/>
         <source>Azure OpenAI (preview API)</source>
         <translation>Azure OpenAI (preview API)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="83" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="90"/>
         <source>OpenAI</source>
         <translation>OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="96" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="103"/>
         <source>No system keychain is available: the key will be kept for this run only and asked for again next time.</source>
         <translation>No system keychain is available: the key will be kept for this run only and asked for again next time.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="103" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="110"/>
         <source>Test connection</source>
         <translation>Test connection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="107" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="114"/>
         <source>Provider</source>
         <translation>Provider</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="108" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="115"/>
         <source>Endpoint or resource URL</source>
         <translation>Endpoint or resource URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="109" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="116"/>
         <source>Regional WebRTC URL</source>
         <translation>Regional WebRTC URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="110" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="117"/>
         <source>Deployment or model</source>
         <translation>Deployment or model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="111" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="118"/>
         <source>API key</source>
         <translation>API key</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="120" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="127"/>
         <source>%1 (not on the preview API)</source>
         <translation>%1 (not on the preview API)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="124" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="131"/>
         <source>Reset to default</source>
         <translation>Reset to default</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="128" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="135"/>
         <source>Server voice detection</source>
         <translation>Server voice detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="129" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
         <source>Semantic voice detection</source>
         <translation>Semantic voice detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="130" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
         <source>Push-to-talk</source>
         <translation>Push-to-talk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="143" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="150"/>
         <source>automatic, or e.g. zh, en</source>
         <translation>automatic, or e.g. zh, en</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="145" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="152"/>
         <source>Voice</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="146" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
         <source>Instructions</source>
         <translation>Instructions</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="148" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="155"/>
         <source>Turn detection</source>
         <translation>Turn detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="149" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="156"/>
         <source>Threshold</source>
         <translation>Threshold</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="150" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="157"/>
         <source>Prefix padding</source>
         <translation>Prefix padding</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="151" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="158"/>
         <source>Silence duration</source>
         <translation>Silence duration</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="152" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="159"/>
         <source>Eagerness</source>
         <translation>Eagerness</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="153" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="160"/>
         <source>Transcription model</source>
         <translation>Transcription model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="154" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="161"/>
         <source>Transcription language</source>
         <translation>Transcription language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="171" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
         <source>I use a headset (no echo cancellation needed)</source>
         <translation>I use a headset (no echo cancellation needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="173" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="180"/>
         <source>Suppress background noise</source>
         <translation>Suppress background noise</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="176" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Microphone</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="177" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="184"/>
         <source>Speaker</source>
         <translation>Speaker</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="188" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="195"/>
         <source>System default</source>
         <translation>System default</translation>
     </message>
@@ -370,57 +738,62 @@
 <context>
     <name>TalkButton</name>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="66" />
+        <location filename="../../desktop/ui/talk_button.py" line="72"/>
         <source>Not connected — click to start</source>
         <translation>Not connected — click to start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="68" />
+        <location filename="../../desktop/ui/talk_button.py" line="74"/>
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="70" />
+        <location filename="../../desktop/ui/talk_button.py" line="78"/>
         <source>Reconnecting…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="72" />
+        <location filename="../../desktop/ui/talk_button.py" line="79"/>
+        <source>Reconnecting… (attempt %1 of %2)</source>
+        <translation>Reconnecting… (attempt %1 of %2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/talk_button.py" line="82"/>
         <source>Error — click to try again</source>
         <translation>Error — click to try again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="74" />
+        <location filename="../../desktop/ui/talk_button.py" line="84"/>
         <source>Hold to talk (Space)</source>
         <translation>Hold to talk (Space)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="74" />
+        <location filename="../../desktop/ui/talk_button.py" line="84"/>
         <source>Click to listen</source>
         <translation>Click to listen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="76" />
+        <location filename="../../desktop/ui/talk_button.py" line="86"/>
         <source>Listening — release to send</source>
         <translation>Listening — release to send</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="77" />
+        <location filename="../../desktop/ui/talk_button.py" line="87"/>
         <source>Listening — click to stop</source>
         <translation>Listening — click to stop</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="80" />
+        <location filename="../../desktop/ui/talk_button.py" line="90"/>
         <source>You are speaking</source>
         <translation>You are speaking</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="82" />
+        <location filename="../../desktop/ui/talk_button.py" line="92"/>
         <source>Assistant is thinking — press to interrupt</source>
         <translation>Assistant is thinking — press to interrupt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="83" />
+        <location filename="../../desktop/ui/talk_button.py" line="93"/>
         <source>Assistant is speaking — press to interrupt</source>
         <translation>Assistant is speaking — press to interrupt</translation>
     </message>
@@ -428,92 +801,98 @@
 <context>
     <name>TranscriptPane</name>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="106" />
+        <location filename="../../desktop/ui/transcript.py" line="111"/>
         <source>Type a message and press Enter</source>
         <translation>Type a message and press Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="107" />
+        <location filename="../../desktop/ui/transcript.py" line="112"/>
         <source>Send</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="108" />
+        <location filename="../../desktop/ui/transcript.py" line="113"/>
         <source>Copy</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="109" />
+        <location filename="../../desktop/ui/transcript.py" line="114"/>
         <source>Clear</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="110" />
+        <location filename="../../desktop/ui/transcript.py" line="115"/>
         <source>Save as Markdown…</source>
         <translation>Save as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="193" />
+        <location filename="../../desktop/ui/transcript.py" line="204"/>
         <source>asked</source>
         <translation>asked</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="194" />
+        <location filename="../../desktop/ui/transcript.py" line="205"/>
         <source>waiting for your confirmation</source>
         <translation>waiting for your confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="195" />
+        <location filename="../../desktop/ui/transcript.py" line="206"/>
         <source>done</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="196" />
+        <location filename="../../desktop/ui/transcript.py" line="207"/>
         <source>declined by you</source>
         <translation>declined by you</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="197" />
+        <location filename="../../desktop/ui/transcript.py" line="208"/>
         <source>failed</source>
         <translation>failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="204" />
+        <location filename="../../desktop/ui/transcript.py" line="215"/>
+        <location filename="../../desktop/ui/transcript.py" line="241"/>
         <source>Documents used: %1</source>
         <translation>Documents used: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="221" />
+        <location filename="../../desktop/ui/transcript.py" line="236"/>
         <source>You</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="222" />
+        <location filename="../../desktop/ui/transcript.py" line="237"/>
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="223" />
+        <location filename="../../desktop/ui/transcript.py" line="238"/>
         <source>Tool</source>
         <translation>Tool</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="225" />
+        <location filename="../../desktop/ui/transcript.py" line="239"/>
+        <source>connection renewed</source>
+        <translation>connection renewed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/transcript.py" line="241"/>
         <source>interrupted</source>
         <translation>interrupted</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="239" />
+        <location filename="../../desktop/ui/transcript.py" line="255"/>
         <source>Save conversation</source>
         <translation>Save conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="239" />
+        <location filename="../../desktop/ui/transcript.py" line="255"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="247" />
+        <location filename="../../desktop/ui/transcript.py" line="263"/>
         <source>The conversation could not be saved: %1</source>
         <translation>The conversation could not be saved: %1</translation>
     </message>

@@ -1,107 +1,364 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../desktop/ui/banner.py" line="28" />
+        <location filename="../../desktop/ui/banner.py" line="29"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/banner.py" line="29" />
+        <location filename="../../desktop/ui/banner.py" line="30"/>
         <source>Open settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/banner.py" line="30" />
+        <location filename="../../desktop/ui/banner.py" line="31"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/banner.py" line="32"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
 </context>
 <context>
+    <name>CalendarPane</name>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="103"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="103"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="104"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="105"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="106"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="139"/>
+        <source>Could not read the calendar</source>
+        <translation>无法读取日历</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="159"/>
+        <source>%1 meeting(s)</source>
+        <translation>%1 个会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="159"/>
+        <source>no meetings</source>
+        <translation>没有会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="186"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="195"/>
+        <source>Choose a meeting in the list first.</source>
+        <translation>请先在列表中选择一个会议。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="198"/>
+        <source>Deleted “%1”.</source>
+        <translation>已删除“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="201"/>
+        <source>Could not delete the meeting</source>
+        <translation>无法删除会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="225"/>
+        <source>Added “%1”.</source>
+        <translation>已添加“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="227"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="232"/>
+        <source>Could not save the meeting</source>
+        <translation>无法保存会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="232"/>
+        <source>Saved “%1”.</source>
+        <translation>已保存“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="239"/>
+        <source>Export meetings</source>
+        <translation>导出会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="246"/>
+        <source>Import meetings</source>
+        <translation>导入会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="252"/>
+        <source>Exported %1 meeting(s) to %2.</source>
+        <translation>已将 %1 个会议导出到 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="255"/>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="259"/>
+        <source>Could not import %1</source>
+        <translation>无法导入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="262"/>
+        <source>iCalendar files (*.ics)</source>
+        <translation>iCalendar 文件 (*.ics)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="307"/>
+        <source>Imported %1 meeting(s)</source>
+        <translation>已导入 %1 个会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="309"/>
+        <source>%1 already in the calendar</source>
+        <translation>%1 个已在日历中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="311"/>
+        <source>%1 without a usable time skipped</source>
+        <translation>%1 个因时间无法识别而跳过</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="312"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="312"/>
+        <source>.</source>
+        <translation>。</translation>
+    </message>
+</context>
+<context>
     <name>Controller</name>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="105" />
+        <location filename="../../desktop/ui/settings_actions.py" line="61"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="152" />
+        <location filename="../../desktop/ui/controller.py" line="110"/>
         <source>The conversation could not be prepared.</source>
         <translation>无法准备这次对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="231" />
+        <location filename="../../desktop/ui/controller.py" line="173"/>
         <source>That did not work; the details are in the log.</source>
         <translation>操作没有成功，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="255" />
+        <location filename="../../desktop/ui/controller.py" line="205"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>请先开始对话，助理才能回复您输入的消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="317" />
+        <location filename="../../desktop/ui/settings_actions.py" line="161"/>
         <source>The check could not run.</source>
         <translation>无法运行连接测试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="318" />
+        <location filename="../../desktop/ui/settings_actions.py" line="163"/>
         <source>The connection works.</source>
         <translation>连接正常。</translation>
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="16"/>
+        <source>The service rejected the API key; check it in the settings.</source>
+        <translation>服务拒绝了 API 密钥，请在设置中检查。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="19"/>
+        <source>The service does not know this deployment or model; check the endpoint and its name.</source>
+        <translation>服务找不到这个部署或模型，请检查终结点和名称。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="22"/>
+        <source>The account has no quota left for this model.</source>
+        <translation>该账户对这个模型已没有剩余配额。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="23"/>
+        <source>The service is limiting requests right now; try again shortly.</source>
+        <translation>服务暂时限制了请求，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="26"/>
+        <source>The service had an internal error; try again shortly.</source>
+        <translation>服务出现内部错误，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="27"/>
+        <source>Could not reach the service; check the endpoint and the network connection.</source>
+        <translation>无法连接到服务，请检查终结点和网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="30"/>
+        <location filename="../../desktop/ui/error_text.py" line="31"/>
+        <location filename="../../desktop/ui/error_text.py" line="32"/>
+        <source>The service did not answer in time; try again shortly.</source>
+        <translation>服务没有及时响应，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="35"/>
+        <source>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</source>
+        <translation>与服务的媒体连接失败。如果所在网络阻止此类连接，请在设置中配置 TURN 服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="40"/>
+        <source>The connection to the service was lost.</source>
+        <translation>与服务的连接已断开。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="41"/>
+        <source>The connection could not be restored.</source>
+        <translation>连接未能恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="42"/>
+        <source>The connection is not fully set up yet; complete it in the settings.</source>
+        <translation>连接尚未设置完整，请在设置中补充。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="45"/>
+        <source>Your words could not be transcribed.</source>
+        <translation>未能识别您说的话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="46"/>
+        <source>The assistant could not answer.</source>
+        <translation>助理未能作答。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="47"/>
+        <source>That message is too long to send.</source>
+        <translation>这条消息太长，无法发送。</translation>
+    </message>
+</context>
+<context>
     <name>EventTable</name>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="61" />
+        <location filename="../../desktop/ui/inspector.py" line="61"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="61" />
+        <location filename="../../desktop/ui/inspector.py" line="61"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="61" />
+        <location filename="../../desktop/ui/inspector.py" line="61"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
 </context>
 <context>
+    <name>FolderPicker</name>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="15"/>
+        <source>Choose the knowledge folder</source>
+        <translation>选择知识库文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="25"/>
+        <source>Knowledge: sample documents</source>
+        <translation>知识库：示例文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="27"/>
+        <source>Knowledge: %1</source>
+        <translation>知识库：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="39"/>
+        <source>The bundled sample documents</source>
+        <translation>自带的示例文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="40"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/folder_picker.py" line="41"/>
+        <source>Use the sample documents</source>
+        <translation>使用示例文档</translation>
+    </message>
+</context>
+<context>
     <name>InspectorDock</name>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="96" />
+        <location filename="../../desktop/ui/inspector.py" line="96"/>
         <source>Event inspector</source>
         <translation>事件检查器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="107" />
+        <location filename="../../desktop/ui/inspector.py" line="107"/>
         <source>Filter by type, e.g. response.</source>
         <translation>按类型筛选，例如 response.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="108" />
+        <location filename="../../desktop/ui/inspector.py" line="108"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="109" />
+        <location filename="../../desktop/ui/inspector.py" line="109"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="158" />
+        <location filename="../../desktop/ui/inspector.py" line="158"/>
         <source>%1 events shown, %2 skipped while paused</source>
         <translation>显示 %1 个事件，暂停期间跳过 %2 个</translation>
     </message>
 </context>
 <context>
+    <name>KnowledgePage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="20"/>
+        <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</source>
+        <translation>助理根据此文件夹中的文档（Markdown、文本、PDF、Word）回答问题，并说明用到了哪些文档。文件夹中的改动会自动生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="27"/>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+</context>
+<context>
     <name>LevelMeter</name>
     <message>
-        <location filename="../../desktop/ui/level_meter.py" line="21" />
-        <location filename="../../desktop/ui/level_meter.py" line="22" />
+        <location filename="../../desktop/ui/level_meter.py" line="21"/>
+        <location filename="../../desktop/ui/level_meter.py" line="22"/>
         <source>Microphone level</source>
         <translation>麦克风音量</translation>
     </message>
@@ -109,260 +366,371 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="50" />
+        <location filename="../../desktop/ui/main_window.py" line="53"/>
         <source>Voice Assistant</source>
         <translation>语音助理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="57" />
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Hands-free</source>
         <translation>免按键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="60" />
+        <location filename="../../desktop/ui/main_window.py" line="63"/>
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>关闭：按住按钮或空格键说话。开启：助理自动聆听。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="62" />
+        <location filename="../../desktop/ui/main_window.py" line="65"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="63" />
+        <location filename="../../desktop/ui/main_window.py" line="66"/>
         <source>End</source>
         <translation>结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99" />
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="100" />
+        <location filename="../../desktop/ui/main_window.py" line="108"/>
         <source>Save conversation as Markdown…</source>
         <translation>将对话另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="102" />
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <source>&amp;Knowledge folder…</source>
+        <translation>知识库文件夹(&amp;K)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="112"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="105" />
+        <location filename="../../desktop/ui/main_window.py" line="115"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="108" />
+        <location filename="../../desktop/ui/main_window.py" line="118"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110" />
+        <location filename="../../desktop/ui/main_window.py" line="120"/>
         <source>Event inspector</source>
         <translation>事件检查器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157" />
+        <location filename="../../desktop/ui/main_window.py" line="178"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>已重新连接，对话继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172" />
+        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <source>The sample documents that come with the app</source>
+        <translation>应用自带的示例文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
+        <translation>找不到知识库文件夹 %1，暂用示例文档。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="210"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="178" />
+        <location filename="../../desktop/ui/main_window.py" line="216"/>
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>尚未设置 API 密钥，您正在与内置的演示助理对话。在设置中添加密钥即可与真实模型对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="189" />
+        <location filename="../../desktop/ui/main_window.py" line="227"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>系统钥匙串不可用：您的 API 密钥只在本次运行期间保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="217" />
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>已保存。新设置将从下一次对话开始生效。</translation>
     </message>
 </context>
 <context>
+    <name>MeetingDialog</name>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="74"/>
+        <source>Confirm meeting</source>
+        <translation>确认会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="75"/>
+        <source>The assistant wants to book this meeting. Check or change it, then confirm.</source>
+        <translation>助理想预订这个会议。请检查或修改后确认。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="78"/>
+        <source>Cancel meeting?</source>
+        <translation>取消会议？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="79"/>
+        <source>This meeting will be removed from your calendar.</source>
+        <translation>这个会议将从您的日历中删除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="81"/>
+        <source>New meeting</source>
+        <translation>新建会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="82"/>
+        <source>Edit meeting</source>
+        <translation>编辑会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="94"/>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="99"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="100"/>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="101"/>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="105"/>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="106"/>
+        <source>Decline</source>
+        <translation>拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="45"/>
+        <source>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</source>
+        <translation>仅在阻止直接连接的网络中需要：每行一个 STUN 或 TURN 服务器地址。否则请留空（不设置时连接更快）。凭据与 API 密钥一样保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="53"/>
+        <source>ICE servers</source>
+        <translation>ICE 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="54"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="55"/>
+        <source>Credential</source>
+        <translation>凭据</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="56" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="58"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="60" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="62"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="61" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="63"/>
         <source>Voice and turns</source>
         <translation>语音与轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="62" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="64"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="80" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="66"/>
+        <source>Knowledge</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="68"/>
+        <source>Network (advanced)</source>
+        <translation>网络（高级）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="87"/>
         <source>Demo (built-in, no key needed)</source>
         <translation>演示（内置，无需密钥）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="81" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="88"/>
         <source>Azure OpenAI</source>
         <translation>Azure OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="82" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="89"/>
         <source>Azure OpenAI (preview API)</source>
         <translation>Azure OpenAI（预览版 API）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="83" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="90"/>
         <source>OpenAI</source>
         <translation>OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="96" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="103"/>
         <source>No system keychain is available: the key will be kept for this run only and asked for again next time.</source>
         <translation>系统钥匙串不可用：密钥只在本次运行期间保留，下次启动时需要重新输入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="103" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="110"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="107" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="114"/>
         <source>Provider</source>
         <translation>服务提供方</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="108" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="115"/>
         <source>Endpoint or resource URL</source>
         <translation>终结点或资源 URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="109" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="116"/>
         <source>Regional WebRTC URL</source>
         <translation>区域 WebRTC URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="110" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="117"/>
         <source>Deployment or model</source>
         <translation>部署名称或模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="111" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="118"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="120" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="127"/>
         <source>%1 (not on the preview API)</source>
         <translation>%1（预览版 API 不支持）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="124" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="131"/>
         <source>Reset to default</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="128" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="135"/>
         <source>Server voice detection</source>
         <translation>服务器语音检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="129" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
         <source>Semantic voice detection</source>
         <translation>语义语音检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="130" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
         <source>Push-to-talk</source>
         <translation>按键说话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="143" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="150"/>
         <source>automatic, or e.g. zh, en</source>
         <translation>自动，或如 zh、en</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="145" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="152"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="146" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="148" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="155"/>
         <source>Turn detection</source>
         <translation>轮次检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="149" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="156"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="150" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="157"/>
         <source>Prefix padding</source>
         <translation>前置留白</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="151" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="158"/>
         <source>Silence duration</source>
         <translation>静音时长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="152" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="159"/>
         <source>Eagerness</source>
         <translation>积极程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="153" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="160"/>
         <source>Transcription model</source>
         <translation>转写模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="154" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="161"/>
         <source>Transcription language</source>
         <translation>转写语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="171" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
         <source>I use a headset (no echo cancellation needed)</source>
         <translation>我使用耳机（无需回声消除）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="173" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="180"/>
         <source>Suppress background noise</source>
         <translation>抑制背景噪音</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="176" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Microphone</source>
         <translation>麦克风</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="177" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="184"/>
         <source>Speaker</source>
         <translation>扬声器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="188" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="195"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
@@ -370,57 +738,62 @@
 <context>
     <name>TalkButton</name>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="66" />
+        <location filename="../../desktop/ui/talk_button.py" line="72"/>
         <source>Not connected — click to start</source>
         <translation>未连接 — 点击开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="68" />
+        <location filename="../../desktop/ui/talk_button.py" line="74"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="70" />
+        <location filename="../../desktop/ui/talk_button.py" line="78"/>
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="72" />
+        <location filename="../../desktop/ui/talk_button.py" line="79"/>
+        <source>Reconnecting… (attempt %1 of %2)</source>
+        <translation>正在重新连接…（第 %1 次，共 %2 次）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/talk_button.py" line="82"/>
         <source>Error — click to try again</source>
         <translation>出错 — 点击重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="74" />
+        <location filename="../../desktop/ui/talk_button.py" line="84"/>
         <source>Hold to talk (Space)</source>
         <translation>按住说话（空格键）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="74" />
+        <location filename="../../desktop/ui/talk_button.py" line="84"/>
         <source>Click to listen</source>
         <translation>点击开始聆听</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="76" />
+        <location filename="../../desktop/ui/talk_button.py" line="86"/>
         <source>Listening — release to send</source>
         <translation>正在聆听 — 松开发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="77" />
+        <location filename="../../desktop/ui/talk_button.py" line="87"/>
         <source>Listening — click to stop</source>
         <translation>正在聆听 — 点击停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="80" />
+        <location filename="../../desktop/ui/talk_button.py" line="90"/>
         <source>You are speaking</source>
         <translation>您正在说话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="82" />
+        <location filename="../../desktop/ui/talk_button.py" line="92"/>
         <source>Assistant is thinking — press to interrupt</source>
         <translation>助理正在思考 — 按下可打断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="83" />
+        <location filename="../../desktop/ui/talk_button.py" line="93"/>
         <source>Assistant is speaking — press to interrupt</source>
         <translation>助理正在说话 — 按下可打断</translation>
     </message>
@@ -428,92 +801,98 @@
 <context>
     <name>TranscriptPane</name>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="106" />
+        <location filename="../../desktop/ui/transcript.py" line="111"/>
         <source>Type a message and press Enter</source>
         <translation>输入消息后按回车发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="107" />
+        <location filename="../../desktop/ui/transcript.py" line="112"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="108" />
+        <location filename="../../desktop/ui/transcript.py" line="113"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="109" />
+        <location filename="../../desktop/ui/transcript.py" line="114"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="110" />
+        <location filename="../../desktop/ui/transcript.py" line="115"/>
         <source>Save as Markdown…</source>
         <translation>另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="193" />
+        <location filename="../../desktop/ui/transcript.py" line="204"/>
         <source>asked</source>
         <translation>已请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="194" />
+        <location filename="../../desktop/ui/transcript.py" line="205"/>
         <source>waiting for your confirmation</source>
         <translation>等待您确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="195" />
+        <location filename="../../desktop/ui/transcript.py" line="206"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="196" />
+        <location filename="../../desktop/ui/transcript.py" line="207"/>
         <source>declined by you</source>
         <translation>您已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="197" />
+        <location filename="../../desktop/ui/transcript.py" line="208"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="204" />
+        <location filename="../../desktop/ui/transcript.py" line="215"/>
+        <location filename="../../desktop/ui/transcript.py" line="241"/>
         <source>Documents used: %1</source>
         <translation>参考文档：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="221" />
+        <location filename="../../desktop/ui/transcript.py" line="236"/>
         <source>You</source>
         <translation>您</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="222" />
+        <location filename="../../desktop/ui/transcript.py" line="237"/>
         <source>Assistant</source>
         <translation>助理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="223" />
+        <location filename="../../desktop/ui/transcript.py" line="238"/>
         <source>Tool</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="225" />
+        <location filename="../../desktop/ui/transcript.py" line="239"/>
+        <source>connection renewed</source>
+        <translation>连接已更新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/transcript.py" line="241"/>
         <source>interrupted</source>
         <translation>已打断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="239" />
+        <location filename="../../desktop/ui/transcript.py" line="255"/>
         <source>Save conversation</source>
         <translation>保存对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="239" />
+        <location filename="../../desktop/ui/transcript.py" line="255"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="247" />
+        <location filename="../../desktop/ui/transcript.py" line="263"/>
         <source>The conversation could not be saved: %1</source>
         <translation>无法保存对话：%1</translation>
     </message>

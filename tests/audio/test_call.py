@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from desktop.audio import jitter
+from desktop.audio import tuning
 from desktop.audio.echo import make_processor
 from desktop.audio.microphone import Microphone
 from desktop.audio.speaker import Speaker
@@ -76,7 +76,7 @@ class Call:
 
 @pytest.fixture
 async def server(devices: VirtualAudio) -> AsyncIterator[LoopbackServer]:
-    jitter.install()  # until the engine installs it when connecting (see /work/notes/for-engine.md)
+    tuning.install()  # until the engine installs it when connecting (see /work/notes/for-engine.md)
     loopback = LoopbackServer(api_key=API_KEY, deployment=DEPLOYMENT)
     await loopback.start()
     try:
@@ -97,7 +97,7 @@ async def start_call(server: LoopbackServer) -> AsyncIterator[Callable[..., Any]
         call = Call(session, Collector(session), microphone, speaker, server)
         calls.append(call)
         await session.connect()
-        assert jitter.installed()
+        assert tuning.installed()
         _listen_at_the_server(call)
         await wait_until(lambda: microphone._keeper.alive and speaker._keeper.alive)
         return call

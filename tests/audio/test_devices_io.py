@@ -79,7 +79,7 @@ def test_devices_are_listed_and_found(devices: VirtualAudio) -> None:
 async def test_speech_into_the_virtual_mic_comes_out_of_the_track(
     devices: VirtualAudio, speech_wav: Path
 ) -> None:
-    microphone = Microphone()
+    microphone = Microphone(encoded=False)  # PCM frames, to look at
     await microphone.start()
     frames = []
     try:
@@ -124,7 +124,7 @@ async def test_the_speaker_plays_into_the_virtual_speaker_and_flushes_at_once(
 @pytest.mark.audio
 async def test_unplugging_reports_keeps_sending_and_resumes(devices: VirtualAudio, speech_wav: Path) -> None:
     problems: list[str] = []
-    microphone, speaker = Microphone(), Speaker()
+    microphone, speaker = Microphone(encoded=False), Speaker()
     for part in (microphone, speaker):
         part.set_problem_handler(problems.append)
         await part.start()

@@ -84,8 +84,8 @@ async def test_the_speaker_looped_into_the_microphone_is_cancelled(
         "load-module", "module-loopback", "source=vspeaker.monitor", "sink=vmic_sink", "latency_msec=40"
     )
     speaker = Speaker()
-    plain = Microphone()
-    cancelled = Microphone(processor=make_processor(speaker, headset=False))
+    plain = Microphone(encoded=False)
+    cancelled = Microphone(processor=make_processor(speaker, headset=False), encoded=False)
     voice = SyntheticMicrophone()
     speaker.attach(voice.track)
     for part in (speaker, plain, cancelled):

@@ -36,6 +36,7 @@ async def test_dozens_of_drops_leave_nothing_behind(loopback: Loopback) -> None:
         for drop in range(1, DROPS + 1):
             await loopback.server.close_all_calls()
             await renewed(events, drop)
+            print("drop", drop, flush=True)
             if drop == WARM_UP:
                 gc.collect()
                 baseline = tracemalloc.get_traced_memory()[0]

@@ -32,8 +32,8 @@ class FastWiring(Wiring):
 
     greet = True
 
-    async def config(self, prefs: Preferences, api_key: str) -> SessionConfig:
-        config = await super().config(prefs, api_key)
+    async def config(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> SessionConfig:
+        config = await super().config(prefs, api_key, ice_credential)
         return dataclasses.replace(config, timeouts=FAST, greet_first=self.greet)
 
 

@@ -7,7 +7,7 @@ import threading
 
 from PySide6.QtCore import QSettings
 
-from desktop.events import RawEvent, SessionState
+from desktop.events import RawEvent, SessionState, UserTranscript
 from tests.ui.harness import API_KEY, Running, open_app, wait_until
 
 
@@ -41,18 +41,55 @@ def test_a_dropped_connection_reconnects_by_itself(
     async def scenario() -> None:
         app = await open_app(settings_store, greet=False)
         seen: list[str] = []
-        app.controller.stateChanged.connect(lambda _state, _detail: seen.append(app.window.talk.text()))
+        banners: list[tuple[str, bool]] = []
+
+        def look(_state: object, _detail: str) -> None:
+            seen.append(app.window.talk.text())
+            banner = app.window.banner
+            if banner.isVisible():
+                banners.append((banner.message.text(), banner.cancel.isVisible()))
+
+        app.controller.stateChanged.connect(look)
         try:
             app.window.start.click()
             await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            app.window.transcript.show_event(UserTranscript("u1", "Remember Falcon.", True))
             await app.server.close_all_calls()
             await wait_until(lambda: app.controller.state is SessionState.RECONNECTING)
             assert "attempt 1 of 2" in app.window.status_text.text()
             await wait_until(lambda: app.controller.state is SessionState.LISTENING)
-            assert app.window.talk.tr("Reconnecting…") in seen
+            label = app.window.talk.tr("Reconnecting… (attempt %1 of %2)")
+            attempt = label.replace("%1", "1").replace("%2", "2")
+            assert attempt in seen
+            assert (attempt, True) in banners  # said in the banner too, with Cancel
             reconnected = app.window.tr("Reconnected; the conversation goes on.")
             assert app.window.statusBar().currentMessage() == reconnected
             assert not app.window.banner.isVisible()
+            # One conversation goes on, with a discreet line where the connection was renewed.
+            renewed = app.window.transcript.tr("connection renewed")
+            assert any(renewed in text for text in app.window.transcript.bubble_texts())
+            assert [t.role for t in app.window.transcript.conversation.turns] == ["user", "marker"]
+            assert f"_— {renewed} —_" in app.window.transcript.markdown()
+        finally:
+            await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_cancel_stops_reconnecting_and_ends_the_conversation(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, greet=False)
+        try:
+            app.window.start.click()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            app.server.faults.mint_delay = 5.0  # every new attempt hangs: the person gives up waiting
+            await app.server.close_all_calls()
+            await wait_until(lambda: app.window.banner.cancel.isVisible())
+            app.window.banner.cancel.click()
+            await wait_until(lambda: app.controller.state is SessionState.CLOSED)
+            assert not app.window.banner.isVisible() and app.window.start.isEnabled()
         finally:
             await app.close()
 

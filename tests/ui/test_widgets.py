@@ -14,19 +14,24 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import install_translators
-from desktop.events import AssistantTranscript, RawEvent, SessionState
+from desktop.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState
 from desktop.paths import resource
 from desktop.ui.banner import Banner
+from desktop.ui.error_text import localized
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
+from desktop.ui.meeting_dialog import MeetingDialog
 from desktop.ui.talk_button import TalkButton
 from desktop.ui.transcript import TranscriptPane
 
 ROOT = Path(__file__).resolve().parents[2]
 # The files whose tr() strings make up resources/translations/voice_assistant_*.ts.
 TRANSLATED_SOURCES = (
-    "app.py", "composition.py", "ui/banner.py", "ui/controller.py", "ui/inspector.py", "ui/level_meter.py",
-    "ui/main_window.py", "ui/settings_dialog.py", "ui/talk_button.py", "ui/transcript.py",
+    "app.py", "composition.py", "ui/banner.py", "ui/calendar_pane.py", "ui/controller.py", "ui/error_text.py",
+    "ui/folder_picker.py", "ui/inspector.py", "ui/level_meter.py", "ui/main_window.py",
+    "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/settings_actions.py",
+    "ui/settings_dialog.py", "ui/settings_pages.py",
+    "ui/talk_button.py", "ui/transcript.py",
 )  # fmt: skip
 
 
@@ -79,6 +84,36 @@ def test_the_chinese_translation_loads(qapp: QApplication, qtbot: QtBot) -> None
         qtbot.addWidget(button)
         button.set_state(SessionState.ASSISTANT_SPEAKING)
         assert "助理" in button.text()
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+
+
+def test_the_calendar_the_meeting_dialog_and_errors_speak_chinese(qapp: QApplication, qtbot: QtBot) -> None:
+    installed = install_translators(qapp, QLocale("zh_CN"))
+    try:
+        dialog = MeetingDialog(None, "create", {"title": "周会", "start_time": "2025-09-09 15:30:00"})
+        qtbot.addWidget(dialog)
+        assert dialog.windowTitle() == "确认会议" and dialog.accept_button.text() == "确认"
+        assert dialog.duration_edit.suffix() == " 分钟"
+        rejected = ErrorRaised("The service rejected the key during the key request.", code="unauthorized")
+        assert localized(rejected) == "服务拒绝了 API 密钥，请在设置中检查。"
+        unknown = ErrorRaised("Something only the engine knows.", code="novel")
+        assert localized(unknown) == unknown.message
+        button = TalkButton()
+        qtbot.addWidget(button)
+        button.set_state(SessionState.RECONNECTING, "attempt 2 of 8")
+        assert button.text() == "正在重新连接…（第 2 次，共 8 次）"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+
+
+def test_english_keeps_the_engine_sentence(qapp: QApplication) -> None:
+    installed = install_translators(qapp, QLocale("en_US"))
+    try:
+        rejected = ErrorRaised("The service rejected the key during the key request.", code="unauthorized")
+        assert localized(rejected) == rejected.message  # the English original has the specifics
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)

@@ -1,0 +1,59 @@
+"""The engine's error sentences in the person's language, chosen by `ErrorRaised.code`.
+
+The engine speaks English and puts specifics in its sentences (a host, an HTTP status). Where the
+interface is translated, the common errors are shown as a translated sentence of the same meaning
+(the English original stays available as a tooltip); in English, the engine's own sentence is kept.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from desktop.events import ErrorRaised
+
+_CONTEXT = "ErrorText"
+_BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning object
+    "unauthorized": QT_TRANSLATE_NOOP(
+        "ErrorText", "The service rejected the API key; check it in the settings."
+    ),
+    "not_found": QT_TRANSLATE_NOOP(
+        "ErrorText", "The service does not know this deployment or model; check the endpoint and its name."
+    ),
+    "insufficient_quota": QT_TRANSLATE_NOOP("ErrorText", "The account has no quota left for this model."),
+    "rate_limited": QT_TRANSLATE_NOOP(
+        "ErrorText", "The service is limiting requests right now; try again shortly."
+    ),
+    "server_error": QT_TRANSLATE_NOOP("ErrorText", "The service had an internal error; try again shortly."),
+    "unreachable": QT_TRANSLATE_NOOP(
+        "ErrorText", "Could not reach the service; check the endpoint and the network connection."
+    ),
+    "mint_timeout": QT_TRANSLATE_NOOP("ErrorText", "The service did not answer in time; try again shortly."),
+    "sdp_timeout": QT_TRANSLATE_NOOP("ErrorText", "The service did not answer in time; try again shortly."),
+    "session_update_timeout": QT_TRANSLATE_NOOP(
+        "ErrorText", "The service did not answer in time; try again shortly."
+    ),
+    "ice_failed": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The media connection to the service failed. On a network that blocks it, set a TURN server "
+        "in the settings.",
+    ),
+    "connection_lost": QT_TRANSLATE_NOOP("ErrorText", "The connection to the service was lost."),
+    "reconnect_failed": QT_TRANSLATE_NOOP("ErrorText", "The connection could not be restored."),
+    "not_configured": QT_TRANSLATE_NOOP(
+        "ErrorText", "The connection is not fully set up yet; complete it in the settings."
+    ),
+    "transcription_failed": QT_TRANSLATE_NOOP("ErrorText", "Your words could not be transcribed."),
+    "response_failed": QT_TRANSLATE_NOOP("ErrorText", "The assistant could not answer."),
+    "event_too_large": QT_TRANSLATE_NOOP("ErrorText", "That message is too long to send."),
+}
+
+
+def localized(error: ErrorRaised) -> str:
+    """The sentence to show: the translation for the error's code when the interface has one,
+    else the engine's own sentence."""
+    marked = _BY_CODE.get(error.code)
+    if marked is None:
+        return error.message
+    source = str(marked)
+    translated = QCoreApplication.translate(_CONTEXT, source)
+    return translated if translated != source else error.message

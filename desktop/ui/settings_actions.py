@@ -1,0 +1,164 @@
+"""The controller's settings half: preferences, the API key and TURN credential, the connection
+test, the knowledge folder; and the task bookkeeping both halves share.
+
+A base class of `desktop.ui.controller.Controller`, split off to keep each module short. Its sentences
+are translated in the Controller's context, as the person meets them there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
+
+from desktop.events import ErrorRaised
+from desktop.realtime.config import ProviderKind
+from desktop.secrets import KeyStore
+from desktop.settings import Preferences, save_preferences
+from desktop.ui.call_wiring import CallWiring, SettingsContext
+
+log = logging.getLogger(__name__)
+
+
+class SettingsActions(QObject):
+    errorRaised = Signal(object)  # ErrorRaised
+    pushToTalkChanged = Signal(bool)
+    knowledgeFolderChanged = Signal(str)  # empty: the bundled sample documents
+    demoNotice = Signal(bool)  # True when running on the demo because no key is set
+    keychainMissing = Signal()
+    secretKnown = Signal(str)  # the inspector masks it wherever it appears
+    settingsReady = Signal(object)  # SettingsContext
+    checkStep = Signal(str)
+    checkFinished = Signal(str)
+
+    def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: CallWiring) -> None:
+        super().__init__()
+        self._store = store
+        self.prefs = prefs
+        self._keys = keys
+        self._wiring = wiring
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.push_to_talk = prefs.turn_mode == "push_to_talk"
+        self._vad_mode = "server_vad" if self.push_to_talk else prefs.turn_mode
+
+    # --- task bookkeeping --------------------------------------------------------------------
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Task %s failed", task.get_name(), exc_info=task.exception())
+            translate = QCoreApplication.translate
+            self._report(translate("Controller", "Something went wrong; the details are in the log."))
+
+    def _report(self, sentence: str, *, fatal: bool = False) -> None:
+        self.errorRaised.emit(ErrorRaised(sentence, fatal=fatal))
+
+    @property
+    def tasks(self) -> frozenset[asyncio.Task[Any]]:
+        return frozenset(self._tasks)
+
+    def _busy(self, name: str) -> bool:
+        return any(task.get_name() == name for task in self._tasks)
+
+    def announce_provider(self) -> None:
+        """Says at launch whether the demo will answer because no key is set up yet."""
+        self._spawn(self._effective_preferences(), "announce")
+
+    async def _effective_preferences(self) -> tuple[Preferences, str]:
+        """The stored preferences and key; the demo when a remote provider has no key yet."""
+        prefs = self.prefs
+        resolved = await self._keys.load(prefs.provider)
+        if resolved.value:
+            self.secretKnown.emit(resolved.value)
+        needs_key = prefs.provider is not ProviderKind.DEMO
+        self.demoNotice.emit(prefs.provider is ProviderKind.DEMO or not resolved.value)
+        if needs_key and not resolved.value:
+            prefs = replace(prefs, provider=ProviderKind.DEMO)
+        return prefs, resolved.value
+
+    async def _ice_credential(self, prefs: Preferences) -> str:
+        if not prefs.ice_servers.strip():
+            return ""  # no keychain call for what most people never set
+        credential = await self._keys.load_ice_credential()
+        if credential:
+            self.secretKnown.emit(credential)
+        return credential
+
+    # --- settings ----------------------------------------------------------------------------
+
+    def _store_preferences(self, prefs: Preferences) -> None:
+        self.prefs = prefs
+        save_preferences(self._store, prefs)
+
+    def open_settings(self) -> None:
+        self._spawn(self._gather_settings(), "settings")
+
+    async def _gather_settings(self) -> None:
+        resolved = await self._keys.load(self.prefs.provider)
+        works = await self._keys.probe()
+        devices = await self._wiring.devices()
+        ice = await self._keys.load_ice_credential()
+        self.settingsReady.emit(SettingsContext(self.prefs, resolved.value, works, devices, ice))
+
+    def set_knowledge_folder(self, folder: str) -> None:
+        """The documents the assistant answers from; empty goes back to the bundled sample."""
+        if folder != self.prefs.knowledge_folder:
+            self._store_preferences(replace(self.prefs, knowledge_folder=folder))
+            self.knowledgeFolderChanged.emit(folder)
+
+    def apply_settings(self, prefs: Preferences, api_key: str, ice_credential: str | None = None) -> None:
+        """Store what the settings dialog returned; `ice_credential` None leaves the stored one."""
+        folder_changed = prefs.knowledge_folder != self.prefs.knowledge_folder
+        self._store_preferences(prefs)
+        if folder_changed:
+            self.knowledgeFolderChanged.emit(prefs.knowledge_folder)
+        if ice_credential is not None:
+            self._spawn(self._save_ice_credential(ice_credential), "save-ice")
+        self.push_to_talk = prefs.turn_mode == "push_to_talk"
+        if not self.push_to_talk:
+            self._vad_mode = prefs.turn_mode
+        self.pushToTalkChanged.emit(self.push_to_talk)
+        self._spawn(self._save_key(prefs.provider, api_key), "save-key")
+
+    async def _save_key(self, provider: ProviderKind, api_key: str) -> None:
+        if provider is ProviderKind.DEMO:
+            return
+        if api_key:
+            self.secretKnown.emit(api_key)
+        if await self._keys.save(provider, api_key) == "this run":
+            self.keychainMissing.emit()
+        else:
+            await self._effective_preferences()  # the demo notice goes once a key is set
+
+    async def _save_ice_credential(self, credential: str) -> None:
+        if credential:
+            self.secretKnown.emit(credential)
+        await self._keys.save_ice_credential(credential)
+
+    def test_connection(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> None:
+        if not self._busy("check"):
+            self._spawn(self._check(prefs, api_key, ice_credential), "check")
+
+    async def _check(self, prefs: Preferences, api_key: str, ice_credential: str) -> None:
+        for secret in (api_key, ice_credential):
+            if secret:
+                self.secretKnown.emit(secret)
+        try:
+            config = await self._wiring.config(prefs, api_key, ice_credential)
+            works, reason = await self._wiring.check(config, self.checkStep.emit)
+        except Exception as exc:
+            log.info("Connection check could not run", exc_info=True)
+            could_not = QCoreApplication.translate("Controller", "The check could not run.")
+            works, reason = False, getattr(exc, "message", "") or could_not
+        worked = QCoreApplication.translate("Controller", "The connection works.")
+        self.checkFinished.emit(f"✓ {worked}" if works else f"✗ {reason}")

@@ -1,0 +1,167 @@
+"""The knowledge folder (chosen in the settings or the File menu, applied to the running tools), the
+documents an answer used, the ICE servers and their credential, and network changes."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtNetwork import QNetworkInformation
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+from desktop.composition import Root
+from desktop.events import SessionState
+from desktop.paths import DATA_DIR_ENV
+from desktop.realtime.config import ProviderKind
+from desktop.secrets import ICE_ACCOUNT, SERVICE
+from desktop.settings import Preferences, load_preferences, save_preferences, session_config
+from desktop.tools.knowledge import default_folder
+from desktop.ui.main_window import MainWindow
+from desktop.ui.network_watch import NetworkWatch
+from desktop.ui.settings_dialog import SettingsDialog
+from tests.ui.conftest import MemoryKeyring
+from tests.ui.harness import QUICK_RECONNECT, FastWiring, open_app, wait_until
+from tests.ui.test_settings_and_keys import stored_text
+
+TURN = "turn:turn.example.com:3478?transport=udp"
+CREDENTIAL = "turn-secret-0123456789"
+LIVE = (SessionState.READY, SessionState.LISTENING)
+
+
+def test_the_dialog_edits_the_folder_and_the_ice_servers(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = SettingsDialog(Preferences(), "", keychain_works=True, ice_credential="old")
+    qtbot.addWidget(dialog)
+    assert dialog.knowledge.picker.folder() == "" and not dialog.knowledge.picker.reset.isEnabled()
+    dialog.knowledge.picker.choose.click()
+    picker_dialog = dialog.knowledge.picker.dialog
+    assert picker_dialog is not None and picker_dialog.isVisible()  # open(), not exec()
+    picker_dialog.fileSelected.emit(str(tmp_path))
+    picker_dialog.reject()
+    dialog.network.urls.setPlainText(f"  {TURN}\n\nstun:stun.example.com:3478 \n")
+    dialog.network.username.setText(" alice ")
+    dialog.network.credential.setText(CREDENTIAL)
+    values = dialog.values()
+    assert values.knowledge_folder == str(tmp_path)
+    assert values.ice_servers == f"{TURN}\nstun:stun.example.com:3478" and values.ice_username == "alice"
+    assert dialog.entered_ice_credential() == CREDENTIAL
+    config = session_config(values, "", {}, demo_endpoint="http://127.0.0.1:9", ice_credential=CREDENTIAL)
+    assert config.ice_servers == (TURN, "stun:stun.example.com:3478")
+    assert config.ice_username == "alice" and config.ice_credential == CREDENTIAL
+    assert CREDENTIAL not in repr(config)
+    assert session_config(Preferences(), "", {}).ice_servers == ()  # none unless configured
+
+
+def test_the_ice_credential_goes_to_the_keychain_not_the_settings_file(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, memory_keyring: MemoryKeyring
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store)
+        try:
+            prefs = Preferences(ice_servers=TURN, ice_username="alice")
+            app.controller.apply_settings(prefs, "", CREDENTIAL)
+            await wait_until(lambda: memory_keyring.entries.get((SERVICE, ICE_ACCOUNT)) == CREDENTIAL)
+            assert CREDENTIAL not in stored_text(settings_store)
+            assert load_preferences(settings_store).ice_servers == TURN
+            app.controller.open_settings()
+            await wait_until(lambda: app.window.settings_dialog is not None)
+            dialog = app.window.settings_dialog
+            assert dialog is not None and dialog.network.credential.text() == CREDENTIAL
+            dialog.reject()
+        finally:
+            await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_the_file_menu_picks_the_knowledge_folder(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store)
+        window = app.window
+        try:
+            assert window.knowledge_text.text() == window.knowledge_text.tr("Knowledge: sample documents")
+            window.knowledge_action.trigger()
+            assert window.folder_dialog is not None and window.folder_dialog.isVisible()
+            window.folder_dialog.fileSelected.emit(str(tmp_path))
+            window.folder_dialog.reject()
+            assert load_preferences(settings_store).knowledge_folder == str(tmp_path)
+            assert tmp_path.name in window.knowledge_text.text()
+            assert window.knowledge_text.toolTip() == str(tmp_path)
+        finally:
+            await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_the_running_app_answers_from_the_chosen_folder_and_names_the_documents(
+    qloop: asyncio.AbstractEventLoop,
+    qapp: QApplication,
+    settings_store: QSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The composition root as in the app (demo provider, real tools) with a synthetic microphone."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "parking.md").write_text("# Parking\n\nVisitors park in garage B, level 2.\n", encoding="utf-8")
+    save_preferences(settings_store, Preferences(provider=ProviderKind.DEMO, knowledge_folder=str(docs)))
+    wiring = FastWiring(audio=lambda _p: (SyntheticMicrophone(), RecordingSpeaker()), environ={},
+                        reconnect=QUICK_RECONNECT)  # fmt: skip
+    wiring.greet = False
+    root = Root(qapp, MainWindow(), settings_store, wiring)
+
+    async def scenario() -> None:
+        running = asyncio.ensure_future(root.run())
+        try:
+            await wait_until(lambda: root.pane is not None, limit=20)
+            assert root.toolbox is not None and root.toolbox.knowledge.folder == docs
+            root.window.start.click()
+            await wait_until(lambda: root.controller.state in LIVE, limit=20)
+            root.controller.send_text("Where do visitors park?")
+            bubbles = root.window.transcript.bubble_texts
+            await wait_until(lambda: any("parking.md" in text for text in bubbles()), limit=20)
+            used = root.window.transcript.tr("Documents used: %1").replace("%1", "parking.md")
+            assert any(used in text for text in bubbles())
+            assert f"> {used}" in root.window.transcript.markdown()  # the export names them too
+            root.controller.set_knowledge_folder("")  # back to the bundled sample
+            assert root.toolbox.knowledge.folder == default_folder()
+        finally:
+            root.quit_requested.set()
+            await running
+            root.window.deleteLater()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_network_change_checks_the_call(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        app = await open_app(settings_store, greet=False)
+        watch = NetworkWatch()
+        watch.changed.connect(app.controller.check_connection)
+        try:
+            app.window.start.click()
+            await wait_until(lambda: app.controller.state in LIVE)
+            session = app.controller.call_session()
+            assert session is not None
+            checks: list[bool] = []
+            original = session.check_connection
+            session.check_connection = lambda: (checks.append(True), original())[1]  # type: ignore[method-assign]
+            Reachability = QNetworkInformation.Reachability
+            watch.reachability_changed(Reachability.Disconnected)  # going offline checks nothing
+            assert checks == []
+            watch.reachability_changed(Reachability.Online)
+            assert checks == [True]
+        finally:
+            await app.close()
+
+    qloop.run_until_complete(scenario())
