@@ -52,7 +52,7 @@ class Link:
             on_message=self._received,
             on_track=self._track,
             on_lost=self._lost,
-            expecting_media=expecting_media,
+            expecting_media=lambda: self.active and expecting_media(),  # a waiting new call plays nothing
         )
         self.opened_at = time.time()  # wall clock, like the service's expires_at
         self.expires_at: float | None = None  # from session.created

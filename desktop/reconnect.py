@@ -204,4 +204,3 @@ class Reconnector:
             if not adopted:
                 self._renew_after = time.time() + 1.0
                 await candidate.close()
-

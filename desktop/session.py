@@ -2,30 +2,27 @@
 
 State follows the protocol's own markers (speech_started/stopped, response.created/done,
 output_audio_buffer.started/stopped), never transcripts, which may come late or not at all.
-The session outlives its calls: a lost or expiring call is replaced (reconnect.py) and the new one
-is told the conversation so far (continuity.py), so the person sees one conversation.
+The session outlives its calls: a lost or expiring call is replaced (reconnect.py, handover.py)
+and the new one is told the conversation so far (continuity.py): the person sees one conversation.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import time
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from desktop.audio.ports import AudioInput, AudioOutput
 from desktop.continuity import ConversationRecord
-from desktop.events import AppEvent, ConnectionRenewed, ErrorRaised, SessionState, StateChanged
+from desktop.events import AppEvent, ErrorRaised, SessionState, StateChanged
+from desktop.handover import Handover, detection
 from desktop.link import Link
 from desktop.realtime import client_events as ce
-from desktop.realtime.config import Dialect, SessionConfig, TurnDetection
+from desktop.realtime.config import SessionConfig
 from desktop.realtime.connection import Connection
 from desktop.realtime.errors import SessionError
-from desktop.realtime.fanout import TrackFanout
-from desktop.realtime.instructions import build_instructions
-from desktop.realtime.providers import Provider, provider_for
 from desktop.realtime.server_events import ItemCreated, ServerError, ServerEvent
 from desktop.reconnect import EXPIRED, LOST, Reconnector, ReconnectPolicy
 from desktop.tool_calls import ToolCalls
@@ -37,7 +34,6 @@ __all__ = ["ReconnectPolicy", "SessionError", "VoiceSession"]
 AUDIO_TRAVEL_SECONDS = 0.06  # audio (RTP) and control (SCTP) travel apart: let the last words arrive
 MIN_PUSH_SECONDS = 0.1  # the service refuses to commit less than 100 ms of audio
 _TERMINAL = (SessionState.CLOSED, SessionState.FAILED)
-_QUIET = (SessionState.READY, SessionState.LISTENING)
 
 
 class VoiceSession:
@@ -50,28 +46,21 @@ class VoiceSession:
         *,
         reconnect: ReconnectPolicy | None = None,
     ) -> None:
+        """`reconnect`: how lost calls are replaced (default ReconnectPolicy(); NO_RECONNECT: never)."""
         self._config = config
         self._audio_in = audio_in
         self._audio_out = audio_out
-        self._tools = tools
-        self._policy = reconnect or ReconnectPolicy()
         self._state = SessionState.IDLE
         self._queue: asyncio.Queue[AppEvent | None] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._provider: Provider | None = None
-        self._link: Link | None = None
-        self._retired: set[Link] = set()  # replaced calls still closing
-        self._fanout: TrackFanout | None = None
-        self._dialect = Dialect.GA
         self._hands_free = not config.push_to_talk and config.turn_detection.mode != "none"
         self._push_started: float | None = None
-        self._ready = False  # session.updated arrived on the active call: intents may act
-        self._answer_due = False  # a response is owed once a call is up again
         self._calls = ToolCalls(tools, self.emit, self._spawn, self._deliver_tool_results)
         self._turns = Turns(self)
         self._record = ConversationRecord()
-        self._changed = asyncio.Event()  # something was emitted: a quiet moment may have come
-        self._reconnector = Reconnector(self, self._policy, config.provider)
+        parts = (self._turns, self._calls, self._record)
+        self._handover = Handover(self, config, tools, (audio_in, audio_out), parts)
+        self._reconnector = Reconnector(self._handover, reconnect or ReconnectPolicy(), config.provider)
 
     @property
     def state(self) -> SessionState:
@@ -82,13 +71,14 @@ class VoiceSession:
         return self._hands_free
 
     @property
-    def connection(self) -> Connection | None:
-        """For diagnostics and tests (peer connection state, size limit)."""
-        return self._link.connection if self._link is not None else None
+    def talking(self) -> bool:
+        return self._push_started is not None
 
     @property
-    def link(self) -> Link | None:
-        return self._link
+    def connection(self) -> Connection | None:
+        """For diagnostics and tests (peer connection state, size limit)."""
+        link = self._handover.link
+        return link.connection if link is not None else None
 
     @property
     def record(self) -> ConversationRecord:
@@ -113,104 +103,15 @@ class VoiceSession:
             raise
 
     async def _connect(self) -> None:
-        self._provider = provider_for(self._config)
-        self._dialect = self._provider.dialect
         await self._audio_in.start()  # before taking its track: a restarted input has a new one
         await self._audio_out.start()
-        self._fanout = TrackFanout(self._audio_in.track)
+        self._handover.prepare()
         self._audio_in.set_open(self._hands_free)
-        link = self._link = self._new_link()
-        link.activate(self._audio_out.attach)
-        await link.open(self._session_update())
-        self._ready = True
+        await self._handover.open_first()
         if self._config.greet_first:
             self._turns.request_response()
         self.set_state(self.idle_state)
         self._reconnector.start()
-
-    def _new_link(self) -> Link:
-        assert self._provider is not None and self._fanout is not None
-        return Link(
-            self._config,
-            self._provider,
-            self._fanout.branch(),
-            on_event=self._dispatch,
-            on_raw=self.emit,
-            on_lost=self._lost,
-            expecting_media=lambda: self._turns.audio_playing,
-        )
-
-    def _session_update(self) -> dict[str, Any]:
-        """The configuration, as it is now (hands-free may have been switched since connecting)."""
-        tools = self._config.tools or tuple(self._tools.schemas() if self._tools else ())
-        settings = ce.SessionSettings.from_config(
-            self._config, build_instructions(self._config.instructions), tools
-        )
-        settings = dataclasses.replace(settings, turn_detection=self._detection(self._hands_free))
-        return ce.session_update(self._dialect, settings)
-
-    def _detection(self, hands_free: bool) -> TurnDetection | None:
-        if not hands_free:
-            return None
-        return self._config.turn_detection if self._config.turn_detection.mode != "none" else TurnDetection()
-
-    # Reconnection: the Host side of desktop.reconnect.Reconnector.
-    @property
-    def quiet(self) -> bool:
-        """Nobody speaking, nothing generating or playing, no tool call open: a call may be swapped."""
-        return (
-            self._ready
-            and self._state in _QUIET
-            and self._push_started is None
-            and not self._turns.assistant_busy
-            and not self._calls.pending
-        )
-
-    async def until_quiet(self) -> None:
-        while not self.quiet:
-            self._changed.clear()
-            with contextlib.suppress(TimeoutError):  # quiet also depends on things that emit nothing
-                async with asyncio.timeout(0.25):
-                    await self._changed.wait()
-
-    async def open_link(self) -> Link:
-        link = self._new_link()
-        await link.open(self._session_update())
-        return link
-
-    def take_over(self, link: Link, reason: str) -> Link | None:
-        """Replay the conversation into `link` and make it the active call; returns the one it replaces."""
-        old = self.detach() if self._link is not None else None
-        for event in self._record.replay(self._dialect):
-            with contextlib.suppress(SessionError):  # an item too large to send is left out
-                link.send(event)
-        self._link = link
-        link.activate(self._audio_out.attach)
-        self._ready = True
-        self._audio_in.set_open(self._hands_free)
-        self.emit(ConnectionRenewed(reason))
-        if self._answer_due:  # no greeting on a renewed call, but an owed answer (e.g. a tool's result)
-            self._answer_due = False
-            self._turns.request_response()
-            self.set_state(SessionState.THINKING)
-        else:
-            self.set_state(self.idle_state)
-        return old
-
-    def detach(self) -> Link | None:
-        """The active call stops counting: what was under way in it ends here."""
-        link, self._link, self._ready = self._link, None, False
-        self._push_started = None
-        if link is not None:
-            link.active = False
-            self._retired.add(link)
-        self._answer_due = self._turns.reset() or self._answer_due
-        self._calls.connection_lost()
-        return link
-
-    async def retire(self, link: Link) -> None:
-        await link.close()
-        self._retired.discard(link)
 
     def cancel_reconnect(self) -> None:
         """The person gave up waiting: end the session (CLOSED) instead of trying again."""
@@ -229,7 +130,8 @@ class VoiceSession:
     async def fail(self, error: SessionError) -> None:
         if self._state in _TERMINAL:
             return
-        message = self._link.mask(error.message) if self._link is not None else error.message
+        link = self._handover.link
+        message = link.mask(error.message) if link is not None else error.message
         self.emit(ErrorRaised(message, error.code, fatal=True, retryable=error.retryable))
         await self._shut(SessionState.FAILED)
 
@@ -244,12 +146,7 @@ class VoiceSession:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        links = [*self._retired, *([self._link] if self._link is not None else [])]
-        for link in links:
-            await link.close()
-        self._retired.clear()
-        if self._fanout is not None:
-            await self._fanout.close()
+        await self._handover.close()
         await self._audio_in.stop()
         await self._audio_out.stop()
         self._queue.put_nowait(StateChanged(final))
@@ -297,7 +194,7 @@ class VoiceSession:
             return
         self._hands_free = enabled  # while reconnecting, the next call's session.update carries it
         if self._live():
-            self.send(ce.turn_detection_update(self._dialect, self._detection(enabled)))
+            self.send(ce.turn_detection_update(self._handover.dialect, detection(self._config, enabled)))
         self._audio_in.set_open(enabled)
         if not self._turns.assistant_busy:
             self.set_state(self.idle_state)
@@ -311,7 +208,7 @@ class VoiceSession:
             return
         if self._reconnector.recovering:  # the next call gets it with the replay, and answers it
             self._record.user_text(text.strip())
-            self._answer_due = True
+            self._handover.answer_due = True
         elif self._live() and self.send(ce.user_text(text.strip())):
             self._turns.request_response()
 
@@ -327,10 +224,11 @@ class VoiceSession:
 
     def send(self, event: dict[str, Any]) -> bool:
         """Send (or queue) one client event; False when it could not go (closed, too large)."""
-        if self._link is None or self._state in _TERMINAL:
+        link = self._handover.link
+        if link is None or self._state in _TERMINAL:
             return False
         try:
-            self._link.send(event)
+            link.send(event)
         except SessionError as error:
             self.emit(ErrorRaised(error.message, error.code, retryable=error.retryable))
             return False
@@ -340,13 +238,13 @@ class VoiceSession:
         if self._state not in _TERMINAL:
             self._record.observe(event)
             self._queue.put_nowait(event)
-            self._changed.set()
+            self._handover.changed.set()
 
     def set_state(self, state: SessionState, detail: str = "") -> None:
         if (state != self._state or detail) and self._state not in _TERMINAL:
             self._state = state
             self._queue.put_nowait(StateChanged(state, detail))
-            self._changed.set()
+            self._handover.changed.set()
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
         if self._state in _TERMINAL:
@@ -361,19 +259,19 @@ class VoiceSession:
         self.spawn(work)
 
     def _live(self) -> bool:
-        return self._ready and self._state not in _TERMINAL
+        return self._handover.ready and self._state not in _TERMINAL
 
     def _deliver_tool_results(self, results: list[ToolResult]) -> None:
         for result in results:
             self._record.function_output(result.call_id, result.output)
         if not self._live():  # between calls: the replay carries the outputs, then the answer follows
-            self._answer_due = True
+            self._handover.answer_due = True
             return
         for result in results:
             self.send(ce.function_call_output(result.call_id, result.output))
         self._turns.request_response()
 
-    def _dispatch(self, event: ServerEvent) -> None:
+    def dispatch(self, event: ServerEvent) -> None:
         if isinstance(event, ItemCreated):
             self._record.item_created(event.item_id, event.item)
         if isinstance(event, ServerError) and event.code == "session_expired":
@@ -382,6 +280,9 @@ class VoiceSession:
         else:
             self._turns.handle(event, self._calls)
 
-    def _lost(self, link: Link, error: SessionError) -> None:
-        if link is self._link:
+    def lost(self, link: Link, error: SessionError) -> None:
+        if link is self._handover.link:
             self._reconnector.lost(error, LOST)
+
+    def call_ended(self) -> None:
+        self._push_started = None

@@ -10,6 +10,8 @@ arrive, never inside a PortAudio callback.
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -17,6 +19,7 @@ import numpy as np
 from desktop.audio.block_track import SILENCE
 
 APM_RATES = (8000, 16000, 32000, 48000)
+AHEAD_CHUNKS = 50  # a second of 20 ms output callbacks, at most, waiting for a later capture
 
 
 class PlayedChunk(NamedTuple):
@@ -39,15 +42,16 @@ class PlayedAudio(Protocol):
 
 
 class CaptureProcessor(Protocol):
-    def process(self, block: bytes) -> bytes:
-        """A 20 ms mono s16 block at 48 kHz in, the same shape out."""
+    def process(self, block: bytes, captured_at: float = math.inf) -> bytes:
+        """A 20 ms mono s16 block at 48 kHz in, the same shape out. `captured_at` is the capture
+        callback's `time.monotonic()`: a canceller takes the reference played up to then."""
         ...
 
 
 class PassThrough:
     """Headset: nothing from the speaker reaches the microphone."""
 
-    def process(self, block: bytes) -> bytes:
+    def process(self, block: bytes, captured_at: float = math.inf) -> bytes:
         return block
 
 
@@ -57,7 +61,7 @@ class HalfDuplex:
     def __init__(self, played: PlayedAudio) -> None:
         self._played = played
 
-    def process(self, block: bytes) -> bytes:
+    def process(self, block: bytes, captured_at: float = math.inf) -> bytes:
         self._played.take_played()  # keep nothing: the history is only for a canceller
         return SILENCE if self._played.playing else block
 
@@ -75,19 +79,26 @@ class WebRtcProcessor:
         self._apm.set_stream_format(48000, 1, 48000, 1)
         self._reverse_rate = 0
         self._reverse = np.zeros(0, dtype=np.int16)
+        self._ahead: deque[PlayedChunk] = deque(maxlen=AHEAD_CHUNKS)  # played after the last capture
 
-    def process(self, block: bytes) -> bytes:
-        self._feed_reference()
+    def process(self, block: bytes, captured_at: float = math.inf) -> bytes:
+        self._feed_reference(captured_at)
         half = len(block) // 2  # the module takes 10 ms frames
         return self._apm.process_stream(block[:half]) + self._apm.process_stream(block[half:])
 
-    def _feed_reference(self) -> None:
+    def _feed_reference(self, captured_at: float) -> None:
+        """Feed what was played up to the capture time, in order. When the loop catches up after a
+        stall, blocks captured earlier must not be preceded by audio played later: the canceller
+        would see the echo path jump and let echo through while it re-learns it."""
         rate, channels = self._played.output_format
         if rate != self._reverse_rate:
             self._apm.set_reverse_stream_format(rate, 1)
             self._reverse_rate = rate
             self._reverse = np.zeros(0, dtype=np.int16)
-        chunks = [_to_mono(c.pcm, channels) for c in self._played.take_played()]
+        self._ahead.extend(self._played.take_played())
+        chunks = []
+        while self._ahead and self._ahead[0].at <= captured_at:
+            chunks.append(_to_mono(self._ahead.popleft().pcm, channels))
         self._reverse = np.concatenate([self._reverse, *chunks])
         step = rate // 100
         whole = len(self._reverse) // step * step

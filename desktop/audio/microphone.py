@@ -115,7 +115,7 @@ class Microphone:
                 loop.call_soon_threadsafe(self._on_block, bytes(indata), time.monotonic())
 
     def _on_block(self, raw: bytes, captured_at: float) -> None:
-        block = self._processor.process(raw)
+        block = self._processor.process(raw, captured_at)
         self._level = rms(block)
         self._track.push(block if self._open else SILENCE, captured_at)
 

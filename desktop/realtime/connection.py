@@ -19,6 +19,7 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.exceptions import InvalidStateError
 from aiortc.mediastreams import MediaStreamTrack
 
+from desktop.audio.tuning import install as tune_aiortc_audio
 from desktop.realtime.client_events import encode
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
@@ -69,7 +70,7 @@ class Connection:
         self._on_track = on_track
         self._on_lost = on_lost
         self._expecting_media = expecting_media
-        self.masker = Masker([provider.api_key])
+        self.masker = Masker([provider.api_key, config.ice_credential])
         self.max_message_size = DEFAULT_MAX_MESSAGE_SIZE
         self._pc: RTCPeerConnection | None = None
         self._channel: Any = None
@@ -146,7 +147,15 @@ class Connection:
 
     async def _make_offer(self) -> str:
         self._ensure_not_closing()
-        servers = [RTCIceServer(urls=url) for url in self._config.ice_servers]
+        servers = [
+            RTCIceServer(  # None rather than "": a plain stun: URL takes no credentials
+                urls=url,
+                username=self._config.ice_username or None,
+                credential=self._config.ice_credential or None,
+            )
+            for url in self._config.ice_servers
+        ]
+        tune_aiortc_audio()  # low-delay jitter buffer, cheap audio level (desktop/audio/tuning.py)
         pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
         self._pc = pc
         pc.addTransceiver(self._audio_track, direction="sendrecv")

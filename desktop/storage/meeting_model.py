@@ -24,6 +24,9 @@ MAX_YEARS_AWAY = 10
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:00"
 _LOCAL_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
 _DATE_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# Bidirectional embedding, override and isolate marks: invisible, and they make a title read
+# differently from what it holds (a spoofing trick), so they are refused like control characters.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class InvalidMeeting(ValueError):
@@ -105,7 +108,7 @@ def check_title(title: str) -> str:
     cleaned = title.strip()
     if len(cleaned) > MAX_TITLE_CHARS:
         raise InvalidMeeting(f"The title is {len(cleaned)} characters long; at most {MAX_TITLE_CHARS}.")
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in cleaned):
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS for ch in cleaned):
         raise InvalidMeeting("The title contains control or invalid characters.")
     return cleaned or DEFAULT_TITLE
 

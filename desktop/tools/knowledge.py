@@ -7,6 +7,7 @@ edits show up without a restart and no search ever waits on the GUI thread.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class KnowledgeBase:
         self._poll_seconds = poll_seconds
         self._synced = asyncio.Event()
         self._sync_lock = asyncio.Lock()
+        self._wake = asyncio.Event()  # a new folder: index it now, not at the next poll
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @property
@@ -70,6 +72,7 @@ class KnowledgeBase:
         """The person picked another folder: the next sync mirrors it (and drops the old one)."""
         self._folder = folder
         self._synced.clear()
+        self._wake.set()
 
     async def refresh(self) -> SyncReport:
         async with self._sync_lock:  # one sync at a time; a second caller waits and re-checks
@@ -83,11 +86,14 @@ class KnowledgeBase:
 
     async def _poll(self) -> None:
         while True:
+            self._wake.clear()  # before the sync: a folder picked during it wakes the next one
             try:
                 await self.refresh()
             except Exception:  # a disk error now should not stop the next attempt
                 log.exception("knowledge indexing failed")
-            await asyncio.sleep(self._poll_seconds)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
 
     async def query(self, args: dict[str, Any], call_id: str) -> Outcome:
         question = clean_question(args["question"])

@@ -9,6 +9,7 @@ from desktop.storage.meeting_model import DEFAULT_TITLE, MAX_DURATION_MINUTES, M
 
 DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+MAX_MEETING_ID = 2**63 - 1  # SQLite's largest INTEGER: a bigger id would overflow the query itself
 
 _TITLE: dict[str, Any] = {"type": "string", "maxLength": MAX_TITLE_CHARS}
 
@@ -48,7 +49,7 @@ LIST_MEETINGS: dict[str, Any] = {
 CANCEL_MEETING: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "meeting_id": {"type": "integer", "minimum": 1,
+        "meeting_id": {"type": "integer", "minimum": 1, "maximum": MAX_MEETING_ID,
                        "description": "要取消的会议编号（来自 listMeetings 的 id）；知道编号时优先使用"},
         "title": {**_TITLE, "description": "会议名称；可与 date 一起使用，只给名称时在今后的会议里查找"},
         "date": {"type": "string", "pattern": DATE_PATTERN, "description": "会议所在日期，格式：年-月-日"},

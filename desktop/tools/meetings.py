@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from desktop.storage.meeting_model import (
+    MAX_YEARS_AWAY,
     InvalidMeeting,
     Meeting,
     MeetingDraft,
@@ -105,16 +106,25 @@ class MeetingTools:
                         "count": len(meetings), "meetings": [m.describe(self._tz) for m in meetings]})
 
     def _range(self, args: dict[str, Any]) -> tuple[date, date]:
-        try:
-            first = parse_day(args["from_date"], "from_date")
-            last = parse_day(args["to_date"], "to_date") if "to_date" in args else first
-        except InvalidMeeting as exc:
-            raise ArgumentError(str(exc)) from None
+        first = self._day(args["from_date"], "from_date")
+        last = self._day(args["to_date"], "to_date") if "to_date" in args else first
         if last < first:
             raise ArgumentError("to_date is before from_date.")
         if (last - first) > timedelta(days=MAX_LIST_DAYS):
             raise ArgumentError(f"Ask for at most {MAX_LIST_DAYS} days at a time.")
         return first, last
+
+    def _day(self, text: str, field: str) -> date:
+        """A real date near enough to today to hold meetings (9999-12-31 would overflow the
+        day-after arithmetic of the search)."""
+        try:
+            day = parse_day(text, field)
+        except InvalidMeeting as exc:
+            raise ArgumentError(str(exc)) from None
+        this_year = self._now().year
+        if abs(day.year - this_year) > MAX_YEARS_AWAY:
+            raise ArgumentError(f"{field} year {day.year} is too far from today ({this_year}).")
+        return day
 
     # cancelMeeting
 
@@ -139,9 +149,9 @@ class MeetingTools:
             return meeting or _not_found(f"There is no meeting with id {args['meeting_id']}.", [], self._tz)
         try:
             title = check_title(args["title"]) if args.get("title", "").strip() else ""
-            day = parse_day(args["date"], "date") if "date" in args else None
         except InvalidMeeting as exc:
             raise ArgumentError(str(exc)) from None
+        day = self._day(args["date"], "date") if "date" in args else None
         if day is None and not title:
             raise ArgumentError("Give meeting_id, or the title and/or date of the meeting to cancel.")
         if day is not None:

@@ -1,22 +1,19 @@
 """The calendar pane: a month view with meeting days marked, the chosen day's meetings, and
 creating, editing, deleting, exporting and importing by hand.
 
-Every store call runs on the store's worker thread; results and the store's change notices come
-back to the GUI thread through queued signals, so the pane follows meetings the assistant books
-the moment they are committed.
+Every store call runs on the store's worker thread (`StoreCalls`); results and the store's change
+notices come back to the GUI thread through queued signals, so the pane follows meetings the
+assistant books the moment they are committed.
 """
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -40,22 +37,10 @@ from desktop.storage.meeting_model import (
     localize,
     parse_local,
 )
-from desktop.storage.meetings import MeetingStore
+from desktop.storage.meetings import MeetingChange, MeetingStore
 from desktop.storage.worker import StoreWorker
 from desktop.ui.meeting_dialog import MeetingDialog
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-class _Hop(QObject):
-    """What the worker thread is allowed to hold: a child object whose signals carry results to
-    the GUI thread. Never the pane itself: if the worker dropped the last reference to the pane's
-    wrapper, the widget would be destroyed on the wrong thread."""
-
-    changed = Signal()
-    result = Signal(int, object)  # (ticket, value)
-    failed = Signal(int, str)  # (ticket, sentence)
+from desktop.ui.store_calls import StoreCalls
 
 
 class CalendarPane(QWidget):
@@ -72,22 +57,13 @@ class CalendarPane(QWidget):
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._worker = worker
         self._tz = tz
         self._now = now or (lambda: datetime.now().astimezone(tz))
         self._meetings: list[Meeting] = []
-        self._pending: dict[int, Callable[[Any], None]] = {}
-        self._tickets = itertools.count()
         self._build()
-        hop = _Hop(self)
-        self._hop = hop
-        hop.result.connect(lambda ticket, value: self._pending.pop(ticket)(value))
-        hop.failed.connect(self._failed)
-        hop.changed.connect(self.reload)
-        # The store calls this on its worker thread; a queued signal is the thread-safe way back.
-        unsubscribe = store.subscribe(lambda _change: _emit_safely(hop.changed))
-        self._unsubscribe = unsubscribe
-        self.destroyed.connect(lambda *_: unsubscribe())
+        self._calls = StoreCalls(store, worker, self)
+        self._calls.changed.connect(self._store_changed)
+        self._calls.failed.connect(self._show_notice)
         self.reload()
 
     def _build(self) -> None:
@@ -116,7 +92,7 @@ class CalendarPane(QWidget):
 
     def shutdown(self) -> None:
         """Stop following the store (call before the store is closed)."""
-        self._unsubscribe()
+        self._calls.stop()
 
     # Reading
 
@@ -134,9 +110,16 @@ class CalendarPane(QWidget):
 
     def select_day(self, day: date) -> None:
         self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        self.calendar.setCurrentPage(day.year, day.month)
+
+    def _store_changed(self, change: MeetingChange) -> None:
+        """A meeting just booked (by voice or by hand) is shown on its day: the person sees it land."""
+        if change.kind == "created" and change.meeting is not None:
+            self.select_day(change.meeting.start.astimezone(self._tz).date())
+        self.reload()
 
     def reload(self) -> None:
-        self._call(self._store.all, self._loaded, self.tr("Could not read the calendar"))
+        self._calls.call(self._store.all, self._loaded, self.tr("Could not read the calendar"))
 
     def _loaded(self, meetings: list[Meeting]) -> None:
         self._meetings = meetings
@@ -196,7 +179,7 @@ class CalendarPane(QWidget):
             return None
         dialog = MeetingDialog(self, "cancel", meeting.describe(self._tz), tz=self._tz, now=self._now)
         deleted = _filled(self.tr("Deleted “%1”."), meeting.title)
-        return self._open(dialog, lambda _values: self._call(
+        return self._open(dialog, lambda _values: self._calls.call(
             self._store.delete, lambda _m: self._show_notice(deleted),
             self.tr("Could not delete the meeting"), meeting.id))
 
@@ -223,15 +206,15 @@ class CalendarPane(QWidget):
         draft = self._draft(values)
         if draft is not None:
             added = self.tr("Added “%1”.")
-            self._call(self._store.create, lambda m: self._show_notice(_filled(added, m.title)),
-                       self.tr("Could not save the meeting"), draft)
+            self._calls.call(self._store.create, lambda m: self._show_notice(_filled(added, m.title)),
+                             self.tr("Could not save the meeting"), draft)
 
     def _save_edit(self, meeting_id: int, values: dict[str, Any]) -> None:
         draft = self._draft(values)
         if draft is not None:
             saved, failed = self.tr("Saved “%1”."), self.tr("Could not save the meeting")
-            self._call(self._store.update, lambda m: self._show_notice(_filled(saved, m.title)),
-                       failed, meeting_id, draft.title, draft.start, draft.duration)
+            self._calls.call(self._store.update, lambda m: self._show_notice(_filled(saved, m.title)),
+                             failed, meeting_id, draft.title, draft.start, draft.duration)
 
     # Files
 
@@ -250,48 +233,20 @@ class CalendarPane(QWidget):
 
     def export_to(self, path: Path) -> None:
         exported = self.tr("Exported %1 meeting(s) to %2.")
-        self._call(export_calendar,
-                   lambda n: self._show_notice(exported.replace("%1", str(n)).replace("%2", path.name)),
-                   _filled(self.tr("Could not write %1"), path.name), self._store, path)
+        self._calls.call(export_calendar,
+                         lambda n: self._show_notice(exported.replace("%1", str(n)).replace("%2", path.name)),
+                         _filled(self.tr("Could not write %1"), path.name), self._store, path)
 
     def import_from(self, path: Path) -> None:
-        self._call(import_calendar, lambda counts: self._show_notice(_import_notice(counts)),
-                   _filled(self.tr("Could not import %1"), path.name), self._store, path, self._tz)
+        self._calls.call(import_calendar, lambda counts: self._show_notice(_import_notice(counts)),
+                         _filled(self.tr("Could not import %1"), path.name), self._store, path, self._tz)
 
     def _ics_filter(self) -> str:
         return self.tr("iCalendar files (*.ics)")
 
-    # Plumbing
-
-    def _call(self, fn: Callable[..., T], done: Callable[[T], None], failure: str, *args: Any) -> None:
-        """Runs fn(*args) on the worker; `done(result)` or a notice follows on the GUI thread."""
-        ticket = next(self._tickets)
-        self._pending[ticket] = done
-        hop = self._hop
-
-        def deliver(future: Any) -> None:
-            try:
-                value = future.result()
-            except Exception as exc:  # the boundary where any failure becomes one sentence
-                log.info("%s", failure, exc_info=True)
-                _emit_safely(hop.failed, ticket, f"{failure}: {exc}")
-                return
-            _emit_safely(hop.result, ticket, value)
-
-        self._worker.submit(fn, *args).add_done_callback(deliver)
-
-    def _failed(self, ticket: int, sentence: str) -> None:
-        self._pending.pop(ticket, None)
-        self._show_notice(sentence)
-
     def _show_notice(self, text: str) -> None:
         self.status_label.setText(text)
         self.notice.emit(text)
-
-
-def _emit_safely(signal: Any, *args: Any) -> None:
-    with contextlib.suppress(RuntimeError):  # the pane was closed while the worker was busy
-        signal.emit(*args)
 
 
 def _days_of(meeting: Meeting, tz: tzinfo | None) -> list[date]:

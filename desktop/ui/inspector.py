@@ -123,7 +123,15 @@ class InspectorDock(QDockWidget):
         self.view.setModel(self._proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.view.horizontalHeader()
+        # Time and an arrow need little room; the type is what the person reads in a narrow dock.
+        # Fixed widths, not ResizeToContents: that would measure a thousand rows on every batch.
+        metrics = self.view.fontMetrics()
+        direction = str(self.table.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+        for column, sample in ((0, "00:00:00.000"), (1, direction)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.detail.setReadOnly(True)
         self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         bar = QHBoxLayout()

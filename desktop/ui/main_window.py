@@ -8,21 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +27,7 @@ from desktop.ui.error_text import localized
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
+from desktop.ui.space_key import SpaceKey
 from desktop.ui.talk_button import TalkButton
 from desktop.ui.transcript import TranscriptPane
 
@@ -41,7 +36,6 @@ if TYPE_CHECKING:  # not imported before the window is shown: start-up time
     from desktop.ui.controller import Controller
     from desktop.ui.settings_dialog import SettingsDialog
 
-_TYPING_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "missing_config", "not_found")
 
 
@@ -72,8 +66,8 @@ class MainWindow(QMainWindow):
         self._splitter = QSplitter(Qt.Orientation.Horizontal)
         self._build()
         self._menus()
-        self._space_held = False
         self._reconnecting_shown = False
+        self.space = SpaceKey(self)
         self.settings_dialog: SettingsDialog | None = None
         self.controller: Controller | None = None
 
@@ -155,14 +149,15 @@ class MainWindow(QMainWindow):
         self._show_mode(c.push_to_talk)
         self._show_state(c.state, "")
         self._show_knowledge_folder(c.prefs.knowledge_folder)
-        _application().installEventFilter(self)
+        self.space.pressed.connect(self._talk_pressed)
+        self.space.released.connect(self._talk_released)
 
     def _show_state(self, state: SessionState, detail: str) -> None:
         self.talk.set_state(state, detail)
         if state is SessionState.CONNECTING:
             self.banner.hide()  # a new attempt: the last one's problem is history
         if state is SessionState.RECONNECTING:
-            self.banner.show_message(self.talk.text(), kind="info", cancel=True)
+            self.banner.show_message(self.talk.label(), kind="info", cancel=True)
             self._reconnecting_shown = True
         elif self._reconnecting_shown:
             self._reconnecting_shown = False
@@ -171,7 +166,7 @@ class MainWindow(QMainWindow):
         self.start.setEnabled(not connected)
         self.end.setEnabled(connected)
         shown_detail = detail and state is not SessionState.RECONNECTING  # the button says it already
-        self.status_text.setText(f"{self.talk.text()} ({detail})" if shown_detail else self.talk.text())
+        self.status_text.setText(f"{self.talk.label()} ({detail})" if shown_detail else self.talk.label())
 
     def _show_renewed(self, _reason: str) -> None:
         self.transcript.mark_renewed()
@@ -272,32 +267,8 @@ class MainWindow(QMainWindow):
         else:
             c.click_talk()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Space anywhere in this window works the talk button, except while typing."""
-        kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(event, QKeyEvent):
-            return False
-        if event.key() != Qt.Key.Key_Space or not self.isActiveWindow():
-            return False
-        if isinstance(QApplication.focusWidget(), _TYPING_WIDGETS) and not self._space_held:
-            return False
-        if event.isAutoRepeat():
-            return True
-        if kind == QEvent.Type.KeyPress and not self._space_held:
-            self._space_held = True
-            self._talk_pressed()
-        elif kind == QEvent.Type.KeyRelease and self._space_held:
-            self._space_held = False
-            self._talk_released()
-        return True
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        _application().removeEventFilter(self)
+        self.space.stop()
         event.accept()
         self.closeRequested.emit()
 
-
-def _application() -> QApplication:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    return app

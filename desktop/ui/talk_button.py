@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from desktop.events import SessionState
@@ -27,6 +28,8 @@ TalkButton[state="failed"] { background: #dc2626; }
 TalkButton:pressed { background: #166534; }
 """
 
+_HINT_SEPARATOR = " — "  # "what is happening — what a press does"
+_PADDING_AND_BORDER = 2 * (18 + 2)  # the style sheet's horizontal padding and border
 _ATTEMPT = re.compile(r"attempt (\d+) of (\d+)")  # the session's detail while reconnecting
 
 
@@ -58,13 +61,30 @@ class TalkButton(QPushButton):
     def sizeHint(self) -> QSize:
         return QSize(320, 64)
 
+    def label(self) -> str:
+        """The state's sentence on one line, as the status bar and screen readers show it."""
+        return self._label()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.setText(self._fitted(self._label()))
+
     def _render(self) -> None:
+        label = self._label()
         self.setProperty("state", self._state.value)
-        self.setText(self._label())
-        self.setAccessibleName(self._label())
+        self.setAccessibleName(label)
         # A dynamic property does not restyle by itself.
         self.style().unpolish(self)
         self.style().polish(self)
+        self.setText(self._fitted(label))  # after polishing: the style sheet sets the font
+
+    def _fitted(self, label: str) -> str:
+        """A button too narrow for the whole sentence (a small window beside the calendar) shows
+        the hint on a second line instead of cutting both ends off."""
+        room = self.width() - _PADDING_AND_BORDER
+        if _HINT_SEPARATOR in label and self.fontMetrics().horizontalAdvance(label) > room:
+            return label.replace(_HINT_SEPARATOR, "\n", 1)
+        return label
 
     def _label(self) -> str:
         state = self._state

@@ -93,6 +93,7 @@ class TranscriptPane(QWidget):
         super().__init__(parent)
         self.conversation = Conversation()
         self._bubbles: list[Bubble] = []
+        self._save_dialog: QFileDialog | None = None
         self._list = QVBoxLayout()
         self._list.setSpacing(8)
         self._list.addStretch(1)
@@ -250,14 +251,23 @@ class TranscriptPane(QWidget):
             (row or bubble).deleteLater()
         self._bubbles.clear()
 
-    def _ask_where_to_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save conversation"), "conversation.md", self.tr("Markdown (*.md)")
-        )
-        if not path:
-            return
+    def _ask_where_to_save(self) -> QFileDialog:
+        # open(), not the static getSaveFileName: that runs a nested event loop (a native one on
+        # macOS), which would stall the conversation and the audio while the person picks a file.
+        # One dialog, kept: it remembers the folder chosen last time.
+        if self._save_dialog is None:
+            title, kinds = self.tr("Save conversation"), self.tr("Markdown (*.md)")
+            dialog = QFileDialog(self, title, "conversation.md", kinds)
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("md")
+            dialog.fileSelected.connect(lambda path: self._save_to(Path(path)))
+            self._save_dialog = dialog
+        self._save_dialog.open()
+        return self._save_dialog
+
+    def _save_to(self, path: Path) -> None:
         try:
-            self.save_markdown(Path(path))
+            self.save_markdown(path)
         except OSError as exc:
             reason = exc.strerror or ""
             self.problem.emit(self.tr("The conversation could not be saved: %1").replace("%1", reason))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -69,5 +70,7 @@ def reconnect_states(events: Collector) -> list[str]:
 async def arrived(test: Callable[[], bool], limit: float = 5.0) -> None:
     """Until the server has received what the client sent (the data channel takes a moment)."""
     async with asyncio.timeout(limit):
-        while not test():
+        for _tick in itertools.count():  # the server side has no event to wait on
+            if test():
+                return
             await asyncio.sleep(0.02)

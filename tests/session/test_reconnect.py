@@ -3,6 +3,7 @@ errors that retrying cannot fix."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -13,6 +14,7 @@ from desktop.reconnect import CHECKED, LOST
 from tests.session.conftest import Loopback
 from tests.session.harness import FAST, assert_nothing_left
 from tests.session.reconnecting import (
+    QUICK,
     answered,
     arrived,
     client_events,
@@ -122,7 +124,9 @@ async def test_cancelling_the_reconnect_closes_the_session(loopback: Loopback) -
 
 async def test_a_connection_check_replaces_a_silently_dead_call(loopback: Loopback) -> None:
     """After a network change the UI asks; a call that no longer receives anything is replaced."""
-    config = loopback.config(ProviderKind.OPENAI, greet_first=False, timeouts=dataclasses.replace(FAST, liveness=30))
+    config = loopback.config(
+        ProviderKind.OPENAI, greet_first=False, timeouts=dataclasses.replace(FAST, liveness=30)
+    )
     session, events = start(config)
     await session.connect()
     session.check_connection()  # a live call passes the check
@@ -133,5 +137,24 @@ async def test_a_connection_check_replaces_a_silently_dead_call(loopback: Loopba
     renewal = await renewed(events, limit=8)
     assert renewal.reason == CHECKED
     assert len(events.of(ConnectionRenewed)) == 1
+    await session.hang_up()
+    await assert_nothing_left(session, loopback.stop)
+
+
+async def test_a_wake_up_check_replaces_a_dead_call_by_itself(loopback: Loopback) -> None:
+    """A negative gap makes every periodic tick look like a wake-up: the session checks on its own."""
+    policy = dataclasses.replace(QUICK, wake_gap=-1.0)
+    config = loopback.config(
+        ProviderKind.AZURE, greet_first=False, timeouts=dataclasses.replace(FAST, liveness=30)
+    )
+    session, events = start(config, policy)
+    await session.connect()
+    await asyncio.sleep(0.5)  # a few checks of a live call: nothing happens
+    assert not events.of(ConnectionRenewed)
+    sctp = loopback.server.sessions[-1].pc.sctp
+    assert sctp is not None
+    await sctp.transport.transport.stop()
+    renewal = await renewed(events, limit=8)
+    assert renewal.reason == CHECKED
     await session.hang_up()
     await assert_nothing_left(session, loopback.stop)

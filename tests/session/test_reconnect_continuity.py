@@ -122,9 +122,8 @@ async def test_a_confirmation_open_during_a_drop_is_neither_lost_nor_doubled(
     assert sent == [("function_call", call_id), ("function_call_output", call_id)]
     await answered(events, 1)  # the assistant says it is booked, on the new call
     assert len(tools.calls) == 1 and list(tools.stored) == [call_id]
-    outputs = [
-        e for e in loopback.server.client_events if e.event.get("item", {}).get("type") == "function_call_output"
-    ]
+    kinds = [e.event.get("item", {}).get("type") for e in loopback.server.client_events]
+    outputs = [kind for kind in kinds if kind == "function_call_output"]
     assert len(outputs) == 1
     await session.hang_up()
     await assert_nothing_left(session, loopback.stop)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,13 +19,6 @@ UTC = UTC
 
 def at(hour: int, minute: int = 0, day: int = 9, tz: timezone = CST) -> datetime:
     return datetime(2025, 9, day, hour, minute, tzinfo=tz)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[MeetingStore]:
-    s = MeetingStore(tmp_path / "calendar.sqlite3")
-    yield s
-    s.close()
 
 
 def test_a_created_meeting_reads_back_with_its_offset(store: MeetingStore) -> None:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -14,20 +12,6 @@ from tests.tools.fakes import ScriptedConfirmer
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=CST)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[MeetingStore]:
-    s = MeetingStore(tmp_path / "calendar.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def worker() -> Iterator[StoreWorker]:
-    w = StoreWorker("test-store")
-    yield w
-    w.close()
 
 
 @pytest.fixture

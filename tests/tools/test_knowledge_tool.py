@@ -70,6 +70,29 @@ async def test_the_watcher_picks_up_a_new_folder_and_new_files(
     await base.close()
 
 
+async def test_a_newly_picked_folder_is_indexed_at_once_not_at_the_next_poll(tmp_path: Path) -> None:
+    index = KnowledgeIndex(tmp_path / "knowledge.sqlite3")
+    worker = StoreWorker("test-knowledge")
+    base = KnowledgeBase(index, worker, poll_seconds=3600)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "parking.md").write_text("访客停车：地下二层 B 区，免费三小时。")
+
+    async def indexed(names: list[str]) -> None:
+        async with asyncio.timeout(10):
+            while not set(names) <= set(await worker.run(index.document_names)):  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+
+    base.start()
+    await indexed(["recording.md"])  # the sample folder, at start
+    base.set_folder(folder)
+    await indexed(["parking.md"])  # no question asked: the watcher woke up for the new folder
+    assert await worker.run(index.document_names) == ["parking.md"]
+    await base.close()
+    worker.close()
+    index.close()
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(
     st.text(max_size=200),

@@ -135,6 +135,25 @@ async def test_list_by_day_and_range(registry: ToolRegistry, store: MeetingStore
         assert (await call(registry, "listMeetings", bad, f"bad {bad}")).status == "failed"
 
 
+async def test_dates_and_ids_at_the_edge_of_the_database_are_explained_not_crashed(
+    registry: ToolRegistry, store: MeetingStore, confirmer: ScriptedConfirmer
+) -> None:
+    """The last day of year 9999 has no day after it, and SQLite has no integer above 2**63-1: both
+    come back as a sentence the model can act on, not as an unexpected failure."""
+    cases = {
+        "listMeetings": [{"from_date": "9999-12-31"}, {"from_date": "0001-01-01"},
+                         {"from_date": "2025-09-09", "to_date": "9999-12-31"}],
+        "cancelMeeting": [{"date": "9999-12-31"}, {"meeting_id": 10**30}, {"meeting_id": 1e30},
+                          {"title": "\u202e周会", "date": "2025-09-09"}],
+        "createMeeting": [{**MEETING, "title": "\u202eevil\u202c"}],
+    }
+    for name, bad_arguments in cases.items():
+        for arguments in bad_arguments:
+            body = output(await call(registry, name, arguments, f"{name} {arguments}"))
+            assert body["status"] == "invalid_arguments", (name, arguments)
+    assert confirmer.requests == [] and store.all() == []
+
+
 async def test_cancel_by_id_with_confirmation(
     registry: ToolRegistry, store: MeetingStore, confirmer: ScriptedConfirmer
 ) -> None:

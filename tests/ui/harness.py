@@ -4,13 +4,16 @@ synthetic microphone and a recording speaker instead of sound devices."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+from desktop.events import SessionState
 from desktop.loopback.server import LoopbackServer
 from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
 from desktop.reconnect import ReconnectPolicy
@@ -99,3 +102,20 @@ async def open_app(
     window.bind(controller)
     window.show()
     return Running(window, controller, wiring, server, keys, microphones)
+
+
+@contextlib.asynccontextmanager
+async def opened_app(store: QSettings, **options: Any) -> AsyncIterator[Running]:
+    """`open_app`, closed again however the test ends."""
+    app = await open_app(store, **options)
+    try:
+        yield app
+    finally:
+        await app.close()
+
+
+async def connected(app: Running, *states: SessionState) -> None:
+    """Clicks Start and waits for one of `states` (by default: ready to talk, in either mode)."""
+    app.window.start.click()
+    wanted = states or (SessionState.READY, SessionState.LISTENING)
+    await wait_until(lambda: app.controller.state in wanted)

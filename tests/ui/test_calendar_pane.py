@@ -3,7 +3,6 @@ creates, edits, deletes, exports and imports by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,20 +20,6 @@ from desktop.ui.calendar_pane import CalendarPane
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=CST)
 DAY = date(2025, 9, 9)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[MeetingStore]:
-    s = MeetingStore(tmp_path / "calendar.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def worker() -> Iterator[StoreWorker]:
-    w = StoreWorker("test-calendar")
-    yield w
-    w.close()
 
 
 @pytest.fixture
@@ -72,6 +57,17 @@ def test_a_meeting_stored_by_someone_else_appears_at_once(
     worker.submit(store.delete, meeting.id)
     qtbot.waitUntil(lambda: not is_marked(pane, DAY + timedelta(days=1)))
     assert pane.meetings() == []
+
+
+def test_a_meeting_booked_on_another_day_is_shown_on_its_day(
+    qtbot: QtBot, pane: CalendarPane, store: MeetingStore, worker: StoreWorker
+) -> None:
+    """The assistant books next month while today is selected: the pane turns to that day."""
+    worker.submit(store.create, MeetingDraft("月会", datetime(2025, 10, 3, 10, 0, tzinfo=CST), 30,
+                                             source="voice", call_id="c2"))
+    qtbot.waitUntil(lambda: titles(pane) == ["10:00–10:30  月会"])
+    assert pane.selected_day() == date(2025, 10, 3)
+    assert (pane.calendar.yearShown(), pane.calendar.monthShown()) == (2025, 10)
 
 
 def test_create_edit_and_delete_by_hand(qtbot: QtBot, pane: CalendarPane, store: MeetingStore) -> None:

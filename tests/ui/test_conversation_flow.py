@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.events import SessionState
 from desktop.settings import Preferences
-from tests.ui.harness import Running, open_app, wait_until
+from tests.ui.harness import Running, connected, open_app, opened_app, wait_until
 
 PTT = Preferences(turn_mode="push_to_talk")
 QUESTION = "What can you do for me?"
@@ -30,26 +30,18 @@ def texts(app: Running) -> list[str]:
     return app.window.transcript.bubble_texts()
 
 
-async def connected(app: Running) -> None:
-    app.window.start.click()
-    await wait_until(lambda: app.controller.state in (SessionState.READY, SessionState.LISTENING))
-
-
 def run(qloop: asyncio.AbstractEventLoop, scenario: object) -> None:
     qloop.run_until_complete(scenario)  # type: ignore[arg-type]
 
 
 def test_connect_shows_the_greeting(qloop: asyncio.AbstractEventLoop, settings_store: QSettings) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store)
-        try:
+        async with opened_app(settings_store) as app:
             assert app.window.talk.text() == app.window.talk.tr("Not connected — click to start")
             app.window.start.click()
             await wait_until(lambda: any("助理" in t for t in texts(app)))
             assert app.window.end.isEnabled() and not app.window.start.isEnabled()
             assert not app.window.notice.isVisible()  # a key is stored: no demo notice
-        finally:
-            await app.close()
 
     run(qloop, scenario())
 
@@ -69,8 +61,7 @@ def test_push_to_talk_with_the_mouse(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, prefs=PTT)
-        try:
+        async with opened_app(settings_store, prefs=PTT) as app:
             app.server.faults.late_transcription = True  # the words come back after the answer began
             app.server.queue_user_transcript(QUESTION)
             app.window.start.click()
@@ -85,8 +76,6 @@ def test_push_to_talk_with_the_mouse(
             await wait_until(lambda: QUESTION in texts(app) and len(texts(app)) >= 3)
             # The person's words sit between the greeting and the answer to them.
             assert "助理" in texts(app)[0] and texts(app)[1] == QUESTION
-        finally:
-            await app.close()
 
     run(qloop, scenario())
 
@@ -95,8 +84,7 @@ def test_push_to_talk_with_space(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, prefs=PTT, greet=False)
-        try:
+        async with opened_app(settings_store, prefs=PTT, greet=False) as app:
             await connected(app)
             app.window.activateWindow()
             app.window.talk.setFocus()
@@ -111,16 +99,13 @@ def test_push_to_talk_with_space(
             qtbot.keyClicks(app.window.transcript.input, "a b")
             assert app.window.transcript.input.text() == "a b"
             assert app.controller.state is state or app.controller.state is not SessionState.LISTENING
-        finally:
-            await app.close()
 
     run(qloop, scenario())
 
 
 def test_switching_modes_mid_session(qloop: asyncio.AbstractEventLoop, settings_store: QSettings) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, prefs=PTT, greet=False)
-        try:
+        async with opened_app(settings_store, prefs=PTT, greet=False) as app:
             await connected(app)
             session = app.controller.call_session()
             assert session is not None and not session.hands_free
@@ -134,16 +119,13 @@ def test_switching_modes_mid_session(qloop: asyncio.AbstractEventLoop, settings_
             app.window.hands_free.click()  # back to push-to-talk
             await wait_until(lambda: not session.hands_free and app.controller.state is SessionState.READY)
             assert settings_store.value("turn_mode") == "push_to_talk"
-        finally:
-            await app.close()
 
     run(qloop, scenario())
 
 
 def test_typed_message_is_answered(qloop: asyncio.AbstractEventLoop, settings_store: QSettings) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, prefs=PTT, greet=False)
-        try:
+        async with opened_app(settings_store, prefs=PTT, greet=False) as app:
             await connected(app)
             app.window.transcript.input.setText(QUESTION)
             app.window.transcript.input.returnPressed.emit()
@@ -152,8 +134,6 @@ def test_typed_message_is_answered(qloop: asyncio.AbstractEventLoop, settings_st
             await wait_until(lambda: turns[1].final)
             assert turns[1].role == "assistant" and turns[1].text.strip()
             assert "**You:** " + QUESTION in app.window.transcript.markdown()
-        finally:
-            await app.close()
 
     run(qloop, scenario())
 
@@ -162,8 +142,7 @@ def test_pressing_interrupts_the_assistant(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, prefs=PTT)
-        try:
+        async with opened_app(settings_store, prefs=PTT) as app:
             app.window.start.click()
             await wait_until(lambda: app.controller.state is SessionState.ASSISTANT_SPEAKING)
             app.window.talk.pressed.emit()
@@ -172,8 +151,6 @@ def test_pressing_interrupts_the_assistant(
             await wait_until(lambda: turn.interrupted)
             app.window.talk.released.emit()
             assert app.window.transcript.tr("interrupted") in texts(app)[0]
-        finally:
-            await app.close()
 
     run(qloop, scenario())
 
@@ -198,14 +175,11 @@ def test_no_key_shows_the_demo_notice(
     """No key stored for a remote provider: the app says it runs the demo instead."""
 
     async def scenario() -> None:
-        app = await open_app(settings_store, stored_key=None)
-        try:
+        async with opened_app(settings_store, stored_key=None) as app:
             app.controller.announce_provider()
             await wait_until(lambda: app.window.notice.isVisible())
             assert app.window.notice.settings.isVisible()
             assert app.controller.prefs.provider.value == "openai"  # the stored choice is kept
-        finally:
-            await app.close()
 
     run(qloop, scenario())
 
@@ -214,8 +188,7 @@ def test_a_click_interrupts_in_hands_free_mode(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store)  # server voice detection: hands-free
-        try:
+        async with opened_app(settings_store) as app:  # server voice detection: hands-free
             app.window.start.click()
             await wait_until(lambda: app.controller.state is SessionState.ASSISTANT_SPEAKING)
             assert app.window.hands_free.isChecked()
@@ -231,7 +204,5 @@ def test_a_click_interrupts_in_hands_free_mode(
             assert not session.hands_free and app.window.talk.text() == app.window.talk.tr("Click to listen")
             qtbot.mouseClick(app.window.talk, Qt.MouseButton.LeftButton)  # another starts again
             await wait_until(lambda: app.controller.state is SessionState.LISTENING)
-        finally:
-            await app.close()
 
     run(qloop, scenario())

@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import QSettings
 
 from desktop.events import RawEvent, SessionState, UserTranscript
-from tests.ui.harness import API_KEY, Running, open_app, wait_until
+from tests.ui.harness import API_KEY, Running, connected, open_app, opened_app, wait_until
 
 
 def failed_with_banner(app: Running) -> bool:
@@ -19,8 +19,7 @@ def test_a_rejected_key_shows_a_banner_with_settings(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, stored_key="not-the-right-key-000")
-        try:
+        async with opened_app(settings_store, stored_key="not-the-right-key-000") as app:
             app.window.start.click()
             await wait_until(lambda: failed_with_banner(app))
             assert app.window.banner.settings.isVisible()  # the key is the problem: offer the settings
@@ -29,8 +28,6 @@ def test_a_rejected_key_shows_a_banner_with_settings(
             await wait_until(lambda: app.window.settings_dialog is not None)
             assert app.window.settings_dialog is not None
             app.window.settings_dialog.reject()
-        finally:
-            await app.close()
 
     qloop.run_until_complete(scenario())
 
@@ -51,8 +48,7 @@ def test_a_dropped_connection_reconnects_by_itself(
 
         app.controller.stateChanged.connect(look)
         try:
-            app.window.start.click()
-            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            await connected(app, SessionState.LISTENING)
             app.window.transcript.show_event(UserTranscript("u1", "Remember Falcon.", True))
             await app.server.close_all_calls()
             await wait_until(lambda: app.controller.state is SessionState.RECONNECTING)
@@ -80,18 +76,14 @@ def test_cancel_stops_reconnecting_and_ends_the_conversation(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, greet=False)
-        try:
-            app.window.start.click()
-            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+        async with opened_app(settings_store, greet=False) as app:
+            await connected(app, SessionState.LISTENING)
             app.server.faults.mint_delay = 5.0  # every new attempt hangs: the person gives up waiting
             await app.server.close_all_calls()
             await wait_until(lambda: app.window.banner.cancel.isVisible())
             app.window.banner.cancel.click()
             await wait_until(lambda: app.controller.state is SessionState.CLOSED)
             assert not app.window.banner.isVisible() and app.window.start.isEnabled()
-        finally:
-            await app.close()
 
     qloop.run_until_complete(scenario())
 
@@ -100,10 +92,8 @@ def test_when_reconnecting_fails_a_banner_offers_retry(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, greet=False)
-        try:
-            app.window.start.click()
-            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+        async with opened_app(settings_store, greet=False) as app:
+            await connected(app, SessionState.LISTENING)
             app.server.faults.mint_status = 503  # the service stays down for every attempt
             await app.server.close_all_calls()
             await wait_until(lambda: failed_with_banner(app))
@@ -112,8 +102,6 @@ def test_when_reconnecting_fails_a_banner_offers_retry(
             app.window.banner.retry.click()
             await wait_until(lambda: app.controller.state is SessionState.LISTENING)
             assert not app.window.banner.isVisible()
-        finally:
-            await app.close()
 
     qloop.run_until_complete(scenario())
 
@@ -122,13 +110,11 @@ def test_the_inspector_shows_events_with_secrets_masked(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, greet=False)
-        try:
+        async with opened_app(settings_store, greet=False) as app:
             assert not app.window.inspector.isVisible()  # hidden until the View menu asks for it
             app.window.inspector_action.trigger()
             assert app.window.inspector.isVisible()
-            app.window.start.click()
-            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            await connected(app, SessionState.LISTENING)
             sneaky = {"type": "x.debug", "headers": {"Authorization": "Bearer abc"}, "note": f"key {API_KEY}",
                       "client_secret": {"value": "ek_1234567890abcdef"}, "api-key": API_KEY}  # fmt: skip
             app.controller.rawEvent.emit(RawEvent("received", "x.debug", sneaky, 0.0))
@@ -139,8 +125,6 @@ def test_the_inspector_shows_events_with_secrets_masked(
             everything = repr([row.payload for row in rows])
             assert API_KEY not in everything and "ek_1234567890abcdef" not in everything
             assert "Bearer abc" not in everything
-        finally:
-            await app.close()
 
     qloop.run_until_complete(scenario())
 

@@ -25,7 +25,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.network_watch import NetworkWatch
 from desktop.ui.settings_dialog import SettingsDialog
 from tests.ui.conftest import MemoryKeyring
-from tests.ui.harness import QUICK_RECONNECT, FastWiring, open_app, wait_until
+from tests.ui.harness import QUICK_RECONNECT, FastWiring, open_app, opened_app, wait_until
 from tests.ui.test_settings_and_keys import stored_text
 
 TURN = "turn:turn.example.com:3478?transport=udp"
@@ -60,8 +60,7 @@ def test_the_ice_credential_goes_to_the_keychain_not_the_settings_file(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings, memory_keyring: MemoryKeyring
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store)
-        try:
+        async with opened_app(settings_store) as app:
             prefs = Preferences(ice_servers=TURN, ice_username="alice")
             app.controller.apply_settings(prefs, "", CREDENTIAL)
             await wait_until(lambda: memory_keyring.entries.get((SERVICE, ICE_ACCOUNT)) == CREDENTIAL)
@@ -72,8 +71,6 @@ def test_the_ice_credential_goes_to_the_keychain_not_the_settings_file(
             dialog = app.window.settings_dialog
             assert dialog is not None and dialog.network.credential.text() == CREDENTIAL
             dialog.reject()
-        finally:
-            await app.close()
 
     qloop.run_until_complete(scenario())
 

@@ -23,7 +23,7 @@ from desktop.settings import (
 )
 from desktop.ui.settings_dialog import SettingsDialog
 from tests.ui.conftest import MemoryKeyring
-from tests.ui.harness import API_KEY, open_app, wait_until
+from tests.ui.harness import API_KEY, open_app, opened_app, wait_until
 
 CUSTOM = Preferences(
     provider=ProviderKind.AZURE_PREVIEW,
@@ -99,15 +99,12 @@ def test_the_key_goes_to_the_keychain_never_to_qsettings(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings, memory_keyring: MemoryKeyring
 ) -> None:
     async def scenario() -> None:
-        app = await open_app(settings_store, stored_key=None)
-        try:
+        async with opened_app(settings_store, stored_key=None) as app:
             app.controller.apply_settings(app.controller.prefs, "sk-brand-new-key-0123456789")
             await wait_until(lambda: bool(memory_keyring.entries))
             assert memory_keyring.entries[(SERVICE, "openai")] == "sk-brand-new-key-0123456789"
             assert "brand-new" not in stored_text(settings_store)
             assert not app.window.notice.isVisible()
-        finally:
-            await app.close()
 
     qloop.run_until_complete(scenario())
 
@@ -118,8 +115,7 @@ def test_without_a_keychain_the_key_is_kept_for_this_run_only(
     keyring.set_keyring(fail.Keyring())
 
     async def scenario() -> None:
-        app = await open_app(settings_store, stored_key=None)
-        try:
+        async with opened_app(settings_store, stored_key=None) as app:
             app.controller.apply_settings(app.controller.prefs, API_KEY)
             await wait_until(lambda: app.window.notice.isVisible())
             assert "this run" in app.window.notice.message.text()
@@ -135,8 +131,6 @@ def test_without_a_keychain_the_key_is_kept_for_this_run_only(
             # The key kept in memory works: the call connects.
             app.window.start.click()
             await wait_until(lambda: app.controller.state in LIVE)
-        finally:
-            await app.close()
 
     qloop.run_until_complete(scenario())
 

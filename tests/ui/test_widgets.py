@@ -9,8 +9,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.app import install_translators
@@ -21,6 +21,7 @@ from desktop.ui.error_text import localized
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.meeting_dialog import MeetingDialog
+from desktop.ui.space_key import SpaceKey
 from desktop.ui.talk_button import TalkButton
 from desktop.ui.transcript import TranscriptPane
 
@@ -49,6 +50,44 @@ def test_every_state_has_its_own_label_and_look(qtbot: QtBot, push_to_talk: bool
     # Not connected and closed read the same; every other state reads differently.
     assert len(distinct) == len(SessionState) - 1
     assert labels[SessionState.READY] == ("Hold to talk (Space)" if push_to_talk else "Click to listen")
+
+
+def test_a_narrow_talk_button_puts_its_hint_on_a_second_line(qtbot: QtBot) -> None:
+    """Beside the calendar in a small window the sentence would be cut off at both ends."""
+    button = TalkButton()
+    qtbot.addWidget(button)
+    button.set_push_to_talk(True)
+    button.set_state(SessionState.THINKING)
+    button.show()
+    button.resize(900, 64)
+    assert button.text() == button.label() == "Assistant is thinking — press to interrupt"
+    button.resize(240, 64)
+    assert button.text() == "Assistant is thinking\npress to interrupt"
+    assert button.label() == "Assistant is thinking — press to interrupt"  # the status bar's form
+    button.set_state(SessionState.READY)  # no hint to move: left as it is
+    assert button.text() == "Hold to talk (Space)"
+
+
+def test_space_talks_except_while_typing(qtbot: QtBot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    box, button = QLineEdit(window), QPushButton("Send", window)
+    QVBoxLayout(window).addWidget(box)
+    space = SpaceKey(window)
+    heard: list[str] = []
+    space.pressed.connect(lambda: heard.append("pressed"))
+    space.released.connect(lambda: heard.append("released"))
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert box.text() == " " and heard == []
+    button.setFocus()
+    qtbot.keyPress(button, Qt.Key.Key_Space)
+    qtbot.keyRelease(button, Qt.Key.Key_Space)
+    assert heard == ["pressed", "released"]
+    space.stop()
 
 
 def test_the_meter_rises_at_once_and_falls_slowly(qtbot: QtBot) -> None:
@@ -190,3 +229,17 @@ def test_the_transcript_follows_new_words_unless_the_person_reads_back(qtbot: Qt
     pane.show_event(AssistantTranscript("late", "r-late", "one more", True))
     qtbot.wait(50)
     assert bar.value() == 0
+
+
+def test_saving_the_conversation_asks_without_a_nested_event_loop(qtbot: QtBot, tmp_path: Path) -> None:
+    """The save dialog opens and returns at once (the conversation goes on); choosing a file saves."""
+    pane = TranscriptPane()
+    qtbot.addWidget(pane)
+    pane.show_event(AssistantTranscript("a1", "r1", "您好，我是会议助理小爱", True))
+    pane.save.click()  # returns: a static getSaveFileName would not until the person chose
+    (dialog,) = pane.findChildren(QFileDialog)
+    assert dialog.isVisible()
+    target = tmp_path / "talk.md"
+    dialog.fileSelected.emit(str(target))
+    dialog.reject()
+    assert "您好，我是会议助理小爱" in target.read_text(encoding="utf-8")
