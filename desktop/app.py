@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -24,6 +25,9 @@ from desktop.ui.main_window import MainWindow
 TRANSLATION_NAME = "voice_assistant"
 _SIGNAL_POLL_MS = 200  # Python runs signal handlers only between bytecodes: wake it up regularly
 _GC_INTERVAL_MS = 500
+# The startup benchmark (desktop/bench.py): print this marker once the window is shown, then quit.
+EXIT_WHEN_SHOWN_ENV = "VOICE_ASSISTANT_EXIT_WHEN_SHOWN"
+SHOWN_MARKER = "window-shown"
 
 
 def install_translators(app: QApplication, locale: QLocale) -> list[QTranslator]:
@@ -97,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     install_translators(app, QLocale.system())
     window = MainWindow()
     window.show()
+    if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
+        app.processEvents()
+        print(SHOWN_MARKER, flush=True)
+        return 0
     _configure_logging()
     return _run(app, window)
 

@@ -28,7 +28,6 @@ from desktop.realtime.config import ProviderKind, SessionConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE_DIR = ROOT / "dist" / "Voice Assistant"
-SHOWN_MARKER = "window-shown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +141,7 @@ def _private_env(folder: str, **extra: str) -> dict[str, str]:
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", DATA_DIR_ENV: folder, **extra}
 
 
-def _seconds_to_window(command: list[str], env: dict[str, str]) -> float | None:
+def _seconds_to_window(command: list[str], env: dict[str, str], marker: str) -> float | None:
     """Launch as a person would (a new process) until the app prints that its window is shown; it
     then quits by itself (VOICE_ASSISTANT_EXIT_WHEN_SHOWN). None when the marker never comes."""
     lines: queue.Queue[str | None] = queue.Queue()
@@ -160,7 +159,7 @@ def _seconds_to_window(command: list[str], env: dict[str, str]) -> float | None:
     threading.Thread(target=read, daemon=True).start()
     try:
         while (line := lines.get(timeout=LAUNCH_LIMIT_S)) is not None:
-            if line.startswith(SHOWN_MARKER):
+            if line.startswith(marker):
                 return time.perf_counter() - started
         return None
     except queue.Empty:
@@ -179,13 +178,15 @@ def _launches() -> list[tuple[str, list[str]]]:
 
 
 def measure_window_shown(runs: int) -> list[Figure]:
+    from desktop.app import EXIT_WHEN_SHOWN_ENV, SHOWN_MARKER
+
     figures = []
     with tempfile.TemporaryDirectory() as folder:
-        env = _private_env(folder, VOICE_ASSISTANT_EXIT_WHEN_SHOWN="1")
+        env = _private_env(folder, **{EXIT_WHEN_SHOWN_ENV: "1"})
         for where, command in _launches():
             name = f"launch to window shown ({where})"
             times: list[float] = []
-            while len(times) <= runs and (seconds := _seconds_to_window(command, env)) is not None:
+            while len(times) <= runs and (seconds := _seconds_to_window(command, env, SHOWN_MARKER)):
                 times.append(seconds)
             if len(times) <= runs:
                 figures.append(Figure(name, "not measured", "≤ 500 ms", "(no window-shown marker)"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from desktop.audio.synthetic import SyntheticMicrophone
 from desktop.realtime import client_events as ce
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.connection import Connection
-from desktop.realtime.environment import apply_environment, parse_provider
+from desktop.realtime.environment import PROVIDER, apply_environment, parse_provider
 from desktop.realtime.errors import SessionError
 from desktop.realtime.instructions import build_instructions
 from desktop.realtime.masking import Masker
@@ -171,10 +172,13 @@ async def _check_with_demo(config: SessionConfig) -> CheckResult:
 def check_main(config: SessionConfig | None = None, provider: str | None = None) -> int:
     """Print each step with its time; exit 0, or 1 with the one-sentence reason (never a key)."""
     try:
+        kind = parse_provider(provider) if provider else None
         if config is None:
-            config = apply_environment(SessionConfig())
-        if provider:
-            config = dataclasses.replace(config, provider=parse_provider(provider))
+            # The chosen provider goes in before the environment, so that its variables (its key) apply.
+            env = {**os.environ, PROVIDER: kind.value} if kind else os.environ
+            config = apply_environment(SessionConfig(), env)
+        elif kind is not None:
+            config = dataclasses.replace(config, provider=kind)
     except SessionError as error:
         print(error.message, file=sys.stderr)
         return 2

@@ -84,14 +84,18 @@ class Root:
         from desktop.ui.calendar_pane import CalendarPane
         from desktop.ui.qt_confirmer import QtConfirmer
 
-        confirmer = QtConfirmer(self.window, snapshot=lambda: self.pane.meetings() if self.pane else [])
+        confirmer = QtConfirmer(
+            self.window,
+            snapshot=lambda: self.pane.meetings() if self.pane else [],
+            on_asking=self.window.transcript.mark_confirming,
+        )
         try:
             self.toolbox = await Toolbox.open(
                 confirmer, self._knowledge_folder(self.controller.prefs.knowledge_folder)
             )
         except Exception:
             log.exception("The calendar or the knowledge base could not be opened")
-            self.window.show_unexpected_error()
+            self.window.show_tools_unavailable()
             return
         self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker)
         self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))

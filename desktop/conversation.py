@@ -105,14 +105,23 @@ class Conversation:
         self._by_key[turn.key] = turn
         return index
 
-    def to_markdown(self, labels: Mapping[Role, str], interrupted_note: str, sources_note: str = "%1") -> str:
-        """`sources_note` frames a knowledge answer's document names ("Documents used: %1")."""
+    def to_markdown(
+        self,
+        labels: Mapping[Role, str],
+        interrupted_note: str,
+        sources_note: str = "%1",
+        status_words: Mapping[str, str] | None = None,
+    ) -> str:
+        """`sources_note` frames a knowledge answer's document names ("Documents used: %1");
+        `status_words` says a tool call's status in the reader's language (default: as is)."""
+        words = status_words or {}
         lines: list[str] = []
         for turn in self.turns:
             if turn.role == "marker":
                 lines.append(f"_— {labels['marker']} —_")
             elif turn.tool is not None:
-                lines.append(f"> **{labels['tool']}** `{turn.tool.name}` — {turn.tool.status}")
+                status = words.get(turn.tool.status, turn.tool.status)
+                lines.append(f"> **{labels['tool']}** `{turn.tool.name}` — {status}")
                 if turn.tool.output and not turn.tool.sources:
                     lines.append(f"> {turn.tool.output}")
                 if turn.tool.sources:

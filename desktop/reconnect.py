@@ -98,6 +98,7 @@ class Reconnector:
         self._renewal: asyncio.Task[None] | None = None
         self._probe: asyncio.Task[None] | None = None
         self._renew_after = 0.0
+        self._check_again = False  # a check asked for while a probe ran: that probe may predate the change
         self.renewing_switched = False  # the renewal has handed over: a loss now is the new call's
 
     @property
@@ -130,7 +131,10 @@ class Reconnector:
     def check(self) -> None:
         """Is the active call still alive? If not, it is replaced (after a wake-up, a network change)."""
         link = self._host.link
-        if link is None or self.recovering or _running(self._probe):
+        if link is None or self.recovering:
+            return
+        if _running(self._probe):
+            self._check_again = True
             return
         self._probe = self._host.spawn(self._check(link))
 
@@ -139,9 +143,16 @@ class Reconnector:
         return min(link.expires_at or math.inf, link.opened_at + self._limit)
 
     async def _check(self, link: Link) -> None:
-        alive = await link.connection.still_receiving(self._policy.probe_seconds)
-        if not alive and link is self._host.link and link.active:
-            self.lost(SessionError("The connection stopped working.", code="connection_lost"), CHECKED)
+        while True:
+            self._check_again = False
+            alive = await link.connection.still_receiving(self._policy.probe_seconds)
+            if link is not self._host.link or not link.active:
+                return
+            if not alive:
+                self.lost(SessionError("The connection stopped working.", code="connection_lost"), CHECKED)
+                return
+            if not self._check_again:
+                return
 
     async def _recover(self, error: SessionError, reason: str) -> None:
         old = self._host.detach()

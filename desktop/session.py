@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any
@@ -23,6 +24,7 @@ from desktop.realtime import client_events as ce
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.connection import Connection
 from desktop.realtime.errors import SessionError
+from desktop.realtime.masking import Masker
 from desktop.realtime.server_events import ItemCreated, ServerError, ServerEvent
 from desktop.reconnect import EXPIRED, LOST, Reconnector, ReconnectPolicy
 from desktop.tool_calls import ToolCalls
@@ -130,9 +132,7 @@ class VoiceSession:
     async def fail(self, error: SessionError) -> None:
         if self._state in _TERMINAL:
             return
-        link = self._handover.link
-        message = link.mask(error.message) if link is not None else error.message
-        self.emit(ErrorRaised(message, error.code, fatal=True, retryable=error.retryable))
+        self.emit(ErrorRaised(error.message, error.code, fatal=True, retryable=error.retryable))
         await self._shut(SessionState.FAILED)
 
     async def _shut(self, final: SessionState) -> None:
@@ -235,6 +235,8 @@ class VoiceSession:
         return True
 
     def emit(self, event: AppEvent) -> None:
+        if isinstance(event, ErrorRaised):  # the service's own words may quote what it was sent
+            event = dataclasses.replace(event, message=self._mask(event.message))
         if self._state not in _TERMINAL:
             self._record.observe(event)
             self._queue.put_nowait(event)
@@ -257,6 +259,10 @@ class VoiceSession:
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         self.spawn(work)
+
+    def _mask(self, text: str) -> str:
+        link = self._handover.link
+        return link.mask(text) if link is not None else Masker([self._config.api_key]).text(text)
 
     def _live(self) -> bool:
         return self._handover.ready and self._state not in _TERMINAL

@@ -32,6 +32,11 @@ FORCED_ERRORS: dict[int, tuple[str, str, str]] = {
         "The service is temporarily unable to process your request.",
     ),
 }
+QUOTA_ERROR = (
+    "insufficient_quota",
+    "insufficient_quota",
+    "You exceeded your current quota, please check your plan and billing details.",
+)
 RETRY_AFTER_SECONDS = 10
 
 
@@ -48,8 +53,10 @@ def error_response(
     return web.json_response(body, status=status, headers=headers)
 
 
-def forced_error(status: int) -> web.Response:
-    kind, code, message = FORCED_ERRORS.get(status, ("server_error", str(status), f"HTTP {status}."))
+def forced_error(status: int, *, quota: bool = False) -> web.Response:
+    """A fault switch's error; `quota` makes a 429 exhausted quota (retrying cannot help) not a rate limit."""
+    default = ("server_error", str(status), f"HTTP {status}.")
+    kind, code, message = QUOTA_ERROR if quota and status == 429 else FORCED_ERRORS.get(status, default)
     return error_response(status, message, code=code, kind=kind)
 
 
@@ -71,7 +78,10 @@ class KeyStore:
     keys: dict[str, EphemeralKey] = field(default_factory=dict)
 
     def mint(self, prefix: str, lifetime: float, session: dict[str, Any]) -> EphemeralKey:
-        key = EphemeralKey(new_id(prefix, 32), time.time() + lifetime, session, new_id("sess_"))
+        now = time.time()
+        # Expired keys are useless: forgetting them keeps a server that runs all day small.
+        self.keys = {value: k for value, k in self.keys.items() if k.expires_at > now}
+        key = EphemeralKey(new_id(prefix, 32), now + lifetime, session, new_id("sess_"))
         self.keys[key.value] = key
         return key
 

@@ -25,6 +25,8 @@ _LIST = re.compile(r"what do i have|what's on|my meetings|list|有什么会|安�
 _CANCEL = re.compile(r"cancel|取消", re.IGNORECASE)
 _MEETING = re.compile(r"会议|预约|meeting|book|schedule|周会|开会", re.IGNORECASE)
 _QUESTION = re.compile(r"[?？]|什么|如何|怎么|\bhow\b|\bwhat\b|\bwhy\b|\bwhen\b", re.IGNORECASE)
+# "How do I cancel a meeting?" asks about the rules; only a named meeting makes it a request.
+_HOW_TO = re.compile(r"如何|怎么|怎样|规则|\bhow (?:do|can|to|does)\b|\brules?\b|\bpolicy\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,14 @@ class Brain:
             "title": title or DEFAULT_TITLES[language]
         }
         # Candidate arguments under the names tools commonly use; only the declared ones are sent.
+        question = (bool(_QUESTION.search(text)), "queryKnowledgeBase", {"question": text, "query": text})
+        how_to = bool(_HOW_TO.search(text)) and title is None
         wanted: list[tuple[bool, str, dict[str, Any]]] = [
+            *([question] if how_to else []),
             (bool(_LIST.search(text)), "listMeetings", day),
             (bool(_CANCEL.search(text)), "cancelMeeting", day | named),
             (bool(_MEETING.search(text)), "createMeeting", meeting),
-            (bool(_QUESTION.search(text)), "queryKnowledgeBase", {"question": text, "query": text}),
+            question,
         ]
         for matches, name, arguments in wanted:
             if matches and name in declared:

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
@@ -23,12 +24,15 @@ from desktop.loopback.faults import Faults
 from desktop.loopback.handlers import ReceivedEvent, handle_message
 from desktop.loopback.ids import new_id
 from desktop.loopback.listener import Listener
+from desktop.loopback.partition import drop_datagrams, ignore_sctp
 from desktop.loopback.phrases import language_of
 from desktop.loopback.responses import ResponseRun
 from desktop.loopback.speech import Voice
 from desktop.loopback.track import SpeechTrack
 
 log = logging.getLogger(__name__)
+
+RTP_ARRIVALS_KEPT = 3000  # the last minute of 20 ms packets: enough for jitter figures, bounded all day
 
 
 class Host(Protocol):
@@ -52,26 +56,36 @@ class ServerCall:
         self.session_id = session_id or new_id("sess_")
         self.conversation_id = new_id("conv_")
         self.started_at = time.time()
-        self.expires_at = int(self.started_at + max_session_seconds)
+        # The real services' expires_at is the session limit, so a fault's shorter limit shows there too.
+        self._max_session_seconds = host.faults.session_expiry_seconds or max_session_seconds
+        self.expires_at = int(self.started_at + self._max_session_seconds)
         self.session_config = d.default_session(dialect, self.session_id, model, self.expires_at)
         self.items: list[dict[str, Any]] = []
         self.audio_frames_received = 0
-        self.rtp_arrival_times: list[float] = []
+        self.rtp_arrival_times: deque[float] = deque(maxlen=RTP_ARRIVALS_KEPT)
         self.closed = False
+        self.connection_state = "new"  # the peer connection's last state; kept after it is released
+        self.vanished = False
         self.has_spoken = False
         self.response: ResponseRun | None = None
         self.channel: RTCDataChannel | None = None
         self.track = SpeechTrack()
         self.listener = Listener(self)
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self._pc: RTCPeerConnection | None = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing: asyncio.Future[None] | None = None
         self._late_transcriptions: list[Callable[[], None]] = []
-        self._max_session_seconds = max_session_seconds
         self.webrtc_filter = False  # Azure GA's ?webrtcfilter=on
         self.pc.on("datachannel", self._on_datachannel)
         self.pc.on("track", self._on_track)
         self.pc.on("connectionstatechange", self._on_connection_state)
+
+    @property
+    def pc(self) -> RTCPeerConnection:
+        """The call's peer connection, released once the call has closed (the record stays light)."""
+        if self._pc is None:
+            raise RuntimeError(f"call {self.id} is closed: its peer connection was released")
+        return self._pc
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -84,7 +98,23 @@ class ServerCall:
         for transceiver in self.pc.getTransceivers():
             self._record_rtp_arrivals(transceiver.receiver)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
+        self._apply_transport_faults()
         return self.pc.localDescription.sdp
+
+    def _apply_transport_faults(self) -> None:
+        # Before the answer leaves: ICE starts as soon as the client has it.
+        faults = self.host.faults
+        if faults.ice_stall or faults.dtls_stall:
+            drop_datagrams(self.pc, keep_stun=not faults.ice_stall)
+        if faults.no_data_channel:
+            ignore_sctp(self.pc)
+
+    def vanish(self) -> None:
+        """A network partition: from now on nothing is sent or received, and nobody is told."""
+        if not self.closed and not self.vanished:
+            self.vanished = True
+            self.track.clear()
+            drop_datagrams(self.pc, keep_stun=False)
 
     def _record_rtp_arrivals(self, receiver: Any) -> None:
         # Wraps aiortc's internal hook so arrival times are taken before its jitter buffer.
@@ -100,6 +130,8 @@ class ServerCall:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+        if self.closed:  # a closing call starts no new work: the close awaits this cancellation too
+            task.cancel()
         return task
 
     def _task_done(self, task: asyncio.Task[Any]) -> None:
@@ -123,10 +155,24 @@ class ServerCall:
             task.cancel()
         self.track.stop()
         await self.pc.close()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        while self._tasks:  # including any a callback spawned meanwhile (spawn cancels those at once)
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._release()
+
+    def _release(self) -> None:
+        """Drops what a closed call no longer needs; ids, config, items and counters stay for inspection."""
+        self.connection_state = "closed"
+        self._pc = None
+        self.channel = None
+        self.response = None
+        self.rtp_arrival_times.clear()
+        self._late_transcriptions.clear()
 
     def _on_connection_state(self) -> None:
-        if self.pc.connectionState in ("failed", "closed") and not self.closed:
+        if self._pc is None:
+            return
+        self.connection_state = self._pc.connectionState
+        if self.connection_state in ("failed", "closed") and not self.closed:
             self.close_soon()
 
     def _on_track(self, track: MediaStreamTrack) -> None:
@@ -141,9 +187,15 @@ class ServerCall:
             self._send_raw("{this is not json")
             self.send({"type": "loopback.unknown_event", "note": "clients must ignore unknown events"})
         faults = self.host.faults
-        self._close_after(faults.session_expiry_seconds or self._max_session_seconds, expired=True)
+        self._close_after(self._max_session_seconds, expired=True)
         if faults.drop_after_seconds is not None:
             self._close_after(faults.drop_after_seconds, expired=False)
+        if faults.vanish_after_seconds is not None:
+            self.spawn(self._vanish_after(faults.vanish_after_seconds))
+
+    async def _vanish_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        self.vanish()
 
     def _close_after(self, seconds: float, *, expired: bool) -> None:
         async def later() -> None:

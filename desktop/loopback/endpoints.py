@@ -143,7 +143,7 @@ async def mint(server: LoopbackServer, provider: Provider, request: web.Request)
     if faults.mint_delay:
         await asyncio.sleep(faults.mint_delay)
     if faults.mint_status is not None:
-        return forced_error(faults.mint_status)
+        return forced_error(faults.mint_status, quota=faults.quota_exhausted)
     if faults.mint_failures > 0:
         faults.mint_failures -= 1
         return forced_error(503)
@@ -180,7 +180,7 @@ async def mint(server: LoopbackServer, provider: Provider, request: web.Request)
             )
         lifetime = faults.key_lifetime_seconds or seconds
     key = server.keys.mint(route.key_prefix, lifetime, update)
-    expires_at = int(time.time() + route.max_session_seconds)
+    expires_at = int(time.time() + (faults.session_expiry_seconds or route.max_session_seconds))
     try:
         initial = default_session(route.dialect, key.session_id, model, expires_at)
         session = apply_update(route.dialect, initial, update, has_spoken=False)
@@ -202,7 +202,7 @@ async def sdp(server: LoopbackServer, provider: Provider, request: web.Request) 
     if faults.sdp_delay:
         await asyncio.sleep(faults.sdp_delay)
     if faults.sdp_status is not None:
-        return forced_error(faults.sdp_status)
+        return forced_error(faults.sdp_status, quota=faults.quota_exhausted)
     problem = _gate(provider, request)
     if problem is not None:
         return problem
@@ -229,7 +229,7 @@ async def sdp(server: LoopbackServer, provider: Provider, request: web.Request) 
     if answer is None:
         await call.close()
         return error_response(400, "The SDP offer could not be parsed.", code="invalid_offer", param="sdp")
-    server.sessions.append(call)
+    server.add_call(call)
     if provider is Provider.AZURE_PREVIEW:
         return web.Response(status=200, text=answer, content_type="application/sdp")
     location = f"{route.sdp_path}/{call.id}"

@@ -42,6 +42,8 @@ class ClientError(Exception):
 
 
 def handle_message(call: ServerCall, message: str | bytes) -> None:
+    if call.closed:  # the channel may still deliver while the call closes: it starts nothing more
+        return
     if isinstance(message, bytes):
         call.send_error("invalid_event", "Binary messages are not supported; send JSON text.")
         return

@@ -19,6 +19,22 @@ from desktop.loopback.speech import Voice
 
 __all__ = ["Brain", "Faults", "LoopbackServer", "Provider", "ReceivedEvent", "ServerCall"]
 
+EVENTS_KEPT = 5000  # the last client events, for tests and the inspector; older ones are forgotten
+CLOSED_CALLS_KEPT = 200  # closed calls' light records (their heavy state is released when they close)
+
+
+class RecentEvents(list[ReceivedEvent]):
+    """A list (tests index, filter and reassign it) that keeps only the newest `limit` appended events."""
+
+    def __init__(self, limit: int = EVENTS_KEPT) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def append(self, event: ReceivedEvent) -> None:
+        super().append(event)
+        if len(self) > self.limit:
+            del self[: len(self) - self.limit]
+
 
 class LoopbackServer:
     def __init__(
@@ -35,7 +51,7 @@ class LoopbackServer:
         self.brain = brain if brain is not None else Brain()
         self.voice = Voice()
         self.keys = KeyStore()
-        self.client_events: list[ReceivedEvent] = []
+        self.client_events: list[ReceivedEvent] = RecentEvents()
         self.sessions: list[ServerCall] = []
         self.base_url = ""
         self._transcripts: deque[str] = deque()
@@ -60,6 +76,14 @@ class LoopbackServer:
     async def close_all_calls(self) -> None:
         """Drops every connection now, as a network failure or a service restart would."""
         await asyncio.gather(*(call.close() for call in self.sessions))
+
+    def add_call(self, call: ServerCall) -> None:
+        """Records a new call; the oldest closed ones beyond CLOSED_CALLS_KEPT are forgotten."""
+        self.sessions.append(call)
+        closed = [c for c in self.sessions if c.closed]
+        if len(closed) > CLOSED_CALLS_KEPT:
+            forgotten = {id(c) for c in closed[: len(closed) - CLOSED_CALLS_KEPT]}
+            self.sessions[:] = [c for c in self.sessions if id(c) not in forgotten]
 
     def queue_user_transcript(self, text: str) -> None:
         """What the next audio turn "said" (there is no speech recognition)."""

@@ -175,7 +175,7 @@ class Connection:
         try:
             async with asyncio.timeout(timeout):
                 async with http.post(
-                    self._provider.sdp_url, data=offer_sdp.encode(), headers=headers
+                    self._provider.sdp_url, data=offer_sdp.encode(), headers=headers, allow_redirects=False
                 ) as reply:
                     body = await reply.text()
                     status = reply.status
@@ -264,7 +264,10 @@ class Connection:
     def _received(self, message: str | bytes) -> None:
         if isinstance(message, bytes):
             message = message.decode("utf-8", errors="replace")
-        self._on_message(message)
+        try:
+            self._on_message(message)
+        except Exception:  # raised here, it would end aiortc's SCTP receive loop, and the call with it
+            log.exception("handling a server event failed")
 
     def _track(self, track: MediaStreamTrack) -> None:
         if track.kind == "audio":

@@ -64,10 +64,6 @@ class TrackFanout:
     def discard(self, branch: _Branch) -> None:
         self._branches.discard(branch)
 
-    @property
-    def branches(self) -> int:
-        return len(self._branches)
-
     async def _pump(self) -> None:
         frame: Frame | Packet | None = None
         try:

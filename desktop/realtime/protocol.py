@@ -183,7 +183,7 @@ def decode(text: str | bytes) -> dict[str, Any] | None:
     """One data-channel message as a JSON object, or None when it is not one."""
     try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         log.debug("ignoring a message that is not JSON (%d chars)", len(text))
         return None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):

@@ -71,8 +71,9 @@ class Provider:
         """POST for an ephemeral key; the API key goes nowhere else."""
         try:
             async with asyncio.timeout(limit):
+                # No redirects: aiohttp would forward the custom api-key header to wherever they point.
                 async with http.post(
-                    self.mint_url, json=self.mint_body(), headers=self.mint_headers()
+                    self.mint_url, json=self.mint_body(), headers=self.mint_headers(), allow_redirects=False
                 ) as reply:
                     body = await reply.text()
                     status = reply.status
@@ -143,7 +144,8 @@ def provider_for(config: SessionConfig) -> Provider:
             Dialect.PREVIEW,
             "realtime-channel",
         )
-        sdp_url = f"{sdp_url}?model={quote(deployment)}"
+        if "model=" not in sdp_url:  # the seed's WEBRTC_URL takes it as a query; a pasted one may have it
+            sdp_url = f"{sdp_url}{'&' if '?' in sdp_url else '?'}model={quote(deployment)}"
     elif kind is ProviderKind.AZURE:
         endpoint = _require(config.endpoint, "No Azure OpenAI endpoint is configured.")
         mint_url = f"{endpoint}/openai/v1/realtime/client_secrets"

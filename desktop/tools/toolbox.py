@@ -41,8 +41,17 @@ class Toolbox:
     ) -> Toolbox:
         meeting_worker = StoreWorker("calendar")
         knowledge_worker = StoreWorker("knowledge")
-        store = await meeting_worker.run(MeetingStore, paths.calendar_db_path())
-        index = await knowledge_worker.run(KnowledgeIndex, paths.knowledge_db_path())
+        store: MeetingStore | None = None
+        try:
+            store = await meeting_worker.run(MeetingStore, paths.calendar_db_path())
+            index = await knowledge_worker.run(KnowledgeIndex, paths.knowledge_db_path())
+        except Exception:
+            # The app goes on without tools: close what did open, and leave no worker thread behind.
+            if store is not None:
+                await meeting_worker.run(store.close)
+            meeting_worker.close()
+            knowledge_worker.close()
+            raise
         knowledge = KnowledgeBase(index, knowledge_worker, knowledge_folder)
         meetings = MeetingTools(store, meeting_worker, confirmer, tz=tz, now=now)
         registry = ToolRegistry([knowledge.tool(), *meetings.tools()])

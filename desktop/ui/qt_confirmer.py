@@ -25,11 +25,15 @@ class QtConfirmer:
         snapshot: Callable[[], Sequence[Meeting]] | None = None,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] | None = None,
+        on_asking: Callable[[str], None] | None = None,
     ) -> None:
         """`snapshot` (e.g. `CalendarPane.meetings`) lets the dialog re-check overlaps as the
-        person edits; without it the dialog shows the tool's warnings for the proposed values."""
+        person edits; without it the dialog shows the tool's warnings for the proposed values.
+        `on_asking(call_id)` runs when a dialog opens, so the transcript can say that the tool
+        call now waits for the person (`TranscriptPane.mark_confirming`)."""
         self._parent = parent
         self._snapshot = snapshot
+        self._on_asking = on_asking
         self._tz = tz
         self._now = now
         self.open_dialogs: list[MeetingDialog] = []
@@ -51,6 +55,8 @@ class QtConfirmer:
         dialog.finished.connect(answer)
         self.open_dialogs.append(dialog)
         dialog.open()
+        if self._on_asking is not None and request.call_id:
+            self._on_asking(request.call_id)
         try:
             return await future
         finally:  # also when the session closes while the dialog is up: take it down

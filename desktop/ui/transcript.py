@@ -6,6 +6,7 @@ each change into the bubble at the same index.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 from pathlib import Path
@@ -149,6 +150,13 @@ class TranscriptPane(QWidget):
             self._list.insertWidget(change.index, self._row(turn.role, bubble))
         self._bubbles[change.index].setText(self._render(turn))
 
+    def mark_confirming(self, call_id: str) -> None:
+        """The meeting dialog is asking the person about this call: the bubble says so, instead of
+        looking as if the assistant were still busy."""
+        turn = next((t for t in self.conversation.turns if t.key == call_id), None)
+        if turn is not None and turn.tool is not None and turn.tool.status == "requested":
+            self.show_event(dataclasses.replace(turn.tool, status="confirming"))
+
     def mark_renewed(self) -> None:
         """A discreet line where the connection was renewed; the conversation itself goes on."""
         change = self.conversation.mark()
@@ -201,20 +209,22 @@ class TranscriptPane(QWidget):
     def _render_tool(self, turn: Turn) -> str:
         assert turn.tool is not None
         tool = turn.tool
-        status = {
-            "requested": self.tr("asked"),
-            "confirming": self.tr("waiting for your confirmation"),
-            "done": self.tr("done"),
-            "declined": self.tr("declined by you"),
-            "failed": self.tr("failed"),
-        }[tool.status]
-        parts = [f"<b>{html.escape(tool.name)}</b> — {status}"]
+        parts = [f"<b>{html.escape(tool.name)}</b> — {self._status_words()[tool.status]}"]
         parts.append(f'<span style="color:#92400e">{html.escape(_readable(tool.arguments))}</span>')
         if tool.output and not tool.sources:  # a knowledge answer: its documents say more than its JSON
             parts.append(html.escape(_outcome(tool.output)))
         if tool.sources:
             parts.append(self.tr("Documents used: %1").replace("%1", html.escape(", ".join(tool.sources))))
         return "<br>".join(parts)
+
+    def _status_words(self) -> dict[str, str]:
+        return {
+            "requested": self.tr("asked"),
+            "confirming": self.tr("waiting for your confirmation"),
+            "done": self.tr("done"),
+            "declined": self.tr("declined by you"),
+            "failed": self.tr("failed"),
+        }
 
     def _range_changed(self, _minimum: int, maximum: int) -> None:
         # The conversation grew: follow the newest words, unless the person scrolled up to read.
@@ -239,7 +249,9 @@ class TranscriptPane(QWidget):
             "tool": self.tr("Tool"),
             "marker": self.tr("connection renewed"),
         }
-        return self.conversation.to_markdown(labels, self.tr("interrupted"), self.tr("Documents used: %1"))
+        return self.conversation.to_markdown(
+            labels, self.tr("interrupted"), self.tr("Documents used: %1"), self._status_words()
+        )
 
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self.markdown())

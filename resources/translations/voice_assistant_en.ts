@@ -441,6 +441,11 @@
         <translation>The knowledge folder %1 is not there; the sample documents are used instead.</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
+        <translation>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/main_window.py" line="210"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>

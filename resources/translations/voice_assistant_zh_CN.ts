@@ -441,6 +441,11 @@
         <translation>找不到知识库文件夹 %1，暂用示例文档。</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
+        <translation>无法打开日历，本次运行中无法预约会议；详细信息已写入日志。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/main_window.py" line="210"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>

@@ -152,6 +152,14 @@ class Client:
     async def connect(
         self, mint_settings: dict[str, Any] | None = None, *, wait_for_session: bool = True
     ) -> None:
+        await self.offer_and_answer(mint_settings)
+        if wait_for_session:
+            await self.wait_for("session.created")
+        else:
+            await until(lambda: self.channel.readyState == "open")
+
+    async def offer_and_answer(self, mint_settings: dict[str, Any] | None = None) -> None:
+        """Mint and the SDP exchange only: ICE, DTLS and the channel then proceed on their own."""
         async with aiohttp.ClientSession() as http:
             request = mint_request(self.provider, settings=mint_settings)
             minted = await http.post(self.server.urls()[self.provider]["mint"], **request)
@@ -167,10 +175,6 @@ class Client:
             )
             assert answer.status in (200, 201), await answer.text()
             await self.pc.setRemoteDescription(RTCSessionDescription(await answer.text(), "answer"))
-        if wait_for_session:
-            await self.wait_for("session.created")
-        else:
-            await until(lambda: self.channel.readyState == "open")
 
     def send(self, event: dict[str, Any]) -> None:
         self.channel.send(json.dumps(event, ensure_ascii=False))

@@ -146,6 +146,10 @@ async def test_audio_turn_uses_queued_transcript(connect: ConnectClient, server:
             {"date": "2026-03-11", "title": "Budget sync"},
         ),
         ("公司的报销流程是什么？", "queryKnowledgeBase", {"question": "公司的报销流程是什么？"}),
+        # A how-to question about cancelling asks about the rules; a named meeting makes it a request.
+        ("如何取消会议？", "queryKnowledgeBase", {"question": "如何取消会议？"}),
+        ("How do I cancel a meeting?", "queryKnowledgeBase", {"question": "How do I cancel a meeting?"}),
+        ("怎么取消明天的周会？", "cancelMeeting", {"date": "2026-03-11", "title": "周会"}),
     ],
 )
 def test_brain_reads_requests(text: str, name: str, arguments: dict[str, Any]) -> None:

@@ -130,6 +130,11 @@ def test_malformed_messages_decode_to_none(text: str) -> None:
     assert p.decode(text) is None
 
 
+def test_nesting_deeper_than_the_parser_goes_is_malformed_too() -> None:
+    """json.loads raises RecursionError here, which would end the data channel's receive loop."""
+    assert p.decode('{"type": "error", "error": ' + "[" * 100_000 + "}") is None
+
+
 def test_unknown_types_and_wrong_shapes_are_ignored() -> None:
     assert _parse({"type": "response.brand_new_thing", "x": 1}) is None
     # A known type with fields of the wrong kind still parses to something harmless.

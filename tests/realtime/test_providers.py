@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from desktop.realtime.config import Dialect, ProviderKind, SessionConfig
 from desktop.realtime.connection import DEFAULT_MAX_MESSAGE_SIZE, max_message_size
@@ -86,3 +88,32 @@ def test_max_message_size_from_answer() -> None:
     assert max_message_size("v=0\r\na=max-message-size:16384\r\n") == 16384
     assert max_message_size("v=0\r\na=max-message-size:262144\r\n") == 65536
     assert max_message_size("v=0\r\na=max-message-size:0\r\n") == 65536
+
+
+async def test_the_key_request_follows_no_redirect() -> None:
+    """A redirect would carry the api-key header to another address: the key goes to the mint URL only."""
+    reached: list[str] = []
+
+    async def moved(_request: web.Request) -> web.Response:
+        raise web.HTTPTemporaryRedirect("/elsewhere")
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        reached.append(request.headers.get("api-key", ""))
+        return web.json_response({"value": "ek_never"})
+
+    app = web.Application()
+    app.add_routes([web.post("/openai/v1/realtime/client_secrets", moved), web.post("/elsewhere", elsewhere)])
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    endpoint = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    provider = provider_for(
+        SessionConfig(provider=ProviderKind.AZURE, endpoint=endpoint, deployment="d", api_key="secret-k")
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            with pytest.raises(SessionError, match="HTTP 307"):
+                await provider.mint(http, 5.0)
+    finally:
+        await runner.cleanup()
+    assert reached == []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from desktop.check import STEP_ORDER, CheckStep, check_main, run_check
+from desktop.loopback.server import LoopbackServer
+from desktop.loopback.thread import LoopbackThread
 from desktop.realtime.config import ProviderKind, SessionConfig
 from tests.session.conftest import Loopback
-from tests.session.harness import API_KEY, CREATE_MEETING, KINDS
+from tests.session.harness import API_KEY, CREATE_MEETING, DEPLOYMENT, KINDS
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.value)
@@ -41,3 +45,48 @@ def test_check_main_reports_one_sentence(capsys: pytest.CaptureFixture[str]) -> 
     captured = capsys.readouterr()
     assert captured.err.strip() == "No Azure OpenAI endpoint is configured."
     assert "secret-key-123" not in captured.out + captured.err
+
+
+@pytest.fixture
+def threaded_server() -> Iterator[str]:
+    """check_main runs its own event loop: the server needs one of its own."""
+    server = LoopbackThread(LoopbackServer(api_key=API_KEY, deployment=DEPLOYMENT))
+    url = server.start()
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+def _environment(kind: ProviderKind, url: str, key: str) -> dict[str, str]:
+    if kind is ProviderKind.OPENAI:
+        return {"OPENAI_BASE_URL": url, "OPENAI_API_KEY": key, "OPENAI_REALTIME_MODEL": DEPLOYMENT}
+    preview = kind is ProviderKind.AZURE_PREVIEW
+    webrtc = {"AZURE_OPENAI_WEBRTC_URL": f"{url}/v1/realtimertc"} if preview else {}
+    return {
+        "AZURE_OPENAI_ENDPOINT": url,
+        "AZURE_OPENAI_API_KEY": key,
+        "AZURE_OPENAI_DEPLOYMENT": DEPLOYMENT,
+        **webrtc,
+    }
+
+
+@pytest.mark.parametrize("right", [True, False], ids=["right-key", "wrong-key"])
+@pytest.mark.parametrize("kind", KINDS[:3], ids=lambda k: k.value)
+def test_check_main_reads_the_chosen_providers_environment(
+    threaded_server: str,
+    kind: ProviderKind,
+    right: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--provider X` picks X's variables (its key among them); a wrong key fails without showing it."""
+    key = API_KEY if right else "wrong-key-4f9a8b7c6d5e"
+    monkeypatch.delenv("VOICE_ASSISTANT_PROVIDER", raising=False)
+    for name, value in _environment(kind, threaded_server, key).items():
+        monkeypatch.setenv(name, value)
+    assert check_main(provider=kind.value) == (0 if right else 1)
+    captured = capsys.readouterr()
+    assert key not in captured.out + captured.err
+    if not right:
+        assert "rejected the key" in captured.err

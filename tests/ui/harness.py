@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+from desktop.composition import Root
 from desktop.events import SessionState
 from desktop.loopback.server import LoopbackServer
 from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
@@ -119,3 +121,23 @@ async def connected(app: Running, *states: SessionState) -> None:
     app.window.start.click()
     wanted = states or (SessionState.READY, SessionState.LISTENING)
     await wait_until(lambda: app.controller.state in wanted)
+
+
+@contextlib.asynccontextmanager
+async def demo_root(qapp: QApplication, store: QSettings, prefs: Preferences) -> AsyncIterator[Root]:
+    """The composition root as in the app (real tools, demo provider, synthetic microphone, no
+    greeting) running in the background, and an orderly quit however the test ends. The caller
+    points DATA_DIR_ENV somewhere and keeps sys.excepthook, which Root replaces."""
+    save_preferences(store, dataclasses.replace(prefs, provider=ProviderKind.DEMO))
+    wiring = FastWiring(audio=lambda _p: (SyntheticMicrophone(), RecordingSpeaker()), environ={},
+                        reconnect=QUICK_RECONNECT)  # fmt: skip
+    wiring.greet = False
+    root = Root(qapp, MainWindow(), store, wiring)
+    root.window.show()
+    running = asyncio.ensure_future(root.run())
+    try:
+        yield root
+    finally:
+        root.quit_requested.set()
+        await running
+        root.window.deleteLater()

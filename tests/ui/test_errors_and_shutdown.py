@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from desktop.events import RawEvent, SessionState, UserTranscript
-from tests.ui.harness import API_KEY, Running, connected, open_app, opened_app, wait_until
+from desktop.paths import DATA_DIR_ENV
+from desktop.settings import Preferences
+from tests.ui.harness import API_KEY, Running, connected, demo_root, open_app, opened_app, wait_until
 
 
 def failed_with_banner(app: Running) -> bool:
@@ -150,5 +156,34 @@ def test_closing_leaves_no_task_thread_or_peer_connection(
         assert not any(t.name == "loopback-server" for t in threading.enumerate())
         current = asyncio.current_task()
         await wait_until(lambda: not [t for t in asyncio.all_tasks() if t is not current and not t.done()])
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_calendar_that_cannot_open_is_one_sentence_and_the_conversation_still_works(
+    qloop: asyncio.AbstractEventLoop,
+    qapp: QApplication,
+    settings_store: QSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = tmp_path / "data"
+    (data / "calendar.sqlite3").mkdir(parents=True)  # a folder where the database file should be
+    monkeypatch.setenv(DATA_DIR_ENV, str(data))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
+
+    async def scenario() -> None:
+        async with demo_root(qapp, settings_store, Preferences()) as root:
+            banner = root.window.banner
+            await wait_until(banner.isVisible, limit=20)
+            assert banner.message.text() == root.window.tr(
+                "The calendar could not be opened, so meetings cannot be booked in this run; "
+                "the details are in the log."
+            )
+            assert not banner.retry.isVisible()  # starting the conversation over would not help
+            assert root.toolbox is None and root.pane is None
+            assert not any(t.name.startswith(("calendar", "knowledge")) for t in threading.enumerate())
+            root.window.start.click()
+            await wait_until(lambda: root.controller.state in (SessionState.READY, SessionState.LISTENING))
 
     qloop.run_until_complete(scenario())

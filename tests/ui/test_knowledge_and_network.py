@@ -13,19 +13,15 @@ from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.composition import Root
 from desktop.events import SessionState
 from desktop.paths import DATA_DIR_ENV
-from desktop.realtime.config import ProviderKind
 from desktop.secrets import ICE_ACCOUNT, SERVICE
-from desktop.settings import Preferences, load_preferences, save_preferences, session_config
+from desktop.settings import Preferences, load_preferences, session_config
 from desktop.tools.knowledge import default_folder
-from desktop.ui.main_window import MainWindow
 from desktop.ui.network_watch import NetworkWatch
 from desktop.ui.settings_dialog import SettingsDialog
 from tests.ui.conftest import MemoryKeyring
-from tests.ui.harness import QUICK_RECONNECT, FastWiring, open_app, opened_app, wait_until
+from tests.ui.harness import demo_root, open_app, opened_app, wait_until
 from tests.ui.test_settings_and_keys import stored_text
 
 TURN = "turn:turn.example.com:3478?transport=udp"
@@ -109,15 +105,9 @@ def test_the_running_app_answers_from_the_chosen_folder_and_names_the_documents(
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "parking.md").write_text("# Parking\n\nVisitors park in garage B, level 2.\n", encoding="utf-8")
-    save_preferences(settings_store, Preferences(provider=ProviderKind.DEMO, knowledge_folder=str(docs)))
-    wiring = FastWiring(audio=lambda _p: (SyntheticMicrophone(), RecordingSpeaker()), environ={},
-                        reconnect=QUICK_RECONNECT)  # fmt: skip
-    wiring.greet = False
-    root = Root(qapp, MainWindow(), settings_store, wiring)
 
     async def scenario() -> None:
-        running = asyncio.ensure_future(root.run())
-        try:
+        async with demo_root(qapp, settings_store, Preferences(knowledge_folder=str(docs))) as root:
             await wait_until(lambda: root.pane is not None, limit=20)
             assert root.toolbox is not None and root.toolbox.knowledge.folder == docs
             root.window.start.click()
@@ -130,10 +120,6 @@ def test_the_running_app_answers_from_the_chosen_folder_and_names_the_documents(
             assert f"> {used}" in root.window.transcript.markdown()  # the export names them too
             root.controller.set_knowledge_folder("")  # back to the bundled sample
             assert root.toolbox.knowledge.folder == default_folder()
-        finally:
-            root.quit_requested.set()
-            await running
-            root.window.deleteLater()
 
     qloop.run_until_complete(scenario())
 

@@ -99,7 +99,10 @@ def test_qt_confirmer_answers_through_a_future_while_the_loop_runs(
 ) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
-    confirmer = QtConfirmer(parent, snapshot=lambda: [STANDUP], tz=CST, now=lambda: NOW)
+    asked: list[str] = []
+    confirmer = QtConfirmer(
+        parent, snapshot=lambda: [STANDUP], tz=CST, now=lambda: NOW, on_asking=asked.append
+    )
     request = ConfirmationRequest("create_meeting", dict(FIELDS), ("old warning",), "call-1")
     ticks = 0
 
@@ -134,3 +137,4 @@ def test_qt_confirmer_answers_through_a_future_while_the_loop_runs(
     assert declined == ConfirmationAnswer(False, {})
     assert confirmer.open_dialogs == []
     assert ticks > 1
+    assert asked == ["call-1", "call-1"]  # the cancel request had no call_id to name

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton,
 from pytestqt.qtbot import QtBot
 
 from desktop.app import install_translators
-from desktop.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState
+from desktop.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState, ToolActivity
 from desktop.paths import resource
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized
@@ -243,3 +243,17 @@ def test_saving_the_conversation_asks_without_a_nested_event_loop(qtbot: QtBot, 
     dialog.fileSelected.emit(str(target))
     dialog.reject()
     assert "您好，我是会议助理小爱" in target.read_text(encoding="utf-8")
+
+
+def test_a_tool_call_waiting_for_the_person_says_so(qtbot: QtBot) -> None:
+    pane = TranscriptPane()
+    qtbot.addWidget(pane)
+    arguments = '{"title": "周会"}'
+    pane.show_event(ToolActivity("c1", "createMeeting", arguments, "requested"))
+    pane.mark_confirming("c1")  # the meeting dialog opened (QtConfirmer's on_asking)
+    assert pane.tr("waiting for your confirmation") in pane.bubble_texts()[0]
+    pane.show_event(ToolActivity("c1", "createMeeting", arguments, "declined", '{"status": "declined"}'))
+    pane.mark_confirming("c1")  # too late: the answer is in and stays
+    pane.mark_confirming("unknown")
+    assert pane.tr("declined by you") in pane.bubble_texts()[0]
+    assert "`createMeeting` — declined by you" in pane.markdown()  # the export uses the same words

@@ -1,0 +1,99 @@
+"""A call's lifecycle: closing while events still arrive, the session limit, and the records the
+server keeps (bounded, so the demo provider can run all day)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from desktop.loopback import server as loopback_server
+from desktop.loopback.dialect import Dialect
+from desktop.loopback.endpoints import Provider
+from desktop.loopback.handlers import ReceivedEvent, handle_message
+from desktop.loopback.server import EVENTS_KEPT, LoopbackServer
+from tests.loopback.client import WAIT_S, Client
+from tests.loopback.conftest import ConnectClient
+
+
+async def test_an_event_during_the_close_starts_nothing(
+    connect: ConnectClient, server: LoopbackServer
+) -> None:
+    await connect()
+    call = server.sessions[0]
+    closing = asyncio.ensure_future(server.close_all_calls())
+    await asyncio.sleep(0)  # the close has cancelled the call's tasks and awaits the peer connection
+    assert call.closed and not closing.done()
+    handle_message(call, json.dumps({"type": "response.create"}))  # the channel is still open
+    late = call.spawn(asyncio.Event().wait())  # work a callback starts meanwhile
+    async with asyncio.timeout(WAIT_S):  # a hang guard: before the fix this close never returned
+        await closing
+    assert call.response is None and late.cancelled()
+
+
+async def test_close_all_calls_right_after_a_request(connect: ConnectClient, server: LoopbackServer) -> None:
+    client = await connect()
+    client.send({"type": "response.create"})
+    async with asyncio.timeout(WAIT_S):
+        await server.close_all_calls()
+    assert server.sessions[0].connection_state == "closed"
+
+
+async def test_expires_at_is_the_fault_session_limit(server: LoopbackServer) -> None:
+    server.faults.session_expiry_seconds = 2.0
+    client = Client(server, Provider.AZURE)
+    before = time.time()
+    try:
+        await client.connect()
+        created = (await client.wait_for("session.created"))["session"]
+        assert int(before) <= created["expires_at"] <= before + 2.0
+        assert int(before) <= client.minted["session"]["expires_at"] <= before + 2.0
+        error = (await client.wait_for("error"))["error"]
+        assert error["code"] == "session_expired"
+    finally:
+        await client.close()
+
+
+async def test_expires_at_defaults_to_the_service_limit(connect: ConnectClient) -> None:
+    client = await connect(Provider.OPENAI)
+    created = (await client.wait_for("session.created"))["session"]
+    assert created["expires_at"] >= time.time() + 59 * 60
+
+
+async def test_a_closed_call_keeps_a_light_record(connect: ConnectClient, server: LoopbackServer) -> None:
+    await connect()
+    call = server.sessions[0]
+    assert call.rtp_arrival_times.maxlen is not None
+    await server.close_all_calls()
+    assert call.closed and call.connection_state == "closed" and call.session_id and call.session_config
+    assert call.channel is None and not call.rtp_arrival_times and call.track.current is None
+    try:
+        call.pc
+    except RuntimeError as exc:
+        assert "released" in str(exc)
+    else:
+        raise AssertionError("a closed call still holds its peer connection")
+
+
+def test_client_events_keep_only_the_newest() -> None:
+    server = LoopbackServer()
+    for n in range(EVENTS_KEPT + 10):
+        server.client_events.append(ReceivedEvent("sess_1", Dialect.GA, {"n": n}, 0.0))
+    assert len(server.client_events) == EVENTS_KEPT
+    assert [server.client_events[i].event["n"] for i in (0, -1)] == [10, EVENTS_KEPT + 9]
+    server.client_events[:] = [e for e in server.client_events if e.event["n"] % 2]  # still a list
+    assert len(server.client_events) == EVENTS_KEPT // 2
+
+
+async def test_old_closed_calls_are_forgotten(
+    connect: ConnectClient, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loopback_server, "CLOSED_CALLS_KEPT", 2)
+    first = await connect()
+    for _ in range(3):
+        await server.close_all_calls()
+        await connect()
+    assert [call.closed for call in server.sessions] == [True, True, False]
+    assert first.minted["session"]["id"] not in {call.session_id for call in server.sessions}
