@@ -30,12 +30,25 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_known_args(argv)[0]
 
 
+def _check(provider: str | None) -> int:
+    import asyncio
+
+    from desktop.check import check_main
+    from desktop.configured import configured_session
+    from desktop.realtime.errors import SessionError
+
+    try:
+        config = asyncio.run(configured_session(provider))
+    except SessionError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    return check_main(config)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     if args.check:
-        from desktop.check import check_main
-
-        return check_main(provider=args.provider)
+        return _check(args.provider)
     if args.self_test:
         from desktop.selftest import self_test_main
 

@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.audio.synthetic import SyntheticMicrophone
+from desktop.link import Link
 from desktop.realtime import client_events as ce
 from desktop.realtime.config import ProviderKind, SessionConfig
-from desktop.realtime.connection import Connection
 from desktop.realtime.environment import PROVIDER, apply_environment, parse_provider
 from desktop.realtime.errors import SessionError
 from desktop.realtime.instructions import build_instructions
 from desktop.realtime.masking import Masker
-from desktop.realtime.protocol import decode, parse
 from desktop.realtime.providers import DEMO_API_KEY, DEMO_MODEL, provider_for
-from desktop.realtime.server_events import ServerError, SessionUpdated
 
 STEP_LABELS = {
     "mint": "session key minted",
@@ -65,7 +63,6 @@ class _Check:
         self.on_step = on_step or (lambda _step: None)
         self.steps: list[CheckStep] = []
         self.last = time.monotonic()
-        self.settled: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
 
     def record(self, name: str, ok: bool = True, detail: str = "") -> None:
         now = time.monotonic()
@@ -74,52 +71,31 @@ class _Check:
         self.steps.append(step)
         self.on_step(step)
 
-    def received(self, text: str) -> None:
-        data = decode(text)
-        event = parse(data) if data is not None else None
-        if self.settled.done():
-            return
-        if isinstance(event, SessionUpdated):
-            self.settled.set_result(event.session)
-        elif isinstance(event, ServerError):
-            message = event.message or event.code
-            self.settled.set_exception(SessionError(f"The service refused the session settings: {message}"))
-
-    def lost(self, error: SessionError) -> None:
-        if not self.settled.done():
-            self.settled.set_exception(error)
-
     async def run(self) -> dict[str, Any]:
         provider = provider_for(self.config)
         microphone = SyntheticMicrophone()
         microphone.set_open(False)
-        connection = Connection(
+        # The session's own handshake, with nobody listening to the conversation: only the steps count.
+        link = Link(
             self.config,
             provider,
             microphone.track,
-            on_message=self.received,
-            on_track=lambda _track: None,
-            on_lost=self.lost,
+            on_event=lambda _event: None,
+            on_raw=lambda _event: None,
+            on_lost=lambda _link, _error: None,
+            expecting_media=lambda: False,
+        )
+        settings = ce.SessionSettings.from_config(
+            self.config, build_instructions(self.config.instructions), self.config.tools
         )
         try:
-            await connection.open(on_step=self.record)
-            settings = ce.SessionSettings.from_config(
-                self.config, build_instructions(self.config.instructions), self.config.tools
-            )
-            connection.send(ce.session_update(provider.dialect, settings))
-            limit = self.config.timeouts.session_updated
-            try:
-                async with asyncio.timeout(limit):
-                    session = await self.settled
-            except TimeoutError:
-                raise SessionError(
-                    f"The service did not confirm the session settings within {limit:g} s."
-                ) from None
+            session = await link.open(ce.session_update(provider.dialect, settings), on_step=self.record)
             _require_tools(self.config.tools, session)
-            self.record("session", detail=f"{len(self.config.tools)} tools")
+            names = ", ".join(str(tool.get("name")) for tool in self.config.tools) or "none"
+            self.record("session", detail=f"tools confirmed: {names}")
             return session
         finally:
-            await connection.close()
+            await link.close()
             await microphone.stop()
 
 
@@ -154,7 +130,7 @@ async def run_check(config: SessionConfig, on_step: StepHandler | None = None) -
 def _print_step(step: CheckStep) -> None:
     mark = "ok  " if step.ok else "FAIL"
     line = f"[{mark}] {step.label} ({step.seconds * 1000:.0f} ms)"
-    print(line if step.ok else f"{line}: {step.detail}", flush=True)
+    print(f"{line}: {step.detail}" if step.detail else line, flush=True)
 
 
 async def _check_with_demo(config: SessionConfig) -> CheckResult:

@@ -62,17 +62,20 @@ class Link:
         self._remote: MediaStreamTrack | None = None
         self._settled: asyncio.Future[dict[str, Any]] | None = None
 
-    async def open(self, update: dict[str, Any]) -> None:
-        """Connect, send `update`, wait for session.updated; closes everything again on failure."""
+    async def open(
+        self, update: dict[str, Any], on_step: Callable[[str], None] | None = None
+    ) -> dict[str, Any]:
+        """Connect, send `update`, wait for session.updated and return the session it confirms;
+        closes everything again on failure. `on_step` hears each step of connecting (for the check)."""
         self._settled = asyncio.get_running_loop().create_future()
         try:
-            await self.connection.open()
+            await self.connection.open(on_step)
             self.connection.send(update)  # an oversize update fails the connect, unlike later sends
             self.raw("sent", update)
             timeout = self._config.timeouts.session_updated
             try:
                 async with asyncio.timeout(timeout):
-                    await self._settled
+                    return await self._settled
             except TimeoutError:
                 raise SessionError(
                     f"The service did not confirm the session settings within {timeout:g} s.",

@@ -29,7 +29,7 @@ from desktop.realtime.server_events import ItemCreated, ServerError, ServerEvent
 from desktop.reconnect import EXPIRED, LOST, Reconnector, ReconnectPolicy
 from desktop.tool_calls import ToolCalls
 from desktop.tools.ports import ToolExecutor, ToolResult
-from desktop.turns import Turns
+from desktop.turns import TOO_LITTLE_AUDIO, Turns
 
 __all__ = ["ReconnectPolicy", "SessionError", "VoiceSession"]
 
@@ -176,12 +176,7 @@ class VoiceSession:
         self._audio_in.set_open(self._hands_free)
         if held < MIN_PUSH_SECONDS:
             self.send(ce.input_audio_clear())
-            self.emit(
-                ErrorRaised(
-                    "Too little audio was recorded: hold the talk button while you speak.",
-                    code="input_audio_buffer_commit_empty",
-                )
-            )
+            self.emit(ErrorRaised(TOO_LITTLE_AUDIO, code="input_audio_buffer_commit_empty"))
             self.set_state(self.idle_state)
             return
         self.send(ce.input_audio_commit())

@@ -15,8 +15,9 @@ from desktop.realtime import client_events as ce
 from desktop.realtime import server_events as ev
 from desktop.tool_calls import ToolCalls
 
+TOO_LITTLE_AUDIO = "Too little audio was recorded: hold the talk button while you speak."
 _ERROR_SENTENCES = {
-    "input_audio_buffer_commit_empty": "Too little audio was recorded: hold the talk button while you speak.",
+    "input_audio_buffer_commit_empty": TOO_LITTLE_AUDIO,
     "conversation_already_has_active_response": "The assistant was still answering; the request was skipped.",
 }
 

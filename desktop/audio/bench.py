@@ -25,7 +25,6 @@ from typing import Any
 
 import psutil
 
-from desktop.audio import tuning
 from desktop.audio.clicks import Onsets, Spread, click_train, latencies, packet_onsets
 from desktop.audio.echo import PlayedChunk, make_processor
 from desktop.audio.far_end import FarEndProcess
@@ -94,7 +93,6 @@ async def measure_call(
 ) -> CallFigures:
     from desktop.session import VoiceSession  # the engine, imported only when measuring
 
-    tuning.install()  # the engine does this when it connects (see /work/notes/for-engine.md)
     far = await FarEndProcess.start(loss)
     speaker = Speaker()
     microphone = Microphone(processor=make_processor(speaker, headset=not echo_cancelling))

@@ -100,8 +100,12 @@ class StreamKeeper:
         now = time.monotonic()
         if self._finished:
             return True
+        if now - self._opened_at < FIRST_CALLBACK_GRACE:
+            # The first stream on a fresh (or just woken) PulseAudio sink plays a few blocks and then
+            # stalls for up to ~1.8 s: a stall this early is start-up, not an unplugged device.
+            return False
         if self._last_beat <= self._opened_at:
-            return now - self._opened_at > FIRST_CALLBACK_GRACE
+            return True
         return now - self._last_beat > STALL_SECONDS
 
     async def close(self) -> None:

@@ -46,6 +46,11 @@ class Host(Protocol):
     def next_user_transcript(self) -> str: ...
 
 
+def expires_at(start: float, limit_seconds: float) -> int:
+    """session.expires_at: the real services' is the session limit, so a fault's shorter limit shows too."""
+    return int(start + limit_seconds)
+
+
 class ServerCall:
     def __init__(
         self, host: Host, dialect: d.Dialect, model: str, max_session_seconds: float, session_id: str = ""
@@ -56,9 +61,10 @@ class ServerCall:
         self.session_id = session_id or new_id("sess_")
         self.conversation_id = new_id("conv_")
         self.started_at = time.time()
-        # The real services' expires_at is the session limit, so a fault's shorter limit shows there too.
-        self._max_session_seconds = host.faults.session_expiry_seconds or max_session_seconds
-        self.expires_at = int(self.started_at + self._max_session_seconds)
+        faults = host.faults
+        self._max_session_seconds = faults.session_expiry_seconds or max_session_seconds
+        announced = max_session_seconds if faults.unannounced_expiry else self._max_session_seconds
+        self.expires_at = expires_at(self.started_at, announced)
         self.session_config = d.default_session(dialect, self.session_id, model, self.expires_at)
         self.items: list[dict[str, Any]] = []
         self.audio_frames_received = 0

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from desktop.loopback.auth import EphemeralKey, error_response, forced_error, mask
-from desktop.loopback.call import ServerCall
+from desktop.loopback.call import ServerCall, expires_at
 from desktop.loopback.dialect import Dialect, default_session
 from desktop.loopback.session_update import UpdateError, apply_update
 
@@ -180,9 +180,11 @@ async def mint(server: LoopbackServer, provider: Provider, request: web.Request)
             )
         lifetime = faults.key_lifetime_seconds or seconds
     key = server.keys.mint(route.key_prefix, lifetime, update)
-    expires_at = int(time.time() + (faults.session_expiry_seconds or route.max_session_seconds))
+    limit = route.max_session_seconds if faults.unannounced_expiry else faults.session_expiry_seconds
     try:
-        initial = default_session(route.dialect, key.session_id, model, expires_at)
+        initial = default_session(
+            route.dialect, key.session_id, model, expires_at(time.time(), limit or route.max_session_seconds)
+        )
         session = apply_update(route.dialect, initial, update, has_spoken=False)
     except UpdateError as exc:
         server.keys.keys.pop(key.value)

@@ -19,6 +19,7 @@ class Faults:
     late_transcription: bool = False  # the user's transcription arrives after response.created
     # The session limit: in session.created's expires_at; then `error` session_expired and the call closes.
     session_expiry_seconds: float | None = None
+    unannounced_expiry: bool = False  # expires_at keeps the service's own limit: the expiry comes unannounced
     drop_after_seconds: float | None = None  # the call closes silently after this long
     key_lifetime_seconds: float | None = None  # overrides every ephemeral key's lifetime
     transcription_failed: bool = False  # ...input_audio_transcription.failed instead of the transcript

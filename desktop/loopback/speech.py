@@ -90,6 +90,9 @@ async def espeak(text: str, language: Language) -> bytes:
     return out
 
 
+RENDERED_KEPT = 32  # synthesized replies kept (a few seconds of 48 kHz audio each, ~300 kB)
+
+
 class Voice:
     """Speaks a reply: the clip when the text is exactly a phrase, else espeak-ng, else the fallback clip."""
 
@@ -103,8 +106,11 @@ class Voice:
             return clip(fallback, language)
         if text not in self._cache:
             try:
-                self._cache[text] = wav_to_pcm48k(await espeak(text, language))
+                pcm = wav_to_pcm48k(await espeak(text, language))
             except (OSError, ValueError) as exc:
                 log.debug("espeak-ng failed (%s); using the %s clip", exc, fallback.value)
                 return clip(fallback, language)
+            if len(self._cache) >= RENDERED_KEPT:  # replies name documents and counts: bound the cache
+                del self._cache[next(iter(self._cache))]
+            self._cache[text] = pcm
         return self._cache[text]

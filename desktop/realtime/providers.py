@@ -130,34 +130,33 @@ def _preview_mint_url(endpoint: str) -> str:
     return f"{endpoint}/openai/realtimeapi/sessions?api-version={PREVIEW_API_VERSION}"
 
 
+def _urls(config: SessionConfig, deployment: str) -> tuple[str, str]:
+    """(mint URL, SDP URL) of the configured provider."""
+    kind = config.provider
+    if kind in (ProviderKind.OPENAI, ProviderKind.DEMO):
+        if kind is ProviderKind.OPENAI:
+            base = _openai_base(config.endpoint)
+        else:
+            base = _require(config.endpoint, "The demo server has not started.")
+        return f"{base}/v1/realtime/client_secrets", f"{base}/v1/realtime/calls"
+    endpoint = _require(config.endpoint, "No Azure OpenAI endpoint is configured.")
+    if kind is ProviderKind.AZURE:
+        return f"{endpoint}/openai/v1/realtime/client_secrets", f"{endpoint}/openai/v1/realtime/calls"
+    webrtc = _require(config.webrtc_url, "No Azure WebRTC URL (…/v1/realtimertc) is configured.")
+    if "model=" not in webrtc:  # the seed's WEBRTC_URL takes it as a query; a pasted one may have it
+        webrtc = f"{webrtc}{'&' if '?' in webrtc else '?'}model={quote(deployment)}"
+    return _preview_mint_url(endpoint), webrtc
+
+
 def provider_for(config: SessionConfig) -> Provider:
     """Build the provider for `config`, or raise SessionError naming what is missing."""
     kind = config.provider
     default_model = DEMO_MODEL if kind is ProviderKind.DEMO else ""
     deployment = _require(config.deployment or default_model, "No deployment or model name is configured.")
-    if kind is ProviderKind.AZURE_PREVIEW:
-        endpoint = _require(config.endpoint, "No Azure OpenAI endpoint is configured.")
-        webrtc = _require(config.webrtc_url, "No Azure WebRTC URL (…/v1/realtimertc) is configured.")
-        mint_url, sdp_url, dialect, label = (
-            _preview_mint_url(endpoint),
-            webrtc,
-            Dialect.PREVIEW,
-            "realtime-channel",
-        )
-        if "model=" not in sdp_url:  # the seed's WEBRTC_URL takes it as a query; a pasted one may have it
-            sdp_url = f"{sdp_url}{'&' if '?' in sdp_url else '?'}model={quote(deployment)}"
-    elif kind is ProviderKind.AZURE:
-        endpoint = _require(config.endpoint, "No Azure OpenAI endpoint is configured.")
-        mint_url = f"{endpoint}/openai/v1/realtime/client_secrets"
-        sdp_url, dialect, label = f"{endpoint}/openai/v1/realtime/calls", Dialect.GA, "realtime-channel"
-    elif kind is ProviderKind.OPENAI:
-        base = _openai_base(config.endpoint)
-        mint_url, sdp_url = f"{base}/v1/realtime/client_secrets", f"{base}/v1/realtime/calls"
-        dialect, label = Dialect.GA, "oai-events"
-    else:
-        base = _require(config.endpoint, "The demo server has not started.")
-        mint_url, sdp_url = f"{base}/v1/realtime/client_secrets", f"{base}/v1/realtime/calls"
-        dialect, label = Dialect.GA, "oai-events"
+    mint_url, sdp_url = _urls(config, deployment)
+    dialect = Dialect.PREVIEW if kind is ProviderKind.AZURE_PREVIEW else Dialect.GA
+    azure = kind in (ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE)
+    label = "realtime-channel" if azure else "oai-events"  # each provider's samples name it so
     api_key = config.api_key or (DEMO_API_KEY if kind is ProviderKind.DEMO else "")
     _require(api_key, f"No API key is configured for {_NAMES[kind]}.")
     return Provider(kind, dialect, mint_url, sdp_url, label, api_key, deployment, config.voice)

@@ -76,7 +76,6 @@ class Call:
 
 @pytest.fixture
 async def server(devices: VirtualAudio) -> AsyncIterator[LoopbackServer]:
-    tuning.install()  # until the engine installs it when connecting (see /work/notes/for-engine.md)
     loopback = LoopbackServer(api_key=API_KEY, deployment=DEPLOYMENT)
     await loopback.start()
     try:
@@ -97,7 +96,7 @@ async def start_call(server: LoopbackServer) -> AsyncIterator[Callable[..., Any]
         call = Call(session, Collector(session), microphone, speaker, server)
         calls.append(call)
         await session.connect()
-        assert tuning.installed()
+        assert tuning.installed()  # by the engine, when it made the peer connection
         _listen_at_the_server(call)
         await wait_until(lambda: microphone._keeper.alive and speaker._keeper.alive)
         return call

@@ -44,7 +44,7 @@ async def test_close_mid_response(connect: ConnectClient, server: LoopbackServer
     client.send({"type": "response.create"})
     await client.wait_for("response.output_audio_transcript.delta")
     await closed(client)
-    await until(lambda: server.sessions[0].closed and server.sessions[0].pc.connectionState == "closed")
+    await until(lambda: server.sessions[0].closed and server.sessions[0].connection_state == "closed")
     assert not client.of("response.done")
 
 
@@ -81,7 +81,7 @@ async def test_stop_leaves_no_tasks_or_peers() -> None:
     await client.wait_for("output_audio_buffer.started")
     await server.stop()
     await client.close()
-    assert all(call.pc.connectionState == "closed" and call.closed for call in server.sessions)
+    assert all(call.connection_state == "closed" and call.closed for call in server.sessions)
     await asyncio.sleep(0)  # let finished tasks leave the loop's set
     others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert not others, others

@@ -192,6 +192,22 @@ async def test_forced_mint_status(server: LoopbackServer, status: int) -> None:
     assert_error(body)
 
 
+async def test_forced_429_as_exhausted_quota(server: LoopbackServer) -> None:
+    server.faults.mint_status, server.faults.quota_exhausted = 429, True
+    code, body = await mint(server, Provider.OPENAI)
+    assert code == 429 and body["error"]["code"] == body["error"]["type"] == "insufficient_quota"
+    assert_error(body)
+
+
+async def test_expired_keys_are_forgotten(server: LoopbackServer) -> None:
+    server.faults.key_lifetime_seconds = 0.05
+    await mint(server, Provider.OPENAI)
+    await asyncio.sleep(0.1)
+    server.faults.key_lifetime_seconds = None
+    _, second = await mint(server, Provider.OPENAI)
+    assert list(server.keys.keys) == [second["value"]]
+
+
 async def test_mint_failures_then_success(server: LoopbackServer) -> None:
     server.faults.mint_failures = 2
     statuses = [(await mint(server, Provider.OPENAI))[0] for _ in range(3)]

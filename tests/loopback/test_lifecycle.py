@@ -23,9 +23,9 @@ async def test_an_event_during_the_close_starts_nothing(
 ) -> None:
     await connect()
     call = server.sessions[0]
-    closing = asyncio.ensure_future(server.close_all_calls())
+    closing = call.close_soon()  # what close_all_calls() does for each call
     await asyncio.sleep(0)  # the close has cancelled the call's tasks and awaits the peer connection
-    assert call.closed and not closing.done()
+    assert not closing.done()
     handle_message(call, json.dumps({"type": "response.create"}))  # the channel is still open
     late = call.spawn(asyncio.Event().wait())  # work a callback starts meanwhile
     async with asyncio.timeout(WAIT_S):  # a hang guard: before the fix this close never returned
@@ -62,6 +62,14 @@ async def test_expires_at_defaults_to_the_service_limit(connect: ConnectClient) 
     assert created["expires_at"] >= time.time() + 59 * 60
 
 
+async def test_an_unannounced_expiry(connect: ConnectClient, server: LoopbackServer) -> None:
+    server.faults.session_expiry_seconds, server.faults.unannounced_expiry = 0.5, True
+    client = await connect(Provider.AZURE_PREVIEW)
+    created = (await client.wait_for("session.created"))["session"]
+    assert created["expires_at"] >= time.time() + 29 * 60  # the service's own limit
+    assert (await client.wait_for("error"))["error"]["code"] == "session_expired"
+
+
 async def test_a_closed_call_keeps_a_light_record(connect: ConnectClient, server: LoopbackServer) -> None:
     await connect()
     call = server.sessions[0]
@@ -69,12 +77,8 @@ async def test_a_closed_call_keeps_a_light_record(connect: ConnectClient, server
     await server.close_all_calls()
     assert call.closed and call.connection_state == "closed" and call.session_id and call.session_config
     assert call.channel is None and not call.rtp_arrival_times and call.track.current is None
-    try:
-        call.pc
-    except RuntimeError as exc:
-        assert "released" in str(exc)
-    else:
-        raise AssertionError("a closed call still holds its peer connection")
+    with pytest.raises(RuntimeError, match="released"):
+        assert call.pc is None
 
 
 def test_client_events_keep_only_the_newest() -> None:

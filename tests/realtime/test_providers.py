@@ -117,3 +117,15 @@ async def test_the_key_request_follows_no_redirect() -> None:
     finally:
         await runner.cleanup()
     assert reached == []
+
+
+def test_a_pasted_preview_webrtc_url_keeps_one_model_query() -> None:
+    config = SessionConfig(
+        provider=ProviderKind.AZURE_PREVIEW,
+        endpoint="https://r",
+        webrtc_url="https://e/v1/realtimertc?model=d",
+        deployment="d",
+        api_key="k",
+    )
+    pasted = provider_for(config)
+    assert pasted.sdp_url == "https://e/v1/realtimertc?model=d"
