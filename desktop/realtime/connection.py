@@ -192,7 +192,7 @@ class Connection:
                 "call setup", status, self.masker.text(body), target=self._provider.deployment
             )
             if status in (401, 403):  # the freshly minted key was refused: a new attempt may work
-                error.retryable = True
+                error = SessionError(error.message + self._provider.call_refused_hint, code=error.code)
             raise error
         if not body.lstrip().startswith("v=0"):
             raise SessionError(

@@ -51,6 +51,18 @@ class Provider:
     def name(self) -> str:
         return _NAMES[self.kind]
 
+    @property
+    def call_refused_hint(self) -> str:
+        """Added to "the key was refused at call setup". Azure preview mints on the resource but sets
+        up the call on a regional host: a region other than the resource's refuses the fresh key, which
+        reads like a bad key but is a wrong URL."""
+        if self.kind is ProviderKind.AZURE_PREVIEW:
+            return (
+                " Also check that the regional WebRTC URL names your resource's region"
+                " (eastus2 or swedencentral)."
+            )
+        return ""
+
     def mint_headers(self) -> dict[str, str]:
         if self.kind in (ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE):
             return {"api-key": self.api_key, "Content-Type": "application/json"}

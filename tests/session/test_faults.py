@@ -131,3 +131,16 @@ async def test_a_silently_vanished_peer_is_noticed(loopback: Loopback) -> None:
     assert error.code == "connection_lost" and "stopped answering" in error.message
     await events.finished()
     await assert_nothing_left(session, loopback.stop)
+
+
+async def test_a_refused_call_on_azure_preview_points_at_the_region(loopback: Loopback) -> None:
+    loopback.server.faults.sdp_status = 401
+    config = loopback.config(ProviderKind.AZURE_PREVIEW, timeouts=SHORT)
+    session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker(), MeetingTools())
+    events = Collector(session)
+    with pytest.raises(SessionError) as caught:
+        await session.connect()
+    assert "rejected the key" in caught.value.message
+    assert "regional WebRTC URL" in caught.value.message
+    assert API_KEY not in caught.value.message
+    await events.finished()
