@@ -87,7 +87,7 @@ class Root:
         confirmer = QtConfirmer(
             self.window,
             snapshot=lambda: self.pane.meetings() if self.pane else [],
-            on_asking=self.window.transcript.mark_confirming,
+            on_asking=self.window.confirmation_opened,
         )
         try:
             self.toolbox = await Toolbox.open(

@@ -165,8 +165,8 @@ class Reconnector:
             try:
                 link = await self._host.open_link()
             except SessionError as exc:
-                if not exc.retryable:
-                    await self._host.fail(exc)
+                if not exc.retryable or _refused_again(last, exc):
+                    await self._host.fail(SessionError(exc.message, code=exc.code, retryable=False))
                     return
                 last = exc
                 continue
@@ -215,3 +215,9 @@ class Reconnector:
             if not adopted:
                 self._renew_after = time.time() + 1.0
                 await candidate.close()
+
+
+def _refused_again(previous: SessionError, current: SessionError) -> bool:
+    """A key refused at call setup may have expired in between, so one refusal earns another attempt
+    with a fresh key; the same refusal twice in a row means the key itself is wrong."""
+    return current.code == previous.code == "unauthorized"

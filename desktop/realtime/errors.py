@@ -74,8 +74,10 @@ def http_failure(step: str, status: int, body: str, *, target: str) -> SessionEr
             f"The service is limiting requests right now; try again shortly{because}", code="rate_limited"
         )
     if status >= 500:
+        # Gateways answer 5xx with HTML pages; only the service's own JSON error is worth quoting.
+        said = message if body.lstrip().startswith("{") else ""
         return SessionError(
-            f"The service had an internal error during the {step}; try again shortly{_because(status, '')}",
+            f"The service had an internal error during the {step}; try again shortly{_because(status, said)}",
             code="server_error",
         )
     return SessionError(

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.events import ErrorRaised, SessionState
+from desktop.events import ErrorRaised, SessionState, ToolActivity
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._menus()
         self._reconnecting_shown = False
+        self._confirming: set[str] = set()  # call ids whose meeting dialog is open
         self.space = SpaceKey(self)
         self.settings_dialog: SettingsDialog | None = None
         self.controller: Controller | None = None
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         c.userTranscript.connect(self.transcript.show_event)
         c.assistantTranscript.connect(self.transcript.show_event)
         c.toolActivity.connect(self.transcript.show_event)
+        c.toolActivity.connect(self._note_tool_outcome)
         c.rawEvent.connect(self.inspector.add)
         c.secretKnown.connect(self.inspector.masker.add)
         c.errorRaised.connect(self._show_error)
@@ -153,6 +155,9 @@ class MainWindow(QMainWindow):
         self.space.released.connect(self._talk_released)
 
     def _show_state(self, state: SessionState, detail: str) -> None:
+        if state in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
+            self._confirming.clear()  # the session took its dialogs down
+            self.talk.set_confirmations_open(0)
         self.talk.set_state(state, detail)
         if state is SessionState.CONNECTING:
             self.banner.hide()  # a new attempt: the last one's problem is history
@@ -167,6 +172,22 @@ class MainWindow(QMainWindow):
         self.end.setEnabled(connected)
         shown_detail = detail and state is not SessionState.RECONNECTING  # the button says it already
         self.status_text.setText(f"{self.talk.label()} ({detail})" if shown_detail else self.talk.label())
+
+    def confirmation_opened(self, call_id: str) -> None:
+        """A meeting dialog asks the person about `call_id`: the transcript and the talk button say
+        that the conversation now waits for them."""
+        self.transcript.mark_confirming(call_id)
+        self._confirming.add(call_id)
+        self._show_confirmations()
+
+    def _note_tool_outcome(self, activity: ToolActivity) -> None:
+        if activity.status in ("done", "declined", "failed") and activity.call_id in self._confirming:
+            self._confirming.discard(activity.call_id)
+            self._show_confirmations()
+
+    def _show_confirmations(self) -> None:
+        self.talk.set_confirmations_open(len(self._confirming))
+        self.status_text.setText(self.talk.label())
 
     def _show_renewed(self, _reason: str) -> None:
         self.transcript.mark_renewed()

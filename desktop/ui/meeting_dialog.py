@@ -6,6 +6,7 @@ it is shown. The warning line (overlap, a time in the past) follows the fields a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Literal
@@ -32,7 +33,6 @@ from desktop.storage.meeting_model import (
     localize,
     overlapping,
     parse_local,
-    warnings_for,
 )
 
 Mode = Literal["create", "cancel", "new", "edit"]
@@ -149,6 +149,22 @@ class MeetingDialog(QDialog):
             "duration": self.duration_edit.value(),
         }
 
+    def _notes(self, start: datetime, clashes: Sequence[Meeting]) -> list[str]:
+        """The tool's warnings (`warnings_for`, which the model reads in English) in the
+        interface's language."""
+        notes = [
+            _filled(
+                self.tr("Overlaps with “%1” (%2, %3 min)."),
+                m.title,
+                format_local(m.start.astimezone(start.tzinfo))[:16],
+                str(m.duration),
+            )
+            for m in clashes
+        ]
+        if start < self._now():
+            notes.append(_filled(self.tr("The start time %1 is in the past."), format_local(start)[:16]))
+        return notes
+
     def warning_text(self) -> str:
         return self.warning_label.text()
 
@@ -156,12 +172,17 @@ class MeetingDialog(QDialog):
         if not hasattr(self, "_initial"):
             return  # still filling the fields
         start, duration = self.start(), self.duration_edit.value()
+        notes: Sequence[str]
         if self._others is not None:
-            clashes = overlapping(start, duration, self._others, self._exclude_id)
-            notes = warnings_for(start, clashes, self._now())
+            notes = self._notes(start, overlapping(start, duration, self._others, self._exclude_id))
         elif self.values() == self._initial:
-            notes = self._given_warnings
+            notes = self._given_warnings  # the tool's own (English) words: no calendar to recheck with
         else:  # edited, and no calendar to compare with: only what we can know here
-            notes = warnings_for(start, (), self._now())
+            notes = self._notes(start, ())
         self.warning_label.setText("\n".join(f"⚠ {note}" for note in notes))
         self.warning_label.setVisible(bool(notes))
+
+
+def _filled(template: str, *values: str) -> str:
+    """Qt's %1, %2… placeholders filled in one pass, so a title containing "%2" stays as typed."""
+    return re.sub(r"%(\d)", lambda found: values[int(found[1]) - 1], template)

@@ -43,6 +43,7 @@ class TalkButton(QPushButton):
         self._state = SessionState.IDLE
         self._push_to_talk = True
         self._detail = ""  # e.g. "attempt 2 of 8" while reconnecting
+        self._confirmations = 0  # meeting dialogs open: the assistant waits for the person, not the model
         self._render()
 
     @property
@@ -52,6 +53,10 @@ class TalkButton(QPushButton):
     def set_state(self, state: SessionState, detail: str = "") -> None:
         self._state = state
         self._detail = detail
+        self._render()
+
+    def set_confirmations_open(self, count: int) -> None:
+        self._confirmations = count
         self._render()
 
     def set_push_to_talk(self, enabled: bool) -> None:
@@ -108,6 +113,8 @@ class TalkButton(QPushButton):
             )
         if state is SessionState.USER_SPEAKING:
             return self.tr("You are speaking")
+        if state is SessionState.THINKING and self._confirmations:
+            return self.tr("Waiting for your answer in the meeting dialog")
         if state is SessionState.THINKING:
             return self.tr("Assistant is thinking — press to interrupt")
         return self.tr("Assistant is speaking — press to interrupt")

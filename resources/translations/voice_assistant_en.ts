@@ -27,129 +27,129 @@
 <context>
     <name>CalendarPane</name>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="103"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="79"/>
         <source>New</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="103"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="79"/>
         <source>Edit</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="104"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="80"/>
         <source>Delete</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="105"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="81"/>
         <source>Import…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="106"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="82"/>
         <source>Export…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="139"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="122"/>
         <source>Could not read the calendar</source>
         <translation>Could not read the calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="159"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="142"/>
         <source>%1 meeting(s)</source>
         <translation>%1 meeting(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="159"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="142"/>
         <source>no meetings</source>
         <translation>no meetings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="186"/>
-        <location filename="../../desktop/ui/calendar_pane.py" line="195"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="169"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="178"/>
         <source>Choose a meeting in the list first.</source>
         <translation>Choose a meeting in the list first.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="198"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="181"/>
         <source>Deleted “%1”.</source>
         <translation>Deleted “%1”.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="201"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="184"/>
         <source>Could not delete the meeting</source>
         <translation>Could not delete the meeting</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="225"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="208"/>
         <source>Added “%1”.</source>
         <translation>Added “%1”.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="227"/>
-        <location filename="../../desktop/ui/calendar_pane.py" line="232"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="210"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="215"/>
         <source>Could not save the meeting</source>
         <translation>Could not save the meeting</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="232"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="215"/>
         <source>Saved “%1”.</source>
         <translation>Saved “%1”.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="239"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="222"/>
         <source>Export meetings</source>
         <translation>Export meetings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="246"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="229"/>
         <source>Import meetings</source>
         <translation>Import meetings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="252"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="235"/>
         <source>Exported %1 meeting(s) to %2.</source>
         <translation>Exported %1 meeting(s) to %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="255"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="238"/>
         <source>Could not write %1</source>
         <translation>Could not write %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="259"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="242"/>
         <source>Could not import %1</source>
         <translation>Could not import %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="262"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="245"/>
         <source>iCalendar files (*.ics)</source>
         <translation>iCalendar files (*.ics)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="307"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="262"/>
         <source>Imported %1 meeting(s)</source>
         <translation>Imported %1 meeting(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="309"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="264"/>
         <source>%1 already in the calendar</source>
         <translation>%1 already in the calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="311"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="266"/>
         <source>%1 without a usable time skipped</source>
         <translation>%1 without a usable time skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="312"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="267"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="312"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="267"/>
         <source>.</source>
         <translation>.</translation>
     </message>
@@ -336,7 +336,7 @@
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="158"/>
+        <location filename="../../desktop/ui/inspector.py" line="166"/>
         <source>%1 events shown, %2 skipped while paused</source>
         <translation>%1 events shown, %2 skipped while paused</translation>
     </message>
@@ -366,102 +366,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="53"/>
+        <location filename="../../desktop/ui/main_window.py" line="47"/>
         <source>Voice Assistant</source>
         <translation>Voice Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="60"/>
+        <location filename="../../desktop/ui/main_window.py" line="54"/>
         <source>Hands-free</source>
         <translation>Hands-free</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="63"/>
+        <location filename="../../desktop/ui/main_window.py" line="57"/>
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>Off: hold the button or Space to talk. On: the assistant listens by itself.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="65"/>
+        <location filename="../../desktop/ui/main_window.py" line="59"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="66"/>
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>End</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="107"/>
+        <location filename="../../desktop/ui/main_window.py" line="102"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="108"/>
+        <location filename="../../desktop/ui/main_window.py" line="103"/>
         <source>Save conversation as Markdown…</source>
         <translation>Save conversation as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <location filename="../../desktop/ui/main_window.py" line="105"/>
         <source>&amp;Knowledge folder…</source>
         <translation>&amp;Knowledge folder…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="112"/>
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115"/>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="118"/>
+        <location filename="../../desktop/ui/main_window.py" line="113"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="120"/>
+        <location filename="../../desktop/ui/main_window.py" line="115"/>
         <source>Event inspector</source>
         <translation>Event inspector</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="178"/>
+        <location filename="../../desktop/ui/main_window.py" line="194"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>Reconnected; the conversation goes on.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <location filename="../../desktop/ui/main_window.py" line="198"/>
         <source>The sample documents that come with the app</source>
         <translation>The sample documents that come with the app</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="201"/>
         <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
         <translation>The knowledge folder %1 is not there; the sample documents are used instead.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <location filename="../../desktop/ui/main_window.py" line="228"/>
         <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
         <translation>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="210"/>
+        <location filename="../../desktop/ui/main_window.py" line="234"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="227"/>
+        <location filename="../../desktop/ui/main_window.py" line="251"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>No system keychain is available: your API key is kept for this run only.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="280"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>Saved. The new settings apply from the next conversation.</translation>
     </message>
@@ -527,6 +527,16 @@
         <location filename="../../desktop/ui/meeting_dialog.py" line="106"/>
         <source>Decline</source>
         <translation>Decline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="156"/>
+        <source>Overlaps with “%1” (%2, %3 min).</source>
+        <translation>Overlaps with “%1” (%2, %3 min).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="161"/>
+        <source>The start time %1 is in the past.</source>
+        <translation>The start time %1 is in the past.</translation>
     </message>
 </context>
 <context>
@@ -743,62 +753,67 @@
 <context>
     <name>TalkButton</name>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="72"/>
+        <location filename="../../desktop/ui/talk_button.py" line="97"/>
         <source>Not connected — click to start</source>
         <translation>Not connected — click to start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="74"/>
+        <location filename="../../desktop/ui/talk_button.py" line="99"/>
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="78"/>
+        <location filename="../../desktop/ui/talk_button.py" line="103"/>
         <source>Reconnecting…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="79"/>
+        <location filename="../../desktop/ui/talk_button.py" line="104"/>
         <source>Reconnecting… (attempt %1 of %2)</source>
         <translation>Reconnecting… (attempt %1 of %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="82"/>
+        <location filename="../../desktop/ui/talk_button.py" line="107"/>
         <source>Error — click to try again</source>
         <translation>Error — click to try again</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="84"/>
+        <location filename="../../desktop/ui/talk_button.py" line="109"/>
         <source>Hold to talk (Space)</source>
         <translation>Hold to talk (Space)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="84"/>
+        <location filename="../../desktop/ui/talk_button.py" line="109"/>
         <source>Click to listen</source>
         <translation>Click to listen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="86"/>
+        <location filename="../../desktop/ui/talk_button.py" line="111"/>
         <source>Listening — release to send</source>
         <translation>Listening — release to send</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="87"/>
+        <location filename="../../desktop/ui/talk_button.py" line="112"/>
         <source>Listening — click to stop</source>
         <translation>Listening — click to stop</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="90"/>
+        <location filename="../../desktop/ui/talk_button.py" line="115"/>
         <source>You are speaking</source>
         <translation>You are speaking</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="92"/>
+        <location filename="../../desktop/ui/talk_button.py" line="117"/>
+        <source>Waiting for your answer in the meeting dialog</source>
+        <translation>Waiting for your answer in the meeting dialog</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/talk_button.py" line="119"/>
         <source>Assistant is thinking — press to interrupt</source>
         <translation>Assistant is thinking — press to interrupt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="93"/>
+        <location filename="../../desktop/ui/talk_button.py" line="120"/>
         <source>Assistant is speaking — press to interrupt</source>
         <translation>Assistant is speaking — press to interrupt</translation>
     </message>
@@ -806,98 +821,98 @@
 <context>
     <name>TranscriptPane</name>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="111"/>
+        <location filename="../../desktop/ui/transcript.py" line="113"/>
         <source>Type a message and press Enter</source>
         <translation>Type a message and press Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="112"/>
+        <location filename="../../desktop/ui/transcript.py" line="114"/>
         <source>Send</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="113"/>
+        <location filename="../../desktop/ui/transcript.py" line="115"/>
         <source>Copy</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="114"/>
+        <location filename="../../desktop/ui/transcript.py" line="116"/>
         <source>Clear</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="115"/>
+        <location filename="../../desktop/ui/transcript.py" line="117"/>
         <source>Save as Markdown…</source>
         <translation>Save as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="204"/>
+        <location filename="../../desktop/ui/transcript.py" line="222"/>
         <source>asked</source>
         <translation>asked</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="205"/>
+        <location filename="../../desktop/ui/transcript.py" line="223"/>
         <source>waiting for your confirmation</source>
         <translation>waiting for your confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="206"/>
+        <location filename="../../desktop/ui/transcript.py" line="224"/>
         <source>done</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="207"/>
+        <location filename="../../desktop/ui/transcript.py" line="225"/>
         <source>declined by you</source>
         <translation>declined by you</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="208"/>
+        <location filename="../../desktop/ui/transcript.py" line="226"/>
         <source>failed</source>
         <translation>failed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="215"/>
-        <location filename="../../desktop/ui/transcript.py" line="241"/>
+        <location filename="../../desktop/ui/transcript.py" line="217"/>
+        <location filename="../../desktop/ui/transcript.py" line="253"/>
         <source>Documents used: %1</source>
         <translation>Documents used: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="236"/>
+        <location filename="../../desktop/ui/transcript.py" line="247"/>
         <source>You</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="237"/>
+        <location filename="../../desktop/ui/transcript.py" line="248"/>
         <source>Assistant</source>
         <translation>Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="238"/>
+        <location filename="../../desktop/ui/transcript.py" line="249"/>
         <source>Tool</source>
         <translation>Tool</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="239"/>
+        <location filename="../../desktop/ui/transcript.py" line="250"/>
         <source>connection renewed</source>
         <translation>connection renewed</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="241"/>
+        <location filename="../../desktop/ui/transcript.py" line="253"/>
         <source>interrupted</source>
         <translation>interrupted</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="255"/>
+        <location filename="../../desktop/ui/transcript.py" line="271"/>
         <source>Save conversation</source>
         <translation>Save conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="255"/>
+        <location filename="../../desktop/ui/transcript.py" line="271"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="263"/>
+        <location filename="../../desktop/ui/transcript.py" line="285"/>
         <source>The conversation could not be saved: %1</source>
         <translation>The conversation could not be saved: %1</translation>
     </message>

@@ -27,129 +27,129 @@
 <context>
     <name>CalendarPane</name>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="103"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="79"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="103"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="79"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="104"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="80"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="105"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="81"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="106"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="82"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="139"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="122"/>
         <source>Could not read the calendar</source>
         <translation>无法读取日历</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="159"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="142"/>
         <source>%1 meeting(s)</source>
         <translation>%1 个会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="159"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="142"/>
         <source>no meetings</source>
         <translation>没有会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="186"/>
-        <location filename="../../desktop/ui/calendar_pane.py" line="195"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="169"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="178"/>
         <source>Choose a meeting in the list first.</source>
         <translation>请先在列表中选择一个会议。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="198"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="181"/>
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="201"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="184"/>
         <source>Could not delete the meeting</source>
         <translation>无法删除会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="225"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="208"/>
         <source>Added “%1”.</source>
         <translation>已添加“%1”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="227"/>
-        <location filename="../../desktop/ui/calendar_pane.py" line="232"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="210"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="215"/>
         <source>Could not save the meeting</source>
         <translation>无法保存会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="232"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="215"/>
         <source>Saved “%1”.</source>
         <translation>已保存“%1”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="239"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="222"/>
         <source>Export meetings</source>
         <translation>导出会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="246"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="229"/>
         <source>Import meetings</source>
         <translation>导入会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="252"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="235"/>
         <source>Exported %1 meeting(s) to %2.</source>
         <translation>已将 %1 个会议导出到 %2。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="255"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="238"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="259"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="242"/>
         <source>Could not import %1</source>
         <translation>无法导入 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="262"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="245"/>
         <source>iCalendar files (*.ics)</source>
         <translation>iCalendar 文件 (*.ics)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="307"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="262"/>
         <source>Imported %1 meeting(s)</source>
         <translation>已导入 %1 个会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="309"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="264"/>
         <source>%1 already in the calendar</source>
         <translation>%1 个已在日历中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="311"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="266"/>
         <source>%1 without a usable time skipped</source>
         <translation>%1 个因时间无法识别而跳过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="312"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="267"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="312"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="267"/>
         <source>.</source>
         <translation>。</translation>
     </message>
@@ -336,7 +336,7 @@
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inspector.py" line="158"/>
+        <location filename="../../desktop/ui/inspector.py" line="166"/>
         <source>%1 events shown, %2 skipped while paused</source>
         <translation>显示 %1 个事件，暂停期间跳过 %2 个</translation>
     </message>
@@ -366,102 +366,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="53"/>
+        <location filename="../../desktop/ui/main_window.py" line="47"/>
         <source>Voice Assistant</source>
         <translation>语音助理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="60"/>
+        <location filename="../../desktop/ui/main_window.py" line="54"/>
         <source>Hands-free</source>
         <translation>免按键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="63"/>
+        <location filename="../../desktop/ui/main_window.py" line="57"/>
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>关闭：按住按钮或空格键说话。开启：助理自动聆听。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="65"/>
+        <location filename="../../desktop/ui/main_window.py" line="59"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="66"/>
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>End</source>
         <translation>结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="107"/>
+        <location filename="../../desktop/ui/main_window.py" line="102"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="108"/>
+        <location filename="../../desktop/ui/main_window.py" line="103"/>
         <source>Save conversation as Markdown…</source>
         <translation>将对话另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <location filename="../../desktop/ui/main_window.py" line="105"/>
         <source>&amp;Knowledge folder…</source>
         <translation>知识库文件夹(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="112"/>
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115"/>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="118"/>
+        <location filename="../../desktop/ui/main_window.py" line="113"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="120"/>
+        <location filename="../../desktop/ui/main_window.py" line="115"/>
         <source>Event inspector</source>
         <translation>事件检查器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="178"/>
+        <location filename="../../desktop/ui/main_window.py" line="194"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>已重新连接，对话继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <location filename="../../desktop/ui/main_window.py" line="198"/>
         <source>The sample documents that come with the app</source>
         <translation>应用自带的示例文档</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="201"/>
         <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
         <translation>找不到知识库文件夹 %1，暂用示例文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <location filename="../../desktop/ui/main_window.py" line="228"/>
         <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
         <translation>无法打开日历，本次运行中无法预约会议；详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="210"/>
+        <location filename="../../desktop/ui/main_window.py" line="234"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>尚未设置 API 密钥，您正在与内置的演示助理对话。在设置中添加密钥即可与真实模型对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="227"/>
+        <location filename="../../desktop/ui/main_window.py" line="251"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>系统钥匙串不可用：您的 API 密钥只在本次运行期间保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="280"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>已保存。新设置将从下一次对话开始生效。</translation>
     </message>
@@ -527,6 +527,16 @@
         <location filename="../../desktop/ui/meeting_dialog.py" line="106"/>
         <source>Decline</source>
         <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="156"/>
+        <source>Overlaps with “%1” (%2, %3 min).</source>
+        <translation>与“%1”时间重叠（%2，%3 分钟）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="161"/>
+        <source>The start time %1 is in the past.</source>
+        <translation>开始时间 %1 已经过去。</translation>
     </message>
 </context>
 <context>
@@ -743,62 +753,67 @@
 <context>
     <name>TalkButton</name>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="72"/>
+        <location filename="../../desktop/ui/talk_button.py" line="97"/>
         <source>Not connected — click to start</source>
         <translation>未连接 — 点击开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="74"/>
+        <location filename="../../desktop/ui/talk_button.py" line="99"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="78"/>
+        <location filename="../../desktop/ui/talk_button.py" line="103"/>
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="79"/>
+        <location filename="../../desktop/ui/talk_button.py" line="104"/>
         <source>Reconnecting… (attempt %1 of %2)</source>
         <translation>正在重新连接…（第 %1 次，共 %2 次）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="82"/>
+        <location filename="../../desktop/ui/talk_button.py" line="107"/>
         <source>Error — click to try again</source>
         <translation>出错 — 点击重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="84"/>
+        <location filename="../../desktop/ui/talk_button.py" line="109"/>
         <source>Hold to talk (Space)</source>
         <translation>按住说话（空格键）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="84"/>
+        <location filename="../../desktop/ui/talk_button.py" line="109"/>
         <source>Click to listen</source>
         <translation>点击开始聆听</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="86"/>
+        <location filename="../../desktop/ui/talk_button.py" line="111"/>
         <source>Listening — release to send</source>
         <translation>正在聆听 — 松开发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="87"/>
+        <location filename="../../desktop/ui/talk_button.py" line="112"/>
         <source>Listening — click to stop</source>
         <translation>正在聆听 — 点击停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="90"/>
+        <location filename="../../desktop/ui/talk_button.py" line="115"/>
         <source>You are speaking</source>
         <translation>您正在说话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="92"/>
+        <location filename="../../desktop/ui/talk_button.py" line="117"/>
+        <source>Waiting for your answer in the meeting dialog</source>
+        <translation>正在等待您在会议对话框中确认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/talk_button.py" line="119"/>
         <source>Assistant is thinking — press to interrupt</source>
         <translation>助理正在思考 — 按下可打断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/talk_button.py" line="93"/>
+        <location filename="../../desktop/ui/talk_button.py" line="120"/>
         <source>Assistant is speaking — press to interrupt</source>
         <translation>助理正在说话 — 按下可打断</translation>
     </message>
@@ -806,98 +821,98 @@
 <context>
     <name>TranscriptPane</name>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="111"/>
+        <location filename="../../desktop/ui/transcript.py" line="113"/>
         <source>Type a message and press Enter</source>
         <translation>输入消息后按回车发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="112"/>
+        <location filename="../../desktop/ui/transcript.py" line="114"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="113"/>
+        <location filename="../../desktop/ui/transcript.py" line="115"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="114"/>
+        <location filename="../../desktop/ui/transcript.py" line="116"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="115"/>
+        <location filename="../../desktop/ui/transcript.py" line="117"/>
         <source>Save as Markdown…</source>
         <translation>另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="204"/>
+        <location filename="../../desktop/ui/transcript.py" line="222"/>
         <source>asked</source>
         <translation>已请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="205"/>
+        <location filename="../../desktop/ui/transcript.py" line="223"/>
         <source>waiting for your confirmation</source>
         <translation>等待您确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="206"/>
+        <location filename="../../desktop/ui/transcript.py" line="224"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="207"/>
+        <location filename="../../desktop/ui/transcript.py" line="225"/>
         <source>declined by you</source>
         <translation>您已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="208"/>
+        <location filename="../../desktop/ui/transcript.py" line="226"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="215"/>
-        <location filename="../../desktop/ui/transcript.py" line="241"/>
+        <location filename="../../desktop/ui/transcript.py" line="217"/>
+        <location filename="../../desktop/ui/transcript.py" line="253"/>
         <source>Documents used: %1</source>
         <translation>参考文档：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="236"/>
+        <location filename="../../desktop/ui/transcript.py" line="247"/>
         <source>You</source>
         <translation>您</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="237"/>
+        <location filename="../../desktop/ui/transcript.py" line="248"/>
         <source>Assistant</source>
         <translation>助理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="238"/>
+        <location filename="../../desktop/ui/transcript.py" line="249"/>
         <source>Tool</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="239"/>
+        <location filename="../../desktop/ui/transcript.py" line="250"/>
         <source>connection renewed</source>
         <translation>连接已更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="241"/>
+        <location filename="../../desktop/ui/transcript.py" line="253"/>
         <source>interrupted</source>
         <translation>已打断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="255"/>
+        <location filename="../../desktop/ui/transcript.py" line="271"/>
         <source>Save conversation</source>
         <translation>保存对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="255"/>
+        <location filename="../../desktop/ui/transcript.py" line="271"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/transcript.py" line="263"/>
+        <location filename="../../desktop/ui/transcript.py" line="285"/>
         <source>The conversation could not be saved: %1</source>
         <translation>无法保存对话：%1</translation>
     </message>

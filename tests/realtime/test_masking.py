@@ -40,3 +40,7 @@ def test_http_failure_sentences() -> None:
     assert limited.retryable and "(HTTP 429: Slow)." in limited.message
     broken = http_failure("call setup", 502, "<html>bad gateway</html>", target="d")
     assert broken.retryable and "502" in broken.message and "html" not in broken.message
+    overloaded = http_failure(
+        "key request", 503, '{"error": {"message": "The engine is currently overloaded."}}', target="d"
+    )
+    assert overloaded.retryable and "(HTTP 503: The engine is currently overloaded)." in overloaded.message

@@ -96,6 +96,18 @@ async def test_an_error_retrying_cannot_fix_stops_at_once(
     await assert_nothing_left(session, loopback.stop)
 
 
+async def test_a_key_refused_twice_at_call_setup_stops_after_the_second_attempt(loopback: Loopback) -> None:
+    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    await session.connect()
+    loopback.server.faults.sdp_status = 401
+    await loopback.server.close_all_calls()
+    error = await events.wait_for(ErrorRaised, lambda e: e.fatal)
+    assert "rejected the key" in error.message and not error.retryable
+    assert reconnect_states(events) == ["attempt 1 of 4", "attempt 2 of 4"]
+    await events.finished()
+    await assert_nothing_left(session, loopback.stop)
+
+
 async def test_giving_up_after_the_last_attempt_says_why(loopback: Loopback) -> None:
     session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
     await session.connect()

@@ -19,7 +19,7 @@ from desktop.composition import Root
 from desktop.loopback.server import LoopbackServer
 from desktop.realtime.config import ProviderKind
 from desktop.secrets import SERVICE
-from desktop.selftest import SyntheticDevices
+from desktop.selftest import SyntheticDevices, tone, visible_dialogs
 from desktop.settings import Preferences, save_preferences
 from desktop.ui.main_window import MainWindow
 from desktop.wiring import Wiring
@@ -97,3 +97,27 @@ def test_with_a_stored_key_the_configured_provider_answers(
         launch(qloop, qapp, settings_store, scenario)
     finally:
         qloop.run_until_complete(provider.stop())
+
+
+def test_the_demo_proposes_a_meeting_and_waits_for_the_person(
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings
+) -> None:
+    """The whole flow before any key: a spoken request, the meeting dialog, and meanwhile the talk
+    button says the conversation waits for the person, not for the assistant."""
+
+    async def scenario(root: Root, devices: SyntheticDevices) -> None:
+        talk = root.window.talk
+        waiting = talk.tr("Waiting for your answer in the meeting dialog")
+        await wait_until(lambda: root.wiring.tools is not None)  # the calendar and tools are open
+        root.window.start.click()
+        await wait_until(lambda: devices.speaker is not None and devices.speaker.audible_seconds >= 0.5)
+        assert devices.microphone is not None
+        devices.microphone.say(tone(0.8))
+        await wait_until(lambda: bool(visible_dialogs(root)))
+        await wait_until(lambda: talk.label() == waiting)
+        visible_dialogs(root)[0].accept_button.click()
+        await wait_until(lambda: talk.label() != waiting)
+        assert root.pane is not None
+        await wait_until(lambda: len(root.pane.meetings()) == 1)
+
+    launch(qloop, qapp, settings_store, scenario)

@@ -135,6 +135,10 @@ def test_the_calendar_the_meeting_dialog_and_errors_speak_chinese(qapp: QApplica
         qtbot.addWidget(dialog)
         assert dialog.windowTitle() == "确认会议" and dialog.accept_button.text() == "确认"
         assert dialog.duration_edit.suffix() == " 分钟"
+        long_ago = {"title": "复盘", "start_time": "2000-01-03 09:00:00"}
+        past = MeetingDialog(None, "create", long_ago, others=[])
+        qtbot.addWidget(past)
+        assert past.warning_text() == "⚠ 开始时间 2000-01-03 09:00 已经过去。"
         rejected = ErrorRaised("The service rejected the key during the key request.", code="unauthorized")
         assert localized(rejected) == "服务拒绝了 API 密钥，请在设置中检查。"
         unknown = ErrorRaised("Something only the engine knows.", code="novel")
