@@ -46,13 +46,20 @@ def _check(provider: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parse(sys.argv[1:] if argv is None else argv)
+    given = sys.argv[1:] if argv is None else argv
+    if not given:  # a plain launch (the desktop's icon): argparse and its imports cost 10-40 ms
+        return _launch(argv)
+    args = _parse(given)
     if args.check:
         return _check(args.provider)
     if args.self_test:
         from desktop.selftest import self_test_main
 
         return self_test_main()
+    return _launch(argv)
+
+
+def _launch(argv: list[str] | None) -> int:
     from desktop.app import main as launch
 
     return launch(sys.argv if argv is None else [sys.argv[0], *argv])

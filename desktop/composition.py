@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from desktop.memory import limit_malloc_arenas, release_free_memory
 from desktop.secrets import KeyStore
 from desktop.settings import load_preferences
 from desktop.ui.controller import Controller
@@ -36,6 +37,7 @@ class Root:
     """Owns the objects of one run and the order in which they stop."""
 
     def __init__(self, app: QApplication, window: MainWindow, store: QSettings, wiring: Wiring) -> None:
+        limit_malloc_arenas()  # before the executors, the demo server and the audio start threads
         self.app = app
         self.window = window
         self.wiring = wiring
@@ -61,6 +63,7 @@ class Root:
             # The window is up and the person can still talk; say so instead of dying.
             log.exception("Starting the tools failed")
             self.window.show_unexpected_error()
+        release_free_memory()  # what the imports and start-up freed
         try:
             await self.quit_requested.wait()
         finally:

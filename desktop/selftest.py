@@ -27,8 +27,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from desktop.events import SessionState
 from desktop.paths import DATA_DIR_ENV
 
@@ -174,8 +172,9 @@ def native_audio() -> str:
 
 def tone(seconds: float) -> bytes:
     """A 440 Hz tone (mono s16 48 kHz), well above the demo server's voice-detection threshold."""
-    t = np.arange(int(48_000 * seconds)) / 48_000
-    return (np.sin(2 * np.pi * 440 * t) * 0.3 * 32767).astype("<i2").tobytes()
+    from desktop.audio import pcm  # the media stack loads after the window, as in the app
+
+    return pcm.tone(440, seconds, 0.3)
 
 
 class Conversation:

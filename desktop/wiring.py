@@ -19,7 +19,7 @@ from desktop.settings import Preferences, session_config
 from desktop.ui.call_wiring import Call
 
 if TYPE_CHECKING:
-    from desktop.audio.ports import AudioInput, AudioOutput
+    from desktop.audio.ports import AudioInput, AudioOutput, ProblemHandler
     from desktop.loopback.thread import LoopbackThread
     from desktop.reconnect import ReconnectPolicy
     from desktop.tools.ports import ToolExecutor
@@ -103,7 +103,7 @@ class Wiring:
                 self._demo_endpoint = await loop.run_in_executor(None, server.start)
         return self._demo_endpoint
 
-    def open_call(self, config: SessionConfig, prefs: Preferences, on_problem: Callable[[str], None]) -> Call:
+    def open_call(self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler) -> Call:
         from desktop.audio.devices import AudioUnavailable
         from desktop.realtime.errors import SessionError
         from desktop.session import VoiceSession

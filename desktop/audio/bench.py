@@ -4,12 +4,18 @@ CPU is counted.
 
 mouth-to-wire: the microphone callback receives a click (played into the virtual microphone) -> the
 RTP packet carrying it arrives at the server (before its jitter buffer). wire-to-ear: the server sends
-the RTP packet of a click -> the speaker callback hands the click to the device. Clicks are recognised
+the RTP packet of a click -> the speaker callback hands the click to the device (the device's own
+buffer comes on top: PortAudio reports 40 ms of output latency on the virtual sink). Clicks are recognised
 by content (loud samples, big Opus packets), not by counting frames: encoders and buffers may hold
 frames back. Both directions run at once (full duplex, echo cancellation on), with packet loss
 injected on the server's sending side. Times are `time.monotonic()`, one clock for both processes.
 
-    python -m desktop.audio.bench [--seconds 60] [--json out.json]
+The client runs on the app's loop, qasync on a QApplication (offscreen, no window), unless `--loop
+asyncio` asks for plain asyncio. Under qasync every callback the loop schedules is a Qt timer and
+every cross-thread hand-over a queued Qt signal, so the same call costs 1-2 points of CPU more there
+(15.0 % against 13.4 % with echo cancellation on, load average 2-7).
+
+    python -m desktop.audio.bench [--seconds 60] [--loop qasync|asyncio] [--json out.json]
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import sys
 import tempfile
 import time
+from collections.abc import Coroutine
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import psutil
 
@@ -37,6 +46,7 @@ WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
 LOSS_SECONDS = 20.0  # each lossy call (40 clicks each way); the loss-free call lasts `seconds`
 # Clicks into the microphone must neither start answers nor stop the server's clicks.
 BENCH_VAD = TurnDetection(create_response=False, interrupt_response=False)
+LoopKind = Literal["qasync", "asyncio"]
 
 
 @dataclass
@@ -44,6 +54,7 @@ class CallFigures:
     loss: float
     seconds: float
     echo_cancelling: bool
+    loop: str
     mouth_to_wire: Spread
     wire_to_ear: Spread
     cpu_percent: float  # the client process only: the server runs in its own
@@ -125,6 +136,7 @@ async def measure_call(
         loss=loss,
         seconds=seconds,
         echo_cancelling=echo_cancelling,
+        loop=type(asyncio.get_running_loop()).__name__,
         mouth_to_wire=Spread.of(latencies(captured.times, report["clicks_arrived"])),
         wire_to_ear=Spread.of(latencies(_departures(report), heard.times)),
         cpu_percent=round(cpu, 1),
@@ -166,17 +178,34 @@ async def run_bench(audio: VirtualAudio, seconds: float) -> list[CallFigures]:
     return results
 
 
+def run_on(loop: LoopKind, job: Coroutine[Any, Any, list[CallFigures]]) -> list[CallFigures]:
+    if loop == "asyncio":
+        return asyncio.run(job)
+    # The app's loop (desktop/app.py). Imported here only: the audio package itself never uses Qt.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    qt_loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(qt_loop)
+    with qt_loop:
+        results: list[CallFigures] = qt_loop.run_until_complete(job)
+    asyncio.set_event_loop(None)
+    return results
+
+
 def _label(r: CallFigures) -> str:
     return f"{r.loss:.0%} loss, echo cancellation {'on' if r.echo_cancelling else 'off'}"
 
 
-def figures(seconds: float = 60.0) -> list[tuple[str, str, str]]:
+def figures(seconds: float = 60.0, loop: LoopKind = "qasync") -> list[tuple[str, str, str]]:
     """(name, value, target) rows for the project's bench (desktop/bench.py)."""
     tool = missing_tool()
     if tool is not None:
         return [("audio", f"not measured: {tool} is missing", "-")]
     with virtual_audio() as audio:
-        results = asyncio.run(run_bench(audio, seconds))
+        results = run_on(loop, run_bench(audio, seconds))
     rows = []
     for r in results:
         if not r.echo_cancelling:  # see run_bench: the canceller reshapes the clicks themselves
@@ -184,11 +213,13 @@ def figures(seconds: float = 60.0) -> list[tuple[str, str, str]]:
         ear_target = "≤ 100 ms" if r.loss >= 0.05 else "≤ 60 ms"
         rows.append((f"wire-to-ear ({_label(r)}; loss on the server's side)", str(r.wire_to_ear), ear_target))
     for r in (results[0], results[1]):
-        duration = f"{r.seconds:.0f} s full-duplex call, {_label(r)}"
+        duration = f"{r.seconds:.0f} s full-duplex call, {_label(r)}, {r.loop}"
         rows.append((f"client CPU, {duration}", f"{r.cpu_percent} % of one core", "< 8 %"))
     rows.append(
         (f"client RSS after the {results[0].seconds:.0f} s call", f"{results[0].rss_mb} MB", "< 200 MB")
     )
+    gaps = " / ".join(f"{r.underruns} ({r.trimmed_ms:g} ms trimmed)" for r in results)
+    rows.append(("speaker underruns per call, in the order above (audio trimmed for delay)", gaps, "0"))
     return rows
 
 
@@ -197,13 +228,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     with virtual_audio() as audio:
-        results = asyncio.run(run_bench(audio, args.seconds))
+        results = run_on(args.loop, run_bench(audio, args.seconds))
     for r in results:
         print(
-            f"{_label(r)}, {r.seconds:.0f} s | mouth-to-wire {r.mouth_to_wire} | "
+            f"{_label(r)}, {r.seconds:.0f} s, {r.loop} | mouth-to-wire {r.mouth_to_wire} | "
             f"wire-to-ear {r.wire_to_ear} | CPU {r.cpu_percent} % RSS {r.rss_mb} MB "
             f"underruns {r.underruns} trimmed {r.trimmed_ms} ms"
         )

@@ -23,7 +23,10 @@ BLOCK_SECONDS = BLOCK_FRAMES / SAMPLE_RATE
 SILENCE = bytes(BLOCK_FRAMES * 2)
 TIME_BASE = fractions.Fraction(1, SAMPLE_RATE)
 
-OPUS_BIT_RATE = 48000  # mono speech: the services listen at 24 kHz, and this is transparent for it
+OPUS_BIT_RATE = 32000  # mono speech: the services listen at 24 kHz; wideband speech needs no more
+# libopus's default complexity 10 buys speech at this rate little; 3 takes 37 % fewer instructions per
+# frame (callgrind: 1.14 M against 1.81 M at 32 kbit/s; 0.76 M at complexity 0).
+OPUS_COMPLEXITY = 3
 FrameObserver = Callable[[int, float, bytes], None]  # (pts, when captured, the block): measurements
 
 
@@ -69,7 +72,7 @@ class OpusBlockTrack(BlockTrack):
         self._encoder.layout = "mono"
         self._encoder.sample_rate = SAMPLE_RATE
         self._encoder.time_base = TIME_BASE
-        self._encoder.options = {"application": "voip"}
+        self._encoder.options = {"application": "voip", "compression_level": str(OPUS_COMPLEXITY)}
 
     async def recv(self) -> Packet:  # type: ignore[override]
         packets: list[Packet] = []

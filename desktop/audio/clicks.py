@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
+from desktop.audio import pcm
 from desktop.audio.block_track import BLOCK_FRAMES, BLOCK_SECONDS, SAMPLE_RATE, SILENCE
 
 CLICK_EVERY = 25  # blocks: one click every half second
-CLICK = np.random.default_rng(3).normal(0, 8000, BLOCK_FRAMES).clip(-32000, 32000).astype("<i2").tobytes()
+CLICK = pcm.noise(BLOCK_FRAMES, 8000, seed=3)
 LOUD_PAYLOAD_BYTES = 40  # Opus silence takes a few bytes per 20 ms packet, a noise click hundreds
 LOUD_PEAK, QUIET_PEAK = 4000, 1000
 
@@ -44,9 +43,8 @@ class Onsets:
         self.times: list[float] = []
         self._quiet = True
 
-    def feed(self, at: float, pcm: bytes) -> None:
-        samples = np.frombuffer(pcm, dtype=np.int16)
-        peak = max(int(samples.max(initial=0)), -int(samples.min(initial=0)))
+    def feed(self, at: float, audio: bytes) -> None:
+        peak = pcm.peak(audio)
         if peak > LOUD_PEAK and self._quiet:
             self.times.append(at)
         self._quiet = peak < QUIET_PEAK

@@ -1,19 +1,32 @@
 """Sound devices as PortAudio sees them: listing, lookup by name, the system default.
 
-On Linux with PulseAudio or PipeWire, PortAudio reaches the sound server through ALSA's `pulse` and
-`default` devices; the server's own default (and its moving of streams between devices) then applies.
+On Linux with PulseAudio or PipeWire, PortAudio (19.6, its ALSA host API) reaches the sound server
+through ALSA's `pulse` and `default` devices only; the cards it also lists as `hw:` are held by the
+server and mostly refuse to open. So the server's own devices are listed too, by their description
+(what the desktop's sound settings show), and one is opened through `pulse` with `PULSE_SINK` or
+`PULSE_SOURCE` naming it: libpulse reads them each time a stream connects. The server's device list
+is live (`pactl`), unlike PortAudio's, which is a snapshot taken when PortAudio started: a server
+device unplugged and plugged back is found again during the call.
 Every failure becomes `AudioUnavailable` carrying one sentence for the person at the window.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import threading
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Literal
 
 Kind = Literal["input", "output"]
 
-_NOUN = {"input": "microphone", "output": "speaker"}
+NOUN = {"input": "microphone", "output": "speaker"}
+_SERVER_KIND = {"input": "sources", "output": "sinks"}
+_ROUTE_VARIABLE = {"input": "PULSE_SOURCE", "output": "PULSE_SINK"}
+_PERSON_ROUTE = {kind: os.environ.get(name) for kind, name in _ROUTE_VARIABLE.items()}
+_ROUTE_LOCK = threading.Lock()  # setenv is not safe against a concurrent getenv in another thread
 
 
 class AudioUnavailable(Exception):
@@ -27,6 +40,7 @@ class Device:
     is_default: bool
     max_channels: int
     default_rate: float
+    server_name: str = ""  # the sound server's name for it, when it is reached through `pulse`
 
 
 def sounddevice() -> ModuleType:
@@ -45,6 +59,7 @@ def sounddevice() -> ModuleType:
 
 
 def list_devices(kind: Kind) -> list[Device]:
+    """The sound server's devices (when PortAudio reaches one through `pulse`), then PortAudio's."""
     sd = sounddevice()
     channels_key = f"max_{kind}_channels"
     try:
@@ -52,7 +67,7 @@ def list_devices(kind: Kind) -> list[Device]:
         default = _default_index(sd, kind)
     except sd.PortAudioError as error:
         raise AudioUnavailable(f"The list of sound devices could not be read ({error}).") from error
-    return [
+    own = [
         Device(
             name=str(info["name"]),
             index=int(info["index"]),
@@ -63,19 +78,91 @@ def list_devices(kind: Kind) -> list[Device]:
         for info in found
         if int(info[channels_key]) > 0
     ]
+    pulse = next((d for d in own if d.name == "pulse"), None)
+    if pulse is None:
+        return own
+    served = [
+        Device(name, pulse.index, False, pulse.max_channels, pulse.default_rate, server_name)
+        for server_name, name in _server_devices(kind)
+    ]
+    return served + own
 
 
 def resolve(kind: Kind, name: str | None) -> Device:
-    """The named device, or the system default when no name was chosen."""
+    """The named device, or the system default when no name was chosen; a stream opened right after
+    this (on the same thread) goes to it: for a sound server device, `pulse` is pointed at it."""
     devices = list_devices(kind)
     if not devices:
-        raise AudioUnavailable(f"No {_NOUN[kind]} was found.")
+        raise AudioUnavailable(f"No {NOUN[kind]} was found.")
+    device = lookup(devices, name)
+    if device is None:
+        raise AudioUnavailable(f"The {NOUN[kind]} “{name}” is not connected.")
+    _route(kind, device.server_name or _PERSON_ROUTE[kind])
+    return device
+
+
+def lookup(devices: list[Device], name: str | None) -> Device | None:
+    """The device of that name, or the default one for no name."""
     if name is None:
-        return next((d for d in devices if d.is_default), devices[0])
-    for device in devices:
-        if device.name == name:
-            return device
-    raise AudioUnavailable(f"The {_NOUN[kind]} “{name}” is not connected.")
+        return next((d for d in devices if d.is_default), devices[0] if devices else None)
+    return next((d for d in devices if d.name == name), None)
+
+
+def present(kind: Kind, device: Device) -> bool:
+    """Whether the device is there now. Cheap for a sound server device (its short list, ~5 ms);
+    PortAudio's own devices are looked up in its snapshot."""
+    if device.server_name:
+        return device.server_name in (name for name, _ in _server_devices(kind, short=True))
+    try:
+        return any(d.name == device.name for d in list_devices(kind) if not d.server_name)
+    except AudioUnavailable:
+        return False
+
+
+def _route(kind: Kind, server_name: str | None) -> None:
+    variable = _ROUTE_VARIABLE[kind]
+    with _ROUTE_LOCK:
+        if server_name:
+            os.environ[variable] = server_name
+        else:
+            os.environ.pop(variable, None)
+
+
+def _server_devices(kind: Kind, short: bool = False) -> list[tuple[str, str]]:
+    """(server name, description) of the sound server's sinks or sources, monitors left out; none
+    when there is no server or no `pactl`. `short` skips the descriptions (the name stands in)."""
+    if shutil.which("pactl") is None:
+        return []
+    command = ["pactl", "list", "short" if short else "", _SERVER_KIND[kind]]
+    try:
+        listing = subprocess.run(
+            [word for word in command if word], capture_output=True, text=True, timeout=5,
+            env={**os.environ, "LC_ALL": "C"},
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if listing.returncode != 0:
+        return []
+    if short:
+        names = (line.split("\t")[1] for line in listing.stdout.splitlines() if "\t" in line)
+        return [(name, name) for name in names if not name.endswith(".monitor")]
+    return _described(listing.stdout)
+
+
+def _described(listing: str) -> list[tuple[str, str]]:
+    """Parses `pactl list sinks|sources`: one block per device with `Name:` and `Description:`."""
+    devices: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for block in listing.split("\n\n"):
+        own_lines = (line[1:] for line in block.splitlines() if line[:1] == "\t" and line[1:2] != "\t")
+        fields = dict(line.split(": ", 1) for line in own_lines if ": " in line)  # not properties, ports
+        name, description = fields.get("Name", ""), fields.get("Description", "")
+        if not name or fields.get("Monitor of Sink", "n/a") != "n/a":
+            continue
+        shown = description if description and description not in seen else f"{description} ({name})"
+        seen.add(shown)
+        devices.append((name, shown))
+    return devices
 
 
 def _default_index(sd: ModuleType, kind: Kind) -> int:

@@ -6,6 +6,15 @@ AudioProcessingModule cancels as well but weighs 30 MB and costs four times as m
 its FFI.) Without the module the microphone is gated while the assistant speaks (half duplex). With a
 headset there is no echo to cancel and processing is off. All of this runs on the event loop as blocks
 arrive, never inside a PortAudio callback.
+
+The canceller learns one echo path: the delay from a frame of reference to its echo in the capture.
+It must see that delay stay put, so both streams are fed in the order the sound card played and
+captured them, 10 ms at a time. The time stamps the callbacks take are not that order: on two starved
+cores a callback runs up to hundreds of milliseconds late and several come in a burst, and the
+canceller then sees the echo path jump about and lets echo through while it re-learns it (in a call
+with both cores starved: a median of 7.5 dB left of 20-26). `Cadence` recovers the card's own regular
+timing from them (median back to ~24 dB under the same load). The reference goes in as the speaker
+played it, stereo bytes: the module mixes it down itself, at no measurable cost.
 """
 
 from __future__ import annotations
@@ -14,12 +23,20 @@ import math
 from collections import deque
 from typing import NamedTuple, Protocol
 
-import numpy as np
+from desktop.audio import pcm
+from desktop.audio.block_track import SAMPLE_RATE, SILENCE
 
-from desktop.audio.block_track import SILENCE
-
-APM_RATES = (8000, 16000, 32000, 48000)
+FRAME_SECONDS = 0.01  # the module takes 10 ms frames
 AHEAD_CHUNKS = 50  # a second of 20 ms output callbacks, at most, waiting for a later capture
+LATE_WINDOW = 100  # 10 ms frames (a second) over which the earliest phase is the card's own
+RESTART_SECONDS = 0.5  # a stamp this much later than the cadence: the stream was reopened or stalled
+ECHO_WINDOW = 100  # the last second handed to the speaker, in 10 ms frames: what an echo may come from
+FAR_SILENT = 0.001  # reference RMS (-60 dBFS) below which nothing audible was played
+EVIDENCE_BLOCKS = 50  # a second of 20 ms blocks while the assistant was audible
+CANCELLED_ENERGY = 0.01  # the canceller took out 20 dB or more of that: it was echo
+SETTLING_BLOCKS = 100  # two seconds: the canceller converges and stops suppressing the near end
+COUPLING_DECAY = 0.998  # per block of such evidence: a louder echo seen is forgotten in ~10 s
+NEAR_END_MARGIN = 2.0  # a block 6 dB louder than the loudest echo could be has the person in it
 
 
 class PlayedChunk(NamedTuple):
@@ -66,6 +83,76 @@ class HalfDuplex:
         return SILENCE if self._played.playing else block
 
 
+class Cadence:
+    """The sound card's regular timing of a stream of equal blocks, from the callbacks' stamps.
+
+    A callback can run late but never early, so over the last second the earliest phase (stamp minus
+    the blocks' nominal offset) is the card's: block n is due at that phase + n periods. A stamp far
+    later than that means the stream stopped and started again (reopened, or an underrun long enough
+    to count): the cadence starts over from it.
+    """
+
+    def __init__(self, period: float) -> None:
+        self._period = period
+        self._count = 0
+        self._phases: deque[float] = deque(maxlen=LATE_WINDOW)
+
+    def due(self, stamp: float) -> float:
+        """When the block stamped `stamp` (the next one of the stream) was really played/captured."""
+        phase = stamp - self._count * self._period
+        if self._phases and phase - min(self._phases) > RESTART_SECONDS:
+            self._phases.clear()
+        self._phases.append(phase)
+        self._count += 1
+        return min(self._phases) + (self._count - 1) * self._period
+
+
+class EchoGate:
+    """The second line behind the canceller: silence while nothing but echo can be in the block.
+
+    When the echo path changes (an underrun in the sound server, a loaded machine delaying a stream)
+    the canceller lets echo through for a few hundred milliseconds while it re-learns it, and one
+    loud 20 ms block is enough for a voice detector. When, over the last second in which the
+    assistant was audible, the canceller took out nearly all of the microphone's energy, that energy
+    was echo: its level relative to what was played is the echo's coupling. A block then passes only
+    when it is clearly louder than the echo could be (the person talking over the assistant).
+    During the first two audible seconds of a call the canceller is still converging: it lets echo
+    through, and it also suppresses the person's voice (measured: by 20 dB over a whole second, which
+    would pass for echo), so the gate is closed and learns nothing then. After that it stays open
+    until echo is seen (never, with a headset or no speaker in reach).
+    """
+
+    def __init__(self) -> None:
+        self._played: deque[float] = deque(maxlen=ECHO_WINDOW)
+        self._recent: deque[tuple[float, float, float]] = deque(maxlen=EVIDENCE_BLOCKS)
+        self._sums = [0.0, 0.0, 0.0]  # of `_recent`: heard, left by the canceller, played (energies)
+        self._coupling = 0.0  # echo level over played level; 0: no echo seen yet
+        self._audible = 0  # blocks with the assistant audible, since the call began
+
+    def played(self, frame: bytes) -> None:
+        self._played.append(pcm.rms(frame))
+
+    def admit(self, raw: bytes, cancelled: bytes) -> bytes:
+        far = max(self._played, default=0.0)
+        if far < FAR_SILENT:
+            return cancelled
+        before, after = pcm.rms(raw), pcm.rms(cancelled)
+        block = (before * before, after * after, far * far)
+        if len(self._recent) == EVIDENCE_BLOCKS:
+            self._sums = [total - old for total, old in zip(self._sums, self._recent[0], strict=True)]
+        self._recent.append(block)
+        self._sums = [total + new for total, new in zip(self._sums, block, strict=True)]
+        self._audible += 1
+        heard, left, played = self._sums
+        settled = self._audible > SETTLING_BLOCKS + EVIDENCE_BLOCKS  # all of `_recent` after settling
+        if settled and left < heard * CANCELLED_ENERGY:
+            # the loudest echo seen lately counts: the path is unsteady
+            self._coupling = max(self._coupling * COUPLING_DECAY, math.sqrt(heard / played))
+        if not self._coupling:  # closed while the canceller settles; then open until echo is seen
+            return SILENCE if self._audible <= SETTLING_BLOCKS else cancelled
+        return SILENCE if before < self._coupling * far * NEAR_END_MARGIN else cancelled
+
+
 class WebRtcProcessor:
     """Echo cancellation and/or noise suppression by WebRTC's audio-processing module."""
 
@@ -73,56 +160,61 @@ class WebRtcProcessor:
         from aec_audio_processing import AudioProcessor
 
         self._played = played
+        self._echo = echo
         self._apm = AudioProcessor(
             enable_aec=echo, enable_ns=noise_suppression, enable_agc=False, enable_vad=False
         )
-        self._apm.set_stream_format(48000, 1, 48000, 1)
-        self._reverse_rate = 0
-        self._reverse = np.zeros(0, dtype=np.int16)
-        self._ahead: deque[PlayedChunk] = deque(maxlen=AHEAD_CHUNKS)  # played after the last capture
+        self._apm.set_stream_format(SAMPLE_RATE, 1, SAMPLE_RATE, 1)
+        self._channels = 0
+        self._frame_bytes = 0
+        self._played_cadence = Cadence(FRAME_SECONDS)
+        self._captured_cadence = Cadence(FRAME_SECONDS)
+        self._ahead: deque[tuple[float, bytes]] = deque()  # reference frames not yet due, with times
+        self._gate = EchoGate()
 
     def process(self, block: bytes, captured_at: float = math.inf) -> bytes:
-        self._feed_reference(captured_at)
-        half = len(block) // 2  # the module takes 10 ms frames
-        return self._apm.process_stream(block[:half]) + self._apm.process_stream(block[half:])
+        """Two 10 ms capture frames, each after the reference frames the card played before it."""
+        if not self._echo:
+            self._played.take_played()  # noise suppression alone needs no reference
+            half = len(block) // 2
+            return self._apm.process_stream(block[:half]) + self._apm.process_stream(block[half:])
+        self._take_reference()
+        out = []
+        half = len(block) // 2
+        for start, stamp in ((0, captured_at - FRAME_SECONDS), (half, captured_at)):
+            due = self._captured_cadence.due(stamp) if stamp < math.inf else math.inf
+            while self._ahead and self._ahead[0][0] <= due:
+                self._apm.process_reverse_stream(self._ahead.popleft()[1])
+            out.append(self._apm.process_stream(block[start : start + half]))
+        return self._gate.admit(block, b"".join(out))
 
-    def _feed_reference(self, captured_at: float) -> None:
-        """Feed what was played up to the capture time, in order. When the loop catches up after a
-        stall, blocks captured earlier must not be preceded by audio played later: the canceller
-        would see the echo path jump and let echo through while it re-learns it."""
-        rate, channels = self._played.output_format
-        if rate != self._reverse_rate:
-            self._apm.set_reverse_stream_format(rate, 1)
-            self._reverse_rate = rate
-            self._reverse = np.zeros(0, dtype=np.int16)
-        self._ahead.extend(self._played.take_played())
-        chunks = []
-        while self._ahead and self._ahead[0].at <= captured_at:
-            chunks.append(_to_mono(self._ahead.popleft().pcm, channels))
-        self._reverse = np.concatenate([self._reverse, *chunks])
-        step = rate // 100
-        whole = len(self._reverse) // step * step
-        for start in range(0, whole, step):
-            self._apm.process_reverse_stream(self._reverse[start : start + step].tobytes())
-        self._reverse = self._reverse[whole:]
-
-
-def _to_mono(pcm: bytes, channels: int) -> np.ndarray:
-    samples = np.frombuffer(pcm, dtype=np.int16)
-    if channels == 1:
-        return samples
-    if channels == 2:  # the usual case, in integers: a float mean of every frame costs five times more
-        return ((samples[0::2].astype(np.int32) + samples[1::2]) >> 1).astype(np.int16)
-    return samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
+    def _take_reference(self) -> None:
+        """Split what the speaker handed over into 10 ms frames, each with the time it was due.
+        At most AHEAD_CHUNKS stay waiting (the oldest are played then, in order)."""
+        _, channels = self._played.output_format
+        if channels != self._channels:
+            self._apm.set_reverse_stream_format(SAMPLE_RATE, channels)
+            self._channels = channels
+            self._frame_bytes = int(SAMPLE_RATE * FRAME_SECONDS) * 2 * channels
+            self._ahead.clear()
+        size = self._frame_bytes
+        for chunk in self._played.take_played():
+            for n, start in enumerate(range(0, len(chunk.pcm) - size + 1, size)):
+                due = self._played_cadence.due(chunk.at + n * FRAME_SECONDS)
+                self._ahead.append((due, chunk.pcm[start : start + size]))
+                self._gate.played(chunk.pcm[start : start + size])  # handed over, so soon heard
+        while len(self._ahead) > 2 * AHEAD_CHUNKS:
+            self._apm.process_reverse_stream(self._ahead.popleft()[1])
 
 
 def make_processor(played: PlayedAudio, headset: bool, noise_suppression: bool = False) -> CaptureProcessor:
     """The capture processing for the settings: a headset needs no echo cancellation; without the
-    module (or at a rate it does not take) half duplex stands in for it."""
+    module (or when the speaker plays at a rate the module cannot pair with the microphone's) half
+    duplex stands in for it."""
     if headset and not noise_suppression:
         return PassThrough()
     fallback: CaptureProcessor = PassThrough() if headset else HalfDuplex(played)
-    if played.output_format[0] not in APM_RATES:
+    if played.output_format[0] != SAMPLE_RATE:
         return fallback
     try:
         return WebRtcProcessor(played, echo=not headset, noise_suppression=noise_suppression)

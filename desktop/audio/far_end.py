@@ -24,12 +24,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from aiortc.codecs.opus import OpusDecoder
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtp import RtpPacket
 from av import AudioFrame
 
+from desktop.audio import pcm
 from desktop.audio.clicks import Onsets, click_blocks
 from desktop.audio.peer_pair import Wire
 from desktop.loopback.call import ServerCall
@@ -63,14 +63,13 @@ class FarEnd:
             arrived = time.monotonic()
             for frame in self._decoder.decode(JitterFrame(packet.payload, packet.timestamp)):
                 if isinstance(frame, AudioFrame):
-                    self.clicks_arrived.feed(arrived, frame.to_ndarray().tobytes())
+                    self.clicks_arrived.feed(arrived, pcm.from_frame(frame))
             await handle(packet, arrival_time_ms)
 
         return noting
 
     def play_clicks(self, seconds: float) -> None:
-        pcm = np.frombuffer(b"".join(click_blocks(seconds)), dtype=np.int16)
-        self.server.sessions[-1].track.play(pcm)
+        self.server.sessions[-1].track.play(b"".join(click_blocks(seconds)))
 
     def report(self) -> dict[str, Any]:
         return {

@@ -3,6 +3,12 @@
 A stream dies in two ways: PortAudio calls its finished callback (the device vanished, the sound server
 went away), or its callback simply stops coming. The keeper watches both from the event loop; the
 PortAudio thread only stores a time stamp or a flag (`beat()`, `finished()`).
+
+A device chosen by name is also watched while it plays (when the sound server lists it, every
+WATCH_SECONDS): PulseAudio and PipeWire do not kill a stream whose device is unplugged but move it to
+the system's default device, so the call carries on there, and the person is told. When the named
+device is listed again the stream is reopened on it ("… is back"). A named stream that died is
+reopened only once its device is listed again, so a missing device costs a short listing a second.
 """
 
 from __future__ import annotations
@@ -13,12 +19,14 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from desktop.audio.devices import AudioUnavailable
+from desktop.audio import devices
+from desktop.audio.devices import NOUN, AudioUnavailable, Device, Kind
 from desktop.audio.ports import ProblemHandler
 
 FIRST_CALLBACK_GRACE = 6.0  # PulseAudio through ALSA can take 2 s before the first callback
 STALL_SECONDS = 2.0  # generous: two shared cores under test load delay callbacks by hundreds of ms
 LIVE_SECONDS = 0.2  # a callback this recent means the device is delivering
+WATCH_SECONDS = 3.0  # how often a named device's presence is checked while it plays (~5 ms each)
 
 
 class Stream(Protocol):
@@ -29,17 +37,30 @@ class Stream(Protocol):
 
 class StreamKeeper:
     def __init__(
-        self, open_stream: Callable[[], Stream], lost_sentence: str, retry_seconds: float = 1.0
+        self,
+        open_stream: Callable[[], Stream],
+        lost_sentence: str,
+        retry_seconds: float = 1.0,
+        *,
+        kind: Kind | None = None,
+        device_name: str | None = None,
     ) -> None:
+        """`kind` and `device_name`: what `open_stream` opens, for watching a named device and for
+        the sentences that name it ("is back" is only said when the kind is known)."""
         self._open_stream = open_stream  # builds the stream (blocking); runs in a worker thread
         self._lost_sentence = lost_sentence
         self._retry_seconds = retry_seconds
+        self._kind = kind
+        self._name = device_name if kind is not None else None
+        self._device: Device | None = None  # the named device as last opened, when the server lists it
         self._stream: Stream | None = None
         self._opened_at = 0.0
         self._last_beat = 0.0
+        self._watched_at = 0.0
         self._finished = False
-        self._reported = False
-        self._problem: ProblemHandler = lambda sentence: None
+        self._out = False  # an outage was reported and the device has not delivered since
+        self._moved = False  # the server moved the stream off the named device
+        self._problem: ProblemHandler = lambda sentence, *, recovered=False: None
 
     def set_problem_handler(self, handler: ProblemHandler) -> None:
         self._problem = handler
@@ -62,15 +83,38 @@ class StreamKeeper:
             if self._stream is None:
                 await self._try_open()
             elif self._is_dead():
-                self._report(self._lost_sentence)
+                self._report(self._sentence("lost"))
+                self._moved = False  # it died where it was moved to: reopened once the device is back
                 await self.close()
                 await asyncio.sleep(self._retry_seconds)
             else:
-                if self._last_beat > self._opened_at:
-                    self._reported = False  # delivering again: a later outage is news
+                if self._last_beat > self._opened_at and self._out and not self._moved:
+                    self._out = False  # delivering again: a later outage is news
+                    if self._kind is not None:
+                        self._problem(self._sentence("back"), recovered=True)
+                await self._watch()
                 await asyncio.sleep(0.25)
 
+    async def _watch(self) -> None:
+        """Every WATCH_SECONDS, whether the named device is still (or again) listed."""
+        device, now = self._device, time.monotonic()
+        if device is None or self._kind is None or now - self._watched_at < WATCH_SECONDS:
+            return
+        self._watched_at = now
+        listed = await asyncio.to_thread(devices.present, self._kind, device)
+        if not listed and not self._moved:
+            self._moved = True
+            self._report(self._sentence("moved"))
+        elif listed and self._moved:
+            self._moved = False  # reopened on it; "is back" follows its first callback
+            await self.close()
+
     async def _try_open(self) -> None:
+        if self._device is not None and self._kind is not None:
+            listed = await asyncio.to_thread(devices.present, self._kind, self._device)
+            if not listed:
+                await asyncio.sleep(self._retry_seconds)  # not listed yet: no PortAudio work
+                return
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(None, self._open_and_start)
         try:
@@ -79,21 +123,25 @@ class StreamKeeper:
             future.add_done_callback(_close_when_opened)
             raise
         except AudioUnavailable as error:
-            self._report(str(error) if not self._reported else self._lost_sentence)
+            self._report(str(error) if not self._out else self._sentence("lost"))
         except Exception:  # any PortAudio refusal means the same thing here: not available yet
-            self._report(self._lost_sentence)
+            self._report(self._sentence("lost"))
         if self._stream is None:
             await asyncio.sleep(self._retry_seconds)
 
     def _open_and_start(self) -> Stream:
         stream = self._open_stream()
         self._finished = False
-        self._opened_at = time.monotonic()
+        self._opened_at = self._watched_at = time.monotonic()
         try:
             stream.start()
         except Exception:
             stream.close(ignore_errors=True)
             raise
+        if self._name is not None and self._kind is not None:
+            with contextlib.suppress(AudioUnavailable):  # gone again already: the stream will tell
+                found = devices.lookup(devices.list_devices(self._kind), self._name)
+                self._device = found if found is not None and found.server_name else None
         return stream
 
     def _is_dead(self) -> bool:
@@ -113,9 +161,24 @@ class StreamKeeper:
         if stream is not None:
             await asyncio.get_running_loop().run_in_executor(None, stream.close, True)
 
+    def _sentence(self, event: str) -> str:
+        if self._kind is None or (self._name is None and event == "lost"):
+            return self._lost_sentence
+        noun = NOUN[self._kind]
+        if self._name is None:
+            return f"The {noun} is back."
+        named = f"The {noun} “{self._name}”"
+        if event == "back":
+            return f"{named} is back."
+        if event == "moved":
+            return f"{named} was disconnected; the system's default {noun} is used until it is back."
+        if self._kind == "input":
+            return f"{named} was disconnected; the call goes on, but you are not heard until it is back."
+        return f"{named} was disconnected; the call goes on, and you hear the assistant when it is back."
+
     def _report(self, sentence: str) -> None:
-        if not self._reported:
-            self._reported = True
+        if not self._out:
+            self._out = True
             self._problem(sentence)
 
 

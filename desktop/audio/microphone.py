@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import time
 from typing import Any
 
-import numpy as np
-
-from desktop.audio import devices
+from desktop.audio import devices, pcm
 from desktop.audio.block_track import (
     BLOCK_FRAMES,
     BLOCK_SECONDS,
@@ -30,12 +27,7 @@ from desktop.audio.keeper import Stream, StreamKeeper
 from desktop.audio.ports import ProblemHandler
 
 LOST = "The microphone was disconnected; the call goes on and will resume when it is back."
-
-
-def rms(block: bytes) -> float:
-    """Root mean square of s16 samples, 0..1."""
-    samples = np.frombuffer(block, dtype=np.int16).astype(np.float32)
-    return math.sqrt(float(np.dot(samples, samples)) / samples.size) / 32768.0 if samples.size else 0.0
+IDLE_CHECK_SECONDS = 0.2
 
 
 class Microphone:
@@ -51,7 +43,7 @@ class Microphone:
         self._processor = processor or PassThrough()
         self._make_track = OpusBlockTrack if encoded else BlockTrack
         self._track = self._make_track()
-        self._keeper = StreamKeeper(self._open_stream, LOST)
+        self._keeper = StreamKeeper(self._open_stream, LOST, kind="input", device_name=device_name)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._open = True
         self._level = 0.0
@@ -116,14 +108,16 @@ class Microphone:
 
     def _on_block(self, raw: bytes, captured_at: float) -> None:
         block = self._processor.process(raw, captured_at)
-        self._level = rms(block)
+        self._level = pcm.rms(block)
         self._track.push(block if self._open else SILENCE, captured_at)
 
     async def _pace_silence(self) -> None:
-        """Silence on a monotonic clock while no device delivers; blocks that fell due are caught up."""
+        """Silence on a monotonic clock while no device delivers; blocks that fell due are caught up.
+        While the card delivers, a look every IDLE_CHECK_SECONDS is enough: the keeper needs longer
+        than that to call a stream dead, and each wake-up is a timer event on the app's (qasync) loop."""
         due = time.monotonic()
         while True:
-            await asyncio.sleep(BLOCK_SECONDS)
+            await asyncio.sleep(IDLE_CHECK_SECONDS if self._keeper.alive else BLOCK_SECONDS)
             now = time.monotonic()
             if self._keeper.alive:
                 due = now

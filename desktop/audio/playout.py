@@ -33,6 +33,7 @@ class PlayoutBuffer:
         self._low = self._cap
         self._window_start = time.monotonic()
         self.dropped_seconds = 0.0
+        self.underruns = 0  # playback ran dry: with a far end that sends steadily, each is a gap
 
     def _bytes(self, seconds: float) -> int:
         return int(seconds * self._bytes_per_second) // self.frame_bytes * self.frame_bytes
@@ -58,6 +59,7 @@ class PlayoutBuffer:
             del self._data[:n]
             if n < len(out):
                 self._priming = True  # ran dry: rebuild the cushion before playing again
+                self.underruns += 1
             return n
 
     def clear(self) -> None:

@@ -3,12 +3,16 @@ something that plays what the call says. Device-backed and synthetic implementat
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from aiortc.mediastreams import MediaStreamTrack
 
-ProblemHandler = Callable[[str], None]  # one clear sentence, e.g. "The microphone was unplugged."
+
+class ProblemHandler(Protocol):
+    """Told one clear sentence about a sound device ("The microphone “USB” was disconnected; …");
+    `recovered` is True when the sentence says the device works again ("… is back.")."""
+
+    def __call__(self, sentence: str, *, recovered: bool = False) -> None: ...
 
 
 class AudioInput(Protocol):

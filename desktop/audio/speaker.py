@@ -13,15 +13,13 @@ import time
 from collections import deque
 from typing import Any
 
-import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, AudioResampler
 
-from desktop.audio import devices
+from desktop.audio import devices, pcm
 from desktop.audio.block_track import BLOCK_FRAMES, SAMPLE_RATE
 from desktop.audio.echo import PlayedChunk
 from desktop.audio.keeper import Stream, StreamKeeper
-from desktop.audio.microphone import rms
 from desktop.audio.playout import PlayoutBuffer
 from desktop.audio.ports import ProblemHandler
 
@@ -39,13 +37,12 @@ class Speaker:
         self._channels = channels
         self._latency = latency  # PortAudio's suggested output latency: "low", "high" or seconds
         self._buffer = PlayoutBuffer(SAMPLE_RATE, channels)
-        self._keeper = StreamKeeper(self._open_stream, LOST)
+        self._keeper = StreamKeeper(self._open_stream, LOST, kind="output", device_name=device_name)
         self._track: MediaStreamTrack | None = None
         self._history: deque[PlayedChunk] = deque(maxlen=HISTORY_CHUNKS)
         self._last_chunk = b""
         self._audible_until = 0.0  # when the last audible audio written so far will have been played
         self._played_frames = 0
-        self._underruns = 0
         self._keeper_task: asyncio.Task[None] | None = None
         self._reader: asyncio.Task[None] | None = None
 
@@ -55,7 +52,7 @@ class Speaker:
 
     @property
     def level(self) -> float:
-        return rms(self._last_chunk)
+        return pcm.rms(self._last_chunk)
 
     @property
     def played_seconds(self) -> float:
@@ -63,7 +60,8 @@ class Speaker:
 
     @property
     def underruns(self) -> int:
-        return self._underruns
+        """Times playback ran dry mid-stream (the buffer, not the device, ran out)."""
+        return self._buffer.underruns
 
     @property
     def trimmed_seconds(self) -> float:
@@ -137,15 +135,15 @@ class Speaker:
                 and frame.layout.name == layout
                 and frame.sample_rate == SAMPLE_RATE
             ):
-                self._write(frame.to_ndarray())
+                self._write(pcm.from_frame(frame))
                 continue
             frame.pts = None  # concealed and merged frames carry irregular stamps; order is enough
             for out in resampler.resample(frame):
-                self._write(out.to_ndarray())
+                self._write(pcm.from_frame(out))
 
-    def _write(self, pcm: np.ndarray) -> None:
-        self._buffer.write(pcm.tobytes())
-        if int(np.abs(pcm).max(initial=0)) > AUDIBLE_PEAK:
+    def _write(self, samples: bytes) -> None:
+        self._buffer.write(samples)
+        if pcm.peak(samples) > AUDIBLE_PEAK:
             self._audible_until = time.monotonic() + self._buffer.buffered_seconds
 
     def _open_stream(self) -> Stream:
@@ -170,8 +168,6 @@ class Speaker:
         n = self._buffer.read_into(out)
         if n < len(out):
             out[n:] = bytes(len(out) - n)
-            if n:
-                self._underruns += 1
         if n:
             self._played_frames += n // self._buffer.frame_bytes
         chunk = bytes(out)

@@ -14,21 +14,15 @@ import wave
 from pathlib import Path
 
 import av
-import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from desktop.audio import pcm
 from desktop.audio.ports import ProblemHandler
 
 RATE = 48_000
 FRAME_SAMPLES = 960  # 20 ms
 FRAME_BYTES = FRAME_SAMPLES * 2
 SILENCE_RMS = 0.01
-
-
-def rms(samples: np.ndarray) -> float:
-    if samples.size == 0:
-        return 0.0
-    return float(np.sqrt(np.mean((samples.astype(np.float32) / 32768.0) ** 2)))
 
 
 def load_pcm(source: bytes | str | Path) -> bytes:
@@ -40,11 +34,7 @@ def load_pcm(source: bytes | str | Path) -> bytes:
         raw = wav.readframes(wav.getnframes())
     if width != 2:
         raise ValueError(f"{source}: only 16-bit WAV files are supported")
-    samples = np.frombuffer(raw, dtype="<i2").reshape(-1, channels).mean(axis=1)
-    if rate != RATE:
-        positions = np.arange(0, len(samples) * RATE // rate) * (rate / RATE)
-        samples = np.interp(positions, np.arange(len(samples)), samples)
-    return samples.astype("<i2").tobytes()
+    return pcm.resample(raw, rate, RATE, channels)
 
 
 class _PacedTrack(MediaStreamTrack):
@@ -111,9 +101,9 @@ class SyntheticMicrophone:
     def set_problem_handler(self, handler: ProblemHandler) -> None:
         return None  # nothing here can go wrong the way a device can
 
-    def say(self, pcm: bytes | str | Path) -> float:
+    def say(self, speech: bytes | str | Path) -> float:
         """Queue speech (mono s16 48 kHz bytes or a WAV path); returns its duration in seconds."""
-        data = load_pcm(pcm)
+        data = load_pcm(speech)
         self._queue.extend(data)
         self._drained.clear()
         return len(data) / 2 / RATE
@@ -131,7 +121,7 @@ class SyntheticMicrophone:
         if not self._queue:
             self._drained.set()
         self.speech_frames_sent += 1
-        self._level = rms(np.frombuffer(chunk, dtype="<i2"))
+        self._level = pcm.rms(chunk)
         return chunk
 
 
@@ -191,10 +181,9 @@ class RecordingSpeaker:
                 return
             if not isinstance(frame, av.AudioFrame):
                 continue
-            samples = frame.to_ndarray()
             duration = frame.samples / (frame.sample_rate or RATE)
             self.received_seconds += duration
-            self._level = rms(samples)
+            self._level = pcm.rms(pcm.from_frame(frame))
             if self._level > SILENCE_RMS:
                 self.audible_seconds += duration
                 self._heard.set()

@@ -20,10 +20,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-MODULES = (
-    "module-null-sink sink_name=vspeaker rate=48000 channels=2",
-    "module-null-sink sink_name=vmic_sink rate=48000 channels=1",
-    "module-remap-source master=vmic_sink.monitor source_name=vmic rate=48000 channels=1",
+MODULES = (  # the descriptions are what a desktop's sound settings (and our device list) show
+    "module-null-sink sink_name=vspeaker rate=48000 channels=2 "
+    "sink_properties='device.description=\"Virtual Speaker\"'",
+    "module-null-sink sink_name=vmic_sink rate=48000 channels=1 "
+    "sink_properties='device.description=\"Virtual Microphone Feed\"'",
+    "module-remap-source master=vmic_sink.monitor source_name=vmic rate=48000 channels=1 "
+    "source_properties='device.description=\"Virtual Microphone\"'",
 )
 TOOLS = ("pulseaudio", "pactl", "paplay", "parec")
 PROCESS_ENV = ("XDG_RUNTIME_DIR", "PULSE_LATENCY_MSEC")
@@ -50,11 +53,18 @@ class VirtualAudio:
                 self.pactl("unload-module", line.split()[0])
         self._stop_wakers()
 
+    def unplug_device(self, name: str) -> None:
+        """Unload the one sink or source called `name` (and what is built on it): its streams are
+        moved to another device by the server or, with none left, die."""
+        for line in reversed(self.pactl("list", "short", "modules").splitlines()):
+            if f"sink_name={name} " in line or f"source_name={name} " in line or f"master={name}." in line:
+                self.pactl("unload-module", line.split()[0])
+
     def plug(self) -> None:
         loaded = self.pactl("list", "short", "modules")
         for module in MODULES:
             if module.split()[1] not in loaded:
-                self.pactl("load-module", *module.split())
+                self.pactl("load-module", *module.split(" ", 1))  # pactl joins the arguments again
         self.pactl("set-default-sink", "vspeaker")
         self.pactl("set-default-source", "vmic")
         self._stop_wakers()

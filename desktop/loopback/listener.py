@@ -10,9 +10,9 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 import av
-import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from desktop.audio import pcm
 from desktop.loopback import dialect as d
 from desktop.loopback.ids import new_id
 from desktop.loopback.vad import SpeechStarted, SpeechStopped, VoiceActivityDetector
@@ -25,12 +25,8 @@ LATE_TRANSCRIPTION_FALLBACK_S = 1.0  # a late transcription still arrives when n
 TRANSCRIPT_DELTA_CHARS = 6
 
 
-def mono(frame: av.AudioFrame) -> np.ndarray:
-    samples = frame.to_ndarray().reshape(-1)
-    channels = len(frame.layout.channels)
-    if channels > 1:
-        samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
-    return samples
+def mono(frame: av.AudioFrame) -> bytes:
+    return pcm.to_mono(pcm.from_frame(frame), len(frame.layout.channels))
 
 
 class Listener:
@@ -55,14 +51,14 @@ class Listener:
             self.buffered_ms += self.position_ms - start
             self.detect(mono(frame), start)
 
-    def detect(self, pcm: np.ndarray, start_ms: int) -> None:
+    def detect(self, samples: bytes, start_ms: int) -> None:
         config = d.turn_detection(self.call.session_config)
         if config is None:
             self._vad = self._vad_config = None
             return
         if self._vad is None or config is not self._vad_config:
             self._vad, self._vad_config = VoiceActivityDetector(config), config
-        event = self._vad.feed(pcm, start_ms, self.position_ms)
+        event = self._vad.feed(samples, start_ms, self.position_ms)
         if isinstance(event, SpeechStarted):
             self.speech_started(event, config)
         elif isinstance(event, SpeechStopped):

@@ -12,8 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
-import numpy as np
 
+from desktop.audio import pcm
 from desktop.loopback.phrases import TEXTS, clip_name
 from desktop.loopback.speech import SAMPLE_RATE, espeak, speech_dir, wav_to_pcm48k
 
@@ -21,18 +21,15 @@ OPUS_BITRATE = 24000
 FRAME_SAMPLES = 960
 
 
-def write_opus(path: Path, pcm: np.ndarray) -> None:
+def write_opus(path: Path, audio: bytes) -> None:
+    frame_bytes = FRAME_SAMPLES * pcm.WIDTH
     with av.open(str(path), "w", format="ogg") as container:
         stream = container.add_stream("libopus", rate=SAMPLE_RATE)
         stream.bit_rate = OPUS_BITRATE
         stream.layout = "mono"
-        padded = np.concatenate([pcm, np.zeros(-pcm.size % FRAME_SAMPLES, np.int16)])
-        for start in range(0, padded.size, FRAME_SAMPLES):
-            frame = av.AudioFrame.from_ndarray(
-                padded[start : start + FRAME_SAMPLES].reshape(1, -1), format="s16", layout="mono"
-            )
-            frame.sample_rate = SAMPLE_RATE
-            frame.pts = start
+        for start in range(0, len(audio), frame_bytes):
+            frame = pcm.to_frame(pcm.fit(audio[start : start + frame_bytes], frame_bytes), SAMPLE_RATE)
+            frame.pts = start // pcm.WIDTH
             frame.time_base = Fraction(1, SAMPLE_RATE)
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
@@ -41,9 +38,9 @@ def write_opus(path: Path, pcm: np.ndarray) -> None:
 async def make_all(folder: Path) -> None:
     for phrase, texts in TEXTS.items():
         for language, text in texts.items():
-            pcm = wav_to_pcm48k(await espeak(text, language))
-            write_opus(folder / clip_name(phrase, language), pcm)
-            print(f"{clip_name(phrase, language)}: {pcm.size / SAMPLE_RATE:.1f} s")
+            audio = wav_to_pcm48k(await espeak(text, language))
+            write_opus(folder / clip_name(phrase, language), audio)
+            print(f"{clip_name(phrase, language)}: {pcm.sample_count(audio) / SAMPLE_RATE:.1f} s")
 
 
 if __name__ == "__main__":

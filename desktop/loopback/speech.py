@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 
 import av
-import numpy as np
 
+from desktop.audio import pcm
 from desktop.loopback.phrases import ESPEAK_VOICES, TEXTS, Language, Phrase, clip_name, language_of
 from desktop.paths import resource
 
@@ -29,40 +29,30 @@ def speech_dir() -> Path:
     return resource("speech")
 
 
-def decode_file(path: Path) -> np.ndarray:
-    """Any audio file PyAV reads, as int16 mono at 48 kHz."""
+def decode_file(path: Path) -> bytes:
+    """Any audio file PyAV reads, as s16 mono at 48 kHz."""
     resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
+    chunks: list[bytes] = []
     with av.open(str(path)) as container:
         for frame in container.decode(audio=0):
-            for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray().reshape(-1))
-    for out in resampler.resample(None):
-        chunks.append(out.to_ndarray().reshape(-1))
-    return np.concatenate(chunks).astype(np.int16) if chunks else np.zeros(0, np.int16)
+            chunks.extend(pcm.from_frame(out) for out in resampler.resample(frame))
+    chunks.extend(pcm.from_frame(out) for out in resampler.resample(None))
+    return b"".join(chunks)
 
 
 @cache
-def clip(phrase: Phrase, language: Language) -> np.ndarray:
+def clip(phrase: Phrase, language: Language) -> bytes:
     return decode_file(speech_dir() / clip_name(phrase, language))
 
 
-def wav_to_pcm48k(wav: bytes) -> np.ndarray:
-    """espeak-ng's 16-bit mono WAV (whatever its rate) as int16 at 48 kHz."""
+def wav_to_pcm48k(wav: bytes) -> bytes:
+    """espeak-ng's 16-bit mono WAV (whatever its rate) as s16 at 48 kHz."""
     rate = int.from_bytes(wav[24:28], "little")
     data_at = wav.find(b"data")
     if rate <= 0 or data_at < 0:
         raise ValueError("not a WAV file")
-    samples = np.frombuffer(wav[data_at + 8 :], dtype="<i2")
-    return resample(samples, rate)
-
-
-def resample(samples: np.ndarray, rate: int) -> np.ndarray:
-    if rate == SAMPLE_RATE or samples.size == 0:
-        return samples.astype(np.int16)
-    count = int(samples.size * SAMPLE_RATE / rate)
-    positions = np.arange(count) * (rate / SAMPLE_RATE)
-    return np.interp(positions, np.arange(samples.size), samples).astype(np.int16)
+    data = wav[data_at + 8 :]
+    return pcm.resample(data[: len(data) // pcm.WIDTH * pcm.WIDTH], rate, SAMPLE_RATE)
 
 
 async def espeak(text: str, language: Language) -> bytes:
@@ -98,19 +88,19 @@ class Voice:
 
     def __init__(self, *, synthesize: bool = True) -> None:
         self._synthesize = synthesize and shutil.which("espeak-ng") is not None
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, bytes] = {}
 
-    async def render(self, text: str, fallback: Phrase) -> np.ndarray:
+    async def render(self, text: str, fallback: Phrase) -> bytes:
         language = language_of(text)
         if text == TEXTS[fallback][language] or not self._synthesize:
             return clip(fallback, language)
         if text not in self._cache:
             try:
-                pcm = wav_to_pcm48k(await espeak(text, language))
+                audio = wav_to_pcm48k(await espeak(text, language))
             except (OSError, ValueError) as exc:
                 log.debug("espeak-ng failed (%s); using the %s clip", exc, fallback.value)
                 return clip(fallback, language)
             if len(self._cache) >= RENDERED_KEPT:  # replies name documents and counts: bound the cache
                 del self._cache[next(iter(self._cache))]
-            self._cache[text] = pcm
+            self._cache[text] = audio
         return self._cache[text]

@@ -12,8 +12,9 @@ import time
 from fractions import Fraction
 
 import av
-import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from desktop.audio import pcm
 
 SAMPLE_RATE = 48000
 FRAME_SAMPLES = 960
@@ -23,11 +24,12 @@ TIME_BASE = Fraction(1, SAMPLE_RATE)
 
 
 class Playback:
-    """One reply's audio on its way out; the response waits on its progress."""
+    """One reply's audio (mono s16 at 48 kHz) on its way out; the response waits on its progress."""
 
-    def __init__(self, pcm: np.ndarray) -> None:
-        self.pcm = pcm
-        self.position = 0
+    def __init__(self, audio: bytes) -> None:
+        self.audio = audio
+        self.size = pcm.sample_count(audio)
+        self.position = 0  # in samples
         self.started = asyncio.Event()
         self.finished = asyncio.Event()
         self.cleared = False
@@ -35,29 +37,29 @@ class Playback:
 
     @property
     def duration_ms(self) -> int:
-        return self.pcm.size * 1000 // SAMPLE_RATE
+        return self.size * 1000 // SAMPLE_RATE
 
     async def reach(self, fraction: float) -> None:
         """Returns once this fraction of the audio has been sent (or playback ended early)."""
-        sample = int(self.pcm.size * fraction)
+        sample = int(self.size * fraction)
         if self.finished.is_set() or self.position >= sample:
             return
         mark = asyncio.Event()
         self._marks.append((sample, mark))
         await mark.wait()
 
-    def take(self, count: int) -> np.ndarray:
-        chunk = self.pcm[self.position : self.position + count]
-        self.position += chunk.size
+    def take(self, count: int) -> bytes:
+        chunk = self.audio[self.position * pcm.WIDTH : (self.position + count) * pcm.WIDTH]
+        self.position += pcm.sample_count(chunk)
         self.started.set()
         self._release(self.position)
-        if self.position >= self.pcm.size:
+        if self.position >= self.size:
             self.finish()
         return chunk
 
     def finish(self, *, cleared: bool = False) -> None:
         self.cleared = self.cleared or cleared
-        self._release(self.pcm.size)
+        self._release(self.size)
         self.finished.set()
 
     def _release(self, position: int) -> None:
@@ -78,9 +80,9 @@ class SpeechTrack(MediaStreamTrack):
         self.current: Playback | None = None
         self.frames_sent = 0
 
-    def play(self, pcm: np.ndarray) -> Playback:
+    def play(self, audio: bytes) -> Playback:
         self.clear()
-        self.current = Playback(pcm)
+        self.current = Playback(audio)
         return self.current
 
     def clear(self) -> bool:
@@ -95,15 +97,12 @@ class SpeechTrack(MediaStreamTrack):
         if self.readyState != "live":
             raise MediaStreamError
         await self._wait_for_slot()
-        samples = np.zeros(FRAME_SAMPLES, np.int16)
+        chunk = b""
         if self.current is not None:
             chunk = self.current.take(FRAME_SAMPLES)
-            samples[: chunk.size] = chunk
             if self.current.finished.is_set():
                 self.current = None
-        frame = av.AudioFrame(format="s16", layout="mono", samples=FRAME_SAMPLES)
-        frame.planes[0].update(samples.tobytes())
-        frame.sample_rate = SAMPLE_RATE
+        frame = pcm.to_frame(pcm.fit(chunk, FRAME_SAMPLES * pcm.WIDTH), SAMPLE_RATE)
         frame.time_base = TIME_BASE
         frame.pts = self._pts
         self._pts += FRAME_SAMPLES

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from desktop.audio import pcm
 
 LEVEL_PER_THRESHOLD = 0.04
 # semantic_vad waits for the end of a thought; here eagerness only sets how long a pause must be.
@@ -30,13 +30,6 @@ class SpeechStopped:
 VadEvent = SpeechStarted | SpeechStopped
 
 
-def rms_level(pcm: np.ndarray) -> float:
-    if pcm.size == 0:
-        return 0.0
-    samples = pcm.astype(np.float32) / 32768.0
-    return float(np.sqrt(np.mean(samples * samples)))
-
-
 class VoiceActivityDetector:
     """Fed every received frame with the time (ms since the call's audio began) it ends at."""
 
@@ -51,8 +44,9 @@ class VoiceActivityDetector:
         self.speaking = False
         self._last_voice_end_ms = 0
 
-    def feed(self, pcm: np.ndarray, start_ms: int, end_ms: int) -> VadEvent | None:
-        voiced = rms_level(pcm) > self.threshold * LEVEL_PER_THRESHOLD
+    def feed(self, frame: bytes, start_ms: int, end_ms: int) -> VadEvent | None:
+        """`frame`: mono s16 samples."""
+        voiced = pcm.rms(frame) > self.threshold * LEVEL_PER_THRESHOLD
         if voiced:
             self._last_voice_end_ms = end_ms
             if not self.speaking:

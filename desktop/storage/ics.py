@@ -1,6 +1,9 @@
 """iCalendar export and import. Times go out in UTC (tz-aware, and every calendar app agrees on
 what `Z` means) and come back as local time; the UID is the meeting's own, so re-importing a file
-skips what is already there."""
+skips what is already there.
+
+icalendar is imported on first use (on the store's worker thread): it costs about 9 MB of memory
+that an app which never exports or imports should not carry."""
 
 from __future__ import annotations
 
@@ -10,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
-
-from icalendar import Calendar, Event
 
 from desktop.storage.meeting_model import (
     MAX_DURATION_MINUTES,
@@ -33,6 +34,8 @@ class IcsImport:
 
 
 def to_ics(meetings: Iterable[Meeting]) -> bytes:
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -50,6 +53,8 @@ def to_ics(meetings: Iterable[Meeting]) -> bytes:
 
 def from_ics(data: bytes, tz: tzinfo | None = None) -> IcsImport:
     """Raises ValueError when `data` is not an iCalendar file at all."""
+    from icalendar import Calendar
+
     calendar = Calendar.from_ical(data)
     drafts: list[MeetingDraft] = []
     unusable = 0

@@ -14,6 +14,7 @@ from desktop.realtime.config import SessionConfig
 from desktop.settings import Preferences
 
 if TYPE_CHECKING:
+    from desktop.audio.ports import ProblemHandler
     from desktop.session import VoiceSession
 
 
@@ -40,7 +41,7 @@ class CallWiring(Protocol):
     async def config(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> SessionConfig: ...
 
     def open_call(
-        self, config: SessionConfig, prefs: Preferences, on_problem: Callable[[str], None]
+        self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler
     ) -> Call: ...
 
     async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]: ...

@@ -54,6 +54,7 @@ class Controller(SettingsActions):
     rawEvent = Signal(object)  # RawEvent
     connectionRenewed = Signal(str)  # the reason; the conversation goes on
     microphoneLevel = Signal(float)
+    audioRecovered = Signal(str)  # "The microphone “USB” is back." after a device problem
 
     def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: CallWiring) -> None:
         super().__init__(store, prefs, keys, wiring)
@@ -72,9 +73,13 @@ class Controller(SettingsActions):
         self._level_timer.setInterval(LEVEL_INTERVAL_MS)
         self._level_timer.timeout.connect(self._poll_level)
 
-    def _audio_problem(self, sentence: str) -> None:
-        """A device went away or cannot be opened; the call goes on. (Emitting from any thread is
-        safe: the window's slots run queued on the GUI thread.)"""
+    def _audio_problem(self, sentence: str, *, recovered: bool = False) -> None:
+        """A device went away, cannot be opened, or is back; the call goes on. (Emitting from any
+        thread is safe: the window's slots run queued on the GUI thread.)"""
+        if recovered:
+            log.info("Audio: %s", sentence)
+            self.audioRecovered.emit(sentence)
+            return
         log.warning("Audio: %s", sentence)
         self.errorRaised.emit(ErrorRaised(sentence, code="audio"))
 

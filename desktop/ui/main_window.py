@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         c.rawEvent.connect(self.inspector.add)
         c.secretKnown.connect(self.inspector.masker.add)
         c.errorRaised.connect(self._show_error)
+        c.audioRecovered.connect(lambda sentence: self.banner.show_message(sentence, kind="info"))
         c.microphoneLevel.connect(self.meter.set_level)
         c.pushToTalkChanged.connect(self._show_mode)
         c.demoNotice.connect(self._show_demo_notice)

@@ -69,8 +69,9 @@ def test_devices_are_listed_and_found(devices: VirtualAudio) -> None:
     inputs = device_list.list_devices("input")
     assert any(d.is_default for d in inputs)
     assert device_list.resolve("input", None).is_default
-    named = device_list.resolve("output", inputs[0].name)
-    assert named.name == inputs[0].name
+    outputs = device_list.list_devices("output")
+    named = device_list.resolve("output", outputs[0].name)
+    assert named.name == outputs[0].name
     with pytest.raises(AudioUnavailable, match="is not connected"):
         device_list.resolve("input", "A headset that is not there")
 
@@ -124,9 +125,14 @@ async def test_the_speaker_plays_into_the_virtual_speaker_and_flushes_at_once(
 @pytest.mark.audio
 async def test_unplugging_reports_keeps_sending_and_resumes(devices: VirtualAudio, speech_wav: Path) -> None:
     problems: list[str] = []
+    recoveries: list[str] = []
+
+    def told(sentence: str, *, recovered: bool = False) -> None:
+        (recoveries if recovered else problems).append(sentence)
+
     microphone, speaker = Microphone(encoded=False), Speaker()
     for part in (microphone, speaker):
-        part.set_problem_handler(problems.append)
+        part.set_problem_handler(told)
         await part.start()
     voice = SyntheticMicrophone()
     speaker.attach(voice.track)
@@ -149,6 +155,8 @@ async def test_unplugging_reports_keeps_sending_and_resumes(devices: VirtualAudi
         pts = [int(f.pts or 0) for f in outage + back]
         assert all(b > a for a, b in itertools.pairwise(pts))
         assert len(problems) == 2  # one sentence per device and outage
+        await wait_until(lambda: len(recoveries) == 2)
+        assert sorted(recoveries) == ["The microphone is back.", "The speaker is back."]
     finally:
         await microphone.stop()
         await speaker.stop()

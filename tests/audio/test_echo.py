@@ -8,8 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop.audio import pcm
 from desktop.audio.block_track import BLOCK_FRAMES, SILENCE
-from desktop.audio.echo import HalfDuplex, PassThrough, PlayedChunk, WebRtcProcessor, make_processor
+from desktop.audio.echo import (
+    Cadence,
+    EchoGate,
+    HalfDuplex,
+    PassThrough,
+    PlayedChunk,
+    WebRtcProcessor,
+    make_processor,
+)
 from desktop.audio.microphone import Microphone
 from desktop.audio.speaker import Speaker
 from desktop.audio.synthetic import SyntheticMicrophone, load_pcm
@@ -52,6 +61,33 @@ def test_the_canceller_removes_a_simulated_room_echo(speech_wav: Path) -> None:
     cleaned = np.concatenate(out)
     later = slice(len(cleaned) // 2, len(cleaned))
     assert db(echo[: len(cleaned)][later]) - db(cleaned[later]) > 10
+
+
+def test_the_cadence_recovers_the_cards_timing_from_late_bursty_callbacks() -> None:
+    cadence = Cadence(0.01)
+    due = []
+    for n in range(200):
+        late = 0.15 - (n % 50 - 20) * 0.01 if 20 <= n % 50 < 35 else 0.0  # a 150 ms stall, a burst
+        due.append(cadence.due(100 + n * 0.01 + late + 0.002 * (n % 3)))
+    assert due == pytest.approx([100 + n * 0.01 for n in range(200)])
+    assert cadence.due(100 + 200 * 0.01 + 2.0) == pytest.approx(104.0)  # reopened: starts over
+
+
+def test_the_gate_silences_echo_and_passes_the_person_talking_over_it() -> None:
+    gate = EchoGate()
+    played = pcm.tone(440, 0.01, 0.3)
+    echo, cancelled_echo = pcm.gain(pcm.tone(440, 0.02, 0.3), 0.5), pcm.tone(440, 0.02, 0.001)
+    voice = pcm.tone(300, 0.02, 0.8)
+    assert gate.admit(voice, voice) == voice  # nothing played: open
+    gate.played(played)
+    assert gate.admit(voice, voice) == SILENCE  # the canceller is settling: closed
+    for _ in range(99):  # meanwhile it suppresses the person's voice; that is no evidence of echo
+        gate.admit(voice, pcm.gain(voice, 0.01))
+    assert gate.admit(voice, voice) == voice  # settled, no echo seen (a headset): open
+    for _ in range(50):
+        gate.admit(echo, cancelled_echo)  # a second the canceller took out: echo, its level known
+    assert gate.admit(echo, echo) == SILENCE  # echo the canceller let through
+    assert gate.admit(voice, voice) == voice
 
 
 def test_half_duplex_mutes_the_microphone_while_the_assistant_speaks() -> None:

@@ -30,6 +30,17 @@ def test_an_underrun_rebuilds_the_prebuffer() -> None:
     assert read(buffer, 20) == 0
 
 
+def test_running_dry_counts_once_per_gap_even_at_a_block_boundary() -> None:
+    buffer = PlayoutBuffer(48000, 2)
+    assert read(buffer, 20) == 0  # still priming: not a gap in playback
+    buffer.write(bytes(40 * MS))
+    assert (read(buffer, 20), read(buffer, 20)) == (20, 20)  # exactly empty, nothing missed yet
+    assert buffer.underruns == 0
+    assert read(buffer, 20) == 0  # the next block finds nothing: a gap
+    assert read(buffer, 20) == 0  # rebuilding the prebuffer: the same gap
+    assert buffer.underruns == 1
+
+
 def test_the_cap_drops_the_oldest_audio() -> None:
     buffer = PlayoutBuffer(48000, 2)
     buffer.write(bytes(100 * MS))

@@ -17,16 +17,17 @@ from typing import Any
 
 import aiohttp
 import av
-import numpy as np
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from desktop.audio import pcm
 from desktop.loopback.endpoints import Provider
 from desktop.loopback.server import LoopbackServer
 
 DEPLOYMENT = "gpt-realtime"
 API_KEY = "test-key"
 WAIT_S = 10.0
+FRAME_BYTES = 960 * pcm.WIDTH  # 20 ms at 48 kHz
 
 
 def mint_request(
@@ -104,13 +105,14 @@ class FeedTrack(MediaStreamTrack):
 
     def __init__(self) -> None:
         super().__init__()
-        self._pending: deque[np.ndarray] = deque()
+        self._pending: deque[bytes] = deque()
         self._start: float | None = None
         self._count = 0
 
-    def feed(self, pcm: np.ndarray) -> None:
-        padded = np.concatenate([pcm, np.zeros(-pcm.size % 960, np.int16)])
-        self._pending.extend(padded.reshape(-1, 960))
+    def feed(self, audio: bytes) -> None:
+        self._pending.extend(
+            pcm.fit(audio[at : at + FRAME_BYTES], FRAME_BYTES) for at in range(0, len(audio), FRAME_BYTES)
+        )
 
     @property
     def idle(self) -> bool:
@@ -124,9 +126,8 @@ class FeedTrack(MediaStreamTrack):
         due = self._start + self._count * 0.02
         if due > now:
             await asyncio.sleep(due - now)
-        samples = self._pending.popleft() if self._pending else np.zeros(960, np.int16)
-        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate, frame.time_base, frame.pts = 48000, Fraction(1, 48000), self._count * 960
+        frame = pcm.to_frame(self._pending.popleft() if self._pending else bytes(FRAME_BYTES))
+        frame.time_base, frame.pts = Fraction(1, 48000), self._count * 960
         self._count += 1
         return frame
 
@@ -139,7 +140,7 @@ class Client:
         self.raw_messages: list[str] = []
         self.minted: dict[str, Any] = {}
         self.sdp_query = ""
-        self.audio: list[np.ndarray] = []  # received frames, mono int16
+        self.audio: list[bytes] = []  # received frames, mono s16
         self.microphone = FeedTrack()
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.channel = self.pc.createDataChannel("oai-events")
@@ -196,10 +197,8 @@ class Client:
         return [str(e.get("type")) for e in self.events]
 
     def audio_rms(self) -> float:
-        if not self.audio:
-            return 0.0
-        samples = np.concatenate(self.audio).astype(np.float64)
-        return float(np.sqrt(np.mean(samples * samples)))
+        """In sample units."""
+        return pcm.rms(b"".join(self.audio)) * pcm.FULL_SCALE
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -225,4 +224,4 @@ class Client:
             except MediaStreamError:
                 return
             assert isinstance(frame, av.AudioFrame)
-            self.audio.append(frame.to_ndarray().reshape(-1, 2).mean(axis=1).astype(np.int16))
+            self.audio.append(pcm.to_mono(pcm.from_frame(frame), 2))

@@ -8,7 +8,6 @@ import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from desktop.loopback.endpoints import Provider
@@ -43,8 +42,8 @@ async def connect(server: LoopbackServer) -> AsyncIterator[ConnectClient]:
 
 
 @pytest.fixture(scope="session")
-def spoken_request(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
-    """'Book a meeting tomorrow' spoken by espeak-ng, as 48 kHz mono int16."""
+def spoken_request(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """'Book a meeting tomorrow' spoken by espeak-ng, as 48 kHz mono s16."""
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed: no spoken request to send")
     path: Path = tmp_path_factory.mktemp("speech") / "request.wav"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import array
 from typing import Any
 
-import numpy as np
 import pytest
 
 from desktop.loopback.endpoints import Provider
@@ -25,7 +25,7 @@ async def configured(connect: ConnectClient, provider: Provider, **settings: Any
 
 @pytest.mark.parametrize("provider", [Provider.AZURE_PREVIEW, Provider.OPENAI])
 async def test_vad_turn_on_spoken_request(
-    connect: ConnectClient, server: LoopbackServer, spoken_request: np.ndarray, provider: Provider
+    connect: ConnectClient, server: LoopbackServer, spoken_request: bytes, provider: Provider
 ) -> None:
     client = await configured(connect, provider, turn_detection=QUICK_VAD, transcription=True)
     server.queue_user_transcript("Thanks, that is all.")
@@ -50,7 +50,7 @@ async def test_vad_turn_on_spoken_request(
 
 
 async def test_late_transcription_comes_after_response_created(
-    connect: ConnectClient, server: LoopbackServer, spoken_request: np.ndarray
+    connect: ConnectClient, server: LoopbackServer, spoken_request: bytes
 ) -> None:
     server.faults.late_transcription = True
     client = await configured(connect, Provider.OPENAI, turn_detection=QUICK_VAD, transcription=True)
@@ -65,7 +65,7 @@ async def test_late_transcription_comes_after_response_created(
 
 
 async def test_speech_interrupts_a_response(
-    connect: ConnectClient, server: LoopbackServer, spoken_request: np.ndarray
+    connect: ConnectClient, server: LoopbackServer, spoken_request: bytes
 ) -> None:
     client = await configured(connect, Provider.OPENAI, turn_detection=QUICK_VAD)
     client.send({"type": "response.create"})  # the long Chinese greeting
@@ -80,7 +80,7 @@ async def test_speech_interrupts_a_response(
     client.send({"type": "response.cancel"})
 
 
-async def test_semantic_vad_is_accepted(connect: ConnectClient, spoken_request: np.ndarray) -> None:
+async def test_semantic_vad_is_accepted(connect: ConnectClient, spoken_request: bytes) -> None:
     semantic = {"type": "semantic_vad", "eagerness": "high", "create_response": False}
     client = await configured(connect, Provider.AZURE, turn_detection=semantic)
     client.microphone.feed(spoken_request)
@@ -129,11 +129,11 @@ async def test_no_transcription_events_unless_configured(
     assert not client.of("conversation.item.input_audio_transcription.completed")
 
 
-def frames(level: float, count: int) -> list[np.ndarray]:
-    return [np.full(960, int(level * 32767), np.int16)] * count
+def frames(level: float, count: int) -> list[bytes]:
+    return [array.array("h", [int(level * 32767)] * 960).tobytes()] * count
 
 
-def run_vad(config: dict[str, object], pattern: list[np.ndarray]) -> list[object]:
+def run_vad(config: dict[str, object], pattern: list[bytes]) -> list[object]:
     vad = VoiceActivityDetector(config)
     events: list[object] = []
     for index, pcm in enumerate(pattern):

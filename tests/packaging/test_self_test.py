@@ -17,8 +17,8 @@ def run_self_test(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[s
     env = {key: value for key, value in os.environ.items() if key not in ("QT_QPA_PLATFORM", "DISPLAY")}
     env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
                TMPDIR=str(tmp_path), PYTHONPATH=str(ROOT), **extra)  # fmt: skip
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", "--self-test"],
+    return subprocess.run(  # -X importtime lists every import on stderr, lazy ones included
+        [sys.executable, "-X", "importtime", "-m", "desktop", "--self-test"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
@@ -31,6 +31,8 @@ def test_a_whole_conversation_passes_and_leaves_nothing_behind(tmp_path: Path) -
     assert "echo canceller loaded" in summary and "connected in" in summary
     assert "greeting heard" in summary and "booked for" in summary
     assert "Traceback" not in result.stderr
+    imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "desktop.audio.pcm" in imported and "numpy" not in imported  # 41 MB the bundle need not carry
     # Its data folder is gone, and nothing of the app's landed in the person's folders (calendar,
     # settings, keys). (The system's sound server may leave its own runtime files: not the app's.)
     assert not list(tmp_path.glob("voice-assistant-self-test-*"))
