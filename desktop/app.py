@@ -108,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow()
     window.show()
     _paint_now(app, window)
+    if not window.isVisible():  # closed while it was being painted, before anything listens for that
+        return 0
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         print(SHOWN_MARKER, flush=True)
         return 0

@@ -4,9 +4,10 @@ On Linux with PulseAudio or PipeWire, PortAudio (19.6, its ALSA host API) reache
 through ALSA's `pulse` and `default` devices only; the cards it also lists as `hw:` are held by the
 server and mostly refuse to open. So the server's own devices are listed too, by their description
 (what the desktop's sound settings show), and one is opened through `pulse` with `PULSE_SINK` or
-`PULSE_SOURCE` naming it: libpulse reads them each time a stream connects. The server's device list
-is live (`pactl`), unlike PortAudio's, which is a snapshot taken when PortAudio started: a server
-device unplugged and plugged back is found again during the call.
+`PULSE_SOURCE` naming it: libpulse reads them (in C, without the GIL) each time a stream opens, so
+the variable is set and the stream opened and started under one lock, `ROUTING`. The server's device
+list is live (`pactl`), unlike PortAudio's, which is a snapshot taken when PortAudio started: a
+server device unplugged and plugged back is found again during the call.
 Every failure becomes `AudioUnavailable` carrying one sentence for the person at the window.
 """
 
@@ -26,7 +27,9 @@ NOUN = {"input": "microphone", "output": "speaker"}
 _SERVER_KIND = {"input": "sources", "output": "sinks"}
 _ROUTE_VARIABLE = {"input": "PULSE_SOURCE", "output": "PULSE_SINK"}
 _PERSON_ROUTE = {kind: os.environ.get(name) for kind, name in _ROUTE_VARIABLE.items()}
-_ROUTE_LOCK = threading.Lock()  # setenv is not safe against a concurrent getenv in another thread
+# Held from `resolve` until the stream has started (StreamKeeper does): the microphone and the speaker
+# open theirs at the same time in two threads, and setenv is not safe against libpulse's getenv.
+ROUTING = threading.Lock()
 
 
 class AudioUnavailable(Exception):
@@ -83,14 +86,15 @@ def list_devices(kind: Kind) -> list[Device]:
         return own
     served = [
         Device(name, pulse.index, False, pulse.max_channels, pulse.default_rate, server_name)
-        for server_name, name in _server_devices(kind)
+        for server_name, name in _server_devices(kind) or ()
     ]
     return served + own
 
 
 def resolve(kind: Kind, name: str | None) -> Device:
-    """The named device, or the system default when no name was chosen; a stream opened right after
-    this (on the same thread) goes to it: for a sound server device, `pulse` is pointed at it."""
+    """The named device, or the system default when no name was chosen; a stream opened and started
+    right after this, with ROUTING held throughout, goes to it: for a sound server device, `pulse` is
+    pointed at it."""
     devices = list_devices(kind)
     if not devices:
         raise AudioUnavailable(f"No {NOUN[kind]} was found.")
@@ -108,29 +112,24 @@ def lookup(devices: list[Device], name: str | None) -> Device | None:
     return next((d for d in devices if d.name == name), None)
 
 
-def present(kind: Kind, device: Device) -> bool:
-    """Whether the device is there now. Cheap for a sound server device (its short list, ~5 ms);
-    PortAudio's own devices are looked up in its snapshot."""
-    if device.server_name:
-        return device.server_name in (name for name, _ in _server_devices(kind, short=True))
-    try:
-        return any(d.name == device.name for d in list_devices(kind) if not d.server_name)
-    except AudioUnavailable:
-        return False
+def present(kind: Kind, device: Device) -> bool | None:
+    """Whether the sound server lists its device now (its short list, ~5 ms); None when the server
+    could not say (`pactl` failed or timed out), which is not the same as an unplugged device."""
+    listed = _server_devices(kind, short=True)
+    return None if listed is None else device.server_name in (name for name, _ in listed)
 
 
 def _route(kind: Kind, server_name: str | None) -> None:
     variable = _ROUTE_VARIABLE[kind]
-    with _ROUTE_LOCK:
-        if server_name:
-            os.environ[variable] = server_name
-        else:
-            os.environ.pop(variable, None)
+    if server_name:
+        os.environ[variable] = server_name
+    else:
+        os.environ.pop(variable, None)
 
 
-def _server_devices(kind: Kind, short: bool = False) -> list[tuple[str, str]]:
+def _server_devices(kind: Kind, short: bool = False) -> list[tuple[str, str]] | None:
     """(server name, description) of the sound server's sinks or sources, monitors left out; none
-    when there is no server or no `pactl`. `short` skips the descriptions (the name stands in)."""
+    when there is no `pactl`, None when it failed. `short` skips the descriptions (the name stands in)."""
     if shutil.which("pactl") is None:
         return []
     command = ["pactl", "list", "short" if short else "", _SERVER_KIND[kind]]
@@ -140,9 +139,9 @@ def _server_devices(kind: Kind, short: bool = False) -> list[tuple[str, str]]:
             env={**os.environ, "LC_ALL": "C"},
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
-        return []
+        return None
     if listing.returncode != 0:
-        return []
+        return None
     if short:
         names = (line.split("\t")[1] for line in listing.stdout.splitlines() if "\t" in line)
         return [(name, name) for name in names if not name.endswith(".monitor")]

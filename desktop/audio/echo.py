@@ -30,7 +30,10 @@ FRAME_SECONDS = 0.01  # the module takes 10 ms frames
 AHEAD_CHUNKS = 50  # a second of 20 ms output callbacks, at most, waiting for a later capture
 LATE_WINDOW = 100  # 10 ms frames (a second) over which the earliest phase is the card's own
 RESTART_SECONDS = 0.5  # a stamp this much later than the cadence: the stream was reopened or stalled
-ECHO_WINDOW = 100  # the last second handed to the speaker, in 10 ms frames: what an echo may come from
+# What an echo in the block may come from: the last 0.4 s handed to the speaker (output latency,
+# the room, input latency and a late capture callback), in 10 ms frames. Longer keeps the person
+# muted after the assistant stops (or is interrupted) for no echo at all.
+ECHO_WINDOW = 40
 FAR_SILENT = 0.001  # reference RMS (-60 dBFS) below which nothing audible was played
 EVIDENCE_BLOCKS = 50  # a second of 20 ms blocks while the assistant was audible
 CANCELLED_ENERGY = 0.01  # the canceller took out 20 dB or more of that: it was echo

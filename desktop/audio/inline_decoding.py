@@ -15,7 +15,6 @@ import logging
 import threading
 from typing import Any
 
-import av
 from aiortc import rtcpeerconnection, rtcrtpreceiver
 from aiortc.codecs import get_decoder
 from aiortc.codecs.base import Decoder
@@ -48,8 +47,10 @@ class InlineDecoder:
             self._codec_name = codec.name
         try:
             frames = self._decoder.decode(encoded)
-        except av.FFmpegError as exc:  # keep the decoder's state, as aiortc does
-            log.debug("an audio frame could not be decoded: %s", exc)
+        except Exception as exc:
+            # In aiortc's thread an error ended that thread; raised here it would end the DTLS transport
+            # (and the data channel with it), so whatever it is, the frame is dropped.
+            log.debug("an audio frame could not be decoded: %r", exc)
             self._decode_error.set()
             return
         queue = self._receiver._track._queue

@@ -6,9 +6,12 @@ PortAudio thread only stores a time stamp or a flag (`beat()`, `finished()`).
 
 A device chosen by name is also watched while it plays (when the sound server lists it, every
 WATCH_SECONDS): PulseAudio and PipeWire do not kill a stream whose device is unplugged but move it to
-the system's default device, so the call carries on there, and the person is told. When the named
-device is listed again the stream is reopened on it ("… is back"). A named stream that died is
-reopened only once its device is listed again, so a missing device costs a short listing a second.
+the system's default device, so the call carries on there; the person is told so once the stream
+has delivered for STALL_SECONDS more (with the last device gone, the listing changes before the
+stream is seen to die, and that is "lost"). A round in which the server cannot say (`pactl` failed)
+is skipped. When the named device is listed again the stream is reopened on it ("… is back"). A
+named stream that died is reopened only once its device is listed again, so a missing device costs
+a short listing a second.
 """
 
 from __future__ import annotations
@@ -59,7 +62,8 @@ class StreamKeeper:
         self._watched_at = 0.0
         self._finished = False
         self._out = False  # an outage was reported and the device has not delivered since
-        self._moved = False  # the server moved the stream off the named device
+        self._gone_at: float | None = None  # when the named device was first seen missing
+        self._moved = False  # the server moved the stream off the named device (and it was said)
         self._problem: ProblemHandler = lambda sentence, *, recovered=False: None
 
     def set_problem_handler(self, handler: ProblemHandler) -> None:
@@ -85,6 +89,7 @@ class StreamKeeper:
             elif self._is_dead():
                 self._report(self._sentence("lost"))
                 self._moved = False  # it died where it was moved to: reopened once the device is back
+                self._gone_at = None
                 await self.close()
                 await asyncio.sleep(self._retry_seconds)
             else:
@@ -96,24 +101,28 @@ class StreamKeeper:
                 await asyncio.sleep(0.25)
 
     async def _watch(self) -> None:
-        """Every WATCH_SECONDS, whether the named device is still (or again) listed."""
+        """Every WATCH_SECONDS, whether the named device is still (or again) listed; a missing one is
+        said to be moved once the stream has delivered for STALL_SECONDS since it was seen missing."""
+        gone_at = self._gone_at
+        if gone_at is not None and not self._moved and self._last_beat - gone_at > STALL_SECONDS:
+            self._moved = True
+            self._report(self._sentence("moved"))
         device, now = self._device, time.monotonic()
         if device is None or self._kind is None or now - self._watched_at < WATCH_SECONDS:
             return
         self._watched_at = now
         listed = await asyncio.to_thread(devices.present, self._kind, device)
-        if not listed and not self._moved:
-            self._moved = True
-            self._report(self._sentence("moved"))
-        elif listed and self._moved:
-            self._moved = False  # reopened on it; "is back" follows its first callback
+        if listed is False and gone_at is None:
+            self._gone_at = now
+        elif listed and gone_at is not None:
+            self._moved, self._gone_at = False, None  # reopened on it; "is back" follows if it was out
             await self.close()
 
     async def _try_open(self) -> None:
         if self._device is not None and self._kind is not None:
             listed = await asyncio.to_thread(devices.present, self._kind, self._device)
-            if not listed:
-                await asyncio.sleep(self._retry_seconds)  # not listed yet: no PortAudio work
+            if not listed:  # not listed yet, or the server could not say: no PortAudio work
+                await asyncio.sleep(self._retry_seconds)
                 return
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(None, self._open_and_start)
@@ -130,14 +139,15 @@ class StreamKeeper:
             await asyncio.sleep(self._retry_seconds)
 
     def _open_and_start(self) -> Stream:
-        stream = self._open_stream()
-        self._finished = False
-        self._opened_at = self._watched_at = time.monotonic()
-        try:
-            stream.start()
-        except Exception:
-            stream.close(ignore_errors=True)
-            raise
+        with devices.ROUTING:  # from `devices.resolve` (in `open_stream`) until the stream has started
+            stream = self._open_stream()
+            self._finished = False
+            self._opened_at = self._watched_at = time.monotonic()
+            try:
+                stream.start()
+            except Exception:
+                stream.close(ignore_errors=True)
+                raise
         if self._name is not None and self._kind is not None:
             with contextlib.suppress(AudioUnavailable):  # gone again already: the stream will tell
                 found = devices.lookup(devices.list_devices(self._kind), self._name)

@@ -47,6 +47,7 @@ class Microphone:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._open = True
         self._level = 0.0
+        self._last_captured = 0.0  # time.monotonic() of the card's latest block
         self._tasks: set[asyncio.Task[None]] = set()
 
     @property
@@ -107,6 +108,7 @@ class Microphone:
                 loop.call_soon_threadsafe(self._on_block, bytes(indata), time.monotonic())
 
     def _on_block(self, raw: bytes, captured_at: float) -> None:
+        self._last_captured = captured_at
         block = self._processor.process(raw, captured_at)
         self._level = pcm.rms(block)
         self._track.push(block if self._open else SILENCE, captured_at)
@@ -123,6 +125,7 @@ class Microphone:
                 due = now
                 continue
             self._level = 0.0
+            due = max(due, self._last_captured + BLOCK_SECONDS)  # the card's last block is time covered
             while due <= now:
                 self._track.push(SILENCE, due)
                 due += BLOCK_SECONDS

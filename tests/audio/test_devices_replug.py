@@ -7,6 +7,9 @@ kills them; plugging it back reopens the stream on it, found without restarting 
 from __future__ import annotations
 
 import asyncio
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +60,30 @@ def quick_watch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keeper, "WATCH_SECONDS", 0.5)
 
 
-async def keep(part: Named, tasks: set[asyncio.Task[None]]) -> None:
-    tasks.add(asyncio.create_task(part.keeper.run()))
-    await wait_until(lambda: part.keeper.alive, 15)
+@asynccontextmanager
+async def kept(kind: devices.Kind, name: str) -> AsyncIterator[Named]:
+    """The named device's stream, delivering, kept open until the block ends."""
+    part = Named(kind, name)
+    task = asyncio.create_task(part.keeper.run())
+    try:
+        await wait_until(lambda: part.keeper.alive, 15)
+        yield part
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await part.keeper.close()
+
+
+async def replug(audio: VirtualAudio, part: Named, unplug: Callable[[], None], told: str) -> None:
+    """Unplugs, waits to be `told` so, plugs back and waits for "… is back"."""
+    unplug()
+    await said(part, told, 15)
+    audio.plug()
+    await said(part, f"The {devices.NOUN[part.kind]} “{part.name}” is back.", 20)
+
+
+async def said(part: Named, text: str, seconds: float) -> None:
+    await wait_until(lambda: any(text in sentence for sentence in part.problems), seconds)
 
 
 def test_the_sound_servers_devices_are_listed_by_their_description(devices: VirtualAudio) -> None:
@@ -76,42 +100,29 @@ def devices_of(kind: devices.Kind) -> list[devices.Device]:
 
 
 async def test_a_named_speaker_moved_to_the_default_comes_back_to_it(devices: VirtualAudio) -> None:
-    speaker = Named("output", "Virtual Speaker")
-    tasks: set[asyncio.Task[None]] = set()
-    try:
-        await keep(speaker, tasks)
+    async with kept("output", "Virtual Speaker") as speaker:
         devices.pactl("set-default-sink", "vmic_sink")  # the "laptop speaker" it falls back to
-        devices.unplug_device("vspeaker")
-        await wait_until(lambda: len(speaker.problems) == 1, 15)
-        assert speaker.problems[0] == (
+        await replug(devices, speaker, lambda: devices.unplug_device("vspeaker"), "disconnected")
+        # Moved, it plays on the default; but an underrun there (two busy cores) makes libasound's
+        # `pulse` plugin create the stream anew on the named sink, which is gone: then it was lost.
+        assert speaker.problems[0] in (
             "The speaker “Virtual Speaker” was disconnected; the system's default speaker is used "
-            "until it is back."
+            "until it is back.",
+            "The speaker “Virtual Speaker” was disconnected; the call goes on, and you hear the "
+            "assistant when it is back.",
         )
-        devices.plug()
-        await wait_until(lambda: len(speaker.problems) == 2, 20)
-        assert speaker.problems[1] == "The speaker “Virtual Speaker” is back."
         heard = await asyncio.to_thread(devices.record_speaker, 0.5)
         assert max(heard[1::2]) > 0x10  # the tone plays on the named speaker again
-    finally:
-        await stop(speaker, tasks)
 
 
 async def test_a_named_microphone_that_died_is_reopened_when_it_is_back(
     devices: VirtualAudio, speech_wav: Path
 ) -> None:
-    microphone = Named("input", "Virtual Microphone")
-    tasks: set[asyncio.Task[None]] = set()
-    try:
-        await keep(microphone, tasks)
-        devices.unplug()  # every device: the stream dies, nothing to fall back to
-        await wait_until(lambda: len(microphone.problems) == 1, 15)
-        assert microphone.problems[0] == (
-            "The microphone “Virtual Microphone” was disconnected; the call goes on, but you are not "
-            "heard until it is back."
-        )
-        devices.plug()
-        await wait_until(lambda: len(microphone.problems) == 2, 20)
-        assert microphone.problems[1] == "The microphone “Virtual Microphone” is back."
+    async with kept("input", "Virtual Microphone") as microphone:
+        # Every device: the stream dies, nothing to fall back to, so it is not said to be moved.
+        lost = "The microphone “Virtual Microphone” was disconnected; the call goes on, but you are not"
+        await replug(devices, microphone, devices.unplug, lost)
+        assert not any("default" in sentence for sentence in microphone.problems)
         start = len(microphone.peaks)
         player = devices.play_into_mic(speech_wav)
         try:
@@ -119,12 +130,18 @@ async def test_a_named_microphone_that_died_is_reopened_when_it_is_back(
         finally:
             player.kill()
             player.wait()
-    finally:
-        await stop(microphone, tasks)
 
 
-async def stop(part: Named, tasks: set[asyncio.Task[None]]) -> None:
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    await part.keeper.close()
+async def test_a_sound_server_that_cannot_answer_is_not_an_unplugged_device(
+    devices: VirtualAudio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = tmp_path / "calls"
+    failing = tmp_path / "pactl"
+    failing.write_text(f"#!/bin/sh\necho >> {calls}\necho 'Connection failure: Timeout' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    async with kept("output", "Virtual Speaker") as speaker:
+        monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+        # Rounds enough for a device seen missing to have been said to be moved (STALL_SECONDS).
+        rounds = int(keeper.STALL_SECONDS / keeper.WATCH_SECONDS) + 2
+        await wait_until(lambda: calls.exists() and calls.read_text().count("\n") >= rounds, 15)
+        assert speaker.problems == []

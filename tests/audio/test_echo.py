@@ -88,6 +88,11 @@ def test_the_gate_silences_echo_and_passes_the_person_talking_over_it() -> None:
         gate.admit(echo, cancelled_echo)  # a second the canceller took out: echo, its level known
     assert gate.admit(echo, echo) == SILENCE  # echo the canceller let through
     assert gate.admit(voice, voice) == voice
+    quiet_voice = pcm.tone(300, 0.02, 0.15)  # no louder than the echo was
+    assert gate.admit(quiet_voice, quiet_voice) == SILENCE  # while the assistant is heard: echo-like
+    for _ in range(40):  # the assistant stopped 0.4 s ago: the speaker hands over silence
+        gate.played(bytes(960))
+    assert gate.admit(quiet_voice, quiet_voice) == quiet_voice  # no echo can come now: open
 
 
 def test_half_duplex_mutes_the_microphone_while_the_assistant_speaks() -> None:

@@ -57,6 +57,20 @@ def test_a_surplus_that_never_drains_is_trimmed() -> None:
     assert buffer.buffered_seconds == pytest.approx(0.04)  # 20 ms trough + the new 20 ms
 
 
+def test_a_surplus_in_the_middle_of_speech_waits_for_a_pause() -> None:
+    buffer = PlayoutBuffer(48000, 2, drift_window=0.0)
+    speech = b"\x00\x40" * (50 * MS // 2)  # loud: dropping any of it would be heard
+    buffer.write(speech + speech)
+    read(buffer, 20)
+    buffer.write(speech[: 20 * MS])
+    assert buffer.buffered_seconds == pytest.approx(0.1) and buffer.dropped_seconds == 0
+    read(buffer, 80)  # the speech plays out; a pause follows it
+    buffer.write(bytes(60 * MS))
+    read(buffer, 20)
+    buffer.write(bytes(20 * MS))
+    assert buffer.buffered_seconds == pytest.approx(0.04)  # trimmed in the pause
+
+
 def test_clear_empties_at_once() -> None:
     buffer = PlayoutBuffer(48000, 2)
     buffer.write(bytes(100 * MS))
