@@ -88,7 +88,7 @@ class GuiThreadCollector(QObject):
         gc.collect(generation)
 
 
-def _install_sigint(stop: Callable[[], None], app: QApplication) -> None:
+def _install_sigint(stop: Callable[[], object], app: QApplication) -> None:
     """Ctrl+C asks for the same orderly shutdown as closing the window."""
     signal.signal(signal.SIGINT, lambda _signum, _frame: stop())
     timer = QTimer(app)
@@ -132,12 +132,11 @@ def _paint_now(app: QApplication, window: MainWindow) -> None:
 def _run(app: QApplication, window: MainWindow) -> int:
     import asyncio
 
-    import qasync
-
     from desktop.composition import Root
+    from desktop.ui.event_loop import BatchingQEventLoop
     from desktop.wiring import Wiring
 
-    loop = qasync.QEventLoop(app)
+    loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(loop)
     root = Root(app, window, QSettings(), Wiring())
     _install_sigint(lambda: loop.call_soon_threadsafe(root.quit_requested.set), app)

@@ -87,12 +87,12 @@ def _run_app(folder: Path) -> str:
     """Builds the app as `desktop.app.main` does, with a private settings file and synthetic audio."""
     import logging
 
-    import qasync
     from PySide6.QtCore import QLocale, QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import GuiThreadCollector, install_translators
     from desktop.composition import Root
+    from desktop.ui.event_loop import BatchingQEventLoop
     from desktop.ui.main_window import MainWindow
     from desktop.wiring import Wiring
 
@@ -112,7 +112,7 @@ def _run_app(folder: Path) -> str:
     # No environment overrides: a VOICE_ASSISTANT_PROVIDER in the shell must not redirect the test.
     root = Root(app, window, store, Wiring(audio=devices, environ={}))
     GuiThreadCollector(app)
-    loop = qasync.QEventLoop(app)
+    loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
         return loop.run_until_complete(_alongside(root, devices))

@@ -111,7 +111,7 @@ class Wiring:
         try:
             microphone, speaker = self._audio(prefs)
         except AudioUnavailable as error:
-            raise SessionError(str(error), code="audio", retryable=True) from error
+            raise SessionError(error.sentence, code="audio", retryable=True) from error
         microphone.set_problem_handler(on_problem)
         speaker.set_problem_handler(on_problem)
         session = VoiceSession(config, microphone, speaker, tools=self.tools, reconnect=self._reconnect)

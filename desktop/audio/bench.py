@@ -10,10 +10,8 @@ by content (loud samples, big Opus packets), not by counting frames: encoders an
 frames back. Both directions run at once (full duplex, echo cancellation on), with packet loss
 injected on the server's sending side. Times are `time.monotonic()`, one clock for both processes.
 
-The client runs on the app's loop, qasync on a QApplication (offscreen, no window), unless `--loop
-asyncio` asks for plain asyncio. Under qasync every callback the loop schedules is a Qt timer and
-every cross-thread hand-over a queued Qt signal, so the same call costs 1-2 points of CPU more there
-(15.0 % against 13.4 % with echo cancellation on, load average 2-7).
+The client runs on the app's loop, qasync on a QApplication (offscreen, no window) with ready callbacks
+run in batches (desktop/ui/event_loop.py), unless `--loop asyncio` asks for plain asyncio.
 
     python -m desktop.audio.bench [--seconds 60] [--loop qasync|asyncio] [--json out.json]
 """
@@ -183,11 +181,12 @@ def run_on(loop: LoopKind, job: Coroutine[Any, Any, list[CallFigures]]) -> list[
         return asyncio.run(job)
     # The app's loop (desktop/app.py). Imported here only: the audio package itself never uses Qt.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
+    from desktop.ui.event_loop import BatchingQEventLoop
+
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    qt_loop = qasync.QEventLoop(app)
+    qt_loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(qt_loop)
     with qt_loop:
         results: list[CallFigures] = qt_loop.run_until_complete(job)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, CodecContext, Packet
 
+from desktop.audio.push import FailureLog, Listener, Subscription
+
 SAMPLE_RATE = 48000
 BLOCK_FRAMES = 960  # 20 ms
 BLOCK_SECONDS = BLOCK_FRAMES / SAMPLE_RATE
@@ -24,32 +26,69 @@ SILENCE = bytes(BLOCK_FRAMES * 2)
 TIME_BASE = fractions.Fraction(1, SAMPLE_RATE)
 
 OPUS_BIT_RATE = 32000  # mono speech: the services listen at 24 kHz; wideband speech needs no more
-# libopus's default complexity 10 buys speech at this rate little; 3 takes 37 % fewer instructions per
-# frame (callgrind: 1.14 M against 1.81 M at 32 kbit/s; 0.76 M at complexity 0).
-OPUS_COMPLEXITY = 3
+# Opus's "lowdelay" application codes with CELT alone. At this rate the "voip" mode runs SILK and CELT
+# side by side (hybrid) for 2.5 times the instructions (callgrind, espeak speech, complexity 3: 1.21 M
+# against 0.48 M per frame) and 4 ms more look-ahead; SILK's extras (in-band FEC, which needs the
+# expected loss set, and very low rates) go unused here. Constrained VBR keeps the rate near the target
+# (plain VBR spent 57 kbit/s on the same speech). libopus's default complexity 10 buys little at this
+# rate: 3 takes 46 % fewer instructions than 10 (0.88 M).
+OPUS_OPTIONS = {"application": "lowdelay", "vbr": "constrained", "compression_level": "3"}
 FrameObserver = Callable[[int, float, bytes], None]  # (pts, when captured, the block): measurements
 
 
 class BlockTrack(MediaStreamTrack):
+    """Pulled with `recv()`, or, once subscribed (push.py), each block is handed to the subscriber as
+    it is pushed."""
+
     kind = "audio"
 
     def __init__(self, depth: int = 5) -> None:
         super().__init__()
         self._depth = depth  # blocks kept when nobody reads; older ones go, so delay stays bounded
         self._queue: asyncio.Queue[tuple[bytes, float]] = asyncio.Queue()
+        self._subscription = Subscription()
+        self._failures = FailureLog("a captured block could not be encoded")
         self._pts = 0
         self.observer: FrameObserver | None = None
 
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Blocks queued for `recv()` are dropped (stale by now); one subscriber at a time, and none
+        while a `recv()` is waiting (it would wait on the dropped queue)."""
+        unsubscribe = self._subscription.subscribe(listener)
+        self._queue = asyncio.Queue()
+        return unsubscribe
+
     def push(self, block: bytes, captured_at: float) -> None:
         """A mono s16 block of BLOCK_FRAMES samples (call on the event loop)."""
+        if self._subscription.listener is not None:
+            try:
+                item = self._item(block, captured_at)
+            except Exception:  # an encoder error costs this block, not the microphone's hand-over
+                self._failures.record()
+                return
+            if item is not None:
+                self._subscription.deliver(item)
+            return
         while self._queue.qsize() >= self._depth:
             self._queue.get_nowait()
         self._queue.put_nowait((block, captured_at))
 
-    async def recv(self) -> AudioFrame:
-        if self.readyState != "live":
-            raise MediaStreamError
-        block, captured_at = await self._queue.get()
+    async def recv(self) -> AudioFrame | Packet:
+        while True:
+            if self.readyState != "live":
+                raise MediaStreamError
+            item = self._item(*await self._queue.get())
+            if item is not None:
+                return item
+
+    def stop(self) -> None:
+        live = self.readyState == "live"
+        super().stop()
+        if live and self._subscription.listener is not None:
+            self._subscription.deliver(None)
+
+    def _item(self, block: bytes, captured_at: float) -> AudioFrame | Packet | None:
+        """What the consumer gets for the block (None: nothing yet)."""
         frame = AudioFrame(format="s16", layout="mono", samples=BLOCK_FRAMES)
         frame.planes[0].update(block)
         frame.sample_rate = SAMPLE_RATE
@@ -72,13 +111,14 @@ class OpusBlockTrack(BlockTrack):
         self._encoder.layout = "mono"
         self._encoder.sample_rate = SAMPLE_RATE
         self._encoder.time_base = TIME_BASE
-        self._encoder.options = {"application": "voip", "compression_level": str(OPUS_COMPLEXITY)}
+        self._encoder.options = OPUS_OPTIONS
 
-    async def recv(self) -> Packet:  # type: ignore[override]
-        packets: list[Packet] = []
-        while not packets:  # libopus returns one packet per 20 ms frame, at once
-            frame = await super().recv()
-            packets = self._encoder.encode(frame)
+    def _item(self, block: bytes, captured_at: float) -> Packet | None:
+        frame = super()._item(block, captured_at)
+        assert isinstance(frame, AudioFrame)
+        packets = self._encoder.encode(frame)  # libopus returns one packet per 20 ms frame, at once
+        if not packets:
+            return None
         packet = packets[0]
         packet.pts = frame.pts  # the block's own stamp, not the encoder's (which starts below zero)
         packet.time_base = TIME_BASE

@@ -19,11 +19,10 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Literal
 
-Kind = Literal["input", "output"]
+from desktop.audio.notices import Kind as Kind
+from desktop.audio.notices import notice
 
-NOUN = {"input": "microphone", "output": "speaker"}
 _SERVER_KIND = {"input": "sources", "output": "sinks"}
 _ROUTE_VARIABLE = {"input": "PULSE_SOURCE", "output": "PULSE_SINK"}
 _PERSON_ROUTE = {kind: os.environ.get(name) for kind, name in _ROUTE_VARIABLE.items()}
@@ -33,7 +32,12 @@ ROUTING = threading.Lock()
 
 
 class AudioUnavailable(Exception):
-    """The sound device cannot be used; `str()` is a sentence fit for the user."""
+    """The sound device cannot be used; `str()` is a sentence fit for the user, and `sentence` the same
+    as a `Notice` where the interface can translate it."""
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
 
 
 @dataclass(frozen=True)
@@ -97,10 +101,10 @@ def resolve(kind: Kind, name: str | None) -> Device:
     pointed at it."""
     devices = list_devices(kind)
     if not devices:
-        raise AudioUnavailable(f"No {NOUN[kind]} was found.")
+        raise AudioUnavailable(notice(kind, "missing"))
     device = lookup(devices, name)
     if device is None:
-        raise AudioUnavailable(f"The {NOUN[kind]} “{name}” is not connected.")
+        raise AudioUnavailable(notice(kind, "missing", name))
     _route(kind, device.server_name or _PERSON_ROUTE[kind])
     return device
 

@@ -3,11 +3,15 @@
 aiortc's audio receiver uses `JitterBuffer(capacity=16, prefetch=4)`: a frame leaves only when four newer
 ones have arrived (80 ms of fixed delay), and after one lost packet it stays about 200 ms behind for the
 rest of the call, because the buffer is driven by packet arrivals and releases at most one frame per
-packet. This buffer releases each packet as soon as it is next in sequence, waits for a missing one only
-until `reorder_wait` newer packets have arrived, and then hands the decoder one Opus packet (RFC 6716
-code 3) that holds an empty frame for every lost packet followed by the frames that did arrive. libopus
-conceals an empty frame (packet loss concealment), so the played audio keeps its length and never falls
-behind. Jitter in arrival times is absorbed by the speaker's playout buffer, not here.
+packet. This buffer releases each packet as soon as it is next in sequence; when a newer one comes
+instead, the missing ones are lost (after `reorder_wait` newer packets, by default none) and the
+decoder gets one Opus packet (RFC 6716 code 3) that holds an empty frame for every lost packet followed
+by the frames that did arrive. libopus conceals an empty frame (packet loss concealment), so the played
+audio keeps its length and never falls behind. Jitter in arrival times is absorbed by the speaker's
+playout buffer, not here. Waiting one packet for a reordered one cost every loss 20 ms more delay:
+more than the playout buffer's low-water mark, so each loss ran it dry and playback restarted with a
+new cushion (wire-to-ear at 1 % loss, p95: 71-78 ms waiting, 55-58 ms not). Reordering within 20 ms is
+rare on a single flow; a packet that comes after its turn has already been concealed and is dropped.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ Slot = RtpPacket | None  # None is a lost packet, concealed by the decoder
 class HoleSkippingJitterBuffer:
     """Same interface as aiortc's `JitterBuffer` (only `add` and `capacity` are used by the receiver)."""
 
-    def __init__(self, capacity: int = 16, reorder_wait: int = 1, max_conceal: int = 2) -> None:
+    def __init__(self, capacity: int = 16, reorder_wait: int = 0, max_conceal: int = 2) -> None:
         self._capacity = capacity
         self._reorder_wait = reorder_wait
         self._max_conceal = max_conceal  # beyond ~40 ms the playout buffer has run dry anyway

@@ -23,7 +23,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from desktop.audio import devices
-from desktop.audio.devices import NOUN, AudioUnavailable, Device, Kind
+from desktop.audio.devices import AudioUnavailable, Device, Kind
+from desktop.audio.notices import Event, notice
 from desktop.audio.ports import ProblemHandler
 
 FIRST_CALLBACK_GRACE = 6.0  # PulseAudio through ALSA can take 2 s before the first callback
@@ -42,19 +43,17 @@ class StreamKeeper:
     def __init__(
         self,
         open_stream: Callable[[], Stream],
-        lost_sentence: str,
-        retry_seconds: float = 1.0,
+        kind: Kind,
         *,
-        kind: Kind | None = None,
         device_name: str | None = None,
+        retry_seconds: float = 1.0,
     ) -> None:
         """`kind` and `device_name`: what `open_stream` opens, for watching a named device and for
-        the sentences that name it ("is back" is only said when the kind is known)."""
+        the sentences that name it."""
         self._open_stream = open_stream  # builds the stream (blocking); runs in a worker thread
-        self._lost_sentence = lost_sentence
         self._retry_seconds = retry_seconds
         self._kind = kind
-        self._name = device_name if kind is not None else None
+        self._name = device_name
         self._device: Device | None = None  # the named device as last opened, when the server lists it
         self._stream: Stream | None = None
         self._opened_at = 0.0
@@ -95,8 +94,7 @@ class StreamKeeper:
             else:
                 if self._last_beat > self._opened_at and self._out and not self._moved:
                     self._out = False  # delivering again: a later outage is news
-                    if self._kind is not None:
-                        self._problem(self._sentence("back"), recovered=True)
+                    self._problem(self._sentence("back"), recovered=True)
                 await self._watch()
                 await asyncio.sleep(0.25)
 
@@ -108,7 +106,7 @@ class StreamKeeper:
             self._moved = True
             self._report(self._sentence("moved"))
         device, now = self._device, time.monotonic()
-        if device is None or self._kind is None or now - self._watched_at < WATCH_SECONDS:
+        if device is None or now - self._watched_at < WATCH_SECONDS:
             return
         self._watched_at = now
         listed = await asyncio.to_thread(devices.present, self._kind, device)
@@ -119,7 +117,7 @@ class StreamKeeper:
             await self.close()
 
     async def _try_open(self) -> None:
-        if self._device is not None and self._kind is not None:
+        if self._device is not None:
             listed = await asyncio.to_thread(devices.present, self._kind, self._device)
             if not listed:  # not listed yet, or the server could not say: no PortAudio work
                 await asyncio.sleep(self._retry_seconds)
@@ -132,7 +130,7 @@ class StreamKeeper:
             future.add_done_callback(_close_when_opened)
             raise
         except AudioUnavailable as error:
-            self._report(str(error) if not self._out else self._sentence("lost"))
+            self._report(error.sentence if not self._out else self._sentence("lost"))
         except Exception:  # any PortAudio refusal means the same thing here: not available yet
             self._report(self._sentence("lost"))
         if self._stream is None:
@@ -148,7 +146,7 @@ class StreamKeeper:
             except Exception:
                 stream.close(ignore_errors=True)
                 raise
-        if self._name is not None and self._kind is not None:
+        if self._name is not None:
             with contextlib.suppress(AudioUnavailable):  # gone again already: the stream will tell
                 found = devices.lookup(devices.list_devices(self._kind), self._name)
                 self._device = found if found is not None and found.server_name else None
@@ -171,20 +169,8 @@ class StreamKeeper:
         if stream is not None:
             await asyncio.get_running_loop().run_in_executor(None, stream.close, True)
 
-    def _sentence(self, event: str) -> str:
-        if self._kind is None or (self._name is None and event == "lost"):
-            return self._lost_sentence
-        noun = NOUN[self._kind]
-        if self._name is None:
-            return f"The {noun} is back."
-        named = f"The {noun} “{self._name}”"
-        if event == "back":
-            return f"{named} is back."
-        if event == "moved":
-            return f"{named} was disconnected; the system's default {noun} is used until it is back."
-        if self._kind == "input":
-            return f"{named} was disconnected; the call goes on, but you are not heard until it is back."
-        return f"{named} was disconnected; the call goes on, and you hear the assistant when it is back."
+    def _sentence(self, event: Event) -> str:
+        return notice(self._kind, event, self._name)
 
     def _report(self, sentence: str) -> None:
         if not self._out:

@@ -26,7 +26,6 @@ from desktop.audio.echo import CaptureProcessor, PassThrough
 from desktop.audio.keeper import Stream, StreamKeeper
 from desktop.audio.ports import ProblemHandler
 
-LOST = "The microphone was disconnected; the call goes on and will resume when it is back."
 IDLE_CHECK_SECONDS = 0.2
 
 
@@ -43,7 +42,7 @@ class Microphone:
         self._processor = processor or PassThrough()
         self._make_track = OpusBlockTrack if encoded else BlockTrack
         self._track = self._make_track()
-        self._keeper = StreamKeeper(self._open_stream, LOST, kind="input", device_name=device_name)
+        self._keeper = StreamKeeper(self._open_stream, "input", device_name=device_name)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._open = True
         self._level = 0.0

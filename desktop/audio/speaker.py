@@ -1,7 +1,8 @@
 """The speaker: plays the remote track through a PortAudio output stream.
 
-A reader task turns decoded frames (s16 stereo 48 kHz) into the device's format and writes them into
-the playout buffer; the PortAudio callback copies from it, pads an underrun with silence, and keeps a
+Decoded frames of the remote track (s16 stereo 48 kHz) are turned into the device's format and written
+into the playout buffer, as the track pushes them (push.py) or, from a track that must be pulled, by a
+reader task; the PortAudio callback copies from it, pads an underrun with silence, and keeps a
 short history of exactly what it handed over (the echo canceller's reference, the level, `playing`).
 """
 
@@ -11,9 +12,10 @@ import asyncio
 import contextlib
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
-from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.mediastreams import MediaStreamTrack
 from av import AudioFrame, AudioResampler
 
 from desktop.audio import devices, pcm
@@ -22,8 +24,8 @@ from desktop.audio.echo import PlayedChunk
 from desktop.audio.keeper import Stream, StreamKeeper
 from desktop.audio.playout import PlayoutBuffer
 from desktop.audio.ports import ProblemHandler
+from desktop.audio.push import Following, follow
 
-LOST = "The speaker was disconnected; the call goes on and will resume when it is back."
 RECENT_SECONDS = 0.1  # audio played this recently still counts as `playing`
 AUDIBLE_PEAK = 64  # about -54 dBFS: the services send silence between replies, which is not `playing`
 HISTORY_CHUNKS = 50  # one second of 20 ms callbacks; nobody reading it costs nothing more
@@ -37,14 +39,14 @@ class Speaker:
         self._channels = channels
         self._latency = latency  # PortAudio's suggested output latency: "low", "high" or seconds
         self._buffer = PlayoutBuffer(SAMPLE_RATE, channels)
-        self._keeper = StreamKeeper(self._open_stream, LOST, kind="output", device_name=device_name)
+        self._keeper = StreamKeeper(self._open_stream, "output", device_name=device_name)
         self._track: MediaStreamTrack | None = None
         self._history: deque[PlayedChunk] = deque(maxlen=HISTORY_CHUNKS)
         self._last_chunk = b""
         self._audible_until = 0.0  # when the last audible audio written so far will have been played
         self._played_frames = 0
         self._keeper_task: asyncio.Task[None] | None = None
-        self._reader: asyncio.Task[None] | None = None
+        self._following: Following | None = None
 
     @property
     def output_format(self) -> tuple[int, int]:
@@ -102,44 +104,26 @@ class Speaker:
             self._start_reader()
 
     async def stop(self) -> None:
-        for task in (self._reader, self._keeper_task):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        self._reader = self._keeper_task = None
+        await self._stop_following()
+        if self._keeper_task is not None:
+            self._keeper_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper_task
+            self._keeper_task = None
         await self._keeper.close()
         self._buffer.clear()
 
     def _start_reader(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()  # a new track after a reconnect replaces the old one
+        if self._following is not None:
+            self._following.stop()  # a new track after a reconnect replaces the old one
         self._buffer.clear()
         if self._track is not None:
-            self._reader = asyncio.create_task(self._read(self._track))
+            self._following = follow(self._track, _FrameWriter(self._channels, self._write), "speaker")
 
-    async def _read(self, track: MediaStreamTrack) -> None:
-        # Decoded Opus is already s16 stereo 48 kHz and is written as it is; other formats go through
-        # one resampler per track (it is bound to the first frame's format).
-        layout = "stereo" if self._channels == 2 else "mono"
-        resampler = AudioResampler(format="s16", layout=layout, rate=SAMPLE_RATE)
-        while True:
-            try:
-                frame = await track.recv()
-            except MediaStreamError:
-                return
-            if not isinstance(frame, AudioFrame):
-                continue
-            if (
-                frame.format.name == "s16"
-                and frame.layout.name == layout
-                and frame.sample_rate == SAMPLE_RATE
-            ):
-                self._write(pcm.from_frame(frame))
-                continue
-            frame.pts = None  # concealed and merged frames carry irregular stamps; order is enough
-            for out in resampler.resample(frame):
-                self._write(pcm.from_frame(out))
+    async def _stop_following(self) -> None:
+        following, self._following = self._following, None
+        if following is not None:
+            await following.close()
 
     def _write(self, samples: bytes) -> None:
         self._buffer.write(samples)
@@ -173,3 +157,25 @@ class Speaker:
         chunk = bytes(out)
         self._history.append(PlayedChunk(time.monotonic(), chunk))
         self._last_chunk = chunk
+
+
+class _FrameWriter:
+    """Frames of one remote track, in the speaker's format. Decoded Opus is already s16 stereo 48 kHz
+    and is written as it is; other formats go through one resampler (bound to the first frame's
+    format, so a new track gets a new writer)."""
+
+    def __init__(self, channels: int, write: Callable[[bytes], None]) -> None:
+        self._layout = "stereo" if channels == 2 else "mono"
+        self._resampler = AudioResampler(format="s16", layout=self._layout, rate=SAMPLE_RATE)
+        self._write = write
+
+    def __call__(self, frame: Any) -> None:
+        if not isinstance(frame, AudioFrame):  # None: the track ended
+            return
+        as_played = frame.format.name == "s16" and frame.layout.name == self._layout
+        if as_played and frame.sample_rate == SAMPLE_RATE:
+            self._write(pcm.from_frame(frame))
+            return
+        frame.pts = None  # concealed and merged frames carry irregular stamps; order is enough
+        for out in self._resampler.resample(frame):
+            self._write(pcm.from_frame(out))

@@ -3,21 +3,23 @@
 - the receiver's jitter buffer: aiortc's holds 80 ms and drifts ~200 ms behind after a loss (jitter.py);
 - the sender's per-frame audio level: aiortc's pure-Python loop costs 2 % of a core (level.py);
 - the receiver's decoder thread: each frame's hand-back to the loop costs more than decoding it
-  (inline_decoding.py).
+  (inline_decoding.py);
+- the remote track: a task woken per frame to pull it; the speaker subscribes instead (push.py).
 
 Each replaces a module-level name in aiortc; calling `install()` again changes nothing.
 """
 
 from __future__ import annotations
 
-from desktop.audio import inline_decoding, jitter, level
+from desktop.audio import inline_decoding, jitter, level, push
 
 
 def install() -> None:
     jitter.install()
     level.install()
     inline_decoding.install()
+    push.install()
 
 
 def installed() -> bool:
-    return jitter.installed() and level.installed() and inline_decoding.installed()
+    return jitter.installed() and level.installed() and inline_decoding.installed() and push.installed()

@@ -2,18 +2,21 @@
 
 aiortc stops the track it was given when a call closes, and a renewal runs two calls side by side
 for a moment; so no call gets the microphone's own track. Each call gets a branch that only the
-fan-out's own task feeds, and that branch alone ends with its call. A branch keeps at most a few
-frames: a call that reads slowly loses old audio rather than building up delay.
+fan-out feeds, and that branch alone ends with its call. A branch keeps at most a few
+frames: a call that reads slowly loses old audio rather than building up delay. A source that pushes
+(desktop/audio/push.py, the microphone's track) hands each frame to the fan-out, which offers it to
+the branches; any other source is read by a task of the fan-out's own.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av.frame import Frame
 from av.packet import Packet
+
+from desktop.audio.push import Following, follow
 
 BRANCH_FRAMES = 10  # 200 ms of 20 ms frames
 
@@ -52,41 +55,29 @@ class TrackFanout:
     def __init__(self, source: MediaStreamTrack) -> None:
         self._source = source
         self._branches: set[_Branch] = set()
-        self._task: asyncio.Task[None] | None = None
+        self._following: Following | None = None
 
     def branch(self) -> MediaStreamTrack:
         branch = _Branch(self, self._source.kind)
         self._branches.add(branch)
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._pump(), name="track-fanout")
+        if self._following is None:
+            self._following = follow(self._source, self._deliver, "track-fanout")
         return branch
 
     def discard(self, branch: _Branch) -> None:
         self._branches.discard(branch)
 
-    async def _pump(self) -> None:
-        frame: Frame | Packet | None = None
-        try:
-            while True:
-                try:
-                    frame = await self._source.recv()
-                except MediaStreamError:
-                    frame = None
-                for branch in list(self._branches):
-                    if branch.reading or frame is None:
-                        branch.offer(frame)
-                if frame is None:
-                    return
-        finally:
-            for branch in list(self._branches):
-                branch.offer(None)
+    def _deliver(self, frame: Frame | Packet | None) -> None:
+        """A frame for every branch whose call reads; None (the source ended) for all."""
+        for branch in list(self._branches):
+            if branch.reading or frame is None:
+                branch.offer(frame)
 
     async def close(self) -> None:
-        """Ends every branch and stops reading the source (the source itself is not stopped)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Ends every branch and stops taking the source's frames (the source itself is not stopped)."""
+        if self._following is not None:
+            await self._following.close()
+            self._following = None
+        self._deliver(None)  # wakes a call still waiting for a frame
         for branch in list(self._branches):
             branch.stop()

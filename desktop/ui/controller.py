@@ -30,6 +30,7 @@ from desktop.events import (
 from desktop.secrets import KeyStore
 from desktop.settings import Preferences
 from desktop.ui.call_wiring import Call, CallWiring
+from desktop.ui.error_text import localized_notice
 from desktop.ui.settings_actions import SettingsActions
 
 if TYPE_CHECKING:
@@ -78,10 +79,10 @@ class Controller(SettingsActions):
         thread is safe: the window's slots run queued on the GUI thread.)"""
         if recovered:
             log.info("Audio: %s", sentence)
-            self.audioRecovered.emit(sentence)
+            self.audioRecovered.emit(localized_notice(sentence))
             return
         log.warning("Audio: %s", sentence)
-        self.errorRaised.emit(ErrorRaised(sentence, code="audio"))
+        self.errorRaised.emit(ErrorRaised(sentence, code="audio"))  # the window says it in its language
 
     def call_session(self) -> VoiceSession | None:
         return self._call.session if self._call is not None else None

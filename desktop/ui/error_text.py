@@ -3,12 +3,16 @@
 The engine speaks English and puts specifics in its sentences (a host, an HTTP status). Where the
 interface is translated, the common errors are shown as a translated sentence of the same meaning
 (the English original stays available as a tooltip); in English, the engine's own sentence is kept.
+Sentences about sound devices carry their template and the device's name (desktop/audio/notices.py)
+and are translated whole, name included.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from desktop.audio.notices import CONTEXT as NOTICE_CONTEXT
+from desktop.audio.notices import Notice
 from desktop.events import ErrorRaised
 
 _CONTEXT = "ErrorText"
@@ -53,7 +57,18 @@ def localized(error: ErrorRaised) -> str:
     else the engine's own sentence."""
     marked = _BY_CODE.get(error.code)
     if marked is None:
-        return error.message
+        return localized_notice(error.message)
     source = str(marked)
     translated = QCoreApplication.translate(_CONTEXT, source)
     return translated if translated != source else error.message
+
+
+def localized_notice(sentence: str) -> str:
+    """A sound device's sentence in the interface's language (the English one where there is no
+    translation, or for any other sentence)."""
+    if not isinstance(sentence, Notice):
+        return sentence
+    translated = QCoreApplication.translate(NOTICE_CONTEXT, sentence.template)
+    if translated == sentence.template:
+        return sentence
+    return translated.replace("{device}", sentence.device)

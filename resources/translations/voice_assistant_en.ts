@@ -162,17 +162,17 @@
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="110"/>
+        <location filename="../../desktop/ui/controller.py" line="117"/>
         <source>The conversation could not be prepared.</source>
         <translation>The conversation could not be prepared.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="173"/>
+        <location filename="../../desktop/ui/controller.py" line="180"/>
         <source>That did not work; the details are in the log.</source>
         <translation>That did not work; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="205"/>
+        <location filename="../../desktop/ui/controller.py" line="212"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>Start a conversation first; then the assistant can answer typed messages.</translation>
     </message>
@@ -188,76 +188,149 @@
     </message>
 </context>
 <context>
+    <name>DeviceNotice</name>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="23"/>
+        <source>The microphone was disconnected; the call goes on and will resume when it is back.</source>
+        <translation>The microphone was disconnected; the call goes on and will resume when it is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="26"/>
+        <source>The microphone “{device}” was disconnected; the call goes on, but you are not heard until it is back.</source>
+        <translation>The microphone “{device}” was disconnected; the call goes on, but you are not heard until it is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="31"/>
+        <source>The microphone “{device}” was disconnected; the system&apos;s default microphone is used until it is back.</source>
+        <translation>The microphone “{device}” was disconnected; the system&apos;s default microphone is used until it is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="36"/>
+        <source>The microphone is back.</source>
+        <translation>The microphone is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="37"/>
+        <source>The microphone “{device}” is back.</source>
+        <translation>The microphone “{device}” is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="38"/>
+        <source>No microphone was found.</source>
+        <translation>No microphone was found.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="39"/>
+        <source>The microphone “{device}” is not connected.</source>
+        <translation>The microphone “{device}” is not connected.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="42"/>
+        <source>The speaker was disconnected; the call goes on and will resume when it is back.</source>
+        <translation>The speaker was disconnected; the call goes on and will resume when it is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="45"/>
+        <source>The speaker “{device}” was disconnected; the call goes on, and you hear the assistant when it is back.</source>
+        <translation>The speaker “{device}” was disconnected; the call goes on, and you hear the assistant when it is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="50"/>
+        <source>The speaker “{device}” was disconnected; the system&apos;s default speaker is used until it is back.</source>
+        <translation>The speaker “{device}” was disconnected; the system&apos;s default speaker is used until it is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="54"/>
+        <source>The speaker is back.</source>
+        <translation>The speaker is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="55"/>
+        <source>The speaker “{device}” is back.</source>
+        <translation>The speaker “{device}” is back.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="56"/>
+        <source>No speaker was found.</source>
+        <translation>No speaker was found.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="57"/>
+        <source>The speaker “{device}” is not connected.</source>
+        <translation>The speaker “{device}” is not connected.</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="16"/>
+        <location filename="../../desktop/ui/error_text.py" line="20"/>
         <source>The service rejected the API key; check it in the settings.</source>
         <translation>The service rejected the API key; check it in the settings.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="19"/>
+        <location filename="../../desktop/ui/error_text.py" line="23"/>
         <source>The service does not know this deployment or model; check the endpoint and its name.</source>
         <translation>The service does not know this deployment or model; check the endpoint and its name.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="22"/>
+        <location filename="../../desktop/ui/error_text.py" line="26"/>
         <source>The account has no quota left for this model.</source>
         <translation>The account has no quota left for this model.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="23"/>
+        <location filename="../../desktop/ui/error_text.py" line="27"/>
         <source>The service is limiting requests right now; try again shortly.</source>
         <translation>The service is limiting requests right now; try again shortly.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="26"/>
+        <location filename="../../desktop/ui/error_text.py" line="30"/>
         <source>The service had an internal error; try again shortly.</source>
         <translation>The service had an internal error; try again shortly.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="27"/>
+        <location filename="../../desktop/ui/error_text.py" line="31"/>
         <source>Could not reach the service; check the endpoint and the network connection.</source>
         <translation>Could not reach the service; check the endpoint and the network connection.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="30"/>
-        <location filename="../../desktop/ui/error_text.py" line="31"/>
-        <location filename="../../desktop/ui/error_text.py" line="32"/>
+        <location filename="../../desktop/ui/error_text.py" line="34"/>
+        <location filename="../../desktop/ui/error_text.py" line="35"/>
+        <location filename="../../desktop/ui/error_text.py" line="36"/>
         <source>The service did not answer in time; try again shortly.</source>
         <translation>The service did not answer in time; try again shortly.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="35"/>
+        <location filename="../../desktop/ui/error_text.py" line="39"/>
         <source>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</source>
         <translation>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="40"/>
+        <location filename="../../desktop/ui/error_text.py" line="44"/>
         <source>The connection to the service was lost.</source>
         <translation>The connection to the service was lost.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="41"/>
+        <location filename="../../desktop/ui/error_text.py" line="45"/>
         <source>The connection could not be restored.</source>
         <translation>The connection could not be restored.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="42"/>
+        <location filename="../../desktop/ui/error_text.py" line="46"/>
         <source>The connection is not fully set up yet; complete it in the settings.</source>
         <translation>The connection is not fully set up yet; complete it in the settings.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="45"/>
+        <location filename="../../desktop/ui/error_text.py" line="49"/>
         <source>Your words could not be transcribed.</source>
         <translation>Your words could not be transcribed.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="46"/>
+        <location filename="../../desktop/ui/error_text.py" line="50"/>
         <source>The assistant could not answer.</source>
         <translation>The assistant could not answer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="47"/>
+        <location filename="../../desktop/ui/error_text.py" line="51"/>
         <source>That message is too long to send.</source>
         <translation>That message is too long to send.</translation>
     </message>
@@ -426,42 +499,42 @@
         <translation>Event inspector</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194"/>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>Reconnected; the conversation goes on.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="198"/>
+        <location filename="../../desktop/ui/main_window.py" line="199"/>
         <source>The sample documents that come with the app</source>
         <translation>The sample documents that come with the app</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="201"/>
+        <location filename="../../desktop/ui/main_window.py" line="202"/>
         <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
         <translation>The knowledge folder %1 is not there; the sample documents are used instead.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <location filename="../../desktop/ui/main_window.py" line="229"/>
         <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
         <translation>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="234"/>
+        <location filename="../../desktop/ui/main_window.py" line="235"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251"/>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>No system keychain is available: your API key is kept for this run only.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="280"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>Saved. The new settings apply from the next conversation.</translation>
     </message>
@@ -529,12 +602,12 @@
         <translation>Decline</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="156"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="157"/>
         <source>Overlaps with “%1” (%2, %3 min).</source>
         <translation>Overlaps with “%1” (%2, %3 min).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="161"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="165"/>
         <source>The start time %1 is in the past.</source>
         <translation>The start time %1 is in the past.</translation>
     </message>

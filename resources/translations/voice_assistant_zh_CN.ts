@@ -162,17 +162,17 @@
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="110"/>
+        <location filename="../../desktop/ui/controller.py" line="117"/>
         <source>The conversation could not be prepared.</source>
         <translation>无法准备这次对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="173"/>
+        <location filename="../../desktop/ui/controller.py" line="180"/>
         <source>That did not work; the details are in the log.</source>
         <translation>操作没有成功，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="205"/>
+        <location filename="../../desktop/ui/controller.py" line="212"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>请先开始对话，助理才能回复您输入的消息。</translation>
     </message>
@@ -188,76 +188,149 @@
     </message>
 </context>
 <context>
+    <name>DeviceNotice</name>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="23"/>
+        <source>The microphone was disconnected; the call goes on and will resume when it is back.</source>
+        <translation>麦克风已断开；通话继续，重新连接后会恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="26"/>
+        <source>The microphone “{device}” was disconnected; the call goes on, but you are not heard until it is back.</source>
+        <translation>麦克风“{device}”已断开；通话继续，但在它重新连接之前对方听不到你。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="31"/>
+        <source>The microphone “{device}” was disconnected; the system&apos;s default microphone is used until it is back.</source>
+        <translation>麦克风“{device}”已断开；在它重新连接之前使用系统默认麦克风。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="36"/>
+        <source>The microphone is back.</source>
+        <translation>麦克风已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="37"/>
+        <source>The microphone “{device}” is back.</source>
+        <translation>麦克风“{device}”已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="38"/>
+        <source>No microphone was found.</source>
+        <translation>未找到麦克风。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="39"/>
+        <source>The microphone “{device}” is not connected.</source>
+        <translation>麦克风“{device}”未连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="42"/>
+        <source>The speaker was disconnected; the call goes on and will resume when it is back.</source>
+        <translation>扬声器已断开；通话继续，重新连接后会恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="45"/>
+        <source>The speaker “{device}” was disconnected; the call goes on, and you hear the assistant when it is back.</source>
+        <translation>扬声器“{device}”已断开；通话继续，它重新连接后你就能听到助手。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="50"/>
+        <source>The speaker “{device}” was disconnected; the system&apos;s default speaker is used until it is back.</source>
+        <translation>扬声器“{device}”已断开；在它重新连接之前使用系统默认扬声器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="54"/>
+        <source>The speaker is back.</source>
+        <translation>扬声器已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="55"/>
+        <source>The speaker “{device}” is back.</source>
+        <translation>扬声器“{device}”已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="56"/>
+        <source>No speaker was found.</source>
+        <translation>未找到扬声器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/audio/notices.py" line="57"/>
+        <source>The speaker “{device}” is not connected.</source>
+        <translation>扬声器“{device}”未连接。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="16"/>
+        <location filename="../../desktop/ui/error_text.py" line="20"/>
         <source>The service rejected the API key; check it in the settings.</source>
         <translation>服务拒绝了 API 密钥，请在设置中检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="19"/>
+        <location filename="../../desktop/ui/error_text.py" line="23"/>
         <source>The service does not know this deployment or model; check the endpoint and its name.</source>
         <translation>服务找不到这个部署或模型，请检查终结点和名称。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="22"/>
+        <location filename="../../desktop/ui/error_text.py" line="26"/>
         <source>The account has no quota left for this model.</source>
         <translation>该账户对这个模型已没有剩余配额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="23"/>
+        <location filename="../../desktop/ui/error_text.py" line="27"/>
         <source>The service is limiting requests right now; try again shortly.</source>
         <translation>服务暂时限制了请求，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="26"/>
+        <location filename="../../desktop/ui/error_text.py" line="30"/>
         <source>The service had an internal error; try again shortly.</source>
         <translation>服务出现内部错误，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="27"/>
+        <location filename="../../desktop/ui/error_text.py" line="31"/>
         <source>Could not reach the service; check the endpoint and the network connection.</source>
         <translation>无法连接到服务，请检查终结点和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="30"/>
-        <location filename="../../desktop/ui/error_text.py" line="31"/>
-        <location filename="../../desktop/ui/error_text.py" line="32"/>
+        <location filename="../../desktop/ui/error_text.py" line="34"/>
+        <location filename="../../desktop/ui/error_text.py" line="35"/>
+        <location filename="../../desktop/ui/error_text.py" line="36"/>
         <source>The service did not answer in time; try again shortly.</source>
         <translation>服务没有及时响应，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="35"/>
+        <location filename="../../desktop/ui/error_text.py" line="39"/>
         <source>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</source>
         <translation>与服务的媒体连接失败。如果所在网络阻止此类连接，请在设置中配置 TURN 服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="40"/>
+        <location filename="../../desktop/ui/error_text.py" line="44"/>
         <source>The connection to the service was lost.</source>
         <translation>与服务的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="41"/>
+        <location filename="../../desktop/ui/error_text.py" line="45"/>
         <source>The connection could not be restored.</source>
         <translation>连接未能恢复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="42"/>
+        <location filename="../../desktop/ui/error_text.py" line="46"/>
         <source>The connection is not fully set up yet; complete it in the settings.</source>
         <translation>连接尚未设置完整，请在设置中补充。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="45"/>
+        <location filename="../../desktop/ui/error_text.py" line="49"/>
         <source>Your words could not be transcribed.</source>
         <translation>未能识别您说的话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="46"/>
+        <location filename="../../desktop/ui/error_text.py" line="50"/>
         <source>The assistant could not answer.</source>
         <translation>助理未能作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="47"/>
+        <location filename="../../desktop/ui/error_text.py" line="51"/>
         <source>That message is too long to send.</source>
         <translation>这条消息太长，无法发送。</translation>
     </message>
@@ -426,42 +499,42 @@
         <translation>事件检查器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194"/>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>已重新连接，对话继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="198"/>
+        <location filename="../../desktop/ui/main_window.py" line="199"/>
         <source>The sample documents that come with the app</source>
         <translation>应用自带的示例文档</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="201"/>
+        <location filename="../../desktop/ui/main_window.py" line="202"/>
         <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
         <translation>找不到知识库文件夹 %1，暂用示例文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <location filename="../../desktop/ui/main_window.py" line="229"/>
         <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
         <translation>无法打开日历，本次运行中无法预约会议；详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="234"/>
+        <location filename="../../desktop/ui/main_window.py" line="235"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>尚未设置 API 密钥，您正在与内置的演示助理对话。在设置中添加密钥即可与真实模型对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251"/>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>系统钥匙串不可用：您的 API 密钥只在本次运行期间保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="280"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>已保存。新设置将从下一次对话开始生效。</translation>
     </message>
@@ -529,12 +602,12 @@
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="156"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="157"/>
         <source>Overlaps with “%1” (%2, %3 min).</source>
         <translation>与“%1”时间重叠（%2，%3 分钟）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="161"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="165"/>
         <source>The start time %1 is in the past.</source>
         <translation>开始时间 %1 已经过去。</translation>
     </message>

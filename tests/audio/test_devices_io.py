@@ -14,8 +14,8 @@ import pytest
 from desktop.audio import devices as device_list
 from desktop.audio.block_track import BLOCK_FRAMES
 from desktop.audio.devices import AudioUnavailable
-from desktop.audio.microphone import LOST as microphone_lost
 from desktop.audio.microphone import Microphone
+from desktop.audio.notices import notice
 from desktop.audio.ports import AudioInput, AudioOutput
 from desktop.audio.speaker import Speaker
 from desktop.audio.synthetic import SyntheticMicrophone
@@ -140,7 +140,7 @@ async def test_unplugging_reports_keeps_sending_and_resumes(devices: VirtualAudi
         await wait_until(lambda: microphone._keeper.alive and speaker._keeper.alive)
         devices.unplug()
         await wait_until(lambda: len(problems) == 2)
-        assert microphone_lost in problems
+        assert notice("input", "lost") in problems
         outage = [await asyncio.wait_for(microphone.track.recv(), 2) for _ in range(20)]  # silence, paced
         assert not any(loud(f.to_ndarray()) for f in outage)
         devices.plug()

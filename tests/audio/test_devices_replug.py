@@ -18,6 +18,7 @@ import pytest
 from desktop.audio import devices, keeper
 from desktop.audio.block_track import BLOCK_FRAMES
 from desktop.audio.keeper import Stream, StreamKeeper
+from desktop.audio.notices import notice
 from tests.audio.conftest import VirtualAudio, wait_until
 
 pytestmark = pytest.mark.audio
@@ -33,7 +34,7 @@ class Named:
         self.kind, self.name = kind, name
         self.problems: list[str] = []
         self.peaks: list[int] = []
-        self.keeper = StreamKeeper(self._open, "lost", retry_seconds=0.3, kind=kind, device_name=name)
+        self.keeper = StreamKeeper(self._open, kind, device_name=name, retry_seconds=0.3)
         self.keeper.set_problem_handler(lambda sentence, *, recovered=False: self.problems.append(sentence))
 
     def _open(self) -> Stream:
@@ -79,7 +80,7 @@ async def replug(audio: VirtualAudio, part: Named, unplug: Callable[[], None], t
     unplug()
     await said(part, told, 15)
     audio.plug()
-    await said(part, f"The {devices.NOUN[part.kind]} “{part.name}” is back.", 20)
+    await said(part, notice(part.kind, "back", part.name), 20)
 
 
 async def said(part: Named, text: str, seconds: float) -> None:

@@ -57,17 +57,25 @@ def test_in_order_packets_leave_at_once() -> None:
     assert decoded_lengths(HoleSkippingJitterBuffer(), packets) == [960] * 10
 
 
-def test_a_lost_packet_is_concealed_after_one_packet_of_waiting() -> None:
+def test_a_lost_packet_is_concealed_as_soon_as_the_next_one_arrives() -> None:
     packets = opus_packets(8)
     del packets[3]
     lengths = decoded_lengths(HoleSkippingJitterBuffer(), packets)
-    assert lengths == [960, 960, 960, 0, 3 * 960, 960, 960]  # nothing goes missing from the timeline
+    assert lengths == [960, 960, 960, 2 * 960, 960, 960, 960]  # nothing goes missing from the timeline
 
 
-def test_a_reordered_packet_is_played_in_order() -> None:
+def test_a_lost_packet_is_concealed_after_waiting_when_asked_to_wait() -> None:
+    packets = opus_packets(8)
+    del packets[3]
+    lengths = decoded_lengths(HoleSkippingJitterBuffer(reorder_wait=1), packets)
+    assert lengths == [960, 960, 960, 0, 3 * 960, 960, 960]
+
+
+def test_a_reordered_packet_is_played_in_order_when_waiting() -> None:
     packets = opus_packets(6)
     packets[2], packets[3] = packets[3], packets[2]
-    assert decoded_lengths(HoleSkippingJitterBuffer(), packets) == [960, 960, 0, 2 * 960, 960, 960]
+    buffer = HoleSkippingJitterBuffer(reorder_wait=1)
+    assert decoded_lengths(buffer, packets) == [960, 960, 0, 2 * 960, 960, 960]
 
 
 def test_concealment_is_audible_not_silence() -> None:
@@ -78,14 +86,14 @@ def test_concealment_is_audible_not_silence() -> None:
         _, frame = buffer.add(packet)
         if frame is not None:
             frames += decoder.decode(frame)
-    merged = next(f for f in frames if isinstance(f, av.AudioFrame) and f.samples == 3 * 960)
+    merged = next(f for f in frames if isinstance(f, av.AudioFrame) and f.samples == 2 * 960)
     concealed = cast(av.AudioFrame, merged).to_ndarray()[0, : 960 * 2]
     assert np.abs(concealed).max() > 1000
 
 
 def test_late_and_duplicate_packets_are_dropped_and_a_restart_is_followed() -> None:
     packets = opus_packets(5)
-    buffer = HoleSkippingJitterBuffer(reorder_wait=0)
+    buffer = HoleSkippingJitterBuffer()
     assert buffer.add(packets[0])[1] is not None
     assert buffer.add(packets[2])[1] is not None  # no waiting: packet 1 is concealed
     assert buffer.add(packets[1])[1] is None  # too late

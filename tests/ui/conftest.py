@@ -9,10 +9,11 @@ from pathlib import Path
 
 import keyring
 import pytest
-import qasync
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+
+from desktop.ui.event_loop import BatchingQEventLoop
 
 
 class MemoryKeyring(KeyringBackend):
@@ -60,7 +61,7 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     wrapper the collector frees on a server or executor thread dies there, with its timers."""
     qapp.setQuitOnLastWindowClosed(False)  # as in the app: closing a window must not stop the loop
     gc.disable()
-    loop = qasync.QEventLoop(qapp)
+    loop = BatchingQEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     loop.run_until_complete(loop.shutdown_asyncgens())

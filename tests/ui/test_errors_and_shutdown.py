@@ -8,9 +8,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QApplication
 
+from desktop.app import install_translators
+from desktop.audio.notices import notice
 from desktop.events import RawEvent, SessionState, UserTranscript
 from desktop.paths import DATA_DIR_ENV
 from desktop.settings import Preferences
@@ -187,3 +189,24 @@ def test_a_calendar_that_cannot_open_is_one_sentence_and_the_conversation_still_
             await wait_until(lambda: root.controller.state in (SessionState.READY, SessionState.LISTENING))
 
     qloop.run_until_complete(scenario())
+
+
+def test_a_device_notice_reaches_the_banner_in_the_persons_language(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qapp: QApplication
+) -> None:
+    installed = install_translators(qapp, QLocale("zh_CN"))
+
+    async def scenario() -> None:
+        async with opened_app(settings_store) as app:
+            app.controller._audio_problem(notice("input", "lost", "USB Headset"))  # as the keeper says it
+            unplugged = "麦克风“USB Headset”已断开；通话继续，但在它重新连接之前对方听不到你。"
+            await wait_until(lambda: app.window.banner.message.text() == unplugged)
+            assert app.window.banner.message.toolTip().startswith("The microphone “USB Headset”")
+            app.controller._audio_problem(notice("input", "back", "USB Headset"), recovered=True)
+            await wait_until(lambda: app.window.banner.message.text() == "麦克风“USB Headset”已恢复。")
+
+    try:
+        qloop.run_until_complete(scenario())
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)

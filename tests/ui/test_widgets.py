@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton,
 from pytestqt.qtbot import QtBot
 
 from desktop.app import install_translators
+from desktop.audio.notices import notice
 from desktop.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState, ToolActivity
 from desktop.paths import resource
 from desktop.ui.banner import Banner
-from desktop.ui.error_text import localized
+from desktop.ui.error_text import localized, localized_notice
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.meeting_dialog import MeetingDialog
@@ -28,7 +29,8 @@ from desktop.ui.transcript import TranscriptPane
 ROOT = Path(__file__).resolve().parents[2]
 # The files whose tr() strings make up resources/translations/voice_assistant_*.ts.
 TRANSLATED_SOURCES = (
-    "app.py", "composition.py", "ui/banner.py", "ui/calendar_pane.py", "ui/controller.py", "ui/error_text.py",
+    "app.py", "composition.py", "audio/notices.py", "ui/banner.py", "ui/calendar_pane.py",
+    "ui/controller.py", "ui/error_text.py",
     "ui/folder_picker.py", "ui/inspector.py", "ui/level_meter.py", "ui/main_window.py",
     "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/settings_actions.py",
     "ui/settings_dialog.py", "ui/settings_pages.py",
@@ -143,6 +145,11 @@ def test_the_calendar_the_meeting_dialog_and_errors_speak_chinese(qapp: QApplica
         assert localized(rejected) == "服务拒绝了 API 密钥，请在设置中检查。"
         unknown = ErrorRaised("Something only the engine knows.", code="novel")
         assert localized(unknown) == unknown.message
+        unplugged = notice("input", "lost", "USB Headset")
+        said = "麦克风“USB Headset”已断开；通话继续，但在它重新连接之前对方听不到你。"
+        assert localized_notice(unplugged) == said
+        assert localized_notice(notice("output", "back")) == "扬声器已恢复。"
+        assert localized_notice("A sentence from elsewhere.") == "A sentence from elsewhere."
         button = TalkButton()
         qtbot.addWidget(button)
         button.set_state(SessionState.RECONNECTING, "attempt 2 of 8")
@@ -157,6 +164,9 @@ def test_english_keeps_the_engine_sentence(qapp: QApplication) -> None:
     try:
         rejected = ErrorRaised("The service rejected the key during the key request.", code="unauthorized")
         assert localized(rejected) == rejected.message  # the English original has the specifics
+        moved = notice("output", "moved", "Desk Speakers")
+        assert localized_notice(moved) == moved
+        assert moved.startswith("The speaker “Desk Speakers” was disconnected; the system's default")
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
