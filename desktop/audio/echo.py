@@ -98,16 +98,23 @@ class Cadence:
     def __init__(self, period: float) -> None:
         self._period = period
         self._count = 0
-        self._phases: deque[float] = deque(maxlen=LATE_WINDOW)
+        # The minimum of the last LATE_WINDOW phases without scanning them (it is asked for four times
+        # per 20 ms): (block number, phase) pairs with rising phases, the minimum first. A new phase
+        # drops the larger ones before it, which can never be the minimum again.
+        self._earliest: deque[tuple[int, float]] = deque()
 
     def due(self, stamp: float) -> float:
         """When the block stamped `stamp` (the next one of the stream) was really played/captured."""
         phase = stamp - self._count * self._period
-        if self._phases and phase - min(self._phases) > RESTART_SECONDS:
-            self._phases.clear()
-        self._phases.append(phase)
+        if self._earliest and phase - self._earliest[0][1] > RESTART_SECONDS:
+            self._earliest.clear()
+        while self._earliest and self._earliest[-1][1] >= phase:
+            self._earliest.pop()
+        self._earliest.append((self._count, phase))
+        if self._earliest[0][0] <= self._count - LATE_WINDOW:
+            self._earliest.popleft()
         self._count += 1
-        return min(self._phases) + (self._count - 1) * self._period
+        return self._earliest[0][1] + (self._count - 1) * self._period
 
 
 class EchoGate:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.audio import pcm
 from desktop.audio.block_track import BLOCK_FRAMES, SILENCE
 from desktop.audio.echo import (
+    LATE_WINDOW,
+    RESTART_SECONDS,
     Cadence,
     EchoGate,
     HalfDuplex,
@@ -71,6 +76,19 @@ def test_the_cadence_recovers_the_cards_timing_from_late_bursty_callbacks() -> N
         due.append(cadence.due(100 + n * 0.01 + late + 0.002 * (n % 3)))
     assert due == pytest.approx([100 + n * 0.01 for n in range(200)])
     assert cadence.due(100 + 200 * 0.01 + 2.0) == pytest.approx(104.0)  # reopened: starts over
+
+
+@given(st.lists(st.floats(0.0, 0.8), min_size=1, max_size=400))
+def test_the_cadence_takes_the_earliest_phase_of_the_last_second(lateness: list[float]) -> None:
+    """Against the plain reading of its rule: the minimum of the last LATE_WINDOW phases, started over
+    after a stamp RESTART_SECONDS later than that."""
+    cadence, phases = Cadence(0.01), deque[float](maxlen=LATE_WINDOW)
+    for n, late in enumerate(lateness):
+        phase = 100 + late  # stamp 100 + n * period + late, less the block's nominal offset
+        if phases and phase - min(phases) > RESTART_SECONDS:
+            phases.clear()
+        phases.append(phase)
+        assert cadence.due(100 + n * 0.01 + late) == pytest.approx(min(phases) + n * 0.01)
 
 
 def test_the_gate_silences_echo_and_passes_the_person_talking_over_it() -> None:
