@@ -48,8 +48,9 @@ class InlineDecoder:
         try:
             frames = self._decoder.decode(encoded)
         except Exception as exc:
-            # In aiortc's thread an error ended that thread; raised here it would end the DTLS transport
-            # (and the data channel with it), so whatever it is, the frame is dropped.
+            # aiortc's thread skips a frame FFmpeg cannot decode (and ends on any other error); raised
+            # here, any error would end the DTLS transport and the data channel with it, so whatever
+            # it is, the frame is dropped.
             log.debug("an audio frame could not be decoded: %r", exc)
             self._decode_error.set()
             return

@@ -184,5 +184,11 @@ class MeetingDialog(QDialog):
 
 
 def _filled(template: str, *values: str) -> str:
-    """Qt's %1, %2… placeholders filled in one pass, so a title containing "%2" stays as typed."""
-    return re.sub(r"%(\d)", lambda found: values[int(found[1]) - 1], template)
+    """Qt's %1, %2… placeholders filled in one pass, so a title containing "%2" stays as typed; a
+    placeholder without a value (a slip in a translation) stays as it is."""
+
+    def value(found: re.Match[str]) -> str:
+        number = int(found[1])
+        return values[number - 1] if 1 <= number <= len(values) else found[0]
+
+    return re.sub(r"%(\d)", value, template)

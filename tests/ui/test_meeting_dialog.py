@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.storage.meeting_model import Meeting
 from desktop.tools.ports import ConfirmationAnswer, ConfirmationRequest
-from desktop.ui.meeting_dialog import MeetingDialog
+from desktop.ui.meeting_dialog import MeetingDialog, _filled
 from desktop.ui.qt_confirmer import QtConfirmer
 
 CST = timezone(timedelta(hours=8))
@@ -138,3 +138,8 @@ def test_qt_confirmer_answers_through_a_future_while_the_loop_runs(
     assert confirmer.open_dialogs == []
     assert ticks > 1
     assert asked == ["call-1", "call-1"]  # the cancel request had no call_id to name
+
+
+def test_a_placeholder_without_a_value_stays_as_written() -> None:
+    """A slip in a translation ("%4" where there are three values) shows, rather than failing."""
+    assert _filled("%1 at %2 (%4, %0)", "Standup", "9:00") == "Standup at 9:00 (%4, %0)"
