@@ -23,28 +23,25 @@ import asyncio
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Coroutine
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import psutil
 
-from desktop.audio.clicks import Onsets, Spread, click_train, latencies, packet_onsets
+from desktop.audio.clicks import Onsets, Spread, clicking_into, latencies, packet_onsets
 from desktop.audio.echo import PlayedChunk, make_processor
-from desktop.audio.far_end import FarEndProcess
+from desktop.audio.far_end import FarEndProcess, drain_events, session_config
+from desktop.audio.floor import Floor, measure_floor, process_cpu_seconds
 from desktop.audio.microphone import Microphone
 from desktop.audio.speaker import Speaker
 from desktop.audio.virtual_devices import VirtualAudio, missing_tool, virtual_audio
-from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection
 
 WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
 LOSS_SECONDS = 20.0  # each lossy call (40 clicks each way); the loss-free call lasts `seconds`
-# Clicks into the microphone must neither start answers nor stop the server's clicks.
-BENCH_VAD = TurnDetection(create_response=False, interrupt_response=False)
 LoopKind = Literal["qasync", "asyncio"]
+Measured = TypeVar("Measured")
 
 
 @dataclass
@@ -80,17 +77,6 @@ def watch_playback(speaker: Speaker, onsets: Onsets) -> None:
     speaker.take_played = take_and_note  # type: ignore[method-assign]
 
 
-def bench_config(far: FarEndProcess) -> SessionConfig:
-    return SessionConfig(
-        provider=ProviderKind.OPENAI,
-        endpoint=far.url,
-        deployment=far.deployment,
-        api_key=far.api_key,
-        greet_first=False,
-        turn_detection=BENCH_VAD,
-    )
-
-
 async def _take_played(speaker: Speaker) -> None:
     while True:
         await asyncio.sleep(0.1)
@@ -108,21 +94,18 @@ async def measure_call(
     captured, heard = Onsets(), Onsets()
     watch_capture(microphone, captured)
     watch_playback(speaker, heard)
-    session = VoiceSession(bench_config(far), microphone, speaker)
-    tasks = {asyncio.create_task(_drain(session))}
+    session = VoiceSession(session_config(far), microphone, speaker)
+    tasks = {asyncio.create_task(drain_events(session))}
     if not echo_cancelling:
         tasks.add(asyncio.create_task(_take_played(speaker)))
     try:
         await session.connect()
-        with tempfile.TemporaryDirectory() as folder:
-            await far.ask(f"clicks {WARM_UP + seconds + 2}")
-            player = audio.play_into_mic(click_train(Path(folder) / "clicks.wav", WARM_UP + seconds + 2))
+        await far.ask(f"clicks {WARM_UP + seconds + 2}")
+        with clicking_into(audio, WARM_UP + seconds + 2):
             await asyncio.sleep(WARM_UP)
             captured.times.clear()
             heard.times.clear()
             cpu, rss = await _cpu_and_rss(seconds)
-            player.kill()
-            player.wait()
         report = await far.ask("report")
     finally:
         await session.hang_up()
@@ -146,11 +129,10 @@ async def measure_call(
 
 async def _cpu_and_rss(seconds: float) -> tuple[float, float]:
     """This process's CPU over `seconds` as a share of one core, and its RSS at the end (MB)."""
-    process = psutil.Process()
-    started, cpu_before = time.monotonic(), sum(process.cpu_times()[:2])
+    started, cpu_before = time.monotonic(), process_cpu_seconds()
     await asyncio.sleep(seconds)
-    cpu = (sum(process.cpu_times()[:2]) - cpu_before) / (time.monotonic() - started) * 100
-    return cpu, process.memory_info().rss / 2**20
+    cpu = (process_cpu_seconds() - cpu_before) / (time.monotonic() - started) * 100
+    return cpu, psutil.Process().memory_info().rss / 2**20
 
 
 def _departures(report: dict[str, Any]) -> list[float]:
@@ -159,24 +141,20 @@ def _departures(report: dict[str, Any]) -> list[float]:
     return packet_onsets([(size, None if seq in lost else at) for seq, (at, size) in report["sent"].items()])
 
 
-async def _drain(session: Any) -> None:
-    async for _event in session.events():
-        pass
-
-
-async def run_bench(audio: VirtualAudio, seconds: float) -> list[CallFigures]:
+async def run_bench(audio: VirtualAudio, seconds: float) -> tuple[list[CallFigures], Floor]:
     """A fresh call per scenario. The first is the long full-duplex call with echo cancellation on
     (client CPU and RSS). The echo canceller treats clicks into the microphone while clicks play as
     double talk and attenuates and reshapes them, so mouth-to-wire is taken from the calls with capture
-    processing off (a headset); the canceller adds no buffering (each block is processed on arrival)."""
+    processing off (a headset); the canceller adds no buffering (each block is processed on arrival).
+    Then the CPU floor of the stack underneath (floor.py), for as long as a lossy call."""
     short = min(seconds, LOSS_SECONDS)
     results = [await measure_call(audio, 0.0, seconds, echo_cancelling=True)]
     for loss in (0.0, 0.01, 0.05):
         results.append(await measure_call(audio, loss, short, echo_cancelling=False))
-    return results
+    return results, await measure_floor(audio, short)
 
 
-def run_on(loop: LoopKind, job: Coroutine[Any, Any, list[CallFigures]]) -> list[CallFigures]:
+def run_on(loop: LoopKind, job: Coroutine[Any, Any, Measured]) -> Measured:
     if loop == "asyncio":
         return asyncio.run(job)
     # The app's loop (desktop/app.py). Imported here only: the audio package itself never uses Qt.
@@ -189,7 +167,7 @@ def run_on(loop: LoopKind, job: Coroutine[Any, Any, list[CallFigures]]) -> list[
     qt_loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(qt_loop)
     with qt_loop:
-        results: list[CallFigures] = qt_loop.run_until_complete(job)
+        results = qt_loop.run_until_complete(job)
     asyncio.set_event_loop(None)
     return results
 
@@ -204,7 +182,7 @@ def figures(seconds: float = 60.0, loop: LoopKind = "qasync") -> list[tuple[str,
     if tool is not None:
         return [("audio", f"not measured: {tool} is missing", "-")]
     with virtual_audio() as audio:
-        results = run_on(loop, run_bench(audio, seconds))
+        results, floor = run_on(loop, run_bench(audio, seconds))
     rows = []
     for r in results:
         if not r.echo_cancelling:  # see run_bench: the canceller reshapes the clicks themselves
@@ -219,7 +197,21 @@ def figures(seconds: float = 60.0, loop: LoopKind = "qasync") -> list[tuple[str,
     )
     gaps = " / ".join(f"{r.underruns} ({r.trimmed_ms:g} ms trimmed)" for r in results)
     rows.append(("speaker underruns per call, in the order above (audio trimmed for delay)", gaps, "0"))
-    return rows
+    return rows + floor_rows(floor, loop)
+
+
+def floor_rows(floor: Floor, loop: LoopKind) -> list[tuple[str, str, str]]:
+    """The CPU floor (floor.py) under the calls above: what the stack costs without the app's audio work."""
+    return [
+        (
+            f"CPU floor: the session on the two sound cards, {loop} (aiortc, Opus both ways, callbacks "
+            f"that only hand over; {floor.frames_heard} frames heard, {floor.clicks_arrived} clicks arrived)",
+            f"{floor.session_percent} %",
+            "-",
+        ),
+        ("CPU floor: the echo canceller on noise, both directions", f"{floor.canceller_percent} %", "-"),
+        ("CPU floor: the two together", f"{floor.total_percent} % of one core", "< 8 %"),
+    ]
 
 
 def main() -> None:
@@ -231,16 +223,18 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     with virtual_audio() as audio:
-        results = run_on(args.loop, run_bench(audio, args.seconds))
+        results, floor = run_on(args.loop, run_bench(audio, args.seconds))
     for r in results:
         print(
             f"{_label(r)}, {r.seconds:.0f} s, {r.loop} | mouth-to-wire {r.mouth_to_wire} | "
             f"wire-to-ear {r.wire_to_ear} | CPU {r.cpu_percent} % RSS {r.rss_mb} MB "
             f"underruns {r.underruns} trimmed {r.trimmed_ms} ms"
         )
+    for name, value, _ in floor_rows(floor, args.loop):
+        print(f"{name}: {value}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
-            json.dump([asdict(r) for r in results], out, indent=2)
+            json.dump({"calls": [asdict(r) for r in results], "floor": asdict(floor)}, out, indent=2)
 
 
 if __name__ == "__main__":

@@ -6,14 +6,20 @@ frames: encoders and buffers may hold frames back or conceal lost ones.
 
 from __future__ import annotations
 
+import contextlib
 import statistics
+import tempfile
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.audio import pcm
 from desktop.audio.block_track import BLOCK_FRAMES, BLOCK_SECONDS, SAMPLE_RATE, SILENCE
+
+if TYPE_CHECKING:
+    from desktop.audio.virtual_devices import VirtualAudio
 
 CLICK_EVERY = 25  # blocks: one click every half second
 CLICK = pcm.noise(BLOCK_FRAMES, 8000, seed=3)
@@ -34,6 +40,18 @@ def click_train(path: Path, seconds: float) -> Path:
         out.setframerate(SAMPLE_RATE)
         out.writeframes(b"".join(click_blocks(seconds)))
     return path
+
+
+@contextlib.contextmanager
+def clicking_into(audio: VirtualAudio, seconds: float) -> Iterator[None]:
+    """A click train played into the virtual microphone for `seconds`, stopped on leaving."""
+    with tempfile.TemporaryDirectory() as folder:
+        player = audio.play_into_mic(click_train(Path(folder) / "clicks.wav", seconds))
+        try:
+            yield
+        finally:
+            player.kill()
+            player.wait()
 
 
 class Onsets:

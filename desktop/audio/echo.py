@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from desktop.audio import pcm
 from desktop.audio.block_track import SAMPLE_RATE, SILENCE
@@ -163,18 +163,23 @@ class EchoGate:
         return SILENCE if before < self._coupling * far * NEAR_END_MARGIN else cancelled
 
 
+def audio_processing_module(echo: bool, noise_suppression: bool) -> Any:
+    """WebRTC's module as the capture path uses it: mono 48 kHz in and out, no gain control, no VAD
+    (the service detects voice). ImportError or OSError where the wheel or its library is missing."""
+    from aec_audio_processing import AudioProcessor
+
+    apm = AudioProcessor(enable_aec=echo, enable_ns=noise_suppression, enable_agc=False, enable_vad=False)
+    apm.set_stream_format(SAMPLE_RATE, 1, SAMPLE_RATE, 1)
+    return apm
+
+
 class WebRtcProcessor:
     """Echo cancellation and/or noise suppression by WebRTC's audio-processing module."""
 
     def __init__(self, played: PlayedAudio, echo: bool = True, noise_suppression: bool = False) -> None:
-        from aec_audio_processing import AudioProcessor
-
         self._played = played
         self._echo = echo
-        self._apm = AudioProcessor(
-            enable_aec=echo, enable_ns=noise_suppression, enable_agc=False, enable_vad=False
-        )
-        self._apm.set_stream_format(SAMPLE_RATE, 1, SAMPLE_RATE, 1)
+        self._apm = audio_processing_module(echo, noise_suppression)
         self._channels = 0
         self._frame_bytes = 0
         self._played_cadence = Cadence(FRAME_SECONDS)

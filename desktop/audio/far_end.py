@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiortc.codecs.opus import OpusDecoder
 from aiortc.jitterbuffer import JitterFrame
@@ -34,10 +34,16 @@ from desktop.audio.clicks import Onsets, click_blocks
 from desktop.audio.peer_pair import Wire
 from desktop.loopback.call import ServerCall
 from desktop.loopback.server import LoopbackServer
+from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection
+
+if TYPE_CHECKING:
+    from desktop.session import VoiceSession
 
 API_KEY = "bench-key-0123456789"
 DEPLOYMENT = "gpt-realtime-bench"
 ROOT = Path(__file__).resolve().parent.parent.parent
+# Clicks into the microphone must neither start answers nor stop the server's clicks.
+BENCH_VAD = TurnDetection(create_response=False, interrupt_response=False)
 
 
 class FarEnd:
@@ -161,6 +167,24 @@ class FarEndProcess:
             except TimeoutError:
                 self._process.kill()
                 await self._process.wait()
+
+
+def session_config(far: FarEndProcess) -> SessionConfig:
+    """What the app's session needs to call the far end."""
+    return SessionConfig(
+        provider=ProviderKind.OPENAI,
+        endpoint=far.url,
+        deployment=far.deployment,
+        api_key=far.api_key,
+        greet_first=False,
+        turn_detection=BENCH_VAD,
+    )
+
+
+async def drain_events(session: VoiceSession) -> None:
+    """Take a session's events as the app's controller would, and drop them."""
+    async for _event in session.events():
+        pass
 
 
 def main() -> None:

@@ -1,0 +1,14 @@
+"""The CPU floor's call (desktop/audio/floor.py) is a real call on the sound cards: audio crosses it
+both ways, so the figure it gives is what a call costs, not an idle connection's."""
+
+from __future__ import annotations
+
+from desktop.audio.floor import session_floor
+from desktop.audio.virtual_devices import VirtualAudio
+
+
+async def test_the_floor_call_carries_audio_both_ways(devices: VirtualAudio) -> None:
+    floor = await session_floor(devices, 1.0, settle=1.0)
+    assert floor.frames_heard > 0  # the far end's audio was decoded and taken
+    assert floor.clicks_arrived > 0  # clicks played into the virtual microphone reached the far end
+    assert floor.percent > 0
