@@ -26,6 +26,7 @@ restore_plain_import()  # before the app's own modules: PySide6 would keep each 
 
 from desktop.paths import APP_AUTHOR, APP_NAME, data_dir, resource  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
+from desktop.ui.single_instance import claim  # noqa: E402
 
 TRANSLATION_NAME = "voice_assistant"
 _SIGNAL_POLL_MS = 200  # Python runs signal handlers only between bytecodes: wake it up regularly
@@ -88,9 +89,12 @@ class GuiThreadCollector(QObject):
         gc.collect(generation)
 
 
-def _install_sigint(stop: Callable[[], object], app: QApplication) -> None:
-    """Ctrl+C asks for the same orderly shutdown as closing the window."""
-    signal.signal(signal.SIGINT, lambda _signum, _frame: stop())
+def _install_stop_signals(stop: Callable[[], object], app: QApplication) -> None:
+    """Ctrl+C (SIGINT), `kill` and logging out (SIGTERM) and a closed terminal (SIGHUP) ask for the
+    same orderly shutdown as closing the window: the call ends, the stores close, the exit status is 0."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda _signum, _frame: stop())
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(_SIGNAL_POLL_MS)
@@ -104,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
     app.setQuitOnLastWindowClosed(False)  # the root quits after an orderly shutdown
+    instance = claim()  # before the window: a second launch shows none of its own
+    if isinstance(instance, int):  # the app runs already and was asked to bring its window forward
+        return instance
     install_translators(app, QLocale.system())
     window = MainWindow()
     window.show()
@@ -114,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         print(SHOWN_MARKER, flush=True)
         return 0
     _configure_logging()
+    instance.listen(window)
     return _run(app, window)
 
 
@@ -139,7 +147,7 @@ def _run(app: QApplication, window: MainWindow) -> int:
     loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(loop)
     root = Root(app, window, QSettings(), Wiring())
-    _install_sigint(lambda: loop.call_soon_threadsafe(root.quit_requested.set), app)
+    _install_stop_signals(lambda: loop.call_soon_threadsafe(root.quit_requested.set), app)
     GuiThreadCollector(app)
     with loop:
         return loop.run_until_complete(root.run())

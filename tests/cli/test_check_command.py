@@ -71,7 +71,15 @@ def test_a_wrong_key_fails_with_one_sentence_and_no_key(tmp_path: Path, server: 
     assert "Traceback" not in done.stderr
 
 
-def test_an_unknown_provider_is_one_sentence(tmp_path: Path) -> None:
+def test_an_unknown_provider_is_refused_with_the_choices(tmp_path: Path) -> None:
     done = _run_check(tmp_path, "--provider", "nonsense")
     assert done.returncode == 2
-    assert "Unknown provider" in done.stderr
+    choices = "'azure-preview', 'azure', 'openai', 'demo'"
+    assert f"invalid choice: 'nonsense' (choose from {choices})" in done.stderr
+
+
+def test_the_provider_name_is_read_without_regard_to_case(tmp_path: Path, server: str) -> None:
+    _store_settings(tmp_path, provider="openai", endpoint=server, deployment="gpt-realtime")
+    done = _run_check(tmp_path, "--provider", "Azure", AZURE_OPENAI_API_KEY=KEY)
+    assert done.returncode == 0, done.stderr
+    assert "Checking the connection to azure" in done.stdout

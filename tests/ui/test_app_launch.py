@@ -1,5 +1,7 @@
 """The real entry point in its own process: it shows the window, wires the calendar, and quits
-cleanly on window close and on Ctrl+C (SIGINT)."""
+cleanly on window close, on Ctrl+C (SIGINT), on `kill` and logging out (SIGTERM) and on a closed
+terminal (SIGHUP): exit status 0, the stores closed (SQLite removes a database's -wal file when its
+last connection closes), the instance lock released."""
 
 from __future__ import annotations
 
@@ -8,6 +10,10 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from desktop.ui.single_instance import LOCK_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,13 +61,22 @@ def test_launch_then_close_the_window(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
-def test_ctrl_c_quits_cleanly(tmp_path: Path) -> None:
+STOP_SIGNALS = [signal.SIGINT] if sys.platform == "win32" else [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+
+
+@pytest.mark.parametrize("signum", STOP_SIGNALS, ids=lambda signum: signal.Signals(signum).name)
+def test_a_stop_signal_quits_cleanly(tmp_path: Path, signum: signal.Signals) -> None:
     process = launch("stay", tmp_path)
     assert process.stdout is not None
     for line in process.stdout:
         if "calendar pane shown" in line:
             break
-    process.send_signal(signal.SIGINT)
+    assert (tmp_path / "calendar.sqlite3-wal").exists()  # the calendar is open
+    process.send_signal(signum)
     _out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    leftovers = {"calendar.sqlite3-wal", "knowledge.sqlite3-wal", LOCK_NAME} & {
+        path.name for path in tmp_path.iterdir()
+    }
+    assert leftovers == set()
