@@ -24,7 +24,7 @@ from desktop.memory import restore_plain_import
 
 restore_plain_import()  # before the app's own modules: PySide6 would keep each one's source
 
-from desktop.paths import APP_AUTHOR, APP_NAME, data_dir, resource  # noqa: E402
+from desktop.paths import APP_AUTHOR, APP_ID, APP_NAME, resource  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
 from desktop.ui.single_instance import claim  # noqa: E402
 
@@ -54,16 +54,13 @@ def install_translators(app: QApplication, locale: QLocale) -> list[QTranslator]
 
 
 def _configure_logging() -> None:
-    from logging.handlers import RotatingFileHandler  # after the window is shown
+    """The rotating, masked log file in the platform's log folder (desktop/log_file.py)."""
+    from PySide6.QtCore import qVersion
 
-    handler = RotatingFileHandler(
-        data_dir() / "voice-assistant.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[handler, logging.StreamHandler()],
-    )
+    from desktop.log_file import start_log_file  # after the window is shown
+
+    start_log_file()
+    logging.getLogger(__name__).info("Qt %s, window system %s", qVersion(), QApplication.platformName())
 
 
 class GuiThreadCollector(QObject):
@@ -106,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationName(APP_NAME)
+    app.setDesktopFileName(APP_ID)  # Wayland's app id: the window gets the launcher's entry and icon
     app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
     app.setQuitOnLastWindowClosed(False)  # the root quits after an orderly shutdown
     instance = claim()  # before the window: a second launch shows none of its own

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 from collections.abc import Coroutine
 from typing import Any, Protocol
 
@@ -29,6 +30,8 @@ from desktop.realtime.server_events import ServerEvent
 from desktop.tool_calls import ToolCalls
 from desktop.tools.ports import ToolExecutor
 from desktop.turns import Turns
+
+log = logging.getLogger(__name__)
 
 _QUIET = (SessionState.READY, SessionState.LISTENING)
 
@@ -166,9 +169,19 @@ class Handover:
     def take_over(self, link: Link, reason: str) -> Link | None:
         """Replay the conversation into `link` and make it the active call; returns the one it replaces."""
         old = self.detach() if self.link is not None else None
-        for event in self._record.replay(self.dialect):
+        replay = self._record.replay(self.dialect)
+        sent = 0
+        for event in replay:
             with contextlib.suppress(SessionError):  # an item too large to send is left out
                 link.send(event)
+                sent += 1
+        log.info(
+            "The call was renewed (%s): %d of %d conversation items replayed%s",
+            reason,
+            sent,
+            len(replay),
+            ", an answer is owed" if self.answer_due else "",
+        )
         self.link, self.ready = link, True
         link.activate(self._audio_out.attach)
         self._audio_in.set_open(self._conversation.hands_free)

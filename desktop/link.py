@@ -9,6 +9,7 @@ longer) active are dropped, except those that settle its handshake; so is its lo
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, Literal
@@ -28,6 +29,8 @@ RawHandler = Callable[[RawEvent], None]
 LostHandler = Callable[["Link", SessionError], None]
 Attach = Callable[[MediaStreamTrack], None]
 
+log = logging.getLogger(__name__)
+
 
 class Link:
     def __init__(
@@ -42,6 +45,7 @@ class Link:
         expecting_media: Callable[[], bool],
     ) -> None:
         self._config = config
+        self._provider = provider
         self._on_event = on_event
         self._on_raw = on_raw
         self._on_lost = on_lost
@@ -67,6 +71,25 @@ class Link:
     ) -> dict[str, Any]:
         """Connect, send `update`, wait for session.updated and return the session it confirms;
         closes everything again on failure. `on_step` hears each step of connecting (for the check)."""
+        started = time.monotonic()
+        try:
+            session = await self._open(update, on_step)
+        except SessionError as error:
+            # INFO: `--check` prints its own sentence (and logging's last resort would repeat a warning
+            # there); a conversation that ends over it logs an error of its own.
+            seconds = time.monotonic() - started
+            log.info("Could not connect to %s (after %.1f s): %s", self.target, seconds, error.for_log)
+            raise
+        log.info("Connected to %s in %.2f s", self.target, time.monotonic() - started)
+        return session
+
+    @property
+    def target(self) -> str:
+        """What this call connects to, for the log: provider, dialect, hosts and model (no key)."""
+        provider = self._provider
+        return f"{provider.name} ({provider.dialect.value}) at {provider.hosts}, model {provider.deployment}"
+
+    async def _open(self, update: dict[str, Any], on_step: Callable[[str], None] | None) -> dict[str, Any]:
         self._settled = asyncio.get_running_loop().create_future()
         try:
             await self.connection.open(on_step)

@@ -13,6 +13,7 @@ The session (the Host) does the replay; this module decides when and how often.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import random
 import time
@@ -25,6 +26,8 @@ from desktop.link import Link
 from desktop.realtime.config import ProviderKind
 from desktop.realtime.errors import SessionError
 from desktop.wake import WakeDetector
+
+log = logging.getLogger(__name__)
 
 # ConnectionRenewed reasons
 LOST = "connection_lost"
@@ -112,10 +115,14 @@ class Reconnector:
         """The active call is gone (or about to be): replace it, unless that is already under way."""
         if self.recovering:
             return
+        link = self._host.link
+        lasted = f" after {time.time() - link.opened_at:.0f} s" if link is not None else ""
+        log.warning("The call was lost%s (%s): %s", lasted, reason, error.for_log)
         if _running(self._renewal) and not self.renewing_switched:
             assert self._renewal is not None
             self._renewal.cancel()  # its new call closes itself; recovery starts from scratch
         if self._policy.max_attempts <= 0:
+            log.info("Reconnecting is off: the conversation ends")
             self._host.spawn(self._host.fail(error))
             return
         self._recovery = self._host.spawn(self._recover(error, reason))
@@ -125,6 +132,7 @@ class Reconnector:
         if not self.recovering:
             return False
         assert self._recovery is not None
+        log.info("Reconnecting cancelled by the person")
         self._recovery.cancel()
         return True
 
@@ -166,6 +174,7 @@ class Reconnector:
                 link = await self._host.open_link()
             except SessionError as exc:
                 if not exc.retryable or _refused_again(last, exc):
+                    log.error("Reconnecting stopped at attempt %d: retrying cannot fix this", attempt)
                     await self._host.fail(SessionError(exc.message, code=exc.code, retryable=False))
                     return
                 last = exc
@@ -173,6 +182,7 @@ class Reconnector:
             self._host.take_over(link, reason)
             return
         sentence = f"The connection could not be restored after {attempts} attempts. {last.message}"
+        log.error("Reconnecting gave up after %d attempts", attempts)
         await self._host.fail(SessionError(sentence, code=last.code or "reconnect_failed"))
 
     async def _watch(self) -> None:
@@ -181,6 +191,7 @@ class Reconnector:
         while True:
             await asyncio.sleep(interval)
             if detector.woke(interval):
+                log.info("The computer was asleep: checking the call")
                 self.check()
             link = self._host.link
             if link is None or self.recovering or _running(self._renewal):
@@ -196,11 +207,14 @@ class Reconnector:
         return end - margin
 
     async def _renew(self, old: Link) -> None:
+        log.info("Renewing the call before the session limit (in %.0f s)", self.deadline(old) - time.time())
         await self._host.until_quiet()
         try:
             candidate = await self._host.open_link()
         except SessionError:
-            self._renew_after = time.time() + self._policy.renew_retry  # the limit's own loss is the fallback
+            retry = self._policy.renew_retry
+            log.info("The renewal could not connect; trying again in %g s", retry)
+            self._renew_after = time.time() + retry  # the limit's own loss is the fallback
             return
         adopted = False
         try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from desktop.realtime.config import ProviderKind
+from desktop.realtime.masking import remember
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ KeySource = Literal["environment", "keychain", "this run", "none"]
 class ResolvedKey:
     value: str = field(repr=False)
     source: KeySource
+
+    def __post_init__(self) -> None:
+        remember(self.value)  # whatever logs it later, the log file shows it masked
 
 
 def _account(provider: ProviderKind) -> str:
@@ -127,6 +131,7 @@ class KeyStore:
 
     async def _save(self, account: str, value: str) -> KeySource:
         value = value.strip()
+        remember(value)
         if await self.probe():
             try:
                 await _off_thread(_write, account, value)

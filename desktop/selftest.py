@@ -85,22 +85,17 @@ def self_test_main() -> int:
 
 def _run_app(folder: Path) -> str:
     """Builds the app as `desktop.app.main` does, with a private settings file and synthetic audio."""
-    import logging
-
     from PySide6.QtCore import QLocale, QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import GuiThreadCollector, install_translators
     from desktop.composition import Root
+    from desktop.log_file import start_log_file
     from desktop.ui.event_loop import BatchingQEventLoop
     from desktop.ui.main_window import MainWindow
     from desktop.wiring import Wiring
 
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[logging.FileHandler(folder / "voice-assistant.log", encoding="utf-8")],
-    )
+    start_log_file(folder, console=False)  # the app's own log set-up, in the private folder
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)

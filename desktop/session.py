@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 import time
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any
@@ -32,6 +33,8 @@ from desktop.tools.ports import ToolExecutor, ToolResult
 from desktop.turns import TOO_LITTLE_AUDIO, Turns
 
 __all__ = ["ReconnectPolicy", "SessionError", "VoiceSession"]
+
+log = logging.getLogger(__name__)
 
 AUDIO_TRAVEL_SECONDS = 0.06  # audio (RTP) and control (SCTP) travel apart: let the last words arrive
 MIN_PUSH_SECONDS = 0.1  # the service refuses to commit less than 100 ms of audio
@@ -132,6 +135,7 @@ class VoiceSession:
     async def fail(self, error: SessionError) -> None:
         if self._state in _TERMINAL:
             return
+        log.error("The conversation failed: %s", error.for_log)
         self.emit(ErrorRaised(error.message, error.code, fatal=True, retryable=error.retryable))
         await self._shut(SessionState.FAILED)
 
@@ -139,6 +143,7 @@ class VoiceSession:
         if self._state in _TERMINAL:
             return
         self._state = final  # at once, so nothing below starts new work
+        log.info("The conversation is %s", final.value)
         current = asyncio.current_task()
         tasks = [task for task in self._tasks if task is not current]
         for task in tasks:
@@ -225,6 +230,7 @@ class VoiceSession:
         try:
             link.send(event)
         except SessionError as error:
+            log.warning("A %s event was not sent: %s", event.get("type"), error.for_log)
             self.emit(ErrorRaised(error.message, error.code, retryable=error.retryable))
             return False
         return True

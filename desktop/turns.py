@@ -7,6 +7,7 @@ placed by `previous_item_id`, cancelled answers marked interrupted.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol
 
 from desktop.audio.ports import AudioOutput
@@ -14,6 +15,8 @@ from desktop.events import AppEvent, AssistantTranscript, ErrorRaised, SessionSt
 from desktop.realtime import client_events as ce
 from desktop.realtime import server_events as ev
 from desktop.tool_calls import ToolCalls
+
+log = logging.getLogger(__name__)
 
 TOO_LITTLE_AUDIO = "Too little audio was recorded: hold the talk button while you speak."
 _ERROR_SENTENCES = {
@@ -106,6 +109,7 @@ class Turns:
             case ev.UserTranscriptDone(item_id=item_id, transcript=text):
                 self._host.emit(UserTranscript(item_id, text, True, self._previous.get(item_id)))
             case ev.UserTranscriptFailed(message=message):
+                log.warning("The service could not transcribe the person's words: %s", message)
                 self._host.emit(
                     ErrorRaised(
                         f"Your words could not be transcribed. {message}".strip(), code="transcription_failed"
@@ -163,6 +167,8 @@ class Turns:
         if event.status == "failed":
             error = event.status_details.get("error")
             reason = error.get("message", "") if isinstance(error, dict) else ""
+            code = error.get("code", "") if isinstance(error, dict) else ""
+            log.warning("Response %s failed: %s [%s]", event.response_id, reason, code or "no code")
             self._host.emit(
                 ErrorRaised(f"The assistant could not answer. {reason}".strip(), code="response_failed")
             )
@@ -183,7 +189,11 @@ class Turns:
 
     def _server_error(self, event: ev.ServerError) -> None:
         self._requested = False  # a refused response.create will not be followed by response.created
-        if event.code in _HARMLESS:
+        harmless = event.code in _HARMLESS
+        level = logging.INFO if harmless else logging.WARNING
+        code = event.code or "without a code"
+        log.log(level, "Service error %s (%s): %s", code, event.error_type, event.message)
+        if harmless:
             return
         message = (
             _ERROR_SENTENCES.get(event.code)

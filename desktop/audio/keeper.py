@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -26,6 +27,8 @@ from desktop.audio import devices
 from desktop.audio.devices import AudioUnavailable, Device, Kind
 from desktop.audio.notices import Event, notice
 from desktop.audio.ports import ProblemHandler
+
+log = logging.getLogger(__name__)
 
 FIRST_CALLBACK_GRACE = 6.0  # PulseAudio through ALSA can take 2 s before the first callback
 STALL_SECONDS = 2.0  # generous: two shared cores under test load delay callbacks by hundreds of ms
@@ -85,7 +88,8 @@ class StreamKeeper:
         while True:
             if self._stream is None:
                 await self._try_open()
-            elif self._is_dead():
+            elif cause := self._dead_because():
+                log.warning("The %s stopped (%s)", self._what, cause)
                 self._report(self._sentence("lost"))
                 self._moved = False  # it died where it was moved to: reopened once the device is back
                 self._gone_at = None
@@ -94,6 +98,7 @@ class StreamKeeper:
             else:
                 if self._last_beat > self._opened_at and self._out and not self._moved:
                     self._out = False  # delivering again: a later outage is news
+                    log.info("The %s is delivering again", self._what)
                     self._problem(self._sentence("back"), recovered=True)
                 await self._watch()
                 await asyncio.sleep(0.25)
@@ -104,6 +109,7 @@ class StreamKeeper:
         gone_at = self._gone_at
         if gone_at is not None and not self._moved and self._last_beat - gone_at > STALL_SECONDS:
             self._moved = True
+            log.warning("The %s is gone; the sound server moved its stream to the default device", self._what)
             self._report(self._sentence("moved"))
         device, now = self._device, time.monotonic()
         if device is None or now - self._watched_at < WATCH_SECONDS:
@@ -113,6 +119,7 @@ class StreamKeeper:
         if listed is False and gone_at is None:
             self._gone_at = now
         elif listed and gone_at is not None:
+            log.info("The %s is listed again: reopening the stream on it", self._what)
             self._moved, self._gone_at = False, None  # reopened on it; "is back" follows if it was out
             await self.close()
 
@@ -126,12 +133,15 @@ class StreamKeeper:
         future = loop.run_in_executor(None, self._open_and_start)
         try:
             self._stream = await future
+            log.info("The %s is open", self._what)
         except asyncio.CancelledError:
             future.add_done_callback(_close_when_opened)
             raise
         except AudioUnavailable as error:
             self._report(error.sentence if not self._out else self._sentence("lost"))
-        except Exception:  # any PortAudio refusal means the same thing here: not available yet
+        except Exception as error:  # any PortAudio refusal means the same thing here: not available yet
+            if not self._out:
+                log.info("The %s could not be opened: %s", self._what, error)
             self._report(self._sentence("lost"))
         if self._stream is None:
             await asyncio.sleep(self._retry_seconds)
@@ -152,22 +162,29 @@ class StreamKeeper:
                 self._device = found if found is not None and found.server_name else None
         return stream
 
-    def _is_dead(self) -> bool:
+    def _dead_because(self) -> str:
+        """Why the stream is dead, for the log; empty while it lives."""
         now = time.monotonic()
         if self._finished:
-            return True
+            return "PortAudio ended the stream"
         if now - self._opened_at < FIRST_CALLBACK_GRACE:
             # The first stream on a fresh (or just woken) PulseAudio sink plays a few blocks and then
             # stalls for up to ~1.8 s: a stall this early is start-up, not an unplugged device.
-            return False
+            return ""
         if self._last_beat <= self._opened_at:
-            return True
-        return now - self._last_beat > STALL_SECONDS
+            return f"no callback in the {now - self._opened_at:.1f} s since it opened"
+        silent = now - self._last_beat
+        return f"no callback for {silent:.1f} s" if silent > STALL_SECONDS else ""
 
     async def close(self) -> None:
         stream, self._stream = self._stream, None
         if stream is not None:
             await asyncio.get_running_loop().run_in_executor(None, stream.close, True)
+
+    @property
+    def _what(self) -> str:
+        device = "microphone" if self._kind == "input" else "speaker"
+        return f"{device} “{self._name}”" if self._name else f"default {device}"
 
     def _sentence(self, event: Event) -> str:
         return notice(self._kind, event, self._name)
@@ -175,6 +192,7 @@ class StreamKeeper:
     def _report(self, sentence: str) -> None:
         if not self._out:
             self._out = True
+            log.warning("Told the person: %s", sentence)
             self._problem(sentence)
 
 

@@ -20,6 +20,11 @@ class SessionError(Exception):
         self.code = code
         self.retryable = retryable
 
+    @property
+    def for_log(self) -> str:
+        """The sentence with its code, as the log file shows a failure."""
+        return f"{self.message} [{self.code or 'no code'}]"
+
 
 def _server_error(body: str) -> tuple[str, str]:
     """(message, code) from the `{"error": {...}}` body providers send, or the raw text."""

@@ -2,11 +2,15 @@
 
 The ephemeral key and the API key are replaced wherever they occur in a payload or a sentence, and
 anything shaped like a key (`ek_...`, `sk-...`) is masked even when we do not know it.
+
+Every secret a Masker is given is also remembered for the whole process (`remember`): the log file
+masks them all on the way out (`mask_remembered`), whichever code logged them.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,21 +18,50 @@ MASK = "***"
 _KEY_SHAPES = re.compile(r"\b(?:ek_|sk-|sess_key_)[A-Za-z0-9_\-.]{4,}")
 _SECRET_FIELDS = frozenset({"client_secret", "api_key", "api-key", "authorization"})
 
+# Replaced whole, never changed in place: log records are formatted on any thread.
+_remembered: tuple[str, ...] = ()
+_remembering = threading.Lock()
+
+
+def remember(*secrets: str) -> None:
+    """Secrets (keys, credentials) that no log line may ever show; empty values are ignored."""
+    global _remembered
+    with _remembering:
+        new = {secret for secret in secrets if secret and secret not in _remembered}
+        if new:
+            _remembered = _longest_first([*_remembered, *new])
+
+
+def mask_remembered(text: str) -> str:
+    """`text` without any secret this process has handled, nor anything shaped like a key."""
+    return _masked(text, _remembered)
+
+
+def _longest_first(secrets: Iterable[str]) -> tuple[str, ...]:
+    # A secret inside a longer one (a key and the header that carries it) must not leave a tail.
+    return tuple(sorted(secrets, key=len, reverse=True))
+
+
+def _masked(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return _KEY_SHAPES.sub(MASK, text)
+
 
 class Masker:
     """Masks the given secrets (and key-shaped strings) in text and nested JSON-like payloads."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._secrets: set[str] = {s for s in secrets if s}
+        remember(*self._secrets)
 
     def add(self, secret: str) -> None:
         if secret:
             self._secrets.add(secret)
+            remember(secret)
 
     def text(self, value: str) -> str:
-        for secret in self._secrets:
-            value = value.replace(secret, MASK)
-        return _KEY_SHAPES.sub(MASK, value)
+        return _masked(value, _longest_first(self._secrets))
 
     def payload(self, value: Any) -> Any:
         if isinstance(value, str):

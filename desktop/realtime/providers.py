@@ -12,7 +12,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
@@ -50,6 +50,12 @@ class Provider:
     @property
     def name(self) -> str:
         return _NAMES[self.kind]
+
+    @property
+    def hosts(self) -> str:
+        """Where the key is minted and the call set up, for the log: hosts only, never a path or query."""
+        mint, calls = _host(self.mint_url), _host(self.sdp_url)
+        return mint if mint == calls else f"{mint} (calls at {calls})"
 
     @property
     def call_refused_hint(self) -> str:
@@ -101,6 +107,16 @@ class Provider:
                 "key request", status, Masker([self.api_key]).text(body), target=self.deployment
             )
         return read_ephemeral_key(body)
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port: the host alone says enough
+        port = None
+    host = parts.hostname or "?"
+    return f"{host}:{port}" if port else host
 
 
 def read_ephemeral_key(body: str) -> str:

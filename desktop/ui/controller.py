@@ -77,11 +77,9 @@ class Controller(SettingsActions):
     def _audio_problem(self, sentence: str, *, recovered: bool = False) -> None:
         """A device went away, cannot be opened, or is back; the call goes on. (Emitting from any
         thread is safe: the window's slots run queued on the GUI thread.)"""
-        if recovered:
-            log.info("Audio: %s", sentence)
+        if recovered:  # desktop/audio/keeper.py has logged it
             self.audioRecovered.emit(localized_notice(sentence))
             return
-        log.warning("Audio: %s", sentence)
         self.errorRaised.emit(ErrorRaised(sentence, code="audio"))  # the window says it in its language
 
     def call_session(self) -> VoiceSession | None:
@@ -95,6 +93,7 @@ class Controller(SettingsActions):
 
     def end_call(self) -> None:
         if self._call is not None:
+            log.info("The person ended the conversation")
             self._spawn(self._call.session.hang_up(), "hang-up")
 
     def retry(self) -> None:

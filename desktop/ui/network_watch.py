@@ -39,5 +39,6 @@ class NetworkWatch(QObject):
 
     def reachability_changed(self, reachability: Reachability) -> None:
         previous, self._last = self._last, reachability
+        log.info("Network reachability: %s", reachability.name)
         if reachability != previous and reachability not in (Reachability.Disconnected, Reachability.Unknown):
             self.changed.emit()  # back online, or a different network: is the call still alive?

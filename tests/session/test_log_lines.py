@@ -1,0 +1,54 @@
+"""What the log file tells about a conversation in the field: the connect (provider, dialect, host,
+how long), a service error with its code, a drop and why, a failed attempt, the renewal with the
+replayed items; and never the key."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from desktop.events import ErrorRaised
+from desktop.log_file import LogFile, start_log_file
+from desktop.realtime.config import ProviderKind
+from desktop.reconnect import LOST
+from tests.session.conftest import Loopback
+from tests.session.harness import API_KEY, DEPLOYMENT, assert_nothing_left
+from tests.session.reconnecting import answered, renewed, start
+
+
+@pytest.fixture
+def log_file() -> Iterator[LogFile]:
+    started = start_log_file(console=False)  # in the test's own data folder (conftest)
+    yield started
+    started.stop()
+
+
+async def test_a_dropped_call_and_a_service_error_are_in_the_log(
+    loopback: Loopback, log_file: LogFile
+) -> None:
+    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    await session.connect()
+    session.send_text("Remember that the project is called Falcon.")
+    await answered(events, 1)
+    session.send({"type": "no.such.event"})  # the service answers with an error event
+    await events.wait_for(ErrorRaised, lambda e: e.code == "invalid_event")
+    loopback.server.faults.mint_failures = 1  # the first attempt to reconnect fails
+    await loopback.server.close_all_calls()
+    assert (await renewed(events)).reason == LOST
+    await session.hang_up()
+    await assert_nothing_left(session, loopback.stop)
+
+    text = log_file.path.read_text(encoding="utf-8")
+    host = loopback.url.removeprefix("http://")
+    assert re.search(rf"Connected to OpenAI \(ga\) at {host}, model {DEPLOYMENT} in \d+\.\d\d s", text)
+    assert "Service error invalid_event (invalid_request_error): Invalid event type: 'no.such.event'." in text
+    assert re.search(r"The call was lost after \d+ s \(connection_lost\): .+ \[connection_lost\]", text)
+    assert re.search(rf"Could not connect to OpenAI \(ga\) at {host}.*: .+ \[\w+\]", text)
+    replayed = re.search(
+        r"The call was renewed \(connection_lost\): (\d+) of \1 conversation items replayed", text
+    )
+    assert replayed is not None and int(replayed.group(1)) >= 2  # the question and its answer
+    assert "The conversation is closed" in text
+    assert API_KEY not in text
