@@ -38,11 +38,11 @@ def _check(provider: str | None) -> int:
     from desktop.realtime.errors import SessionError
 
     try:
-        config = asyncio.run(configured_session(provider))
+        target, config = asyncio.run(configured_session(provider))
     except SessionError as error:
         print(error.message, file=sys.stderr)
         return 2
-    return check_main(config)
+    return check_main(config, target=target)
 
 
 def main(argv: list[str] | None = None) -> int:
