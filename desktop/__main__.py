@@ -118,11 +118,11 @@ def _check(args: argparse.Namespace) -> int:
     from desktop.realtime.errors import SessionError
 
     try:
-        config = asyncio.run(configured_session(args.provider))
+        target, config = asyncio.run(configured_session(args.provider))
     except SessionError as error:
         print(error.message, file=sys.stderr)
         return 2
-    return check_main(config)
+    return check_main(config, target=target)
 
 
 def _self_test(_args: argparse.Namespace) -> int:

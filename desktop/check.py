@@ -20,11 +20,13 @@ from desktop.audio.synthetic import SyntheticMicrophone
 from desktop.link import Link
 from desktop.realtime import client_events as ce
 from desktop.realtime.config import ProviderKind, SessionConfig
-from desktop.realtime.environment import PROVIDER, apply_environment, parse_provider
+from desktop.realtime.environment import PROVIDER, parse_provider
 from desktop.realtime.errors import SessionError
 from desktop.realtime.instructions import build_instructions
 from desktop.realtime.masking import Masker
-from desktop.realtime.providers import DEMO_API_KEY, DEMO_MODEL, provider_for
+from desktop.realtime.providers import DEMO_API_KEY, DEMO_MODEL, Provider, provider_for
+from desktop.secrets import KeyStore
+from desktop.target import Target, resolve_target
 
 STEP_LABELS = {
     "mint": "session key minted",
@@ -58,8 +60,9 @@ StepHandler = Callable[[CheckStep], None]
 
 
 class _Check:
-    def __init__(self, config: SessionConfig, on_step: StepHandler | None) -> None:
+    def __init__(self, config: SessionConfig, provider: Provider, on_step: StepHandler | None) -> None:
         self.config = config
+        self.provider = provider
         self.on_step = on_step or (lambda _step: None)
         self.steps: list[CheckStep] = []
         self.last = time.monotonic()
@@ -72,7 +75,7 @@ class _Check:
         self.on_step(step)
 
     async def run(self) -> dict[str, Any]:
-        provider = provider_for(self.config)
+        provider = self.provider
         microphone = SyntheticMicrophone()
         microphone.set_open(False)
         # The session's own handshake, with nobody listening to the conversation: only the steps count.
@@ -114,14 +117,21 @@ def _require_tools(tools: tuple[dict[str, Any], ...], session: dict[str, Any]) -
 
 
 async def run_check(config: SessionConfig, on_step: StepHandler | None = None) -> CheckResult:
-    """Run every step; a failed step is reported through `on_step` too, and ends the check."""
-    check = _Check(config, on_step)
+    """Run every step; a failed step is reported through `on_step` too, and ends the check. A
+    configuration that cannot work (a malformed endpoint, a missing deployment) fails before any step:
+    nothing is sent."""
+    masker = Masker([config.api_key])
+    try:
+        provider = provider_for(config)
+    except SessionError as error:
+        return CheckResult(False, (), masker.text(error.message), error.retryable)
+    check = _Check(config, provider, on_step)
     try:
         session = await check.run()
     except SessionError as error:
         done = {step.name for step in check.steps}
         failed = next((name for name in STEP_ORDER if name not in done), "session")
-        message = Masker([config.api_key]).text(error.message)
+        message = masker.text(error.message)
         check.record(failed, ok=False, detail=message)
         return CheckResult(False, tuple(check.steps), message, error.retryable)
     return CheckResult(True, tuple(check.steps), session=session)
@@ -145,20 +155,29 @@ async def _check_with_demo(config: SessionConfig) -> CheckResult:
         await server.stop()
 
 
-def check_main(config: SessionConfig | None = None, provider: str | None = None) -> int:
-    """Print each step with its time; exit 0, or 1 with the one-sentence reason (never a key)."""
+def check_main(
+    config: SessionConfig | None = None, provider: str | None = None, target: Target | None = None
+) -> int:
+    """Print where the check goes, then each step with its time; exit 0, or 1 with the one-sentence
+    reason (never a key). Without `config`: the defaults, with the environment and key resolved as
+    for the app (`desktop.target`); `target` says where `config` came from."""
     try:
         kind = parse_provider(provider) if provider else None
         if config is None:
             # The chosen provider goes in before the environment, so that its variables (its key) apply.
-            env = {**os.environ, PROVIDER: kind.value} if kind else os.environ
-            config = apply_environment(SessionConfig(), env)
+            env = {**os.environ, PROVIDER: kind.value} if kind else dict(os.environ)
+            target = asyncio.run(resolve_target(SessionConfig(), KeyStore(env)))
+            config = target.apply(SessionConfig(), stand_in=False)
         elif kind is not None:
             config = dataclasses.replace(config, provider=kind)
+            target = None
     except SessionError as error:
         print(error.message, file=sys.stderr)
         return 2
-    print(f"Checking the connection to {config.provider.value}…", flush=True)
+    about = target.describe(stand_in=False) if target is not None else config.provider.value
+    print(f"Checking the connection to {Masker([config.api_key]).text(about)}…", flush=True)
+    if target is not None and target.environment:
+        print(f"Set by the environment: {', '.join(target.environment)}.", flush=True)
     if config.provider is ProviderKind.DEMO and not config.endpoint:
         result = asyncio.run(_check_with_demo(config))
     else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -41,7 +40,7 @@ class Root:
         self.app = app
         self.window = window
         self.wiring = wiring
-        self.keys = KeyStore(os.environ)
+        self.keys = KeyStore(wiring.environ)  # the same environment the wiring was given
         self.controller = Controller(store, load_preferences(store), self.keys, wiring)
         self.quit_requested = asyncio.Event()
         self.toolbox: Toolbox | None = None

@@ -1,8 +1,9 @@
 """The configuration `voice-assistant --check` tests: what the app itself would connect with.
 
-That is the stored preferences, the key from the keychain, the environment's overrides (read last, as
-in the app) and the tools the app declares, so that the check proves the very session the window
-would open.
+That is the stored preferences, then what `desktop.target` makes of them with the environment's
+overrides and the key (from the environment or the keychain), the very resolution the window uses;
+and the tools the app declares. So the check proves the session the window would open, except that a
+missing key is reported instead of the demo standing in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from desktop.realtime.config import SessionConfig
 from desktop.realtime.environment import PROVIDER, parse_provider
 from desktop.secrets import KeyStore
 from desktop.settings import load_preferences, session_config
+from desktop.target import Target, resolve_target
 from desktop.tools.ports import ConfirmationAnswer, ConfirmationRequest
 
 
@@ -27,8 +29,9 @@ class _NobodyConfirms:
         return ConfirmationAnswer(approved=False)
 
 
-async def configured_session(provider: str | None = None) -> SessionConfig:
-    """Raises SessionError for an unknown provider name."""
+async def configured_session(provider: str | None = None) -> tuple[Target, SessionConfig]:
+    """Where the check goes and the session it asks for. Raises SessionError for an unknown provider
+    name."""
     from desktop.tools.toolbox import Toolbox
 
     prefs = load_preferences(QSettings(APP_AUTHOR, APP_NAME))
@@ -38,10 +41,12 @@ async def configured_session(provider: str | None = None) -> SessionConfig:
         prefs = dataclasses.replace(prefs, provider=parse_provider(provider))
         environ[PROVIDER] = prefs.provider.value
     keys = KeyStore(environ)
-    key = await keys.load(prefs.provider)
-    config = session_config(prefs, key.value, environ, ice_credential=await keys.load_ice_credential())
+    ice = await keys.load_ice_credential() if prefs.ice_servers.strip() else ""
+    settings = session_config(prefs, ice_credential=ice)
+    target = await resolve_target(settings, keys)
     toolbox = await Toolbox.open(_NobodyConfirms())
     try:
-        return dataclasses.replace(config, tools=tuple(toolbox.registry.schemas()))
+        tools = tuple(toolbox.registry.schemas())
     finally:
         await toolbox.close()
+    return target, dataclasses.replace(target.apply(settings, stand_in=False), tools=tools)

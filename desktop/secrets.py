@@ -17,19 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from desktop.realtime.config import ProviderKind
+from desktop.realtime.environment import key_variable
 from desktop.realtime.masking import remember
 
 log = logging.getLogger(__name__)
 
 SERVICE = "VoiceAssistant"
 ICE_ACCOUNT = "ice-credential"
-_ENV_KEYS: dict[ProviderKind, str] = {
-    ProviderKind.AZURE: "AZURE_OPENAI_API_KEY",
-    ProviderKind.AZURE_PREVIEW: "AZURE_OPENAI_API_KEY",
-    ProviderKind.OPENAI: "OPENAI_API_KEY",
-}
 
-KeySource = Literal["environment", "keychain", "this run", "none"]
+# "entered": typed in the settings dialog and not saved yet (its connection test).
+KeySource = Literal["environment", "keychain", "this run", "entered", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +82,11 @@ class KeyStore:
         self._persistent: bool | None = None  # unknown until probed
 
     @property
+    def environ(self) -> Mapping[str, str]:
+        """The environment this run reads its overrides from (the key's among them)."""
+        return self._environ
+
+    @property
     def persistent(self) -> bool:
         return bool(self._persistent)
 
@@ -99,10 +101,20 @@ class KeyStore:
                 log.warning("No system keychain works here: the API key is kept for this run only")
         return self._persistent
 
+    def from_environment(self, provider: ProviderKind) -> ResolvedKey | None:
+        """The key the environment sets for `provider`; it wins over the keychain and the dialog."""
+        variable = key_variable(provider)
+        override = self._environ.get(variable, "").strip() if variable else ""
+        return ResolvedKey(override, "environment") if override else None
+
     async def load(self, provider: ProviderKind) -> ResolvedKey:
-        override = self._environ.get(_ENV_KEYS.get(provider, ""), "").strip()
-        if override:
-            return ResolvedKey(override, "environment")
+        """The key a call uses: the environment's, else the stored one."""
+        if (override := self.from_environment(provider)) is not None:
+            return override
+        return await self.load_stored(provider)
+
+    async def load_stored(self, provider: ProviderKind) -> ResolvedKey:
+        """The key kept in the keychain (or this run's memory), whatever the environment says."""
         if provider is ProviderKind.DEMO:
             return ResolvedKey("", "none")
         return await self._load(_account(provider))

@@ -2,8 +2,8 @@
 
 The dataclass *is* the declaration: each field's name is its QSettings key, its annotation says how a
 stored string is read back, its default is what a fresh install uses. The API key is not here (it
-lives in the keychain, see `desktop.secrets`). Environment overrides are applied last, by
-`desktop.realtime.environment`, when the preferences become a `SessionConfig`.
+lives in the keychain, see `desktop.secrets`). What a call connects to (these settings, environment
+overrides, the key) is decided in one place, `desktop.target`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import dataclasses
 import enum
 import logging
 import typing
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
 
@@ -111,20 +110,10 @@ def ice_urls(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def session_config(
-    prefs: Preferences,
-    api_key: str,
-    environ: Mapping[str, str],
-    *,
-    demo_endpoint: str = "",
-    ice_credential: str = "",
-) -> SessionConfig:
-    """What the session is built from: the stored preferences, the secrets, then environment overrides.
-
-    `demo_endpoint` is the loopback server's URL; it replaces the endpoint for the demo provider."""
-    from desktop.realtime.environment import apply_environment
-
-    push_to_talk = prefs.turn_mode == "push_to_talk"
+def session_config(prefs: Preferences, *, ice_credential: str = "") -> SessionConfig:
+    """The preferences as a SessionConfig. Its connection (provider, endpoint, deployment; no key yet)
+    is the settings' own: `desktop.target` decides what the call connects to from it, the environment
+    and the key, and points this config there (`Target.apply`)."""
     turn = TurnDetection(
         mode=_WIRE_TURN_MODE[prefs.turn_mode],
         threshold=prefs.vad_threshold,
@@ -132,21 +121,18 @@ def session_config(
         silence_duration_ms=prefs.silence_duration_ms,
         eagerness=prefs.eagerness,
     )
-    demo = prefs.provider is ProviderKind.DEMO
-    config = SessionConfig(
+    return SessionConfig(
         provider=prefs.provider,
-        endpoint=demo_endpoint if demo else prefs.endpoint.strip(),
-        webrtc_url=prefs.webrtc_url.strip() if prefs.provider is ProviderKind.AZURE_PREVIEW else "",
-        deployment="" if demo else prefs.deployment.strip(),  # the demo server's own model
-        api_key=api_key,
+        endpoint=prefs.endpoint.strip(),
+        webrtc_url=prefs.webrtc_url.strip(),
+        deployment=prefs.deployment.strip(),
         voice=prefs.voice,
         instructions=prefs.instructions or default_instructions(),
         turn_detection=turn,
-        push_to_talk=push_to_talk,
+        push_to_talk=prefs.turn_mode == "push_to_talk",
         transcription_model=prefs.transcription_model.strip(),
         transcription_language=prefs.transcription_language.strip(),
         ice_servers=ice_urls(prefs.ice_servers),
         ice_username=prefs.ice_username.strip(),
         ice_credential=ice_credential,
     )
-    return apply_environment(config, environ)

@@ -14,8 +14,9 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.config import SessionConfig
 from desktop.settings import Preferences, session_config
+from desktop.target import Target
 from desktop.ui.call_wiring import Call
 
 if TYPE_CHECKING:
@@ -61,7 +62,9 @@ def _device_names() -> tuple[list[str], list[str]]:
 
 
 class Wiring:
-    """The composition root's `CallWiring`: builds a session from preferences and a key."""
+    """The composition root's `CallWiring`: builds a session from preferences and their target.
+
+    `environ` is the environment this run takes its overrides from (the key store reads it too)."""
 
     def __init__(
         self,
@@ -72,7 +75,7 @@ class Wiring:
     ) -> None:
         self._audio = audio
         self.tools = tools
-        self._environ = environ
+        self.environ = environ
         self._reconnect = reconnect  # None: the session's own policy
         self._loopback: LoopbackThread | None = None
         self._demo_endpoint = ""
@@ -86,11 +89,12 @@ class Wiring:
             except ImportError:
                 log.warning("Could not preload %s", name, exc_info=True)
 
-    async def config(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> SessionConfig:
-        endpoint = await self.demo_endpoint() if prefs.provider is ProviderKind.DEMO else ""
-        return session_config(
-            prefs, api_key, self._environ, demo_endpoint=endpoint, ice_credential=ice_credential
-        )
+    async def config(
+        self, prefs: Preferences, target: Target, ice_credential: str = "", *, stand_in: bool = True
+    ) -> SessionConfig:
+        endpoint = await self.demo_endpoint() if target.demo_answers(stand_in=stand_in) else ""
+        settings = session_config(prefs, ice_credential=ice_credential)
+        return target.apply(settings, demo_endpoint=endpoint, stand_in=stand_in)
 
     async def demo_endpoint(self) -> str:
         """The built-in demo server's URL, started on its own thread the first time it is needed."""

@@ -12,7 +12,7 @@ from aiohttp import web
 from desktop.loopback.auth import KeyStore
 from desktop.loopback.brain import DEMO_SCRIPT, Brain
 from desktop.loopback.call import ServerCall
-from desktop.loopback.endpoints import ROUTES, Provider, json_errors, routes
+from desktop.loopback.endpoints import ROUTES, Provider, RequestHandler, json_errors, routes
 from desktop.loopback.faults import Faults
 from desktop.loopback.handlers import ReceivedEvent
 from desktop.loopback.speech import Voice
@@ -53,12 +53,14 @@ class LoopbackServer:
         self.keys = KeyStore()
         self.client_events: list[ReceivedEvent] = RecentEvents()
         self.sessions: list[ServerCall] = []
+        # "POST /path" of each request, newest last: tests see where a client went, or that it sent nothing.
+        self.requests: deque[str] = deque(maxlen=EVENTS_KEPT)
         self.base_url = ""
         self._transcripts: deque[str] = deque()
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        app = web.Application(middlewares=[json_errors])
+        app = web.Application(middlewares=[self._note_request, json_errors])
         app.add_routes(routes(self))
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -66,6 +68,11 @@ class LoopbackServer:
         bound_port = self._runner.addresses[0][1]
         self.base_url = f"http://{host}:{bound_port}"
         return self.base_url
+
+    @web.middleware
+    async def _note_request(self, request: web.Request, handler: RequestHandler) -> web.StreamResponse:
+        self.requests.append(f"{request.method} {request.path}")
+        return await handler(request)
 
     async def stop(self) -> None:
         await self.close_all_calls()

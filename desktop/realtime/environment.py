@@ -1,13 +1,15 @@
-"""Environment variables that override the stored settings (handy for CI, --check and power users)."""
+"""Environment variables that override the stored settings (handy for CI, --check and power users).
+
+`overrides` is the one reading of them: which provider they choose and which of its variables apply.
+`desktop.target` builds what a call connects to from it; nothing else reads these variables.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Mapping
-from typing import Any
 
-from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.config import ProviderKind
 from desktop.realtime.errors import SessionError
 
 PROVIDER = "VOICE_ASSISTANT_PROVIDER"
@@ -34,25 +36,43 @@ def parse_provider(name: str) -> ProviderKind:
         ) from None
 
 
-def apply_environment(config: SessionConfig, env: Mapping[str, str] | None = None) -> SessionConfig:
-    """A copy of `config` with the provider's variables applied; unset or empty variables change nothing.
-
-    Only the variables of the effective provider apply, so an OPENAI_API_KEY in the shell never
-    ends up sent to an Azure resource.
-    """
-    source = os.environ if env is None else env
-    changes: dict[str, Any] = {}
-    if source.get(PROVIDER, "").strip():
-        changes["provider"] = parse_provider(source[PROVIDER])
-    kind = changes.get("provider", config.provider)
+def variables_of(kind: ProviderKind) -> dict[str, str]:
+    """The variables that configure `kind`, each with the SessionConfig field it sets."""
     if kind in (ProviderKind.AZURE, ProviderKind.AZURE_PREVIEW):
-        variables = AZURE_VARS
-    elif kind is ProviderKind.OPENAI:
-        variables = OPENAI_VARS
-    else:
-        variables = {}
-    for name, attribute in variables.items():
-        value = source.get(name, "").strip()
+        return AZURE_VARS
+    if kind is ProviderKind.OPENAI:
+        return OPENAI_VARS
+    return {}
+
+
+def key_variable(kind: ProviderKind) -> str:
+    """The variable that holds `kind`'s API key ("" for the demo, which needs none)."""
+    return next((name for name, field in variables_of(kind).items() if field == "api_key"), "")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Overrides:
+    """What the environment decides: the provider, the fields it sets (never the key: that is read by
+    `desktop.secrets.KeyStore`, which ranks it against the keychain), and the variables that did."""
+
+    provider: ProviderKind
+    fields: dict[str, str]
+    names: tuple[str, ...]
+
+
+def overrides(stored: ProviderKind, env: Mapping[str, str]) -> Overrides:
+    """Unset or empty variables change nothing. Only the variables of the effective provider apply,
+    so an OPENAI_API_KEY in the shell never ends up sent to an Azure resource."""
+    names: list[str] = []
+    kind = stored
+    if env.get(PROVIDER, "").strip():
+        kind = parse_provider(env[PROVIDER])
+        names.append(PROVIDER)
+    fields: dict[str, str] = {}
+    for name, attribute in variables_of(kind).items():
+        value = env.get(name, "").strip()
         if value:
-            changes[attribute] = value
-    return dataclasses.replace(config, **changes)
+            names.append(name)
+            if attribute != "api_key":
+                fields[attribute] = value
+    return Overrides(kind, fields, tuple(names))

@@ -20,6 +20,9 @@ _SECRET_FIELDS = frozenset({"client_secret", "api_key", "api-key", "authorizatio
 
 # Replaced whole, never changed in place: log records are formatted on any thread.
 _remembered: tuple[str, ...] = ()
+# Process-wide masking of a very short value would garble every log line that contains its letters
+# (a one-letter test key turned "desktop" into "des***top"); real keys are 32 characters or more.
+_SHORTEST_REMEMBERED = 8
 _remembering = threading.Lock()
 
 
@@ -27,7 +30,11 @@ def remember(*secrets: str) -> None:
     """Secrets (keys, credentials) that no log line may ever show; empty values are ignored."""
     global _remembered
     with _remembering:
-        new = {secret for secret in secrets if secret and secret not in _remembered}
+        new = {
+            secret
+            for secret in secrets
+            if len(secret) >= _SHORTEST_REMEMBERED and secret not in _remembered
+        }
         if new:
             _remembered = _longest_first([*_remembered, *new])
 

@@ -11,14 +11,16 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-import aiohttp
-
 from desktop.realtime.config import Dialect, ProviderKind, SessionConfig
+from desktop.realtime.endpoints import endpoint_problem, invalid_url, webrtc_url_problem
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
+
+if TYPE_CHECKING:  # aiohttp is imported where a key is minted: the window's notice needs only the URLs
+    import aiohttp
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,8 @@ class Provider:
 
     async def mint(self, http: aiohttp.ClientSession, limit: float) -> str:
         """POST for an ephemeral key; the API key goes nowhere else."""
+        import aiohttp
+
         try:
             async with asyncio.timeout(limit):
                 # No redirects: aiohttp would forward the custom api-key header to wherever they point.
@@ -143,13 +147,7 @@ def unreachable(url: str) -> SessionError:
 def _require(value: str, sentence: str) -> str:
     if not value.strip():
         raise SessionError(sentence, code="not_configured", retryable=False)
-    return value.strip().rstrip("/")
-
-
-def _openai_base(endpoint: str) -> str:
-    base = (endpoint or OPENAI_DEFAULT_BASE).strip().rstrip("/")
-    # The OpenAI SDKs' OPENAI_BASE_URL convention includes /v1; the paths below add it themselves.
-    return base.removesuffix("/v1")
+    return value.strip()
 
 
 def _preview_mint_url(endpoint: str) -> str:
@@ -158,19 +156,38 @@ def _preview_mint_url(endpoint: str) -> str:
     return f"{endpoint}/openai/realtimeapi/sessions?api-version={PREVIEW_API_VERSION}"
 
 
+def provider_name(kind: ProviderKind) -> str:
+    return _NAMES[kind]
+
+
+def _checked_endpoint(config: SessionConfig) -> str:
+    """The endpoint, required where the provider has no default, and well formed (SessionError if not)."""
+    kind = config.provider
+    if kind is ProviderKind.OPENAI:
+        endpoint = config.endpoint.strip() or OPENAI_DEFAULT_BASE
+    elif kind is ProviderKind.DEMO:
+        endpoint = _require(config.endpoint, "The demo server has not started.")
+    else:
+        endpoint = _require(config.endpoint, "No Azure OpenAI endpoint is configured.")
+    if reason := endpoint_problem(kind, endpoint):
+        raise invalid_url("The endpoint", endpoint, reason, [config.api_key])
+    endpoint = endpoint.rstrip("/")
+    # The OpenAI SDKs' OPENAI_BASE_URL convention includes /v1; the paths built here add it themselves.
+    return endpoint.removesuffix("/v1") if kind is ProviderKind.OPENAI else endpoint
+
+
 def _urls(config: SessionConfig, deployment: str) -> tuple[str, str]:
     """(mint URL, SDP URL) of the configured provider."""
     kind = config.provider
+    endpoint = _checked_endpoint(config)
     if kind in (ProviderKind.OPENAI, ProviderKind.DEMO):
-        if kind is ProviderKind.OPENAI:
-            base = _openai_base(config.endpoint)
-        else:
-            base = _require(config.endpoint, "The demo server has not started.")
-        return f"{base}/v1/realtime/client_secrets", f"{base}/v1/realtime/calls"
-    endpoint = _require(config.endpoint, "No Azure OpenAI endpoint is configured.")
+        return f"{endpoint}/v1/realtime/client_secrets", f"{endpoint}/v1/realtime/calls"
     if kind is ProviderKind.AZURE:
         return f"{endpoint}/openai/v1/realtime/client_secrets", f"{endpoint}/openai/v1/realtime/calls"
     webrtc = _require(config.webrtc_url, "No Azure WebRTC URL (…/v1/realtimertc) is configured.")
+    if reason := webrtc_url_problem(webrtc):
+        raise invalid_url("The regional WebRTC URL", webrtc, reason, [config.api_key])
+    webrtc = webrtc.rstrip("/")
     if "model=" not in webrtc:  # the seed's WEBRTC_URL takes it as a query; a pasted one may have it
         webrtc = f"{webrtc}{'&' if '?' in webrtc else '?'}model={quote(deployment)}"
     return _preview_mint_url(endpoint), webrtc

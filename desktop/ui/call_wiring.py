@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from desktop.realtime.config import SessionConfig
 from desktop.settings import Preferences
+from desktop.target import Target
 
 if TYPE_CHECKING:
     from desktop.audio.ports import ProblemHandler
@@ -33,12 +34,17 @@ class SettingsContext:
     keychain_works: bool
     devices: tuple[list[str], list[str]]
     ice_credential: str = ""
+    environment: tuple[str, ...] = ()  # variables that override the settings in this run
 
 
 class CallWiring(Protocol):
     """What the composition root provides: configurations, sessions, checks and device lists."""
 
-    async def config(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> SessionConfig: ...
+    async def config(
+        self, prefs: Preferences, target: Target, ice_credential: str = "", *, stand_in: bool = True
+    ) -> SessionConfig:
+        """`prefs` pointed at `target` (`Target.apply`), the demo server started if it answers."""
+        ...
 
     def open_call(
         self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler

@@ -27,6 +27,7 @@ from desktop.events import (
     ToolActivity,
     UserTranscript,
 )
+from desktop.realtime.errors import SessionError
 from desktop.secrets import KeyStore
 from desktop.settings import Preferences
 from desktop.ui.call_wiring import Call, CallWiring
@@ -34,6 +35,7 @@ from desktop.ui.error_text import localized_notice
 from desktop.ui.settings_actions import SettingsActions
 
 if TYPE_CHECKING:
+    from desktop.realtime.config import SessionConfig
     from desktop.session import VoiceSession
 
 log = logging.getLogger(__name__)
@@ -103,17 +105,32 @@ class Controller(SettingsActions):
         await self._hang_up_and_wait()
         self.start_call()
 
+    async def _prepare_call(self) -> tuple[Call, SessionConfig]:
+        """The call to what the target says; a setting that cannot work (a malformed endpoint) stops
+        it here, before the sound devices open or anything is sent."""
+        prefs = self.prefs
+        target = await self._target(prefs)
+        self.targetKnown.emit(target)  # the notice says what this very call connects to
+        log.info("Connecting to %s", target.describe())
+        if (problem := target.problem()) is not None:
+            raise problem
+        config = await self._wiring.config(prefs, target, await self._ice_credential(prefs))
+        return self._wiring.open_call(config, prefs, self._audio_problem), config
+
     async def _run_call(self) -> None:
         self._set_state(SessionState.CONNECTING)
-        prefs, key = await self._effective_preferences()
         try:
-            config = await self._wiring.config(prefs, key, await self._ice_credential(prefs))
-            call = self._wiring.open_call(config, prefs, self._audio_problem)
-        except Exception as exc:
+            call, config = await self._prepare_call()
+        except SessionError as error:  # its sentence, code and whether retrying can help
+            log.info("The call cannot start: %s", error.message)
+            self._set_state(SessionState.FAILED)
+            said = ErrorRaised(error.message, error.code, fatal=True, retryable=error.retryable)
+            self.errorRaised.emit(said)
+            return
+        except Exception:
             log.exception("Could not prepare the call")
             self._set_state(SessionState.FAILED)
-            sentence = getattr(exc, "message", "") or self.tr("The conversation could not be prepared.")
-            self._report(sentence, fatal=True)
+            self._report(self.tr("The conversation could not be prepared."), fatal=True)
             return
         self._call = call
         self._hands_free_on = not config.push_to_talk

@@ -43,6 +43,9 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     ),
     "connection_lost": QT_TRANSLATE_NOOP("ErrorText", "The connection to the service was lost."),
     "reconnect_failed": QT_TRANSLATE_NOOP("ErrorText", "The connection could not be restored."),
+    "bad_endpoint": QT_TRANSLATE_NOOP(
+        "ErrorText", "The endpoint is not a valid URL; correct it in the settings."
+    ),
     "not_configured": QT_TRANSLATE_NOOP(
         "ErrorText", "The connection is not fully set up yet; complete it in the settings."
     ),

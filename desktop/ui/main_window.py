@@ -29,9 +29,11 @@ from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.space_key import SpaceKey
 from desktop.ui.talk_button import TalkButton
+from desktop.ui.target_notice import target_notice
 from desktop.ui.transcript import TranscriptPane
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
+    from desktop.target import Target
     from desktop.ui.call_wiring import SettingsContext
     from desktop.ui.controller import Controller
     from desktop.ui.settings_dialog import SettingsDialog
@@ -47,7 +49,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Voice Assistant"))
         self.resize(980, 680)
         self.banner = Banner()
-        self.notice = Banner()  # the first-run / demo notice, separate from errors
+        self.notice = Banner()  # what the next call connects to (demo, environment), apart from errors
         self.transcript = TranscriptPane()
         self.talk = TalkButton()
         self.meter = LevelMeter()
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         c.audioRecovered.connect(lambda sentence: self.banner.show_message(sentence, kind="info"))
         c.microphoneLevel.connect(self.meter.set_level)
         c.pushToTalkChanged.connect(self._show_mode)
-        c.demoNotice.connect(self._show_demo_notice)
+        c.targetKnown.connect(self._show_target)
         c.keychainMissing.connect(self._show_keychain_missing)
         c.connectionRenewed.connect(self._show_renewed)
         c.knowledgeFolderChanged.connect(self._show_knowledge_folder)
@@ -234,18 +236,12 @@ class MainWindow(QMainWindow):
         """What the person sees of a bug: one sentence; the traceback goes to the log only."""
         self.banner.show_message(self.tr("Something went wrong; the details are in the log."), retry=True)
 
-    def _show_demo_notice(self, demo: bool) -> None:
-        if demo:
-            self.notice.show_message(
-                self.tr(
-                    "No API key is set up yet, so you are talking to the built-in demo assistant. "
-                    "Add a key in the settings to talk to a real model."
-                ),
-                kind="info",
-                settings=True,
-            )
-        else:
+    def _show_target(self, target: Target) -> None:
+        notice = target_notice(target)
+        if notice is None:
             self.notice.hide()
+        else:
+            self.notice.show_message(notice.text, kind=notice.kind, settings=notice.settings)
 
     def _show_keychain_missing(self) -> None:
         self.notice.show_message(
@@ -264,6 +260,7 @@ class MainWindow(QMainWindow):
             keychain_works=context.keychain_works,
             devices=context.devices,
             ice_credential=context.ice_credential,
+            environment=context.environment,
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -17,8 +17,11 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 
 from desktop.events import ErrorRaised
 from desktop.realtime.config import ProviderKind
+from desktop.realtime.environment import PROVIDER, overrides
+from desktop.realtime.errors import SessionError
 from desktop.secrets import KeyStore
-from desktop.settings import Preferences, save_preferences
+from desktop.settings import Preferences, save_preferences, session_config
+from desktop.target import Target, resolve_target
 from desktop.ui.call_wiring import CallWiring, SettingsContext
 
 log = logging.getLogger(__name__)
@@ -28,7 +31,7 @@ class SettingsActions(QObject):
     errorRaised = Signal(object)  # ErrorRaised
     pushToTalkChanged = Signal(bool)
     knowledgeFolderChanged = Signal(str)  # empty: the bundled sample documents
-    demoNotice = Signal(bool)  # True when running on the demo because no key is set
+    targetKnown = Signal(object)  # Target: what the next call connects to, for the window's notice
     keychainMissing = Signal()
     secretKnown = Signal(str)  # the inspector masks it wherever it appears
     settingsReady = Signal(object)  # SettingsContext
@@ -71,20 +74,24 @@ class SettingsActions(QObject):
         return any(task.get_name() == name for task in self._tasks)
 
     def announce_provider(self) -> None:
-        """Says at launch whether the demo will answer because no key is set up yet."""
-        self._spawn(self._effective_preferences(), "announce")
+        """Says at launch what a call will connect to: the demo (and why), or what the environment set."""
+        self._spawn(self._announce(), "announce")
 
-    async def _effective_preferences(self) -> tuple[Preferences, str]:
-        """The stored preferences and key; the demo when a remote provider has no key yet."""
-        prefs = self.prefs
-        resolved = await self._keys.load(prefs.provider)
-        if resolved.value:
-            self.secretKnown.emit(resolved.value)
-        needs_key = prefs.provider is not ProviderKind.DEMO
-        self.demoNotice.emit(prefs.provider is ProviderKind.DEMO or not resolved.value)
-        if needs_key and not resolved.value:
-            prefs = replace(prefs, provider=ProviderKind.DEMO)
-        return prefs, resolved.value
+    async def _announce(self) -> None:
+        try:
+            target = await self._target(self.prefs)
+        except SessionError as error:  # an unknown VOICE_ASSISTANT_PROVIDER
+            self.errorRaised.emit(ErrorRaised(error.message, error.code, retryable=error.retryable))
+            return
+        self.targetKnown.emit(target)
+
+    async def _target(self, prefs: Preferences, entered_key: str | None = None) -> Target:
+        """What a call with `prefs` connects to (`desktop.target`, as for --check); `entered_key` is
+        the key typed in the settings dialog (None: the stored one)."""
+        target = await resolve_target(session_config(prefs), self._keys, entered_key=entered_key)
+        if target.api_key:
+            self.secretKnown.emit(target.api_key)
+        return target
 
     async def _ice_credential(self, prefs: Preferences) -> str:
         if not prefs.ice_servers.strip():
@@ -104,11 +111,17 @@ class SettingsActions(QObject):
         self._spawn(self._gather_settings(), "settings")
 
     async def _gather_settings(self) -> None:
-        resolved = await self._keys.load(self.prefs.provider)
+        # The stored key, not an environment variable's: what the dialog saves must be the person's.
+        resolved = await self._keys.load_stored(self.prefs.provider)
         works = await self._keys.probe()
         devices = await self._wiring.devices()
         ice = await self._keys.load_ice_credential()
-        self.settingsReady.emit(SettingsContext(self.prefs, resolved.value, works, devices, ice))
+        try:
+            environment = overrides(self.prefs.provider, self._keys.environ).names
+        except SessionError:
+            environment = (PROVIDER,)  # names no provider: the banner has said so at launch
+        context = SettingsContext(self.prefs, resolved.value, works, devices, ice, environment)
+        self.settingsReady.emit(context)
 
     def set_knowledge_folder(self, folder: str) -> None:
         """The documents the assistant answers from; empty goes back to the bundled sample."""
@@ -131,14 +144,13 @@ class SettingsActions(QObject):
         self._spawn(self._save_key(prefs.provider, api_key), "save-key")
 
     async def _save_key(self, provider: ProviderKind, api_key: str) -> None:
-        if provider is ProviderKind.DEMO:
-            return
-        if api_key:
-            self.secretKnown.emit(api_key)
-        if await self._keys.save(provider, api_key) == "this run":
-            self.keychainMissing.emit()
-        else:
-            await self._effective_preferences()  # the demo notice goes once a key is set
+        if provider is not ProviderKind.DEMO:
+            if api_key:
+                self.secretKnown.emit(api_key)
+            if await self._keys.save(provider, api_key) == "this run":
+                self.keychainMissing.emit()
+                return
+        await self._announce()  # the notice follows the new settings (the demo's goes once a key is set)
 
     async def _save_ice_credential(self, credential: str) -> None:
         if credential:
@@ -154,7 +166,9 @@ class SettingsActions(QObject):
             if secret:
                 self.secretKnown.emit(secret)
         try:
-            config = await self._wiring.config(prefs, api_key, ice_credential)
+            # What the call would connect to with these settings; a missing key is reported, not replaced.
+            target = await self._target(prefs, entered_key=api_key)
+            config = await self._wiring.config(prefs, target, ice_credential, stand_in=False)
             works, reason = await self._wiring.check(config, self.checkStep.emit)
         except Exception as exc:
             log.info("Connection check could not run", exc_info=True)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.realtime.config import ProviderKind
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences, default_instructions
 from desktop.ui.settings_pages import KnowledgePage, NetworkPage
+from desktop.ui.url_warning import UrlWarning
 
 _TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")
 _EAGERNESS = ("auto", "low", "medium", "high")
@@ -41,6 +42,15 @@ def _combo(items: list[tuple[str, str]], current: str) -> QComboBox:
     return box
 
 
+def _note(text: str, color: str = "") -> QLabel:
+    """A wrapped line under the fields; a colour marks a warning."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if color:
+        label.setStyleSheet(f"color:{color}")
+    return label
+
+
 class SettingsDialog(QDialog):
     testRequested = Signal(object, str, str)  # Preferences, API key, ICE credential
 
@@ -52,14 +62,16 @@ class SettingsDialog(QDialog):
         keychain_works: bool,
         devices: tuple[list[str], list[str]] = ([], []),
         ice_credential: str = "",
+        environment: tuple[str, ...] = (),
         parent: QWidget | None = None,
     ) -> None:
+        """`environment`: the variables that override these settings in this run."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(560)
         self._prefs = prefs
         tabs = QTabWidget()
-        tabs.addTab(self._connection_tab(prefs, api_key, keychain_works), self.tr("Connection"))
+        tabs.addTab(self._connection_tab(prefs, api_key, keychain_works, environment), self.tr("Connection"))
         tabs.addTab(self._voice_tab(prefs), self.tr("Voice and turns"))
         tabs.addTab(self._audio_tab(prefs, devices), self.tr("Audio"))
         self.knowledge = KnowledgePage(prefs)
@@ -81,7 +93,9 @@ class SettingsDialog(QDialog):
 
     # --- tabs --------------------------------------------------------------------------------
 
-    def _connection_tab(self, prefs: Preferences, api_key: str, keychain_works: bool) -> QWidget:
+    def _connection_tab(
+        self, prefs: Preferences, api_key: str, keychain_works: bool, environment: tuple[str, ...]
+    ) -> QWidget:
         self.provider = _combo(
             [
                 (self.tr("Demo (built-in, no key needed)"), ProviderKind.DEMO.value),
@@ -98,22 +112,27 @@ class SettingsDialog(QDialog):
         self.deployment = QLineEdit(prefs.deployment)
         self.api_key = QLineEdit(api_key)
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_warning = QLabel(
+        self.key_warning = _note(
             self.tr(
                 "No system keychain is available: the key will be kept for this run only and asked for "
                 "again next time."
-            )
+            ),
+            "#b45309",
         )
-        self.key_warning.setWordWrap(True)
-        self.key_warning.setStyleSheet("color:#b45309")
         self.key_warning.setVisible(not keychain_works)
+        overridden = self.tr("In this run, environment variables override these settings: %1.")
+        self.environment_note = _note(overridden.replace("%1", ", ".join(environment)))
+        self.environment_note.setVisible(bool(environment))
+        self.url_warning = UrlWarning()
         self.test = QPushButton(self.tr("Test connection"))
         self.steps = QListWidget()
         self.test.clicked.connect(self._request_test)
         form = QFormLayout()
+        form.addRow(self.environment_note)
         form.addRow(self.tr("Provider"), self.provider)
         form.addRow(self.tr("Endpoint or resource URL"), self.endpoint)
         form.addRow(self.tr("Regional WebRTC URL"), self.webrtc_url)
+        form.addRow("", self.url_warning)
         form.addRow(self.tr("Deployment or model"), self.deployment)
         form.addRow(self.tr("API key"), self.api_key)
         form.addRow("", self.key_warning)
@@ -217,7 +236,19 @@ class SettingsDialog(QDialog):
             box.setEnabled(mode == "server_vad")
         self.eagerness.setEnabled(mode == "semantic_vad")
 
+    def _urls_well_formed(self) -> bool:
+        if self.url_warning.check(ProviderKind(self.provider.currentData()), self.endpoint, self.webrtc_url):
+            return True
+        self.tabs.setCurrentIndex(0)  # where the warning is
+        return False
+
+    def accept(self) -> None:
+        if self._urls_well_formed():
+            super().accept()
+
     def _request_test(self) -> None:
+        if not self._urls_well_formed():
+            return
         self.steps.clear()
         self.test.setEnabled(False)
         self.testRequested.emit(self.values(), self.entered_key(), self.network.entered_credential())

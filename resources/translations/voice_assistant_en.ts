@@ -157,32 +157,32 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="61"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="64"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="117"/>
+        <location filename="../../desktop/ui/controller.py" line="118"/>
         <source>The conversation could not be prepared.</source>
         <translation>The conversation could not be prepared.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="180"/>
+        <location filename="../../desktop/ui/controller.py" line="181"/>
         <source>That did not work; the details are in the log.</source>
         <translation>That did not work; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="212"/>
+        <location filename="../../desktop/ui/controller.py" line="213"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>Start a conversation first; then the assistant can answer typed messages.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="161"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="175"/>
         <source>The check could not run.</source>
         <translation>The check could not run.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="163"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="177"/>
         <source>The connection works.</source>
         <translation>The connection works.</translation>
     </message>
@@ -316,21 +316,26 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="46"/>
+        <source>The endpoint is not a valid URL; correct it in the settings.</source>
+        <translation>The endpoint is not a valid URL; correct it in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="49"/>
         <source>The connection is not fully set up yet; complete it in the settings.</source>
         <translation>The connection is not fully set up yet; complete it in the settings.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="49"/>
+        <location filename="../../desktop/ui/error_text.py" line="52"/>
         <source>Your words could not be transcribed.</source>
         <translation>Your words could not be transcribed.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="50"/>
+        <location filename="../../desktop/ui/error_text.py" line="53"/>
         <source>The assistant could not answer.</source>
         <translation>The assistant could not answer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/error_text.py" line="51"/>
+        <location filename="../../desktop/ui/error_text.py" line="54"/>
         <source>That message is too long to send.</source>
         <translation>That message is too long to send.</translation>
     </message>
@@ -439,102 +444,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="47"/>
+        <location filename="../../desktop/ui/main_window.py" line="49"/>
         <source>Voice Assistant</source>
         <translation>Voice Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="54"/>
+        <location filename="../../desktop/ui/main_window.py" line="56"/>
         <source>Hands-free</source>
         <translation>Hands-free</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="57"/>
+        <location filename="../../desktop/ui/main_window.py" line="59"/>
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>Off: hold the button or Space to talk. On: the assistant listens by itself.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="59"/>
+        <location filename="../../desktop/ui/main_window.py" line="61"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="60"/>
+        <location filename="../../desktop/ui/main_window.py" line="62"/>
         <source>End</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="102"/>
+        <location filename="../../desktop/ui/main_window.py" line="104"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="103"/>
+        <location filename="../../desktop/ui/main_window.py" line="105"/>
         <source>Save conversation as Markdown…</source>
         <translation>Save conversation as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="105"/>
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
         <source>&amp;Knowledge folder…</source>
         <translation>&amp;Knowledge folder…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="107"/>
+        <location filename="../../desktop/ui/main_window.py" line="109"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <location filename="../../desktop/ui/main_window.py" line="112"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="113"/>
+        <location filename="../../desktop/ui/main_window.py" line="115"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115"/>
+        <location filename="../../desktop/ui/main_window.py" line="117"/>
         <source>Event inspector</source>
         <translation>Event inspector</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="195"/>
+        <location filename="../../desktop/ui/main_window.py" line="197"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>Reconnected; the conversation goes on.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="199"/>
+        <location filename="../../desktop/ui/main_window.py" line="201"/>
         <source>The sample documents that come with the app</source>
         <translation>The sample documents that come with the app</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="202"/>
+        <location filename="../../desktop/ui/main_window.py" line="204"/>
         <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
         <translation>The knowledge folder %1 is not there; the sample documents are used instead.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="231"/>
         <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
         <translation>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="235"/>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="241"/>
-        <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
-        <translation>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="248"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>No system keychain is available: your API key is kept for this run only.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="278"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>Saved. The new settings apply from the next conversation.</translation>
     </message>
@@ -638,187 +638,192 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="58"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="70"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="62"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="74"/>
         <source>Connection</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="63"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="75"/>
         <source>Voice and turns</source>
         <translation>Voice and turns</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="64"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
         <source>Audio</source>
         <translation>Audio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="66"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="78"/>
         <source>Knowledge</source>
         <translation>Knowledge</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="68"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="80"/>
         <source>Network (advanced)</source>
         <translation>Network (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="87"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="101"/>
         <source>Demo (built-in, no key needed)</source>
         <translation>Demo (built-in, no key needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="88"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="102"/>
         <source>Azure OpenAI</source>
         <translation>Azure OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="89"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="103"/>
         <source>Azure OpenAI (preview API)</source>
         <translation>Azure OpenAI (preview API)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="90"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="104"/>
         <source>OpenAI</source>
         <translation>OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="103"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="117"/>
         <source>No system keychain is available: the key will be kept for this run only and asked for again next time.</source>
         <translation>No system keychain is available: the key will be kept for this run only and asked for again next time.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="110"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="123"/>
+        <source>In this run, environment variables override these settings: %1.</source>
+        <translation>In this run, environment variables override these settings: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="127"/>
         <source>Test connection</source>
         <translation>Test connection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="114"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="132"/>
         <source>Provider</source>
         <translation>Provider</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="115"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="133"/>
         <source>Endpoint or resource URL</source>
         <translation>Endpoint or resource URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="116"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="134"/>
         <source>Regional WebRTC URL</source>
         <translation>Regional WebRTC URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="117"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
         <source>Deployment or model</source>
         <translation>Deployment or model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="118"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
         <source>API key</source>
         <translation>API key</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="127"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="146"/>
         <source>%1 (not on the preview API)</source>
         <translation>%1 (not on the preview API)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="131"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="150"/>
         <source>Reset to default</source>
         <translation>Reset to default</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="135"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="154"/>
         <source>Server voice detection</source>
         <translation>Server voice detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="155"/>
         <source>Semantic voice detection</source>
         <translation>Semantic voice detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="156"/>
         <source>Push-to-talk</source>
         <translation>Push-to-talk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="150"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="169"/>
         <source>automatic, or e.g. zh, en</source>
         <translation>automatic, or e.g. zh, en</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="152"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="171"/>
         <source>Voice</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="172"/>
         <source>Instructions</source>
         <translation>Instructions</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="155"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="174"/>
         <source>Turn detection</source>
         <translation>Turn detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="156"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="175"/>
         <source>Threshold</source>
         <translation>Threshold</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="157"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="176"/>
         <source>Prefix padding</source>
         <translation>Prefix padding</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="158"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
         <source>Silence duration</source>
         <translation>Silence duration</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="159"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
         <source>Eagerness</source>
         <translation>Eagerness</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="160"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
         <source>Transcription model</source>
         <translation>Transcription model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="161"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="180"/>
         <source>Transcription language</source>
         <translation>Transcription language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="197"/>
         <source>I use a headset (no echo cancellation needed)</source>
         <translation>I use a headset (no echo cancellation needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="180"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="199"/>
         <source>Suppress background noise</source>
         <translation>Suppress background noise</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
         <source>Microphone</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="184"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="203"/>
         <source>Speaker</source>
         <translation>Speaker</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="195"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
         <source>System default</source>
         <translation>System default</translation>
     </message>
@@ -889,6 +894,19 @@
         <location filename="../../desktop/ui/talk_button.py" line="120"/>
         <source>Assistant is speaking — press to interrupt</source>
         <translation>Assistant is speaking — press to interrupt</translation>
+    </message>
+</context>
+<context>
+    <name>TargetNotice</name>
+    <message>
+        <location filename="../../desktop/ui/target_notice.py" line="37"/>
+        <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
+        <translation>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/target_notice.py" line="44"/>
+        <source>The connection to %1 is set by environment variables (%2); the settings do not change it.</source>
+        <translation>The connection to %1 is set by environment variables (%2); the settings do not change it.</translation>
     </message>
 </context>
 <context>
@@ -988,6 +1006,19 @@
         <location filename="../../desktop/ui/transcript.py" line="285"/>
         <source>The conversation could not be saved: %1</source>
         <translation>The conversation could not be saved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>UrlWarning</name>
+    <message>
+        <location filename="../../desktop/ui/url_warning.py" line="29"/>
+        <source>The endpoint is not a valid URL; it looks like %1.</source>
+        <translation>The endpoint is not a valid URL; it looks like %1.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/url_warning.py" line="33"/>
+        <source>The regional WebRTC URL is not a valid URL; it looks like %1.</source>
+        <translation>The regional WebRTC URL is not a valid URL; it looks like %1.</translation>
     </message>
 </context>
 </TS>

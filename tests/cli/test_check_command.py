@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,17 @@ KEY = "right-key-0123456789abcdef"
 
 
 @pytest.fixture
-def server() -> object:
+def service() -> Iterator[LoopbackThread]:
     thread = LoopbackThread()
     thread.server.api_key = KEY
-    base = thread.start()
-    yield base
+    thread.start()
+    yield thread
     thread.stop()
+
+
+@pytest.fixture
+def server(service: LoopbackThread) -> str:
+    return service.server.base_url
 
 
 def _run_check(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -83,3 +89,73 @@ def test_the_provider_name_is_read_without_regard_to_case(tmp_path: Path, server
     done = _run_check(tmp_path, "--provider", "Azure", AZURE_OPENAI_API_KEY=KEY)
     assert done.returncode == 0, done.stderr
     assert "Checking the connection to azure" in done.stdout
+
+
+def test_the_environments_service_is_checked_and_named(tmp_path: Path, service: LoopbackThread) -> None:
+    """Fresh settings (the demo) and the provider, endpoint and key from the environment: the check
+    says where it goes, where the key came from, and goes there."""
+    url = service.server.base_url
+    done = _run_check(
+        tmp_path,
+        VOICE_ASSISTANT_PROVIDER="azure",
+        AZURE_OPENAI_ENDPOINT=url,
+        AZURE_OPENAI_DEPLOYMENT="gpt-realtime",
+        AZURE_OPENAI_API_KEY=KEY,
+    )
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()[:2]
+    where = f"azure at {url}, deployment gpt-realtime, API key from AZURE_OPENAI_API_KEY"
+    assert first == f"Checking the connection to {where}…"
+    assert second.startswith("Set by the environment: VOICE_ASSISTANT_PROVIDER, AZURE_OPENAI_ENDPOINT")
+    assert "demo" not in done.stdout and KEY not in done.stdout + done.stderr
+    assert "POST /openai/v1/realtime/client_secrets" in service.server.requests
+
+
+MALFORMED: dict[str, Callable[[str], str]] = {
+    "words": lambda _url: "not a url",
+    "one-slash": lambda url: url.replace("http://", "http:/"),
+    "ftp": lambda url: url.replace("http://", "ftp://"),
+    "no-host": lambda _url: "https://",
+    "space": lambda url: f"{url}/my resource",
+    "query": lambda url: f"{url}/?api-version=2025-08-28",
+}
+
+
+@pytest.mark.parametrize("shape", list(MALFORMED))
+@pytest.mark.parametrize("provider", ["azure", "openai"])
+def test_a_malformed_endpoint_is_one_sentence_and_nothing_is_sent(
+    tmp_path: Path, service: LoopbackThread, shape: str, provider: str
+) -> None:
+    bad = MALFORMED[shape](service.server.base_url)
+    if provider == "azure":
+        environ = {"AZURE_OPENAI_ENDPOINT": bad, "AZURE_OPENAI_DEPLOYMENT": "d", "AZURE_OPENAI_API_KEY": KEY}
+    else:
+        environ = {"OPENAI_BASE_URL": bad, "OPENAI_REALTIME_MODEL": "m", "OPENAI_API_KEY": KEY}
+    done = _run_check(tmp_path, VOICE_ASSISTANT_PROVIDER=provider, **environ)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"The endpoint is not a valid URL: '{bad}' ("), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert "Could not reach" not in done.stderr and "[FAIL]" not in done.stdout  # no step was tried
+    assert KEY not in done.stdout + done.stderr
+    assert not service.server.requests
+
+
+def test_a_malformed_webrtc_url_and_a_missing_endpoint_are_said_plainly(
+    tmp_path: Path, service: LoopbackThread
+) -> None:
+    url = service.server.base_url
+    preview = _run_check(
+        tmp_path,
+        VOICE_ASSISTANT_PROVIDER="azure-preview",
+        AZURE_OPENAI_ENDPOINT=url,
+        AZURE_OPENAI_WEBRTC_URL=url.replace("http://", "") + "/v1/realtimertc",
+        AZURE_OPENAI_DEPLOYMENT="d",
+        AZURE_OPENAI_API_KEY=KEY,
+    )
+    assert preview.returncode == 1
+    said = preview.stderr
+    assert said.startswith("The regional WebRTC URL is not a valid URL: '127.0.0.1:"), said
+    missing = _run_check(tmp_path, VOICE_ASSISTANT_PROVIDER="azure", AZURE_OPENAI_DEPLOYMENT="d",
+                         AZURE_OPENAI_API_KEY=KEY)  # fmt: skip
+    assert missing.returncode == 1 and missing.stderr.strip() == "No Azure OpenAI endpoint is configured."
+    assert not service.server.requests

@@ -1,9 +1,11 @@
+"""The one reading of the environment's overrides (`desktop.target` builds the call's target from it)."""
+
 from __future__ import annotations
 
 import pytest
 
-from desktop.realtime.config import ProviderKind, SessionConfig
-from desktop.realtime.environment import apply_environment
+from desktop.realtime.config import ProviderKind
+from desktop.realtime.environment import key_variable, overrides
 from desktop.realtime.errors import SessionError
 
 
@@ -16,35 +18,29 @@ def test_azure_variables_apply_to_azure_providers() -> None:
         "AZURE_OPENAI_WEBRTC_URL": "https://eastus2.realtimeapi-preview.ai.azure.com/v1/realtimertc",
         "OPENAI_API_KEY": "must-not-leak",
     }
-    config = apply_environment(SessionConfig(), env)
-    assert config.provider is ProviderKind.AZURE_PREVIEW
-    assert (config.endpoint, config.api_key, config.deployment) == (
-        "https://res.openai.azure.com",
-        "k1",
-        "gpt-realtime",
-    )
-    assert config.webrtc_url.endswith("/realtimertc")
+    found = overrides(ProviderKind.DEMO, env)
+    assert found.provider is ProviderKind.AZURE_PREVIEW
+    assert found.fields["endpoint"] == "https://res.openai.azure.com"
+    assert found.fields["deployment"] == "gpt-realtime" and "api_key" not in found.fields  # KeyStore's
+    assert found.fields["webrtc_url"].endswith("/realtimertc")
+    assert "OPENAI_API_KEY" not in found.names and "VOICE_ASSISTANT_PROVIDER" in found.names
 
 
-def test_openai_variables_and_untouched_fields() -> None:
-    base = SessionConfig(provider=ProviderKind.OPENAI, voice="cedar", deployment="stored")
+def test_openai_variables_and_blank_ones() -> None:
     env = {
         "OPENAI_API_KEY": "sk-x",
         "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
         "OPENAI_REALTIME_MODEL": " ",
         "AZURE_OPENAI_API_KEY": "azure-key",
     }
-    config = apply_environment(base, env)
-    assert (config.api_key, config.endpoint, config.deployment, config.voice) == (
-        "sk-x",
-        "http://127.0.0.1:9/v1",
-        "stored",
-        "cedar",
-    )
+    found = overrides(ProviderKind.OPENAI, env)
+    assert found.fields == {"endpoint": "http://127.0.0.1:9/v1"}
+    assert found.names == ("OPENAI_BASE_URL", "OPENAI_API_KEY")
+    assert (key_variable(ProviderKind.AZURE), key_variable(ProviderKind.DEMO)) == ("AZURE_OPENAI_API_KEY", "")
 
 
 def test_nothing_set_changes_nothing_and_bad_provider_is_one_sentence() -> None:
-    config = SessionConfig(provider=ProviderKind.AZURE, endpoint="e")
-    assert apply_environment(config, {}) == config
+    found = overrides(ProviderKind.AZURE, {})
+    assert (found.provider, found.fields, found.names) == (ProviderKind.AZURE, {}, ())
     with pytest.raises(SessionError, match="Unknown provider 'bogus'"):
-        apply_environment(config, {"VOICE_ASSISTANT_PROVIDER": "bogus"})
+        overrides(ProviderKind.AZURE, {"VOICE_ASSISTANT_PROVIDER": "bogus"})

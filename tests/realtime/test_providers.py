@@ -62,9 +62,11 @@ def test_demo_uses_the_demo_key_and_ga() -> None:
     ("config", "sentence"),
     [
         (SessionConfig(provider=ProviderKind.AZURE, deployment="d", api_key="k"), "endpoint"),
-        (SessionConfig(provider=ProviderKind.AZURE, endpoint="e", deployment="d"), "API key"),
+        (SessionConfig(provider=ProviderKind.AZURE, endpoint="https://e", deployment="d"), "API key"),
         (
-            SessionConfig(provider=ProviderKind.AZURE_PREVIEW, endpoint="e", deployment="d", api_key="k"),
+            SessionConfig(
+                provider=ProviderKind.AZURE_PREVIEW, endpoint="https://e", deployment="d", api_key="k"
+            ),
             "WebRTC",
         ),
         (SessionConfig(provider=ProviderKind.OPENAI, api_key="k"), "deployment or model"),

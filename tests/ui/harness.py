@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
 from desktop.reconnect import ReconnectPolicy
 from desktop.secrets import KeyStore
 from desktop.settings import Preferences, save_preferences
+from desktop.target import Target
 from desktop.ui.controller import Controller
 from desktop.ui.main_window import MainWindow
 from desktop.wiring import Wiring
@@ -37,8 +38,10 @@ class FastWiring(Wiring):
 
     greet = True
 
-    async def config(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> SessionConfig:
-        config = await super().config(prefs, api_key, ice_credential)
+    async def config(
+        self, prefs: Preferences, target: Target, ice_credential: str = "", *, stand_in: bool = True
+    ) -> SessionConfig:
+        config = await super().config(prefs, target, ice_credential, stand_in=stand_in)
         return dataclasses.replace(config, timeouts=FAST, greet_first=self.greet)
 
 
@@ -81,11 +84,14 @@ async def open_app(
     stored_key: str | None = API_KEY,
     prefs: Preferences | None = None,
     greet: bool = True,
+    environ: Mapping[str, str] | None = None,
 ) -> Running:
-    """A window bound to a controller whose sessions talk to a fresh loopback server."""
+    """A window bound to a controller whose sessions talk to a fresh loopback server; `environ` is
+    the run's environment (none by default: the shell's variables must not redirect a test)."""
+    environ = {} if environ is None else environ
     server = LoopbackServer(api_key=api_key, deployment=DEPLOYMENT)
     url = await server.start()
-    keys = KeyStore(environ={})
+    keys = KeyStore(environ)
     if stored_key is not None and provider is not ProviderKind.DEMO:
         await keys.save(provider, stored_key)
     base = prefs or Preferences()
@@ -97,7 +103,7 @@ async def open_app(
         microphones.append(SyntheticMicrophone())
         return microphones[-1], RecordingSpeaker()
 
-    wiring = FastWiring(audio=audio, environ={}, reconnect=QUICK_RECONNECT)
+    wiring = FastWiring(audio=audio, environ=environ, reconnect=QUICK_RECONNECT)
     wiring.greet = greet
     controller = Controller(store, prefs, keys, wiring)
     window = MainWindow()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import keyring
 import pytest
@@ -36,15 +36,20 @@ def no_key_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def launch(
-    qloop: asyncio.AbstractEventLoop, qapp: QApplication, store: QSettings, scenario: Scenario
+    qloop: asyncio.AbstractEventLoop,
+    qapp: QApplication,
+    store: QSettings,
+    scenario: Scenario,
+    environ: Mapping[str, str] | None = None,
 ) -> None:
-    """The window and the composition root as `desktop.app` makes them, around `scenario`."""
+    """The window and the composition root as `desktop.app` makes them, around `scenario`; `environ`
+    is the run's environment (none by default)."""
 
     async def run() -> None:
         devices = SyntheticDevices()
         window = MainWindow()
         window.show()
-        root = Root(qapp, window, store, Wiring(audio=devices, environ={}))
+        root = Root(qapp, window, store, Wiring(audio=devices, environ=environ or {}))
         running = asyncio.ensure_future(root.run())
         try:
             await scenario(root, devices)

@@ -45,11 +45,11 @@ def test_the_dialog_edits_the_folder_and_the_ice_servers(qtbot: QtBot, tmp_path:
     assert values.knowledge_folder == str(tmp_path)
     assert values.ice_servers == f"{TURN}\nstun:stun.example.com:3478" and values.ice_username == "alice"
     assert dialog.entered_ice_credential() == CREDENTIAL
-    config = session_config(values, "", {}, demo_endpoint="http://127.0.0.1:9", ice_credential=CREDENTIAL)
+    config = session_config(values, ice_credential=CREDENTIAL)
     assert config.ice_servers == (TURN, "stun:stun.example.com:3478")
     assert config.ice_username == "alice" and config.ice_credential == CREDENTIAL
     assert CREDENTIAL not in repr(config)
-    assert session_config(Preferences(), "", {}).ice_servers == ()  # none unless configured
+    assert session_config(Preferences()).ice_servers == ()  # none unless configured
 
 
 def test_the_ice_credential_goes_to_the_keychain_not_the_settings_file(

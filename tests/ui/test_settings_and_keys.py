@@ -68,12 +68,13 @@ def test_unreadable_stored_values_fall_back_to_defaults(settings_store: QSetting
     assert load_preferences(settings_store) == Preferences()
 
 
-def test_session_config_applies_the_environment_last() -> None:
-    config = session_config(CUSTOM, "stored-key", {"AZURE_OPENAI_DEPLOYMENT": "from-env"})
-    assert config.deployment == "from-env" and config.api_key == "stored-key"
+def test_session_config_carries_the_preferences_and_no_key() -> None:
+    config = session_config(CUSTOM)
+    assert (config.provider, config.deployment) == (ProviderKind.AZURE_PREVIEW, "my-realtime")
+    assert config.api_key == ""  # the key is the target's business (desktop.target)
     assert config.turn_detection.mode == "semantic_vad" and config.turn_detection.eagerness == "high"
-    ptt = session_config(Preferences(turn_mode="push_to_talk"), "", {}, demo_endpoint="http://127.0.0.1:9")
-    assert ptt.push_to_talk and ptt.turn_detection.mode == "none" and ptt.endpoint == "http://127.0.0.1:9"
+    ptt = session_config(Preferences(turn_mode="push_to_talk"))
+    assert ptt.push_to_talk and ptt.turn_detection.mode == "none"
     assert ptt.instructions == default_instructions()
 
 

@@ -1,0 +1,50 @@
+"""What the window's notice says about the next call, from the one answer to "what will it connect to"
+(`desktop.target.Target`): the demo and why, a setting that stops the call before it starts, or the
+environment deciding instead of the settings; nothing when the settings simply apply.
+
+Kept apart from the window so that the window stays a renderer. The window imports it before it is
+shown, so what it needs beyond Qt is imported when a notice is made.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from PySide6.QtCore import QCoreApplication
+
+from desktop.events import ErrorRaised
+from desktop.realtime.config import ProviderKind
+from desktop.ui.banner import Kind
+from desktop.ui.error_text import localized
+
+if TYPE_CHECKING:
+    from desktop.target import Target
+
+
+class Notice(NamedTuple):
+    text: str
+    kind: Kind
+    settings: bool  # the settings can change what it says
+
+
+def target_notice(target: Target) -> Notice | None:
+    from desktop.realtime.providers import provider_name  # after the window is shown: asyncio
+
+    problem = target.problem()
+    if problem is not None:
+        return Notice(localized(ErrorRaised(problem.message, problem.code)), "error", True)
+    if target.connects_to is ProviderKind.DEMO:
+        demo = QCoreApplication.translate(
+            "TargetNotice",
+            "No API key is set up yet, so you are talking to the built-in demo assistant. "
+            "Add a key in the settings to talk to a real model.",
+        )
+        return Notice(demo, "info", True)
+    if target.environment:
+        told = QCoreApplication.translate(
+            "TargetNotice",
+            "The connection to %1 is set by environment variables (%2); the settings do not change it.",
+        )
+        told = told.replace("%1", provider_name(target.provider)).replace("%2", ", ".join(target.environment))
+        return Notice(told, "info", False)
+    return None
