@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from types import FrameType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QIcon
@@ -86,15 +87,21 @@ class GuiThreadCollector(QObject):
         gc.collect(generation)
 
 
-def _install_stop_signals(stop: Callable[[], object], app: QApplication) -> None:
+def _install_stop_signals(stop: Callable[[str], object], app: QApplication) -> None:
     """Ctrl+C (SIGINT), `kill` and logging out (SIGTERM) and a closed terminal (SIGHUP) ask for the
-    same orderly shutdown as closing the window: the call ends, the stores close, the exit status is 0."""
+    same orderly shutdown as closing the window: the call ends, the stores close, the exit status is 0.
+    A signal the launch ignores stays ignored: `nohup` ignores SIGHUP, a shell's `&` SIGINT."""
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), lambda _signum, _frame: stop())
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _stop_on(name, stop))
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(_SIGNAL_POLL_MS)
+
+
+def _stop_on(name: str, stop: Callable[[str], object]) -> Callable[[int, FrameType | None], object]:
+    return lambda _signum, _frame: stop(name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,7 +152,7 @@ def _run(app: QApplication, window: MainWindow) -> int:
     loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(loop)
     root = Root(app, window, QSettings(), Wiring())
-    _install_stop_signals(lambda: loop.call_soon_threadsafe(root.quit_requested.set), app)
+    _install_stop_signals(lambda name: loop.call_soon_threadsafe(root.request_quit, f"signal {name}"), app)
     GuiThreadCollector(app)
     with loop:
         return loop.run_until_complete(root.run())
