@@ -27,7 +27,7 @@ restore_plain_import()  # before the app's own modules: PySide6 would keep each 
 
 from desktop.paths import APP_AUTHOR, APP_ID, APP_NAME, resource  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
-from desktop.ui.single_instance import claim  # noqa: E402
+from desktop.ui.single_instance import Instance, claim  # noqa: E402
 
 TRANSLATION_NAME = "voice_assistant"
 _SIGNAL_POLL_MS = 200  # Python runs signal handlers only between bytecodes: wake it up regularly
@@ -113,10 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName(APP_ID)  # Wayland's app id: the window gets the launcher's entry and icon
     app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
     app.setQuitOnLastWindowClosed(False)  # the root quits after an orderly shutdown
+    install_translators(app, QLocale.system())  # before the claim: "does not answer" is in a box
     instance = claim()  # before the window: a second launch shows none of its own
     if isinstance(instance, int):  # the app runs already and was asked to bring its window forward
         return instance
-    install_translators(app, QLocale.system())
     window = MainWindow()
     window.show()
     _paint_now(app, window)
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     _configure_logging()
     instance.listen(window)
-    return _run(app, window)
+    return _run(app, window, instance)
 
 
 def _paint_now(app: QApplication, window: MainWindow) -> None:
@@ -142,7 +142,7 @@ def _paint_now(app: QApplication, window: MainWindow) -> None:
         app.processEvents()
 
 
-def _run(app: QApplication, window: MainWindow) -> int:
+def _run(app: QApplication, window: MainWindow, instance: Instance) -> int:
     import asyncio
 
     from desktop.composition import Root
@@ -151,7 +151,7 @@ def _run(app: QApplication, window: MainWindow) -> int:
 
     loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(loop)
-    root = Root(app, window, QSettings(), Wiring())
+    root = Root(app, window, QSettings(), Wiring(), on_quit=instance.stop_listening)
     _install_stop_signals(lambda name: loop.call_soon_threadsafe(root.request_quit, f"signal {name}"), app)
     GuiThreadCollector(app)
     with loop:
