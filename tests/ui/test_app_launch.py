@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from desktop.ui.single_instance import LOCK_NAME
+from tests.ui.test_single_instance import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,14 +81,6 @@ def launch(how: str, tmp_path: Path, *, through: tuple[str, ...] = ()) -> subpro
         [*through, sys.executable, "-c", LAUNCH, how], cwd=ROOT, env=env, text=True,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
-
-
-def wait_for(process: subprocess.Popen[str], text: str) -> None:
-    assert process.stdout is not None
-    for line in process.stdout:
-        if text in line:
-            return
-    raise AssertionError(f"never printed {text!r}: {(process.communicate(timeout=60)[1] or '')[-2000:]}")
 
 
 def assert_closed(tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def _launch(folder: Path, **extra: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def _wait_for(process: subprocess.Popen[str], text: str) -> str:
+def wait_for(process: subprocess.Popen[str], text: str) -> str:
     assert process.stdout is not None
     for line in process.stdout:
         if text in line:
@@ -135,12 +135,12 @@ def _locks(folder: Path) -> list[Path]:
 
 def test_a_second_launch_brings_the_running_window_to_the_front(tmp_path: Path) -> None:
     first = _launch(tmp_path)
-    _wait_for(first, "up and minimised")
+    wait_for(first, "up and minimised")
     second = _second(tmp_path, XDG_ACTIVATION_TOKEN="launcher-token_1.2")
     assert second.returncode == 0, second.stderr
     assert ALREADY_RUNNING in second.stdout
-    assert "launcher-token_1.2" in _wait_for(first, "activated with token:")  # Wayland's focus grant
-    assert _wait_for(first, "brought to the front").strip().endswith("token left: None")  # used once
+    assert "launcher-token_1.2" in wait_for(first, "activated with token:")  # Wayland's focus grant
+    assert wait_for(first, "brought to the front").strip().endswith("token left: None")  # used once
     _out, err = _stop(first)
     assert "A second launch asked for the window (with an activation token)" in err  # the app's log
     assert "launcher-token" not in err
@@ -150,15 +150,15 @@ def test_a_second_launch_brings_the_running_window_to_the_front(tmp_path: Path) 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_crashed_apps_lock_and_socket_do_not_stop_the_next_launch(tmp_path: Path) -> None:
     crashed = _launch(tmp_path)
-    _wait_for(crashed, "up and minimised")
+    wait_for(crashed, "up and minimised")
     crashed.kill()  # SIGKILL: no shutdown, the lock file and the socket stay behind
     crashed.communicate(timeout=60)
     assert len(_locks(tmp_path)) == 1
     first = _launch(tmp_path)
-    _wait_for(first, "up and minimised")
+    wait_for(first, "up and minimised")
     second = _second(tmp_path)  # reaches the new app, not the dead one's socket
     assert second.returncode == 0, second.stderr
-    _wait_for(first, "brought to the front")
+    wait_for(first, "brought to the front")
     _stop(first)
 
 
@@ -175,7 +175,7 @@ def test_two_launches_at_the_same_moment_make_one_app(tmp_path: Path) -> None:
     out, err = loser.communicate(timeout=90)
     assert loser.returncode == 0, err
     assert "asked: True" in out and ALREADY_RUNNING in out
-    _wait_for(winner, "up and minimised")
+    wait_for(winner, "up and minimised")
     assert "A second launch asked for the window" in _stop(winner)[1]
 
 
@@ -184,18 +184,18 @@ def test_a_launch_while_the_app_quits_becomes_the_app(tmp_path: Path) -> None:
     and opens the window itself."""
     quit_now = tmp_path / "quit now"
     first = _launch(tmp_path, HOLD_SHUTDOWN=str(quit_now))
-    _wait_for(first, "up and minimised")
+    wait_for(first, "up and minimised")
     first.send_signal(signal.SIGTERM)
-    _wait_for(first, "quitting")
+    wait_for(first, "quitting")
     second = _launch(tmp_path)
-    _wait_for(second, "asked: False")  # the quitting app does not answer
+    wait_for(second, "asked: False")  # the quitting app does not answer
     quit_now.touch()
     out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
     assert "brought to the front" not in out and "asked for the window" not in err
     assert "Stopping: signal SIGTERM" in err and "Stopped cleanly" in err
-    _wait_for(second, "claimed")
-    _wait_for(second, "up and minimised")
+    wait_for(second, "claimed")
+    wait_for(second, "up and minimised")
     _stop(second)
 
 
@@ -217,7 +217,7 @@ def test_an_app_that_does_not_answer_gets_no_second_window(tmp_path: Path) -> No
     lock = _lock_path(environment)
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock)], text=True, stdout=subprocess.PIPE)
     try:
-        _wait_for(holder, "holding")
+        wait_for(holder, "holding")
         second = _launch(tmp_path, **{ANSWER_WAIT_ENV: "1"})  # asks for a second, then gives up
         out, err = second.communicate(timeout=90)
     finally:
