@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from types import FrameType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QIcon
@@ -26,7 +27,7 @@ restore_plain_import()  # before the app's own modules: PySide6 would keep each 
 
 from desktop.paths import APP_AUTHOR, APP_ID, APP_NAME, resource  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
-from desktop.ui.single_instance import claim  # noqa: E402
+from desktop.ui.single_instance import Instance, claim  # noqa: E402
 
 TRANSLATION_NAME = "voice_assistant"
 _SIGNAL_POLL_MS = 200  # Python runs signal handlers only between bytecodes: wake it up regularly
@@ -86,15 +87,21 @@ class GuiThreadCollector(QObject):
         gc.collect(generation)
 
 
-def _install_stop_signals(stop: Callable[[], object], app: QApplication) -> None:
+def _install_stop_signals(stop: Callable[[str], object], app: QApplication) -> None:
     """Ctrl+C (SIGINT), `kill` and logging out (SIGTERM) and a closed terminal (SIGHUP) ask for the
-    same orderly shutdown as closing the window: the call ends, the stores close, the exit status is 0."""
+    same orderly shutdown as closing the window: the call ends, the stores close, the exit status is 0.
+    A signal the launch ignores stays ignored: `nohup` ignores SIGHUP, a shell's `&` SIGINT."""
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), lambda _signum, _frame: stop())
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _stop_on(name, stop))
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(_SIGNAL_POLL_MS)
+
+
+def _stop_on(name: str, stop: Callable[[str], object]) -> Callable[[int, FrameType | None], object]:
+    return lambda _signum, _frame: stop(name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,10 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName(APP_ID)  # Wayland's app id: the window gets the launcher's entry and icon
     app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
     app.setQuitOnLastWindowClosed(False)  # the root quits after an orderly shutdown
+    install_translators(app, QLocale.system())  # before the claim: "does not answer" is in a box
     instance = claim()  # before the window: a second launch shows none of its own
     if isinstance(instance, int):  # the app runs already and was asked to bring its window forward
         return instance
-    install_translators(app, QLocale.system())
     window = MainWindow()
     window.show()
     _paint_now(app, window)
@@ -120,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     _configure_logging()
     instance.listen(window)
-    return _run(app, window)
+    return _run(app, window, instance)
 
 
 def _paint_now(app: QApplication, window: MainWindow) -> None:
@@ -135,7 +142,7 @@ def _paint_now(app: QApplication, window: MainWindow) -> None:
         app.processEvents()
 
 
-def _run(app: QApplication, window: MainWindow) -> int:
+def _run(app: QApplication, window: MainWindow, instance: Instance) -> int:
     import asyncio
 
     from desktop.composition import Root
@@ -144,8 +151,8 @@ def _run(app: QApplication, window: MainWindow) -> int:
 
     loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(loop)
-    root = Root(app, window, QSettings(), Wiring())
-    _install_stop_signals(lambda: loop.call_soon_threadsafe(root.quit_requested.set), app)
+    root = Root(app, window, QSettings(), Wiring(), on_quit=instance.stop_listening)
+    _install_stop_signals(lambda name: loop.call_soon_threadsafe(root.request_quit, f"signal {name}"), app)
     GuiThreadCollector(app)
     with loop:
         return loop.run_until_complete(root.run())

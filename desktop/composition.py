@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,15 @@ log = logging.getLogger(__name__)
 class Root:
     """Owns the objects of one run and the order in which they stop."""
 
-    def __init__(self, app: QApplication, window: MainWindow, store: QSettings, wiring: Wiring) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow,
+        store: QSettings,
+        wiring: Wiring,
+        on_quit: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`on_quit` runs as soon as quitting begins (the app stops answering a second launch)."""
         limit_malloc_arenas()  # before the executors, the demo server and the audio start threads
         self.app = app
         self.window = window
@@ -43,6 +52,8 @@ class Root:
         self.keys = KeyStore(wiring.environ)  # the same environment the wiring was given
         self.controller = Controller(store, load_preferences(store), self.keys, wiring)
         self.quit_requested = asyncio.Event()
+        self.quit_reason = ""
+        self._on_quit = on_quit
         self.toolbox: Toolbox | None = None
         self.pane: CalendarPane | None = None
         self.network: NetworkWatch | None = None
@@ -50,8 +61,8 @@ class Root:
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         self._install_error_hooks(loop)
-        self.window.closeRequested.connect(self.quit_requested.set)
-        self.app.aboutToQuit.connect(self.quit_requested.set)
+        self.window.closeRequested.connect(self.request_quit)
+        self.app.aboutToQuit.connect(lambda: self.request_quit("the application was asked to quit"))
         self.window.bind(self.controller)
         self.controller.announce_provider()
         self._watch_network()
@@ -66,8 +77,19 @@ class Root:
         try:
             await self.quit_requested.wait()
         finally:
+            self._on_quit()
+            log.info("Stopping: %s", self.quit_reason or "asked to")
             await self.shutdown()
+        log.info("Stopped cleanly")
         return 0
+
+    def request_quit(self, reason: str) -> None:
+        """An orderly stop, for the first `reason` that asks (the window, Quit, a signal, logout)."""
+        if self.quit_requested.is_set():
+            return
+        self.quit_reason = reason
+        self._on_quit()
+        self.quit_requested.set()
 
     def _watch_network(self) -> None:
         """Network changes check the call at once; without QtNetwork, liveness notices in time."""

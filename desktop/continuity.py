@@ -64,6 +64,7 @@ class ConversationRecord:
         self._outputs: dict[str, _Entry] = {}
 
     def __len__(self) -> int:
+        """The items a replay could send, before it keeps the newest part that fits the budget."""
         return sum(1 for entry in self._entries if entry.complete)
 
     def _add(self, entry: _Entry) -> _Entry:

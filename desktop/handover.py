@@ -175,11 +175,13 @@ class Handover:
             with contextlib.suppress(SessionError):  # an item too large to send is left out
                 link.send(event)
                 sent += 1
+        held = len(self._record)  # before trimming to the budget
         log.info(
-            "The call was renewed (%s): %d of %d conversation items replayed%s",
+            "The call was renewed (%s): %d of %d conversation items replayed%s%s",
             reason,
             sent,
-            len(replay),
+            held,
+            f" (the oldest {held - len(replay)} left out to fit)" if len(replay) < held else "",
             ", an answer is owed" if self.answer_due else "",
         )
         self.link, self.ready = link, True

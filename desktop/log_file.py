@@ -3,7 +3,9 @@
 It lives in the platform's log folder (platformdirs' `user_log_dir`; `desktop.paths.log_dir` has the
 overrides the tests and the self-test use), rotates so that it never holds more than a few MB, and
 every line passes through the masker on its way out: a key that some code logged by mistake still
-never reaches the file (the code that logs masks first; this is the second line of defence).
+never reaches the file (the code that logs masks first; this is the second line of defence). On POSIX
+the files are the person's alone (0600, in a 0700 folder): they name the service, the computer and
+what was said to the tools.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import platform
 import sys
 from dataclasses import dataclass
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -27,6 +30,7 @@ BACKUP_COUNT = 3  # voice-assistant.log.1 … .3: about a week of daily use at t
 LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # aioice logs every ICE check (with the computer's addresses) at INFO; their warnings still come through.
 _CHATTY_LIBRARIES = ("aioice", "aiortc")
+_PRIVATE = 0o600  # rw for the owner; Windows keeps only the read-only bit of it (off)
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,14 @@ class MaskingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return mask_remembered(super().format(record))
+
+
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """Creates each file (the first and every one after a rotation) readable by its owner only."""
+
+    def _open(self) -> TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, _PRIVATE)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # rotation always appends
 
 
 def log_file_path(folder: Path | None = None) -> Path:
@@ -62,15 +74,18 @@ def start_log_file(
     folder: Path | None = None, *, max_bytes: int = MAX_BYTES, console: bool = True
 ) -> LogFile:
     """Adds the rotating, masked log file (and, with `console`, the same lines on stderr) to the root
-    logger, then writes what the app is and where it runs."""
+    logger, then writes what the app is and where it runs. A windowed build has no stderr
+    (sys.stderr is None): its lines go to the file only."""
     path = log_file_path(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.exists():
+        path.chmod(_PRIVATE)  # written by an older version with the default permissions
     remember(*_environment_keys())
     formatter = MaskingFormatter(LINE_FORMAT)
     handlers: list[logging.Handler] = [
-        RotatingFileHandler(path, maxBytes=max_bytes, backupCount=BACKUP_COUNT, encoding="utf-8")
+        PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=BACKUP_COUNT, encoding="utf-8")
     ]
-    if console:
+    if console and sys.stderr is not None:
         handlers.append(logging.StreamHandler())
     levels = {name: logging.getLogger(name or None).level for name in ("", *_CHATTY_LIBRARIES)}
     root = logging.getLogger()

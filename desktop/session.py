@@ -143,7 +143,8 @@ class VoiceSession:
         if self._state in _TERMINAL:
             return
         self._state = final  # at once, so nothing below starts new work
-        log.info("The conversation is %s", final.value)
+        if final is SessionState.CLOSED:  # a failure has its own line (`fail`), with the reason
+            log.info("The conversation is closed")
         current = asyncio.current_task()
         tasks = [task for task in self._tasks if task is not current]
         for task in tasks:

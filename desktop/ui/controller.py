@@ -138,9 +138,12 @@ class Controller(SettingsActions):
         self._level_timer.start()
         try:
             await call.session.connect()
+        except SessionError:
+            # Expected (a refused key, no network): the session has logged it once, said it to the
+            # person (ErrorRaised) and moved to FAILED.
+            await call.session.hang_up()
         except Exception:
-            # The session has already said what went wrong (ErrorRaised) and moved to FAILED.
-            log.info("Connecting failed", exc_info=True)
+            log.exception("Connecting failed unexpectedly")
             await call.session.hang_up()
         await pump
 

@@ -42,10 +42,11 @@ _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "
 
 
 class MainWindow(QMainWindow):
-    closeRequested = Signal()
+    closeRequested = Signal(str)  # why, for the log: the window was closed, or Quit was chosen
 
     def __init__(self) -> None:
         super().__init__()
+        self._close_reason = "the window was closed"
         self.setWindowTitle(self.tr("Voice Assistant"))
         self.resize(980, 680)
         self.banner = Banner()
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         quit_action = file.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self._quit)
         view = bar.addMenu(self.tr("&View"))
         self.inspector_action: QAction = self.inspector.toggleViewAction()
         self.inspector_action.setText(self.tr("Event inspector"))
@@ -294,8 +295,12 @@ class MainWindow(QMainWindow):
         else:
             c.click_talk()
 
+    def _quit(self) -> None:
+        self._close_reason = "Quit was chosen (the File menu or its shortcut, Ctrl+Q)"
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.space.stop()
         event.accept()
-        self.closeRequested.emit()
+        self.closeRequested.emit(self._close_reason)
 

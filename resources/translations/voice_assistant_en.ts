@@ -162,17 +162,17 @@
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="118"/>
+        <location filename="../../desktop/ui/controller.py" line="133"/>
         <source>The conversation could not be prepared.</source>
         <translation>The conversation could not be prepared.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="181"/>
+        <location filename="../../desktop/ui/controller.py" line="198"/>
         <source>That did not work; the details are in the log.</source>
         <translation>That did not work; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="213"/>
+        <location filename="../../desktop/ui/controller.py" line="230"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>Start a conversation first; then the assistant can answer typed messages.</translation>
     </message>
@@ -444,97 +444,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="49"/>
+        <location filename="../../desktop/ui/main_window.py" line="50"/>
         <source>Voice Assistant</source>
         <translation>Voice Assistant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="56"/>
+        <location filename="../../desktop/ui/main_window.py" line="57"/>
         <source>Hands-free</source>
         <translation>Hands-free</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="59"/>
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>Off: hold the button or Space to talk. On: the assistant listens by itself.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="61"/>
+        <location filename="../../desktop/ui/main_window.py" line="62"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="62"/>
+        <location filename="../../desktop/ui/main_window.py" line="63"/>
         <source>End</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="104"/>
+        <location filename="../../desktop/ui/main_window.py" line="105"/>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="105"/>
+        <location filename="../../desktop/ui/main_window.py" line="106"/>
         <source>Save conversation as Markdown…</source>
         <translation>Save conversation as Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="107"/>
+        <location filename="../../desktop/ui/main_window.py" line="108"/>
         <source>&amp;Knowledge folder…</source>
         <translation>&amp;Knowledge folder…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="109"/>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="112"/>
+        <location filename="../../desktop/ui/main_window.py" line="113"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115"/>
+        <location filename="../../desktop/ui/main_window.py" line="116"/>
         <source>&amp;View</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="117"/>
+        <location filename="../../desktop/ui/main_window.py" line="118"/>
         <source>Event inspector</source>
         <translation>Event inspector</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197"/>
+        <location filename="../../desktop/ui/main_window.py" line="198"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>Reconnected; the conversation goes on.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="201"/>
+        <location filename="../../desktop/ui/main_window.py" line="202"/>
         <source>The sample documents that come with the app</source>
         <translation>The sample documents that come with the app</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="204"/>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
         <translation>The knowledge folder %1 is not there; the sample documents are used instead.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="231"/>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
         <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
         <translation>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="248"/>
+        <location filename="../../desktop/ui/main_window.py" line="249"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>No system keychain is available: your API key is kept for this run only.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="278"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>Saved. The new settings apply from the next conversation.</translation>
     </message>
@@ -826,6 +826,19 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
         <source>System default</source>
         <translation>System default</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <location filename="../../desktop/ui/single_instance.py" line="51"/>
+        <source>Voice Assistant is already running (process {pid}) but does not answer; close it, or end that process, and start it again.</source>
+        <translation>Voice Assistant is already running (process {pid}) but does not answer; close it, or end that process, and start it again.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/single_instance.py" line="243"/>
+        <source>Voice Assistant</source>
+        <translation>Voice Assistant</translation>
     </message>
 </context>
 <context>

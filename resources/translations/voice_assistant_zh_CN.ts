@@ -162,17 +162,17 @@
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="118"/>
+        <location filename="../../desktop/ui/controller.py" line="133"/>
         <source>The conversation could not be prepared.</source>
         <translation>无法准备这次对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="181"/>
+        <location filename="../../desktop/ui/controller.py" line="198"/>
         <source>That did not work; the details are in the log.</source>
         <translation>操作没有成功，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="213"/>
+        <location filename="../../desktop/ui/controller.py" line="230"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>请先开始对话，助理才能回复您输入的消息。</translation>
     </message>
@@ -444,97 +444,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="49"/>
+        <location filename="../../desktop/ui/main_window.py" line="50"/>
         <source>Voice Assistant</source>
         <translation>语音助理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="56"/>
+        <location filename="../../desktop/ui/main_window.py" line="57"/>
         <source>Hands-free</source>
         <translation>免按键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="59"/>
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Off: hold the button or Space to talk. On: the assistant listens by itself.</source>
         <translation>关闭：按住按钮或空格键说话。开启：助理自动聆听。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="61"/>
+        <location filename="../../desktop/ui/main_window.py" line="62"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="62"/>
+        <location filename="../../desktop/ui/main_window.py" line="63"/>
         <source>End</source>
         <translation>结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="104"/>
+        <location filename="../../desktop/ui/main_window.py" line="105"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="105"/>
+        <location filename="../../desktop/ui/main_window.py" line="106"/>
         <source>Save conversation as Markdown…</source>
         <translation>将对话另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="107"/>
+        <location filename="../../desktop/ui/main_window.py" line="108"/>
         <source>&amp;Knowledge folder…</source>
         <translation>知识库文件夹(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="109"/>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="112"/>
+        <location filename="../../desktop/ui/main_window.py" line="113"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115"/>
+        <location filename="../../desktop/ui/main_window.py" line="116"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="117"/>
+        <location filename="../../desktop/ui/main_window.py" line="118"/>
         <source>Event inspector</source>
         <translation>事件检查器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197"/>
+        <location filename="../../desktop/ui/main_window.py" line="198"/>
         <source>Reconnected; the conversation goes on.</source>
         <translation>已重新连接，对话继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="201"/>
+        <location filename="../../desktop/ui/main_window.py" line="202"/>
         <source>The sample documents that come with the app</source>
         <translation>应用自带的示例文档</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="204"/>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>The knowledge folder %1 is not there; the sample documents are used instead.</source>
         <translation>找不到知识库文件夹 %1，暂用示例文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="231"/>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
         <source>The calendar could not be opened, so meetings cannot be booked in this run; the details are in the log.</source>
         <translation>无法打开日历，本次运行中无法预约会议；详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="248"/>
+        <location filename="../../desktop/ui/main_window.py" line="249"/>
         <source>No system keychain is available: your API key is kept for this run only.</source>
         <translation>系统钥匙串不可用：您的 API 密钥只在本次运行期间保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="278"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>Saved. The new settings apply from the next conversation.</source>
         <translation>已保存。新设置将从下一次对话开始生效。</translation>
     </message>
@@ -826,6 +826,19 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
         <source>System default</source>
         <translation>系统默认</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <location filename="../../desktop/ui/single_instance.py" line="51"/>
+        <source>Voice Assistant is already running (process {pid}) but does not answer; close it, or end that process, and start it again.</source>
+        <translation>语音助理已在运行（进程 {pid}），但没有响应；请关闭它或结束该进程，然后重新启动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/single_instance.py" line="243"/>
+        <source>Voice Assistant</source>
+        <translation>语音助理</translation>
     </message>
 </context>
 <context>

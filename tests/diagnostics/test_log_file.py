@@ -4,6 +4,8 @@ even when some code logs one."""
 from __future__ import annotations
 
 import logging
+import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +62,34 @@ def test_it_rotates() -> None:
     assert rotated == [FILE_NAME, *(f"{FILE_NAME}.{n}" for n in range(1, BACKUP_COUNT + 1))]
     assert all(path.stat().st_size <= 2_000 for path in log_file.path.parent.iterdir())
     assert "line 199 " in log_file.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_the_files_are_the_persons_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / FILE_NAME).write_text("written by an older version\n", encoding="utf-8")
+    (folder / FILE_NAME).chmod(0o644)
+    log_file = start_log_file(folder, max_bytes=2_000, console=False)
+    try:
+        for number in range(40):  # past a rotation: the new file is private too
+            log.info("line %d, padded: %s", number, "." * 60)
+    finally:
+        log_file.stop()
+    files = sorted(folder.iterdir())
+    assert len(files) > 1
+    assert {stat.S_IMODE(path.stat().st_mode) for path in files} == {0o600}
+
+
+def test_a_windowed_build_without_stderr_logs_to_the_file_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stderr", None)  # PyInstaller's windowed app on Windows and macOS
+    log_file = start_log_file()
+    try:
+        log.info("a line with no console to go to")
+    finally:
+        log_file.stop()
+    assert [type(handler).__name__ for handler in log_file.handlers] == ["PrivateRotatingFileHandler"]
+    assert "a line with no console to go to" in log_file.path.read_text(encoding="utf-8")
 
 
 class OneKeyKeyring(KeyringBackend):

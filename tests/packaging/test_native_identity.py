@@ -9,10 +9,12 @@ import re
 import shutil
 import struct
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from desktop import __version__
 from desktop.paths import APP_ID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +73,27 @@ def test_the_metainfo_is_valid_without_warnings() -> None:
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
     assert not re.search(r"^[EW]: ", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_the_metainfos_newest_release_is_this_version() -> None:
+    """Software centres show the newest <release> as the installed version: it must be the app's."""
+    releases = ET.parse(METAINFO).getroot().findall("./releases/release")
+    assert releases, "the metainfo lists no release"
+    newest = max(releases, key=lambda release: (release.get("date", ""), version(release.get("version", ""))))
+    assert newest.get("version") == __version__
+    assert newest is releases[0]  # AppStream lists the newest first
+
+
+def version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text))
+
+
+def test_chinese_keywords_are_in_their_own_key() -> None:
+    """A launcher searches `Keywords[zh_CN]` in a Chinese session; Chinese words in the untranslated
+    list would be shown to (and searched by) everyone else."""
+    lines = dict(line.split("=", 1) for line in ENTRY.read_text(encoding="utf-8").splitlines() if "=" in line)
+    assert lines["Keywords"].isascii()
+    assert "语音" in lines["Keywords[zh_CN]"].split(";")
 
 
 def fake_bundle(folder: Path) -> Path:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 
+from desktop.continuity import ConversationRecord
 from desktop.events import ErrorRaised
 from desktop.log_file import LogFile, start_log_file
 from desktop.realtime.config import ProviderKind
+from desktop.realtime.errors import SessionError
 from desktop.reconnect import LOST
 from tests.session.conftest import Loopback
 from tests.session.harness import API_KEY, DEPLOYMENT, assert_nothing_left
@@ -52,3 +55,43 @@ async def test_a_dropped_call_and_a_service_error_are_in_the_log(
     assert replayed is not None and int(replayed.group(1)) >= 2  # the question and its answer
     assert "The conversation is closed" in text
     assert API_KEY not in text
+
+
+async def test_a_failed_first_connect_is_one_error_line(loopback: Loopback, log_file: LogFile) -> None:
+    loopback.server.faults.mint_status = 401  # the key is refused: nothing the session can retry
+    session, _events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    with pytest.raises(SessionError):
+        await session.connect()
+    await session.hang_up()
+    await assert_nothing_left(session, loopback.stop)
+
+    lines = log_file.path.read_text(encoding="utf-8").splitlines()
+    errors = [line for line in lines if " ERROR " in line]
+    assert len(errors) == 1 and "The conversation failed: " in errors[0] and "[unauthorized]" in errors[0]
+    about_it = [line for line in lines if "[unauthorized]" in line]
+    assert len(about_it) == 2  # and the attempt itself: where to, how long
+    assert any("Could not connect to OpenAI (ga)" in line for line in about_it)
+    assert not any("Traceback" in line or "The conversation is " in line for line in lines)
+
+
+async def test_a_renewal_says_when_the_oldest_part_was_left_out(
+    loopback: Loopback, log_file: LogFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A small budget for what a new call is told, so that two exchanges already exceed it.
+    monkeypatch.setattr("desktop.session.ConversationRecord", partial(ConversationRecord, budget_chars=150))
+    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    await session.connect()
+    said = ("Remember that the project is called Falcon.", "And the budget is ten.")
+    for number, text in enumerate(said, 1):
+        session.send_text(text)
+        await answered(events, number)
+    await loopback.server.close_all_calls()
+    await renewed(events)
+    await session.hang_up()
+    await assert_nothing_left(session, loopback.stop)
+
+    text = log_file.path.read_text(encoding="utf-8")
+    line = re.search(r"(\d+) of (\d+) conversation items replayed \(the oldest (\d+) left out to fit\)", text)
+    assert line is not None, text
+    sent, held, left_out = map(int, line.groups())
+    assert held >= 4 and left_out > 0 and sent + left_out == held

@@ -57,6 +57,7 @@ def test_empty_items_are_left_out_and_a_long_day_keeps_its_newest_part() -> None
     replay = record.replay(Dialect.GA)
     texts = [event["item"]["content"][0]["text"] for event in replay]
     assert texts[-1] == "message number 39" and len(texts) < 40
+    assert len(record) == 41  # the 40 and the orphan output: what the renewal's log line counts against
     assert all(event["item"]["type"] == "message" for event in replay)  # no orphan output
 
 

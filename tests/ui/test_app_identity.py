@@ -18,7 +18,7 @@ import sys
 from PySide6.QtGui import QGuiApplication
 import desktop.app as app
 
-def run(_app, window):
+def run(_app, window, _instance):
     print("desktop file name:", QGuiApplication.desktopFileName(), flush=True)
     window.close()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import threading
 from pathlib import Path
@@ -38,6 +39,26 @@ def test_a_rejected_key_shows_a_banner_with_settings(
             app.window.settings_dialog.reject()
 
     qloop.run_until_complete(scenario())
+
+
+def test_a_refused_first_connect_is_logged_once_without_a_traceback(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An expected failure (the service refused the key) is one ERROR line with its reason, not a
+    traceback; the controller adds nothing to what the session logged."""
+    caplog.set_level(logging.INFO)
+
+    async def scenario() -> None:
+        async with opened_app(settings_store, stored_key="not-the-right-key-000") as app:
+            app.window.start.click()
+            await wait_until(lambda: failed_with_banner(app))
+
+    qloop.run_until_complete(scenario())
+    (error,) = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert error.startswith("The conversation failed: ") and error.endswith("[unauthorized]")
+    assert not [record for record in caplog.records if record.exc_info]
+    assert not [record for record in caplog.records if record.name == "desktop.ui.controller"
+                and record.levelno > logging.INFO]  # fmt: skip
 
 
 def test_a_dropped_connection_reconnects_by_itself(

@@ -33,7 +33,7 @@ TRANSLATED_SOURCES = (
     "ui/controller.py", "ui/error_text.py",
     "ui/folder_picker.py", "ui/inspector.py", "ui/level_meter.py", "ui/main_window.py",
     "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/settings_actions.py",
-    "ui/settings_dialog.py", "ui/settings_pages.py",
+    "ui/settings_dialog.py", "ui/settings_pages.py", "ui/single_instance.py",
     "ui/talk_button.py", "ui/transcript.py",
 )  # fmt: skip
 
