@@ -151,14 +151,18 @@ def rss_mb() -> float:
 
 def native_audio() -> str:
     """Loads what a call with real devices needs besides the media stack: PortAudio and the echo
-    canceller (a bundle must carry both). A machine without a sound card simply lists no devices."""
-    from aec_audio_processing import AudioProcessor
-
+    canceller (a bundle must carry both; a source install may go without the canceller, the optional
+    `echo` extra, and says so). A machine without a sound card simply lists no devices."""
+    from desktop.audio import canceller
     from desktop.audio.devices import list_devices, sounddevice
 
     try:
         version = sounddevice().get_portaudio_version()[1].split(",")[0]
         microphones = len(list_devices("input"))
+        if not canceller.installed() and not getattr(sys, "frozen", False):
+            return f"{version} ({microphones} microphones), no echo canceller (half duplex on speakers)"
+        from aec_audio_processing import AudioProcessor
+
         AudioProcessor(enable_aec=True, enable_ns=True, enable_agc=False, enable_vad=False)
     except Exception as error:  # PortAudio or the canceller missing or broken: the reason is the point
         raise SelfTestFailed(f"the sound system did not load: {error}") from error

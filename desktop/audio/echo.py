@@ -1,11 +1,13 @@
 """Echo cancellation on the capture path, fed with what the speaker really played.
 
-WebRTC's audio-processing module (AEC3, optional noise suppression) from the `aec-audio-processing`
-wheel: 3.6 MB, a direct binding that processes a 10 ms frame in about 0.1 ms here. (`livekit`'s
-AudioProcessingModule cancels as well but weighs 30 MB and costs four times as much per frame through
-its FFI.) Without the module the microphone is gated while the assistant speaks (half duplex). With a
-headset there is no echo to cancel and processing is off. All of this runs on the event loop as blocks
-arrive, never inside a PortAudio callback.
+WebRTC's audio-processing module (AEC3, optional noise suppression) from `aec-audio-processing`:
+3.6 MB, a direct binding, about 60 µs per 10 ms frame (reference and capture) here. It has wheels for
+Windows x64 only, so elsewhere it is the optional `echo` extra (desktop/audio/canceller.py).
+(`livekit`'s AudioProcessingModule, with wheels everywhere, cancels as well at about 1.25 times the CPU
+per frame, but it brings numpy and a 28 MB library: 73 MB more in the packaged app, past its budget;
+README "Echo cancellation".) Without the module the microphone is muted while the assistant can be
+heard (half duplex). With a headset there is no echo to cancel and processing is off. All of this runs
+on the event loop as blocks arrive, never inside a PortAudio callback.
 
 The canceller learns one echo path: the delay from a frame of reference to its echo in the capture.
 It must see that delay stay put, so both streams are fed in the order the sound card played and
@@ -20,10 +22,11 @@ played it, stereo bytes: the module mixes it down itself, at no measurable cost.
 from __future__ import annotations
 
 import math
+import time
 from collections import deque
 from typing import Any, NamedTuple, Protocol
 
-from desktop.audio import pcm
+from desktop.audio import canceller, pcm
 from desktop.audio.block_track import SAMPLE_RATE, SILENCE
 
 FRAME_SECONDS = 0.01  # the module takes 10 ms frames
@@ -76,14 +79,21 @@ class PassThrough:
 
 
 class HalfDuplex:
-    """Fallback without a canceller: the microphone is silent while the assistant's audio plays."""
+    """Fallback without a canceller: the microphone is silent while the assistant's audio plays, and
+    until its echo can have died away (ECHO_WINDOW after the last audible chunk was handed over: the
+    device's buffer and the room delay it past the end of `playing`)."""
 
     def __init__(self, played: PlayedAudio) -> None:
         self._played = played
+        self._audible_at = -math.inf  # when the last audible chunk was handed to the device
 
     def process(self, block: bytes, captured_at: float = math.inf) -> bytes:
-        self._played.take_played()  # keep nothing: the history is only for a canceller
-        return SILENCE if self._played.playing else block
+        for chunk in self._played.take_played():  # only their times and levels are kept
+            if pcm.rms(chunk.pcm) >= FAR_SILENT:
+                self._audible_at = max(self._audible_at, chunk.at)
+        captured = min(captured_at, time.monotonic())
+        echo_due = captured < self._audible_at + ECHO_WINDOW * FRAME_SECONDS
+        return SILENCE if self._played.playing or echo_due else block
 
 
 class Cadence:
@@ -225,13 +235,19 @@ class WebRtcProcessor:
 def make_processor(played: PlayedAudio, headset: bool, noise_suppression: bool = False) -> CaptureProcessor:
     """The capture processing for the settings: a headset needs no echo cancellation; without the
     module (or when the speaker plays at a rate the module cannot pair with the microphone's) half
-    duplex stands in for it."""
+    duplex stands in for it, and the log says so once."""
     if headset and not noise_suppression:
         return PassThrough()
     fallback: CaptureProcessor = PassThrough() if headset else HalfDuplex(played)
     if played.output_format[0] != SAMPLE_RATE:
-        return fallback
+        return _falling_back(fallback, f"the speaker plays at {played.output_format[0]} Hz")
     try:
         return WebRtcProcessor(played, echo=not headset, noise_suppression=noise_suppression)
-    except (ImportError, OSError):  # the wheel or its shared library is missing on this platform
-        return fallback
+    except (ImportError, OSError) as error:  # not installed (the `echo` extra), or its library is missing
+        return _falling_back(fallback, f"{type(error).__name__}: {error}")
+
+
+def _falling_back(fallback: CaptureProcessor, reason: str) -> CaptureProcessor:
+    if isinstance(fallback, HalfDuplex):
+        canceller.say_half_duplex(reason)
+    return fallback

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.audio import canceller
 from desktop.realtime.config import ProviderKind
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences, default_instructions
 from desktop.ui.settings_pages import KnowledgePage, NetworkPage
@@ -63,6 +64,7 @@ class SettingsDialog(QDialog):
         devices: tuple[list[str], list[str]] = ([], []),
         ice_credential: str = "",
         environment: tuple[str, ...] = (),
+        echo_canceller: bool | None = None,  # None: whether it is installed here
         parent: QWidget | None = None,
     ) -> None:
         """`environment`: the variables that override these settings in this run."""
@@ -73,7 +75,8 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._connection_tab(prefs, api_key, keychain_works, environment), self.tr("Connection"))
         tabs.addTab(self._voice_tab(prefs), self.tr("Voice and turns"))
-        tabs.addTab(self._audio_tab(prefs, devices), self.tr("Audio"))
+        canceller_here = canceller.installed() if echo_canceller is None else echo_canceller
+        tabs.addTab(self._audio_tab(prefs, devices, canceller_here), self.tr("Audio"))
         self.knowledge = KnowledgePage(prefs)
         tabs.addTab(self.knowledge, self.tr("Knowledge"))
         self.network = NetworkPage(prefs, ice_credential)
@@ -191,18 +194,31 @@ class SettingsDialog(QDialog):
         box.setValue(value)
         return box
 
-    def _audio_tab(self, prefs: Preferences, devices: tuple[list[str], list[str]]) -> QWidget:
+    def _audio_tab(
+        self, prefs: Preferences, devices: tuple[list[str], list[str]], echo_canceller: bool
+    ) -> QWidget:
         self.input_device = self._device_box(devices[0], prefs.input_device)
         self.output_device = self._device_box(devices[1], prefs.output_device)
         self.headset = QCheckBox(self.tr("I use a headset (no echo cancellation needed)"))
         self.headset.setChecked(prefs.headset)
         self.noise_suppression = QCheckBox(self.tr("Suppress background noise"))
         self.noise_suppression.setChecked(prefs.noise_suppression)
+        self.noise_suppression.setEnabled(echo_canceller)  # the same module does both
         form = QFormLayout()
         form.addRow(self.tr("Microphone"), self.input_device)
         form.addRow(self.tr("Speaker"), self.output_device)
         form.addRow("", self.headset)
         form.addRow("", self.noise_suppression)
+        self.half_duplex_note = QLabel(
+            self.tr(
+                "Echo cancellation is not installed, so on speakers your microphone is muted while the "
+                "assistant speaks: interrupt it with the talk button, or use a headset. The optional "
+                "“echo” extra adds echo cancellation and noise suppression."
+            )
+        )
+        self.half_duplex_note.setWordWrap(True)
+        self.half_duplex_note.setVisible(not echo_canceller)
+        form.addRow("", self.half_duplex_note)
         page = QWidget()
         page.setLayout(form)
         return page

@@ -638,192 +638,197 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="72"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="74"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
         <source>Connection</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="75"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="77"/>
         <source>Voice and turns</source>
         <translation>Voice and turns</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="79"/>
         <source>Audio</source>
         <translation>Audio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="78"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="81"/>
         <source>Knowledge</source>
         <translation>Knowledge</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="80"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="83"/>
         <source>Network (advanced)</source>
         <translation>Network (advanced)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="101"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="104"/>
         <source>Demo (built-in, no key needed)</source>
         <translation>Demo (built-in, no key needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="102"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="105"/>
         <source>Azure OpenAI</source>
         <translation>Azure OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="103"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="106"/>
         <source>Azure OpenAI (preview API)</source>
         <translation>Azure OpenAI (preview API)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="104"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="107"/>
         <source>OpenAI</source>
         <translation>OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="117"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="120"/>
         <source>No system keychain is available: the key will be kept for this run only and asked for again next time.</source>
         <translation>No system keychain is available: the key will be kept for this run only and asked for again next time.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="123"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="126"/>
         <source>In this run, environment variables override these settings: %1.</source>
         <translation>In this run, environment variables override these settings: %1.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="127"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="130"/>
         <source>Test connection</source>
         <translation>Test connection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="132"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="135"/>
         <source>Provider</source>
         <translation>Provider</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="133"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
         <source>Endpoint or resource URL</source>
         <translation>Endpoint or resource URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="134"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
         <source>Regional WebRTC URL</source>
         <translation>Regional WebRTC URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="139"/>
         <source>Deployment or model</source>
         <translation>Deployment or model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="140"/>
         <source>API key</source>
         <translation>API key</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="146"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="149"/>
         <source>%1 (not on the preview API)</source>
         <translation>%1 (not on the preview API)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="150"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
         <source>Reset to default</source>
         <translation>Reset to default</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="154"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="157"/>
         <source>Server voice detection</source>
         <translation>Server voice detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="155"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="158"/>
         <source>Semantic voice detection</source>
         <translation>Semantic voice detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="156"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="159"/>
         <source>Push-to-talk</source>
         <translation>Push-to-talk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="169"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="172"/>
         <source>automatic, or e.g. zh, en</source>
         <translation>automatic, or e.g. zh, en</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="171"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="174"/>
         <source>Voice</source>
         <translation>Voice</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="172"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="175"/>
         <source>Instructions</source>
         <translation>Instructions</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="174"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
         <source>Turn detection</source>
         <translation>Turn detection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="175"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
         <source>Threshold</source>
         <translation>Threshold</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="176"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
         <source>Prefix padding</source>
         <translation>Prefix padding</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="180"/>
         <source>Silence duration</source>
         <translation>Silence duration</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="181"/>
         <source>Eagerness</source>
         <translation>Eagerness</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="182"/>
         <source>Transcription model</source>
         <translation>Transcription model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="180"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Transcription language</source>
         <translation>Transcription language</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="197"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
         <source>I use a headset (no echo cancellation needed)</source>
         <translation>I use a headset (no echo cancellation needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="199"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="204"/>
         <source>Suppress background noise</source>
         <translation>Suppress background noise</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="208"/>
         <source>Microphone</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="203"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="209"/>
         <source>Speaker</source>
         <translation>Speaker</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
+        <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
+        <translation>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="230"/>
         <source>System default</source>
         <translation>System default</translation>
     </message>
@@ -836,7 +841,7 @@
         <translation>Voice Assistant is already running (process {pid}) but does not answer; close it, or end that process, and start it again.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/single_instance.py" line="243"/>
+        <location filename="../../desktop/ui/single_instance.py" line="245"/>
         <source>Voice Assistant</source>
         <translation>Voice Assistant</translation>
     </message>

@@ -638,192 +638,197 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="72"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="74"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="75"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="77"/>
         <source>Voice and turns</source>
         <translation>语音与轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="79"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="78"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="81"/>
         <source>Knowledge</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="80"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="83"/>
         <source>Network (advanced)</source>
         <translation>网络（高级）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="101"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="104"/>
         <source>Demo (built-in, no key needed)</source>
         <translation>演示（内置，无需密钥）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="102"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="105"/>
         <source>Azure OpenAI</source>
         <translation>Azure OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="103"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="106"/>
         <source>Azure OpenAI (preview API)</source>
         <translation>Azure OpenAI（预览版 API）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="104"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="107"/>
         <source>OpenAI</source>
         <translation>OpenAI</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="117"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="120"/>
         <source>No system keychain is available: the key will be kept for this run only and asked for again next time.</source>
         <translation>系统钥匙串不可用：密钥只在本次运行期间保留，下次启动时需要重新输入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="123"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="126"/>
         <source>In this run, environment variables override these settings: %1.</source>
         <translation>本次运行中，环境变量覆盖了以下设置：%1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="127"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="130"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="132"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="135"/>
         <source>Provider</source>
         <translation>服务提供方</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="133"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
         <source>Endpoint or resource URL</source>
         <translation>终结点或资源 URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="134"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
         <source>Regional WebRTC URL</source>
         <translation>区域 WebRTC URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="139"/>
         <source>Deployment or model</source>
         <translation>部署名称或模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="140"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="146"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="149"/>
         <source>%1 (not on the preview API)</source>
         <translation>%1（预览版 API 不支持）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="150"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
         <source>Reset to default</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="154"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="157"/>
         <source>Server voice detection</source>
         <translation>服务器语音检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="155"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="158"/>
         <source>Semantic voice detection</source>
         <translation>语义语音检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="156"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="159"/>
         <source>Push-to-talk</source>
         <translation>按键说话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="169"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="172"/>
         <source>automatic, or e.g. zh, en</source>
         <translation>自动，或如 zh、en</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="171"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="174"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="172"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="175"/>
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="174"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
         <source>Turn detection</source>
         <translation>轮次检测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="175"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="176"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
         <source>Prefix padding</source>
         <translation>前置留白</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="180"/>
         <source>Silence duration</source>
         <translation>静音时长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="181"/>
         <source>Eagerness</source>
         <translation>积极程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="182"/>
         <source>Transcription model</source>
         <translation>转写模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="180"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Transcription language</source>
         <translation>转写语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="197"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
         <source>I use a headset (no echo cancellation needed)</source>
         <translation>我使用耳机（无需回声消除）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="199"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="204"/>
         <source>Suppress background noise</source>
         <translation>抑制背景噪音</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="208"/>
         <source>Microphone</source>
         <translation>麦克风</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="203"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="209"/>
         <source>Speaker</source>
         <translation>扬声器</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
+        <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
+        <translation>未安装回声消除：使用扬声器时，助手说话期间你的麦克风会静音，请用通话按钮打断它，或使用耳机。安装可选的“echo”扩展即可获得回声消除和降噪。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="230"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
@@ -836,7 +841,7 @@
         <translation>语音助理已在运行（进程 {pid}），但没有响应；请关闭它或结束该进程，然后重新启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/single_instance.py" line="243"/>
+        <location filename="../../desktop/ui/single_instance.py" line="245"/>
         <source>Voice Assistant</source>
         <translation>语音助理</translation>
     </message>

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections import deque
 from pathlib import Path
 
@@ -50,6 +52,7 @@ def db(samples: np.ndarray) -> float:
     return float(10 * np.log10(np.mean(samples.astype(np.float64) ** 2) + 1e-9))
 
 
+@pytest.mark.canceller
 def test_the_canceller_removes_a_simulated_room_echo(speech_wav: Path) -> None:
     far = np.frombuffer(load_pcm(speech_wav), dtype=np.int16)
     room = np.zeros(2400)
@@ -122,11 +125,39 @@ def test_half_duplex_mutes_the_microphone_while_the_assistant_speaks() -> None:
     assert gate.process(speech) == SILENCE
 
 
-def test_a_headset_turns_processing_off() -> None:
+def test_half_duplex_stays_muted_until_the_echo_of_the_last_sound_has_died_away() -> None:
     played = Played()
-    assert isinstance(make_processor(played, headset=True), PassThrough)
+    gate = HalfDuplex(played)
+    speech = b"\x10\x00" * BLOCK_FRAMES
+    now = time.monotonic()
+    played.chunks = [PlayedChunk(now - 1.0, pcm.tone(440, 0.02, 0.3)), PlayedChunk(now - 0.8, bytes(1920))]
+    assert not played.playing  # the speaker's own notion: nothing audible for a while
+    assert gate.process(speech, captured_at=now - 0.7) == SILENCE  # its echo may still be coming in
+    assert gate.process(speech, captured_at=now - 0.55) == speech  # 0.45 s later: only the person
+    assert gate.process(speech) == speech  # no time stamp: now
+
+
+def test_a_headset_turns_processing_off() -> None:
+    assert isinstance(make_processor(Played(), headset=True), PassThrough)
+
+
+@pytest.mark.canceller
+def test_on_speakers_or_for_noise_suppression_the_canceller_processes() -> None:
+    played = Played()
     assert isinstance(make_processor(played, headset=True, noise_suppression=True), WebRtcProcessor)
     assert isinstance(make_processor(played, headset=False), WebRtcProcessor)
+
+
+def test_without_the_canceller_speakers_go_half_duplex_and_the_log_says_so_once(
+    no_canceller: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    played = Played()
+    with caplog.at_level(logging.WARNING, logger="desktop.audio.canceller"):
+        assert isinstance(make_processor(played, headset=False), HalfDuplex)
+        assert isinstance(make_processor(played, headset=False, noise_suppression=True), HalfDuplex)
+        assert isinstance(make_processor(played, headset=True, noise_suppression=True), PassThrough)
+    (record,) = caplog.records  # once, however many calls
+    assert "Echo cancellation is unavailable" in record.getMessage() and "[echo]" in record.getMessage()
 
 
 async def collect(track: object, into: list[np.ndarray], stop: asyncio.Event) -> None:
@@ -136,6 +167,7 @@ async def collect(track: object, into: list[np.ndarray], stop: asyncio.Event) ->
 
 
 @pytest.mark.audio
+@pytest.mark.canceller
 async def test_the_speaker_looped_into_the_microphone_is_cancelled(
     devices: VirtualAudio, speech_wav: Path
 ) -> None:

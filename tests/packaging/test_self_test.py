@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from desktop.audio import canceller
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,7 +30,9 @@ def test_a_whole_conversation_passes_and_leaves_nothing_behind(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     (summary,) = [line for line in result.stdout.splitlines() if line.startswith("self-test")]
     assert summary.startswith("self-test passed: PortAudio")
-    assert "echo canceller loaded" in summary and "connected in" in summary
+    # A source install without the optional canceller says so (the packaged app must carry it).
+    sound = "echo canceller loaded" if canceller.installed() else "no echo canceller (half duplex"
+    assert sound in summary and "connected in" in summary
     assert "greeting heard" in summary and "booked for" in summary
     assert "Traceback" not in result.stderr
     imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line}
