@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.audio import canceller
 from desktop.realtime.config import ProviderKind
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences, default_instructions
-from desktop.ui.settings_pages import KnowledgePage, NetworkPage
+from desktop.ui.settings_pages import AudioPage, KnowledgePage, NetworkPage
 from desktop.ui.url_warning import UrlWarning
 
 _TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")
@@ -76,7 +75,8 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._connection_tab(prefs, api_key, keychain_works, environment), self.tr("Connection"))
         tabs.addTab(self._voice_tab(prefs), self.tr("Voice and turns"))
         canceller_here = canceller.installed() if echo_canceller is None else echo_canceller
-        tabs.addTab(self._audio_tab(prefs, devices, canceller_here), self.tr("Audio"))
+        self.audio = AudioPage(prefs, devices, canceller_here)
+        tabs.addTab(self.audio, self.tr("Audio"))
         self.knowledge = KnowledgePage(prefs)
         tabs.addTab(self.knowledge, self.tr("Knowledge"))
         self.network = NetworkPage(prefs, ice_credential)
@@ -194,49 +194,6 @@ class SettingsDialog(QDialog):
         box.setValue(value)
         return box
 
-    def _audio_tab(
-        self, prefs: Preferences, devices: tuple[list[str], list[str]], echo_canceller: bool
-    ) -> QWidget:
-        self.input_device = self._device_box(devices[0], prefs.input_device)
-        self.output_device = self._device_box(devices[1], prefs.output_device)
-        self.headset = QCheckBox(self.tr("I use a headset (no echo cancellation needed)"))
-        self.headset.setChecked(prefs.headset)
-        self.noise_suppression = QCheckBox(self.tr("Suppress background noise"))
-        self.noise_suppression.setChecked(prefs.noise_suppression)
-        self.noise_suppression.setEnabled(echo_canceller)  # the same module does both
-        form = QFormLayout()
-        form.addRow(self.tr("Microphone"), self.input_device)
-        form.addRow(self.tr("Speaker"), self.output_device)
-        form.addRow("", self.headset)
-        form.addRow("", self.noise_suppression)
-        self.half_duplex_note = QLabel(
-            self.tr(
-                "Echo cancellation is not installed, so on speakers your microphone is muted while the "
-                "assistant speaks: interrupt it with the talk button, or use a headset. The optional "
-                "“echo” extra adds echo cancellation and noise suppression."
-            )
-        )
-        self.half_duplex_note.setWordWrap(True)
-        self.half_duplex_note.setVisible(not echo_canceller)
-        form.addRow("", self.half_duplex_note)
-        page = QWidget()
-        page.setLayout(form)
-        return page
-
-    def _device_box(self, names: list[str], current: str) -> QComboBox:
-        # Editable: a device missing from the list (unplugged right now) can still be named.
-        box = QComboBox()
-        box.setEditable(True)
-        box.addItem(self.tr("System default"), "")
-        for name in names:
-            box.addItem(name, name)
-        index = box.findData(current)
-        if index >= 0:
-            box.setCurrentIndex(index)
-        else:
-            box.setEditText(current)
-        return box
-
     # --- behaviour ---------------------------------------------------------------------------
 
     def _provider_changed(self) -> None:
@@ -279,7 +236,7 @@ class SettingsDialog(QDialog):
 
     def values(self) -> Preferences:
         instructions = self.instructions.toPlainText().strip()
-        prefs = self.network.values(self.knowledge.values(self._prefs))
+        prefs = self.audio.values(self.network.values(self.knowledge.values(self._prefs)))
         return replace(
             prefs,
             provider=ProviderKind(self.provider.currentData()),
@@ -296,10 +253,6 @@ class SettingsDialog(QDialog):
             eagerness=self.eagerness.currentData(),
             transcription_model=self.transcription_model.text().strip(),
             transcription_language=self.language.text().strip(),
-            input_device=self._device_value(self.input_device),
-            output_device=self._device_value(self.output_device),
-            headset=self.headset.isChecked(),
-            noise_suppression=self.noise_suppression.isChecked(),
         )
 
     def entered_key(self) -> str:
@@ -307,9 +260,3 @@ class SettingsDialog(QDialog):
 
     def entered_ice_credential(self) -> str:
         return self.network.entered_credential()
-
-    @staticmethod
-    def _device_value(box: QComboBox) -> str:
-        text = box.currentText().strip()
-        index = box.findText(text)
-        return str(box.itemData(index)) if index >= 0 else text

@@ -1,14 +1,90 @@
-"""Two settings pages beside the connection, voice and audio ones: the knowledge folder, and the ICE
-(STUN/TURN) servers for networks that block direct UDP. Each fills its part of a `Preferences`."""
+"""Three settings pages beside the connection and voice ones: the sound devices and their processing,
+the knowledge folder, and the ICE (STUN/TURN) servers for networks that block direct UDP. Each fills
+its part of a `Preferences`."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.settings import Preferences, ice_urls
 from desktop.ui.folder_picker import FolderPicker
+
+
+class AudioPage(QWidget):
+    """Microphone, speaker, headset and noise suppression. Without the compiled echo canceller (an
+    optional extra where it has no wheel) it says what that means, and noise suppression, which the same
+    module does, cannot be switched on."""
+
+    def __init__(
+        self,
+        prefs: Preferences,
+        devices: tuple[list[str], list[str]],
+        echo_canceller: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.input_device = self._device_box(devices[0], prefs.input_device)
+        self.output_device = self._device_box(devices[1], prefs.output_device)
+        self.headset = QCheckBox(self.tr("I use a headset (no echo cancellation needed)"))
+        self.headset.setChecked(prefs.headset)
+        self.noise_suppression = QCheckBox(self.tr("Suppress background noise"))
+        self.noise_suppression.setChecked(prefs.noise_suppression)
+        self.noise_suppression.setEnabled(echo_canceller)
+        self.half_duplex_note = QLabel(
+            self.tr(
+                "Echo cancellation is not installed, so on speakers your microphone is muted while the "
+                "assistant speaks: interrupt it with the talk button, or use a headset. The optional "
+                "“echo” extra adds echo cancellation and noise suppression."
+            )
+        )
+        self.half_duplex_note.setWordWrap(True)
+        self.half_duplex_note.setVisible(not echo_canceller)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Microphone"), self.input_device)
+        form.addRow(self.tr("Speaker"), self.output_device)
+        form.addRow("", self.headset)
+        form.addRow("", self.noise_suppression)
+        form.addRow("", self.half_duplex_note)
+
+    def values(self, prefs: Preferences) -> Preferences:
+        return replace(
+            prefs,
+            input_device=self._device_value(self.input_device),
+            output_device=self._device_value(self.output_device),
+            headset=self.headset.isChecked(),
+            noise_suppression=self.noise_suppression.isChecked(),
+        )
+
+    def _device_box(self, names: list[str], current: str) -> QComboBox:
+        # Editable: a device missing from the list (unplugged right now) can still be named.
+        box = QComboBox()
+        box.setEditable(True)
+        box.addItem(self.tr("System default"), "")
+        for name in names:
+            box.addItem(name, name)
+        index = box.findData(current)
+        if index >= 0:
+            box.setCurrentIndex(index)
+        else:
+            box.setEditText(current)
+        return box
+
+    @staticmethod
+    def _device_value(box: QComboBox) -> str:
+        text = box.currentText().strip()
+        index = box.findText(text)
+        return str(box.itemData(index)) if index >= 0 else text
 
 
 class KnowledgePage(QWidget):

@@ -2,6 +2,39 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AudioPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="39"/>
+        <source>I use a headset (no echo cancellation needed)</source>
+        <translation>I use a headset (no echo cancellation needed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="41"/>
+        <source>Suppress background noise</source>
+        <translation>Suppress background noise</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="46"/>
+        <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
+        <translation>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="54"/>
+        <source>Microphone</source>
+        <translation>Microphone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="55"/>
+        <source>Speaker</source>
+        <translation>Speaker</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="73"/>
+        <source>System default</source>
+        <translation>System default</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../../desktop/ui/banner.py" line="29"/>
@@ -422,12 +455,12 @@
 <context>
     <name>KnowledgePage</name>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="20"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="96"/>
         <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</source>
         <translation>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="27"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="103"/>
         <source>Folder</source>
         <translation>Folder</translation>
     </message>
@@ -615,22 +648,22 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="45"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="121"/>
         <source>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</source>
         <translation>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="53"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="129"/>
         <source>ICE servers</source>
         <translation>ICE servers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="54"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="130"/>
         <source>User name</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="55"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="131"/>
         <source>Credential</source>
         <translation>Credential</translation>
     </message>
@@ -638,17 +671,17 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="72"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="75"/>
         <source>Connection</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="77"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
         <source>Voice and turns</source>
         <translation>Voice and turns</translation>
     </message>
@@ -801,36 +834,6 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Transcription language</source>
         <translation>Transcription language</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
-        <source>I use a headset (no echo cancellation needed)</source>
-        <translation>I use a headset (no echo cancellation needed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="204"/>
-        <source>Suppress background noise</source>
-        <translation>Suppress background noise</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="208"/>
-        <source>Microphone</source>
-        <translation>Microphone</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="209"/>
-        <source>Speaker</source>
-        <translation>Speaker</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
-        <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
-        <translation>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="230"/>
-        <source>System default</source>
-        <translation>System default</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,39 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AudioPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="39"/>
+        <source>I use a headset (no echo cancellation needed)</source>
+        <translation>我使用耳机（无需回声消除）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="41"/>
+        <source>Suppress background noise</source>
+        <translation>抑制背景噪音</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="46"/>
+        <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
+        <translation>未安装回声消除：使用扬声器时，助手说话期间你的麦克风会静音，请用通话按钮打断它，或使用耳机。安装可选的“echo”扩展即可获得回声消除和降噪。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="54"/>
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="55"/>
+        <source>Speaker</source>
+        <translation>扬声器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="73"/>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../../desktop/ui/banner.py" line="29"/>
@@ -422,12 +455,12 @@
 <context>
     <name>KnowledgePage</name>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="20"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="96"/>
         <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</source>
         <translation>助理根据此文件夹中的文档（Markdown、文本、PDF、Word）回答问题，并说明用到了哪些文档。文件夹中的改动会自动生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="27"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="103"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
@@ -615,22 +648,22 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="45"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="121"/>
         <source>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</source>
         <translation>仅在阻止直接连接的网络中需要：每行一个 STUN 或 TURN 服务器地址。否则请留空（不设置时连接更快）。凭据与 API 密钥一样保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="53"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="129"/>
         <source>ICE servers</source>
         <translation>ICE 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="54"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="130"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="55"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="131"/>
         <source>Credential</source>
         <translation>凭据</translation>
     </message>
@@ -638,17 +671,17 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="72"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="75"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="77"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
         <source>Voice and turns</source>
         <translation>语音与轮次</translation>
     </message>
@@ -801,36 +834,6 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Transcription language</source>
         <translation>转写语言</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
-        <source>I use a headset (no echo cancellation needed)</source>
-        <translation>我使用耳机（无需回声消除）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="204"/>
-        <source>Suppress background noise</source>
-        <translation>抑制背景噪音</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="208"/>
-        <source>Microphone</source>
-        <translation>麦克风</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="209"/>
-        <source>Speaker</source>
-        <translation>扬声器</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
-        <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
-        <translation>未安装回声消除：使用扬声器时，助手说话期间你的麦克风会静音，请用通话按钮打断它，或使用耳机。安装可选的“echo”扩展即可获得回声消除和降噪。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="230"/>
-        <source>System default</source>
-        <translation>系统默认</translation>
     </message>
 </context>
 <context>

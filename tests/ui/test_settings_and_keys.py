@@ -94,12 +94,12 @@ def test_without_the_echo_canceller_the_audio_page_says_what_that_means(
 ) -> None:
     dialog = SettingsDialog(Preferences(), "", keychain_works=True)  # asks whether it is installed
     qtbot.addWidget(dialog)
-    assert not dialog.half_duplex_note.isHidden() and "muted" in dialog.half_duplex_note.text()
-    assert not dialog.noise_suppression.isEnabled()  # the same module does it
+    assert not dialog.audio.half_duplex_note.isHidden() and "muted" in dialog.audio.half_duplex_note.text()
+    assert not dialog.audio.noise_suppression.isEnabled()  # the same module does it
     assert dialog.values().noise_suppression  # the stored choice stays for when it is installed
     with_it = SettingsDialog(Preferences(), "", keychain_works=True, echo_canceller=True)
     qtbot.addWidget(with_it)
-    assert with_it.half_duplex_note.isHidden() and with_it.noise_suppression.isEnabled()
+    assert with_it.audio.half_duplex_note.isHidden() and with_it.audio.noise_suppression.isEnabled()
 
 
 def test_the_default_instructions_are_stored_as_empty(qtbot: QtBot) -> None:
