@@ -69,7 +69,11 @@ async def espeak(text: str, language: Language) -> bytes:
         stderr=asyncio.subprocess.DEVNULL,
     )
     try:
-        out, _ = await asyncio.wait_for(process.communicate(), ESPEAK_TIMEOUT_S)
+        # Not wait_for: on Python 3.11 it swallows a cancellation that arrives as espeak-ng finishes,
+        # and the response then waited forever for a track the closing call had stopped (its close,
+        # and the demo server's stop on quit, with it).
+        async with asyncio.timeout(ESPEAK_TIMEOUT_S):
+            out, _ = await process.communicate()
     except TimeoutError:
         raise OSError("espeak-ng timed out") from None
     finally:

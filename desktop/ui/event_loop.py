@@ -9,6 +9,13 @@ per callback. The loop's thread wakes the drain with a zero-delay QTimer (half t
 event, whose Python-made QEvent alone costs microseconds); other threads, which may not start a QTimer,
 post an event. Delayed callbacks keep qasync's timers; in debug mode `call_soon` keeps qasync's checked
 path.
+
+Callbacks run only while this loop runs, as asyncio promises. Qt can deliver a drain or a timer when
+the loop is not running: qasync's `run_until_complete` processes Qt's events once more after
+`run_forever` has unset the running loop, and any code may spin Qt itself. A callback run there finds
+no running loop, so asyncio's Event, Queue and Lock bind to None or refuse ("bound to a different
+event loop"); aiortc's own close task died that way on a datagram that arrived as a run ended, and
+every later `RTCPeerConnection.close()` waited for it forever. Such callbacks now wait for the next run.
 """
 
 from __future__ import annotations
@@ -87,6 +94,26 @@ class BatchingQEventLoop(qasync.QEventLoop):
             QCoreApplication.postEvent(self._drainer, QEvent(_DRAIN_EVENT))
         return handle
 
+    def run_forever(self) -> None:
+        if self._soon:  # what became ready while the loop did not run: first thing in this run
+            self._drain_due = True
+            self._drain_timer.start()
+        super().run_forever()  # qasync returns what QApplication.exec returned; asyncio returns None
+
+    def _add_callback(self, handle: asyncio.Handle, delay: float = 0) -> asyncio.Handle:
+        """qasync's timers (`call_later`, `call_at`, debug-mode `call_soon`) run the handle from a Qt
+        timer event; through `_timer_due` it waits for the next run if the loop is not running."""
+        super()._add_callback(asyncio.Handle(self._timer_due, (handle,), self), delay)
+        return handle  # what the caller may cancel, as qasync returns it
+
+    def _timer_due(self, handle: asyncio.Handle) -> None:
+        if handle._cancelled:
+            return
+        if asyncio._get_running_loop() is self:
+            handle._run()
+        else:
+            self._soon.append(handle)  # run_forever drains it first thing
+
     def close(self) -> None:
         super().close()
         self._drain_timer.stop()
@@ -97,6 +124,8 @@ class BatchingQEventLoop(qasync.QEventLoop):
         the budget is spent. The flag is cleared first: a handle scheduled from here on wakes the next
         drain, which also keeps callbacks flowing if a handle runs a nested Qt event loop."""
         self._drain_due = False
+        if asyncio._get_running_loop() is not self:
+            return  # Qt delivered the wake-up outside a run: the handles stay for run_forever
         ready = self._soon
         deadline = time.monotonic() + DRAIN_BUDGET_S
         try:

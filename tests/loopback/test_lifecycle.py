@@ -13,7 +13,9 @@ from desktop.loopback import server as loopback_server
 from desktop.loopback.dialect import Dialect
 from desktop.loopback.endpoints import Provider
 from desktop.loopback.handlers import ReceivedEvent, handle_message
+from desktop.loopback.phrases import Language
 from desktop.loopback.server import EVENTS_KEPT, LoopbackServer
+from desktop.loopback.speech import espeak
 from tests.loopback.client import WAIT_S, Client
 from tests.loopback.conftest import ConnectClient
 
@@ -39,6 +41,41 @@ async def test_close_all_calls_right_after_a_request(connect: ConnectClient, ser
     async with asyncio.timeout(WAIT_S):
         await server.close_all_calls()
     assert server.sessions[0].connection_state == "closed"
+
+
+async def test_a_close_that_arrives_as_espeak_finishes_still_ends_the_response(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On Python 3.11, asyncio.wait_for returned espeak-ng's answer when the response was cancelled in
+    the same moment; the response then waited forever for a track the closing call had stopped, and
+    the close (and the demo server's stop when the app quits) waited with it."""
+    responding: list[asyncio.Task[None]] = []
+
+    class AnswersAsTheCallCloses:  # espeak-ng, whose WAV arrives together with the call's close
+        returncode: int | None = None
+
+        async def communicate(self) -> tuple[bytes, bytes]:
+            responding[0].cancel()
+            self.returncode = 0
+            return b"RIFF", b""
+
+        def kill(self) -> None:
+            raise AssertionError("espeak-ng had finished")
+
+    async def start(*_args: object, **_kwargs: object) -> AnswersAsTheCallCloses:
+        return AnswersAsTheCallCloses()
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", start)
+
+    async def respond() -> None:
+        await espeak("Visitors park in garage B.", Language.EN)
+        await asyncio.Event().wait()  # as the response waits for its playback to start
+
+    responding.append(asyncio.ensure_future(respond()))
+    done, _ = await asyncio.wait(responding, timeout=WAIT_S)
+    if not done:
+        responding[0].cancel()
+    assert done and responding[0].cancelled()
 
 
 async def test_expires_at_is_the_fault_session_limit(server: LoopbackServer) -> None:

@@ -128,6 +128,40 @@ def test_close_drops_pending_and_later_callbacks(qapp: QApplication) -> None:
     assert ran == []
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["batched", "debug"])
+def test_callbacks_qt_delivers_between_runs_wait_for_the_next_run(
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, debug: bool
+) -> None:
+    """qasync's run_until_complete lets Qt process its events once more after the run has ended, and
+    any code may spin Qt: a callback run there finds no running loop, and asyncio's Event, Queue and
+    Lock then bind to None or refuse. (aiortc's own close task died that way, on a datagram that arrived
+    as the run ended, and every later RTCPeerConnection.close() waited forever.)"""
+    qloop.set_debug(debug)  # qasync's checked call_soon goes through its timers
+    seen: list[str] = []
+
+    def note(name: str) -> None:
+        seen.append(name if asyncio._get_running_loop() is qloop else f"{name} (no running loop)")
+
+    async def scenario() -> None:
+        # After run_until_complete's own stop callback: due as the run ends.
+        current = asyncio.current_task()
+        assert current is not None
+        current.add_done_callback(lambda _task: qloop.call_later(0, note, "as the run ends"))
+
+    qloop.run_until_complete(scenario())
+    qloop.call_soon(note, "soon")
+    qloop.call_later(0, note, "later")
+    sender = threading.Thread(target=qloop.call_soon_threadsafe, args=(note, "threadsafe"))
+    sender.start()
+    sender.join()
+    for _ in range(3):
+        qapp.processEvents()  # the drains and timers arrive while the loop does not run
+    assert seen == []
+    qloop.run_until_complete(asyncio.sleep(0))
+    assert sorted(seen) == ["as the run ends", "later", "soon", "threadsafe"]
+    qloop.set_debug(False)
+
+
 def test_debug_mode_keeps_qasyncs_checks(qloop: asyncio.AbstractEventLoop) -> None:
     async def coroutine_function() -> None:
         pass
