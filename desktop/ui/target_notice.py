@@ -18,6 +18,7 @@ from desktop.ui.banner import Kind
 from desktop.ui.error_text import localized
 
 if TYPE_CHECKING:
+    from desktop.realtime.errors import SessionError
     from desktop.target import Target
 
 
@@ -32,7 +33,9 @@ def target_notice(target: Target) -> Notice | None:
 
     problem = target.problem()
     if problem is not None:
-        return Notice(localized(ErrorRaised(problem.message, problem.code)), "error", True)
+        return _set_by_environment(problem, target) or Notice(
+            localized(ErrorRaised(problem.message, problem.code)), "error", True
+        )
     if target.connects_to is ProviderKind.DEMO:
         demo = QCoreApplication.translate(
             "TargetNotice",
@@ -48,3 +51,28 @@ def target_notice(target: Target) -> Notice | None:
         told = told.replace("%1", provider_name(target.provider)).replace("%2", ", ".join(target.environment))
         return Notice(told, "info", False)
     return None
+
+
+# The variables that carry a URL: when one of them holds the malformed one, Settings cannot mend it.
+_URL_VARIABLES = ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_WEBRTC_URL", "OPENAI_BASE_URL")
+
+
+def _set_by_environment(problem: SessionError, target: Target) -> Notice | None:
+    """A malformed URL that an environment variable gave: name the variable, not the settings."""
+    given = ", ".join(name for name in _URL_VARIABLES if name in target.environment)
+    if problem.code != "bad_endpoint" or not given:
+        return None
+    sentence = localized(ErrorRaised(problem.message, problem.code))
+    if sentence == problem.message:  # the engine's own words, which quote what was given
+        told = QCoreApplication.translate(
+            "TargetNotice",
+            "It is set by the environment variable %1: change or unset it and start the app again (the "
+            "settings do not change it).",
+        )
+        return Notice(f"{sentence} {told.replace('%1', given)}", "error", False)
+    told = QCoreApplication.translate(  # a translation, whose short sentence would point at the settings
+        "TargetNotice",
+        "The URL set by the environment variable %1 is not valid: change or unset it and start the app "
+        "again (the settings do not change it).",
+    )
+    return Notice(told.replace("%1", given), "error", False)

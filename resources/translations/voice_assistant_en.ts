@@ -929,6 +929,16 @@
         <source>The connection to %1 is set by environment variables (%2); the settings do not change it.</source>
         <translation>The connection to %1 is set by environment variables (%2); the settings do not change it.</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/target_notice.py" line="63"/>
+        <source>It is set by the environment variable %1: change or unset it and start the app again (the settings do not change it).</source>
+        <translation>It is set by the environment variable %1: change or unset it and start the app again (the settings do not change it).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/target_notice.py" line="72"/>
+        <source>The URL set by the environment variable %1 is not valid: change or unset it and start the app again (the settings do not change it).</source>
+        <translation>The URL set by the environment variable %1 is not valid: change or unset it and start the app again (the settings do not change it).</translation>
+    </message>
 </context>
 <context>
     <name>TranscriptPane</name>

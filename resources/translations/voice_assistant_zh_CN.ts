@@ -929,6 +929,16 @@
         <source>The connection to %1 is set by environment variables (%2); the settings do not change it.</source>
         <translation>与 %1 的连接由环境变量（%2）设定；设置中的更改不会影响它。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/target_notice.py" line="63"/>
+        <source>It is set by the environment variable %1: change or unset it and start the app again (the settings do not change it).</source>
+        <translation>它由环境变量 %1 设定：请修改或取消该变量后重新启动应用（设置中的更改不会影响它）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/target_notice.py" line="72"/>
+        <source>The URL set by the environment variable %1 is not valid: change or unset it and start the app again (the settings do not change it).</source>
+        <translation>环境变量 %1 设定的 URL 无效：请修改或取消该变量后重新启动应用（设置中的更改不会影响它）。</translation>
+    </message>
 </context>
 <context>
     <name>TranscriptPane</name>

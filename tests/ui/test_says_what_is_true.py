@@ -122,8 +122,12 @@ def test_a_malformed_endpoint_is_one_sentence_before_anything_is_sent(
             app.controller.announce_provider()
             notice, banner = app.window.notice, app.window.banner
             await wait_until(notice.isVisible)
-            assert notice.message.text().startswith(f"The endpoint is not a valid URL: '{bad}' (")
-            assert notice.settings.isVisible()
+            told = notice.message.text()
+            assert told.startswith(f"The endpoint is not a valid URL: '{bad}' (")
+            # The environment gave it: the notice names the variable and does not offer the settings.
+            assert told.endswith("It is set by the environment variable AZURE_OPENAI_ENDPOINT: change or "
+                                 "unset it and start the app again (the settings do not change it).")
+            assert not notice.settings.isVisible()
             app.window.start.click()
             await wait_until(lambda: app.controller.state is SessionState.FAILED)
             await wait_until(banner.isVisible)
@@ -212,6 +216,14 @@ def test_the_new_sentences_speak_chinese(qapp: QApplication, qtbot: QtBot) -> No
         assert notice.text == said
         malformed = target_notice(replace(from_env, endpoint="not a url"))
         assert malformed is not None and malformed.text == "端点不是有效的 URL；请在设置中更正。"
+        from_variable = target_notice(
+            replace(from_env, endpoint="not a url", environment=("AZURE_OPENAI_ENDPOINT",))
+        )
+        assert from_variable is not None and not from_variable.settings
+        assert from_variable.text == (
+            "环境变量 AZURE_OPENAI_ENDPOINT 设定的 URL 无效："
+            "请修改或取消该变量后重新启动应用（设置中的更改不会影响它）。"
+        )
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
