@@ -39,7 +39,10 @@ class AudioPage(QWidget):
         self.headset = QCheckBox(self.tr("I use a headset (no echo cancellation needed)"))
         self.headset.setChecked(prefs.headset)
         self.noise_suppression = QCheckBox(self.tr("Suppress background noise"))
-        self.noise_suppression.setChecked(prefs.noise_suppression)
+        # Without the module nothing suppresses noise: shown unticked, while the stored choice is kept
+        # for when the module is installed.
+        self._stored_noise_suppression = prefs.noise_suppression
+        self.noise_suppression.setChecked(prefs.noise_suppression and echo_canceller)
         self.noise_suppression.setEnabled(echo_canceller)
         self.half_duplex_note = QLabel(
             self.tr(
@@ -63,7 +66,11 @@ class AudioPage(QWidget):
             input_device=self._device_value(self.input_device),
             output_device=self._device_value(self.output_device),
             headset=self.headset.isChecked(),
-            noise_suppression=self.noise_suppression.isChecked(),
+            noise_suppression=(
+                self.noise_suppression.isChecked()
+                if self.noise_suppression.isEnabled()
+                else self._stored_noise_suppression
+            ),
         )
 
     def _device_box(self, names: list[str], current: str) -> QComboBox:

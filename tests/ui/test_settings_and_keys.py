@@ -96,6 +96,7 @@ def test_without_the_echo_canceller_the_audio_page_says_what_that_means(
     qtbot.addWidget(dialog)
     assert not dialog.audio.half_duplex_note.isHidden() and "muted" in dialog.audio.half_duplex_note.text()
     assert not dialog.audio.noise_suppression.isEnabled()  # the same module does it
+    assert not dialog.audio.noise_suppression.isChecked()  # nothing suppresses noise without it
     assert dialog.values().noise_suppression  # the stored choice stays for when it is installed
     with_it = SettingsDialog(Preferences(), "", keychain_works=True, echo_canceller=True)
     qtbot.addWidget(with_it)
