@@ -113,8 +113,8 @@ def _window(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     import asyncio
 
-    from desktop.check import check_main
-    from desktop.configured import configured_session
+    from desktop.app.connection_check import check_main
+    from desktop.app.stored_config import configured_session
     from desktop.realtime.errors import SessionError
 
     try:
@@ -126,7 +126,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _self_test(_args: argparse.Namespace) -> int:
-    from desktop.selftest import self_test_main
+    from desktop.app.self_test import self_test_main
 
     return self_test_main()
 
@@ -160,7 +160,7 @@ def _interrupted() -> int:
 
 
 def _launch(qt_arguments: list[str]) -> int:
-    from desktop.app import main as launch
+    from desktop.app.launch import main as launch
 
     return launch([sys.argv[0], *qt_arguments])
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from desktop.audio import canceller
-from desktop.paths import DATA_DIR_ENV
 from desktop.storage.meetings import MeetingStore
+from desktop.storage.paths import DATA_DIR_ENV
 from desktop.storage.worker import StoreWorker
 
 # Set before any test module imports Qt: the tests run headless on CI and on developers' machines alike.

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, CodecContext, Packet
 
-from desktop.audio.push import FailureLog, Listener, Subscription
+from desktop.audio.push_tracks import FailureLog, Listener, Subscription
 
 SAMPLE_RATE = 48000
 BLOCK_FRAMES = 960  # 20 ms

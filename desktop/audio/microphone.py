@@ -23,8 +23,8 @@ from desktop.audio.block_track import (
     OpusBlockTrack,
 )
 from desktop.audio.echo import CaptureProcessor, PassThrough
-from desktop.audio.keeper import Stream, StreamKeeper
 from desktop.audio.ports import ProblemHandler
+from desktop.audio.stream_keeper import Stream, StreamKeeper
 
 IDLE_CHECK_SECONDS = 0.2
 

@@ -21,10 +21,10 @@ from av import AudioFrame, AudioResampler
 from desktop.audio import devices, pcm
 from desktop.audio.block_track import BLOCK_FRAMES, SAMPLE_RATE
 from desktop.audio.echo import PlayedChunk
-from desktop.audio.keeper import Stream, StreamKeeper
 from desktop.audio.playout import PlayoutBuffer
 from desktop.audio.ports import ProblemHandler
-from desktop.audio.push import Following, follow
+from desktop.audio.push_tracks import Following, follow
+from desktop.audio.stream_keeper import Stream, StreamKeeper
 
 RECENT_SECONDS = 0.1  # audio played this recently still counts as `playing`
 AUDIBLE_PEAK = 64  # about -54 dBFS: the services send silence between replies, which is not `playing`

@@ -146,7 +146,7 @@ def encode(event: dict[str, Any]) -> str:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
 
-# Replaying a conversation into a new session (see desktop/continuity.py). Each item keeps its id, so
+# Replaying a conversation into a new session (see desktop/session/history.py). Each item keeps its id, so
 # the new session's `conversation.item.created` echoes are recognised as already known.
 def _item_create(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "conversation.item.create", "item": item}

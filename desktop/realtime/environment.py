@@ -1,7 +1,7 @@
 """Environment variables that override the stored settings (handy for CI, --check and power users).
 
 `overrides` is the one reading of them: which provider they choose and which of its variables apply.
-`desktop.target` builds what a call connects to from it; nothing else reads these variables.
+`desktop.settings.target` builds what a call connects to from it; nothing else reads these variables.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def key_variable(kind: ProviderKind) -> str:
 @dataclasses.dataclass(frozen=True, slots=True)
 class Overrides:
     """What the environment decides: the provider, the fields it sets (never the key: that is read by
-    `desktop.secrets.KeyStore`, which ranks it against the keychain), and the variables that did."""
+    `desktop.settings.keychain.KeyStore`, which ranks it against the keychain), and the variables that did."""
 
     provider: ProviderKind
     fields: dict[str, str]

@@ -4,7 +4,7 @@ aiortc stops the track it was given when a call closes, and a renewal runs two c
 for a moment; so no call gets the microphone's own track. Each call gets a branch that only the
 fan-out feeds, and that branch alone ends with its call. A branch keeps at most a few
 frames: a call that reads slowly loses old audio rather than building up delay. A source that pushes
-(desktop/audio/push.py, the microphone's track) hands each frame to the fan-out, which offers it to
+(desktop/audio/push_tracks.py, the microphone's track) hands each frame to the fan-out, which offers it to
 the branches; any other source is read by a task of the fan-out's own.
 """
 
@@ -16,7 +16,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av.frame import Frame
 from av.packet import Packet
 
-from desktop.audio.push import Following, follow
+from desktop.audio.push_tracks import Following, follow
 
 BRANCH_FRAMES = 10  # 200 ms of 20 ms frames
 

@@ -17,8 +17,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
 
+from desktop.storage.meeting_migrations import MIGRATIONS
 from desktop.storage.meeting_model import Meeting, MeetingDraft, Source, localize
-from desktop.storage.meeting_schema import MIGRATIONS
 from desktop.storage.migrations import migrate, open_database
 
 log = logging.getLogger(__name__)

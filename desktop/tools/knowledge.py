@@ -12,9 +12,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from desktop.paths import resource
 from desktop.storage.knowledge_index import KnowledgeIndex, SyncReport
 from desktop.storage.knowledge_query import clean_question
+from desktop.storage.paths import resource
 from desktop.storage.worker import StoreWorker
 from desktop.tools.registry import Outcome, Tool
 

@@ -26,7 +26,7 @@ from desktop.storage.meeting_model import (
 )
 from desktop.storage.meetings import MeetingStore
 from desktop.storage.worker import StoreWorker
-from desktop.tools import meeting_schemas as schemas
+from desktop.tools import meeting_tool_schemas as schemas
 from desktop.tools.ports import ConfirmationRequest, Confirmer
 from desktop.tools.registry import Outcome, Tool
 from desktop.tools.validation import ArgumentError

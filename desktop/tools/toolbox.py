@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from desktop import paths
+from desktop.storage import paths
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.meetings import MeetingStore
 from desktop.storage.worker import StoreWorker

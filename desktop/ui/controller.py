@@ -3,7 +3,7 @@
 Session events come in through one pump task (`async for event in session.events()`) and leave as
 typed Qt signals; the person's intent comes in through plain slots and becomes session calls. Every
 task it starts is kept and cancelled on shutdown. Nothing here imports the media stack: the composition
-root hands in a `CallWiring` that builds sessions on demand, after the window is on screen.
+root hands in a `SessionFactory` that builds sessions on demand, after the window is on screen.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer, Signal, SignalInstance
 
-from desktop.events import (
+from desktop.realtime.errors import SessionError
+from desktop.session.events import (
     AssistantTranscript,
     AudioLevel,
     ConnectionRenewed,
@@ -27,16 +28,15 @@ from desktop.events import (
     ToolActivity,
     UserTranscript,
 )
-from desktop.realtime.errors import SessionError
-from desktop.secrets import KeyStore
-from desktop.settings import Preferences
-from desktop.ui.call_wiring import Call, CallWiring
+from desktop.settings.keychain import KeyStore
+from desktop.settings.preferences import Preferences
 from desktop.ui.error_text import localized_notice
+from desktop.ui.ports import SessionFactory, SessionHandle
 from desktop.ui.settings_actions import SettingsActions
 
 if TYPE_CHECKING:
     from desktop.realtime.config import SessionConfig
-    from desktop.session import VoiceSession
+    from desktop.session.voice_session import VoiceSession
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,9 @@ class Controller(SettingsActions):
     microphoneLevel = Signal(float)
     audioRecovered = Signal(str)  # "The microphone “USB” is back." after a device problem
 
-    def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: CallWiring) -> None:
+    def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: SessionFactory) -> None:
         super().__init__(store, prefs, keys, wiring)
-        self._call: Call | None = None
+        self._call: SessionHandle | None = None
         self.state = SessionState.IDLE
         self._hands_free_on = False
         self._typed = 0
@@ -79,7 +79,7 @@ class Controller(SettingsActions):
     def _audio_problem(self, sentence: str, *, recovered: bool = False) -> None:
         """A device went away, cannot be opened, or is back; the call goes on. (Emitting from any
         thread is safe: the window's slots run queued on the GUI thread.)"""
-        if recovered:  # desktop/audio/keeper.py has logged it
+        if recovered:  # desktop/audio/stream_keeper.py has logged it
             self.audioRecovered.emit(localized_notice(sentence))
             return
         self.errorRaised.emit(ErrorRaised(sentence, code="audio"))  # the window says it in its language
@@ -105,7 +105,7 @@ class Controller(SettingsActions):
         await self._hang_up_and_wait()
         self.start_call()
 
-    async def _prepare_call(self) -> tuple[Call, SessionConfig]:
+    async def _prepare_call(self) -> tuple[SessionHandle, SessionConfig]:
         """The call to what the target says; a setting that cannot work (a malformed endpoint) stops
         it here, before the sound devices open or anything is sent."""
         prefs = self.prefs
@@ -147,7 +147,7 @@ class Controller(SettingsActions):
             await call.session.hang_up()
         await pump
 
-    async def _pump(self, call: Call) -> None:
+    async def _pump(self, call: SessionHandle) -> None:
         try:
             async for event in call.session.events():
                 self._dispatch(event)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from desktop.audio.notices import CONTEXT as NOTICE_CONTEXT
 from desktop.audio.notices import Notice
-from desktop.events import ErrorRaised
+from desktop.session.events import ErrorRaised
 
 _CONTEXT = "ErrorText"
 _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning object

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.events import ErrorRaised, SessionState, ToolActivity
+from desktop.session.events import ErrorRaised, SessionState, ToolActivity
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
@@ -33,9 +33,9 @@ from desktop.ui.target_notice import target_notice
 from desktop.ui.transcript import TranscriptPane
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
-    from desktop.target import Target
-    from desktop.ui.call_wiring import SettingsContext
+    from desktop.settings.target import Target
     from desktop.ui.controller import Controller
+    from desktop.ui.ports import SettingsContext
     from desktop.ui.settings_dialog import SettingsDialog
 
 _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "missing_config", "not_found")

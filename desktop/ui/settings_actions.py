@@ -15,14 +15,14 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 
-from desktop.events import ErrorRaised
 from desktop.realtime.config import ProviderKind
 from desktop.realtime.environment import PROVIDER, overrides
 from desktop.realtime.errors import SessionError
-from desktop.secrets import KeyStore
-from desktop.settings import Preferences, save_preferences, session_config
-from desktop.target import Target, resolve_target
-from desktop.ui.call_wiring import CallWiring, SettingsContext
+from desktop.session.events import ErrorRaised
+from desktop.settings.keychain import KeyStore
+from desktop.settings.preferences import Preferences, save_preferences, session_config
+from desktop.settings.target import Target, resolve_target
+from desktop.ui.ports import SessionFactory, SettingsContext
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class SettingsActions(QObject):
     checkStep = Signal(str)
     checkFinished = Signal(str)
 
-    def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: CallWiring) -> None:
+    def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: SessionFactory) -> None:
         super().__init__()
         self._store = store
         self.prefs = prefs
@@ -86,7 +86,7 @@ class SettingsActions(QObject):
         self.targetKnown.emit(target)
 
     async def _target(self, prefs: Preferences, entered_key: str | None = None) -> Target:
-        """What a call with `prefs` connects to (`desktop.target`, as for --check); `entered_key` is
+        """What a call with `prefs` connects to (`desktop.settings.target`, as for --check); `entered_key` is
         the key typed in the settings dialog (None: the stored one)."""
         target = await resolve_target(session_config(prefs), self._keys, entered_key=entered_key)
         if target.api_key:

@@ -1,5 +1,5 @@
 """What the window's notice says about the next call, from the one answer to "what will it connect to"
-(`desktop.target.Target`): the demo and why, a setting that stops the call before it starts, or the
+(`desktop.settings.target.Target`): the demo and why, a setting that stops the call before it starts, or the
 environment deciding instead of the settings; nothing when the settings simply apply.
 
 Kept apart from the window so that the window stays a renderer. The window imports it before it is
@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop.events import ErrorRaised
 from desktop.realtime.config import ProviderKind
+from desktop.session.events import ErrorRaised
 from desktop.ui.banner import Kind
 from desktop.ui.error_text import localized
 
 if TYPE_CHECKING:
     from desktop.realtime.errors import SessionError
-    from desktop.target import Target
+    from desktop.settings.target import Target
 
 
 class Notice(NamedTuple):

@@ -1,6 +1,6 @@
 """The conversation pane: one bubble per turn, a text box for typed messages, copy/clear/save.
 
-The order and content of turns come from `desktop.conversation.Conversation`; this widget only mirrors
+The order and content of turns come from `desktop.ui.transcript_model.Conversation`; this widget only mirrors
 each change into the bubble at the same index.
 """
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.conversation import Conversation, ConversationEvent, Role, Turn
+from desktop.ui.transcript_model import ConversationEvent, Role, TranscriptModel, TranscriptTurn
 
 _SHOWN_CHARS = 300
 _FOLLOW_SLACK_PX = 24
@@ -92,7 +92,7 @@ class TranscriptPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.conversation = Conversation()
+        self.conversation = TranscriptModel()
         self._bubbles: list[Bubble] = []
         self._save_dialog: QFileDialog | None = None
         self._list = QVBoxLayout()
@@ -196,7 +196,7 @@ class TranscriptPane(QWidget):
         for bubble in self._bubbles:
             bubble.setMaximumWidth(width)
 
-    def _render(self, turn: Turn) -> str:
+    def _render(self, turn: TranscriptTurn) -> str:
         if turn.role == "marker":
             return f"— {html.escape(self.tr('connection renewed'))} —"
         if turn.tool is not None:
@@ -206,7 +206,7 @@ class TranscriptPane(QWidget):
             text += f' <i style="color:#6b7280">— {self.tr("interrupted")}</i>'
         return text
 
-    def _render_tool(self, turn: Turn) -> str:
+    def _render_tool(self, turn: TranscriptTurn) -> str:
         assert turn.tool is not None
         tool = turn.tool
         parts = [f"<b>{html.escape(tool.name)}</b> — {self._status_words()[tool.status]}"]

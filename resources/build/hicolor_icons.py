@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-APP_ID = "org.voiceassistant.VoiceAssistant"  # desktop.paths.APP_ID
+APP_ID = "org.voiceassistant.VoiceAssistant"  # desktop.storage.paths.APP_ID
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ROOT = Path(__file__).resolve().parents[2]
 ICNS = ROOT / "resources" / "icons" / "app.icns"

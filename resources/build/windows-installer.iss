@@ -13,7 +13,7 @@
 ; removing the app does on the other systems.
 
 #define AppName "Voice Assistant"
-#define AppId "org.voiceassistant.VoiceAssistant"   ; desktop.paths.APP_ID
+#define AppId "org.voiceassistant.VoiceAssistant"   ; desktop.storage.paths.APP_ID
 #define AppExe "voice-assistant.exe"
 #define Bundle SourcePath + "..\..\dist\Voice Assistant"
 #ifndef AppVersion

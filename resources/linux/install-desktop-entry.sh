@@ -10,7 +10,7 @@
 # Run it again after moving the app's folder: the entry names the executable by its absolute path.
 set -eu
 
-APP_ID=org.voiceassistant.VoiceAssistant  # desktop.paths.APP_ID
+APP_ID=org.voiceassistant.VoiceAssistant  # desktop.storage.paths.APP_ID
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${XDG_DATA_HOME:-$HOME/.local/share}
 ENTRY=$DATA/applications/$APP_ID.desktop

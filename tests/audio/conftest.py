@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
 from desktop.audio import jitter
-from desktop.audio.virtual_devices import VirtualAudio, missing_tool, virtual_audio
 
 
 async def wait_until(condition: Callable[[], bool], seconds: float = 8.0) -> None:

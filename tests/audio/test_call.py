@@ -1,7 +1,7 @@
 """Issue 5 end to end: the real session with the real microphone and speaker on the virtual PulseAudio
 devices, talking to the loopback server (hands-free, server VAD).
 
-No timing is asserted: the latency figures come from desktop/audio/bench.py; the echo test asserts a
+No timing is asserted: the latency figures come from benchmarks/audio.py; the echo test asserts a
 loose attenuation bound and prints what it measured (pytest -rP shows it).
 """
 
@@ -17,11 +17,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from desktop.audio import tuning
+from desktop.audio import aiortc_patches
 from desktop.audio.echo import make_processor
 from desktop.audio.microphone import Microphone
 from desktop.audio.speaker import Speaker
-from desktop.events import (
+from desktop.demo.server import DemoServer
+from desktop.demo.vad import LEVEL_PER_THRESHOLD
+from desktop.realtime.config import ProviderKind
+from desktop.session.events import (
     AssistantTranscript,
     RawEvent,
     SessionState,
@@ -29,10 +32,7 @@ from desktop.events import (
     ToolActivity,
     UserTranscript,
 )
-from desktop.loopback.server import LoopbackServer
-from desktop.loopback.vad import LEVEL_PER_THRESHOLD
-from desktop.realtime.config import ProviderKind
-from desktop.session import VoiceSession
+from desktop.session.voice_session import VoiceSession
 from tests.audio.conftest import VirtualAudio, wait_until
 from tests.session.harness import API_KEY, DEPLOYMENT, Collector, MeetingTools, config_for
 
@@ -58,7 +58,7 @@ class Call:
     events: Collector
     microphone: Microphone
     speaker: Speaker
-    server: LoopbackServer
+    server: DemoServer
     heard: list[tuple[float, bool]] = field(default_factory=list)  # at the server: (RMS, speaker playing)
 
     def received(self, kind: str) -> list[RawEvent]:
@@ -77,8 +77,8 @@ class Call:
 
 
 @pytest.fixture
-async def server(devices: VirtualAudio) -> AsyncIterator[LoopbackServer]:
-    loopback = LoopbackServer(api_key=API_KEY, deployment=DEPLOYMENT)
+async def server(devices: VirtualAudio) -> AsyncIterator[DemoServer]:
+    loopback = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
     await loopback.start()
     try:
         yield loopback
@@ -87,7 +87,7 @@ async def server(devices: VirtualAudio) -> AsyncIterator[LoopbackServer]:
 
 
 @pytest.fixture
-async def start_call(server: LoopbackServer) -> AsyncIterator[Callable[..., Any]]:
+async def start_call(server: DemoServer) -> AsyncIterator[Callable[..., Any]]:
     calls: list[Call] = []
 
     async def start(*, headset: bool, greet_first: bool) -> Call:
@@ -98,7 +98,7 @@ async def start_call(server: LoopbackServer) -> AsyncIterator[Callable[..., Any]
         call = Call(session, Collector(session), microphone, speaker, server)
         calls.append(call)
         await session.connect()
-        assert tuning.installed()  # by the engine, when it made the peer connection
+        assert aiortc_patches.installed()  # by the engine, when it made the peer connection
         _listen_at_the_server(call)
         await wait_until(lambda: microphone._keeper.alive and speaker._keeper.alive)
         return call

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from desktop.audio import devices, keeper
+from desktop.audio import devices, stream_keeper
 from desktop.audio.block_track import BLOCK_FRAMES
-from desktop.audio.keeper import Stream, StreamKeeper
 from desktop.audio.notices import notice
+from desktop.audio.stream_keeper import Stream, StreamKeeper
 from tests.audio.conftest import VirtualAudio, wait_until
 
 pytestmark = pytest.mark.audio
@@ -58,7 +58,7 @@ class Named:
 
 @pytest.fixture(autouse=True)
 def quick_watch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(keeper, "WATCH_SECONDS", 0.5)
+    monkeypatch.setattr(stream_keeper, "WATCH_SECONDS", 0.5)
 
 
 @asynccontextmanager
@@ -143,6 +143,6 @@ async def test_a_sound_server_that_cannot_answer_is_not_an_unplugged_device(
     async with kept("output", "Virtual Speaker") as speaker:
         monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
         # Rounds enough for a device seen missing to have been said to be moved (STALL_SECONDS).
-        rounds = int(keeper.STALL_SECONDS / keeper.WATCH_SECONDS) + 2
+        rounds = int(stream_keeper.STALL_SECONDS / stream_keeper.WATCH_SECONDS) + 2
         await wait_until(lambda: calls.exists() and calls.read_text().count("\n") >= rounds, 15)
         assert speaker.problems == []

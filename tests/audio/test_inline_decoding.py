@@ -15,9 +15,9 @@ from aiortc import rtcpeerconnection
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError
 
+from benchmarks.peer_pair import PeerPair
 from desktop.audio import inline_decoding
 from desktop.audio.inline_decoding import InlineDecoder, InlineDecodingReceiver
-from desktop.audio.peer_pair import PeerPair
 from desktop.audio.synthetic import SyntheticMicrophone
 
 

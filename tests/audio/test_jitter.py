@@ -17,9 +17,9 @@ from aiortc.codecs.opus import OpusDecoder, OpusEncoder
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtp import RtpPacket
 
+from benchmarks.peer_pair import PeerPair
 from desktop.audio import jitter
 from desktop.audio.jitter import HoleSkippingJitterBuffer
-from desktop.audio.peer_pair import PeerPair
 from desktop.audio.synthetic import SyntheticMicrophone
 
 

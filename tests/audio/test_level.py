@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from aiortc import rtcrtpreceiver, rtcrtpsender, rtp
 
-from desktop.audio import level, tuning
+from desktop.audio import aiortc_patches, level
 
 AIORTC_LEVEL = rtp.compute_audio_level_dbov  # taken at collection, before any test installs ours
 
@@ -34,7 +34,7 @@ def test_the_level_matches_aiortc(amplitude: int, layout: str) -> None:
 def test_the_sender_looks_the_function_up_where_it_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rtp, "compute_audio_level_dbov", rtp.compute_audio_level_dbov)
     monkeypatch.setattr(rtcrtpreceiver, "JitterBuffer", rtcrtpreceiver.JitterBuffer)
-    tuning.install()
-    tuning.install()
-    assert tuning.installed()
+    aiortc_patches.install()
+    aiortc_patches.install()
+    assert aiortc_patches.installed()
     assert "rtp.compute_audio_level_dbov(" in inspect.getsource(rtcrtpsender.RTCRtpSender)

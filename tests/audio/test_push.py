@@ -1,4 +1,4 @@
-"""Frames handed straight to a subscriber (desktop/audio/push.py): the remote track between two real
+"""Frames handed straight to a subscriber (desktop/audio/push_tracks.py): the remote track between two real
 aiortc peers, the microphone's block track, and the fan-out that shares it between calls."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 from aiortc import rtcpeerconnection
 from aiortc.mediastreams import MediaStreamError
 
-from desktop.audio import inline_decoding, push
+from benchmarks.peer_pair import PeerPair
+from desktop.audio import inline_decoding, push_tracks
 from desktop.audio.block_track import BLOCK_FRAMES, SILENCE, BlockTrack, OpusBlockTrack
-from desktop.audio.peer_pair import PeerPair
 from desktop.audio.speaker import Speaker
 from desktop.audio.synthetic import SyntheticMicrophone
 from desktop.realtime.fanout import TrackFanout
@@ -26,7 +26,7 @@ def pushing(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("RemoteStreamTrack", "RTCRtpReceiver"):
         monkeypatch.setattr(rtcpeerconnection, name, getattr(rtcpeerconnection, name))
     inline_decoding.install()
-    push.install()
+    push_tracks.install()
 
 
 def loud(frame: Any) -> bool:
@@ -35,7 +35,7 @@ def loud(frame: Any) -> bool:
 
 @pytest.mark.usefixtures("pushing", "skipping_jitter")
 async def test_received_audio_reaches_the_subscriber_without_being_pulled() -> None:
-    assert push.installed()
+    assert push_tracks.installed()
     microphone = SyntheticMicrophone()
     microphone.say(tone(2.0))
     pair = PeerPair(microphone.track)
@@ -43,7 +43,7 @@ async def test_received_audio_reaches_the_subscriber_without_being_pulled() -> N
     try:
         await pair.connect()
         remote = await asyncio.wait_for(pair.remote_track(), 10)
-        assert isinstance(remote, push.PushSource)
+        assert isinstance(remote, push_tracks.PushSource)
         remote.subscribe(got.append)
         for _ in range(100):
             if sum(map(loud, got)) > 20:
@@ -74,7 +74,7 @@ async def test_a_subscriber_that_fails_loses_that_frame_not_the_call() -> None:
     try:
         await pair.connect()
         remote = await asyncio.wait_for(pair.remote_track(), 10)
-        assert isinstance(remote, push.PushSource)
+        assert isinstance(remote, push_tracks.PushSource)
         remote.subscribe(fussy)
         for _ in range(100):
             if len(got) > 40:
@@ -130,7 +130,7 @@ def stereo_frame(pts: int) -> av.AudioFrame:
 
 
 async def test_the_remote_track_hands_over_its_backlog_once_then_live_frames_then_its_end() -> None:
-    track = push.PushedRemoteTrack("audio")
+    track = push_tracks.PushedRemoteTrack("audio")
     queue = track._queue  # where aiortc and the inline decoder put decoded frames
     queue.put_nowait(stereo_frame(0))
     queue.put_nowait(stereo_frame(960))
@@ -151,7 +151,7 @@ async def test_the_remote_track_hands_over_its_backlog_once_then_live_frames_the
 async def test_the_speaker_plays_only_its_latest_track() -> None:
     speaker = Speaker()  # no sound device needed: the keeper keeps looking for one meanwhile
     await speaker.start()
-    first, second = push.PushedRemoteTrack("audio"), push.PushedRemoteTrack("audio")
+    first, second = push_tracks.PushedRemoteTrack("audio"), push_tracks.PushedRemoteTrack("audio")
     try:
         speaker.attach(first)
         first._queue.put_nowait(stereo_frame(0))

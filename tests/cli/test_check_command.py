@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from desktop.loopback.thread import LoopbackThread
+from desktop.demo.thread import DemoServerThread
 
 KEY = "right-key-0123456789abcdef"
 
 
 @pytest.fixture
-def service() -> Iterator[LoopbackThread]:
-    thread = LoopbackThread()
+def service() -> Iterator[DemoServerThread]:
+    thread = DemoServerThread()
     thread.server.api_key = KEY
     thread.start()
     yield thread
@@ -26,7 +26,7 @@ def service() -> Iterator[LoopbackThread]:
 
 
 @pytest.fixture
-def server(service: LoopbackThread) -> str:
+def server(service: DemoServerThread) -> str:
     return service.server.base_url
 
 
@@ -91,7 +91,7 @@ def test_the_provider_name_is_read_without_regard_to_case(tmp_path: Path, server
     assert "Checking the connection to azure" in done.stdout
 
 
-def test_the_environments_service_is_checked_and_named(tmp_path: Path, service: LoopbackThread) -> None:
+def test_the_environments_service_is_checked_and_named(tmp_path: Path, service: DemoServerThread) -> None:
     """Fresh settings (the demo) and the provider, endpoint and key from the environment: the check
     says where it goes, where the key came from, and goes there."""
     url = service.server.base_url
@@ -124,7 +124,7 @@ MALFORMED: dict[str, Callable[[str], str]] = {
 @pytest.mark.parametrize("shape", list(MALFORMED))
 @pytest.mark.parametrize("provider", ["azure", "openai"])
 def test_a_malformed_endpoint_is_one_sentence_and_nothing_is_sent(
-    tmp_path: Path, service: LoopbackThread, shape: str, provider: str
+    tmp_path: Path, service: DemoServerThread, shape: str, provider: str
 ) -> None:
     bad = MALFORMED[shape](service.server.base_url)
     if provider == "azure":
@@ -141,7 +141,7 @@ def test_a_malformed_endpoint_is_one_sentence_and_nothing_is_sent(
 
 
 def test_a_malformed_webrtc_url_and_a_missing_endpoint_are_said_plainly(
-    tmp_path: Path, service: LoopbackThread
+    tmp_path: Path, service: DemoServerThread
 ) -> None:
     url = service.server.base_url
     preview = _run_check(

@@ -14,11 +14,11 @@ import platformdirs
 import pytest
 from keyring.backend import KeyringBackend
 
-from desktop import paths
-from desktop.log_file import BACKUP_COUNT, FILE_NAME, log_file_path, start_log_file
-from desktop.paths import APP_AUTHOR, APP_NAME, DATA_DIR_ENV, LOG_DIR_ENV, log_dir
+from desktop.app.log_file import BACKUP_COUNT, FILE_NAME, log_file_path, start_log_file
 from desktop.realtime.config import ProviderKind
-from desktop.secrets import KeyStore
+from desktop.settings.keychain import KeyStore
+from desktop.storage import paths
+from desktop.storage.paths import APP_AUTHOR, APP_NAME, DATA_DIR_ENV, LOG_DIR_ENV, log_dir
 
 log = logging.getLogger("tests.log_file")
 

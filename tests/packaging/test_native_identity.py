@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from desktop import __version__
-from desktop.paths import APP_ID
+from desktop.storage.paths import APP_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "resources" / "linux"

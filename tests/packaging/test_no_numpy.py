@@ -10,14 +10,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = (
-    "desktop.composition",
+    "desktop.app.composition",
     "desktop.audio.microphone",
     "desktop.audio.speaker",
     "desktop.audio.echo",
     "desktop.audio.level",
     "desktop.audio.synthetic",
-    "desktop.loopback.server",
-    "desktop.selftest",
+    "desktop.demo.server",
+    "desktop.app.self_test",
 )
 GUARD = """
 import importlib, sys

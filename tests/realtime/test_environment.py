@@ -1,4 +1,5 @@
-"""The one reading of the environment's overrides (`desktop.target` builds the call's target from it)."""
+"""The one reading of the environment's overrides (`desktop.settings.target` builds the call's target
+from it)."""
 
 from __future__ import annotations
 

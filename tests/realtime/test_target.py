@@ -1,4 +1,4 @@
-"""What a call connects to, worked out once (`desktop.target`): the settings, the environment's
+"""What a call connects to, worked out once (`desktop.settings.target`): the settings, the environment's
 overrides, the key and where it came from, and the demo standing in where no key is set."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from keyring.backends import fail
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.errors import SessionError
 from desktop.realtime.providers import provider_for
-from desktop.secrets import KeyStore
-from desktop.target import resolve_target
+from desktop.settings.keychain import KeyStore
+from desktop.settings.target import resolve_target
 
 STORED = "https://stored.openai.azure.com"
 AZURE = SessionConfig(provider=ProviderKind.AZURE, endpoint=STORED, deployment="stored", voice="cedar")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from desktop.loopback.server import LoopbackServer
+from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig
 from tests.session.harness import API_KEY, DEPLOYMENT, config_for, speak_wav
 
@@ -17,7 +17,7 @@ SPOKEN = "Book the design review."  # the loopback server hears the queued REQUE
 
 @dataclass
 class Loopback:
-    server: LoopbackServer
+    server: DemoServer
     url: str
     stopped: bool = False
 
@@ -34,7 +34,7 @@ class Loopback:
 
 @pytest.fixture
 async def loopback() -> AsyncIterator[Loopback]:
-    server = LoopbackServer(api_key=API_KEY, deployment=DEPLOYMENT)
+    server = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
     running = Loopback(server, await server.start())
     try:
         yield running

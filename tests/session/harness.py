@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from desktop.events import AppEvent
 from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
-from desktop.session import VoiceSession
+from desktop.session.events import AppEvent
+from desktop.session.voice_session import VoiceSession
 from desktop.tools.ports import ToolCall, ToolResult
 
 API_KEY = "test-api-key-0123456789"

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.events import AssistantTranscript, ConnectionRenewed, SessionState, StateChanged
-from desktop.loopback.server import LoopbackServer
+from desktop.demo.server import DemoServer
 from desktop.realtime.config import SessionConfig
-from desktop.reconnect import ReconnectPolicy
-from desktop.session import VoiceSession
+from desktop.session.events import AssistantTranscript, ConnectionRenewed, SessionState, StateChanged
+from desktop.session.reconnect import ReconnectPolicy
+from desktop.session.voice_session import VoiceSession
 from desktop.tools.ports import ToolExecutor
 from tests.session.harness import Collector
 
@@ -26,7 +26,7 @@ def start(
     return session, Collector(session)
 
 
-def client_events(server: LoopbackServer, call: int, kind: str = "") -> list[dict[str, Any]]:
+def client_events(server: DemoServer, call: int, kind: str = "") -> list[dict[str, Any]]:
     """The events server call number `call` received (optionally only those of type `kind`)."""
     session_id = server.sessions[call].session_id
     return [
@@ -36,11 +36,11 @@ def client_events(server: LoopbackServer, call: int, kind: str = "") -> list[dic
     ]
 
 
-def items(server: LoopbackServer, call: int) -> list[dict[str, Any]]:
+def items(server: DemoServer, call: int) -> list[dict[str, Any]]:
     return [e["item"] for e in client_events(server, call, "conversation.item.create")]
 
 
-def texts(server: LoopbackServer, call: int, role: str) -> list[str]:
+def texts(server: DemoServer, call: int, role: str) -> list[str]:
     return [
         part.get("text", "")
         for item in items(server, call)

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from desktop.check import STEP_ORDER, CheckStep, check_main, run_check
-from desktop.loopback.server import LoopbackServer
-from desktop.loopback.thread import LoopbackThread
+from desktop.app.connection_check import STEP_ORDER, CheckStep, check_main, run_check
+from desktop.demo.server import DemoServer
+from desktop.demo.thread import DemoServerThread
 from desktop.realtime.config import ProviderKind, SessionConfig
 from tests.session.conftest import Loopback
 from tests.session.harness import API_KEY, CREATE_MEETING, DEPLOYMENT, KINDS
@@ -50,7 +50,7 @@ def test_check_main_reports_one_sentence(capsys: pytest.CaptureFixture[str]) -> 
 @pytest.fixture
 def threaded_server() -> Iterator[str]:
     """check_main runs its own event loop: the server needs one of its own."""
-    server = LoopbackThread(LoopbackServer(api_key=API_KEY, deployment=DEPLOYMENT))
+    server = DemoServerThread(DemoServer(api_key=API_KEY, deployment=DEPLOYMENT))
     url = server.start()
     try:
         yield url

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.events import (
+from desktop.realtime.config import ProviderKind
+from desktop.session.events import (
     AssistantTranscript,
     ErrorRaised,
     RawEvent,
@@ -18,8 +19,7 @@ from desktop.events import (
     ToolActivity,
     UserTranscript,
 )
-from desktop.realtime.config import ProviderKind
-from desktop.session import VoiceSession
+from desktop.session.voice_session import VoiceSession
 from tests.session.conftest import REQUEST, Loopback
 from tests.session.harness import API_KEY, KINDS, Collector, MeetingTools, assert_nothing_left
 

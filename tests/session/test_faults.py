@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState, StateChanged
 from desktop.realtime.config import ProviderKind
-from desktop.reconnect import NO_RECONNECT
-from desktop.session import SessionError, VoiceSession
+from desktop.session.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState, StateChanged
+from desktop.session.reconnect import NO_RECONNECT
+from desktop.session.voice_session import SessionError, VoiceSession
 from tests.session.conftest import Loopback
 from tests.session.harness import API_KEY, FAST, Collector, MeetingTools, assert_nothing_left
 

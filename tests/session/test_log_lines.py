@@ -10,12 +10,12 @@ from functools import partial
 
 import pytest
 
-from desktop.continuity import ConversationRecord
-from desktop.events import ErrorRaised
-from desktop.log_file import LogFile, start_log_file
+from desktop.app.log_file import LogFile, start_log_file
 from desktop.realtime.config import ProviderKind
 from desktop.realtime.errors import SessionError
-from desktop.reconnect import LOST
+from desktop.session.events import ErrorRaised
+from desktop.session.history import ConversationHistory
+from desktop.session.reconnect import LOST
 from tests.session.conftest import Loopback
 from tests.session.harness import API_KEY, DEPLOYMENT, assert_nothing_left
 from tests.session.reconnecting import answered, renewed, start
@@ -78,7 +78,8 @@ async def test_a_renewal_says_when_the_oldest_part_was_left_out(
     loopback: Loopback, log_file: LogFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A small budget for what a new call is told, so that two exchanges already exceed it.
-    monkeypatch.setattr("desktop.session.ConversationRecord", partial(ConversationRecord, budget_chars=150))
+    small = partial(ConversationHistory, budget_chars=150)
+    monkeypatch.setattr("desktop.session.voice_session.ConversationHistory", small)
     session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
     await session.connect()
     said = ("Remember that the project is called Falcon.", "And the budget is ten.")

@@ -8,9 +8,9 @@ import dataclasses
 
 import pytest
 
-from desktop.events import ConnectionRenewed, ErrorRaised, SessionState, StateChanged
 from desktop.realtime.config import ProviderKind
-from desktop.reconnect import CHECKED, LOST
+from desktop.session.events import ConnectionRenewed, ErrorRaised, SessionState, StateChanged
+from desktop.session.reconnect import CHECKED, LOST
 from tests.session.conftest import Loopback
 from tests.session.harness import FAST, assert_nothing_left
 from tests.session.reconnecting import (

@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from desktop.events import (
+from desktop.realtime.config import ProviderKind
+from desktop.session.events import (
     AssistantTranscript,
     ConnectionRenewed,
     ErrorRaised,
@@ -17,8 +18,7 @@ from desktop.events import (
     StateChanged,
     ToolActivity,
 )
-from desktop.realtime.config import ProviderKind
-from desktop.reconnect import EXPIRED, RENEWAL
+from desktop.session.reconnect import EXPIRED, RENEWAL
 from desktop.tools.ports import ToolCall, ToolResult
 from tests.session.conftest import Loopback
 from tests.session.harness import CREATE_MEETING, assert_nothing_left

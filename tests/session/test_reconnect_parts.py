@@ -3,15 +3,15 @@ the wake-up detector."""
 
 from __future__ import annotations
 
-from desktop.continuity import ConversationRecord
-from desktop.events import AssistantTranscript, ToolActivity, UserTranscript
 from desktop.realtime.config import Dialect
-from desktop.reconnect import ReconnectPolicy
-from desktop.wake import WakeDetector
+from desktop.session.events import AssistantTranscript, ToolActivity, UserTranscript
+from desktop.session.history import ConversationHistory
+from desktop.session.reconnect import ReconnectPolicy
+from desktop.session.wake import WakeDetector
 
 
-def _record() -> ConversationRecord:
-    record = ConversationRecord()
+def _record() -> ConversationHistory:
+    record = ConversationHistory()
     record.item_created("u1", {"type": "message", "role": "user", "content": [{"type": "input_audio"}]})
     record.item_created("a1", {"type": "message", "role": "assistant", "content": []})
     record.observe(AssistantTranscript("a1", "r1", "Which day?", True))
@@ -49,7 +49,7 @@ def test_echoes_of_a_replay_are_not_recorded_twice() -> None:
 
 
 def test_empty_items_are_left_out_and_a_long_day_keeps_its_newest_part() -> None:
-    record = ConversationRecord(budget_chars=500)
+    record = ConversationHistory(budget_chars=500)
     record.item_created("x", {"type": "message", "role": "user", "content": [{"type": "input_audio"}]})
     record.item_created("o", {"type": "function_call_output", "call_id": "gone", "output": "{}"})
     for n in range(40):

@@ -10,8 +10,8 @@ import weakref
 
 from aiortc import RTCPeerConnection
 
-from desktop.events import ConnectionRenewed, ErrorRaised, RawEvent
 from desktop.realtime.config import ProviderKind
+from desktop.session.events import ConnectionRenewed, ErrorRaised, RawEvent
 from tests.session.conftest import Loopback
 from tests.session.harness import assert_nothing_left
 from tests.session.reconnecting import answered, arrived, renewed, start, texts

@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.events import ErrorRaised, RawEvent
 from desktop.realtime.config import ProviderKind
-from desktop.session import VoiceSession
+from desktop.session.events import ErrorRaised, RawEvent
+from desktop.session.voice_session import VoiceSession
 from tests.session.conftest import Loopback
 from tests.session.harness import API_KEY, Collector, assert_nothing_left
 

@@ -7,8 +7,8 @@ import json
 from collections.abc import Coroutine
 from typing import Any
 
-from desktop.events import AppEvent, ToolActivity
-from desktop.tool_calls import ToolCalls
+from desktop.session.events import AppEvent, ToolActivity
+from desktop.session.tool_calls import ToolCalls
 from desktop.tools.ports import ToolCall, ToolResult
 
 

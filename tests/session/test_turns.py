@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.events import AssistantTranscript, SessionState, StateChanged, UserTranscript
 from desktop.realtime.config import ProviderKind
-from desktop.session import VoiceSession
+from desktop.session.events import AssistantTranscript, SessionState, StateChanged, UserTranscript
+from desktop.session.voice_session import VoiceSession
 from tests.session.conftest import REQUEST, Loopback
 from tests.session.harness import Collector, MeetingTools, assert_nothing_left
 

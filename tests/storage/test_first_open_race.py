@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.storage import knowledge_index, meeting_schema
+from desktop.storage import knowledge_index, meeting_migrations
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.meetings import MeetingStore
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 40
 OPENERS = 4
 STORES = {
-    "calendar": (MeetingStore, len(meeting_schema.MIGRATIONS)),
+    "calendar": (MeetingStore, len(meeting_migrations.MIGRATIONS)),
     "knowledge": (KnowledgeIndex, len(knowledge_index.MIGRATIONS)),
 }
 
@@ -99,4 +99,4 @@ def test_processes_opening_a_fresh_data_folder_at_once_all_succeed(tmp_path: Pat
         for process in processes:
             _out, err = process.communicate(timeout=120)
             assert process.returncode == 0, err
-        assert _schema_and_journal(folder / "calendar.sqlite3") == (len(meeting_schema.MIGRATIONS), "wal")
+        assert _schema_and_journal(folder / "calendar.sqlite3") == (len(meeting_migrations.MIGRATIONS), "wal")

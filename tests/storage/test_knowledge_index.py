@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.paths import resource
 from desktop.storage.knowledge_index import KnowledgeIndex
+from desktop.storage.paths import resource
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop.storage.meeting_migrations import MIGRATIONS
 from desktop.storage.meeting_model import MeetingDraft
-from desktop.storage.meeting_schema import MIGRATIONS
 from desktop.storage.meetings import MeetingChange, MeetingStore
 from desktop.storage.migrations import SchemaTooNewError, schema_version
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from desktop import paths
+from desktop.storage import paths
 from desktop.tools.ports import ToolCall
 from desktop.tools.toolbox import Toolbox
 from tests.tools.fakes import ScriptedConfirmer

@@ -13,18 +13,18 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from desktop.app.composition import Root
+from desktop.app.session_factory import AppSessionFactory
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.composition import Root
-from desktop.events import SessionState
-from desktop.loopback.server import LoopbackServer
+from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
-from desktop.reconnect import ReconnectPolicy
-from desktop.secrets import KeyStore
-from desktop.settings import Preferences, save_preferences
-from desktop.target import Target
+from desktop.session.events import SessionState
+from desktop.session.reconnect import ReconnectPolicy
+from desktop.settings.keychain import KeyStore
+from desktop.settings.preferences import Preferences, save_preferences
+from desktop.settings.target import Target
 from desktop.ui.controller import Controller
 from desktop.ui.main_window import MainWindow
-from desktop.wiring import Wiring
 
 API_KEY = "test-api-key-0123456789"
 DEPLOYMENT = "gpt-realtime-test"
@@ -32,7 +32,7 @@ QUICK_RECONNECT = ReconnectPolicy(max_attempts=2, first_delay=0.05, max_delay=0.
 FAST = Timeouts(mint=3.0, sdp=3.0, ice=3.0, data_channel=3.0, session_updated=3.0, liveness=1.0)
 
 
-class FastWiring(Wiring):
+class FastWiring(AppSessionFactory):
     """The app's wiring with short timeouts, so a failure is noticed quickly in tests, and the
     greeting optional, so tests that do not look at it need not wait for it to be spoken."""
 
@@ -50,7 +50,7 @@ class Running:
     window: MainWindow
     controller: Controller
     wiring: FastWiring
-    server: LoopbackServer
+    server: DemoServer
     keys: KeyStore
     microphones: list[SyntheticMicrophone] = field(default_factory=list)
 
@@ -89,7 +89,7 @@ async def open_app(
     """A window bound to a controller whose sessions talk to a fresh loopback server; `environ` is
     the run's environment (none by default: the shell's variables must not redirect a test)."""
     environ = {} if environ is None else environ
-    server = LoopbackServer(api_key=api_key, deployment=DEPLOYMENT)
+    server = DemoServer(api_key=api_key, deployment=DEPLOYMENT)
     url = await server.start()
     keys = KeyStore(environ)
     if stored_key is not None and provider is not ProviderKind.DEMO:

@@ -8,15 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop.paths import APP_ID
+from desktop.storage.paths import APP_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# desktop.app.main as launched, up to the point where the conversation machinery would start.
+# desktop.app.launch.main as launched, up to the point where the conversation machinery would start.
 LAUNCH = """
 import sys
 from PySide6.QtGui import QGuiApplication
-import desktop.app as app
+import desktop.app.launch as app
 
 def run(_app, window, _instance):
     print("desktop file name:", QGuiApplication.desktopFileName(), flush=True)

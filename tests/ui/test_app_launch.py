@@ -28,22 +28,22 @@ LAUNCH = """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-import desktop.app as app
-from desktop.events import SessionState
+import desktop.app.launch as app
+from desktop.session.events import SessionState
 from desktop.ui.main_window import MainWindow
 
 if sys.argv[1] == "call":
-    import desktop.wiring
+    import desktop.app.session_factory
 
     def synthetic_audio(_prefs):
         from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
         return SyntheticMicrophone(), RecordingSpeaker()
 
-    class SyntheticWiring(desktop.wiring.Wiring):
+    class SyntheticSessionFactory(desktop.app.session_factory.AppSessionFactory):
         def __init__(self):
             super().__init__(audio=synthetic_audio)
 
-    desktop.wiring.Wiring = SyntheticWiring
+    desktop.app.session_factory.AppSessionFactory = SyntheticSessionFactory
 
 shown = MainWindow.show
 def show(window):

@@ -1,4 +1,4 @@
-"""What keeps the app's resident memory down (desktop/memory.py, lazy imports); each check runs in a
+"""What keeps the app's resident memory down (desktop/app/memory.py, lazy imports); each check runs in a
 fresh interpreter, because the import machinery it looks at is process-wide."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop.memory import limit_malloc_arenas, release_free_memory
+from desktop.app.memory import limit_malloc_arenas, release_free_memory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def test_modules_imported_after_the_app_keep_no_source_in_memory() -> None:
     # PySide6's __feature__ hook would read xml.dom.minidom's source into linecache and keep it.
     out = _run(
         "import builtins, linecache, sys\n"
-        "import desktop.app\n"
+        "import desktop.app.launch\n"
         "from xml.dom.minidom import parseString\n"
         "cached = [name for name in linecache.cache if name.endswith('minidom.py')]\n"
         "print(cached, builtins.__import__ is getattr(builtins, '__orig_import__', builtins.__import__))\n"
@@ -35,7 +35,7 @@ def test_qt_still_works_with_the_plain_import() -> None:
     out = _run(
         "import os\n"
         "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
-        "import desktop.app\n"
+        "import desktop.app.launch\n"
         "from PySide6.QtCore import Qt\n"
         "from PySide6.QtWidgets import QApplication, QLabel\n"
         "app = QApplication([])\n"

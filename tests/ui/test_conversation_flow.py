@@ -12,8 +12,8 @@ import numpy as np
 from PySide6.QtCore import QPoint, QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.events import SessionState
-from desktop.settings import Preferences
+from desktop.session.events import SessionState
+from desktop.settings.preferences import Preferences
 from tests.ui.harness import Running, connected, open_app, opened_app, wait_until
 
 PTT = Preferences(turn_mode="push_to_talk")

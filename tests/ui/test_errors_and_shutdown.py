@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QApplication
 
-from desktop.app import install_translators
+from desktop.app.launch import install_translators
 from desktop.audio.notices import notice
-from desktop.events import RawEvent, SessionState, UserTranscript
-from desktop.paths import DATA_DIR_ENV
-from desktop.settings import Preferences
+from desktop.session.events import RawEvent, SessionState, UserTranscript
+from desktop.settings.preferences import Preferences
+from desktop.storage.paths import DATA_DIR_ENV
 from tests.ui.harness import API_KEY, Running, connected, demo_root, open_app, opened_app, wait_until
 
 

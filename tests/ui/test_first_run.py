@@ -15,14 +15,14 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from desktop.composition import Root
-from desktop.loopback.server import LoopbackServer
+from desktop.app.composition import Root
+from desktop.app.self_test import SyntheticDevices, tone, visible_dialogs
+from desktop.app.session_factory import AppSessionFactory
+from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind
-from desktop.secrets import SERVICE
-from desktop.selftest import SyntheticDevices, tone, visible_dialogs
-from desktop.settings import Preferences, save_preferences
+from desktop.settings.keychain import SERVICE
+from desktop.settings.preferences import Preferences, save_preferences
 from desktop.ui.main_window import MainWindow
-from desktop.wiring import Wiring
 from tests.ui.harness import wait_until
 
 Scenario = Callable[[Root, SyntheticDevices], Awaitable[None]]
@@ -42,14 +42,14 @@ def launch(
     scenario: Scenario,
     environ: Mapping[str, str] | None = None,
 ) -> None:
-    """The window and the composition root as `desktop.app` makes them, around `scenario`; `environ`
+    """The window and the composition root as `desktop.app.launch` makes them, around `scenario`; `environ`
     is the run's environment (none by default)."""
 
     async def run() -> None:
         devices = SyntheticDevices()
         window = MainWindow()
         window.show()
-        root = Root(qapp, window, store, Wiring(audio=devices, environ=environ or {}))
+        root = Root(qapp, window, store, AppSessionFactory(audio=devices, environ=environ or {}))
         running = asyncio.ensure_future(root.run())
         try:
             await scenario(root, devices)
@@ -93,7 +93,7 @@ def test_with_a_stored_key_the_configured_provider_answers(
         assert [call.dialect.value for call in provider.sessions] == ["ga"]
         assert root.window.notice.isHidden()
 
-    provider = LoopbackServer(api_key="sk-stored-key-0123456789", deployment="gpt-realtime")
+    provider = DemoServer(api_key="sk-stored-key-0123456789", deployment="gpt-realtime")
     url = qloop.run_until_complete(provider.start())
     try:
         keyring.set_password(SERVICE, "openai", provider.api_key)

@@ -13,10 +13,10 @@ from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.events import SessionState
-from desktop.paths import DATA_DIR_ENV
-from desktop.secrets import ICE_ACCOUNT, SERVICE
-from desktop.settings import Preferences, load_preferences, session_config
+from desktop.session.events import SessionState
+from desktop.settings.keychain import ICE_ACCOUNT, SERVICE
+from desktop.settings.preferences import Preferences, load_preferences, session_config
+from desktop.storage.paths import DATA_DIR_ENV
 from desktop.tools.knowledge import default_folder
 from desktop.ui.network_watch import NetworkWatch
 from desktop.ui.settings_dialog import SettingsDialog

@@ -1,6 +1,7 @@
-"""What the window says the call connects to is where the call goes: one answer (`desktop.target`) feeds
-the notice, the call and Test connection, environment overrides included; a malformed endpoint is one
-sentence, before anything is sent. The configured services are loopback servers, reached for real."""
+"""What the window says the call connects to is where the call goes: one answer
+(`desktop.settings.target`) feeds the notice, the call and Test connection, environment overrides
+included; a malformed endpoint is one sentence, before anything is sent. The configured
+services are demo servers, reached for real."""
 
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.app import install_translators
-from desktop.composition import Root
-from desktop.events import SessionState
-from desktop.loopback.server import LoopbackServer
+from desktop.app.composition import Root
+from desktop.app.launch import install_translators
+from desktop.app.self_test import SyntheticDevices
+from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind
-from desktop.secrets import SERVICE
-from desktop.selftest import SyntheticDevices
-from desktop.settings import Preferences, save_preferences
-from desktop.target import Target
+from desktop.session.events import SessionState
+from desktop.settings.keychain import SERVICE
+from desktop.settings.preferences import Preferences, save_preferences
+from desktop.settings.target import Target
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.target_notice import target_notice
 from tests.ui.harness import API_KEY, opened_app, wait_until
@@ -54,8 +55,8 @@ def test_the_environments_service_is_announced_and_called(
 ) -> None:
     """The reported case: provider and key from the environment. The window does not claim the demo,
     names what the environment set, and the call (greeting and all) comes from that service."""
-    configured = LoopbackServer(api_key=ENV_KEY, deployment=ENV_DEPLOYMENT)
-    elsewhere = LoopbackServer(api_key=API_KEY)  # what the settings name, which the environment beats
+    configured = DemoServer(api_key=ENV_KEY, deployment=ENV_DEPLOYMENT)
+    elsewhere = DemoServer(api_key=API_KEY)  # what the settings name, which the environment beats
     url = qloop.run_until_complete(configured.start())
     stored_url = qloop.run_until_complete(elsewhere.start())
     if stored == "openai-elsewhere":
@@ -144,7 +145,7 @@ def test_test_connection_goes_where_the_call_would(
 ) -> None:
     """Settings → Test connection with the environment's overrides: the check reaches the environment's
     service with its key, and the dialog says which variables override it."""
-    configured = LoopbackServer(api_key=ENV_KEY, deployment=ENV_DEPLOYMENT)
+    configured = DemoServer(api_key=ENV_KEY, deployment=ENV_DEPLOYMENT)
 
     async def scenario() -> None:
         url = await configured.start()

@@ -11,10 +11,10 @@ from keyring.backends import fail
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from desktop.events import SessionState
 from desktop.realtime.config import ProviderKind
-from desktop.secrets import SERVICE, KeyStore
-from desktop.settings import (
+from desktop.session.events import SessionState
+from desktop.settings.keychain import SERVICE, KeyStore
+from desktop.settings.preferences import (
     Preferences,
     default_instructions,
     load_preferences,
@@ -71,7 +71,7 @@ def test_unreadable_stored_values_fall_back_to_defaults(settings_store: QSetting
 def test_session_config_carries_the_preferences_and_no_key() -> None:
     config = session_config(CUSTOM)
     assert (config.provider, config.deployment) == (ProviderKind.AZURE_PREVIEW, "my-realtime")
-    assert config.api_key == ""  # the key is the target's business (desktop.target)
+    assert config.api_key == ""  # the key is the target's business (desktop.settings.target)
     assert config.turn_detection.mode == "semantic_vad" and config.turn_detection.eagerness == "high"
     ptt = session_config(Preferences(turn_mode="push_to_talk"))
     assert ptt.push_to_talk and ptt.turn_detection.mode == "none"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.events import RawEvent
+from desktop.session.events import RawEvent
 from desktop.ui.inspector import InspectorDock
 
 ROUNDS = 20_000

@@ -32,8 +32,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 qt = QApplication([sys.argv[0]])
-import desktop.app as app
-import desktop.composition as composition
+import desktop.app.launch as app
+import desktop.app.composition as composition
 import desktop.ui.single_instance as single
 from desktop.ui.main_window import MainWindow
 

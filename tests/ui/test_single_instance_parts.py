@@ -13,7 +13,7 @@ from PySide6.QtNetwork import QLocalSocket
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.paths import data_dir
+from desktop.storage.paths import data_dir
 from desktop.ui import single_instance
 from desktop.ui.single_instance import (
     ANSWER_WAIT_ENV,

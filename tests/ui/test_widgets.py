@@ -13,10 +13,10 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.app import install_translators
+from desktop.app.launch import install_translators
 from desktop.audio.notices import notice
-from desktop.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState, ToolActivity
-from desktop.paths import resource
+from desktop.session.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState, ToolActivity
+from desktop.storage.paths import resource
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized, localized_notice
 from desktop.ui.inspector import InspectorDock
@@ -185,8 +185,9 @@ def test_english_reads_as_written(qapp: QApplication) -> None:
 def test_launching_imports_no_media_stack_before_the_window_shows() -> None:
     script = (
         "import sys\n"
-        "import desktop.app\n"
-        "heavy = [m for m in ('aiortc', 'av', 'aiohttp', 'sounddevice', 'keyring', 'desktop.session',"
+        "import desktop.app.launch\n"
+        "heavy = [m for m in ('aiortc', 'av', 'aiohttp', 'sounddevice', 'keyring',"
+        " 'desktop.session.voice_session',"
         " 'asyncio') if m in sys.modules]\n"
         "print(heavy)\n"
     )

@@ -1,0 +1,246 @@
+"""Audio benchmark: the real session, microphone and speaker on the virtual PulseAudio devices, against
+the loopback server running in a child process (benchmarks/far_end.py), so that only the client's
+CPU is counted.
+
+mouth-to-wire: the microphone callback receives a click (played into the virtual microphone) -> the
+RTP packet carrying it arrives at the server (before its jitter buffer). wire-to-ear: the server sends
+the RTP packet of a click -> the speaker callback hands the click to the device (the device's own
+buffer comes on top: PortAudio reports 40 ms of output latency on the virtual sink). Clicks are recognised
+by content (loud samples, big Opus packets), not by counting frames: encoders and buffers may hold
+frames back. Both directions run at once (full duplex, echo cancellation on), with packet loss
+injected on the server's sending side. Times are `time.monotonic()`, one clock for both processes.
+
+The client runs on the app's loop, qasync on a QApplication (offscreen, no window) with ready callbacks
+run in batches (desktop/ui/event_loop.py), unless `--loop asyncio` asks for plain asyncio.
+
+    python -m benchmarks.audio [--seconds 60] [--loop qasync|asyncio] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from collections.abc import Coroutine
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, TypeVar
+
+import psutil
+
+from benchmarks.clicks import Onsets, Spread, clicking_into, latencies, packet_onsets
+from benchmarks.far_end import FarEndProcess, drain_events, session_config
+from benchmarks.floor import Floor, measure_floor, process_cpu_seconds
+from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
+from desktop.audio import canceller
+from desktop.audio.echo import PlayedChunk, make_processor
+from desktop.audio.microphone import Microphone
+from desktop.audio.speaker import Speaker
+
+WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
+LOSS_SECONDS = 20.0  # each lossy call (40 clicks each way); the loss-free call lasts `seconds`
+LoopKind = Literal["qasync", "asyncio"]
+Measured = TypeVar("Measured")
+
+
+@dataclass
+class CallFigures:
+    loss: float
+    seconds: float
+    echo_cancelling: bool
+    loop: str
+    mouth_to_wire: Spread
+    wire_to_ear: Spread
+    cpu_percent: float  # the client process only: the server runs in its own
+    rss_mb: float
+    underruns: int
+    trimmed_ms: float
+
+
+def watch_capture(microphone: Microphone, onsets: Onsets) -> None:
+    """Note when each block that reaches aiortc was captured, and whether a click starts in it."""
+    microphone.track.observer = lambda pts, at, block: onsets.feed(at, block)
+
+
+def watch_playback(speaker: Speaker, onsets: Onsets) -> None:
+    """See what the speaker handed to the device as the echo canceller takes it (every 20 ms; with
+    processing off, `_take_played` stands in for the canceller)."""
+    take = speaker.take_played
+
+    def take_and_note() -> list[PlayedChunk]:
+        chunks = take()
+        for chunk in chunks:
+            onsets.feed(chunk.at, chunk.pcm)
+        return chunks
+
+    speaker.take_played = take_and_note  # type: ignore[method-assign]
+
+
+async def _take_played(speaker: Speaker) -> None:
+    while True:
+        await asyncio.sleep(0.1)
+        speaker.take_played()
+
+
+async def measure_call(
+    audio: VirtualAudio, loss: float, seconds: float, echo_cancelling: bool
+) -> CallFigures:
+    from desktop.session.voice_session import VoiceSession  # the engine, imported only when measuring
+
+    far = await FarEndProcess.start(loss)
+    speaker = Speaker()
+    microphone = Microphone(processor=make_processor(speaker, headset=not echo_cancelling))
+    captured, heard = Onsets(), Onsets()
+    watch_capture(microphone, captured)
+    watch_playback(speaker, heard)
+    session = VoiceSession(session_config(far), microphone, speaker)
+    tasks = {asyncio.create_task(drain_events(session))}
+    if not echo_cancelling:
+        tasks.add(asyncio.create_task(_take_played(speaker)))
+    try:
+        await session.connect()
+        await far.ask(f"clicks {WARM_UP + seconds + 2}")
+        with clicking_into(audio, WARM_UP + seconds + 2):
+            await asyncio.sleep(WARM_UP)
+            captured.times.clear()
+            heard.times.clear()
+            cpu, rss = await _cpu_and_rss(seconds)
+        report = await far.ask("report")
+    finally:
+        await session.hang_up()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await far.stop()
+    return CallFigures(
+        loss=loss,
+        seconds=seconds,
+        echo_cancelling=echo_cancelling,
+        loop=type(asyncio.get_running_loop()).__name__,
+        mouth_to_wire=Spread.of(latencies(captured.times, report["clicks_arrived"])),
+        wire_to_ear=Spread.of(latencies(_departures(report), heard.times)),
+        cpu_percent=round(cpu, 1),
+        rss_mb=round(rss, 1),
+        underruns=speaker.underruns,
+        trimmed_ms=round(speaker.trimmed_seconds * 1000, 1),
+    )
+
+
+async def _cpu_and_rss(seconds: float) -> tuple[float, float]:
+    """This process's CPU over `seconds` as a share of one core, and its RSS at the end (MB)."""
+    started, cpu_before = time.monotonic(), process_cpu_seconds()
+    await asyncio.sleep(seconds)
+    cpu = (process_cpu_seconds() - cpu_before) / (time.monotonic() - started) * 100
+    return cpu, psutil.Process().memory_info().rss / 2**20
+
+
+def _departures(report: dict[str, Any]) -> list[float]:
+    """Click onsets of the server's audio as sent, in sending order (lost packets have no time)."""
+    lost = {str(seq) for seq in report["lost"]}
+    return packet_onsets([(size, None if seq in lost else at) for seq, (at, size) in report["sent"].items()])
+
+
+async def run_bench(audio: VirtualAudio, seconds: float) -> tuple[list[CallFigures], Floor]:
+    """A fresh call per scenario. The first is the long full-duplex call with echo cancellation on
+    (client CPU and RSS). The echo canceller treats clicks into the microphone while clicks play as
+    double talk and attenuates and reshapes them, so mouth-to-wire is taken from the calls with capture
+    processing off (a headset); the canceller adds no buffering (each block is processed on arrival).
+    Then the CPU floor of the stack underneath (floor.py), for as long as a lossy call."""
+    short = min(seconds, LOSS_SECONDS)
+    results = [await measure_call(audio, 0.0, seconds, echo_cancelling=True)]
+    for loss in (0.0, 0.01, 0.05):
+        results.append(await measure_call(audio, loss, short, echo_cancelling=False))
+    return results, await measure_floor(audio, short)
+
+
+def run_on(loop: LoopKind, job: Coroutine[Any, Any, Measured]) -> Measured:
+    if loop == "asyncio":
+        return asyncio.run(job)
+    # The app's loop (desktop/app/launch.py). Imported here only: the audio package itself never uses Qt.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.event_loop import BatchingQEventLoop
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    qt_loop = BatchingQEventLoop(app)
+    asyncio.set_event_loop(qt_loop)
+    with qt_loop:
+        results = qt_loop.run_until_complete(job)
+    asyncio.set_event_loop(None)
+    return results
+
+
+def _label(r: CallFigures) -> str:
+    return f"{r.loss:.0%} loss, echo cancellation {'on' if r.echo_cancelling else 'off'}"
+
+
+def figures(seconds: float = 60.0, loop: LoopKind = "qasync") -> list[tuple[str, str, str]]:
+    """(name, value, target) rows for the project's bench (benchmarks/table.py)."""
+    tool = missing_tool()
+    if tool is not None:
+        return [("audio", f"not measured: {tool} is missing", "-")]
+    if not canceller.installed():  # the call and the floor measure it: half duplex would pass for it
+        return [("audio", f"not measured: no echo canceller ({canceller.INSTALL_HINT})", "-")]
+    with virtual_audio() as audio:
+        results, floor = run_on(loop, run_bench(audio, seconds))
+    rows = []
+    for r in results:
+        if not r.echo_cancelling:  # see run_bench: the canceller reshapes the clicks themselves
+            rows.append((f"mouth-to-wire ({_label(r)})", str(r.mouth_to_wire), "≤ 30 ms"))
+        ear_target = "≤ 100 ms" if r.loss >= 0.05 else "≤ 60 ms"
+        rows.append((f"wire-to-ear ({_label(r)}; loss on the server's side)", str(r.wire_to_ear), ear_target))
+    for r in (results[0], results[1]):
+        duration = f"{r.seconds:.0f} s full-duplex call, {_label(r)}, {r.loop}"
+        rows.append((f"client CPU, {duration}", f"{r.cpu_percent} % of one core", "< 8 %"))
+    rows.append(
+        (f"client RSS after the {results[0].seconds:.0f} s call", f"{results[0].rss_mb} MB", "< 200 MB")
+    )
+    gaps = " / ".join(f"{r.underruns} ({r.trimmed_ms:g} ms trimmed)" for r in results)
+    rows.append(("speaker underruns per call, in the order above (audio trimmed for delay)", gaps, "0"))
+    return rows + floor_rows(floor, loop)
+
+
+def floor_rows(floor: Floor, loop: LoopKind) -> list[tuple[str, str, str]]:
+    """The CPU floor (floor.py) under the calls above: what the stack costs without the app's audio work."""
+    return [
+        (
+            f"CPU floor: the session on the two sound cards, {loop} (aiortc, Opus both ways, callbacks "
+            f"that only hand over; {floor.frames_heard} frames heard, {floor.clicks_arrived} clicks arrived)",
+            f"{floor.session_percent} %",
+            "-",
+        ),
+        ("CPU floor: the echo canceller on noise, both directions", f"{floor.canceller_percent} %", "-"),
+        ("CPU floor: the two together", f"{floor.total_percent} % of one core", "< 8 %"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    if not canceller.installed():
+        parser.error(f"the echo canceller is not installed: {canceller.INSTALL_HINT}")
+    with virtual_audio() as audio:
+        results, floor = run_on(args.loop, run_bench(audio, args.seconds))
+    for r in results:
+        print(
+            f"{_label(r)}, {r.seconds:.0f} s, {r.loop} | mouth-to-wire {r.mouth_to_wire} | "
+            f"wire-to-ear {r.wire_to_ear} | CPU {r.cpu_percent} % RSS {r.rss_mb} MB "
+            f"underruns {r.underruns} trimmed {r.trimmed_ms} ms"
+        )
+    for name, value, _ in floor_rows(floor, args.loop):
+        print(f"{name}: {value}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump({"calls": [asdict(r) for r in results], "floor": asdict(floor)}, out, indent=2)
+
+
+if __name__ == "__main__":
+    main()

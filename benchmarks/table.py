@@ -1,0 +1,185 @@
+"""The benchmark command: `python -m benchmarks.table` prints a Markdown table of the figures the README
+carries, each the median of several runs, with the machine described and its load average.
+
+Figures: connect time per dialect against the loopback server, launch-to-window time, the app's
+memory idle and after a call (those two in benchmarks/launch.py), the bundle's size, and the audio
+latencies (benchmarks/audio.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from desktop.realtime.config import ProviderKind, SessionConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE_DIR = ROOT / "dist" / "Voice Assistant"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    name: str
+    value: str
+    target: str = ""
+    note: str = ""
+
+
+def describe_machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    versions = ", ".join(
+        f"{name} {_version(name)}" for name in ("PySide6-Essentials", "aiortc", "qasync", "av")
+    )
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {versions}"
+    )
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+# --- connect time ---------------------------------------------------------------------------
+
+
+def loopback_config(kind: ProviderKind, base: str, api_key: str, deployment: str) -> SessionConfig:
+    return SessionConfig(
+        provider=kind,
+        endpoint=base,
+        webrtc_url=f"{base}/v1/realtimertc" if kind is ProviderKind.AZURE_PREVIEW else "",
+        deployment=deployment,
+        api_key=api_key,
+        greet_first=False,
+    )
+
+
+async def _connect_once(config: SessionConfig) -> float:
+    from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+    from desktop.session.voice_session import VoiceSession
+
+    session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker())
+    drain = asyncio.create_task(_drain(session))
+    started = time.perf_counter()
+    try:
+        await session.connect()  # returns once session.updated has arrived
+        return time.perf_counter() - started
+    finally:
+        await session.hang_up()
+        await drain
+
+
+async def _drain(session: object) -> None:
+    async for _event in session.events():  # type: ignore[attr-defined]
+        pass
+
+
+async def measure_connect(runs: int) -> list[Figure]:
+    from desktop.demo.server import DemoServer
+
+    server = DemoServer()
+    base = await server.start()
+    figures: list[Figure] = []
+    try:
+        for kind in (ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE, ProviderKind.OPENAI):
+            config = loopback_config(kind, base, server.api_key, server.deployment)
+            await _connect_once(config)  # warm-up: first imports and codec set-up
+            times = [await _connect_once(config) for _ in range(runs)]
+            median, p95 = percentiles(times)
+            figures.append(
+                Figure(
+                    f"connect, {kind.value} (start to session.updated)",
+                    f"{median * 1000:.0f} ms (p95 {p95 * 1000:.0f} ms)",
+                    "≤ 150 ms",
+                )
+            )
+    finally:
+        await server.stop()
+    return figures
+
+
+# --- bundle, audio ---------------------------------------------------------------------------
+
+
+def measure_bundle() -> Figure:
+    """Disk usage as `du` counts it: allocated blocks, each file once (the bundle has symlinks)."""
+    if not BUNDLE_DIR.exists():
+        return Figure("bundle size on disk", "not built", "< 200 MB", "pyinstaller --noconfirm build.spec")
+    used = 0
+    for folder, _dirs, files in os.walk(BUNDLE_DIR):
+        for name in files:
+            info = os.lstat(os.path.join(folder, name))
+            used += getattr(info, "st_blocks", 0) * 512 or info.st_size
+    return Figure("bundle size on disk", f"{used / 2**20:.0f} MiB", "< 200 MB")
+
+
+def measure_audio(seconds: float) -> list[Figure]:
+    from benchmarks import audio as audio_bench
+
+    return [Figure(name, value, target) for name, value, target in audio_bench.figures(seconds)]
+
+
+def _load_average() -> str:
+    """Other work on the machine stretches every wall-clock figure: say how much there was."""
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+
+
+def render(machine: str, figures: list[Figure]) -> str:
+    lines = [f"Machine: {machine}", "", "| figure | value | target |", "|---|---|---|"]
+    lines += [f"| {f.name} | {f.value} | {f.target} |" + (f" {f.note}" if f.note else "") for f in figures]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.table", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is shown)")
+    parser.add_argument("--call-seconds", type=float, default=60.0)
+    parser.add_argument("--memory-runs", type=int, default=3, help="runs per memory figure (each has a call)")
+    parser.add_argument("--only", choices=["connect", "startup", "memory", "bundle", "audio"], nargs="*")
+    args = parser.parse_args(argv)
+    from benchmarks import launch as launch_bench  # it uses this module's Figure
+    wanted = set(args.only or ["connect", "startup", "memory", "bundle", "audio"])
+    steps: list[tuple[str, Callable[[], list[Figure]]]] = [
+        ("connect", lambda: asyncio.run(measure_connect(args.runs))),
+        ("startup", lambda: launch_bench.measure_window_shown(args.runs)),
+        ("memory", lambda: launch_bench.measure_memory(args.call_seconds, args.memory_runs)),
+        ("bundle", lambda: [measure_bundle()]),
+        ("audio", lambda: measure_audio(args.call_seconds)),
+    ]
+    figures: list[Figure] = []
+    load_before = _load_average()
+    for name, step in steps:
+        if name in wanted:
+            print(f"measuring {name}…", file=sys.stderr)
+            figures += step()
+    print(render(describe_machine(), figures))
+    print(f"\nLoad average (1, 5, 15 min) before: {load_before}; after: {_load_average()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

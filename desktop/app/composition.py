@@ -1,0 +1,167 @@
+"""One run of the app: the objects behind the window and the order in which they start and stop.
+
+Split from `desktop.app.launch` so that launching imports none of this (nor asyncio) before the window is on
+screen: `app.main` shows the window first, then imports this module and runs `Root.run` on the
+qasync loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from desktop.app.memory import limit_malloc_arenas, release_free_memory
+from desktop.app.session_factory import AppSessionFactory
+from desktop.settings.keychain import KeyStore
+from desktop.settings.preferences import load_preferences
+from desktop.ui.controller import Controller
+from desktop.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from desktop.tools.toolbox import Toolbox
+    from desktop.ui.calendar_pane import CalendarPane
+    from desktop.ui.network_watch import NetworkWatch
+
+log = logging.getLogger(__name__)
+
+
+class Root:
+    """Owns the objects of one run and the order in which they stop."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow,
+        store: QSettings,
+        wiring: AppSessionFactory,
+        on_quit: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`on_quit` runs as soon as quitting begins (the app stops answering a second launch)."""
+        limit_malloc_arenas()  # before the executors, the demo server and the audio start threads
+        self.app = app
+        self.window = window
+        self.wiring = wiring
+        self.keys = KeyStore(wiring.environ)  # the same environment the wiring was given
+        self.controller = Controller(store, load_preferences(store), self.keys, wiring)
+        self.quit_requested = asyncio.Event()
+        self.quit_reason = ""
+        self._on_quit = on_quit
+        self.toolbox: Toolbox | None = None
+        self.pane: CalendarPane | None = None
+        self.network: NetworkWatch | None = None
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        self._install_error_hooks(loop)
+        self.window.closeRequested.connect(self.request_quit)
+        self.app.aboutToQuit.connect(lambda: self.request_quit("the application was asked to quit"))
+        self.window.bind(self.controller)
+        self.controller.announce_provider()
+        self._watch_network()
+        try:
+            await self.wiring.preload()
+            await self._open_tools()
+        except Exception:
+            # The window is up and the person can still talk; say so instead of dying.
+            log.exception("Starting the tools failed")
+            self.window.show_unexpected_error()
+        release_free_memory()  # what the imports and start-up freed
+        try:
+            await self.quit_requested.wait()
+        finally:
+            self._on_quit()
+            log.info("Stopping: %s", self.quit_reason or "asked to")
+            await self.shutdown()
+        log.info("Stopped cleanly")
+        return 0
+
+    def request_quit(self, reason: str) -> None:
+        """An orderly stop, for the first `reason` that asks (the window, Quit, a signal, logout)."""
+        if self.quit_requested.is_set():
+            return
+        self.quit_reason = reason
+        self._on_quit()
+        self.quit_requested.set()
+
+    def _watch_network(self) -> None:
+        """Network changes check the call at once; without QtNetwork, liveness notices in time."""
+        try:
+            from desktop.ui.network_watch import NetworkWatch
+        except ImportError:
+            log.warning("QtNetwork is not available: network changes are not watched")
+            return
+        self.network = NetworkWatch(self.app)
+        self.network.changed.connect(self.controller.check_connection)
+
+    async def _open_tools(self) -> None:
+        """The calendar pane and the meeting tools; the tools ask the person through the meeting
+        dialog (QtConfirmer). Without them the assistant still talks, it just cannot book."""
+        from desktop.tools.toolbox import Toolbox
+        from desktop.ui.calendar_pane import CalendarPane
+        from desktop.ui.qt_confirmer import QtConfirmer
+
+        confirmer = QtConfirmer(
+            self.window,
+            snapshot=lambda: self.pane.meetings() if self.pane else [],
+            on_asking=self.window.confirmation_opened,
+        )
+        try:
+            self.toolbox = await Toolbox.open(
+                confirmer, self._knowledge_folder(self.controller.prefs.knowledge_folder)
+            )
+        except Exception:
+            log.exception("The calendar or the knowledge base could not be opened")
+            self.window.show_tools_unavailable()
+            return
+        self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker)
+        self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
+        self.window.add_side_pane(self.pane)
+        self.toolbox.start()
+        self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
+        self.wiring.tools = self.toolbox.registry
+
+    def _knowledge_folder(self, folder: str) -> Path | None:
+        """The person's folder, or None (the bundled sample) when none is chosen or it is gone."""
+        if not folder:
+            return None
+        if Path(folder).is_dir():
+            return Path(folder)
+        self.window.show_missing_folder(folder)
+        return None
+
+    def _use_knowledge_folder(self, folder: str) -> None:
+        from desktop.tools.knowledge import default_folder
+
+        if self.toolbox is not None:
+            self.toolbox.knowledge.set_folder(self._knowledge_folder(folder) or default_folder())
+
+    async def shutdown(self) -> None:
+        """Hang up (which stops the audio), stop the demo server, then let the stores finish their
+        writes and close."""
+        await self.controller.shutdown()
+        await self.wiring.close()
+        if self.pane is not None:
+            self.pane.shutdown()
+        if self.toolbox is not None:
+            await self.toolbox.close()
+        self.window.close()
+
+    def _install_error_hooks(self, loop: asyncio.AbstractEventLoop) -> None:
+        def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+            log.error("Unhandled exception", exc_info=(kind, value, tb))
+            self.window.show_unexpected_error()
+
+        def loop_handler(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            log.error("Unhandled in the loop: %s", context.get("message"), exc_info=context.get("exception"))
+            self.window.show_unexpected_error()
+
+        sys.excepthook = excepthook
+        loop.set_exception_handler(loop_handler)

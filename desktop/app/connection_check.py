@@ -1,0 +1,189 @@
+"""The connection check: mint, call setup, media, event channel and session.updated, step by step.
+
+Used by `voice-assistant --check` and by the settings dialog's "Test connection". It speaks no audio
+and starts no conversation: it proves that the configured provider would accept a session with the
+configured tools, and says which step failed in one sentence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.audio.synthetic import SyntheticMicrophone
+from desktop.realtime import client_events as ce
+from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.environment import PROVIDER, parse_provider
+from desktop.realtime.errors import SessionError
+from desktop.realtime.instructions import build_instructions
+from desktop.realtime.masking import Masker
+from desktop.realtime.providers import DEMO_API_KEY, DEMO_MODEL, Provider, provider_for
+from desktop.session.model_call import ModelCall
+from desktop.settings.keychain import KeyStore
+from desktop.settings.target import Target, resolve_target
+
+STEP_LABELS = {
+    "mint": "session key minted",
+    "sdp": "call set up (SDP answer received)",
+    "ice": "media connected (ICE/DTLS)",
+    "data_channel": "event channel open",
+    "session": "session settings confirmed (session.updated)",
+}
+STEP_ORDER = tuple(STEP_LABELS)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckStep:
+    name: str
+    label: str
+    ok: bool
+    seconds: float  # time this step took
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    ok: bool
+    steps: tuple[CheckStep, ...] = ()
+    error: str = ""
+    retryable: bool = True
+    session: dict[str, Any] = field(default_factory=dict)
+
+
+StepHandler = Callable[[CheckStep], None]
+
+
+class _Check:
+    def __init__(self, config: SessionConfig, provider: Provider, on_step: StepHandler | None) -> None:
+        self.config = config
+        self.provider = provider
+        self.on_step = on_step or (lambda _step: None)
+        self.steps: list[CheckStep] = []
+        self.last = time.monotonic()
+
+    def record(self, name: str, ok: bool = True, detail: str = "") -> None:
+        now = time.monotonic()
+        step = CheckStep(name, STEP_LABELS[name], ok, now - self.last, detail)
+        self.last = now
+        self.steps.append(step)
+        self.on_step(step)
+
+    async def run(self) -> dict[str, Any]:
+        provider = self.provider
+        microphone = SyntheticMicrophone()
+        microphone.set_open(False)
+        # The session's own handshake, with nobody listening to the conversation: only the steps count.
+        link = ModelCall(
+            self.config,
+            provider,
+            microphone.track,
+            on_event=lambda _event: None,
+            on_raw=lambda _event: None,
+            on_lost=lambda _link, _error: None,
+            expecting_media=lambda: False,
+        )
+        settings = ce.SessionSettings.from_config(
+            self.config, build_instructions(self.config.instructions), self.config.tools
+        )
+        try:
+            session = await link.open(ce.session_update(provider.dialect, settings), on_step=self.record)
+            _require_tools(self.config.tools, session)
+            names = ", ".join(str(tool.get("name")) for tool in self.config.tools) or "none"
+            self.record("session", detail=f"tools confirmed: {names}")
+            return session
+        finally:
+            await link.close()
+            await microphone.stop()
+
+
+def _require_tools(tools: tuple[dict[str, Any], ...], session: dict[str, Any]) -> None:
+    echoed = session.get("tools")
+    names = (
+        {str(tool.get("name")) for tool in echoed if isinstance(tool, dict)}
+        if isinstance(echoed, list)
+        else set()
+    )
+    missing = [str(tool.get("name")) for tool in tools if str(tool.get("name")) not in names]
+    if missing:
+        raise SessionError(
+            f"The service confirmed the session without the tools {', '.join(missing)}.", retryable=False
+        )
+
+
+async def run_check(config: SessionConfig, on_step: StepHandler | None = None) -> CheckResult:
+    """Run every step; a failed step is reported through `on_step` too, and ends the check. A
+    configuration that cannot work (a malformed endpoint, a missing deployment) fails before any step:
+    nothing is sent."""
+    masker = Masker([config.api_key])
+    try:
+        provider = provider_for(config)
+    except SessionError as error:
+        return CheckResult(False, (), masker.text(error.message), error.retryable)
+    check = _Check(config, provider, on_step)
+    try:
+        session = await check.run()
+    except SessionError as error:
+        done = {step.name for step in check.steps}
+        failed = next((name for name in STEP_ORDER if name not in done), "session")
+        message = masker.text(error.message)
+        check.record(failed, ok=False, detail=message)
+        return CheckResult(False, tuple(check.steps), message, error.retryable)
+    return CheckResult(True, tuple(check.steps), session=session)
+
+
+def _print_step(step: CheckStep) -> None:
+    mark = "ok  " if step.ok else "FAIL"
+    line = f"[{mark}] {step.label} ({step.seconds * 1000:.0f} ms)"
+    print(f"{line}: {step.detail}" if step.detail else line, flush=True)
+
+
+async def _check_with_demo(config: SessionConfig) -> CheckResult:
+    """The demo provider needs the built-in server running; start one for the check."""
+    from desktop.demo.server import DemoServer
+
+    server = DemoServer(api_key=DEMO_API_KEY, deployment=config.deployment or DEMO_MODEL)
+    endpoint = await server.start()
+    try:
+        return await run_check(dataclasses.replace(config, endpoint=endpoint), _print_step)
+    finally:
+        await server.stop()
+
+
+def check_main(
+    config: SessionConfig | None = None, provider: str | None = None, target: Target | None = None
+) -> int:
+    """Print where the check goes, then each step with its time; exit 0, or 1 with the one-sentence
+    reason (never a key). Without `config`: the defaults, with the environment and key resolved as
+    for the app (`desktop.settings.target`); `target` says where `config` came from."""
+    try:
+        kind = parse_provider(provider) if provider else None
+        if config is None:
+            # The chosen provider goes in before the environment, so that its variables (its key) apply.
+            env = {**os.environ, PROVIDER: kind.value} if kind else dict(os.environ)
+            target = asyncio.run(resolve_target(SessionConfig(), KeyStore(env)))
+            config = target.apply(SessionConfig(), stand_in=False)
+        elif kind is not None:
+            config = dataclasses.replace(config, provider=kind)
+            target = None
+    except SessionError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    about = target.describe(stand_in=False) if target is not None else config.provider.value
+    print(f"Checking the connection to {Masker([config.api_key]).text(about)}…", flush=True)
+    if target is not None and target.environment:
+        print(f"Set by the environment: {', '.join(target.environment)}.", flush=True)
+    if config.provider is ProviderKind.DEMO and not config.endpoint:
+        result = asyncio.run(_check_with_demo(config))
+    else:
+        result = asyncio.run(run_check(config, _print_step))
+    if result.ok:
+        print("The connection works.")
+        return 0
+    print(result.error, file=sys.stderr)
+    return 1

@@ -1,0 +1,145 @@
+"""How the window's controller gets its sessions: configuration, audio, tools, the demo server.
+
+Everything heavy (aiortc, av, aiohttp, sounddevice, the session) is imported here on first use, and
+`preload` imports it on a worker thread right after the window is shown, so launching stays quick and
+the GUI thread never waits for an import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from desktop.realtime.config import SessionConfig
+from desktop.settings.preferences import Preferences, session_config
+from desktop.settings.target import Target
+from desktop.ui.ports import SessionHandle
+
+if TYPE_CHECKING:
+    from desktop.audio.ports import AudioInput, AudioOutput, ProblemHandler
+    from desktop.demo.thread import DemoServerThread
+    from desktop.session.reconnect import ReconnectPolicy
+    from desktop.tools.ports import ToolExecutor
+
+log = logging.getLogger(__name__)
+
+AudioFactory = Callable[[Preferences], "tuple[AudioInput, AudioOutput]"]
+_HEAVY_MODULES = (
+    "desktop.session.voice_session",
+    "desktop.app.connection_check",
+    "desktop.demo.thread",
+    "desktop.audio.devices",
+    "desktop.tools.toolbox",
+    "desktop.ui.calendar_pane",
+    "desktop.ui.qt_confirmer",
+    "desktop.ui.settings_dialog",
+)
+
+
+def device_audio(prefs: Preferences) -> tuple[AudioInput, AudioOutput]:
+    """The person's real microphone and speaker, as chosen in the settings."""
+    from desktop.audio.echo import make_processor
+    from desktop.audio.microphone import Microphone
+    from desktop.audio.speaker import Speaker
+
+    speaker = Speaker(prefs.output_device or None)
+    # Echo cancellation needs what the speaker played as its reference.
+    processor = make_processor(speaker, headset=prefs.headset, noise_suppression=prefs.noise_suppression)
+    return Microphone(prefs.input_device or None, processor=processor), speaker
+
+
+def _device_names() -> tuple[list[str], list[str]]:
+    from desktop.audio.devices import AudioUnavailable, list_devices
+
+    try:
+        return [d.name for d in list_devices("input")], [d.name for d in list_devices("output")]
+    except AudioUnavailable:
+        return [], []
+
+
+class AppSessionFactory:
+    """The composition root's `SessionFactory`: builds a session from preferences and their target.
+
+    `environ` is the environment this run takes its overrides from (the key store reads it too)."""
+
+    def __init__(
+        self,
+        audio: AudioFactory = device_audio,
+        tools: ToolExecutor | None = None,
+        environ: Mapping[str, str] = os.environ,
+        reconnect: ReconnectPolicy | None = None,
+    ) -> None:
+        self._audio = audio
+        self.tools = tools
+        self.environ = environ
+        self._reconnect = reconnect  # None: the session's own policy
+        self._loopback: DemoServerThread | None = None
+        self._demo_endpoint = ""
+        self._demo_lock = asyncio.Lock()
+
+    async def preload(self) -> None:
+        loop = asyncio.get_running_loop()
+        for name in _HEAVY_MODULES:
+            try:
+                await loop.run_in_executor(None, importlib.import_module, name)
+            except ImportError:
+                log.warning("Could not preload %s", name, exc_info=True)
+
+    async def config(
+        self, prefs: Preferences, target: Target, ice_credential: str = "", *, stand_in: bool = True
+    ) -> SessionConfig:
+        endpoint = await self.demo_endpoint() if target.demo_answers(stand_in=stand_in) else ""
+        settings = session_config(prefs, ice_credential=ice_credential)
+        return target.apply(settings, demo_endpoint=endpoint, stand_in=stand_in)
+
+    async def demo_endpoint(self) -> str:
+        """The built-in demo server's URL, started on its own thread the first time it is needed."""
+        async with self._demo_lock:
+            if not self._demo_endpoint:
+                from desktop.demo.thread import DemoServerThread
+
+                server = self._loopback = DemoServerThread()
+                loop = asyncio.get_running_loop()
+                self._demo_endpoint = await loop.run_in_executor(None, server.start)
+        return self._demo_endpoint
+
+    def open_call(
+        self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler
+    ) -> SessionHandle:
+        from desktop.audio.devices import AudioUnavailable
+        from desktop.realtime.errors import SessionError
+        from desktop.session.voice_session import VoiceSession
+
+        try:
+            microphone, speaker = self._audio(prefs)
+        except AudioUnavailable as error:
+            raise SessionError(error.sentence, code="audio", retryable=True) from error
+        microphone.set_problem_handler(on_problem)
+        speaker.set_problem_handler(on_problem)
+        session = VoiceSession(config, microphone, speaker, tools=self.tools, reconnect=self._reconnect)
+        return SessionHandle(session, lambda: microphone.level)
+
+    async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]:
+        """Runs the step-by-step connection check; (worked, the sentence saying why not)."""
+        from desktop.app.connection_check import CheckStep, run_check
+
+        def show(step: CheckStep) -> None:
+            mark = "✓" if step.ok else "✗"
+            detail = f" — {step.detail}" if step.detail and not step.ok else ""
+            on_step(f"{mark} {step.label} ({step.seconds * 1000:.0f} ms){detail}")
+
+        result = await run_check(config, show)
+        return result.ok, result.error
+
+    async def devices(self) -> tuple[list[str], list[str]]:
+        return await asyncio.get_running_loop().run_in_executor(None, _device_names)
+
+    async def close(self) -> None:
+        server, self._loopback = self._loopback, None
+        if server is not None:
+            self._demo_endpoint = ""
+            await asyncio.get_running_loop().run_in_executor(None, server.stop)

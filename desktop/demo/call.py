@@ -1,0 +1,296 @@
+"""One call: the aiortc peer, its data channel, and the conversation state behind the protocol.
+
+Every SDP POST makes a new ServerCall (no renegotiation, as on the real services). Client events are
+dispatched by name to `handlers.py`; input audio goes through `listener.py`; responses run in
+`responses.py`. Every task the call starts is kept in a set and cancelled when it closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
+
+from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamTrack
+
+from desktop.demo import dialect as d
+from desktop.demo.brain import Brain, Reply, okay
+from desktop.demo.faults import Faults
+from desktop.demo.handlers import ReceivedEvent, handle_message
+from desktop.demo.ids import new_id
+from desktop.demo.listener import Listener
+from desktop.demo.partition import drop_datagrams, ignore_sctp
+from desktop.demo.phrases import language_of
+from desktop.demo.responses import ResponseRun
+from desktop.demo.speech import Voice
+from desktop.demo.track import SpeechTrack
+
+log = logging.getLogger(__name__)
+
+RTP_ARRIVALS_KEPT = 3000  # the last minute of 20 ms packets: enough for jitter figures, bounded all day
+
+
+class CallOwner(Protocol):
+    """What a call needs from its server."""
+
+    faults: Faults
+    brain: Brain
+    voice: Voice
+    client_events: list[ReceivedEvent]
+
+    def next_user_transcript(self) -> str: ...
+
+
+def expires_at(start: float, limit_seconds: float) -> int:
+    """session.expires_at: the real services' is the session limit, so a fault's shorter limit shows too."""
+    return int(start + limit_seconds)
+
+
+class ServerCall:
+    def __init__(
+        self,
+        host: CallOwner,
+        dialect: d.Dialect,
+        model: str,
+        max_session_seconds: float,
+        session_id: str = "",
+    ) -> None:
+        self.host = host
+        self.dialect = dialect
+        self.id = new_id("rtc_")
+        self.session_id = session_id or new_id("sess_")
+        self.conversation_id = new_id("conv_")
+        self.started_at = time.time()
+        faults = host.faults
+        self._max_session_seconds = faults.session_expiry_seconds or max_session_seconds
+        announced = max_session_seconds if faults.unannounced_expiry else self._max_session_seconds
+        self.expires_at = expires_at(self.started_at, announced)
+        self.session_config = d.default_session(dialect, self.session_id, model, self.expires_at)
+        self.items: list[dict[str, Any]] = []
+        self.audio_frames_received = 0
+        self.rtp_arrival_times: deque[float] = deque(maxlen=RTP_ARRIVALS_KEPT)
+        self.closed = False
+        self.connection_state = "new"  # the peer connection's last state; kept after it is released
+        self.vanished = False
+        self.has_spoken = False
+        self.response: ResponseRun | None = None
+        self.channel: RTCDataChannel | None = None
+        self.track = SpeechTrack()
+        self.listener = Listener(self)
+        self._pc: RTCPeerConnection | None = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing: asyncio.Future[None] | None = None
+        self._late_transcriptions: list[Callable[[], None]] = []
+        self.webrtc_filter = False  # Azure GA's ?webrtcfilter=on
+        self.pc.on("datachannel", self._on_datachannel)
+        self.pc.on("track", self._on_track)
+        self.pc.on("connectionstatechange", self._on_connection_state)
+
+    @property
+    def pc(self) -> RTCPeerConnection:
+        """The call's peer connection, released once the call has closed (the record stays light)."""
+        if self._pc is None:
+            raise RuntimeError(f"call {self.id} is closed: its peer connection was released")
+        return self._pc
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def answer(self, offer_sdp: str) -> str:
+        """The SDP answer; ValueError when the offer is not one aiortc can take."""
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        if not any(t.kind == "audio" for t in self.pc.getTransceivers()):
+            raise ValueError("the offer has no audio section")
+        self.pc.addTrack(self.track)
+        for transceiver in self.pc.getTransceivers():
+            self._record_rtp_arrivals(transceiver.receiver)
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        self._apply_transport_faults()
+        return self.pc.localDescription.sdp
+
+    def _apply_transport_faults(self) -> None:
+        # Before the answer leaves: ICE starts as soon as the client has it.
+        faults = self.host.faults
+        if faults.ice_stall or faults.dtls_stall:
+            drop_datagrams(self.pc, keep_stun=not faults.ice_stall)
+        if faults.no_data_channel:
+            ignore_sctp(self.pc)
+
+    def vanish(self) -> None:
+        """A network partition: from now on nothing is sent or received, and nobody is told."""
+        if not self.closed and not self.vanished:
+            self.vanished = True
+            self.track.clear()
+            drop_datagrams(self.pc, keep_stun=False)
+
+    def _record_rtp_arrivals(self, receiver: Any) -> None:
+        # Wraps aiortc's internal hook so arrival times are taken before its jitter buffer.
+        handle = receiver._handle_rtp_packet
+
+        async def timed(packet: Any, arrival_time_ms: int) -> None:
+            self.rtp_arrival_times.append(time.monotonic())
+            await handle(packet, arrival_time_ms=arrival_time_ms)
+
+        receiver._handle_rtp_packet = timed
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        if self.closed:  # a closing call starts no new work: the close awaits this cancellation too
+            task.cancel()
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("loopback call task failed", exc_info=task.exception())
+
+    def close_soon(self) -> asyncio.Future[None]:
+        """Starts closing; usable from inside one of the call's own tasks (which the close cancels)."""
+        if self._closing is None:
+            self.closed = True
+            self._closing = asyncio.ensure_future(self._close())
+        return self._closing
+
+    async def close(self) -> None:
+        """Idempotent; every caller returns once the peer connection and all tasks are gone."""
+        await asyncio.shield(self.close_soon())
+
+    async def _close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        self.track.stop()
+        await self.pc.close()
+        while self._tasks:  # including any a callback spawned meanwhile (spawn cancels those at once)
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._release()
+
+    def _release(self) -> None:
+        """Drops what a closed call no longer needs; ids, config, items and counters stay for inspection."""
+        self.connection_state = "closed"
+        self._pc = None
+        self.channel = None
+        self.response = None
+        self.rtp_arrival_times.clear()
+        self._late_transcriptions.clear()
+
+    def _on_connection_state(self) -> None:
+        if self._pc is None:
+            return
+        self.connection_state = self._pc.connectionState
+        if self.connection_state in ("failed", "closed") and not self.closed:
+            self.close_soon()
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        if track.kind == "audio":
+            self.spawn(self.listener.run(track))
+
+    def _on_datachannel(self, channel: RTCDataChannel) -> None:
+        self.channel = channel
+        channel.on("message", lambda message: handle_message(self, message))
+        self.send({"type": "session.created", "session": self.session_config})
+        if self.host.faults.send_malformed:
+            self._send_raw("{this is not json")
+            self.send({"type": "loopback.unknown_event", "note": "clients must ignore unknown events"})
+        faults = self.host.faults
+        self._close_after(self._max_session_seconds, expired=True)
+        if faults.drop_after_seconds is not None:
+            self._close_after(faults.drop_after_seconds, expired=False)
+        if faults.vanish_after_seconds is not None:
+            self.spawn(self._vanish_after(faults.vanish_after_seconds))
+
+    async def _vanish_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        self.vanish()
+
+    def _close_after(self, seconds: float, *, expired: bool) -> None:
+        async def later() -> None:
+            await asyncio.sleep(seconds)
+            if expired:
+                minutes = self._max_session_seconds / 60
+                self.send_error(
+                    "session_expired", f"Your session hit the maximum duration of {minutes:g} minutes."
+                )
+            await self.close()
+
+        self.spawn(later())
+
+    # --- sending -------------------------------------------------------------------------------
+
+    def send(self, event: dict[str, Any]) -> None:
+        if self.webrtc_filter and event["type"] not in d.WEBRTC_FILTER_ALLOWED:
+            return
+        self._send_raw(json.dumps({"event_id": new_id("event_")} | event, ensure_ascii=False))
+
+    def _send_raw(self, text: str) -> None:
+        if self.channel is None or self.channel.readyState != "open" or self.closed:
+            return
+        try:
+            self.channel.send(text)
+        except ValueError:  # above the client's advertised max-message-size: it would close the channel
+            log.warning("loopback event of %d bytes not sent: %s", len(text.encode()), text[:80])
+
+    def send_error(
+        self,
+        code: str,
+        message: str,
+        *,
+        param: str | None = None,
+        event_id: str | None = None,
+        kind: str = "invalid_request_error",
+    ) -> None:
+        error = {"type": kind, "code": code, "message": message, "param": param, "event_id": event_id}
+        self.send({"type": "error", "error": error})
+
+    # --- conversation and responses -------------------------------------------------------------
+
+    def add_conversation_item(self, item: dict[str, Any], *, announced: dict[str, Any] | None = None) -> None:
+        previous = self.items[-1]["id"] if self.items else None
+        self.items.append(item)
+        shown = announced if announced is not None else item
+        self.send({"type": "conversation.item.created", "previous_item_id": previous, "item": shown})
+
+    def start_response(self, *, audio: bool | None = None) -> ResponseRun:
+        """The brain's answer to the conversation so far; `audio` overrides the session's modalities."""
+        allowed = d.tool_names(self.session_config)
+        tools = [t for t in self.session_config.get("tools", []) if t.get("name") in allowed]
+        reply = self.host.brain.reply(self.items, tools)
+        speaks = d.speaks_audio(self.session_config) if audio is None else audio
+        run = ResponseRun(self, _allowed(reply, self.session_config), audio=speaks)
+        self.response = run
+        self.has_spoken = self.has_spoken or (speaks and reply.say is not None)
+        run.task = self.spawn(run.run())
+        return run
+
+    def cancel_response(self, reason: str) -> bool:
+        run = self.response
+        if run is None:
+            return False
+        run.cancel(reason)
+        if run.task is not None:
+            run.task.cancel()
+        return True
+
+    def response_finished(self, run: ResponseRun) -> None:
+        if self.response is run:
+            self.response = None
+
+    def defer_transcription(self, deliver: Callable[[], None]) -> None:
+        self._late_transcriptions.append(deliver)
+
+    def flush_late_transcriptions(self) -> None:
+        pending, self._late_transcriptions = self._late_transcriptions, []
+        for deliver in pending:
+            deliver()
+
+
+def _allowed(reply: Reply, session: dict[str, Any]) -> Reply:
+    """A reply may only call a tool the session declared (a custom Brain might not check)."""
+    if reply.call is not None and reply.call.name not in d.tool_names(session):
+        return Reply(say=reply.say or okay(language_of(json.dumps(reply.call.arguments, ensure_ascii=False))))
+    return reply

@@ -1,0 +1,35 @@
+"""Fault switches: how the loopback server misbehaves on purpose. Mutable at run time, one per server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Faults:
+    mint_status: int | None = None  # answer every mint with this HTTP status and a realistic error body
+    sdp_status: int | None = None  # the same for the SDP offer
+    quota_exhausted: bool = False  # a forced 429 says insufficient_quota (not retryable), not a rate limit
+    mint_failures: int = 0  # fail this many mints with 503 (counts down), then succeed
+    mint_delay: float = 0.0  # seconds before the mint answers
+    sdp_delay: float = 0.0  # seconds before the SDP answer
+    no_session_updated: bool = False  # session.update is never answered
+    close_mid_response: bool = False  # the peer connection closes after the first transcript delta
+    send_malformed: bool = False  # a non-JSON message and an unknown event type follow session.created
+    late_transcription: bool = False  # the user's transcription arrives after response.created
+    # The session limit: in session.created's expires_at; then `error` session_expired and the call closes.
+    session_expiry_seconds: float | None = None
+    unannounced_expiry: bool = False  # expires_at keeps the service's own limit: the expiry comes unannounced
+    drop_after_seconds: float | None = None  # the call closes silently after this long
+    key_lifetime_seconds: float | None = None  # overrides every ephemeral key's lifetime
+    transcription_failed: bool = False  # ...input_audio_transcription.failed instead of the transcript
+    response_failed: bool = False  # every response ends at once with response.done status "failed"
+    # Timing like the real services: transcript and response.done as soon as "generated" while the audio
+    # still plays; only output_audio_buffer.stopped marks its end (and response.cancel then finds nothing).
+    early_response_done: bool = False
+    # Below the protocol (desktop/demo/partition.py), for calls answered while the switch is on:
+    ice_stall: bool = False  # the answer's ICE candidates never answer: ICE (and so DTLS) never completes
+    dtls_stall: bool = False  # ICE completes, but DTLS records are dropped: the handshake never finishes
+    no_data_channel: bool = False  # ICE and DTLS complete, but SCTP is never answered: no channel opens
+    # A network partition this long after the channel opened: nothing more in or out, and no close.
+    vanish_after_seconds: float | None = None

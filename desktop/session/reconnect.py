@@ -1,0 +1,237 @@
+"""Keeping a conversation up across dropped networks, sleeping laptops and the session time limit.
+
+- A lost call (closed, failed, silent, or ended by the service's limit) is replaced by a new one:
+  attempts with exponential backoff and jitter, each shown as "attempt N of M"; an error that
+  retrying cannot fix (rejected key, unknown deployment, no quota) ends the session at once.
+- Before the service's limit (the session's `expires_at`, else 30 min on Azure, 60 on OpenAI), at a
+  quiet moment, a new call is opened beside the old one and takes over: make before break.
+- A periodic check notices that the computer slept (see wake.py) and checks the call; `check()`
+  does the same on demand, e.g. when the network changed.
+The session (the Reconnectable) does the replay; this module decides when and how often.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from desktop.realtime.config import ProviderKind
+from desktop.realtime.errors import SessionError
+from desktop.session.events import SessionState
+from desktop.session.model_call import ModelCall
+from desktop.session.wake import WakeDetector
+
+log = logging.getLogger(__name__)
+
+# ConnectionRenewed reasons
+LOST = "connection_lost"
+EXPIRED = "session_limit"
+RENEWAL = "renewal"
+CHECKED = "connection_check"
+
+SESSION_LIMITS = {
+    ProviderKind.AZURE_PREVIEW: 30 * 60.0,
+    ProviderKind.AZURE: 30 * 60.0,
+    ProviderKind.OPENAI: 60 * 60.0,
+    ProviderKind.DEMO: 30 * 60.0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectPolicy:
+    max_attempts: int = 8  # 0: a lost call ends the session (no reconnecting)
+    first_delay: float = 0.5  # seconds before the first attempt, doubled for each next one
+    max_delay: float = 20.0
+    jitter: float = 0.25  # each delay varies by this fraction, so many clients do not retry in step
+    renew_margin: float = 180.0  # renew this long before the limit (at most a quarter of the lifetime)
+    session_limit: float | None = None  # seconds; None: the provider's
+    renew_retry: float = 30.0  # a renewal that could not connect is tried again after this
+    watch_interval: float = 2.0
+    wake_gap: float = 8.0  # a tick this much late (or a wall-clock jump) means the computer slept
+    probe_seconds: float = 1.5  # how long a connection check waits for a packet
+
+    def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
+        base = min(self.max_delay, self.first_delay * 2 ** (attempt - 1))
+        return max(0.0, base * (1 + self.jitter * (2 * rng() - 1)))
+
+
+NO_RECONNECT = ReconnectPolicy(max_attempts=0)
+
+
+class Reconnectable(Protocol):
+    @property
+    def link(self) -> ModelCall | None: ...
+
+    @property
+    def quiet(self) -> bool: ...
+
+    def set_state(self, state: SessionState, detail: str = "") -> None: ...
+
+    async def until_quiet(self) -> None: ...
+
+    async def open_link(self) -> ModelCall: ...
+
+    def take_over(self, link: ModelCall, reason: str) -> ModelCall | None: ...
+
+    def detach(self) -> ModelCall | None: ...
+
+    async def retire(self, link: ModelCall) -> None: ...
+
+    async def fail(self, error: SessionError) -> None: ...
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None: ...
+
+
+def _running(task: asyncio.Task[None] | None) -> bool:
+    return task is not None and not task.done()
+
+
+class Reconnector:
+    def __init__(self, host: Reconnectable, policy: ReconnectPolicy, provider: ProviderKind) -> None:
+        self._host = host
+        self._policy = policy
+        self._limit = policy.session_limit or SESSION_LIMITS[provider]
+        self._recovery: asyncio.Task[None] | None = None
+        self._renewal: asyncio.Task[None] | None = None
+        self._probe: asyncio.Task[None] | None = None
+        self._renew_after = 0.0
+        self._check_again = False  # a check asked for while a probe ran: that probe may predate the change
+        self.renewing_switched = False  # the renewal has handed over: a loss now is the new call's
+
+    @property
+    def recovering(self) -> bool:
+        return _running(self._recovery)
+
+    def start(self) -> None:
+        self._host.spawn(self._watch())
+
+    def lost(self, error: SessionError, reason: str = LOST) -> None:
+        """The active call is gone (or about to be): replace it, unless that is already under way."""
+        if self.recovering:
+            return
+        link = self._host.link
+        lasted = f" after {time.time() - link.opened_at:.0f} s" if link is not None else ""
+        log.warning("The call was lost%s (%s): %s", lasted, reason, error.for_log)
+        if _running(self._renewal) and not self.renewing_switched:
+            assert self._renewal is not None
+            self._renewal.cancel()  # its new call closes itself; recovery starts from scratch
+        if self._policy.max_attempts <= 0:
+            log.info("Reconnecting is off: the conversation ends")
+            self._host.spawn(self._host.fail(error))
+            return
+        self._recovery = self._host.spawn(self._recover(error, reason))
+
+    def cancel(self) -> bool:
+        """Stop reconnecting (the person's choice); True when an attempt was under way."""
+        if not self.recovering:
+            return False
+        assert self._recovery is not None
+        log.info("Reconnecting cancelled by the person")
+        self._recovery.cancel()
+        return True
+
+    def check(self) -> None:
+        """Is the active call still alive? If not, it is replaced (after a wake-up, a network change)."""
+        link = self._host.link
+        if link is None or self.recovering:
+            return
+        if _running(self._probe):
+            self._check_again = True
+            return
+        self._probe = self._host.spawn(self._check(link))
+
+    def deadline(self, link: ModelCall) -> float:
+        """When the server session ends (wall clock)."""
+        return min(link.expires_at or math.inf, link.opened_at + self._limit)
+
+    async def _check(self, link: ModelCall) -> None:
+        while True:
+            self._check_again = False
+            alive = await link.connection.still_receiving(self._policy.probe_seconds)
+            if link is not self._host.link or not link.active:
+                return
+            if not alive:
+                self.lost(SessionError("The connection stopped working.", code="connection_lost"), CHECKED)
+                return
+            if not self._check_again:
+                return
+
+    async def _recover(self, error: SessionError, reason: str) -> None:
+        old = self._host.detach()
+        if old is not None:
+            await self._host.retire(old)
+        attempts, last = self._policy.max_attempts, error
+        for attempt in range(1, attempts + 1):
+            self._host.set_state(SessionState.RECONNECTING, f"attempt {attempt} of {attempts}")
+            await asyncio.sleep(self._policy.delay(attempt))
+            try:
+                link = await self._host.open_link()
+            except SessionError as exc:
+                if not exc.retryable or _refused_again(last, exc):
+                    log.error("Reconnecting stopped at attempt %d: retrying cannot fix this", attempt)
+                    await self._host.fail(SessionError(exc.message, code=exc.code, retryable=False))
+                    return
+                last = exc
+                continue
+            self._host.take_over(link, reason)
+            return
+        sentence = f"The connection could not be restored after {attempts} attempts. {last.message}"
+        log.error("Reconnecting gave up after %d attempts", attempts)
+        await self._host.fail(SessionError(sentence, code=last.code or "reconnect_failed"))
+
+    async def _watch(self) -> None:
+        interval = self._policy.watch_interval
+        detector = WakeDetector(self._policy.wake_gap)
+        while True:
+            await asyncio.sleep(interval)
+            if detector.woke(interval):
+                log.info("The computer was asleep: checking the call")
+                self.check()
+            link = self._host.link
+            if link is None or self.recovering or _running(self._renewal):
+                continue
+            deadline = self._renewal_time(link)
+            if time.time() >= max(deadline, self._renew_after):
+                self.renewing_switched = False
+                self._renewal = self._host.spawn(self._renew(link))
+
+    def _renewal_time(self, link: ModelCall) -> float:
+        end = self.deadline(link)
+        margin = min(self._policy.renew_margin, (end - link.opened_at) / 4)
+        return end - margin
+
+    async def _renew(self, old: ModelCall) -> None:
+        log.info("Renewing the call before the session limit (in %.0f s)", self.deadline(old) - time.time())
+        await self._host.until_quiet()
+        try:
+            candidate = await self._host.open_link()
+        except SessionError:
+            retry = self._policy.renew_retry
+            log.info("The renewal could not connect; trying again in %g s", retry)
+            self._renew_after = time.time() + retry  # the limit's own loss is the fallback
+            return
+        adopted = False
+        try:
+            await self._host.until_quiet()
+            if candidate.lost is None and self._host.link is old:
+                self.renewing_switched = True
+                previous = self._host.take_over(candidate, RENEWAL)
+                adopted = True
+                if previous is not None:
+                    await self._host.retire(previous)
+        finally:
+            if not adopted:
+                self._renew_after = time.time() + 1.0
+                await candidate.close()
+
+
+def _refused_again(previous: SessionError, current: SessionError) -> bool:
+    """A key refused at call setup may have expired in between, so one refusal earns another attempt
+    with a fresh key; the same refusal twice in a row means the key itself is wrong."""
+    return current.code == previous.code == "unauthorized"

@@ -1,0 +1,138 @@
+"""The person's preferences: one typed dataclass, persisted field by field with QSettings.
+
+The dataclass *is* the declaration: each field's name is its QSettings key, its annotation says how a
+stored string is read back, its default is what a fresh install uses. The API key is not here (it
+lives in the keychain, see `desktop.settings.keychain`). What a call connects to (these settings, environment
+overrides, the key) is decided in one place, `desktop.settings.target`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal, get_args, get_origin
+
+from PySide6.QtCore import QSettings
+
+from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection, TurnMode
+
+log = logging.getLogger(__name__)
+
+TurnChoice = Literal["server_vad", "semantic_vad", "push_to_talk"]
+Eagerness = Literal["low", "medium", "high", "auto"]
+
+VOICES: tuple[str, ...] = (
+    "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar",
+)  # fmt: skip
+GA_ONLY_VOICES = frozenset({"marin", "cedar"})
+_WIRE_TURN_MODE: dict[TurnChoice, TurnMode] = {
+    "server_vad": "server_vad",
+    "semantic_vad": "semantic_vad",
+    "push_to_talk": "none",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    provider: ProviderKind = ProviderKind.DEMO
+    endpoint: str = ""
+    webrtc_url: str = ""
+    deployment: str = ""
+    voice: str = "sage"
+    instructions: str = ""  # empty: the bundled meeting-assistant prompt
+    turn_mode: TurnChoice = "server_vad"
+    vad_threshold: float = 0.5
+    prefix_padding_ms: int = 300
+    silence_duration_ms: int = 500
+    eagerness: Eagerness = "auto"
+    transcription_model: str = "whisper-1"
+    transcription_language: str = ""
+    input_device: str = ""  # empty: the system default
+    output_device: str = ""
+    headset: bool = False  # True: no echo cancellation needed
+    noise_suppression: bool = True
+    knowledge_folder: str = ""  # empty: the bundled sample documents
+    ice_servers: str = ""  # one STUN/TURN URL a line; empty: none (the credential is in the keychain)
+    ice_username: str = ""
+
+
+_HINTS = typing.get_type_hints(Preferences)
+
+
+def _coerce(hint: Any, raw: Any) -> Any:
+    """Read one stored value back as its declared type; anything unreadable becomes the default."""
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(raw)
+    if get_origin(hint) is Literal:
+        if raw not in get_args(hint):
+            raise ValueError(raw)
+        return raw
+    if hint is bool:
+        # INI files hand back the strings "true"/"false"; other formats hand back bools.
+        return raw if isinstance(raw, bool) else str(raw).strip().lower() in {"true", "1", "yes"}
+    return hint(raw)
+
+
+def _stored(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def load_preferences(store: QSettings) -> Preferences:
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(Preferences):
+        if not store.contains(field.name):
+            continue
+        raw = store.value(field.name)
+        try:
+            values[field.name] = _coerce(_HINTS[field.name], raw)
+        except (TypeError, ValueError):
+            log.warning("Ignoring an unreadable stored value for %s", field.name)
+    return Preferences(**values)
+
+
+def save_preferences(store: QSettings, prefs: Preferences) -> None:
+    for field in dataclasses.fields(Preferences):
+        store.setValue(field.name, _stored(getattr(prefs, field.name)))
+    store.sync()
+
+
+def default_instructions() -> str:
+    from desktop.storage.paths import resource
+
+    return resource("instructions", "meeting_assistant.txt").read_text(encoding="utf-8")
+
+
+def ice_urls(text: str) -> tuple[str, ...]:
+    """The ICE server field: one URL a line, blank lines ignored."""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def session_config(prefs: Preferences, *, ice_credential: str = "") -> SessionConfig:
+    """The preferences as a SessionConfig. Its connection (provider, endpoint, deployment; no key yet)
+    is the settings' own: `desktop.settings.target` decides what the call connects to from it, the environment
+    and the key, and points this config there (`Target.apply`)."""
+    turn = TurnDetection(
+        mode=_WIRE_TURN_MODE[prefs.turn_mode],
+        threshold=prefs.vad_threshold,
+        prefix_padding_ms=prefs.prefix_padding_ms,
+        silence_duration_ms=prefs.silence_duration_ms,
+        eagerness=prefs.eagerness,
+    )
+    return SessionConfig(
+        provider=prefs.provider,
+        endpoint=prefs.endpoint.strip(),
+        webrtc_url=prefs.webrtc_url.strip(),
+        deployment=prefs.deployment.strip(),
+        voice=prefs.voice,
+        instructions=prefs.instructions or default_instructions(),
+        turn_detection=turn,
+        push_to_talk=prefs.turn_mode == "push_to_talk",
+        transcription_model=prefs.transcription_model.strip(),
+        transcription_language=prefs.transcription_language.strip(),
+        ice_servers=ice_urls(prefs.ice_servers),
+        ice_username=prefs.ice_username.strip(),
+        ice_credential=ice_credential,
+    )

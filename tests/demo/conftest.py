@@ -1,0 +1,51 @@
+"""Fixtures: a fresh loopback server per test, connected clients, and a spoken request from espeak-ng."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from desktop.demo.endpoints import ServedProvider
+from desktop.demo.server import DemoServer
+from desktop.demo.speech import decode_file
+from tests.demo.client import API_KEY, DEPLOYMENT, Client
+
+ConnectClient = Callable[..., Awaitable[Client]]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[DemoServer]:
+    loopback = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
+    await loopback.start()
+    yield loopback
+    await loopback.stop()
+
+
+@pytest.fixture
+async def connect(server: DemoServer) -> AsyncIterator[ConnectClient]:
+    """Connects clients (closed after the test); pass a provider, default OpenAI."""
+    clients: list[Client] = []
+
+    async def make(provider: ServedProvider = ServedProvider.OPENAI) -> Client:
+        client = Client(server, provider)
+        clients.append(client)
+        await client.connect()
+        return client
+
+    yield make
+    await asyncio.gather(*(c.close() for c in clients))
+
+
+@pytest.fixture(scope="session")
+def spoken_request(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """'Book a meeting tomorrow' spoken by espeak-ng, as 48 kHz mono s16."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed: no spoken request to send")
+    path: Path = tmp_path_factory.mktemp("speech") / "request.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(path), "Book a meeting tomorrow"], check=True)
+    return decode_file(path)
