@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime import ProviderKind, SessionConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE_DIR = ROOT / "dist" / "Voice Assistant"
@@ -79,8 +79,8 @@ def loopback_config(kind: ProviderKind, base: str, api_key: str, deployment: str
 
 
 async def _connect_once(config: SessionConfig) -> float:
-    from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-    from desktop.session.voice_session import VoiceSession
+    from desktop.audio import RecordingSpeaker, SyntheticMicrophone
+    from desktop.session import VoiceSession
 
     session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker())
     drain = asyncio.create_task(_drain(session))
@@ -99,7 +99,7 @@ async def _drain(session: object) -> None:
 
 
 async def measure_connect(runs: int) -> list[Figure]:
-    from desktop.demo.server import DemoServer
+    from desktop.demo import DemoServer
 
     server = DemoServer()
     base = await server.start()

@@ -45,7 +45,7 @@ def _provider_name(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.realtime.config import ProviderKind
+    from desktop.realtime import ProviderKind
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -103,7 +103,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 def _window(args: argparse.Namespace) -> int:
     if args.provider:
-        from desktop.realtime.environment import PROVIDER
+        from desktop.realtime import PROVIDER
 
         # This run's override, read where the environment's is (the call and the key).
         os.environ[PROVIDER] = args.provider
@@ -113,9 +113,8 @@ def _window(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     import asyncio
 
-    from desktop.app.connection_check import check_main
-    from desktop.app.stored_config import configured_session
-    from desktop.realtime.errors import SessionError
+    from desktop.app import check_main, configured_session
+    from desktop.realtime import SessionError
 
     try:
         target, config = asyncio.run(configured_session(args.provider))
@@ -126,7 +125,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _self_test(_args: argparse.Namespace) -> int:
-    from desktop.app.self_test import self_test_main
+    from desktop.app import self_test_main
 
     return self_test_main()
 
@@ -160,7 +159,7 @@ def _interrupted() -> int:
 
 
 def _launch(qt_arguments: list[str]) -> int:
-    from desktop.app.launch import main as launch
+    from desktop.app import main as launch
 
     return launch([sys.argv[0], *qt_arguments])
 

@@ -20,15 +20,12 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.app.memory import limit_malloc_arenas, release_free_memory
 from desktop.app.session_factory import AppSessionFactory
-from desktop.settings.keychain import KeyStore
-from desktop.settings.preferences import load_preferences
-from desktop.ui.controller import Controller
-from desktop.ui.main_window import MainWindow
+from desktop.settings import KeyStore, load_preferences
+from desktop.ui import Controller, MainWindow
 
 if TYPE_CHECKING:
-    from desktop.tools.toolbox import Toolbox
-    from desktop.ui.calendar_pane import CalendarPane
-    from desktop.ui.network_watch import NetworkWatch
+    from desktop.tools import Toolbox
+    from desktop.ui import CalendarPane, NetworkWatch
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +91,7 @@ class Root:
     def _watch_network(self) -> None:
         """Network changes check the call at once; without QtNetwork, liveness notices in time."""
         try:
-            from desktop.ui.network_watch import NetworkWatch
+            from desktop.ui import NetworkWatch
         except ImportError:
             log.warning("QtNetwork is not available: network changes are not watched")
             return
@@ -104,9 +101,8 @@ class Root:
     async def _open_tools(self) -> None:
         """The calendar pane and the meeting tools; the tools ask the person through the meeting
         dialog (QtConfirmer). Without them the assistant still talks, it just cannot book."""
-        from desktop.tools.toolbox import Toolbox
-        from desktop.ui.calendar_pane import CalendarPane
-        from desktop.ui.qt_confirmer import QtConfirmer
+        from desktop.tools import Toolbox
+        from desktop.ui import CalendarPane, QtConfirmer
 
         confirmer = QtConfirmer(
             self.window,
@@ -138,7 +134,7 @@ class Root:
         return None
 
     def _use_knowledge_folder(self, folder: str) -> None:
-        from desktop.tools.knowledge import default_folder
+        from desktop.tools import default_folder
 
         if self.toolbox is not None:
             self.toolbox.knowledge.set_folder(self._knowledge_folder(folder) or default_folder())

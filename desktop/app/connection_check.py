@@ -16,17 +16,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.audio.synthetic import SyntheticMicrophone
+from desktop.audio import SyntheticMicrophone
+from desktop.realtime import (
+    DEMO_API_KEY,
+    DEMO_MODEL,
+    PROVIDER,
+    Masker,
+    Provider,
+    ProviderKind,
+    SessionConfig,
+    SessionError,
+    build_instructions,
+    parse_provider,
+    provider_for,
+)
 from desktop.realtime import client_events as ce
-from desktop.realtime.config import ProviderKind, SessionConfig
-from desktop.realtime.environment import PROVIDER, parse_provider
-from desktop.realtime.errors import SessionError
-from desktop.realtime.instructions import build_instructions
-from desktop.realtime.masking import Masker
-from desktop.realtime.providers import DEMO_API_KEY, DEMO_MODEL, Provider, provider_for
-from desktop.session.model_call import ModelCall
-from desktop.settings.keychain import KeyStore
-from desktop.settings.target import Target, resolve_target
+from desktop.session import ModelCall
+from desktop.settings import KeyStore, Target, resolve_target
 
 STEP_LABELS = {
     "mint": "session key minted",
@@ -145,7 +151,7 @@ def _print_step(step: CheckStep) -> None:
 
 async def _check_with_demo(config: SessionConfig) -> CheckResult:
     """The demo provider needs the built-in server running; start one for the check."""
-    from desktop.demo.server import DemoServer
+    from desktop.demo import DemoServer
 
     server = DemoServer(api_key=DEMO_API_KEY, deployment=config.deployment or DEMO_MODEL)
     endpoint = await server.start()

@@ -25,9 +25,12 @@ from desktop.app.memory import restore_plain_import
 
 restore_plain_import()  # before the app's own modules: PySide6 would keep each one's source
 
-from desktop.storage.paths import APP_AUTHOR, APP_ID, APP_NAME, resource  # noqa: E402
-from desktop.ui.main_window import MainWindow  # noqa: E402
-from desktop.ui.single_instance import Instance, claim  # noqa: E402
+from desktop.storage import APP_AUTHOR, APP_ID, APP_NAME, resource  # noqa: E402
+from desktop.ui import (  # noqa: E402
+    Instance,
+    MainWindow,
+    claim,
+)
 
 TRANSLATION_NAME = "voice_assistant"
 _SIGNAL_POLL_MS = 200  # Python runs signal handlers only between bytecodes: wake it up regularly
@@ -147,7 +150,7 @@ def _run(app: QApplication, window: MainWindow, instance: Instance) -> int:
 
     from desktop.app.composition import Root
     from desktop.app.session_factory import AppSessionFactory
-    from desktop.ui.event_loop import BatchingQEventLoop
+    from desktop.ui import BatchingQEventLoop
 
     loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(loop)

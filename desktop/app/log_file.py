@@ -20,9 +20,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from desktop import __version__
-from desktop.realtime.environment import AZURE_VARS, OPENAI_VARS
-from desktop.realtime.masking import mask_remembered, remember
-from desktop.storage.paths import log_dir
+from desktop.realtime import AZURE_VARS, OPENAI_VARS, mask_remembered, remember
+from desktop.storage import log_dir
 
 FILE_NAME = "voice-assistant.log"
 MAX_BYTES = 1_000_000

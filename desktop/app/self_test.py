@@ -27,14 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.session.events import SessionState
-from desktop.storage.paths import DATA_DIR_ENV
+from desktop.session import SessionState
+from desktop.storage import DATA_DIR_ENV
 
 if TYPE_CHECKING:
     from desktop.app.composition import Root
-    from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-    from desktop.settings.preferences import Preferences
-    from desktop.ui.meeting_dialog import MeetingDialog
+    from desktop.audio import RecordingSpeaker, SyntheticMicrophone
+    from desktop.settings import Preferences
+    from desktop.ui import MeetingDialog
 
 PROBE_ENV = "VOICE_ASSISTANT_MEMORY_PROBE"
 STEP_LIMIT_S = 30.0  # generous: a cold start of the packaged app on a busy CI machine
@@ -55,7 +55,7 @@ class SyntheticDevices:
         self.speaker: RecordingSpeaker | None = None
 
     def __call__(self, _prefs: Preferences) -> tuple[SyntheticMicrophone, RecordingSpeaker]:
-        from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+        from desktop.audio import RecordingSpeaker, SyntheticMicrophone
 
         self.microphone, self.speaker = SyntheticMicrophone(), RecordingSpeaker()
         return self.microphone, self.speaker
@@ -92,8 +92,7 @@ def _run_app(folder: Path) -> str:
     from desktop.app.launch import GuiThreadCollector, install_translators
     from desktop.app.log_file import start_log_file
     from desktop.app.session_factory import AppSessionFactory
-    from desktop.ui.event_loop import BatchingQEventLoop
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui import BatchingQEventLoop, MainWindow
 
     start_log_file(folder, console=False)  # the app's own log set-up, in the private folder
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -134,7 +133,7 @@ def _probe_seconds() -> float | None:
 
 
 def visible_dialogs(root: Root) -> list[MeetingDialog]:
-    from desktop.ui.meeting_dialog import MeetingDialog
+    from desktop.ui import MeetingDialog
 
     return [dialog for dialog in root.window.findChildren(MeetingDialog) if dialog.isVisible()]
 
@@ -153,8 +152,7 @@ def native_audio() -> str:
     """Loads what a call with real devices needs besides the media stack: PortAudio and the echo
     canceller (a bundle must carry both; a source install may go without the canceller, the optional
     `echo` extra, and says so). A machine without a sound card simply lists no devices."""
-    from desktop.audio import canceller
-    from desktop.audio.devices import list_devices, sounddevice
+    from desktop.audio import canceller, list_devices, sounddevice
 
     try:
         version = sounddevice().get_portaudio_version()[1].split(",")[0]

@@ -14,16 +14,15 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from desktop.realtime.config import SessionConfig
-from desktop.settings.preferences import Preferences, session_config
-from desktop.settings.target import Target
-from desktop.ui.ports import SessionHandle
+from desktop.realtime import SessionConfig
+from desktop.settings import Preferences, Target, session_config
+from desktop.ui import SessionHandle
 
 if TYPE_CHECKING:
-    from desktop.audio.ports import AudioInput, AudioOutput, ProblemHandler
-    from desktop.demo.thread import DemoServerThread
-    from desktop.session.reconnect import ReconnectPolicy
-    from desktop.tools.ports import ToolExecutor
+    from desktop.audio import AudioInput, AudioOutput, ProblemHandler
+    from desktop.demo import DemoServerThread
+    from desktop.session import ReconnectPolicy
+    from desktop.tools import ToolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +41,7 @@ _HEAVY_MODULES = (
 
 def device_audio(prefs: Preferences) -> tuple[AudioInput, AudioOutput]:
     """The person's real microphone and speaker, as chosen in the settings."""
-    from desktop.audio.echo import make_processor
-    from desktop.audio.microphone import Microphone
-    from desktop.audio.speaker import Speaker
+    from desktop.audio import Microphone, Speaker, make_processor
 
     speaker = Speaker(prefs.output_device or None)
     # Echo cancellation needs what the speaker played as its reference.
@@ -53,7 +50,7 @@ def device_audio(prefs: Preferences) -> tuple[AudioInput, AudioOutput]:
 
 
 def _device_names() -> tuple[list[str], list[str]]:
-    from desktop.audio.devices import AudioUnavailable, list_devices
+    from desktop.audio import AudioUnavailable, list_devices
 
     try:
         return [d.name for d in list_devices("input")], [d.name for d in list_devices("output")]
@@ -100,7 +97,7 @@ class AppSessionFactory:
         """The built-in demo server's URL, started on its own thread the first time it is needed."""
         async with self._demo_lock:
             if not self._demo_endpoint:
-                from desktop.demo.thread import DemoServerThread
+                from desktop.demo import DemoServerThread
 
                 server = self._loopback = DemoServerThread()
                 loop = asyncio.get_running_loop()
@@ -110,9 +107,9 @@ class AppSessionFactory:
     def open_call(
         self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler
     ) -> SessionHandle:
-        from desktop.audio.devices import AudioUnavailable
-        from desktop.realtime.errors import SessionError
-        from desktop.session.voice_session import VoiceSession
+        from desktop.audio import AudioUnavailable
+        from desktop.realtime import SessionError
+        from desktop.session import VoiceSession
 
         try:
             microphone, speaker = self._audio(prefs)

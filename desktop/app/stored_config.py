@@ -13,13 +13,10 @@ import os
 
 from PySide6.QtCore import QSettings
 
-from desktop.realtime.config import SessionConfig
-from desktop.realtime.environment import PROVIDER, parse_provider
-from desktop.settings.keychain import KeyStore
-from desktop.settings.preferences import load_preferences, session_config
-from desktop.settings.target import Target, resolve_target
-from desktop.storage.paths import APP_AUTHOR, APP_NAME
-from desktop.tools.ports import ConfirmationAnswer, ConfirmationRequest
+from desktop.realtime import PROVIDER, SessionConfig, parse_provider
+from desktop.settings import KeyStore, Target, load_preferences, resolve_target, session_config
+from desktop.storage import APP_AUTHOR, APP_NAME
+from desktop.tools import ConfirmationAnswer, ConfirmationRequest
 
 
 class _NobodyConfirms:
@@ -32,7 +29,7 @@ class _NobodyConfirms:
 async def configured_session(provider: str | None = None) -> tuple[Target, SessionConfig]:
     """Where the check goes and the session it asks for. Raises SessionError for an unknown provider
     name."""
-    from desktop.tools.toolbox import Toolbox
+    from desktop.tools import Toolbox
 
     prefs = load_preferences(QSettings(APP_AUTHOR, APP_NAME))
     environ = dict(os.environ)

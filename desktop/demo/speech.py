@@ -16,7 +16,7 @@ import av
 
 from desktop.audio import pcm
 from desktop.demo.phrases import ESPEAK_VOICES, TEXTS, Language, Phrase, clip_name, language_of
-from desktop.storage.paths import resource
+from desktop.storage import resource
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,138 @@
+"""The realtime services: providers, the typed protocol of both dialects (a parse table that never
+raises), the WebRTC connection, and the masking that keeps keys out of sight. Knows nothing of tools.
+
+Other packages import only the names below; modules inside the package import each other directly.
+"""
+
+from typing import TYPE_CHECKING
+
+from desktop import lazy_exports
+
+if TYPE_CHECKING:
+    from desktop.realtime import client_events, server_events
+    from desktop.realtime.config import Dialect, ProviderKind, SessionConfig, TurnDetection, TurnMode
+    from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
+    from desktop.realtime.endpoints import malformed_field, shown_url
+    from desktop.realtime.environment import (
+        AZURE_VARS,
+        OPENAI_VARS,
+        PROVIDER,
+        key_variable,
+        overrides,
+        parse_provider,
+    )
+    from desktop.realtime.errors import SessionError
+    from desktop.realtime.fanout import TrackFanout
+    from desktop.realtime.instructions import build_instructions
+    from desktop.realtime.masking import Masker, mask_remembered, remember
+    from desktop.realtime.protocol import decode, parse
+    from desktop.realtime.providers import (
+        DEMO_API_KEY,
+        DEMO_MODEL,
+        OPENAI_DEFAULT_BASE,
+        Provider,
+        provider_for,
+        provider_name,
+    )
+    from desktop.realtime.server_events import (
+        ItemCreated,
+        ServerError,
+        ServerEvent,
+        SessionCreated,
+        SessionUpdated,
+    )
+
+__all__ = [
+    "AZURE_VARS",
+    "CLOSED_WHILE_CONNECTING",
+    "DEMO_API_KEY",
+    "DEMO_MODEL",
+    "OPENAI_DEFAULT_BASE",
+    "OPENAI_VARS",
+    "PROVIDER",
+    "Connection",
+    "Dialect",
+    "ItemCreated",
+    "Masker",
+    "Provider",
+    "ProviderKind",
+    "ServerError",
+    "ServerEvent",
+    "SessionConfig",
+    "SessionCreated",
+    "SessionError",
+    "SessionUpdated",
+    "TrackFanout",
+    "TurnDetection",
+    "TurnMode",
+    "build_instructions",
+    "client_events",
+    "decode",
+    "key_variable",
+    "malformed_field",
+    "mask_remembered",
+    "overrides",
+    "parse",
+    "parse_provider",
+    "provider_for",
+    "provider_name",
+    "remember",
+    "server_events",
+    "shown_url",
+]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "config": (
+            "Dialect",
+            "ProviderKind",
+            "SessionConfig",
+            "TurnDetection",
+            "TurnMode",
+        ),
+        "connection": (
+            "CLOSED_WHILE_CONNECTING",
+            "Connection",
+        ),
+        "endpoints": (
+            "malformed_field",
+            "shown_url",
+        ),
+        "environment": (
+            "AZURE_VARS",
+            "OPENAI_VARS",
+            "PROVIDER",
+            "key_variable",
+            "overrides",
+            "parse_provider",
+        ),
+        "errors": ("SessionError",),
+        "fanout": ("TrackFanout",),
+        "instructions": ("build_instructions",),
+        "masking": (
+            "Masker",
+            "mask_remembered",
+            "remember",
+        ),
+        "protocol": (
+            "decode",
+            "parse",
+        ),
+        "providers": (
+            "DEMO_API_KEY",
+            "DEMO_MODEL",
+            "OPENAI_DEFAULT_BASE",
+            "Provider",
+            "provider_for",
+            "provider_name",
+        ),
+        "server_events": (
+            "ItemCreated",
+            "ServerError",
+            "ServerEvent",
+            "SessionCreated",
+            "SessionUpdated",
+        ),
+    },
+)

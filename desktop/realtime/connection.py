@@ -19,7 +19,7 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.exceptions import InvalidStateError
 from aiortc.mediastreams import MediaStreamTrack
 
-from desktop.audio.aiortc_patches import install as tune_aiortc_audio
+from desktop.audio import install as tune_aiortc_audio
 from desktop.realtime.client_events import encode
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.errors import SessionError, http_failure

@@ -16,7 +16,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av.frame import Frame
 from av.packet import Packet
 
-from desktop.audio.push_tracks import Following, follow
+from desktop.audio import Following, follow
 
 BRANCH_FRAMES = 10  # 200 ms of 20 ms frames
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from desktop.storage.paths import resource
+from desktop.storage import resource
 
 DEFAULT_INSTRUCTIONS = ("instructions", "meeting_assistant.txt")
 

@@ -1,1 +1,61 @@
-"""TODO"""
+"""The conversation engine: the voice session, its calls to the model and their hand-over,
+turn-taking, tool calls, history replay, renewal and wake. Qt-free; the window sees it only through
+`VoiceSession.events()` and the events defined here.
+
+Other packages import only the names below; modules inside the package import each other directly.
+"""
+
+from typing import TYPE_CHECKING
+
+from desktop import lazy_exports
+
+if TYPE_CHECKING:
+    from desktop.session.events import (
+        AssistantTranscript,
+        AudioLevel,
+        ConnectionRenewed,
+        ErrorRaised,
+        RawEvent,
+        SessionState,
+        StateChanged,
+        ToolActivity,
+        UserTranscript,
+    )
+    from desktop.session.model_call import ModelCall
+    from desktop.session.reconnect import ReconnectPolicy
+    from desktop.session.voice_session import VoiceSession
+
+__all__ = [
+    "AssistantTranscript",
+    "AudioLevel",
+    "ConnectionRenewed",
+    "ErrorRaised",
+    "ModelCall",
+    "RawEvent",
+    "ReconnectPolicy",
+    "SessionState",
+    "StateChanged",
+    "ToolActivity",
+    "UserTranscript",
+    "VoiceSession",
+]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "events": (
+            "AssistantTranscript",
+            "AudioLevel",
+            "ConnectionRenewed",
+            "ErrorRaised",
+            "RawEvent",
+            "SessionState",
+            "StateChanged",
+            "ToolActivity",
+            "UserTranscript",
+        ),
+        "model_call": ("ModelCall",),
+        "reconnect": ("ReconnectPolicy",),
+        "voice_session": ("VoiceSession",),
+    },
+)

@@ -16,20 +16,25 @@ import logging
 from collections.abc import Coroutine
 from typing import Any, Protocol
 
-from desktop.audio.ports import AudioInput, AudioOutput
+from desktop.audio import AudioInput, AudioOutput
+from desktop.realtime import (
+    Dialect,
+    Provider,
+    ServerEvent,
+    SessionConfig,
+    SessionError,
+    TrackFanout,
+    TurnDetection,
+    build_instructions,
+    provider_for,
+)
 from desktop.realtime import client_events as ce
-from desktop.realtime.config import Dialect, SessionConfig, TurnDetection
-from desktop.realtime.errors import SessionError
-from desktop.realtime.fanout import TrackFanout
-from desktop.realtime.instructions import build_instructions
-from desktop.realtime.providers import Provider, provider_for
-from desktop.realtime.server_events import ServerEvent
 from desktop.session.events import AppEvent, ConnectionRenewed, SessionState
 from desktop.session.history import ConversationHistory
 from desktop.session.model_call import ModelCall
 from desktop.session.tool_calls import ToolCalls
 from desktop.session.turn_taking import TurnTaking
-from desktop.tools.ports import ToolExecutor
+from desktop.tools import ToolExecutor
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from desktop.realtime import Dialect
 from desktop.realtime import client_events as ce
-from desktop.realtime.config import Dialect
 from desktop.session.events import AppEvent, AssistantTranscript, ToolActivity, UserTranscript
 
 Kind = Literal["user", "assistant", "call", "output"]

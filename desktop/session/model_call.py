@@ -16,12 +16,19 @@ from typing import Any, Literal
 
 from aiortc.mediastreams import MediaStreamTrack
 
-from desktop.realtime.config import SessionConfig
-from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
-from desktop.realtime.errors import SessionError
-from desktop.realtime.protocol import decode, parse
-from desktop.realtime.providers import Provider
-from desktop.realtime.server_events import ServerError, ServerEvent, SessionCreated, SessionUpdated
+from desktop.realtime import (
+    CLOSED_WHILE_CONNECTING,
+    Connection,
+    Provider,
+    ServerError,
+    ServerEvent,
+    SessionConfig,
+    SessionCreated,
+    SessionError,
+    SessionUpdated,
+    decode,
+    parse,
+)
 from desktop.session.events import RawEvent
 
 EventHandler = Callable[[ServerEvent], None]

@@ -21,8 +21,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from desktop.realtime.config import ProviderKind
-from desktop.realtime.errors import SessionError
+from desktop.realtime import ProviderKind, SessionError
 from desktop.session.events import SessionState
 from desktop.session.model_call import ModelCall
 from desktop.session.wake import WakeDetector

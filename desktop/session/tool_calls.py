@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.session.events import AppEvent, ToolActivity
-from desktop.tools.ports import ToolCall, ToolExecutor, ToolResult
+from desktop.tools import ToolCall, ToolExecutor, ToolResult
 
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
 Deliver = Callable[[list[ToolResult]], None]

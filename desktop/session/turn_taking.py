@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from desktop.audio.ports import AudioOutput
+from desktop.audio import AudioOutput
 from desktop.realtime import client_events as ce
 from desktop.realtime import server_events as ev
 from desktop.session.events import (

@@ -16,13 +16,17 @@ import time
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
-from desktop.audio.ports import AudioInput, AudioOutput
+from desktop.audio import AudioInput, AudioOutput
+from desktop.realtime import (
+    Connection,
+    ItemCreated,
+    Masker,
+    ServerError,
+    ServerEvent,
+    SessionConfig,
+    SessionError,
+)
 from desktop.realtime import client_events as ce
-from desktop.realtime.config import SessionConfig
-from desktop.realtime.connection import Connection
-from desktop.realtime.errors import SessionError
-from desktop.realtime.masking import Masker
-from desktop.realtime.server_events import ItemCreated, ServerError, ServerEvent
 from desktop.session.call_handover import CallHandover, detection
 from desktop.session.events import AppEvent, ErrorRaised, SessionState, StateChanged
 from desktop.session.history import ConversationHistory
@@ -30,7 +34,7 @@ from desktop.session.model_call import ModelCall
 from desktop.session.reconnect import EXPIRED, LOST, Reconnector, ReconnectPolicy
 from desktop.session.tool_calls import ToolCalls
 from desktop.session.turn_taking import TOO_LITTLE_AUDIO, TurnTaking
-from desktop.tools.ports import ToolExecutor, ToolResult
+from desktop.tools import ToolExecutor, ToolResult
 
 __all__ = ["ReconnectPolicy", "SessionError", "VoiceSession"]
 

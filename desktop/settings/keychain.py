@@ -16,9 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from desktop.realtime.config import ProviderKind
-from desktop.realtime.environment import key_variable
-from desktop.realtime.masking import remember
+from desktop.realtime import ProviderKind, key_variable, remember
 
 log = logging.getLogger(__name__)
 

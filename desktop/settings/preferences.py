@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from PySide6.QtCore import QSettings
 
-from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection, TurnMode
+from desktop.realtime import ProviderKind, SessionConfig, TurnDetection, TurnMode
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def save_preferences(store: QSettings, prefs: Preferences) -> None:
 
 
 def default_instructions() -> str:
-    from desktop.storage.paths import resource
+    from desktop.storage import resource
 
     return resource("instructions", "meeting_assistant.txt").read_text(encoding="utf-8")
 

@@ -12,11 +12,17 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from desktop.realtime.config import ProviderKind, SessionConfig
-from desktop.realtime.endpoints import shown_url
-from desktop.realtime.environment import key_variable, overrides
-from desktop.realtime.errors import SessionError
-from desktop.realtime.providers import OPENAI_DEFAULT_BASE, provider_for, provider_name
+from desktop.realtime import (
+    OPENAI_DEFAULT_BASE,
+    ProviderKind,
+    SessionConfig,
+    SessionError,
+    key_variable,
+    overrides,
+    provider_for,
+    provider_name,
+    shown_url,
+)
 from desktop.settings.keychain import KeySource, KeyStore, ResolvedKey
 
 _DEMO = ProviderKind.DEMO

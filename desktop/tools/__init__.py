@@ -1,0 +1,45 @@
+"""The assistant's tools: registry, argument validation, meetings and the knowledge base. Tools do
+not know they are called by voice.
+
+Other packages import only the names below; modules inside the package import each other directly.
+"""
+
+from typing import TYPE_CHECKING
+
+from desktop import lazy_exports
+
+if TYPE_CHECKING:
+    from desktop.tools.knowledge import default_folder
+    from desktop.tools.ports import (
+        ConfirmationAnswer,
+        ConfirmationRequest,
+        ToolCall,
+        ToolExecutor,
+        ToolResult,
+    )
+    from desktop.tools.toolbox import Toolbox
+
+__all__ = [
+    "ConfirmationAnswer",
+    "ConfirmationRequest",
+    "ToolCall",
+    "ToolExecutor",
+    "ToolResult",
+    "Toolbox",
+    "default_folder",
+]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "knowledge": ("default_folder",),
+        "ports": (
+            "ConfirmationAnswer",
+            "ConfirmationRequest",
+            "ToolCall",
+            "ToolExecutor",
+            "ToolResult",
+        ),
+        "toolbox": ("Toolbox",),
+    },
+)

@@ -12,10 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from desktop.storage.knowledge_index import KnowledgeIndex, SyncReport
-from desktop.storage.knowledge_query import clean_question
-from desktop.storage.paths import resource
-from desktop.storage.worker import StoreWorker
+from desktop.storage import KnowledgeIndex, StoreWorker, SyncReport, clean_question, resource
 from desktop.tools.registry import Outcome, Tool
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.storage.meeting_model import DEFAULT_TITLE, MAX_DURATION_MINUTES, MAX_TITLE_CHARS
+from desktop.storage import DEFAULT_TITLE, MAX_DURATION_MINUTES, MAX_TITLE_CHARS
 
 DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from desktop.storage.meeting_model import (
+from desktop.storage import (
     MAX_YEARS_AWAY,
     InvalidMeeting,
     Meeting,
     MeetingDraft,
+    MeetingStore,
+    StoreWorker,
     check_duration,
     check_start,
     check_title,
@@ -24,8 +26,6 @@ from desktop.storage.meeting_model import (
     parse_local,
     warnings_for,
 )
-from desktop.storage.meetings import MeetingStore
-from desktop.storage.worker import StoreWorker
 from desktop.tools import meeting_tool_schemas as schemas
 from desktop.tools.ports import ConfirmationRequest, Confirmer
 from desktop.tools.registry import Outcome, Tool

@@ -11,10 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from desktop.storage import paths
-from desktop.storage.knowledge_index import KnowledgeIndex
-from desktop.storage.meetings import MeetingStore
-from desktop.storage.worker import StoreWorker
+from desktop.storage import KnowledgeIndex, MeetingStore, StoreWorker, paths
 from desktop.tools.knowledge import KnowledgeBase
 from desktop.tools.meetings import MeetingTools
 from desktop.tools.ports import Confirmer

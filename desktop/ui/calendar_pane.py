@@ -28,17 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.storage.ics import export_calendar, import_calendar
-from desktop.storage.meeting_model import (
+from desktop.storage import (
     InvalidMeeting,
     Meeting,
+    MeetingChange,
     MeetingDraft,
+    MeetingStore,
+    StoreWorker,
     checked_draft,
+    export_calendar,
+    import_calendar,
     localize,
     parse_local,
 )
-from desktop.storage.meetings import MeetingChange, MeetingStore
-from desktop.storage.worker import StoreWorker
 from desktop.ui.meeting_dialog import MeetingDialog
 from desktop.ui.store_calls import StoreCalls
 

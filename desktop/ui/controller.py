@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer, Signal, SignalInstance
 
-from desktop.realtime.errors import SessionError
-from desktop.session.events import (
+from desktop.realtime import SessionError
+from desktop.session import (
     AssistantTranscript,
     AudioLevel,
     ConnectionRenewed,
@@ -28,15 +28,14 @@ from desktop.session.events import (
     ToolActivity,
     UserTranscript,
 )
-from desktop.settings.keychain import KeyStore
-from desktop.settings.preferences import Preferences
+from desktop.settings import KeyStore, Preferences
 from desktop.ui.error_text import localized_notice
 from desktop.ui.ports import SessionFactory, SessionHandle
 from desktop.ui.settings_actions import SettingsActions
 
 if TYPE_CHECKING:
-    from desktop.realtime.config import SessionConfig
-    from desktop.session.voice_session import VoiceSession
+    from desktop.realtime import SessionConfig
+    from desktop.session import VoiceSession
 
 log = logging.getLogger(__name__)
 

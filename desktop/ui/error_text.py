@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from desktop.audio.notices import CONTEXT as NOTICE_CONTEXT
-from desktop.audio.notices import Notice
-from desktop.session.events import ErrorRaised
+from desktop.audio import CONTEXT as NOTICE_CONTEXT
+from desktop.audio import Notice
+from desktop.session import ErrorRaised
 
 _CONTEXT = "ErrorText"
 _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning object

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.realtime.masking import Masker
-from desktop.session.events import RawEvent
+from desktop.realtime import Masker
+from desktop.session import RawEvent
 
 LIMIT = 2000
 _FLUSH_MS = 150

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.session.events import ErrorRaised, SessionState, ToolActivity
+from desktop.session import ErrorRaised, SessionState, ToolActivity
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
@@ -33,7 +33,7 @@ from desktop.ui.target_notice import target_notice
 from desktop.ui.transcript import TranscriptPane
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
-    from desktop.settings.target import Target
+    from desktop.settings import Target
     from desktop.ui.controller import Controller
     from desktop.ui.ports import SettingsContext
     from desktop.ui.settings_dialog import SettingsDialog

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.storage.meeting_model import (
+from desktop.storage import (
     DEFAULT_TITLE,
     MAX_DURATION_MINUTES,
     MAX_TITLE_CHARS,

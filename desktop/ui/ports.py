@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from desktop.realtime.config import SessionConfig
-from desktop.settings.preferences import Preferences
-from desktop.settings.target import Target
+from desktop.realtime import SessionConfig
+from desktop.settings import Preferences, Target
 
 if TYPE_CHECKING:
-    from desktop.audio.ports import ProblemHandler
-    from desktop.session.voice_session import VoiceSession
+    from desktop.audio import ProblemHandler
+    from desktop.session import VoiceSession
 
 
 @dataclass(frozen=True, slots=True)

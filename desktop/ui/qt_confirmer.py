@@ -12,8 +12,8 @@ from datetime import datetime, tzinfo
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from desktop.storage.meeting_model import Meeting
-from desktop.tools.ports import ConfirmationAnswer, ConfirmationRequest
+from desktop.storage import Meeting
+from desktop.tools import ConfirmationAnswer, ConfirmationRequest
 from desktop.ui.meeting_dialog import MeetingDialog, Mode
 
 

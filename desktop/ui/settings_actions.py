@@ -15,13 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 
-from desktop.realtime.config import ProviderKind
-from desktop.realtime.environment import PROVIDER, overrides
-from desktop.realtime.errors import SessionError
-from desktop.session.events import ErrorRaised
-from desktop.settings.keychain import KeyStore
-from desktop.settings.preferences import Preferences, save_preferences, session_config
-from desktop.settings.target import Target, resolve_target
+from desktop.realtime import PROVIDER, ProviderKind, SessionError, overrides
+from desktop.session import ErrorRaised
+from desktop.settings import KeyStore, Preferences, Target, resolve_target, save_preferences, session_config
 from desktop.ui.ports import SessionFactory, SettingsContext
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.audio import canceller
-from desktop.realtime.config import ProviderKind
-from desktop.settings.preferences import GA_ONLY_VOICES, VOICES, Preferences, default_instructions
+from desktop.realtime import ProviderKind
+from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences, default_instructions
 from desktop.ui.settings_pages import AudioPage, KnowledgePage, NetworkPage
 from desktop.ui.url_warning import UrlWarning
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.settings.preferences import Preferences, ice_urls
+from desktop.settings import Preferences, ice_urls
 from desktop.ui.folder_picker import FolderPicker
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLockFile, QObject, QSysInfo, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from desktop.storage.paths import data_dir
+from desktop.storage import data_dir
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket

@@ -16,8 +16,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.storage.meetings import MeetingStore
-from desktop.storage.worker import StoreWorker
+from desktop.storage import MeetingStore, StoreWorker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
-from desktop.session.events import SessionState
+from desktop.session import SessionState
 
 _STYLE = """
 TalkButton { border-radius: 14px; padding: 10px 18px; font-size: 15px; font-weight: 600;

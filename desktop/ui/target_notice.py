@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop.realtime.config import ProviderKind
-from desktop.session.events import ErrorRaised
+from desktop.realtime import ProviderKind
+from desktop.session import ErrorRaised
 from desktop.ui.banner import Kind
 from desktop.ui.error_text import localized
 
 if TYPE_CHECKING:
-    from desktop.realtime.errors import SessionError
-    from desktop.settings.target import Target
+    from desktop.realtime import SessionError
+    from desktop.settings import Target
 
 
 class Notice(NamedTuple):
@@ -29,7 +29,7 @@ class Notice(NamedTuple):
 
 
 def target_notice(target: Target) -> Notice | None:
-    from desktop.realtime.providers import provider_name  # after the window is shown: asyncio
+    from desktop.realtime import provider_name  # after the window is shown: asyncio
 
     problem = target.problem()
     if problem is not None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from desktop.session.events import AssistantTranscript, ToolActivity, UserTranscript
+from desktop.session import AssistantTranscript, ToolActivity, UserTranscript
 
 Role = Literal["user", "assistant", "tool", "marker"]  # marker: "connection renewed" and the like
 ConversationEvent = UserTranscript | AssistantTranscript | ToolActivity

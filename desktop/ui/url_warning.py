@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from desktop.realtime.config import ProviderKind
-from desktop.realtime.endpoints import malformed_field
+from desktop.realtime import ProviderKind, malformed_field
 
 
 class UrlWarning(QLabel):
