@@ -107,7 +107,7 @@ def _stop_on(name: str, stop: Callable[[str], object]) -> Callable[[int, FrameTy
     return lambda _signum, _frame: stop(name)
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_window(argv: list[str] | None = None) -> int:
     """Launch the window; returns the process exit code."""
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     assert isinstance(app, QApplication)

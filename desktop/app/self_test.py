@@ -84,7 +84,8 @@ def self_test_main() -> int:
 
 
 def _run_app(folder: Path) -> str:
-    """Builds the app as `desktop.app.launch.main` does, with a private settings file and synthetic audio."""
+    """Builds the app as `desktop.app.launch.run_window` does, with a private settings file and
+    synthetic audio."""
     from PySide6.QtCore import QLocale, QSettings
     from PySide6.QtWidgets import QApplication
 

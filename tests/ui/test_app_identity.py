@@ -12,7 +12,7 @@ from desktop.storage.paths import APP_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# desktop.app.launch.main as launched, up to the point where the conversation machinery would start.
+# desktop.app.launch.run_window as launched, up to the point where the conversation machinery would start.
 LAUNCH = """
 import sys
 from PySide6.QtGui import QGuiApplication
@@ -24,7 +24,7 @@ def run(_app, window, _instance):
     return 0
 
 app._run = run
-sys.exit(app.main(["voice-assistant"]))
+sys.exit(app.run_window(["voice-assistant"]))
 """
 
 

@@ -69,7 +69,7 @@ def show(window):
     timer.timeout.connect(ready)
     timer.start(50)
 MainWindow.show = show
-sys.exit(app.main(["voice-assistant"]))
+sys.exit(app.run_window(["voice-assistant"]))
 """
 
 

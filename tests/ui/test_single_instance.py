@@ -85,7 +85,7 @@ def watch():
 timer = QTimer()
 timer.timeout.connect(watch)
 timer.start(50)
-sys.exit(app.main([sys.argv[0]]))
+sys.exit(app.run_window([sys.argv[0]]))
 """
 
 
