@@ -11,14 +11,19 @@ the branches; any other source is read by a task of the fan-out's own.
 from __future__ import annotations
 
 import asyncio
+from typing import TypeAlias
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av.frame import Frame
 from av.packet import Packet
+from av.stream import Stream
 
 from desktop.audio import Following, follow
 
 BRANCH_FRAMES = 10  # 200 ms of 20 ms frames
+
+# What a track's recv() returns (a string: av's Packet takes no subscript at run time).
+Media: TypeAlias = "Frame | Packet[Stream]"
 
 
 class _Branch(MediaStreamTrack):
@@ -26,15 +31,15 @@ class _Branch(MediaStreamTrack):
         super().__init__()
         self.kind = kind
         self._fanout: TrackFanout | None = fanout
-        self._queue: asyncio.Queue[Frame | Packet | None] = asyncio.Queue(maxsize=BRANCH_FRAMES)
+        self._queue: asyncio.Queue[Media | None] = asyncio.Queue(maxsize=BRANCH_FRAMES)
         self.reading = False  # frames are only kept once the call's sender reads: no backlog at start
 
-    def offer(self, frame: Frame | Packet | None) -> None:
+    def offer(self, frame: Media | None) -> None:
         if self._queue.full():
             self._queue.get_nowait()
         self._queue.put_nowait(frame)
 
-    async def recv(self) -> Frame | Packet:
+    async def recv(self) -> Media:
         if self.readyState != "live":
             raise MediaStreamError
         self.reading = True
@@ -67,7 +72,7 @@ class TrackFanout:
     def discard(self, branch: _Branch) -> None:
         self._branches.discard(branch)
 
-    def _deliver(self, frame: Frame | Packet | None) -> None:
+    def _deliver(self, frame: Media | None) -> None:
         """A frame for every branch whose call reads; None (the source ended) for all."""
         for branch in list(self._branches):
             if branch.reading or frame is None:
