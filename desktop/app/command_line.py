@@ -1,7 +1,7 @@
 """Command line: open the window (no mode given), run the connection check, or run the self-test.
 
-A plain launch (the desktop's icon) skips argparse and its imports altogether: the window must be on
-screen within half a second. Every other branch imports only what it needs.
+A plain launch (the desktop's icon) builds no parser, nor imports what the parser needs: the window
+must be on screen within half a second. Every other branch imports only what it needs.
 
 Each mode is a name in `MODES` and a function that takes the parsed arguments. The modes are options
 of the one parser because the window is what runs without any; a later sub-command (`voice-assistant
@@ -141,7 +141,7 @@ MODES: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     try:
-        if not given:  # a plain launch (the desktop's icon): argparse and its imports cost 10-40 ms
+        if not given:  # a plain launch (the desktop's icon): no parser (docs/measurements.md, Launch)
             return _launch([])
         args = _parse(given)
         return MODES[args.mode](args)

@@ -135,8 +135,8 @@ def run_window(argv: list[str] | None = None) -> int:
 
 def _paint_now(app: QApplication, window: MainWindow) -> None:
     """Lets Qt map and paint the window before the rest of start-up (asyncio, qasync, the
-    composition root: 100-200 ms) runs; otherwise the person looks at an empty frame until the event
-    loop starts. The wait for the window system to expose the window is bounded."""
+    composition root; docs/measurements.md, Launch) runs; otherwise the person looks at an empty frame
+    until the event loop starts. The wait for the window system to expose the window is bounded."""
     deadline = time.monotonic() + _EXPOSE_WAIT_S
     app.processEvents()
     handle = window.windowHandle()

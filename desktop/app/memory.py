@@ -1,13 +1,14 @@
-"""How the process spends memory: three measured causes of resident memory the app does not need.
+"""How the process spends memory: three causes of resident memory the app does not need (their
+figures: docs/measurements.md, Memory).
 
 - PySide6 replaces `builtins.__import__` to support `from __feature__ import snake_case`, and after
   every later import it reads the imported module's whole source with `inspect.getsource` to see
-  whether it mentions PySide6. linecache keeps each of those files: about 14 MB of the app's idle
-  memory, and importing aiohttp + aiortc took 1.7 times as long. The app selects no feature, so the
-  plain import comes back. (A frozen bundle has no sources to read, so it never paid this.)
+  whether it mentions PySide6. linecache keeps each of those files, which costs memory and makes
+  every import slower. The app selects no feature, so the plain import comes back. (A frozen bundle
+  has no sources to read, so it never paid this.)
 - glibc gives each thread that allocates its own malloc arena, up to eight per core, and keeps what
   each one freed. The app's threads (executors, the demo server, PortAudio, aiortc's decoders) mostly
-  wait; two arenas serve them without contention worth measuring.
+  wait, so two arenas are enough.
 - Memory freed at the end of start-up stays mapped until `malloc_trim` returns it.
 
 Each step does nothing where it does not apply (no glibc, another PySide6 design).
@@ -42,7 +43,7 @@ def restore_plain_import() -> None:
 def _glibc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
-    import ctypes  # not before the window: 5 to 20 ms
+    import ctypes  # not before the window (docs/measurements.md, Launch)
 
     libc = ctypes.CDLL(None)  # the C library the interpreter itself uses
     return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
@@ -56,8 +57,9 @@ def limit_malloc_arenas() -> None:
 
 
 def release_free_memory() -> None:
-    """Returns the heap's free pages to the system; a few milliseconds, so only after a burst of
-    allocation such as start-up, never on a timer."""
+    """Returns the heap's free pages to the system. It goes through the free memory of every arena,
+    so only after a burst of allocation such as start-up, never on a timer (docs/measurements.md,
+    Memory)."""
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)

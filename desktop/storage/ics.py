@@ -2,8 +2,8 @@
 what `Z` means) and come back as local time; the UID is the meeting's own, so re-importing a file
 skips what is already there.
 
-icalendar is imported on first use (on the store's worker thread): it costs about 9 MB of memory
-that an app which never exports or imports should not carry."""
+icalendar is imported on first use (on the store's worker thread): an app that never exports or
+imports should not carry its memory (docs/measurements.md, Storage and knowledge)."""
 
 from __future__ import annotations
 

@@ -2,13 +2,13 @@
 
 qasync 0.28 turns every `call_soon` into a Qt timer of its own (startTimer, a timer event into Python,
 killTimer, after an `iscoroutinefunction` check) and every `call_soon_threadsafe` into a queued signal.
-A call runs about seven such callbacks every 20 ms (task wake-ups, socket notifiers, the microphone's
-hand-over), and that dispatch was a third of the client's GIL time. Here ready callbacks go into one
-deque, as in asyncio's own loop, and one Qt wake-up drains it: a Qt round trip per batch rather than
-per callback. The loop's thread wakes the drain with a zero-delay QTimer (half the cost of a posted
-event, whose Python-made QEvent alone costs microseconds); other threads, which may not start a QTimer,
-post an event. Delayed callbacks keep qasync's timers; in debug mode `call_soon` keeps qasync's checked
-path.
+A call runs several such callbacks every 20 ms (task wake-ups, socket notifiers, the microphone's
+hand-over), and that dispatch was a large share of the client's time in Python (docs/measurements.md,
+Event loop and UI). Here ready callbacks go into one deque, as in asyncio's own loop, and one Qt
+wake-up drains it: a Qt round trip per batch rather than per callback. The loop's thread wakes the
+drain with a zero-delay QTimer, cheaper than a posted event and its QEvent made in Python; other
+threads, which may not start a QTimer, post an event. Delayed callbacks keep qasync's timers; in
+debug mode `call_soon` keeps qasync's checked path.
 
 Callbacks run only while this loop runs, as asyncio promises. Qt can deliver a drain or a timer when
 the loop is not running: qasync's `run_until_complete` processes Qt's events once more after

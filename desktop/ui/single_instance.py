@@ -67,7 +67,7 @@ _GARBLED_LOCK_AGE_S = 5.0  # Qt writes a lock's lines at once when it creates it
 def server_name() -> str:
     """The person's and the data folder's; short, because a Unix socket's path is limited (~100 bytes)."""
     import getpass
-    import hashlib  # loads OpenSSL (2 ms): not before the window
+    import hashlib  # loads OpenSSL: not before the window (docs/measurements.md, Launch)
 
     user = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
     digest = hashlib.sha256(f"{user}\0{data_dir().resolve()}".encode()).hexdigest()[:16]
