@@ -98,7 +98,7 @@ async def start_call(server: DemoServer) -> AsyncIterator[Callable[..., Any]]:
         call = Call(session, Collector(session), microphone, speaker, server)
         calls.append(call)
         await session.connect()
-        assert aiortc_patches.installed()  # by the engine, when it made the peer connection
+        assert aiortc_patches.installed()  # once, at start-up (tests/conftest.py, as the app does)
         _listen_at_the_server(call)
         await wait_until(lambda: microphone._keeper.alive and speaker._keeper.alive)
         return call
