@@ -16,18 +16,18 @@ pushed remote track  aiortc.rtcpeerconnection.RemoteStreamTrack    aiortc 1.16
 - jitter buffer (jitter_buffer.py): audio receivers get `HoleSkippingJitterBuffer`, video keeps aiortc's.
   Why: aiortc's holds every frame until four newer ones have come and falls further behind after each
   lost packet; ours releases a packet as soon as it is next and conceals a loss at once, so the delay
-  stays low under loss (wire-to-ear under loss: docs/measurements.md, "aiortc patches").
+  stays low under loss (wire-to-ear under loss: docs/measurements.md, Audio path).
 - audio level (audio_level.py): the RFC 6465 level of every sent frame, the same values computed in C.
   Why: aiortc's per-sample Python loop was the largest Python cost of a call (its CPU share:
-  docs/measurements.md, "aiortc patches").
+  docs/measurements.md, Audio path).
 - inline decoding (inline_decoding.py): audio receivers decode on the event loop where the frame leaves
   the jitter buffer, instead of in aiortc's decoder thread; it sets the receiver's name-mangled
   `_RTCRtpReceiver__decoder_queue`. Why: each frame's hand-back from the thread to the loop costs more
-  than decoding it (decode time per frame: docs/measurements.md, "aiortc patches").
+  than decoding it (decode time per frame: docs/measurements.md, Audio path).
 - pushed remote track (remote_track.py): the remote track hands each frame to its subscriber (the
   speaker) instead of being pulled by a task. Why: the pull costs a future, a task wake-up and, under
   qasync, a Qt wake-up 50 times a second, for nothing where both ends are ours (the client CPU of a
-  call: docs/measurements.md).
+  call: docs/measurements.md, Audio path).
 
 pyproject.toml pins aiortc to 1.16 (`>=1.16,<1.17`). Each patch names the aiortc code it replaces or
 relies on (`relies_on`); tests/audio/test_aiortc_patches.py keeps a digest of that code's source and

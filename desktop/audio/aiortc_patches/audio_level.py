@@ -1,9 +1,9 @@
 """RFC 6465 audio level of an outgoing frame, computed in C instead of aiortc's Python loop.
 
 aiortc computes the level of every frame it sends sample by sample in pure Python: the largest Python
-cost of a call (docs/measurements.md). This version returns exactly the same values: `audioop`'s RMS,
-computed in C, is an integer rounded down, so the exact sum of squares is computed only in the rare
-frame whose level would round differently at either end of that unit.
+cost of a call (docs/measurements.md, Audio path). This version returns exactly the same values:
+`audioop`'s RMS, computed in C, is an integer rounded down, so the exact sum of squares is computed only
+in the rare frame whose level would round differently at either end of that unit.
 """
 
 from __future__ import annotations

@@ -3,11 +3,11 @@
 aiortc's receiver hands every encoded frame to a decoder thread, which hands each decoded frame back
 with `asyncio.run_coroutine_threadsafe`: per 20 ms a thread switch, a wake-up of the loop through its
 self-pipe (under qasync, a Qt socket notifier as well), a Task and two futures. Decoding a 20 ms Opus
-frame costs far less than that hand-over (docs/measurements.md), and the jitter buffer
-(jitter_buffer.py) already decides when a frame is due; so `InlineDecodingReceiver` decodes right
-where the frame leaves the jitter buffer and puts the result on the track's queue directly. The
-decoder thread aiortc still starts waits idle until the receiver stops, then ends the track as before.
-Video is left alone.
+frame costs far less than that hand-over (docs/measurements.md, Audio path), and the jitter buffer
+(jitter_buffer.py) already decides when a frame is due; so `InlineDecodingReceiver` decodes right where
+the frame leaves the jitter buffer and puts the result on the track's queue directly. The decoder thread
+aiortc still starts waits idle until the receiver stops, then ends the track as before. Video is left
+alone.
 """
 
 from __future__ import annotations

@@ -1,17 +1,17 @@
 """A low-delay jitter buffer for received Opus audio; `buffer_for` stands in for aiortc's `JitterBuffer`.
 
-aiortc's audio receiver uses `JitterBuffer(capacity=16, prefetch=4)`: a frame leaves only when four newer
-ones have arrived (80 ms of fixed delay), and after one lost packet it stays behind for the rest of the
-call, because the buffer is driven by packet arrivals and releases at most one frame per packet. This
-buffer releases each packet as soon as it is next in sequence; when a newer one comes instead, the
+aiortc's audio receiver uses `JitterBuffer(capacity=16, prefetch=4)`: a frame leaves only when four
+newer ones have arrived (80 ms of fixed delay), and after one lost packet it stays behind for the rest
+of the call, because the buffer is driven by packet arrivals and releases at most one frame per packet.
+This buffer releases each packet as soon as it is next in sequence; when a newer one comes instead, the
 missing ones are lost (after `reorder_wait` newer packets, by default none) and the decoder gets one
 Opus packet (RFC 6716 code 3) that holds an empty frame for every lost packet followed by the frames
 that did arrive. libopus conceals an empty frame (packet loss concealment), so the played audio keeps
-its length and never falls behind. Jitter in arrival times is absorbed by the speaker's playout
-buffer, not here. Waiting one packet for a reordered one costs every loss 20 ms more delay: more than
-the playout buffer's low-water mark, so each loss would run it dry and playback restart with a new
-cushion (docs/measurements.md compares the two). Reordering within 20 ms is rare on a single flow; a
-packet that comes after its turn has already been concealed and is dropped.
+its length and never falls behind. Jitter in arrival times is absorbed by the speaker's playout buffer,
+not here. Waiting one packet for a reordered one costs every loss 20 ms more delay: more than the
+playout buffer's low-water mark, so each loss would run it dry and playback restart with a new cushion
+(docs/measurements.md, Audio path, compares the two). Reordering within 20 ms is rare on a single flow;
+a packet that comes after its turn has already been concealed and is dropped.
 """
 
 from __future__ import annotations
