@@ -34,7 +34,7 @@ from benchmarks.clicks import Onsets, Spread, clicking_into, latencies, packet_o
 from benchmarks.far_end import FarEndProcess, drain_events, session_config
 from benchmarks.floor import Floor, measure_floor, process_cpu_seconds
 from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
-from desktop.audio import Microphone, PlayedChunk, Speaker, canceller, make_processor
+from desktop.audio import Microphone, Speaker, aiortc_patches, canceller, make_processor
 
 WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
 LOSS_SECONDS = 20.0  # each lossy call (40 clicks each way); the loss-free call lasts `seconds`
@@ -64,15 +64,7 @@ def watch_capture(microphone: Microphone, onsets: Onsets) -> None:
 def watch_playback(speaker: Speaker, onsets: Onsets) -> None:
     """See what the speaker handed to the device as the echo canceller takes it (every 20 ms; with
     processing off, `_take_played` stands in for the canceller)."""
-    take = speaker.take_played
-
-    def take_and_note() -> list[PlayedChunk]:
-        chunks = take()
-        for chunk in chunks:
-            onsets.feed(chunk.at, chunk.pcm)
-        return chunks
-
-    speaker.take_played = take_and_note  # type: ignore[method-assign]
+    speaker.observer = lambda chunk: onsets.feed(chunk.at, chunk.pcm)
 
 
 async def _take_played(speaker: Speaker) -> None:
@@ -224,6 +216,7 @@ def main() -> None:
     args = parser.parse_args()
     if not canceller.installed():
         parser.error(f"the echo canceller is not installed: {canceller.INSTALL_HINT}")
+    aiortc_patches.install()  # as the app at start-up
     with virtual_audio() as audio:
         results, floor = run_on(args.loop, run_bench(audio, args.seconds))
     for r in results:

@@ -11,6 +11,9 @@ Commands arrive one per line on stdin, answers leave as JSON lines on stdout:
     report      -> {"clicks_arrived": [...], "sent": {...}, "lost": [...]}   (times are
                    time.monotonic(), the same clock in every process on one machine)
     quit (or end of input) stops it.
+
+It watches and drops packets through the demo server's `on_call_answered` hook. aiortc's patches
+(desktop/audio/aiortc_patches) are not installed here: the far end stands for the service's peer.
 """
 
 from __future__ import annotations
@@ -47,14 +50,14 @@ BENCH_VAD = TurnDetection(create_response=False, interrupt_response=False)
 
 class FarEnd:
     def __init__(self, loss: float) -> None:
-        self.server = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
+        self.server = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT, on_call_answered=self.tap)
         self.loss = loss
         self.clicks_arrived = Onsets()  # the client's audio as it arrives here
         self._decoder = OpusDecoder()
         self.downlink = Wire(loss, seed=12)  # this server's audio as it leaves, some of it dropped
 
     def tap(self, call: ServerCall) -> None:
-        """Called right after a call answered the offer: before any RTP can flow."""
+        """The server's `on_call_answered` hook: right after a call answered the offer, before any RTP."""
         for transceiver in call.pc.getTransceivers():
             receiver: Any = transceiver.receiver
             receiver._handle_rtp_packet = self._note_clicks(receiver._handle_rtp_packet)
@@ -84,24 +87,12 @@ class FarEnd:
         }
 
 
-def _tapping_answer(far_end: FarEnd) -> None:
-    answer = ServerCall.answer
-
-    async def answer_and_tap(call: ServerCall, offer_sdp: str) -> str:
-        sdp = await answer(call, offer_sdp)
-        far_end.tap(call)
-        return sdp
-
-    ServerCall.answer = answer_and_tap  # type: ignore[method-assign,assignment]  # the bench's process
-
-
 def _say(message: dict[str, Any]) -> None:
     print(json.dumps(message), flush=True)
 
 
 async def serve(loss: float) -> None:
     far_end = FarEnd(loss)
-    _tapping_answer(far_end)
     url = await far_end.server.start()
     _say({"url": url, "api_key": API_KEY, "deployment": DEPLOYMENT})
     try:

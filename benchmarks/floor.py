@@ -1,6 +1,6 @@
 """The CPU floor of a call: what the stack under the app's audio work costs, measured apart.
 
-The audio bench's full-duplex call (bench.py) without the app's audio processing, in two parts:
+The audio bench's full-duplex call (audio.py) without the app's audio processing, in two parts:
 
 - the session on the two sound cards: the app's `VoiceSession` against the same far-end process, the
   microphone's own Opus track fed by an input stream whose callback does what the microphone's does

@@ -1,4 +1,4 @@
-"""The launch figures of `python -m benchmarks.table`: time from launch to the window shown, and the
+"""The launch figures of `python -m benchmarks`: time from launch to the window shown, and the
 app's resident memory idle, connected with nobody talking, and after a call. Each run is a new
 process launched as a person would launch it, with a data folder and settings of its own.
 """
@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 
-from benchmarks.table import BUNDLE_DIR, ROOT, Figure, percentiles
+from benchmarks.figures import BUNDLE_DIR, ROOT, Figure, percentiles
 from desktop.storage import DATA_DIR_ENV
 
 LAUNCH_LIMIT_S = 30.0

@@ -1,4 +1,4 @@
-"""The benchmark command: `python -m benchmarks.table` prints a Markdown table of the figures the README
+"""The benchmark command: `python -m benchmarks` prints a Markdown table of the figures the README
 carries, each the median of several runs, with the machine described and its load average.
 
 Figures: connect time per dialect against the loopback server, launch-to-window time, the app's
@@ -12,26 +12,16 @@ import argparse
 import asyncio
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks import launch as launch_bench
+from benchmarks.figures import BUNDLE_DIR, Figure, percentiles
+from desktop.audio import aiortc_patches
 from desktop.realtime import ProviderKind, SessionConfig
-
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLE_DIR = ROOT / "dist" / "Voice Assistant"
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    name: str
-    value: str
-    target: str = ""
-    note: str = ""
 
 
 def describe_machine() -> str:
@@ -56,12 +46,6 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "absent"
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
 
 
 # --- connect time ---------------------------------------------------------------------------
@@ -155,13 +139,13 @@ def render(machine: str, figures: list[Figure]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.table", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is shown)")
     parser.add_argument("--call-seconds", type=float, default=60.0)
     parser.add_argument("--memory-runs", type=int, default=3, help="runs per memory figure (each has a call)")
     parser.add_argument("--only", choices=["connect", "startup", "memory", "bundle", "audio"], nargs="*")
     args = parser.parse_args(argv)
-    from benchmarks import launch as launch_bench  # it uses this module's Figure
+    aiortc_patches.install()  # as the app at start-up: the connect and audio figures run in this process
     wanted = set(args.only or ["connect", "startup", "memory", "bundle", "audio"])
     steps: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("connect", lambda: asyncio.run(measure_connect(args.runs))),
@@ -179,7 +163,3 @@ def main(argv: list[str] | None = None) -> int:
     print(render(describe_machine(), figures))
     print(f"\nLoad average (1, 5, 15 min) before: {load_before}; after: {_load_average()}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.audio import canceller
+from desktop.audio import aiortc_patches, canceller
 from desktop.storage.meetings import MeetingStore
 from desktop.storage.paths import DATA_DIR_ENV
 from desktop.storage.worker import StoreWorker
@@ -30,6 +30,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "canceller" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def patched_aiortc() -> None:
+    """aiortc's patches, installed once for the whole run as the app installs them at start-up."""
+    aiortc_patches.install()
 
 
 @pytest.fixture

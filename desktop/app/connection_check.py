@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.audio import SyntheticMicrophone
+from desktop.audio import SyntheticMicrophone, aiortc_patches
 from desktop.realtime import (
     DEMO_API_KEY,
     DEMO_MODEL,
@@ -184,6 +184,7 @@ def check_main(
     print(f"Checking the connection to {Masker([config.api_key]).text(about)}…", flush=True)
     if target is not None and target.environment:
         print(f"Set by the environment: {', '.join(target.environment)}.", flush=True)
+    aiortc_patches.install()  # this run's start-up, as the app's
     if config.provider is ProviderKind.DEMO and not config.endpoint:
         result = asyncio.run(_check_with_demo(config))
     else:

@@ -12,7 +12,7 @@ store and in the calendar pane.
 
 With VOICE_ASSISTANT_MEMORY_PROBE=<seconds> it also prints `rss-idle <MB>` (connected, nobody
 talking) and `rss-after-call <MB>` (after that many more seconds of conversation), for
-`python -m benchmarks.table`.
+`python -m benchmarks`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Everything heavy (aiortc, av, aiohttp, sounddevice, the session) is imported here on first use, and
 `preload` imports it on a worker thread right after the window is shown, so launching stays quick and
-the GUI thread never waits for an import.
+the GUI thread never waits for an import. aiortc's patches (desktop/audio/aiortc_patches) are installed
+there once, first; a configuration waits for them, so no call or check starts before they are in.
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def device_audio(prefs: Preferences) -> tuple[AudioInput, AudioOutput]:
     return Microphone(prefs.input_device or None, processor=processor), speaker
 
 
+def _install_aiortc_patches() -> None:
+    from desktop.audio import aiortc_patches
+
+    aiortc_patches.install()
+
+
 def _device_names() -> tuple[list[str], list[str]]:
     from desktop.audio import AudioUnavailable, list_devices
 
@@ -77,9 +84,21 @@ class AppSessionFactory:
         self._loopback: DemoServerThread | None = None
         self._demo_endpoint = ""
         self._demo_lock = asyncio.Lock()
+        self._aiortc_patched: asyncio.Future[None] | None = None
+
+    async def _patch_aiortc(self) -> None:
+        """Installs aiortc's patches on a worker thread, the first time; later calls wait for that."""
+        if self._aiortc_patched is None:
+            loop = asyncio.get_running_loop()
+            self._aiortc_patched = loop.run_in_executor(None, _install_aiortc_patches)
+        await asyncio.shield(self._aiortc_patched)
 
     async def preload(self) -> None:
         loop = asyncio.get_running_loop()
+        try:
+            await self._patch_aiortc()
+        except ImportError:
+            log.warning("Could not load aiortc", exc_info=True)
         for name in _HEAVY_MODULES:
             try:
                 await loop.run_in_executor(None, importlib.import_module, name)
@@ -89,6 +108,7 @@ class AppSessionFactory:
     async def config(
         self, prefs: Preferences, target: Target, ice_credential: str = "", *, stand_in: bool = True
     ) -> SessionConfig:
+        await self._patch_aiortc()  # before any peer connection: the demo server's and the call's
         endpoint = await self.demo_endpoint() if target.demo_answers(stand_in=stand_in) else ""
         settings = session_config(prefs, ice_credential=ice_credential)
         return target.apply(settings, demo_endpoint=endpoint, stand_in=stand_in)

@@ -1,5 +1,5 @@
-"""Product audio: sound devices, microphone, speaker, the jitter buffer, echo processing and levels,
-and the changes the app makes to aiortc's audio handling. PortAudio callbacks only copy bytes.
+"""Product audio: sound devices, microphone, speaker, echo processing and levels, and the changes the
+app makes to aiortc (`aiortc_patches`, installed once at start-up). PortAudio callbacks only copy bytes.
 
 Other packages import only the names below; modules inside the package import each other directly.
 """
@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from desktop import lazy_exports
 
 if TYPE_CHECKING:
-    from desktop.audio import canceller, devices, pcm
-    from desktop.audio.aiortc_patches import install
+    from desktop.audio import aiortc_patches, canceller, devices, pcm
     from desktop.audio.block_track import BLOCK_FRAMES, BLOCK_SECONDS, SAMPLE_RATE, SILENCE, OpusBlockTrack
     from desktop.audio.devices import AudioUnavailable, list_devices, sounddevice
     from desktop.audio.echo import FRAME_SECONDS, PlayedChunk, audio_processing_module, make_processor
@@ -42,11 +41,11 @@ __all__ = [
     "Speaker",
     "Stream",
     "SyntheticMicrophone",
+    "aiortc_patches",
     "audio_processing_module",
     "canceller",
     "devices",
     "follow",
-    "install",
     "list_devices",
     "make_processor",
     "pcm",
@@ -56,7 +55,6 @@ __all__ = [
 __getattr__ = lazy_exports(
     __name__,
     {
-        "aiortc_patches": ("install",),
         "block_track": (
             "BLOCK_FRAMES",
             "BLOCK_SECONDS",

@@ -37,7 +37,7 @@ FrameObserver = Callable[[int, float, bytes], None]  # (pts, when captured, the 
 
 
 class BlockTrack(MediaStreamTrack):
-    """Pulled with `recv()`, or, once subscribed (push.py), each block is handed to the subscriber as
+    """Pulled with `recv()`, or, once subscribed (push_tracks.py), each block is handed to the subscriber as
     it is pushed."""
 
     kind = "audio"

@@ -7,8 +7,8 @@ each frame (None when the track ends) on the event loop, in the producer's own t
 subscribes it is an ordinary track, so aiortc, tests and recorders pull from it as before. `follow`
 is how a consumer takes frames from any track: pushed where the track can, pulled by a task otherwise.
 
-`install()` makes the peer connection create `PushedRemoteTrack`s for what the other side sends: the
-inline decoder (inline_decoding.py) then writes decoded audio into the speaker directly.
+The tracks that push: the microphone's (block_track.py) and, once aiortc is patched, the remote track
+of every call (aiortc_patches/remote_track.py), into which the inline decoder writes decoded audio.
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from aiortc import rtcpeerconnection
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
-from aiortc.rtcrtpreceiver import RemoteStreamTrack
 from av.frame import Frame
 from av.packet import Packet
 
@@ -123,46 +121,3 @@ async def _pull(track: MediaStreamTrack, listener: Listener) -> None:
         pass
     finally:
         subscription.deliver(None)
-
-
-class _DeliveringQueue(asyncio.Queue[Item]):
-    """The remote track's queue: what aiortc (or the inline decoder) puts in goes to the subscriber
-    when there is one. aiortc's `put` ends in `put_nowait`, so both routes pass here."""
-
-    def __init__(self, track: PushedRemoteTrack) -> None:
-        super().__init__()
-        self._track = track
-
-    def put_nowait(self, item: Item) -> None:
-        self._track.arrived(item, super().put_nowait)
-
-
-class PushedRemoteTrack(RemoteStreamTrack):
-    def __init__(self, kind: str, id: str | None = None) -> None:
-        super().__init__(kind, id)
-        self._subscription = Subscription()
-        self._queue = _DeliveringQueue(self)
-
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        unsubscribe = self._subscription.subscribe(listener)
-        while not self._queue.empty():  # frames that came before the subscriber, in order
-            self._subscription.deliver(self._queue.get_nowait())
-        return unsubscribe
-
-    def arrived(self, item: Item, enqueue: Callable[[Item], None]) -> None:
-        if self._subscription.listener is None:
-            enqueue(item)
-            return
-        if item is None:
-            self.stop()  # as `recv()` does when it takes the end from the queue
-        self._subscription.deliver(item)
-
-
-def install() -> None:
-    """The peer connection looks `RemoteStreamTrack` up in its module when it applies a remote
-    description. Written against aiortc 1.16; tests/audio/test_push.py fails if the hook stops working."""
-    rtcpeerconnection.RemoteStreamTrack = PushedRemoteTrack  # type: ignore[misc]
-
-
-def installed() -> bool:
-    return rtcpeerconnection.RemoteStreamTrack is PushedRemoteTrack

@@ -1,9 +1,12 @@
 """The speaker: plays the remote track through a PortAudio output stream.
 
 Decoded frames of the remote track (s16 stereo 48 kHz) are turned into the device's format and written
-into the playout buffer, as the track pushes them (push.py) or, from a track that must be pulled, by a
+into the playout buffer, as the track pushes them (push_tracks.py) or, from a track that must be pulled, by a
 reader task; the PortAudio callback copies from it, pads an underrun with silence, and keeps a
 short history of exactly what it handed over (the echo canceller's reference, the level, `playing`).
+
+`observer` is a hook for measuring (the audio benchmark; the app sets none): it sees every chunk
+`take_played` hands over, on the loop, never in the PortAudio callback.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from desktop.audio.stream_keeper import Stream, StreamKeeper
 RECENT_SECONDS = 0.1  # audio played this recently still counts as `playing`
 AUDIBLE_PEAK = 64  # about -54 dBFS: the services send silence between replies, which is not `playing`
 HISTORY_CHUNKS = 50  # one second of 20 ms callbacks; nobody reading it costs nothing more
+PlayedObserver = Callable[[PlayedChunk], None]
 
 
 class Speaker:
@@ -47,6 +51,7 @@ class Speaker:
         self._played_frames = 0
         self._keeper_task: asyncio.Task[None] | None = None
         self._following: Following | None = None
+        self.observer: PlayedObserver | None = None
 
     @property
     def output_format(self) -> tuple[int, int]:
@@ -84,6 +89,9 @@ class Speaker:
         with contextlib.suppress(IndexError):
             while True:
                 chunks.append(self._history.popleft())
+        if self.observer is not None:
+            for chunk in chunks:
+                self.observer(chunk)
         return chunks
 
     def set_problem_handler(self, handler: ProblemHandler) -> None:

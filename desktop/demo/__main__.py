@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 
+from desktop.audio import aiortc_patches
 from desktop.demo.server import DemoServer
 
 
@@ -41,6 +42,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    aiortc_patches.install()  # its calls as in the app, where the demo server runs inside it
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args))
 

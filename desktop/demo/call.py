@@ -3,6 +3,11 @@
 Every SDP POST makes a new ServerCall (no renegotiation, as on the real services). Client events are
 dispatched by name to `handlers.py`; input audio goes through `listener.py`; responses run in
 `responses.py`. Every task the call starts is kept in a set and cancelled when it closes.
+
+Two hooks let tests and benchmarks observe a call without patching it (the app sets neither): the
+server's `on_call_answered(call)` runs once the call's SDP answer is made, before it leaves (so before
+any ICE, DTLS or RTP: it may wrap the call's transports), and `on_audio_received(call, samples)` sees
+every received audio frame, as mono s16 bytes, just before the server's VAD does.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ import asyncio
 import json
 import logging
 import time
-from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
@@ -24,7 +28,6 @@ from desktop.demo.faults import Faults
 from desktop.demo.handlers import ReceivedEvent, handle_message
 from desktop.demo.ids import new_id
 from desktop.demo.listener import Listener
-from desktop.demo.partition import drop_datagrams, ignore_sctp
 from desktop.demo.phrases import language_of
 from desktop.demo.responses import ResponseRun
 from desktop.demo.speech import Voice
@@ -32,7 +35,8 @@ from desktop.demo.track import SpeechTrack
 
 log = logging.getLogger(__name__)
 
-RTP_ARRIVALS_KEPT = 3000  # the last minute of 20 ms packets: enough for jitter figures, bounded all day
+CallHook = Callable[["ServerCall"], None]
+AudioHook = Callable[["ServerCall", bytes], None]
 
 
 class CallOwner(Protocol):
@@ -42,6 +46,8 @@ class CallOwner(Protocol):
     brain: Brain
     voice: Voice
     client_events: list[ReceivedEvent]
+    on_call_answered: CallHook | None
+    on_audio_received: AudioHook | None
 
     def next_user_transcript(self) -> str: ...
 
@@ -73,10 +79,8 @@ class ServerCall:
         self.session_config = d.default_session(dialect, self.session_id, model, self.expires_at)
         self.items: list[dict[str, Any]] = []
         self.audio_frames_received = 0
-        self.rtp_arrival_times: deque[float] = deque(maxlen=RTP_ARRIVALS_KEPT)
         self.closed = False
         self.connection_state = "new"  # the peer connection's last state; kept after it is released
-        self.vanished = False
         self.has_spoken = False
         self.response: ResponseRun | None = None
         self.channel: RTCDataChannel | None = None
@@ -106,36 +110,16 @@ class ServerCall:
         if not any(t.kind == "audio" for t in self.pc.getTransceivers()):
             raise ValueError("the offer has no audio section")
         self.pc.addTrack(self.track)
-        for transceiver in self.pc.getTransceivers():
-            self._record_rtp_arrivals(transceiver.receiver)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
-        self._apply_transport_faults()
+        if self.host.on_call_answered is not None:  # before the answer leaves: ICE starts once it has
+            self.host.on_call_answered(self)
         return self.pc.localDescription.sdp
 
-    def _apply_transport_faults(self) -> None:
-        # Before the answer leaves: ICE starts as soon as the client has it.
-        faults = self.host.faults
-        if faults.ice_stall or faults.dtls_stall:
-            drop_datagrams(self.pc, keep_stun=not faults.ice_stall)
-        if faults.no_data_channel:
-            ignore_sctp(self.pc)
-
-    def vanish(self) -> None:
-        """A network partition: from now on nothing is sent or received, and nobody is told."""
-        if not self.closed and not self.vanished:
-            self.vanished = True
-            self.track.clear()
-            drop_datagrams(self.pc, keep_stun=False)
-
-    def _record_rtp_arrivals(self, receiver: Any) -> None:
-        # Wraps aiortc's internal hook so arrival times are taken before its jitter buffer.
-        handle = receiver._handle_rtp_packet
-
-        async def timed(packet: Any, arrival_time_ms: int) -> None:
-            self.rtp_arrival_times.append(time.monotonic())
-            await handle(packet, arrival_time_ms=arrival_time_ms)
-
-        receiver._handle_rtp_packet = timed
+    def audio_received(self, samples: bytes) -> None:
+        """One received frame, mono: counted, and shown to the server's hook."""
+        self.audio_frames_received += 1
+        if self.host.on_audio_received is not None:
+            self.host.on_audio_received(self, samples)
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
@@ -176,7 +160,6 @@ class ServerCall:
         self._pc = None
         self.channel = None
         self.response = None
-        self.rtp_arrival_times.clear()
         self._late_transcriptions.clear()
 
     def _on_connection_state(self) -> None:
@@ -201,12 +184,6 @@ class ServerCall:
         self._close_after(self._max_session_seconds, expired=True)
         if faults.drop_after_seconds is not None:
             self._close_after(faults.drop_after_seconds, expired=False)
-        if faults.vanish_after_seconds is not None:
-            self.spawn(self._vanish_after(faults.vanish_after_seconds))
-
-    async def _vanish_after(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-        self.vanish()
 
     def _close_after(self, seconds: float, *, expired: bool) -> None:
         async def later() -> None:

@@ -1,4 +1,6 @@
-"""Fault switches: how the loopback server misbehaves on purpose. Mutable at run time, one per server."""
+"""Fault switches: how the loopback server misbehaves on purpose, in the services' protocol (HTTP and
+the data channel). Mutable at run time, one per server. Faults below the protocol (a stalled ICE or
+DTLS, a partition) are the tests' own: tests/demo/partition.py, through the server's hooks."""
 
 from __future__ import annotations
 
@@ -27,9 +29,3 @@ class Faults:
     # Timing like the real services: transcript and response.done as soon as "generated" while the audio
     # still plays; only output_audio_buffer.stopped marks its end (and response.cancel then finds nothing).
     early_response_done: bool = False
-    # Below the protocol (desktop/demo/partition.py), for calls answered while the switch is on:
-    ice_stall: bool = False  # the answer's ICE candidates never answer: ICE (and so DTLS) never completes
-    dtls_stall: bool = False  # ICE completes, but DTLS records are dropped: the handshake never finishes
-    no_data_channel: bool = False  # ICE and DTLS complete, but SCTP is never answered: no channel opens
-    # A network partition this long after the channel opened: nothing more in or out, and no close.
-    vanish_after_seconds: float | None = None

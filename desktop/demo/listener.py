@@ -45,11 +45,12 @@ class Listener:
             except MediaStreamError:
                 return
             assert isinstance(frame, av.AudioFrame)
-            self.call.audio_frames_received += 1
+            samples = mono(frame)
+            self.call.audio_received(samples)
             start = self.position_ms
             self.position_ms += frame.samples * 1000 // (frame.sample_rate or 48000)
             self.buffered_ms += self.position_ms - start
-            self.detect(mono(frame), start)
+            self.detect(samples, start)
 
     def detect(self, samples: bytes, start_ms: int) -> None:
         config = d.turn_detection(self.call.session_config)

@@ -1,6 +1,11 @@
 """The loopback realtime server: a real aiohttp + aiortc peer on 127.0.0.1 that behaves like the Azure
 preview, Azure GA and OpenAI GA realtime services. It backs the app's `demo` provider, the tests and
-the benchmarks."""
+the benchmarks.
+
+Hooks, for tests and benchmarks to observe or disturb a call without patching the server (the app
+passes none; call.py says when each runs): `on_call_answered(call)` and `on_audio_received(call,
+samples)`. Both may also be set on a running server; they apply from the next call or frame.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from aiohttp import web
 
 from desktop.demo.auth import MintedKeys
 from desktop.demo.brain import DEMO_SCRIPT, Brain
-from desktop.demo.call import ServerCall
+from desktop.demo.call import AudioHook, CallHook, ServerCall
 from desktop.demo.endpoints import ROUTES, RequestHandler, ServedProvider, json_errors, routes
 from desktop.demo.faults import Faults
 from desktop.demo.handlers import ReceivedEvent
@@ -44,11 +49,15 @@ class DemoServer:
         deployment: str = "gpt-realtime",
         faults: Faults | None = None,
         brain: Brain | None = None,
+        on_call_answered: CallHook | None = None,
+        on_audio_received: AudioHook | None = None,
     ) -> None:
         self.api_key = api_key
         self.deployment = deployment
         self.faults = faults if faults is not None else Faults()
         self.brain = brain if brain is not None else Brain()
+        self.on_call_answered = on_call_answered
+        self.on_audio_received = on_audio_received
         self.voice = Voice()
         self.keys = MintedKeys()
         self.client_events: list[ReceivedEvent] = RecentEvents()

@@ -19,7 +19,6 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.exceptions import InvalidStateError
 from aiortc.mediastreams import MediaStreamTrack
 
-from desktop.audio import install as tune_aiortc_audio
 from desktop.realtime.client_events import encode
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
@@ -155,7 +154,6 @@ class Connection:
             )
             for url in self._config.ice_servers
         ]
-        tune_aiortc_audio()  # low-delay jitter buffer, cheap audio level (desktop/audio/aiortc_patches.py)
         pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
         self._pc = pc
         pc.addTransceiver(self._audio_track, direction="sendrecv")

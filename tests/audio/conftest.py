@@ -1,4 +1,4 @@
-"""Fixtures for the audio tests: the virtual PulseAudio devices, a spoken request, the jitter buffer."""
+"""Fixtures for the audio tests: the virtual PulseAudio devices and a spoken request."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
-from desktop.audio import jitter
 
 
 async def wait_until(condition: Callable[[], bool], seconds: float = 8.0) -> None:
@@ -47,11 +46,3 @@ def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run(["espeak-ng", "-w", str(path), text], check=True, timeout=30)
     return path
 
-
-@pytest.fixture
-def skipping_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    """aiortc's receivers use the hole-skipping buffer for this test only."""
-    from aiortc import rtcrtpreceiver
-
-    monkeypatch.setattr(rtcrtpreceiver, "JitterBuffer", rtcrtpreceiver.JitterBuffer)
-    jitter.install()

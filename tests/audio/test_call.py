@@ -21,7 +21,7 @@ from desktop.audio import aiortc_patches
 from desktop.audio.echo import make_processor
 from desktop.audio.microphone import Microphone
 from desktop.audio.speaker import Speaker
-from desktop.demo.server import DemoServer
+from desktop.demo.server import DemoServer, ServerCall
 from desktop.demo.vad import LEVEL_PER_THRESHOLD
 from desktop.realtime.config import ProviderKind
 from desktop.session.events import (
@@ -98,7 +98,7 @@ async def start_call(server: DemoServer) -> AsyncIterator[Callable[..., Any]]:
         call = Call(session, Collector(session), microphone, speaker, server)
         calls.append(call)
         await session.connect()
-        assert aiortc_patches.installed()  # by the engine, when it made the peer connection
+        assert aiortc_patches.installed()  # once, at start-up (tests/conftest.py, as the app does)
         _listen_at_the_server(call)
         await wait_until(lambda: microphone._keeper.alive and speaker._keeper.alive)
         return call
@@ -110,15 +110,15 @@ async def start_call(server: DemoServer) -> AsyncIterator[Callable[..., Any]]:
 
 
 def _listen_at_the_server(call: Call) -> None:
-    """Note the level of every frame the server's VAD is fed (what crossed the wire, decoded)."""
-    listener = call.server.sessions[-1].listener
-    detect = listener.detect
+    """Note the level of every frame the server's VAD is fed (what crossed the wire, decoded), through
+    the server's hook."""
+    listened = call.server.sessions[-1]
 
-    def noting(pcm: np.ndarray, start_ms: int) -> None:
-        call.heard.append((rms(pcm), call.speaker.playing))
-        detect(pcm, start_ms)
+    def noting(server_call: ServerCall, samples: bytes) -> None:
+        if server_call is listened:
+            call.heard.append((rms(samples), call.speaker.playing))
 
-    listener.detect = noting  # type: ignore[method-assign]
+    call.server.on_audio_received = noting
 
 
 async def test_a_spoken_request_reaches_the_server_and_books_a_meeting(

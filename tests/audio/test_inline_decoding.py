@@ -1,4 +1,5 @@
-"""Received audio decoded on the loop (desktop/audio/inline_decoding.py), between two real aiortc peers."""
+"""Received audio decoded on the loop (desktop/audio/aiortc_patches/inline_decoding.py), between two real
+aiortc peers."""
 
 from __future__ import annotations
 
@@ -16,16 +17,8 @@ from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError
 
 from benchmarks.peer_pair import PeerPair
-from desktop.audio import inline_decoding
-from desktop.audio.inline_decoding import InlineDecoder, InlineDecodingReceiver
+from desktop.audio.aiortc_patches.inline_decoding import InlineDecoder, InlineDecodingReceiver
 from desktop.audio.synthetic import SyntheticMicrophone
-
-
-@pytest.fixture
-def inline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rtcpeerconnection, "RTCRtpReceiver", rtcpeerconnection.RTCRtpReceiver)
-    inline_decoding.install()
-    inline_decoding.install()
 
 
 def tone(seconds: float) -> bytes:
@@ -39,9 +32,7 @@ def decoder_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "audio-decoder"]
 
 
-@pytest.mark.usefixtures("inline", "skipping_jitter")
 async def test_frames_are_decoded_on_the_loop_and_the_track_ends_with_the_call() -> None:
-    assert inline_decoding.installed()
     microphone = SyntheticMicrophone()
     microphone.say(tone(2.0))
     pair = PeerPair(microphone.track)

@@ -18,8 +18,7 @@ from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtp import RtpPacket
 
 from benchmarks.peer_pair import PeerPair
-from desktop.audio import jitter
-from desktop.audio.jitter import HoleSkippingJitterBuffer
+from desktop.audio.aiortc_patches.jitter_buffer import HoleSkippingJitterBuffer
 from desktop.audio.synthetic import SyntheticMicrophone
 
 
@@ -103,11 +102,7 @@ def test_late_and_duplicate_packets_are_dropped_and_a_restart_is_followed() -> N
     assert buffer.add(restarted)[1] is not None
 
 
-def test_install_replaces_audio_buffers_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rtcrtpreceiver, "JitterBuffer", JitterBuffer)
-    jitter.install()
-    jitter.install()
-    assert jitter.installed()
+def test_installed_it_replaces_audio_buffers_only() -> None:
     audio = rtcrtpreceiver.JitterBuffer(capacity=16, prefetch=4)
     video = rtcrtpreceiver.JitterBuffer(capacity=512, is_video=True)
     assert isinstance(audio, HoleSkippingJitterBuffer)
@@ -130,7 +125,6 @@ async def receive_for(seconds: float, loss: float) -> tuple[PeerPair, list[tuple
     return pair, received
 
 
-@pytest.mark.usefixtures("skipping_jitter")
 @pytest.mark.parametrize("loss", [0.01, 0.05])
 async def test_delay_stays_bounded_under_loss(loss: float) -> None:
     pair, received = await receive_for(4.0, loss)

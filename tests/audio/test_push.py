@@ -1,5 +1,6 @@
 """Frames handed straight to a subscriber (desktop/audio/push_tracks.py): the remote track between two real
-aiortc peers, the microphone's block track, and the fan-out that shares it between calls."""
+aiortc peers (desktop/audio/aiortc_patches/remote_track.py), the microphone's block track, and the
+fan-out that shares it between calls."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from typing import Any
 
 import av
 import pytest
-from aiortc import rtcpeerconnection
 from aiortc.mediastreams import MediaStreamError
 
 from benchmarks.peer_pair import PeerPair
-from desktop.audio import inline_decoding, push_tracks
+from desktop.audio import push_tracks
+from desktop.audio.aiortc_patches.remote_track import PushedRemoteTrack
 from desktop.audio.block_track import BLOCK_FRAMES, SILENCE, BlockTrack, OpusBlockTrack
 from desktop.audio.speaker import Speaker
 from desktop.audio.synthetic import SyntheticMicrophone
@@ -21,21 +22,11 @@ from desktop.realtime.fanout import TrackFanout
 from tests.audio.test_inline_decoding import tone
 
 
-@pytest.fixture
-def pushing(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("RemoteStreamTrack", "RTCRtpReceiver"):
-        monkeypatch.setattr(rtcpeerconnection, name, getattr(rtcpeerconnection, name))
-    inline_decoding.install()
-    push_tracks.install()
-
-
 def loud(frame: Any) -> bool:
     return isinstance(frame, av.AudioFrame) and max(array.array("h", bytes(frame.planes[0]))) > 4000
 
 
-@pytest.mark.usefixtures("pushing", "skipping_jitter")
 async def test_received_audio_reaches_the_subscriber_without_being_pulled() -> None:
-    assert push_tracks.installed()
     microphone = SyntheticMicrophone()
     microphone.say(tone(2.0))
     pair = PeerPair(microphone.track)
@@ -59,7 +50,6 @@ async def test_received_audio_reaches_the_subscriber_without_being_pulled() -> N
     assert got[-1] is None  # the end of the track is pushed as well
 
 
-@pytest.mark.usefixtures("pushing", "skipping_jitter")
 async def test_a_subscriber_that_fails_loses_that_frame_not_the_call() -> None:
     microphone = SyntheticMicrophone()
     microphone.say(tone(2.0))
@@ -130,7 +120,7 @@ def stereo_frame(pts: int) -> av.AudioFrame:
 
 
 async def test_the_remote_track_hands_over_its_backlog_once_then_live_frames_then_its_end() -> None:
-    track = push_tracks.PushedRemoteTrack("audio")
+    track = PushedRemoteTrack("audio")
     queue = track._queue  # where aiortc and the inline decoder put decoded frames
     queue.put_nowait(stereo_frame(0))
     queue.put_nowait(stereo_frame(960))
@@ -151,7 +141,7 @@ async def test_the_remote_track_hands_over_its_backlog_once_then_live_frames_the
 async def test_the_speaker_plays_only_its_latest_track() -> None:
     speaker = Speaker()  # no sound device needed: the keeper keeps looking for one meanwhile
     await speaker.start()
-    first, second = push_tracks.PushedRemoteTrack("audio"), push_tracks.PushedRemoteTrack("audio")
+    first, second = PushedRemoteTrack("audio"), PushedRemoteTrack("audio")
     try:
         speaker.attach(first)
         first._queue.put_nowait(stereo_frame(0))

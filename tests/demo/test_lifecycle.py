@@ -110,10 +110,9 @@ async def test_an_unannounced_expiry(connect: ConnectClient, server: DemoServer)
 async def test_a_closed_call_keeps_a_light_record(connect: ConnectClient, server: DemoServer) -> None:
     await connect()
     call = server.sessions[0]
-    assert call.rtp_arrival_times.maxlen is not None
     await server.close_all_calls()
     assert call.closed and call.connection_state == "closed" and call.session_id and call.session_config
-    assert call.channel is None and not call.rtp_arrival_times and call.track.current is None
+    assert call.channel is None and call.track.current is None
     with pytest.raises(RuntimeError, match="released"):
         assert call.pc is None
 

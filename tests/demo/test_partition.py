@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from desktop.demo.endpoints import ServedProvider
 from desktop.demo.server import DemoServer
 from tests.demo.client import Client, until
 from tests.demo.conftest import ConnectClient
+from tests.demo.partition import TransportFaults
 
 QUIET_S = 1.0  # long enough for a working call on loopback to connect many times over
+
+
+@pytest.fixture
+def faults(server: DemoServer) -> TransportFaults:
+    """The server's transport faults, all off: they act on the calls answered while they are on."""
+    faults = server.on_call_answered = TransportFaults()
+    return faults
 
 
 async def answered_client(server: DemoServer) -> Client:
@@ -20,8 +30,8 @@ async def answered_client(server: DemoServer) -> Client:
     return client
 
 
-async def test_ice_stall_never_connects(server: DemoServer) -> None:
-    server.faults.ice_stall = True
+async def test_ice_stall_never_connects(server: DemoServer, faults: TransportFaults) -> None:
+    faults.ice_stall = True
     client = await answered_client(server)
     try:
         await asyncio.sleep(QUIET_S)
@@ -32,8 +42,8 @@ async def test_ice_stall_never_connects(server: DemoServer) -> None:
         await client.close()
 
 
-async def test_dtls_stall_completes_ice_only(server: DemoServer) -> None:
-    server.faults.dtls_stall = True
+async def test_dtls_stall_completes_ice_only(server: DemoServer, faults: TransportFaults) -> None:
+    faults.dtls_stall = True
     client = await answered_client(server)
     try:
         await until(lambda: client.pc.iceConnectionState == "completed")
@@ -43,8 +53,8 @@ async def test_dtls_stall_completes_ice_only(server: DemoServer) -> None:
         await client.close()
 
 
-async def test_no_data_channel_connects_media_only(server: DemoServer) -> None:
-    server.faults.no_data_channel = True
+async def test_no_data_channel_connects_media_only(server: DemoServer, faults: TransportFaults) -> None:
+    faults.no_data_channel = True
     client = await answered_client(server)
     try:
         await until(lambda: client.pc.connectionState == "connected")
@@ -55,20 +65,20 @@ async def test_no_data_channel_connects_media_only(server: DemoServer) -> None:
         await client.close()
 
 
-async def test_switches_act_on_new_calls_only(connect: ConnectClient, server: DemoServer) -> None:
+async def test_switches_act_on_new_calls_only(connect: ConnectClient, faults: TransportFaults) -> None:
     first = await connect()
-    server.faults.ice_stall = server.faults.no_data_channel = True
+    faults.ice_stall = faults.no_data_channel = True
     first.send({"type": "session.update", "session": {"type": "realtime", "instructions": "Be brief."}})
     await first.wait_for("session.updated")
 
 
 async def test_vanish_stops_everything_without_a_close(
-    connect: ConnectClient, server: DemoServer
+    connect: ConnectClient, server: DemoServer, faults: TransportFaults
 ) -> None:
-    server.faults.vanish_after_seconds = 0.3
+    faults.vanish_after_seconds = 0.3
     client = await connect()
     await until(lambda: len(client.audio) > 5)  # RTP flowed before
-    await until(lambda: server.sessions[0].vanished)
+    await until(lambda: server.sessions[0] in faults.vanished)
     await asyncio.sleep(QUIET_S / 2)  # what was in flight has arrived
     heard, received = len(client.audio), len(server.client_events)
     client.send({"type": "response.create"})

@@ -42,7 +42,7 @@ async def test_vad_turn_on_spoken_request(
     assert 0 <= started["audio_start_ms"] < stopped["audio_end_ms"]
     assert created["item"]["role"] == "user" and created["previous_item_id"] is None
     assert completed["transcript"] == "Thanks, that is all."
-    assert server.sessions[0].audio_frames_received > 0 and server.sessions[0].rtp_arrival_times
+    assert server.sessions[0].audio_frames_received > 0
     types = client.types()
     assert types.index("conversation.item.input_audio_transcription.completed") < types.index(
         "response.created"

@@ -14,7 +14,7 @@ RUNTIME = (
     "desktop.audio.microphone",
     "desktop.audio.speaker",
     "desktop.audio.echo",
-    "desktop.audio.level",
+    "desktop.audio.aiortc_patches",
     "desktop.audio.synthetic",
     "desktop.demo.server",
     "desktop.app.self_test",

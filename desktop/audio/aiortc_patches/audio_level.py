@@ -1,17 +1,15 @@
 """RFC 6465 audio level of an outgoing frame, computed in C instead of aiortc's Python loop.
 
-aiortc computes the level of every frame it sends sample by sample in pure Python (about 0.4 ms per
-20 ms frame here, 2 % of a core for one microphone: the largest Python cost of a call). `install()`
-swaps in this version, which returns exactly the same values: `audioop`'s RMS (about 1 µs) is an
-integer rounded down, so the exact sum of squares is computed only in the rare frame whose level
-would round differently at either end of that unit.
+aiortc computes the level of every frame it sends sample by sample in pure Python: the largest Python
+cost of a call (docs/measurements.md, Audio path). This version returns exactly the same values:
+`audioop`'s RMS, computed in C, is an integer rounded down, so the exact sum of squares is computed only
+in the rare frame whose level would round differently at either end of that unit.
 """
 
 from __future__ import annotations
 
 import math
 
-from aiortc import rtp
 from av import AudioFrame
 
 from desktop.audio import pcm
@@ -39,12 +37,3 @@ def compute_audio_level_dbov(frame: AudioFrame) -> int:
         return low
     return _dbov(pcm.energy(plane), frame.samples)
 
-
-def install() -> None:
-    """aiortc's sender looks the function up in `aiortc.rtp` for every frame: replacing it there is
-    enough. Written against aiortc 1.16; tests/audio/test_level.py fails if the hook stops working."""
-    rtp.compute_audio_level_dbov = compute_audio_level_dbov
-
-
-def installed() -> bool:
-    return rtp.compute_audio_level_dbov is compute_audio_level_dbov

@@ -1,24 +1,23 @@
-"""A low-delay jitter buffer for received Opus audio, swapped into aiortc by `install()`.
+"""A low-delay jitter buffer for received Opus audio; `buffer_for` stands in for aiortc's `JitterBuffer`.
 
-aiortc's audio receiver uses `JitterBuffer(capacity=16, prefetch=4)`: a frame leaves only when four newer
-ones have arrived (80 ms of fixed delay), and after one lost packet it stays about 200 ms behind for the
-rest of the call, because the buffer is driven by packet arrivals and releases at most one frame per
-packet. This buffer releases each packet as soon as it is next in sequence; when a newer one comes
-instead, the missing ones are lost (after `reorder_wait` newer packets, by default none) and the
-decoder gets one Opus packet (RFC 6716 code 3) that holds an empty frame for every lost packet followed
-by the frames that did arrive. libopus conceals an empty frame (packet loss concealment), so the played
-audio keeps its length and never falls behind. Jitter in arrival times is absorbed by the speaker's
-playout buffer, not here. Waiting one packet for a reordered one cost every loss 20 ms more delay:
-more than the playout buffer's low-water mark, so each loss ran it dry and playback restarted with a
-new cushion (wire-to-ear at 1 % loss, p95: 71-78 ms waiting, 55-58 ms not). Reordering within 20 ms is
-rare on a single flow; a packet that comes after its turn has already been concealed and is dropped.
+aiortc's audio receiver uses `JitterBuffer(capacity=16, prefetch=4)`: a frame leaves only when four
+newer ones have arrived (80 ms of fixed delay), and after one lost packet it stays behind for the rest
+of the call, because the buffer is driven by packet arrivals and releases at most one frame per packet.
+This buffer releases each packet as soon as it is next in sequence; when a newer one comes instead, the
+missing ones are lost (after `reorder_wait` newer packets, by default none) and the decoder gets one
+Opus packet (RFC 6716 code 3) that holds an empty frame for every lost packet followed by the frames
+that did arrive. libopus conceals an empty frame (packet loss concealment), so the played audio keeps
+its length and never falls behind. Jitter in arrival times is absorbed by the speaker's playout buffer,
+not here. Waiting one packet for a reordered one costs every loss 20 ms more delay: more than the
+playout buffer's low-water mark, so each loss would run it dry and playback restart with a new cushion
+(docs/measurements.md, Audio path, compares the two). Reordering within 20 ms is rare on a single flow;
+a packet that comes after its turn has already been concealed and is dropped.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aiortc import rtcrtpreceiver
 from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_add
@@ -141,21 +140,9 @@ def _frame_length(n: int) -> bytes:
     return bytes([n]) if n < 252 else bytes([252 + ((n - 252) & 0x03), (n - 252) >> 2])
 
 
-def _buffer_for(capacity: int, prefetch: int = 0, is_video: bool = False) -> Any:
+def buffer_for(capacity: int, prefetch: int = 0, is_video: bool = False) -> Any:
+    """What `RTCRtpReceiver.__init__` gets when it calls `JitterBuffer(...)`: ours for audio, aiortc's
+    for video."""
     if is_video:
         return JitterBuffer(capacity=capacity, prefetch=prefetch, is_video=True)
     return HoleSkippingJitterBuffer(capacity=capacity)
-
-
-def install() -> None:
-    """Make every audio receiver created from now on use `HoleSkippingJitterBuffer`.
-
-    `RTCRtpReceiver.__init__` looks the name `JitterBuffer` up in its module each time, so replacing it
-    there is enough; video receivers keep aiortc's buffer. Calling this again changes nothing. Written
-    against aiortc 1.16 (pinned in pyproject); tests/audio/test_jitter.py fails if the hook stops working.
-    """
-    rtcrtpreceiver.JitterBuffer = _buffer_for  # type: ignore[misc,assignment]
-
-
-def installed() -> bool:
-    return getattr(rtcrtpreceiver, "JitterBuffer", None) is _buffer_for

@@ -1,0 +1,27 @@
+"""What every benchmark reports: a `Figure` (one row of the table), percentiles, and where the
+source tree and the built bundle are. Shared by table.py and launch.py, which import it, not each other.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE_DIR = ROOT / "dist" / "Voice Assistant"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    name: str
+    value: str
+    target: str = ""
+    note: str = ""
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(median, p95) of the samples."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
