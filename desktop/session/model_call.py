@@ -4,6 +4,9 @@ the server session's time limit, and whether the call's events reach the convers
 A session has one active link. A reconnect opens a new one after the old is gone; a renewal opens
 it beside the old one and switches over at a quiet moment. Events of a link that is not (or no
 longer) active are dropped, except those that settle its handshake; so is its loss.
+
+The call makes its connection with a `ConnectionFactory`: the WebRTC `Connection` in the product, a
+fake realtime service in the session's unit tests (tests/session/fake_realtime.py).
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from aiortc.mediastreams import MediaStreamTrack
 
 from desktop.realtime import (
     CLOSED_WHILE_CONNECTING,
     Connection,
+    Masker,
     Provider,
     ServerError,
     ServerEvent,
@@ -30,6 +34,39 @@ from desktop.realtime import (
     parse,
 )
 from desktop.session.events import RawEvent
+
+
+class RealtimeConnection(Protocol):
+    """What a call needs of its connection to the service."""
+
+    masker: Masker
+
+    async def open(self, on_step: Callable[[str], None] | None = None) -> None: ...
+
+    def send(self, event: dict[str, Any]) -> None:
+        """Send or queue one client event; SessionError when it is refused (too large)."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def still_receiving(self, seconds: float) -> bool: ...
+
+
+class ConnectionFactory(Protocol):
+    """Makes a call's connection; `Connection` (WebRTC) is the product's."""
+
+    def __call__(
+        self,
+        config: SessionConfig,
+        provider: Provider,
+        audio_track: MediaStreamTrack,
+        *,
+        on_message: Callable[[str], None],
+        on_track: Callable[[MediaStreamTrack], None],
+        on_lost: Callable[[SessionError], None],
+        expecting_media: Callable[[], bool],
+    ) -> RealtimeConnection: ...
+
 
 EventHandler = Callable[[ServerEvent], None]
 RawHandler = Callable[[RawEvent], None]
@@ -50,13 +87,16 @@ class ModelCall:
         on_raw: RawHandler,
         on_lost: LostHandler,
         expecting_media: Callable[[], bool],
+        connect: ConnectionFactory = Connection,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`clock`: the wall clock, like the service's expires_at (injected by tests)."""
         self._config = config
         self._provider = provider
         self._on_event = on_event
         self._on_raw = on_raw
         self._on_lost = on_lost
-        self.connection = Connection(
+        self.connection = connect(
             config,
             provider,
             audio_track,
@@ -65,7 +105,7 @@ class ModelCall:
             on_lost=self._lost,
             expecting_media=lambda: self.active and expecting_media(),  # a waiting new call plays nothing
         )
-        self.opened_at = time.time()  # wall clock, like the service's expires_at
+        self.opened_at = clock()
         self.expires_at: float | None = None  # from session.created
         self.lost: SessionError | None = None  # lost before it became active
         self.active = False

@@ -7,7 +7,9 @@
   quiet moment, a new call is opened beside the old one and takes over: make before break.
 - A periodic check notices that the computer slept (see wake.py) and checks the call; `check()`
   does the same on demand, e.g. when the network changed.
-The session (the Reconnectable) does the replay; this module decides when and how often.
+This module decides when and how often; the calls themselves are the CallHandover's, and what a
+switch means for the conversation (an answer cut short or owed, the state) is the session's, asked
+for through `SessionSteps`.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from desktop.realtime import ProviderKind, SessionError
-from desktop.session.events import SessionState
+from desktop.session.call_handover import CallHandover
 from desktop.session.model_call import ModelCall
 from desktop.session.wake import WakeDetector
 
@@ -56,35 +58,26 @@ class ReconnectPolicy:
     probe_seconds: float = 1.5  # how long a connection check waits for a packet
 
     def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
-        base = min(self.max_delay, self.first_delay * 2 ** (attempt - 1))
+        base = min(self.max_delay, self.first_delay * 2.0 ** (attempt - 1))
         return max(0.0, base * (1 + self.jitter * (2 * rng() - 1)))
 
 
 NO_RECONNECT = ReconnectPolicy(max_attempts=0)
 
 
-class Reconnectable(Protocol):
-    @property
-    def link(self) -> ModelCall | None: ...
+Spawn = Callable[[Coroutine[Any, Any, None]], asyncio.Task[None] | None]
 
-    @property
-    def quiet(self) -> bool: ...
 
-    def set_state(self, state: SessionState, detail: str = "") -> None: ...
+@dataclass(frozen=True, slots=True)
+class SessionSteps:
+    """What the session carries out when the reconnector says so; the reconnector decides when."""
 
-    async def until_quiet(self) -> None: ...
-
-    async def open_link(self) -> ModelCall: ...
-
-    def take_over(self, link: ModelCall, reason: str) -> ModelCall | None: ...
-
-    def detach(self) -> ModelCall | None: ...
-
-    async def retire(self, link: ModelCall) -> None: ...
-
-    async def fail(self, error: SessionError) -> None: ...
-
-    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None: ...
+    show_attempt: Callable[[int, int], None]  # RECONNECTING, "attempt N of M"
+    detach_call: Callable[[], ModelCall | None]  # the active call stops counting; returns it
+    take_over: Callable[[ModelCall, str], ModelCall | None]  # go on in this call; returns the one replaced
+    until_quiet: Callable[[], Awaitable[None]]  # nobody speaking, nothing generating, no tool call open
+    fail: Callable[[SessionError], Coroutine[Any, Any, None]]  # retrying cannot help: the session ends
+    spawn: Spawn  # a task of the session's (cancelled when it closes; None once it has)
 
 
 def _running(task: asyncio.Task[None] | None) -> bool:
@@ -92,9 +85,20 @@ def _running(task: asyncio.Task[None] | None) -> bool:
 
 
 class Reconnector:
-    def __init__(self, host: Reconnectable, policy: ReconnectPolicy, provider: ProviderKind) -> None:
-        self._host = host
+    def __init__(
+        self,
+        calls: CallHandover,
+        session: SessionSteps,
+        policy: ReconnectPolicy,
+        provider: ProviderKind,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """`clock`: the wall clock, which the session's time limit is counted in (injected by tests)."""
+        self._calls = calls
+        self._session = session
         self._policy = policy
+        self._clock = clock
         self._limit = policy.session_limit or SESSION_LIMITS[provider]
         self._recovery: asyncio.Task[None] | None = None
         self._renewal: asyncio.Task[None] | None = None
@@ -108,23 +112,23 @@ class Reconnector:
         return _running(self._recovery)
 
     def start(self) -> None:
-        self._host.spawn(self._watch())
+        self._session.spawn(self._watch())
 
     def lost(self, error: SessionError, reason: str = LOST) -> None:
         """The active call is gone (or about to be): replace it, unless that is already under way."""
         if self.recovering:
             return
-        link = self._host.link
-        lasted = f" after {time.time() - link.opened_at:.0f} s" if link is not None else ""
+        link = self._calls.link
+        lasted = f" after {self._clock() - link.opened_at:.0f} s" if link is not None else ""
         log.warning("The call was lost%s (%s): %s", lasted, reason, error.for_log)
         if _running(self._renewal) and not self.renewing_switched:
             assert self._renewal is not None
             self._renewal.cancel()  # its new call closes itself; recovery starts from scratch
         if self._policy.max_attempts <= 0:
             log.info("Reconnecting is off: the conversation ends")
-            self._host.spawn(self._host.fail(error))
+            self._session.spawn(self._session.fail(error))
             return
-        self._recovery = self._host.spawn(self._recover(error, reason))
+        self._recovery = self._session.spawn(self._recover(error, reason))
 
     def cancel(self) -> bool:
         """Stop reconnecting (the person's choice); True when an attempt was under way."""
@@ -137,13 +141,13 @@ class Reconnector:
 
     def check(self) -> None:
         """Is the active call still alive? If not, it is replaced (after a wake-up, a network change)."""
-        link = self._host.link
+        link = self._calls.link
         if link is None or self.recovering:
             return
         if _running(self._probe):
             self._check_again = True
             return
-        self._probe = self._host.spawn(self._check(link))
+        self._probe = self._session.spawn(self._check(link))
 
     def deadline(self, link: ModelCall) -> float:
         """When the server session ends (wall clock)."""
@@ -153,7 +157,7 @@ class Reconnector:
         while True:
             self._check_again = False
             alive = await link.connection.still_receiving(self._policy.probe_seconds)
-            if link is not self._host.link or not link.active:
+            if link is not self._calls.link or not link.active:
                 return
             if not alive:
                 self.lost(SessionError("The connection stopped working.", code="connection_lost"), CHECKED)
@@ -162,43 +166,43 @@ class Reconnector:
                 return
 
     async def _recover(self, error: SessionError, reason: str) -> None:
-        old = self._host.detach()
+        old = self._session.detach_call()
         if old is not None:
-            await self._host.retire(old)
+            await self._calls.retire(old)
         attempts, last = self._policy.max_attempts, error
         for attempt in range(1, attempts + 1):
-            self._host.set_state(SessionState.RECONNECTING, f"attempt {attempt} of {attempts}")
+            self._session.show_attempt(attempt, attempts)
             await asyncio.sleep(self._policy.delay(attempt))
             try:
-                link = await self._host.open_link()
+                link = await self._calls.open_call()
             except SessionError as exc:
                 if not exc.retryable or _refused_again(last, exc):
                     log.error("Reconnecting stopped at attempt %d: retrying cannot fix this", attempt)
-                    await self._host.fail(SessionError(exc.message, code=exc.code, retryable=False))
+                    await self._session.fail(SessionError(exc.message, code=exc.code, retryable=False))
                     return
                 last = exc
                 continue
-            self._host.take_over(link, reason)
+            self._session.take_over(link, reason)
             return
         sentence = f"The connection could not be restored after {attempts} attempts. {last.message}"
         log.error("Reconnecting gave up after %d attempts", attempts)
-        await self._host.fail(SessionError(sentence, code=last.code or "reconnect_failed"))
+        await self._session.fail(SessionError(sentence, code=last.code or "reconnect_failed"))
 
     async def _watch(self) -> None:
         interval = self._policy.watch_interval
-        detector = WakeDetector(self._policy.wake_gap)
+        detector = WakeDetector(self._policy.wake_gap, wall=self._clock)
         while True:
             await asyncio.sleep(interval)
             if detector.woke(interval):
                 log.info("The computer was asleep: checking the call")
                 self.check()
-            link = self._host.link
+            link = self._calls.link
             if link is None or self.recovering or _running(self._renewal):
                 continue
             deadline = self._renewal_time(link)
-            if time.time() >= max(deadline, self._renew_after):
+            if self._clock() >= max(deadline, self._renew_after):
                 self.renewing_switched = False
-                self._renewal = self._host.spawn(self._renew(link))
+                self._renewal = self._session.spawn(self._renew(link))
 
     def _renewal_time(self, link: ModelCall) -> float:
         end = self.deadline(link)
@@ -206,27 +210,27 @@ class Reconnector:
         return end - margin
 
     async def _renew(self, old: ModelCall) -> None:
-        log.info("Renewing the call before the session limit (in %.0f s)", self.deadline(old) - time.time())
-        await self._host.until_quiet()
+        log.info("Renewing the call before the session limit (in %.0f s)", self.deadline(old) - self._clock())
+        await self._session.until_quiet()
         try:
-            candidate = await self._host.open_link()
+            candidate = await self._calls.open_call()
         except SessionError:
             retry = self._policy.renew_retry
             log.info("The renewal could not connect; trying again in %g s", retry)
-            self._renew_after = time.time() + retry  # the limit's own loss is the fallback
+            self._renew_after = self._clock() + retry  # the limit's own loss is the fallback
             return
         adopted = False
         try:
-            await self._host.until_quiet()
-            if candidate.lost is None and self._host.link is old:
+            await self._session.until_quiet()
+            if candidate.lost is None and self._calls.link is old:
                 self.renewing_switched = True
-                previous = self._host.take_over(candidate, RENEWAL)
+                previous = self._session.take_over(candidate, RENEWAL)
                 adopted = True
                 if previous is not None:
-                    await self._host.retire(previous)
+                    await self._calls.retire(previous)
         finally:
             if not adopted:
-                self._renew_after = time.time() + 1.0
+                self._renew_after = self._clock() + 1.0
                 await candidate.close()
 
 
