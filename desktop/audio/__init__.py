@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from desktop.audio.speaker import Speaker
     from desktop.audio.stream_keeper import Stream
     from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+    from desktop.audio.track_fanout import TrackFanout
 
 __all__ = [
     "BLOCK_FRAMES",
@@ -41,6 +42,7 @@ __all__ = [
     "Speaker",
     "Stream",
     "SyntheticMicrophone",
+    "TrackFanout",
     "aiortc_patches",
     "audio_processing_module",
     "canceller",
@@ -93,5 +95,6 @@ __getattr__ = lazy_exports(
             "RecordingSpeaker",
             "SyntheticMicrophone",
         ),
+        "track_fanout": ("TrackFanout",),
     },
 )

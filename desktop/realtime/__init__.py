@@ -22,7 +22,6 @@ if TYPE_CHECKING:
         parse_provider,
     )
     from desktop.realtime.errors import SessionError
-    from desktop.realtime.fanout import TrackFanout
     from desktop.realtime.instructions import build_instructions
     from desktop.realtime.masking import Masker, mask_remembered, remember
     from desktop.realtime.protocol import decode, parse
@@ -62,7 +61,6 @@ __all__ = [
     "SessionCreated",
     "SessionError",
     "SessionUpdated",
-    "TrackFanout",
     "TurnDetection",
     "TurnMode",
     "build_instructions",
@@ -108,7 +106,6 @@ __getattr__ = lazy_exports(
             "parse_provider",
         ),
         "errors": ("SessionError",),
-        "fanout": ("TrackFanout",),
         "instructions": ("build_instructions",),
         "masking": (
             "Masker",

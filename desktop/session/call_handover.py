@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.audio import AudioInput, AudioOutput
+from desktop.audio import AudioInput, AudioOutput, TrackFanout
 from desktop.realtime import (
     Connection,
     Dialect,
@@ -25,7 +25,6 @@ from desktop.realtime import (
     Provider,
     SessionConfig,
     SessionError,
-    TrackFanout,
     TurnDetection,
     build_instructions,
     provider_for,

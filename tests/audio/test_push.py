@@ -18,7 +18,7 @@ from desktop.audio.aiortc_patches.remote_track import PushedRemoteTrack
 from desktop.audio.block_track import BLOCK_FRAMES, SILENCE, BlockTrack, OpusBlockTrack
 from desktop.audio.speaker import Speaker
 from desktop.audio.synthetic import SyntheticMicrophone
-from desktop.realtime.fanout import TrackFanout
+from desktop.audio.track_fanout import TrackFanout
 from tests.audio.test_inline_decoding import tone
 
 

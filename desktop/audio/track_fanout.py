@@ -18,7 +18,7 @@ from av.frame import Frame
 from av.packet import Packet
 from av.stream import Stream
 
-from desktop.audio import Following, follow
+from desktop.audio.push_tracks import Following, follow
 
 BRANCH_FRAMES = 10  # 200 ms of 20 ms frames
 
