@@ -85,7 +85,7 @@ class _Check:
         microphone = SyntheticMicrophone()
         microphone.set_open(False)
         # The session's own handshake, with nobody listening to the conversation: only the steps count.
-        link = ModelCall(
+        model_call = ModelCall(
             self.config,
             provider,
             microphone.track,
@@ -98,13 +98,14 @@ class _Check:
             self.config, build_instructions(self.config.instructions), self.config.tools
         )
         try:
-            session = await link.open(ce.session_update(provider.dialect, settings), on_step=self.record)
+            update = ce.session_update(provider.dialect, settings)
+            session = await model_call.open(update, on_step=self.record)
             _require_tools(self.config.tools, session)
             names = ", ".join(str(tool.get("name")) for tool in self.config.tools) or "none"
             self.record("session", detail=f"tools confirmed: {names}")
             return session
         finally:
-            await link.close()
+            await model_call.close()
             await microphone.stop()
 
 

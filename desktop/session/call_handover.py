@@ -72,7 +72,7 @@ class CallHandover:
         self._listeners = listeners
         self._connect = connect
         self._clock = clock
-        self.link: ModelCall | None = None
+        self.model_call: ModelCall | None = None
         self.ready = False  # session.updated arrived on the active call
         self.dialect = Dialect.GA
         self._provider: Provider | None = None
@@ -86,27 +86,27 @@ class CallHandover:
         self._fanout = TrackFanout(self._audio_in.track)
 
     async def open_first(self) -> None:
-        link = self.link = self._new_link()
-        link.activate(self._audio_out.attach)
-        await link.open(self._session_update())
+        model_call = self.model_call = self._new_model_call()
+        model_call.activate(self._audio_out.attach)
+        await model_call.open(self._session_update())
         self.ready = True
 
     async def open_call(self) -> ModelCall:
         """A new call, connected and configured, not yet active (its events wait for `switch_to`)."""
-        link = self._new_link()
-        await link.open(self._session_update())
-        return link
+        model_call = self._new_model_call()
+        await model_call.open(self._session_update())
+        return model_call
 
     def switch_to(
-        self, link: ModelCall, history: ConversationHistory, reason: str, answer_owed: bool
+        self, model_call: ModelCall, history: ConversationHistory, reason: str, answer_owed: bool
     ) -> None:
-        """Replay the conversation into `link` and make it the active call; the old one is detached.
+        """Replay the conversation into `model_call` and make it the active call; the old one is detached.
         `reason` and `answer_owed` are for the log line."""
         replay = history.replay(self.dialect)
         sent = 0
         for event in replay:
             with contextlib.suppress(SessionError):  # an item too large to send is left out
-                link.send(event)
+                model_call.send(event)
                 sent += 1
         held = len(history)  # before trimming to the budget
         log.info(
@@ -117,35 +117,35 @@ class CallHandover:
             f" (the oldest {held - len(replay)} left out to fit)" if len(replay) < held else "",
             ", an answer is owed" if answer_owed else "",
         )
-        self.link, self.ready = link, True
-        link.activate(self._audio_out.attach)
+        self.model_call, self.ready = model_call, True
+        model_call.activate(self._audio_out.attach)
 
     def detach(self) -> ModelCall | None:
         """The active call stops counting (it closes with `retire`); returns it."""
-        link, self.link, self.ready = self.link, None, False
-        if link is not None:
-            link.active = False
-            self._retired.add(link)
-        return link
+        model_call, self.model_call, self.ready = self.model_call, None, False
+        if model_call is not None:
+            model_call.active = False
+            self._retired.add(model_call)
+        return model_call
 
     def mask(self, text: str) -> str:
         """`text` without the keys of the active call (or, between calls, the configured key)."""
-        link = self.link
-        return link.mask(text) if link is not None else Masker([self._config.api_key]).text(text)
+        model_call = self.model_call
+        return model_call.mask(text) if model_call is not None else Masker([self._config.api_key]).text(text)
 
-    async def retire(self, link: ModelCall) -> None:
-        await link.close()
-        self._retired.discard(link)
+    async def retire(self, model_call: ModelCall) -> None:
+        await model_call.close()
+        self._retired.discard(model_call)
 
     async def close(self) -> None:
         """Every call and the fan-out; the session stops the audio devices itself."""
-        for link in [*self._retired, *([self.link] if self.link is not None else [])]:
-            await link.close()
+        for model_call in [*self._retired, *([self.model_call] if self.model_call is not None else [])]:
+            await model_call.close()
         self._retired.clear()
         if self._fanout is not None:
             await self._fanout.close()
 
-    def _new_link(self) -> ModelCall:
+    def _new_model_call(self) -> ModelCall:
         assert self._provider is not None and self._fanout is not None
         listeners = self._listeners
         return ModelCall(
@@ -160,8 +160,8 @@ class CallHandover:
             clock=self._clock,
         )
 
-    def _lost(self, link: ModelCall, error: SessionError) -> None:
-        if link is self.link:
+    def _lost(self, model_call: ModelCall, error: SessionError) -> None:
+        if model_call is self.model_call:
             self._listeners.on_lost(error)
 
     def _session_update(self) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """One call to the service as the session uses it: the connection, the session.update handshake,
 the server session's time limit, and whether the call's events reach the conversation yet.
 
-A session has one active link. A reconnect opens a new one after the old is gone; a renewal opens
-it beside the old one and switches over at a quiet moment. Events of a link that is not (or no
+A session has one active call. A reconnect opens a new one after the old is gone; a renewal opens
+it beside the old one and switches over at a quiet moment. Events of a call that is not (or no
 longer) active are dropped, except those that settle its handshake; so is its loss.
 
 The call makes its connection with a `ConnectionFactory`: the WebRTC `Connection` in the product, a

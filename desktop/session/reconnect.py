@@ -118,8 +118,8 @@ class Reconnector:
         """The active call is gone (or about to be): replace it, unless that is already under way."""
         if self.recovering:
             return
-        link = self._calls.link
-        lasted = f" after {self._clock() - link.opened_at:.0f} s" if link is not None else ""
+        model_call = self._calls.model_call
+        lasted = f" after {self._clock() - model_call.opened_at:.0f} s" if model_call is not None else ""
         log.warning("The call was lost%s (%s): %s", lasted, reason, error.for_log)
         if _running(self._renewal) and not self.renewing_switched:
             assert self._renewal is not None
@@ -141,23 +141,23 @@ class Reconnector:
 
     def check(self) -> None:
         """Is the active call still alive? If not, it is replaced (after a wake-up, a network change)."""
-        link = self._calls.link
-        if link is None or self.recovering:
+        model_call = self._calls.model_call
+        if model_call is None or self.recovering:
             return
         if _running(self._probe):
             self._check_again = True
             return
-        self._probe = self._session.spawn(self._check(link))
+        self._probe = self._session.spawn(self._check(model_call))
 
-    def deadline(self, link: ModelCall) -> float:
+    def deadline(self, model_call: ModelCall) -> float:
         """When the server session ends (wall clock)."""
-        return min(link.expires_at or math.inf, link.opened_at + self._limit)
+        return min(model_call.expires_at or math.inf, model_call.opened_at + self._limit)
 
-    async def _check(self, link: ModelCall) -> None:
+    async def _check(self, model_call: ModelCall) -> None:
         while True:
             self._check_again = False
-            alive = await link.connection.still_receiving(self._policy.probe_seconds)
-            if link is not self._calls.link or not link.active:
+            alive = await model_call.connection.still_receiving(self._policy.probe_seconds)
+            if model_call is not self._calls.model_call or not model_call.active:
                 return
             if not alive:
                 self.lost(SessionError("The connection stopped working.", code="connection_lost"), CHECKED)
@@ -174,7 +174,7 @@ class Reconnector:
             self._session.show_attempt(attempt, attempts)
             await asyncio.sleep(self._policy.delay(attempt))
             try:
-                link = await self._calls.open_call()
+                model_call = await self._calls.open_call()
             except SessionError as exc:
                 if not exc.retryable or _refused_again(last, exc):
                     log.error("Reconnecting stopped at attempt %d: retrying cannot fix this", attempt)
@@ -182,7 +182,7 @@ class Reconnector:
                     return
                 last = exc
                 continue
-            self._session.take_over(link, reason)
+            self._session.take_over(model_call, reason)
             return
         sentence = f"The connection could not be restored after {attempts} attempts. {last.message}"
         log.error("Reconnecting gave up after %d attempts", attempts)
@@ -196,17 +196,17 @@ class Reconnector:
             if detector.woke(interval):
                 log.info("The computer was asleep: checking the call")
                 self.check()
-            link = self._calls.link
-            if link is None or self.recovering or _running(self._renewal):
+            model_call = self._calls.model_call
+            if model_call is None or self.recovering or _running(self._renewal):
                 continue
-            deadline = self._renewal_time(link)
+            deadline = self._renewal_time(model_call)
             if self._clock() >= max(deadline, self._renew_after):
                 self.renewing_switched = False
-                self._renewal = self._session.spawn(self._renew(link))
+                self._renewal = self._session.spawn(self._renew(model_call))
 
-    def _renewal_time(self, link: ModelCall) -> float:
-        end = self.deadline(link)
-        margin = min(self._policy.renew_margin, (end - link.opened_at) / 4)
+    def _renewal_time(self, model_call: ModelCall) -> float:
+        end = self.deadline(model_call)
+        margin = min(self._policy.renew_margin, (end - model_call.opened_at) / 4)
         return end - margin
 
     async def _renew(self, old: ModelCall) -> None:
@@ -222,7 +222,7 @@ class Reconnector:
         adopted = False
         try:
             await self._session.until_quiet()
-            if candidate.lost is None and self._calls.link is old:
+            if candidate.lost is None and self._calls.model_call is old:
                 self.renewing_switched = True
                 previous = self._session.take_over(candidate, RENEWAL)
                 adopted = True

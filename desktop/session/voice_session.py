@@ -93,8 +93,8 @@ class VoiceSession:
     @property
     def connection(self) -> RealtimeConnection | None:
         """For diagnostics and tests (peer connection state, size limit)."""
-        link = self._handover.link
-        return link.connection if link is not None else None
+        model_call = self._handover.model_call
+        return model_call.connection if model_call is not None else None
 
     @property
     def record(self) -> ConversationHistory:
@@ -201,11 +201,11 @@ class VoiceSession:
     # Plumbing (not for the UI: it uses the intents above).
     def send(self, event: dict[str, Any]) -> bool:
         """Send (or queue) one client event; False when it could not go (closed, too large)."""
-        link = self._handover.link
-        if link is None or self._stream.ended:
+        model_call = self._handover.model_call
+        if model_call is None or self._stream.ended:
             return False
         try:
-            link.send(event)
+            model_call.send(event)
         except SessionError as error:
             log.warning("A %s event was not sent: %s", event.get("type"), error.for_log)
             self.emit(ErrorRaised(error.message, error.code, retryable=error.retryable))
@@ -287,15 +287,15 @@ class VoiceSession:
     def _detach_call(self) -> ModelCall | None:
         """The active call stops counting: what was under way in it ends here (a held talk button
         is let go, an answer is cut short or owed, tool outputs wait for the next call)."""
-        link = self._handover.detach()
+        model_call = self._handover.detach()
         self._apply(self._turns.call_ended())
         self._tool_calls.connection_lost()
-        return link
+        return model_call
 
-    def _take_over(self, link: ModelCall, reason: str) -> ModelCall | None:
-        """The conversation goes on in `link`, told what was said; returns the call it replaces."""
-        old = self._detach_call() if self._handover.link is not None else None
-        self._handover.switch_to(link, self._record, reason, self._turns.answer_owed)
+    def _take_over(self, model_call: ModelCall, reason: str) -> ModelCall | None:
+        """The conversation goes on in `model_call`, told what was said; returns the call it replaces."""
+        old = self._detach_call() if self._handover.model_call is not None else None
+        self._handover.switch_to(model_call, self._record, reason, self._turns.answer_owed)
         self._apply(self._turns.call_renewed(reason))
         return old
 
