@@ -61,7 +61,7 @@ class ServerCall:
     def __init__(
         self,
         host: CallOwner,
-        dialect: d.Dialect,
+        dialect: d.ServedDialect,
         model: str,
         max_session_seconds: float,
         session_id: str = "",

@@ -10,7 +10,7 @@ import enum
 from typing import Any
 
 
-class Dialect(enum.Enum):
+class ServedDialect(enum.Enum):
     PREVIEW = "preview"
     GA = "ga"
 
@@ -25,23 +25,32 @@ class Ev(enum.Enum):
     AUDIO_DONE = enum.auto()
 
 
-EVENT_NAMES: dict[Ev, dict[Dialect, str]] = {
+EVENT_NAMES: dict[Ev, dict[ServedDialect, str]] = {
     Ev.TRANSCRIPT_DELTA: {
-        Dialect.PREVIEW: "response.audio_transcript.delta",
-        Dialect.GA: "response.output_audio_transcript.delta",
+        ServedDialect.PREVIEW: "response.audio_transcript.delta",
+        ServedDialect.GA: "response.output_audio_transcript.delta",
     },
     Ev.TRANSCRIPT_DONE: {
-        Dialect.PREVIEW: "response.audio_transcript.done",
-        Dialect.GA: "response.output_audio_transcript.done",
+        ServedDialect.PREVIEW: "response.audio_transcript.done",
+        ServedDialect.GA: "response.output_audio_transcript.done",
     },
-    Ev.TEXT_DELTA: {Dialect.PREVIEW: "response.text.delta", Dialect.GA: "response.output_text.delta"},
-    Ev.TEXT_DONE: {Dialect.PREVIEW: "response.text.done", Dialect.GA: "response.output_text.done"},
-    Ev.AUDIO_DONE: {Dialect.PREVIEW: "response.audio.done", Dialect.GA: "response.output_audio.done"},
+    Ev.TEXT_DELTA: {
+        ServedDialect.PREVIEW: "response.text.delta",
+        ServedDialect.GA: "response.output_text.delta",
+    },
+    Ev.TEXT_DONE: {
+        ServedDialect.PREVIEW: "response.text.done",
+        ServedDialect.GA: "response.output_text.done",
+    },
+    Ev.AUDIO_DONE: {
+        ServedDialect.PREVIEW: "response.audio.done",
+        ServedDialect.GA: "response.output_audio.done",
+    },
 }
 
 # Content part types of an assistant message.
-AUDIO_PART: dict[Dialect, str] = {Dialect.PREVIEW: "audio", Dialect.GA: "output_audio"}
-TEXT_PART: dict[Dialect, str] = {Dialect.PREVIEW: "text", Dialect.GA: "output_text"}
+AUDIO_PART: dict[ServedDialect, str] = {ServedDialect.PREVIEW: "audio", ServedDialect.GA: "output_audio"}
+TEXT_PART: dict[ServedDialect, str] = {ServedDialect.PREVIEW: "text", ServedDialect.GA: "output_text"}
 
 # Azure GA's `?webrtcfilter=on`: the data channel carries only these (no session.*, error,
 # response.done or function-call events), which is why a client that runs tools must not ask for it.
@@ -78,13 +87,13 @@ DEFAULT_SEMANTIC_VAD: dict[str, Any] = {
 }
 
 
-def event_name(event: Ev, dialect: Dialect) -> str:
+def event_name(event: Ev, dialect: ServedDialect) -> str:
     return EVENT_NAMES[event][dialect]
 
 
-def default_session(dialect: Dialect, session_id: str, model: str, expires_at: int) -> dict[str, Any]:
+def default_session(dialect: ServedDialect, session_id: str, model: str, expires_at: int) -> dict[str, Any]:
     common = {"id": session_id, "object": "realtime.session", "model": model, "expires_at": expires_at}
-    if dialect is Dialect.PREVIEW:
+    if dialect is ServedDialect.PREVIEW:
         return common | {
             "modalities": ["audio", "text"],
             "instructions": "",

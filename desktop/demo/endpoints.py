@@ -20,7 +20,7 @@ from aiohttp import web
 
 from desktop.demo.auth import EphemeralKey, error_response, forced_error, mask
 from desktop.demo.call import ServerCall, expires_at
-from desktop.demo.dialect import Dialect, default_session
+from desktop.demo.dialect import ServedDialect, default_session
 from desktop.demo.session_update import UpdateError, apply_update
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class ServedProvider(enum.Enum):
 class Route:
     mint_path: str
     sdp_path: str
-    dialect: Dialect
+    dialect: ServedDialect
     key_prefix: str
     key_lifetime: float  # seconds
     max_session_seconds: float
@@ -48,13 +48,18 @@ class Route:
 
 ROUTES: dict[ServedProvider, Route] = {
     ServedProvider.AZURE_PREVIEW: Route(
-        "/openai/realtimeapi/sessions", "/v1/realtimertc", Dialect.PREVIEW, "eph_", 60, 30 * 60
+        "/openai/realtimeapi/sessions", "/v1/realtimertc", ServedDialect.PREVIEW, "eph_", 60, 30 * 60
     ),
     ServedProvider.AZURE: Route(
-        "/openai/v1/realtime/client_secrets", "/openai/v1/realtime/calls", Dialect.GA, "eph_", 600, 30 * 60
+        "/openai/v1/realtime/client_secrets",
+        "/openai/v1/realtime/calls",
+        ServedDialect.GA,
+        "eph_",
+        600,
+        30 * 60,
     ),
     ServedProvider.OPENAI: Route(
-        "/v1/realtime/client_secrets", "/v1/realtime/calls", Dialect.GA, "ek_", 600, 60 * 60
+        "/v1/realtime/client_secrets", "/v1/realtime/calls", ServedDialect.GA, "ek_", 600, 60 * 60
     ),
 }
 

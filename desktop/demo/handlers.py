@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop.demo.dialect import Dialect
+from desktop.demo.dialect import ServedDialect
 from desktop.demo.ids import new_id
 from desktop.demo.session_update import UpdateError, apply_update
 
@@ -30,7 +30,7 @@ class ReceivedEvent:
     """A client event as the server got it, for tests and benchmarks to inspect."""
 
     session_id: str
-    dialect: Dialect
+    dialect: ServedDialect
     event: dict[str, Any]
     time: float  # time.monotonic() on arrival
 

@@ -15,7 +15,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from desktop.audio import pcm
 from desktop.demo import dialect as d
 from desktop.demo.ids import new_id
-from desktop.demo.vad import SpeechStarted, SpeechStopped, VoiceActivityDetector
+from desktop.demo.vad import VoiceActivityDetector, VoiceOffset, VoiceOnset
 
 if TYPE_CHECKING:
     from desktop.demo.call import ServerCall
@@ -60,12 +60,12 @@ class Listener:
         if self._vad is None or config is not self._vad_config:
             self._vad, self._vad_config = VoiceActivityDetector(config), config
         event = self._vad.feed(samples, start_ms, self.position_ms)
-        if isinstance(event, SpeechStarted):
+        if isinstance(event, VoiceOnset):
             self.speech_started(event, config)
-        elif isinstance(event, SpeechStopped):
+        elif isinstance(event, VoiceOffset):
             self.speech_stopped(event, config)
 
-    def speech_started(self, event: SpeechStarted, config: dict[str, Any]) -> None:
+    def speech_started(self, event: VoiceOnset, config: dict[str, Any]) -> None:
         self._speech_item_id = new_id("item_")
         self.buffered_ms = self.position_ms - event.audio_start_ms
         self.call.send(
@@ -80,7 +80,7 @@ class Listener:
         if not self.call.cancel_response("turn_detected") and self.call.track.clear():
             self.call.send({"type": "output_audio_buffer.cleared"})
 
-    def speech_stopped(self, event: SpeechStopped, config: dict[str, Any]) -> None:
+    def speech_stopped(self, event: VoiceOffset, config: dict[str, Any]) -> None:
         self.call.send(
             {
                 "type": "input_audio_buffer.speech_stopped",

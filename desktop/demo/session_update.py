@@ -12,7 +12,7 @@ from desktop.demo.dialect import (
     DEFAULT_SERVER_VAD,
     GA_ONLY_VOICES,
     VOICES,
-    Dialect,
+    ServedDialect,
     voice,
 )
 
@@ -100,7 +100,7 @@ def _modalities(allowed: list[list[str]]) -> Check:
     return check
 
 
-def _turn_detection(dialect: Dialect) -> Check:
+def _turn_detection(dialect: ServedDialect) -> Check:
     def check(value: Any, param: str) -> Any:
         if value is None:
             return None
@@ -115,7 +115,9 @@ def _turn_detection(dialect: Dialect) -> Check:
             return merged
         if kind != "server_vad":
             raise _invalid(f"{param}.type", "'server_vad', 'semantic_vad' or 'none'")
-        merged = DEFAULT_SERVER_VAD | ({"idle_timeout_ms": None} if dialect is Dialect.GA else {}) | value
+        merged = (
+            DEFAULT_SERVER_VAD | ({"idle_timeout_ms": None} if dialect is ServedDialect.GA else {}) | value
+        )
         _number(0.0, 1.0)(merged["threshold"], f"{param}.threshold")
         _number(0, 10000)(merged["prefix_padding_ms"], f"{param}.prefix_padding_ms")
         _number(0, 10000)(merged["silence_duration_ms"], f"{param}.silence_duration_ms")
@@ -150,7 +152,7 @@ PREVIEW_FIELDS: dict[str, Check] = {
     "output_audio_format": _AUDIO_FORMATS,
     "input_audio_transcription": _optional_object,
     "input_audio_noise_reduction": _optional_object,
-    "turn_detection": _turn_detection(Dialect.PREVIEW),
+    "turn_detection": _turn_detection(ServedDialect.PREVIEW),
     "tools": _tools,
     "tool_choice": _tool_choice,
     "temperature": _number(0.6, 1.2),
@@ -178,7 +180,7 @@ GA_FIELDS: dict[str, Check] = {
                     "format": _optional_object,
                     "transcription": _optional_object,
                     "noise_reduction": _optional_object,
-                    "turn_detection": _turn_detection(Dialect.GA),
+                    "turn_detection": _turn_detection(ServedDialect.GA),
                 }
             ),
             "output": _object(
@@ -194,16 +196,16 @@ GA_FIELDS: dict[str, Check] = {
 
 
 def apply_update(
-    dialect: Dialect, current: dict[str, Any], update: Any, *, has_spoken: bool
+    dialect: ServedDialect, current: dict[str, Any], update: Any, *, has_spoken: bool
 ) -> dict[str, Any]:
     """The new effective session, or UpdateError (and the current one stays)."""
     if not isinstance(update, dict):
         raise UpdateError("missing_required_parameter", "Missing required parameter: 'session'.", "session")
-    if dialect is Dialect.GA and "type" not in update:
+    if dialect is ServedDialect.GA and "type" not in update:
         raise UpdateError(
             "missing_required_parameter", "Missing required parameter: 'session.type'.", "session.type"
         )
-    fields = GA_FIELDS if dialect is Dialect.GA else PREVIEW_FIELDS
+    fields = GA_FIELDS if dialect is ServedDialect.GA else PREVIEW_FIELDS
     checked = _object(fields)(update, "session")
     if checked.get("model", current["model"]) != current["model"]:
         raise _invalid("session.model", "the model of this session; it cannot change")

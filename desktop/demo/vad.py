@@ -18,16 +18,16 @@ EAGERNESS_SILENCE_MS = {"low": 900, "medium": 500, "auto": 500, "high": 250}
 
 
 @dataclass(frozen=True, slots=True)
-class SpeechStarted:
+class VoiceOnset:
     audio_start_ms: int
 
 
 @dataclass(frozen=True, slots=True)
-class SpeechStopped:
+class VoiceOffset:
     audio_end_ms: int
 
 
-VadEvent = SpeechStarted | SpeechStopped
+VadEvent = VoiceOnset | VoiceOffset
 
 
 class VoiceActivityDetector:
@@ -51,9 +51,9 @@ class VoiceActivityDetector:
             self._last_voice_end_ms = end_ms
             if not self.speaking:
                 self.speaking = True
-                return SpeechStarted(max(0, start_ms - self.prefix_padding_ms))
+                return VoiceOnset(max(0, start_ms - self.prefix_padding_ms))
             return None
         if self.speaking and end_ms - self._last_voice_end_ms >= self.silence_ms:
             self.speaking = False
-            return SpeechStopped(self._last_voice_end_ms)
+            return VoiceOffset(self._last_voice_end_ms)
         return None

@@ -22,18 +22,18 @@ if TYPE_CHECKING:
     from desktop.settings import Target
 
 
-class Notice(NamedTuple):
+class TargetNotice(NamedTuple):
     text: str
     kind: Kind
     settings: bool  # the settings can change what it says
 
 
-def target_notice(target: Target) -> Notice | None:
+def target_notice(target: Target) -> TargetNotice | None:
     from desktop.realtime import provider_name  # after the window is shown: asyncio
 
     problem = target.problem()
     if problem is not None:
-        return _set_by_environment(problem, target) or Notice(
+        return _set_by_environment(problem, target) or TargetNotice(
             localized(ErrorRaised(problem.message, problem.code)), "error", True
         )
     if target.connects_to is ProviderKind.DEMO:
@@ -42,14 +42,14 @@ def target_notice(target: Target) -> Notice | None:
             "No API key is set up yet, so you are talking to the built-in demo assistant. "
             "Add a key in the settings to talk to a real model.",
         )
-        return Notice(demo, "info", True)
+        return TargetNotice(demo, "info", True)
     if target.environment:
         told = QCoreApplication.translate(
             "TargetNotice",
             "The connection to %1 is set by environment variables (%2); the settings do not change it.",
         )
         told = told.replace("%1", provider_name(target.provider)).replace("%2", ", ".join(target.environment))
-        return Notice(told, "info", False)
+        return TargetNotice(told, "info", False)
     return None
 
 
@@ -57,7 +57,7 @@ def target_notice(target: Target) -> Notice | None:
 _URL_VARIABLES = ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_WEBRTC_URL", "OPENAI_BASE_URL")
 
 
-def _set_by_environment(problem: SessionError, target: Target) -> Notice | None:
+def _set_by_environment(problem: SessionError, target: Target) -> TargetNotice | None:
     """A malformed URL that an environment variable gave: name the variable, not the settings."""
     given = ", ".join(name for name in _URL_VARIABLES if name in target.environment)
     if problem.code != "bad_endpoint" or not given:
@@ -69,10 +69,10 @@ def _set_by_environment(problem: SessionError, target: Target) -> Notice | None:
             "It is set by the environment variable %1: change or unset it and start the app again (the "
             "settings do not change it).",
         )
-        return Notice(f"{sentence} {told.replace('%1', given)}", "error", False)
+        return TargetNotice(f"{sentence} {told.replace('%1', given)}", "error", False)
     told = QCoreApplication.translate(  # a translation, whose short sentence would point at the settings
         "TargetNotice",
         "The URL set by the environment variable %1 is not valid: change or unset it and start the app "
         "again (the settings do not change it).",
     )
-    return Notice(told.replace("%1", given), "error", False)
+    return TargetNotice(told.replace("%1", given), "error", False)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from desktop.demo import server as loopback_server
-from desktop.demo.dialect import Dialect
+from desktop.demo.dialect import ServedDialect
 from desktop.demo.endpoints import ServedProvider
 from desktop.demo.handlers import ReceivedEvent, handle_message
 from desktop.demo.phrases import Language
@@ -120,7 +120,7 @@ async def test_a_closed_call_keeps_a_light_record(connect: ConnectClient, server
 def test_client_events_keep_only_the_newest() -> None:
     server = DemoServer()
     for n in range(EVENTS_KEPT + 10):
-        server.client_events.append(ReceivedEvent("sess_1", Dialect.GA, {"n": n}, 0.0))
+        server.client_events.append(ReceivedEvent("sess_1", ServedDialect.GA, {"n": n}, 0.0))
     assert len(server.client_events) == EVENTS_KEPT
     assert [server.client_events[i].event["n"] for i in (0, -1)] == [10, EVENTS_KEPT + 9]
     server.client_events[:] = [e for e in server.client_events if e.event["n"] % 2]  # still a list

@@ -9,7 +9,7 @@ import pytest
 
 from desktop.demo.endpoints import ServedProvider
 from desktop.demo.server import DemoServer
-from desktop.demo.vad import SpeechStarted, SpeechStopped, VoiceActivityDetector
+from desktop.demo.vad import VoiceActivityDetector, VoiceOffset, VoiceOnset
 from tests.demo.client import Client, session_update, until
 from tests.demo.conftest import ConnectClient
 
@@ -150,17 +150,17 @@ def run_vad(config: dict[str, object], pattern: list[bytes]) -> list[object]:
 def test_vad_follows_padding_and_silence_settings() -> None:
     config = {"type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 100, "silence_duration_ms": 200}
     pattern = frames(0.0, 25) + frames(0.2, 30) + frames(0.0, 20)
-    assert run_vad(config, pattern) == [SpeechStarted(400), SpeechStopped(1100)]
+    assert run_vad(config, pattern) == [VoiceOnset(400), VoiceOffset(1100)]
 
 
 def test_vad_ignores_quiet_noise_and_short_pauses() -> None:
     config = {"type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 0, "silence_duration_ms": 300}
     pattern = frames(0.005, 10) + frames(0.2, 10) + frames(0.0, 10) + frames(0.2, 10) + frames(0.0, 5)
-    assert run_vad(config, pattern) == [SpeechStarted(200)]
+    assert run_vad(config, pattern) == [VoiceOnset(200)]
 
 
 def test_semantic_vad_eagerness_sets_the_pause() -> None:
     pattern = frames(0.2, 5) + frames(0.0, 30)
     high = run_vad({"type": "semantic_vad", "eagerness": "high"}, pattern)
     low = run_vad({"type": "semantic_vad", "eagerness": "low"}, pattern)
-    assert high[-1] == SpeechStopped(100) and len(low) == 1
+    assert high[-1] == VoiceOffset(100) and len(low) == 1
