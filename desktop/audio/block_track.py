@@ -27,11 +27,10 @@ TIME_BASE = fractions.Fraction(1, SAMPLE_RATE)
 
 OPUS_BIT_RATE = 32000  # mono speech: the services listen at 24 kHz; wideband speech needs no more
 # Opus's "lowdelay" application codes with CELT alone. At this rate the "voip" mode runs SILK and CELT
-# side by side (hybrid) for 2.5 times the instructions (callgrind, espeak speech, complexity 3: 1.21 M
-# against 0.48 M per frame) and 4 ms more look-ahead; SILK's extras (in-band FEC, which needs the
-# expected loss set, and very low rates) go unused here. Constrained VBR keeps the rate near the target
-# (plain VBR spent 57 kbit/s on the same speech). libopus's default complexity 10 buys little at this
-# rate: 3 takes 46 % fewer instructions than 10 (0.88 M).
+# side by side (hybrid) for several times the instructions and more look-ahead; SILK's extras (in-band
+# FEC, which needs the expected loss set, and very low rates) go unused here. Constrained VBR keeps the
+# rate near the target (plain VBR spends far more on the same speech). libopus's default complexity 10
+# buys little at this rate for many more instructions (docs/measurements.md, Audio path).
 OPUS_OPTIONS = {"application": "lowdelay", "vbr": "constrained", "compression_level": "3"}
 FrameObserver = Callable[[int, float, bytes], None]  # (pts, when captured, the block): measurements
 

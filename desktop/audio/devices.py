@@ -117,8 +117,9 @@ def lookup(devices: list[Device], name: str | None) -> Device | None:
 
 
 def present(kind: Kind, device: Device) -> bool | None:
-    """Whether the sound server lists its device now (its short list, ~5 ms); None when the server
-    could not say (`pactl` failed or timed out), which is not the same as an unplugged device."""
+    """Whether the sound server lists its device now (its short list, cheap enough to repeat every few
+    seconds: docs/measurements.md, Audio path); None when the server could not say (`pactl` failed or
+    timed out), which is not the same as an unplugged device."""
     listed = _server_devices(kind, short=True)
     return None if listed is None else device.server_name in (name for name, _ in listed)
 

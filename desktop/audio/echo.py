@@ -1,22 +1,22 @@
 """Echo cancellation on the capture path, fed with what the speaker really played.
 
-WebRTC's audio-processing module (AEC3, optional noise suppression) from `aec-audio-processing`:
-3.6 MB, a direct binding, about 60 µs per 10 ms frame (reference and capture) here. It has wheels for
-Windows x64 only, so elsewhere it is the optional `echo` extra (desktop/audio/canceller.py).
-(`livekit`'s AudioProcessingModule, with wheels everywhere, cancels as well at about 1.25 times the CPU
-per frame, but it brings numpy and a 28 MB library: 73 MB more in the packaged app, past its budget;
-README "Echo cancellation".) Without the module the microphone is muted while the assistant can be
-heard (half duplex). With a headset there is no echo to cancel and processing is off. All of this runs
-on the event loop as blocks arrive, never inside a PortAudio callback.
+WebRTC's audio-processing module (AEC3, optional noise suppression) from `aec-audio-processing`: small,
+a direct binding, cheap per 10 ms frame. It has wheels for Windows x64 only, so elsewhere it is the
+optional `echo` extra (desktop/audio/canceller.py). (`livekit`'s AudioProcessingModule, with wheels
+everywhere, cancels as well for a little more CPU per frame, but it brings numpy and a large library
+that take the packaged app past its budget; README "Echo cancellation"; the figures:
+docs/measurements.md, Echo cancellation.) Without the module the microphone is muted while the
+assistant can be heard (half duplex). With a headset there is no echo to cancel and processing is
+off. All of this runs on the event loop as blocks arrive, never inside a PortAudio callback.
 
 The canceller learns one echo path: the delay from a frame of reference to its echo in the capture.
 It must see that delay stay put, so both streams are fed in the order the sound card played and
-captured them, 10 ms at a time. The time stamps the callbacks take are not that order: on two starved
-cores a callback runs up to hundreds of milliseconds late and several come in a burst, and the
-canceller then sees the echo path jump about and lets echo through while it re-learns it (in a call
-with both cores starved: a median of 7.5 dB left of 20-26). `Cadence` recovers the card's own regular
-timing from them (median back to ~24 dB under the same load). The reference goes in as the speaker
-played it, stereo bytes: the module mixes it down itself, at no measurable cost.
+captured them, 10 ms at a time. The time stamps the callbacks take are not that order: on starved
+cores a callback runs late and several come in a burst, and the canceller then sees the echo path jump
+about and lets echo through while it re-learns it. `Cadence` recovers the card's own regular timing
+from them, which keeps the cancellation up under that load (docs/measurements.md, Echo cancellation).
+The reference goes in as the speaker played it, stereo bytes: the module mixes it down itself, and
+mixing it down here first would save next to nothing (docs/measurements.md, Echo cancellation).
 """
 
 from __future__ import annotations
@@ -131,15 +131,15 @@ class EchoGate:
     """The second line behind the canceller: silence while nothing but echo can be in the block.
 
     When the echo path changes (an underrun in the sound server, a loaded machine delaying a stream)
-    the canceller lets echo through for a few hundred milliseconds while it re-learns it, and one
-    loud 20 ms block is enough for a voice detector. When, over the last second in which the
+    the canceller lets echo through while it re-learns it (docs/measurements.md, Echo cancellation),
+    and one loud 20 ms block is enough for a voice detector. When, over the last second in which the
     assistant was audible, the canceller took out nearly all of the microphone's energy, that energy
     was echo: its level relative to what was played is the echo's coupling. A block then passes only
     when it is clearly louder than the echo could be (the person talking over the assistant).
     During the first two audible seconds of a call the canceller is still converging: it lets echo
-    through, and it also suppresses the person's voice (measured: by 20 dB over a whole second, which
-    would pass for echo), so the gate is closed and learns nothing then. After that it stays open
-    until echo is seen (never, with a headset or no speaker in reach).
+    through, and it also suppresses the person's voice, deeply enough and long enough to pass for echo
+    (docs/measurements.md, Echo cancellation), so the gate is closed and learns nothing then. After
+    that it stays open until echo is seen (never, with a headset or no speaker in reach).
     """
 
     def __init__(self) -> None:

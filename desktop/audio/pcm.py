@@ -1,7 +1,8 @@
 """Operations on 16-bit signed PCM in native byte order held in bytes (PyAV's and PortAudio's s16).
 
-The sample maths is the standard library's `audioop` (C, a few microseconds per 20 ms frame), so the
-app needs no numpy at run time (numpy + OpenBLAS weigh 41 MB in the bundle and ~11 MB of memory).
+The sample maths is the standard library's `audioop` (C, cheap enough for every frame), so the app
+needs no numpy at run time (numpy and its OpenBLAS would weigh on the bundle and on memory:
+docs/measurements.md, Audio path).
 Rate changes go through PyAV's resampler (libswresample), which the app ships anyway.
 """
 
@@ -48,7 +49,8 @@ def rms_floor(pcm: bytes) -> int:
 
 
 def energy(pcm: bytes) -> int:
-    """The exact sum of squared samples. Pure Python (~0.1 ms per 20 ms frame): for rare cases only."""
+    """The exact sum of squared samples. Pure Python, far slower than `audioop` (docs/measurements.md,
+    Audio path): for rare cases only."""
     return sum(x * x for x in array.array("h", pcm))
 
 

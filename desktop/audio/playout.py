@@ -4,7 +4,8 @@ The callback only copies under the lock. Everything that keeps the delay low hap
 side: a prebuffer before playback (re)starts, a cap that drops the oldest audio, and trimming of a
 surplus that never drains (clock drift between sender and sound card, a start-up backlog). The surplus
 is trimmed only where it is quiet (a pause between words): cut out of speech it is a click and a lost
-syllable, and a few tens of milliseconds more delay until the next pause are not heard.
+syllable, while the little delay it adds until the next pause is not heard (docs/measurements.md,
+Audio path).
 """
 
 from __future__ import annotations

@@ -30,10 +30,12 @@ from desktop.audio.ports import ProblemHandler
 
 log = logging.getLogger(__name__)
 
-FIRST_CALLBACK_GRACE = 6.0  # PulseAudio through ALSA can take 2 s before the first callback
-STALL_SECONDS = 2.0  # generous: two shared cores under test load delay callbacks by hundreds of ms
+# PulseAudio through ALSA can be slow to a stream's first callback, and busy shared cores delay the
+# later ones: both limits are generous (docs/measurements.md, Audio path).
+FIRST_CALLBACK_GRACE = 6.0
+STALL_SECONDS = 2.0
 LIVE_SECONDS = 0.2  # a callback this recent means the device is delivering
-WATCH_SECONDS = 3.0  # how often a named device's presence is checked while it plays (~5 ms each)
+WATCH_SECONDS = 3.0  # how often a named device's presence is checked while it plays (a short listing)
 
 
 class Stream(Protocol):
@@ -169,7 +171,8 @@ class StreamKeeper:
             return "PortAudio ended the stream"
         if now - self._opened_at < FIRST_CALLBACK_GRACE:
             # The first stream on a fresh (or just woken) PulseAudio sink plays a few blocks and then
-            # stalls for up to ~1.8 s: a stall this early is start-up, not an unplugged device.
+            # stalls (for how long: docs/measurements.md, Audio path): a stall this early is start-up,
+            # not an unplugged device.
             return ""
         if self._last_beat <= self._opened_at:
             return f"no callback in the {now - self._opened_at:.1f} s since it opened"
