@@ -1,4 +1,4 @@
-"""The app runs without numpy (41 MB of numpy + OpenBLAS in the bundle, ~11 MB of memory): its audio
+"""The app runs without numpy (its weight in the bundle and in memory: docs/measurements.md): its audio
 is bytes handled by `desktop.audio.pcm`. The self-test proves it for a whole conversation
 (tests/packaging/test_self_test.py); this checks the modules only a real call with devices loads."""
 
