@@ -36,7 +36,7 @@ def test_a_whole_conversation_passes_and_leaves_nothing_behind(tmp_path: Path) -
     assert "greeting heard" in summary and "booked for" in summary
     assert "Traceback" not in result.stderr
     imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert "desktop.audio.pcm" in imported and "numpy" not in imported  # docs/measurements.md, sample maths without numpy
+    assert "desktop.audio.pcm" in imported and "numpy" not in imported  # docs/measurements.md
     # Its data folder is gone, and nothing of the app's landed in the person's folders (calendar,
     # settings, keys). (The system's sound server may leave its own runtime files: not the app's.)
     assert not list(tmp_path.glob("voice-assistant-self-test-*"))
