@@ -34,7 +34,10 @@ from benchmarks.clicks import Onsets, Spread, clicking_into, latencies, packet_o
 from benchmarks.far_end import FarEndProcess, drain_events, session_config
 from benchmarks.floor import Floor, measure_floor, process_cpu_seconds
 from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
-from desktop.audio import Microphone, Speaker, aiortc_patches, canceller, make_processor
+from desktop.audio import aiortc_patches, canceller
+from desktop.audio.echo import make_processor
+from desktop.audio.microphone import Microphone
+from desktop.audio.speaker import Speaker
 
 WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
 LOSS_SECONDS = 20.0  # each lossy call (40 clicks each way); the loss-free call lasts `seconds`
@@ -76,7 +79,7 @@ async def _take_played(speaker: Speaker) -> None:
 async def measure_call(
     audio: VirtualAudio, loss: float, seconds: float, echo_cancelling: bool
 ) -> CallFigures:
-    from desktop.session import VoiceSession  # the engine, imported only when measuring
+    from desktop.session.voice_session import VoiceSession
 
     far = await FarEndProcess.start(loss)
     speaker = Speaker()
@@ -151,7 +154,7 @@ def run_on(loop: LoopKind, job: Coroutine[Any, Any, Measured]) -> Measured:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui import BatchingQEventLoop
+    from desktop.ui.event_loop import BatchingQEventLoop
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     qt_loop = BatchingQEventLoop(app)

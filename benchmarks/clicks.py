@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.audio import BLOCK_FRAMES, BLOCK_SECONDS, SAMPLE_RATE, SILENCE, pcm
+from desktop.audio import pcm
+from desktop.audio.block_track import BLOCK_FRAMES, BLOCK_SECONDS, SAMPLE_RATE, SILENCE
 
 if TYPE_CHECKING:
     from benchmarks.virtual_devices import VirtualAudio

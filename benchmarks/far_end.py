@@ -35,11 +35,12 @@ from av import AudioFrame
 from benchmarks.clicks import Onsets, click_blocks
 from benchmarks.peer_pair import Wire
 from desktop.audio import pcm
-from desktop.demo import DemoServer, ServerCall
-from desktop.realtime import ProviderKind, SessionConfig, TurnDetection
+from desktop.demo.call import ServerCall
+from desktop.demo.server import DemoServer
+from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection
 
 if TYPE_CHECKING:
-    from desktop.session import VoiceSession
+    from desktop.session.voice_session import VoiceSession
 
 API_KEY = "bench-key-0123456789"
 DEPLOYMENT = "gpt-realtime-bench"

@@ -28,20 +28,12 @@ from aiortc.mediastreams import MediaStreamTrack
 from benchmarks.clicks import clicking_into
 from benchmarks.far_end import FarEndProcess, drain_events, session_config
 from benchmarks.virtual_devices import VirtualAudio
-from desktop.audio import (
-    BLOCK_FRAMES,
-    BLOCK_SECONDS,
-    FRAME_SECONDS,
-    SAMPLE_RATE,
-    Following,
-    OpusBlockTrack,
-    ProblemHandler,
-    Stream,
-    audio_processing_module,
-    devices,
-    follow,
-    pcm,
-)
+from desktop.audio import devices, pcm
+from desktop.audio.block_track import BLOCK_FRAMES, BLOCK_SECONDS, SAMPLE_RATE, OpusBlockTrack
+from desktop.audio.echo import FRAME_SECONDS, audio_processing_module
+from desktop.audio.ports import ProblemHandler
+from desktop.audio.push_tracks import Following, follow
+from desktop.audio.stream_keeper import Stream
 
 SETTLE_SECONDS = 3.0  # the call's start (ICE, DTLS, streams opening) is not part of the floor
 CANCELLER_FRAMES = 2000  # 20 s of 10 ms frames
@@ -187,7 +179,7 @@ def _fill_silence(outdata: Any, frames: int, timing: Any, status: Any) -> None:
 
 async def session_floor(audio: VirtualAudio, seconds: float, settle: float = SETTLE_SECONDS) -> SessionFloor:
     """The session on the sound cards, clicks both ways as in the bench's call (no canceller figure)."""
-    from desktop.session import VoiceSession  # the engine, imported only when measuring
+    from desktop.session.voice_session import VoiceSession
 
     far = await FarEndProcess.start(0.0)
     speaker = SilentSpeaker()

@@ -15,7 +15,7 @@ import threading
 import time
 
 from benchmarks.figures import BUNDLE_DIR, ROOT, Figure, percentiles
-from desktop.storage import DATA_DIR_ENV
+from desktop.storage.paths import DATA_DIR_ENV
 
 LAUNCH_LIMIT_S = 30.0
 BUNDLE_BINARY = BUNDLE_DIR / ("voice-assistant.exe" if sys.platform == "win32" else "voice-assistant")
@@ -78,7 +78,7 @@ def _launches() -> list[tuple[str, list[str]]]:
 
 
 def measure_window_shown(runs: int) -> list[Figure]:
-    from desktop.app import EXIT_WHEN_SHOWN_ENV, SHOWN_MARKER
+    from desktop.app.launch import EXIT_WHEN_SHOWN_ENV, SHOWN_MARKER
 
     figures = []
     with tempfile.TemporaryDirectory() as folder:

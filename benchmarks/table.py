@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks import launch as launch_bench
 from benchmarks.figures import BUNDLE_DIR, Figure, percentiles
 from desktop.audio import aiortc_patches
-from desktop.realtime import ProviderKind, SessionConfig
+from desktop.realtime.config import ProviderKind, SessionConfig
 
 
 def describe_machine() -> str:
@@ -63,8 +63,8 @@ def loopback_config(kind: ProviderKind, base: str, api_key: str, deployment: str
 
 
 async def _connect_once(config: SessionConfig) -> float:
-    from desktop.audio import RecordingSpeaker, SyntheticMicrophone
-    from desktop.session import VoiceSession
+    from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+    from desktop.session.voice_session import VoiceSession
 
     session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker())
     drain = asyncio.create_task(_drain(session))
@@ -83,7 +83,7 @@ async def _drain(session: object) -> None:
 
 
 async def measure_connect(runs: int) -> list[Figure]:
-    from desktop.demo import DemoServer
+    from desktop.demo.server import DemoServer
 
     server = DemoServer()
     base = await server.start()

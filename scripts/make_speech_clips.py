@@ -14,7 +14,8 @@ from pathlib import Path
 import av
 
 from desktop.audio import pcm
-from desktop.demo import SAMPLE_RATE, TEXTS, clip_name, espeak, speech_dir, wav_to_pcm48k
+from desktop.demo.phrases import TEXTS, clip_name
+from desktop.demo.speech import SAMPLE_RATE, espeak, speech_dir, wav_to_pcm48k
 
 OPUS_BITRATE = 24000
 FRAME_SAMPLES = 960

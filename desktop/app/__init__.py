@@ -10,11 +10,8 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.app.command_line import main
-    from desktop.app.launch import EXIT_WHEN_SHOWN_ENV, SHOWN_MARKER
 
 __all__ = [
-    "EXIT_WHEN_SHOWN_ENV",
-    "SHOWN_MARKER",
     "main",
 ]
 
@@ -22,6 +19,5 @@ __getattr__ = lazy_exports(
     __name__,
     {
         "command_line": ("main",),
-        "launch": ("EXIT_WHEN_SHOWN_ENV", "SHOWN_MARKER"),
     },
 )

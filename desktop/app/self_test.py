@@ -153,10 +153,10 @@ def native_audio() -> str:
     """Loads what a call with real devices needs besides the media stack: PortAudio and the echo
     canceller (a bundle must carry both; a source install may go without the canceller, the optional
     `echo` extra, and says so). A machine without a sound card simply lists no devices."""
-    from desktop.audio import canceller, list_devices, sounddevice
+    from desktop.audio import canceller, list_devices, portaudio_version
 
     try:
-        version = sounddevice().get_portaudio_version()[1].split(",")[0]
+        version = portaudio_version()
         microphones = len(list_devices("input"))
         if not canceller.installed() and not getattr(sys, "frozen", False):
             return f"{version} ({microphones} microphones), no echo canceller (half duplex on speakers)"

@@ -65,6 +65,11 @@ def sounddevice() -> ModuleType:
     return sd
 
 
+def portaudio_version() -> str:
+    """PortAudio's version as it names itself ("PortAudio V19.6.0-devel"), or AudioUnavailable."""
+    return str(sounddevice().get_portaudio_version()[1]).split(",")[0]
+
+
 def list_devices(kind: Kind) -> list[Device]:
     """The sound server's devices (when PortAudio reaches one through `pulse`), then PortAudio's."""
     sd = sounddevice()

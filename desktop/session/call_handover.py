@@ -100,8 +100,10 @@ class CallHandover:
     def switch_to(
         self, model_call: ModelCall, history: ConversationHistory, reason: str, answer_owed: bool
     ) -> None:
-        """Replay the conversation into `model_call` and make it the active call; the old one is detached.
-        `reason` and `answer_owed` are for the log line."""
+        """Replay the conversation into `model_call` and make it the active call. The old one was
+        detached first (`detach`): one call is active at a time. `reason` and `answer_owed` are for
+        the log line."""
+        assert self.model_call is None, "detach the active call before switching to another"
         replay = history.replay(self.dialect)
         sent = 0
         for event in replay:

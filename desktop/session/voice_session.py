@@ -5,7 +5,8 @@ output_audio_buffer.started/stopped), never transcripts, which may come late or 
 The session outlives its calls: a lost or expiring call is replaced (reconnect.py decides when,
 call_handover.py holds the calls) and the new one is told the conversation so far (history.py): the
 person sees one conversation. Its parts are not handed the session: turn-taking returns effects
-(effects.py), which `_apply` carries out in one place, and the hand-over returns the calls it replaced.
+(effects.py), which `_apply` carries out in one place; the hand-over holds the calls and reports
+through `CallListeners`; the reconnector asks for its steps through `SessionSteps`.
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ from desktop.session.tool_calls import ToolCalls
 from desktop.session.turn_taking import TurnInputs, TurnTaking
 from desktop.tools import ToolExecutor, ToolResult
 
-__all__ = ["ReconnectPolicy", "SessionError", "VoiceSession"]
-
 log = logging.getLogger(__name__)
 
 AUDIO_TRAVEL_SECONDS = 0.06  # audio (RTP) and control (SCTP) travel apart: let the last words arrive
@@ -65,7 +64,7 @@ class VoiceSession:
         self._stream = SessionStream()
         self._tool_calls = ToolCalls(tools, self.emit, self._spawn, self._deliver_tool_results)
         self._turns = TurnTaking(hands_free=not config.push_to_talk and config.turn_detection.mode != "none")
-        self._record = ConversationHistory()
+        self._history = ConversationHistory()
         listeners = CallListeners(
             self._dispatch, self.emit, self._call_lost, self._expecting_media, self._hands_free
         )
@@ -95,10 +94,6 @@ class VoiceSession:
         """For diagnostics and tests (peer connection state, size limit)."""
         model_call = self._handover.model_call
         return model_call.connection if model_call is not None else None
-
-    @property
-    def record(self) -> ConversationHistory:
-        return self._record
 
     async def events(self) -> AsyncIterator[AppEvent]:
         """The one stream of app events (single consumer). Ends after the session is closed or failed."""
@@ -193,7 +188,7 @@ class VoiceSession:
         if not text.strip() or self._stream.ended:
             return
         if self._reconnector.recovering:  # the next call gets it with the replay, and answers it
-            self._record.user_text(text.strip())
+            self._history.user_text(text.strip())
             self._turns.answer_owed = True
         elif self._live() and self.send(ce.user_text(text.strip())):
             self._apply(self._turns.request_response())
@@ -216,7 +211,7 @@ class VoiceSession:
         if isinstance(event, ErrorRaised):  # the service's own words may quote what it was sent
             event = dataclasses.replace(event, message=self._handover.mask(event.message))
         if not self._stream.ended:
-            self._record.observe(event)
+            self._history.observe(event)
             self._stream.put(event)
 
     def set_state(self, state: SessionState, detail: str = "") -> None:
@@ -260,7 +255,7 @@ class VoiceSession:
 
     def _dispatch(self, event: ServerEvent) -> None:
         if isinstance(event, ItemCreated):
-            self._record.item_created(event.item_id, event.item)
+            self._history.item_created(event.item_id, event.item)
         if isinstance(event, ServerError) and event.code == "session_expired":
             error = SessionError("The session reached its time limit and ended.", code=event.code)
             self._reconnector.lost(error, EXPIRED)
@@ -269,7 +264,7 @@ class VoiceSession:
 
     def _deliver_tool_results(self, results: list[ToolResult]) -> None:
         for result in results:
-            self._record.function_output(result.call_id, result.output)
+            self._history.function_output(result.call_id, result.output)
         if not self._live():  # between calls: the replay carries the outputs, then the answer follows
             self._turns.answer_owed = True
             return
@@ -295,7 +290,7 @@ class VoiceSession:
     def _take_over(self, model_call: ModelCall, reason: str) -> ModelCall | None:
         """The conversation goes on in `model_call`, told what was said; returns the call it replaces."""
         old = self._detach_call() if self._handover.model_call is not None else None
-        self._handover.switch_to(model_call, self._record, reason, self._turns.answer_owed)
+        self._handover.switch_to(model_call, self._history, reason, self._turns.answer_owed)
         self._apply(self._turns.call_renewed(reason))
         return old
 

@@ -1,7 +1,8 @@
 """The import rules that import-linter cannot express (pyproject.toml's [tool.importlinter] holds the
 others, and `lint-imports` checks them in CI).
 
-Code outside a package imports only the names its `__init__.py` lists; each package lists its surface
+Code outside a package imports only the names its `__init__.py` lists, and it lists only names other
+packages use; each package lists its surface
 the same way in its three places (`__all__`, the `if TYPE_CHECKING:` imports for mypy, the lazy table
 that imports them at run time) and every name there resolves; settings take only QtCore from Qt; and
 no module of `desktop` imports itself back at run time (the contract lets type-only imports close a loop).
@@ -21,7 +22,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = sorted(f"desktop.{init.parent.name}" for init in (ROOT / "desktop").glob("*/__init__.py"))
-SOURCES = ("desktop", "benchmarks", "scripts")  # tests may import internals
+# Tests, benchmarks and scripts may import internals: they test, measure and rebuild the product and
+# are not part of it. A package's surface is what the product's other packages use.
+SOURCES = ("desktop",)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,22 @@ def test_other_packages_import_only_a_package_surface() -> None:
         for path in _python_files()
         for imported in _imports(path)
         for problem in _surface_problems(imported, _home(path))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_listed_name_is_used_by_another_package() -> None:
+    """A surface is what other packages need, not everything one caller once reached for."""
+    used: dict[str, set[str]] = {package: set() for package in PACKAGES}
+    for path in _python_files():
+        home = _home(path)
+        for imported in _imports(path):
+            if imported.module in used and imported.module != home:
+                used[imported.module].update(imported.names)
+    problems = [
+        f"{package}'s __all__ lists {name}, which no other package imports: drop it from __init__.py."
+        for package in PACKAGES
+        for name in sorted(_surface(package) - used[package])
     ]
     assert not problems, "\n".join(problems)
 

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+from desktop.realtime import SessionError
 from desktop.realtime.config import ProviderKind
+from desktop.session import VoiceSession
 from desktop.session.events import AssistantTranscript, ErrorRaised, RawEvent, SessionState, StateChanged
 from desktop.session.reconnect import NO_RECONNECT
-from desktop.session.voice_session import SessionError, VoiceSession
 from tests.session.conftest import Loopback
 from tests.session.harness import API_KEY, FAST, Collector, MeetingTools, assert_nothing_left
 

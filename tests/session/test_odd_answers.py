@@ -14,9 +14,10 @@ from aiohttp import web
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+from desktop.realtime import SessionError
 from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
+from desktop.session import VoiceSession
 from desktop.session.events import SessionState
-from desktop.session.voice_session import SessionError, VoiceSession
 from tests.session.harness import assert_nothing_left
 
 
