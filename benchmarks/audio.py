@@ -1,5 +1,5 @@
 """Audio benchmark: the real session, microphone and speaker on the virtual PulseAudio devices, against
-the loopback server running in a child process (benchmarks/far_end.py), so that only the client's
+the demo server running in a child process (benchmarks/far_end.py), so that only the client's
 CPU is counted.
 
 mouth-to-wire: the microphone callback receives a click (played into the virtual microphone) -> the
@@ -211,7 +211,9 @@ def floor_rows(floor: Floor, loop: LoopKind) -> list[tuple[str, str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.audio",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync")

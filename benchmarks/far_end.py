@@ -1,4 +1,4 @@
-"""The audio bench's far end: the loopback server in a child process, so its CPU is not the client's.
+"""The audio bench's far end: the demo server in a child process, so its CPU is not the client's.
 
 It injects packet loss on its own sending side, notes when each RTP packet of the client's audio
 arrives (before any jitter buffer; the packet is decoded on the side to see whether a click starts in
@@ -138,7 +138,7 @@ class FarEndProcess:
         async with asyncio.timeout(30):
             line = await process.stdout.readline()
         if not line:
-            raise RuntimeError("the far end (loopback server process) did not start")
+            raise RuntimeError("the far end (demo server process) did not start")
         answer: dict[str, Any] = json.loads(line)
         return answer
 
@@ -180,7 +180,9 @@ async def drain_events(session: VoiceSession) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.far_end",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--loss", type=float, default=0.0, help="share of outgoing RTP packets dropped")
     asyncio.run(serve(parser.parse_args().loss))

@@ -1,5 +1,5 @@
 """Two real aiortc peers on loopback, one sending a track to the other, with packet loss injected on
-the sending side. Used by the audio tests and the audio bench until (and beside) the loopback server.
+the sending side. Used by the audio tests and the audio bench until (and beside) the demo server.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The benchmark command: `python -m benchmarks` prints a Markdown table of the figures the README
 carries, each the median of several runs, with the machine described and its load average.
 
-Figures: connect time per dialect against the loopback server, launch-to-window time, the app's
+Figures: connect time per dialect against the demo server, launch-to-window time, the app's
 memory idle and after a call (those two in benchmarks/launch.py), the bundle's size, and the audio
 latencies (benchmarks/audio.py).
 """
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import launch as launch_bench
+from benchmarks import launch
 from benchmarks.figures import BUNDLE_DIR, Figure, percentiles
 from desktop.audio import aiortc_patches
 from desktop.realtime.config import ProviderKind, SessionConfig
@@ -51,7 +51,7 @@ def _version(name: str) -> str:
 # --- connect time ---------------------------------------------------------------------------
 
 
-def loopback_config(kind: ProviderKind, base: str, api_key: str, deployment: str) -> SessionConfig:
+def demo_config(kind: ProviderKind, base: str, api_key: str, deployment: str) -> SessionConfig:
     return SessionConfig(
         provider=kind,
         endpoint=base,
@@ -90,7 +90,7 @@ async def measure_connect(runs: int) -> list[Figure]:
     figures: list[Figure] = []
     try:
         for kind in (ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE, ProviderKind.OPENAI):
-            config = loopback_config(kind, base, server.api_key, server.deployment)
+            config = demo_config(kind, base, server.api_key, server.deployment)
             await _connect_once(config)  # warm-up: first imports and codec set-up
             times = [await _connect_once(config) for _ in range(runs)]
             median, p95 = percentiles(times)
@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(args.only or ["connect", "startup", "memory", "bundle", "audio"])
     steps: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("connect", lambda: asyncio.run(measure_connect(args.runs))),
-        ("startup", lambda: launch_bench.measure_window_shown(args.runs)),
-        ("memory", lambda: launch_bench.measure_memory(args.call_seconds, args.memory_runs)),
+        ("startup", lambda: launch.measure_window_shown(args.runs)),
+        ("memory", lambda: launch.measure_memory(args.call_seconds, args.memory_runs)),
         ("bundle", lambda: [measure_bundle()]),
         ("audio", lambda: measure_audio(args.call_seconds)),
     ]

@@ -1,7 +1,7 @@
 """Makes the bundled speech clips again: `python -m scripts.make_speech_clips` (needs espeak-ng).
 
 Every phrase in both languages, spoken by espeak-ng and stored as mono Opus in Ogg (a few kB each),
-so the loopback server speaks real words even where espeak-ng is not installed.
+so the demo server speaks real words even where espeak-ng is not installed.
 """
 
 from __future__ import annotations

@@ -114,11 +114,11 @@ def _check(args: argparse.Namespace) -> int:
     import asyncio
 
     from desktop.app.connection_check import check_main
-    from desktop.app.stored_config import configured_session
+    from desktop.app.stored_config import stored_session_config
     from desktop.realtime import SessionError
 
     try:
-        target, config = asyncio.run(configured_session(args.provider))
+        target, config = asyncio.run(stored_session_config(args.provider))
     except SessionError as error:
         print(error.message, file=sys.stderr)
         return 2

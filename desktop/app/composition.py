@@ -38,16 +38,16 @@ class Root:
         app: QApplication,
         window: MainWindow,
         store: QSettings,
-        wiring: AppSessionFactory,
+        session_factory: AppSessionFactory,
         on_quit: Callable[[], None] = lambda: None,
     ) -> None:
         """`on_quit` runs as soon as quitting begins (the app stops answering a second launch)."""
         limit_malloc_arenas()  # before the executors, the demo server and the audio start threads
         self.app = app
         self.window = window
-        self.wiring = wiring
-        self.keys = KeyStore(wiring.environ)  # the same environment the wiring was given
-        self.controller = Controller(store, load_preferences(store), self.keys, wiring)
+        self.session_factory = session_factory
+        self.keys = KeyStore(session_factory.environ)  # the same environment the factory was given
+        self.controller = Controller(store, load_preferences(store), self.keys, session_factory)
         self.quit_requested = asyncio.Event()
         self.quit_reason = ""
         self._on_quit = on_quit
@@ -64,7 +64,7 @@ class Root:
         self.controller.announce_provider()
         self._watch_network()
         try:
-            await self.wiring.preload()
+            await self.session_factory.preload()
             await self._open_tools()
         except Exception:
             # The window is up and the person can still talk; say so instead of dying.
@@ -122,7 +122,7 @@ class Root:
         self.window.add_side_pane(self.pane)
         self.toolbox.start()
         self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
-        self.wiring.tools = self.toolbox.registry
+        self.session_factory.tools = self.toolbox.registry
 
     def _knowledge_folder(self, folder: str) -> Path | None:
         """The person's folder, or None (the bundled sample) when none is chosen or it is gone."""
@@ -143,7 +143,7 @@ class Root:
         """Hang up (which stops the audio), stop the demo server, then let the stores finish their
         writes and close."""
         await self.controller.shutdown()
-        await self.wiring.close()
+        await self.session_factory.close()
         if self.pane is not None:
             self.pane.shutdown()
         if self.toolbox is not None:

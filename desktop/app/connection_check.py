@@ -91,7 +91,7 @@ class _Check:
             microphone.track,
             on_event=lambda _event: None,
             on_raw=lambda _event: None,
-            on_lost=lambda _link, _error: None,
+            on_lost=lambda _call, _error: None,
             expecting_media=lambda: False,
         )
         settings = ce.SessionSettings.from_config(

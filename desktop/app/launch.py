@@ -2,7 +2,7 @@
 (Qt's and asyncio's at once) running `desktop.app.composition.Root`, which wires everything else.
 
 The window must be on screen within half a second, so only Qt and the widgets are imported before it
-is shown; asyncio, the controller and the wiring come next, and the media stack is imported on a
+is shown; asyncio, the controller and the session factory come next, and the media stack is imported on a
 worker thread afterwards (`AppSessionFactory.preload`).
 """
 

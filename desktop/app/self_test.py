@@ -1,6 +1,6 @@
 """`voice-assistant --self-test`: one whole conversation in the real window, offscreen, then exit.
 
-The window, controller, wiring and tools are the app's own (`desktop.app.composition.Root`, the same
+The window, controller, session factory and tools are the app's own (`desktop.app.composition.Root`, the same
 objects `desktop.app.launch` runs); only the sound devices are synthetic (a paced microphone and a speaker
 that records what it hears), so it passes on a machine without a sound card. Everything it touches is
 private to this run: a temporary data folder (calendar, knowledge index, log), a temporary settings
@@ -48,7 +48,7 @@ class SelfTestFailed(Exception):
 
 
 class SyntheticDevices:
-    """The wiring's audio factory: a synthetic pair for each call; the last pair stays reachable."""
+    """The session factory's audio factory: a synthetic pair for each call; the last pair stays reachable."""
 
     def __init__(self) -> None:
         self.microphone: SyntheticMicrophone | None = None
@@ -184,7 +184,9 @@ class ScriptedConversation:
         self.app_run = app_run
 
     async def run(self, probe_seconds: float | None) -> str:
-        await self.until(lambda: self.root.wiring.tools is not None, "the calendar and tools did not open")
+        await self.until(
+            lambda: self.root.session_factory.tools is not None, "the calendar and tools did not open"
+        )
         await self.until(self.root.window.notice.isVisible, "the demo notice (no API key) was not shown")
         sound = await asyncio.get_running_loop().run_in_executor(None, native_audio)
         connect_ms = await self.connect()
@@ -221,7 +223,7 @@ class ScriptedConversation:
     async def connect(self) -> float:
         """Clicks Start, as a person does; returns the milliseconds until the assistant is ready.
         The demo server is started first so that the figure is the connection alone."""
-        await self.root.wiring.demo_endpoint()
+        await self.root.session_factory.demo_endpoint()
         started = time.perf_counter()
         self.root.window.start.click()
         ready = (SessionState.READY, SessionState.LISTENING, SessionState.ASSISTANT_SPEAKING)

@@ -81,7 +81,7 @@ class AppSessionFactory:
         self.tools = tools
         self.environ = environ
         self._reconnect = reconnect  # None: the session's own policy
-        self._loopback: DemoServerThread | None = None
+        self._demo_server: DemoServerThread | None = None
         self._demo_endpoint = ""
         self._demo_lock = asyncio.Lock()
         self._aiortc_patched: asyncio.Future[None] | None = None
@@ -119,12 +119,12 @@ class AppSessionFactory:
             if not self._demo_endpoint:
                 from desktop.demo import DemoServerThread
 
-                server = self._loopback = DemoServerThread()
+                server = self._demo_server = DemoServerThread()
                 loop = asyncio.get_running_loop()
                 self._demo_endpoint = await loop.run_in_executor(None, server.start)
         return self._demo_endpoint
 
-    def open_call(
+    def open_session(
         self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler
     ) -> SessionHandle:
         from desktop.audio import AudioUnavailable
@@ -156,7 +156,7 @@ class AppSessionFactory:
         return await asyncio.get_running_loop().run_in_executor(None, _device_names)
 
     async def close(self) -> None:
-        server, self._loopback = self._loopback, None
+        server, self._demo_server = self._demo_server, None
         if server is not None:
             self._demo_endpoint = ""
             await asyncio.get_running_loop().run_in_executor(None, server.stop)

@@ -26,7 +26,7 @@ class _NobodyConfirms:
         return ConfirmationAnswer(approved=False)
 
 
-async def configured_session(provider: str | None = None) -> tuple[Target, SessionConfig]:
+async def stored_session_config(provider: str | None = None) -> tuple[Target, SessionConfig]:
     """Where the check goes and the session it asks for. Raises SessionError for an unknown provider
     name."""
     from desktop.tools import Toolbox

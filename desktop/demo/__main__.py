@@ -1,4 +1,4 @@
-"""`python -m desktop.demo --port 8765 --key KEY --deployment NAME`: the loopback server until Ctrl+C."""
+"""`python -m desktop.demo --port 8765 --key KEY --deployment NAME`: the demo server until Ctrl+C."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ async def serve(args: argparse.Namespace) -> None:
     server = DemoServer(api_key=args.key, deployment=args.deployment)
     try:
         base = await server.start(args.host, args.port)
-        print(f"Loopback realtime server on {base} (deployment {args.deployment!r})")
+        print(f"Demo server on {base} (deployment {args.deployment!r})")
         for provider, urls in server.urls().items():
             print(f"  {provider.value:14} mint {urls['mint']}")
             print(f"  {'':14} SDP  {urls['sdp']}")

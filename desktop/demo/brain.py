@@ -1,4 +1,4 @@
-"""What the loopback assistant answers: a deterministic reading of the last conversation item.
+"""What the demo server's assistant answers: a deterministic reading of the last conversation item.
 
 A meeting request becomes `createMeeting`, "what do I have" `listMeetings`, a cancellation
 `cancelMeeting`, a question `queryKnowledgeBase`; a tool's output becomes the matching spoken answer.

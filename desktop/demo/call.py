@@ -60,19 +60,19 @@ def expires_at(start: float, limit_seconds: float) -> int:
 class ServerCall:
     def __init__(
         self,
-        host: CallOwner,
+        owner: CallOwner,
         dialect: d.ServedDialect,
         model: str,
         max_session_seconds: float,
         session_id: str = "",
     ) -> None:
-        self.host = host
+        self.owner = owner
         self.dialect = dialect
         self.id = new_id("rtc_")
         self.session_id = session_id or new_id("sess_")
         self.conversation_id = new_id("conv_")
         self.started_at = time.time()
-        faults = host.faults
+        faults = owner.faults
         self._max_session_seconds = faults.session_expiry_seconds or max_session_seconds
         announced = max_session_seconds if faults.unannounced_expiry else self._max_session_seconds
         self.expires_at = expires_at(self.started_at, announced)
@@ -111,15 +111,15 @@ class ServerCall:
             raise ValueError("the offer has no audio section")
         self.pc.addTrack(self.track)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
-        if self.host.on_call_answered is not None:  # before the answer leaves: ICE starts once it has
-            self.host.on_call_answered(self)
+        if self.owner.on_call_answered is not None:  # before the answer leaves: ICE starts once it has
+            self.owner.on_call_answered(self)
         return self.pc.localDescription.sdp
 
     def audio_received(self, samples: bytes) -> None:
         """One received frame, mono: counted, and shown to the server's hook."""
         self.audio_frames_received += 1
-        if self.host.on_audio_received is not None:
-            self.host.on_audio_received(self, samples)
+        if self.owner.on_audio_received is not None:
+            self.owner.on_audio_received(self, samples)
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
@@ -132,7 +132,7 @@ class ServerCall:
     def _task_done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("loopback call task failed", exc_info=task.exception())
+            log.error("demo server call task failed", exc_info=task.exception())
 
     def close_soon(self) -> asyncio.Future[None]:
         """Starts closing; usable from inside one of the call's own tasks (which the close cancels)."""
@@ -177,10 +177,10 @@ class ServerCall:
         self.channel = channel
         channel.on("message", lambda message: handle_message(self, message))
         self.send({"type": "session.created", "session": self.session_config})
-        if self.host.faults.send_malformed:
+        if self.owner.faults.send_malformed:
             self._send_raw("{this is not json")
-            self.send({"type": "loopback.unknown_event", "note": "clients must ignore unknown events"})
-        faults = self.host.faults
+            self.send({"type": "demo.unknown_event", "note": "clients must ignore unknown events"})
+        faults = self.owner.faults
         self._close_after(self._max_session_seconds, expired=True)
         if faults.drop_after_seconds is not None:
             self._close_after(faults.drop_after_seconds, expired=False)
@@ -210,7 +210,7 @@ class ServerCall:
         try:
             self.channel.send(text)
         except ValueError:  # above the client's advertised max-message-size: it would close the channel
-            log.warning("loopback event of %d bytes not sent: %s", len(text.encode()), text[:80])
+            log.warning("demo server event of %d bytes not sent: %s", len(text.encode()), text[:80])
 
     def send_error(
         self,
@@ -236,7 +236,7 @@ class ServerCall:
         """The brain's answer to the conversation so far; `audio` overrides the session's modalities."""
         allowed = d.tool_names(self.session_config)
         tools = [t for t in self.session_config.get("tools", []) if t.get("name") in allowed]
-        reply = self.host.brain.reply(self.items, tools)
+        reply = self.owner.brain.reply(self.items, tools)
         speaks = d.speaks_audio(self.session_config) if audio is None else audio
         run = ResponseRun(self, _allowed(reply, self.session_config), audio=speaks)
         self.response = run

@@ -1,4 +1,4 @@
-"""Fault switches: how the loopback server misbehaves on purpose, in the services' protocol (HTTP and
+"""Fault switches: how the demo server misbehaves on purpose, in the services' protocol (HTTP and
 the data channel). Mutable at run time, one per server. Faults below the protocol (a stalled ICE or
 DTLS, a partition) are the tests' own: tests/demo/partition.py, through the server's hooks."""
 

@@ -55,7 +55,7 @@ def handle_message(call: ServerCall, message: str | bytes) -> None:
     if not isinstance(event, dict):
         call.send_error("invalid_event", "An event must be a JSON object.")
         return
-    call.host.client_events.append(ReceivedEvent(call.session_id, call.dialect, event, time.monotonic()))
+    call.owner.client_events.append(ReceivedEvent(call.session_id, call.dialect, event, time.monotonic()))
     event_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
     if event_id is not None and len(event_id) > MAX_EVENT_ID_CHARS:
         message = f"Invalid 'event_id': string too long. Expected at most {MAX_EVENT_ID_CHARS} characters."
@@ -72,7 +72,7 @@ def handle_message(call: ServerCall, message: str | bytes) -> None:
     except (ClientError, UpdateError) as exc:
         call.send_error(exc.code, exc.message, param=exc.param, event_id=event_id)
     except Exception:  # a bug here must not take the call down: the client gets a server_error
-        log.exception("loopback handler for %s failed", event.get("type"))
+        log.exception("demo server handler for %s failed", event.get("type"))
         call.send_error(
             "server_error",
             "The server had an error while processing the event.",
@@ -82,7 +82,7 @@ def handle_message(call: ServerCall, message: str | bytes) -> None:
 
 
 def session_update(call: ServerCall, event: dict[str, Any]) -> None:
-    if call.host.faults.no_session_updated:
+    if call.owner.faults.no_session_updated:
         return
     call.session_config = apply_update(
         call.dialect, call.session_config, event.get("session"), has_spoken=call.has_spoken

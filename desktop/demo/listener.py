@@ -110,7 +110,7 @@ class Listener:
 
     def commit(self, item_id: str) -> None:
         self.buffered_ms = 0
-        text = self.call.host.next_user_transcript()
+        text = self.call.owner.next_user_transcript()
         previous = self.call.items[-1]["id"] if self.call.items else None
         self.call.send(
             {"type": "input_audio_buffer.committed", "previous_item_id": previous, "item_id": item_id}
@@ -127,7 +127,7 @@ class Listener:
         self.call.add_conversation_item(item, announced=announced)
         if d.transcription(self.call.session_config) is None:
             return
-        if self.call.host.faults.late_transcription:
+        if self.call.owner.faults.late_transcription:
             self.call.defer_transcription(lambda: self.transcribe(item_id, text))
             self.call.spawn(self._flush_late_transcriptions())
         else:
@@ -139,7 +139,7 @@ class Listener:
 
     def transcribe(self, item_id: str, text: str) -> None:
         event = {"item_id": item_id, "content_index": 0}
-        if self.call.host.faults.transcription_failed:
+        if self.call.owner.faults.transcription_failed:
             error = {
                 "type": "transcription_error",
                 "code": "audio_unintelligible",

@@ -1,4 +1,4 @@
-"""What the loopback assistant can say: one table of phrase keys with their Chinese and English text.
+"""What the demo server's assistant can say: one table of phrase keys with their Chinese and English text.
 
 The bundled clips in `resources/speech/` are these exact texts spoken by espeak-ng
 (`python -m scripts.make_speech_clips` makes them again), so a reply that is one of these phrases

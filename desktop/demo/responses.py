@@ -50,7 +50,7 @@ class ResponseRun:
     async def run(self) -> None:
         self.call.send({"type": "response.created", "response": self.header("in_progress")})
         self.call.flush_late_transcriptions()
-        if self.call.host.faults.response_failed:
+        if self.call.owner.faults.response_failed:
             error = {
                 "type": "server_error",
                 "code": "server_error",
@@ -151,18 +151,18 @@ class ResponseRun:
 
     async def speak(self, say: Say, where: dict[str, Any]) -> None:
         """Audio on the track; transcript deltas in step with it, or all at once with early_response_done."""
-        pcm = await self.call.host.voice.render(say.text, say.phrase)
+        pcm = await self.call.owner.voice.render(say.text, say.phrase)
         playback = self.call.track.play(pcm)
         self.spoken_seconds = playback.duration_ms / 1000
         await playback.started.wait()
         self.call.send({"type": "output_audio_buffer.started", "response_id": self.id})
-        early = self.call.host.faults.early_response_done
+        early = self.call.owner.faults.early_response_done
         pieces = chunks(say.text, -(-len(say.text) * DELTA_MS // max(playback.duration_ms, 1)))
         for index, delta in enumerate(pieces):
             if not early:
                 await playback.reach(index / len(pieces))
             self.send_part(d.Ev.TRANSCRIPT_DELTA, where, delta=delta)
-            if index == 0 and self.call.host.faults.close_mid_response:
+            if index == 0 and self.call.owner.faults.close_mid_response:
                 self.call.close_soon()
                 await asyncio.Event().wait()  # the call's closing cancels this task
         if early:

@@ -1,4 +1,4 @@
-"""The loopback realtime server: a real aiohttp + aiortc peer on 127.0.0.1 that behaves like the Azure
+"""The demo server: a real aiohttp + aiortc peer on 127.0.0.1 that behaves like the Azure
 preview, Azure GA and OpenAI GA realtime services. It backs the app's `demo` provider, the tests and
 the benchmarks.
 

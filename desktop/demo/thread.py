@@ -1,4 +1,4 @@
-"""The loopback server on its own asyncio loop in a daemon thread.
+"""The demo server on its own asyncio loop in a daemon thread.
 
 The app's demo provider uses this so the server's audio pacing and Opus work never run on the GUI's
 qasync loop (whose timers are coarse), and the GUI never slows the server's clock.
@@ -23,7 +23,7 @@ class DemoServerThread:
         self.server = server if server is not None else DemoServer()
         self._host, self._port = host, port
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="loopback-server", daemon=True)
+        self._thread = threading.Thread(target=self._loop.run_forever, name="demo-server", daemon=True)
 
     def start(self) -> str:
         """Starts the thread and returns the base URL once the server listens."""

@@ -1,7 +1,7 @@
 """The four ways of reaching a realtime model: where the ephemeral key is minted, how, where the SDP
 offer goes and which event dialect the session speaks.
 
-Any endpoint may be a plain http://127.0.0.1:PORT (the loopback server), so nothing here assumes
+Any endpoint may be a plain http://127.0.0.1:PORT (the demo server), so nothing here assumes
 HTTPS or a particular host.
 """
 

@@ -58,8 +58,10 @@ class Controller(SettingsActions):
     microphoneLevel = Signal(float)
     audioRecovered = Signal(str)  # "The microphone “USB” is back." after a device problem
 
-    def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: SessionFactory) -> None:
-        super().__init__(store, prefs, keys, wiring)
+    def __init__(
+        self, store: QSettings, prefs: Preferences, keys: KeyStore, session_factory: SessionFactory
+    ) -> None:
+        super().__init__(store, prefs, keys, session_factory)
         self._call: SessionHandle | None = None
         self.state = SessionState.IDLE
         self._hands_free_on = False
@@ -113,8 +115,8 @@ class Controller(SettingsActions):
         log.info("Connecting to %s", target.describe())
         if (problem := target.problem()) is not None:
             raise problem
-        config = await self._wiring.config(prefs, target, await self._ice_credential(prefs))
-        return self._wiring.open_call(config, prefs, self._audio_problem), config
+        config = await self._session_factory.config(prefs, target, await self._ice_credential(prefs))
+        return self._session_factory.open_session(config, prefs, self._audio_problem), config
 
     async def _run_call(self) -> None:
         self._set_state(SessionState.CONNECTING)

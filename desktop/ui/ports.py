@@ -46,7 +46,7 @@ class SessionFactory(Protocol):
         """`prefs` pointed at `target` (`Target.apply`), the demo server started if it answers."""
         ...
 
-    def open_call(
+    def open_session(
         self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler
     ) -> SessionHandle: ...
 

@@ -34,12 +34,14 @@ class SettingsActions(QObject):
     checkStep = Signal(str)
     checkFinished = Signal(str)
 
-    def __init__(self, store: QSettings, prefs: Preferences, keys: KeyStore, wiring: SessionFactory) -> None:
+    def __init__(
+        self, store: QSettings, prefs: Preferences, keys: KeyStore, session_factory: SessionFactory
+    ) -> None:
         super().__init__()
         self._store = store
         self.prefs = prefs
         self._keys = keys
-        self._wiring = wiring
+        self._session_factory = session_factory
         self._tasks: set[asyncio.Task[Any]] = set()
         self.push_to_talk = prefs.turn_mode == "push_to_talk"
         self._vad_mode = "server_vad" if self.push_to_talk else prefs.turn_mode
@@ -110,7 +112,7 @@ class SettingsActions(QObject):
         # The stored key, not an environment variable's: what the dialog saves must be the person's.
         resolved = await self._keys.load_stored(self.prefs.provider)
         works = await self._keys.probe()
-        devices = await self._wiring.devices()
+        devices = await self._session_factory.devices()
         ice = await self._keys.load_ice_credential()
         try:
             environment = overrides(self.prefs.provider, self._keys.environ).names
@@ -164,8 +166,8 @@ class SettingsActions(QObject):
         try:
             # What the call would connect to with these settings; a missing key is reported, not replaced.
             target = await self._target(prefs, entered_key=api_key)
-            config = await self._wiring.config(prefs, target, ice_credential, stand_in=False)
-            works, reason = await self._wiring.check(config, self.checkStep.emit)
+            config = await self._session_factory.config(prefs, target, ice_credential, stand_in=False)
+            works, reason = await self._session_factory.check(config, self.checkStep.emit)
         except Exception as exc:
             log.info("Connection check could not run", exc_info=True)
             could_not = QCoreApplication.translate("Controller", "The check could not run.")

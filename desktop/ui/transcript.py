@@ -1,7 +1,7 @@
 """The conversation pane: one bubble per turn, a text box for typed messages, copy/clear/save.
 
-The order and content of turns come from `desktop.ui.transcript_model.Conversation`; this widget only mirrors
-each change into the bubble at the same index.
+The order and content of turns come from `desktop.ui.transcript_model.TranscriptModel`; this widget
+only mirrors each change into the bubble at the same index.
 """
 
 from __future__ import annotations

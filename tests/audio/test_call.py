@@ -1,5 +1,5 @@
 """Issue 5 end to end: the real session with the real microphone and speaker on the virtual PulseAudio
-devices, talking to the loopback server (hands-free, server VAD).
+devices, talking to the demo server (hands-free, server VAD).
 
 No timing is asserted: the latency figures come from benchmarks/audio.py; the echo test asserts a
 loose attenuation bound and prints what it measured (pytest -rP shows it).
@@ -40,7 +40,7 @@ pytestmark = pytest.mark.audio
 
 REQUEST = "Please book a meeting called design review tomorrow at 3 pm for 30 minutes."
 QUIET_RMS = 0.003  # about -50 dBFS: what the virtual speaker carries when nothing is played
-VAD_LEVEL = 0.5 * LEVEL_PER_THRESHOLD  # the loopback server's VAD at the default threshold (-34 dBFS)
+VAD_LEVEL = 0.5 * LEVEL_PER_THRESHOLD  # the demo server's VAD at the default threshold (-34 dBFS)
 
 
 def rms(pcm: bytes | np.ndarray) -> float:
@@ -78,12 +78,12 @@ class Call:
 
 @pytest.fixture
 async def server(devices: VirtualAudio) -> AsyncIterator[DemoServer]:
-    loopback = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
-    await loopback.start()
+    demo = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
+    await demo.start()
     try:
-        yield loopback
+        yield demo
     finally:
-        await loopback.stop()
+        await demo.stop()
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ async def test_a_spoken_request_reaches_the_server_and_books_a_meeting(
     start_call: Callable[..., Any], devices: VirtualAudio, speech_wav: Path
 ) -> None:
     call: Call = await start_call(headset=False, greet_first=False)
-    call.server.queue_user_transcript(REQUEST)  # the loopback server has no speech recognition
+    call.server.queue_user_transcript(REQUEST)  # the demo server has no speech recognition
     player = devices.play_into_mic(speech_wav)
     try:
         await call.wait_received("input_audio_buffer.speech_started")

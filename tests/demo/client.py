@@ -1,4 +1,4 @@
-"""A real aiortc client for the loopback server's tests: mint, SDP, data channel, audio both ways.
+"""A real aiortc client for the demo server's tests: mint, SDP, data channel, audio both ways.
 
 Deliberately independent of desktop/realtime (the app's client): the server is tested against the
 protocol, not against the other implementation.

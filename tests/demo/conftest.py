@@ -1,4 +1,4 @@
-"""Fixtures: a fresh loopback server per test, connected clients, and a spoken request from espeak-ng."""
+"""Fixtures: a fresh demo server per test, connected clients, and a spoken request from espeak-ng."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ ConnectClient = Callable[..., Awaitable[Client]]
 
 @pytest.fixture
 async def server() -> AsyncIterator[DemoServer]:
-    loopback = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
-    await loopback.start()
-    yield loopback
-    await loopback.stop()
+    demo = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
+    await demo.start()
+    yield demo
+    await demo.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from desktop.demo import server as loopback_server
+from desktop.demo import server as demo_server
 from desktop.demo.dialect import ServedDialect
 from desktop.demo.endpoints import ServedProvider
 from desktop.demo.handlers import ReceivedEvent, handle_message
@@ -130,7 +130,7 @@ def test_client_events_keep_only_the_newest() -> None:
 async def test_old_closed_calls_are_forgotten(
     connect: ConnectClient, server: DemoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loopback_server, "CLOSED_CALLS_KEPT", 2)
+    monkeypatch.setattr(demo_server, "CLOSED_CALLS_KEPT", 2)
     first = await connect()
     for _ in range(3):
         await server.close_all_calls()

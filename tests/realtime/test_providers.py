@@ -1,4 +1,4 @@
-"""Where each provider mints and posts its offer (the HTTP itself is tested against the loopback server)."""
+"""Where each provider mints and posts its offer (the HTTP itself is tested against the demo server)."""
 
 from __future__ import annotations
 

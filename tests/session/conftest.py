@@ -12,11 +12,11 @@ from desktop.realtime.config import ProviderKind, SessionConfig
 from tests.session.harness import API_KEY, DEPLOYMENT, config_for, speak_wav
 
 REQUEST = "Please book a meeting called design review tomorrow at 3 pm for 30 minutes."
-SPOKEN = "Book the design review."  # the loopback server hears the queued REQUEST; any speech will do
+SPOKEN = "Book the design review."  # the demo server hears the queued REQUEST; any speech will do
 
 
 @dataclass
-class Loopback:
+class RunningDemoServer:
     server: DemoServer
     url: str
     stopped: bool = False
@@ -33,9 +33,9 @@ class Loopback:
 
 
 @pytest.fixture
-async def loopback() -> AsyncIterator[Loopback]:
+async def demo() -> AsyncIterator[RunningDemoServer]:
     server = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)
-    running = Loopback(server, await server.start())
+    running = RunningDemoServer(server, await server.start())
     try:
         yield running
     finally:

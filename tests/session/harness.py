@@ -1,4 +1,4 @@
-"""What the session tests share: provider configs for the loopback server, an event collector, a
+"""What the session tests share: provider configs for the demo server, an event collector, a
 tool executor that behaves, and the check that nothing is left running."""
 
 from __future__ import annotations

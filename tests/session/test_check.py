@@ -1,4 +1,4 @@
-"""The connection check, step by step, against the loopback server."""
+"""The connection check, step by step, against the demo server."""
 
 from __future__ import annotations
 
@@ -10,24 +10,24 @@ from desktop.app.connection_check import STEP_ORDER, CheckStep, check_main, run_
 from desktop.demo.server import DemoServer
 from desktop.demo.thread import DemoServerThread
 from desktop.realtime.config import ProviderKind, SessionConfig
-from tests.session.conftest import Loopback
+from tests.session.conftest import RunningDemoServer
 from tests.session.harness import API_KEY, CREATE_MEETING, DEPLOYMENT, KINDS
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.value)
-async def test_every_step_passes(loopback: Loopback, kind: ProviderKind) -> None:
+async def test_every_step_passes(demo: RunningDemoServer, kind: ProviderKind) -> None:
     seen: list[CheckStep] = []
-    result = await run_check(loopback.config(kind, tools=(CREATE_MEETING,)), seen.append)
+    result = await run_check(demo.config(kind, tools=(CREATE_MEETING,)), seen.append)
     assert result.ok, result.error
     assert [step.name for step in seen] == list(STEP_ORDER)
     assert all(step.ok and step.seconds >= 0 for step in seen)
     assert [tool["name"] for tool in result.session["tools"]] == ["createMeeting"]
 
 
-async def test_a_failed_step_is_named_without_the_key(loopback: Loopback) -> None:
-    loopback.server.faults.sdp_status = 401
+async def test_a_failed_step_is_named_without_the_key(demo: RunningDemoServer) -> None:
+    demo.server.faults.sdp_status = 401
     seen: list[CheckStep] = []
-    result = await run_check(loopback.config(ProviderKind.OPENAI), seen.append)
+    result = await run_check(demo.config(ProviderKind.OPENAI), seen.append)
     assert not result.ok
     assert [(step.name, step.ok) for step in seen] == [("mint", True), ("sdp", False)]
     assert "rejected the key" in result.error and API_KEY not in result.error

@@ -1,4 +1,4 @@
-"""Whole conversations against the loopback server, in each of the four dialects."""
+"""Whole conversations against the demo server, in each of the four dialects."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from desktop.session.events import (
     UserTranscript,
 )
 from desktop.session.voice_session import VoiceSession
-from tests.session.conftest import REQUEST, Loopback
+from tests.session.conftest import REQUEST, RunningDemoServer
 from tests.session.harness import API_KEY, KINDS, Collector, MeetingTools, assert_nothing_left
 
 
-def _sent(loopback: Loopback) -> list[dict[str, Any]]:
-    return [received.event for received in loopback.server.client_events]
+def _sent(demo: RunningDemoServer) -> list[dict[str, Any]]:
+    return [received.event for received in demo.server.client_events]
 
 
 def _session_tools(session: dict[str, Any]) -> set[str]:
@@ -39,10 +39,10 @@ def _turn_detection(session: dict[str, Any]) -> Any:
 
 
 async def _connected(
-    loopback: Loopback, kind: ProviderKind, **changes: Any
+    demo: RunningDemoServer, kind: ProviderKind, **changes: Any
 ) -> tuple[VoiceSession, Collector]:
     session = VoiceSession(
-        loopback.config(kind, **changes), SyntheticMicrophone(), RecordingSpeaker(), MeetingTools()
+        demo.config(kind, **changes), SyntheticMicrophone(), RecordingSpeaker(), MeetingTools()
     )
     collector = Collector(session)
     await session.connect()
@@ -50,16 +50,16 @@ async def _connected(
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.value)
-async def test_connect_configures_the_session_and_greets(loopback: Loopback, kind: ProviderKind) -> None:
-    session, events = await _connected(loopback, kind)
-    effective = loopback.server.sessions[-1].session_config
+async def test_connect_configures_the_session_and_greets(demo: RunningDemoServer, kind: ProviderKind) -> None:
+    session, events = await _connected(demo, kind)
+    effective = demo.server.sessions[-1].session_config
     assert _session_tools(effective) == {"createMeeting"}
     assert effective["instructions"].startswith("You are a test assistant.")
     assert "Current local date and time" in effective["instructions"]
     assert _turn_detection(effective)["type"] == "server_vad"
     greeting = await events.wait_for(AssistantTranscript)  # streams in; hanging up mid-answer is fine
     assert greeting.text and not greeting.final
-    types = [event["type"] for event in _sent(loopback)]
+    types = [event["type"] for event in _sent(demo)]
     assert types[:2] == ["session.update", "response.create"]
     assert session.state in (SessionState.LISTENING, SessionState.THINKING, SessionState.ASSISTANT_SPEAKING)
     await session.hang_up()
@@ -67,18 +67,18 @@ async def test_connect_configures_the_session_and_greets(loopback: Loopback, kin
     raw = repr([e for e in events.events if isinstance(e, RawEvent)])
     assert API_KEY not in raw and "ek_" not in raw
     assert events.events[-1] == StateChanged(SessionState.CLOSED)
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.value)
 async def test_hands_free_spoken_request_books_a_meeting(
-    loopback: Loopback, kind: ProviderKind, request_wav: Path
+    demo: RunningDemoServer, kind: ProviderKind, request_wav: Path
 ) -> None:
     microphone, speaker, tools = SyntheticMicrophone(), RecordingSpeaker(), MeetingTools()
-    session = VoiceSession(loopback.config(kind, greet_first=False), microphone, speaker, tools)
+    session = VoiceSession(demo.config(kind, greet_first=False), microphone, speaker, tools)
     events = Collector(session)
     await session.connect()
-    loopback.server.queue_user_transcript(REQUEST)
+    demo.server.queue_user_transcript(REQUEST)
     microphone.say(request_wav)
     heard = await events.wait_for(UserTranscript, lambda e: e.final, limit=20)
     assert heard.text == REQUEST
@@ -86,7 +86,7 @@ async def test_hands_free_spoken_request_books_a_meeting(
     assert done.name == "createMeeting" and json.loads(done.output)["status"] == "created"
     confirmation = await events.wait_for(AssistantTranscript, lambda e: e.final, limit=20)
     assert confirmation.text
-    sent = _sent(loopback)
+    sent = _sent(demo)
     outputs = [
         i
         for i, e in enumerate(sent)
@@ -97,28 +97,28 @@ async def test_hands_free_spoken_request_books_a_meeting(
     assert after.count("response.create") == 1
     await speaker.wait_audible(0.2)  # the confirmation was spoken on the audio track, not only written
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
 
-async def test_push_to_talk_with_too_little_audio_is_a_clear_error(loopback: Loopback) -> None:
-    session, events = await _connected(loopback, ProviderKind.OPENAI, push_to_talk=True, greet_first=False)
-    assert _turn_detection(loopback.server.sessions[-1].session_config) is None
+async def test_push_to_talk_with_too_little_audio_is_a_clear_error(demo: RunningDemoServer) -> None:
+    session, events = await _connected(demo, ProviderKind.OPENAI, push_to_talk=True, greet_first=False)
+    assert _turn_detection(demo.server.sessions[-1].session_config) is None
     await events.wait_for(StateChanged, lambda e: e.state is SessionState.READY)
     session.begin_push_to_talk()
     session.end_push_to_talk()
     error = await events.wait_for(ErrorRaised)
     assert "Too little audio" in error.message and not error.fatal
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
 
-async def test_push_to_talk_turn(loopback: Loopback, request_wav: Path) -> None:
+async def test_push_to_talk_turn(demo: RunningDemoServer, request_wav: Path) -> None:
     microphone = SyntheticMicrophone()
-    config = loopback.config(ProviderKind.AZURE, push_to_talk=True, greet_first=False)
+    config = demo.config(ProviderKind.AZURE, push_to_talk=True, greet_first=False)
     session = VoiceSession(config, microphone, RecordingSpeaker(), MeetingTools())
     events = Collector(session)
     await session.connect()
-    loopback.server.queue_user_transcript(REQUEST)
+    demo.server.queue_user_transcript(REQUEST)
     session.begin_push_to_talk()
     assert microphone.is_open
     microphone.say(request_wav)
@@ -128,25 +128,25 @@ async def test_push_to_talk_turn(loopback: Loopback, request_wav: Path) -> None:
     heard = await events.wait_for(UserTranscript, lambda e: e.final, limit=20)
     assert heard.text == REQUEST
     await events.wait_for(ToolActivity, lambda e: e.status == "done", limit=20)
-    types = [e["type"] for e in _sent(loopback)]
+    types = [e["type"] for e in _sent(demo)]
     assert "input_audio_buffer.commit" in types
     assert not microphone.is_open
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
 
-async def test_text_hands_free_toggle_and_oversize_refusal(loopback: Loopback) -> None:
-    session, events = await _connected(loopback, ProviderKind.AZURE_PREVIEW, greet_first=False)
+async def test_text_hands_free_toggle_and_oversize_refusal(demo: RunningDemoServer) -> None:
+    session, events = await _connected(demo, ProviderKind.AZURE_PREVIEW, greet_first=False)
     session.set_hands_free(False)
     session.send_text("x" * 70_000)
     error = await events.wait_for(ErrorRaised, lambda e: e.code == "event_too_large")
     assert not error.fatal and "70" in error.message
     session.send_text(REQUEST)
     await events.wait_for(ToolActivity, lambda e: e.status == "done", limit=20)
-    sent = _sent(loopback)
+    sent = _sent(demo)
     toggles = [e for e in sent if e["type"] == "session.update"][1:]
     assert toggles and toggles[0]["session"]["turn_detection"] is None
     assert not any(len(json.dumps(e)) > 65536 for e in sent)
     assert session.state is not SessionState.FAILED
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)

@@ -16,7 +16,7 @@ from desktop.realtime.errors import SessionError
 from desktop.session.events import ErrorRaised
 from desktop.session.history import ConversationHistory
 from desktop.session.reconnect import LOST
-from tests.session.conftest import Loopback
+from tests.session.conftest import RunningDemoServer
 from tests.session.harness import API_KEY, DEPLOYMENT, assert_nothing_left
 from tests.session.reconnecting import answered, renewed, start
 
@@ -29,22 +29,22 @@ def log_file() -> Iterator[LogFile]:
 
 
 async def test_a_dropped_call_and_a_service_error_are_in_the_log(
-    loopback: Loopback, log_file: LogFile
+    demo: RunningDemoServer, log_file: LogFile
 ) -> None:
-    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    session, events = start(demo.config(ProviderKind.OPENAI, greet_first=False))
     await session.connect()
     session.send_text("Remember that the project is called Falcon.")
     await answered(events, 1)
     session.send({"type": "no.such.event"})  # the service answers with an error event
     await events.wait_for(ErrorRaised, lambda e: e.code == "invalid_event")
-    loopback.server.faults.mint_failures = 1  # the first attempt to reconnect fails
-    await loopback.server.close_all_calls()
+    demo.server.faults.mint_failures = 1  # the first attempt to reconnect fails
+    await demo.server.close_all_calls()
     assert (await renewed(events)).reason == LOST
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
     text = log_file.path.read_text(encoding="utf-8")
-    host = loopback.url.removeprefix("http://")
+    host = demo.url.removeprefix("http://")
     assert re.search(rf"Connected to OpenAI \(ga\) at {host}, model {DEPLOYMENT} in \d+\.\d\d s", text)
     assert "Service error invalid_event (invalid_request_error): Invalid event type: 'no.such.event'." in text
     assert re.search(r"The call was lost after \d+ s \(connection_lost\): .+ \[connection_lost\]", text)
@@ -57,13 +57,13 @@ async def test_a_dropped_call_and_a_service_error_are_in_the_log(
     assert API_KEY not in text
 
 
-async def test_a_failed_first_connect_is_one_error_line(loopback: Loopback, log_file: LogFile) -> None:
-    loopback.server.faults.mint_status = 401  # the key is refused: nothing the session can retry
-    session, _events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+async def test_a_failed_first_connect_is_one_error_line(demo: RunningDemoServer, log_file: LogFile) -> None:
+    demo.server.faults.mint_status = 401  # the key is refused: nothing the session can retry
+    session, _events = start(demo.config(ProviderKind.OPENAI, greet_first=False))
     with pytest.raises(SessionError):
         await session.connect()
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
     lines = log_file.path.read_text(encoding="utf-8").splitlines()
     errors = [line for line in lines if " ERROR " in line]
@@ -75,21 +75,21 @@ async def test_a_failed_first_connect_is_one_error_line(loopback: Loopback, log_
 
 
 async def test_a_renewal_says_when_the_oldest_part_was_left_out(
-    loopback: Loopback, log_file: LogFile, monkeypatch: pytest.MonkeyPatch
+    demo: RunningDemoServer, log_file: LogFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A small budget for what a new call is told, so that two exchanges already exceed it.
     small = partial(ConversationHistory, budget_chars=150)
     monkeypatch.setattr("desktop.session.voice_session.ConversationHistory", small)
-    session, events = start(loopback.config(ProviderKind.OPENAI, greet_first=False))
+    session, events = start(demo.config(ProviderKind.OPENAI, greet_first=False))
     await session.connect()
     said = ("Remember that the project is called Falcon.", "And the budget is ten.")
     for number, text in enumerate(said, 1):
         session.send_text(text)
         await answered(events, number)
-    await loopback.server.close_all_calls()
+    await demo.server.close_all_calls()
     await renewed(events)
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
     text = log_file.path.read_text(encoding="utf-8")
     line = re.search(r"(\d+) of (\d+) conversation items replayed \(the oldest (\d+) left out to fit\)", text)

@@ -1,4 +1,4 @@
-"""Answers the loopback server never gives: silent media, an unusable SDP answer, a body that is no SDP.
+"""Answers the demo server never gives: silent media, an unusable SDP answer, a body that is no SDP.
 
 A tiny behaving service (real aiohttp, a real aiortc answerer). For silent media it closes its peer
 connection right after answering, so its candidates go quiet, the way a firewall that drops UDP looks

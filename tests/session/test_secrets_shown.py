@@ -9,18 +9,18 @@ from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
 from desktop.realtime.config import ProviderKind
 from desktop.session.events import ErrorRaised, RawEvent
 from desktop.session.voice_session import VoiceSession
-from tests.session.conftest import Loopback
+from tests.session.conftest import RunningDemoServer
 from tests.session.harness import API_KEY, Collector, assert_nothing_left
 
 
-async def test_the_services_words_are_masked_and_odd_events_survived(loopback: Loopback) -> None:
+async def test_the_services_words_are_masked_and_odd_events_survived(demo: RunningDemoServer) -> None:
     session = VoiceSession(
-        loopback.config(ProviderKind.AZURE, greet_first=False), SyntheticMicrophone(), RecordingSpeaker()
+        demo.config(ProviderKind.AZURE, greet_first=False), SyntheticMicrophone(), RecordingSpeaker()
     )
     events = Collector(session)
     await session.connect()
-    ephemeral = next(iter(loopback.server.keys.keys))
-    call = loopback.server.sessions[-1]
+    ephemeral = next(iter(demo.server.keys.keys))
+    call = demo.server.sessions[-1]
     call._send_raw('{"type": "error", "error": ' + "[" * 50_000 + "}")  # deeper than json.loads goes
     call.send_error("invalid_value", f"Bad token {ephemeral} for key {API_KEY}.")
     error = await events.wait_for(ErrorRaised, lambda e: e.code == "invalid_value")
@@ -30,4 +30,4 @@ async def test_the_services_words_are_masked_and_odd_events_survived(loopback: L
     assert ephemeral not in shown and API_KEY not in shown
     assert session.connection is not None and session.connection.is_open
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)

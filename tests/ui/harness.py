@@ -1,4 +1,4 @@
-"""The real app objects (window, controller, wiring, session) against the loopback server, with a
+"""The real app objects (window, controller, session factory, session) against the demo server, with a
 synthetic microphone and a recording speaker instead of sound devices."""
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ QUICK_RECONNECT = ReconnectPolicy(max_attempts=2, first_delay=0.05, max_delay=0.
 FAST = Timeouts(mint=3.0, sdp=3.0, ice=3.0, data_channel=3.0, session_updated=3.0, liveness=1.0)
 
 
-class FastWiring(AppSessionFactory):
-    """The app's wiring with short timeouts, so a failure is noticed quickly in tests, and the
+class FastSessionFactory(AppSessionFactory):
+    """The app's session factory with short timeouts, so a failure is noticed quickly in tests, and the
     greeting optional, so tests that do not look at it need not wait for it to be spoken."""
 
     greet = True
@@ -49,7 +49,7 @@ class FastWiring(AppSessionFactory):
 class Running:
     window: MainWindow
     controller: Controller
-    wiring: FastWiring
+    session_factory: FastSessionFactory
     server: DemoServer
     keys: KeyStore
     microphones: list[SyntheticMicrophone] = field(default_factory=list)
@@ -60,7 +60,7 @@ class Running:
 
     async def close(self) -> None:
         await self.controller.shutdown()
-        await self.wiring.close()
+        await self.session_factory.close()
         self.window.close()
         await self.server.stop()
         self.window.deleteLater()
@@ -86,7 +86,7 @@ async def open_app(
     greet: bool = True,
     environ: Mapping[str, str] | None = None,
 ) -> Running:
-    """A window bound to a controller whose sessions talk to a fresh loopback server; `environ` is
+    """A window bound to a controller whose sessions talk to a fresh demo server; `environ` is
     the run's environment (none by default: the shell's variables must not redirect a test)."""
     environ = {} if environ is None else environ
     server = DemoServer(api_key=api_key, deployment=DEPLOYMENT)
@@ -103,13 +103,13 @@ async def open_app(
         microphones.append(SyntheticMicrophone())
         return microphones[-1], RecordingSpeaker()
 
-    wiring = FastWiring(audio=audio, environ=environ, reconnect=QUICK_RECONNECT)
-    wiring.greet = greet
-    controller = Controller(store, prefs, keys, wiring)
+    session_factory = FastSessionFactory(audio=audio, environ=environ, reconnect=QUICK_RECONNECT)
+    session_factory.greet = greet
+    controller = Controller(store, prefs, keys, session_factory)
     window = MainWindow()
     window.bind(controller)
     window.show()
-    return Running(window, controller, wiring, server, keys, microphones)
+    return Running(window, controller, session_factory, server, keys, microphones)
 
 
 @contextlib.asynccontextmanager
@@ -135,10 +135,10 @@ async def demo_root(qapp: QApplication, store: QSettings, prefs: Preferences) ->
     greeting) running in the background, and an orderly quit however the test ends. The caller
     points DATA_DIR_ENV somewhere and keeps sys.excepthook, which Root replaces."""
     save_preferences(store, dataclasses.replace(prefs, provider=ProviderKind.DEMO))
-    wiring = FastWiring(audio=lambda _p: (SyntheticMicrophone(), RecordingSpeaker()), environ={},
-                        reconnect=QUICK_RECONNECT)  # fmt: skip
-    wiring.greet = False
-    root = Root(qapp, MainWindow(), store, wiring)
+    session_factory = FastSessionFactory(audio=lambda _p: (SyntheticMicrophone(), RecordingSpeaker()),
+                                         environ={}, reconnect=QUICK_RECONNECT)  # fmt: skip
+    session_factory.greet = False
+    root = Root(qapp, MainWindow(), store, session_factory)
     root.window.show()
     running = asyncio.ensure_future(root.run())
     try:

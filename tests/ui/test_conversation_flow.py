@@ -1,4 +1,4 @@
-"""The whole window against the loopback server: a real session over aiortc, synthetic audio.
+"""The whole window against the demo server: a real session over aiortc, synthetic audio.
 
 Each test drives the window the way a person would (clicks, Space, typing) and checks what the
 person would see: the talk button's state, the bubbles, the banner.

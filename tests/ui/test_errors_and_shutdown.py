@@ -168,7 +168,7 @@ def test_closing_leaves_no_task_thread_or_peer_connection(
         app.window.start.click()
         await wait_until(lambda: any("助理" in t for t in app.window.transcript.bubble_texts()))
         assert app.window.notice.isVisible()  # it says it is the demo
-        assert any(t.name == "loopback-server" for t in threading.enumerate())
+        assert any(t.name == "demo-server" for t in threading.enumerate())
         session = app.controller.call_session()
         assert session is not None and session.connection is not None
         await app.close()
@@ -176,7 +176,7 @@ def test_closing_leaves_no_task_thread_or_peer_connection(
             session.connection.peer_connection.connectionState == "closed"
         )
         assert not app.controller.tasks
-        assert not any(t.name == "loopback-server" for t in threading.enumerate())
+        assert not any(t.name == "demo-server" for t in threading.enumerate())
         current = asyncio.current_task()
         await wait_until(lambda: not [t for t in asyncio.all_tasks() if t is not current and not t.done()])
 

@@ -85,7 +85,7 @@ def test_with_a_stored_key_the_configured_provider_answers(
     qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings
 ) -> None:
     async def scenario(root: Root, devices: SyntheticDevices) -> None:
-        await wait_until(lambda: root.wiring.tools is not None)  # announced by now
+        await wait_until(lambda: root.session_factory.tools is not None)  # announced by now
         assert not root.window.notice.isVisible()
         root.window.start.click()
         await wait_until(lambda: devices.speaker is not None and devices.speaker.audible_seconds >= 0.5)
@@ -113,7 +113,7 @@ def test_the_demo_proposes_a_meeting_and_waits_for_the_person(
     async def scenario(root: Root, devices: SyntheticDevices) -> None:
         talk = root.window.talk
         waiting = talk.tr("Waiting for your answer in the meeting dialog")
-        await wait_until(lambda: root.wiring.tools is not None)  # the calendar and tools are open
+        await wait_until(lambda: root.session_factory.tools is not None)  # the calendar and tools are open
         root.window.start.click()
         await wait_until(lambda: devices.speaker is not None and devices.speaker.audible_seconds >= 0.5)
         assert devices.microphone is not None

@@ -99,7 +99,7 @@ def test_without_any_key_the_demo_is_announced_even_when_the_environment_names_a
 
 
 def _malformed(url: str) -> list[str]:
-    """Endpoints that cannot work, most of them pointing at the loopback server had they been sent."""
+    """Endpoints that cannot work, most of them pointing at the demo server had they been sent."""
     return [
         "not a url",
         url.replace("http://", "http:/"),

@@ -1,4 +1,4 @@
-"""The Qt-free conversation model: order by item, streaming, interruption, tools, Markdown."""
+"""The Qt-free transcript model: order by item, streaming, interruption, tools, Markdown."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
 from desktop.realtime.config import ProviderKind
 from desktop.session.events import AssistantTranscript, SessionState, StateChanged, UserTranscript
 from desktop.session.voice_session import VoiceSession
-from tests.session.conftest import REQUEST, Loopback
+from tests.session.conftest import REQUEST, RunningDemoServer
 from tests.session.harness import Collector, MeetingTools, assert_nothing_left
 
 
@@ -16,11 +16,9 @@ def _speaking(event: StateChanged) -> bool:
     return event.state is SessionState.ASSISTANT_SPEAKING
 
 
-async def test_interrupt_cancels_and_flushes(loopback: Loopback) -> None:
+async def test_interrupt_cancels_and_flushes(demo: RunningDemoServer) -> None:
     speaker = RecordingSpeaker()
-    session = VoiceSession(
-        loopback.config(ProviderKind.OPENAI), SyntheticMicrophone(), speaker, MeetingTools()
-    )
+    session = VoiceSession(demo.config(ProviderKind.OPENAI), SyntheticMicrophone(), speaker, MeetingTools())
     events = Collector(session)
     await session.connect()
     await events.wait_for(StateChanged, _speaking)
@@ -28,22 +26,24 @@ async def test_interrupt_cancels_and_flushes(loopback: Loopback) -> None:
     cut = await events.wait_for(AssistantTranscript, lambda e: e.interrupted)
     assert cut.final
     assert speaker.flushes >= 1
-    sent = [r.event["type"] for r in loopback.server.client_events]
+    sent = [r.event["type"] for r in demo.server.client_events]
     assert "response.cancel" in sent and "output_audio_buffer.clear" in sent
     await events.wait_for(StateChanged, lambda e: e.state is SessionState.LISTENING)
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
 
-async def test_barge_in_by_voice_and_late_transcript_order(loopback: Loopback, request_wav: Path) -> None:
-    loopback.server.faults.late_transcription = True
+async def test_barge_in_by_voice_and_late_transcript_order(
+    demo: RunningDemoServer, request_wav: Path
+) -> None:
+    demo.server.faults.late_transcription = True
     microphone, speaker = SyntheticMicrophone(), RecordingSpeaker()
-    session = VoiceSession(loopback.config(ProviderKind.AZURE_PREVIEW), microphone, speaker, MeetingTools())
+    session = VoiceSession(demo.config(ProviderKind.AZURE_PREVIEW), microphone, speaker, MeetingTools())
     events = Collector(session)
     await session.connect()
     await events.wait_for(StateChanged, _speaking)
     greeting = await events.wait_for(AssistantTranscript)
-    loopback.server.queue_user_transcript(REQUEST)
+    demo.server.queue_user_transcript(REQUEST)
     microphone.say(request_wav)
     await events.wait_for(StateChanged, lambda e: e.state is SessionState.USER_SPEAKING)
     assert speaker.flushes >= 1  # local playback dropped at once on barge-in
@@ -51,12 +51,12 @@ async def test_barge_in_by_voice_and_late_transcript_order(loopback: Loopback, r
     assert heard.previous_item_id == greeting.item_id  # placed after the greeting, however late it came
     assert any(e.interrupted and e.item_id == greeting.item_id for e in events.of(AssistantTranscript))
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
 
 
-async def test_push_to_talk_press_stops_the_assistant(loopback: Loopback) -> None:
+async def test_push_to_talk_press_stops_the_assistant(demo: RunningDemoServer) -> None:
     microphone, speaker = SyntheticMicrophone(), RecordingSpeaker()
-    config = loopback.config(ProviderKind.AZURE, push_to_talk=True)
+    config = demo.config(ProviderKind.AZURE, push_to_talk=True)
     session = VoiceSession(config, microphone, speaker, MeetingTools())
     events = Collector(session)
     await session.connect()
@@ -66,7 +66,7 @@ async def test_push_to_talk_press_stops_the_assistant(loopback: Loopback) -> Non
     assert microphone.is_open and speaker.flushes >= 1
     assert session.state is SessionState.LISTENING
     await events.wait_for(AssistantTranscript, lambda e: e.interrupted)
-    sent = [r.event["type"] for r in loopback.server.client_events]
+    sent = [r.event["type"] for r in demo.server.client_events]
     assert sent[-3:] == ["input_audio_buffer.clear", "response.cancel", "output_audio_buffer.clear"]
     await session.hang_up()
-    await assert_nothing_left(session, loopback.stop)
+    await assert_nothing_left(session, demo.stop)
