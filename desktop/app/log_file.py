@@ -20,7 +20,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from desktop import __version__
-from desktop.realtime import AZURE_VARS, OPENAI_VARS, mask_remembered, remember
+from desktop.realtime import AZURE_VARS, OPENAI_VARS, mask_secrets, remember_secrets
 from desktop.storage import log_dir
 
 FILE_NAME = "voice-assistant.log"
@@ -38,7 +38,7 @@ class MaskingFormatter(logging.Formatter):
     """Formats as usual, then masks the whole line: message, arguments and traceback alike."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return mask_remembered(super().format(record))
+        return mask_secrets(super().format(record))
 
 
 class PrivateRotatingFileHandler(RotatingFileHandler):
@@ -79,7 +79,7 @@ def start_log_file(
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if path.exists():
         path.chmod(_PRIVATE)  # written by an older version with the default permissions
-    remember(*_environment_keys())
+    remember_secrets(*_environment_keys())
     formatter = MaskingFormatter(LINE_FORMAT)
     handlers: list[logging.Handler] = [
         PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=BACKUP_COUNT, encoding="utf-8")

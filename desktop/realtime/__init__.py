@@ -17,14 +17,14 @@ if TYPE_CHECKING:
         AZURE_VARS,
         OPENAI_VARS,
         PROVIDER,
+        environment_overrides,
         key_variable,
-        overrides,
         parse_provider,
     )
     from desktop.realtime.errors import SessionError
-    from desktop.realtime.instructions import build_instructions
-    from desktop.realtime.masking import Masker, mask_remembered, remember
-    from desktop.realtime.protocol import decode, parse
+    from desktop.realtime.instructions import build_instructions, default_instructions
+    from desktop.realtime.masking import Masker, mask_secrets, remember_secrets
+    from desktop.realtime.protocol import decode_message, parse_server_event
     from desktop.realtime.providers import (
         DEMO_API_KEY,
         DEMO_MODEL,
@@ -65,16 +65,17 @@ __all__ = [
     "TurnMode",
     "build_instructions",
     "client_events",
-    "decode",
+    "decode_message",
+    "default_instructions",
+    "environment_overrides",
     "key_variable",
     "malformed_field",
-    "mask_remembered",
-    "overrides",
-    "parse",
+    "mask_secrets",
     "parse_provider",
+    "parse_server_event",
     "provider_for",
     "provider_name",
-    "remember",
+    "remember_secrets",
     "server_events",
     "shown_url",
 ]
@@ -99,22 +100,25 @@ __getattr__ = lazy_exports(
         ),
         "environment": (
             "AZURE_VARS",
-            "OPENAI_VARS",
-            "PROVIDER",
+            "environment_overrides",
             "key_variable",
-            "overrides",
+            "OPENAI_VARS",
             "parse_provider",
+            "PROVIDER",
         ),
         "errors": ("SessionError",),
-        "instructions": ("build_instructions",),
+        "instructions": (
+            "build_instructions",
+            "default_instructions",
+        ),
         "masking": (
+            "mask_secrets",
             "Masker",
-            "mask_remembered",
-            "remember",
+            "remember_secrets",
         ),
         "protocol": (
-            "decode",
-            "parse",
+            "decode_message",
+            "parse_server_event",
         ),
         "providers": (
             "DEMO_API_KEY",

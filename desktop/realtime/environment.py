@@ -1,6 +1,7 @@
 """Environment variables that override the stored settings (handy for CI, --check and power users).
 
-`overrides` is the one reading of them: which provider they choose and which of its variables apply.
+`environment_overrides` is the one reading of them: which provider they choose and which of its
+variables apply.
 `desktop.settings.target` builds what a call connects to from it; nothing else reads these variables.
 """
 
@@ -60,7 +61,7 @@ class Overrides:
     names: tuple[str, ...]
 
 
-def overrides(stored: ProviderKind, env: Mapping[str, str]) -> Overrides:
+def environment_overrides(stored: ProviderKind, env: Mapping[str, str]) -> Overrides:
     """Unset or empty variables change nothing. Only the variables of the effective provider apply,
     so an OPENAI_API_KEY in the shell never ends up sent to an Azure resource."""
     names: list[str] = []

@@ -3,8 +3,8 @@
 The ephemeral key and the API key are replaced wherever they occur in a payload or a sentence, and
 anything shaped like a key (`ek_...`, `sk-...`) is masked even when we do not know it.
 
-Every secret a Masker is given is also remembered for the whole process (`remember`): the log file
-masks them all on the way out (`mask_remembered`), whichever code logged them.
+Every secret a Masker is given is also remembered for the whole process (`remember_secrets`): the log
+file masks them all on the way out (`mask_secrets`), whichever code logged them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _SHORTEST_REMEMBERED = 8
 _remembering = threading.Lock()
 
 
-def remember(*secrets: str) -> None:
+def remember_secrets(*secrets: str) -> None:
     """Secrets (keys, credentials) that no log line may ever show; empty values are ignored."""
     global _remembered
     with _remembering:
@@ -39,7 +39,7 @@ def remember(*secrets: str) -> None:
             _remembered = _longest_first([*_remembered, *new])
 
 
-def mask_remembered(text: str) -> str:
+def mask_secrets(text: str) -> str:
     """`text` without any secret this process has handled, nor anything shaped like a key."""
     return _masked(text, _remembered)
 
@@ -60,12 +60,12 @@ class Masker:
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._secrets: set[str] = {s for s in secrets if s}
-        remember(*self._secrets)
+        remember_secrets(*self._secrets)
 
     def add(self, secret: str) -> None:
         if secret:
             self._secrets.add(secret)
-            remember(secret)
+            remember_secrets(secret)
 
     def text(self, value: str) -> str:
         return _masked(value, _longest_first(self._secrets))

@@ -179,7 +179,7 @@ PARSE_TABLE: dict[str, Parser] = {
 }
 
 
-def decode(text: str | bytes) -> dict[str, Any] | None:
+def decode_message(text: str | bytes) -> dict[str, Any] | None:
     """One data-channel message as a JSON object, or None when it is not one."""
     try:
         data = json.loads(text)
@@ -192,7 +192,7 @@ def decode(text: str | bytes) -> dict[str, Any] | None:
     return data
 
 
-def parse(data: dict[str, Any]) -> ServerEvent | None:
+def parse_server_event(data: dict[str, Any]) -> ServerEvent | None:
     """The typed event for a decoded message; None for types the session does not need."""
     parser = PARSE_TABLE.get(data["type"])
     if parser is None:

@@ -30,8 +30,8 @@ from desktop.realtime import (
     SessionCreated,
     SessionError,
     SessionUpdated,
-    decode,
-    parse,
+    decode_message,
+    parse_server_event,
 )
 from desktop.session.events import RawEvent
 
@@ -191,12 +191,12 @@ class ModelCall:
         return self._settled is not None and not self._settled.done()
 
     def _received(self, text: str) -> None:
-        data = decode(text)
+        data = decode_message(text)
         if data is None:
             self.raw("received", {"type": "invalid", "text": text[:200]})
             return
         self.raw("received", data)
-        event = parse(data)
+        event = parse_server_event(data)
         if event is None:
             return
         if isinstance(event, SessionCreated):

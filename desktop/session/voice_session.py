@@ -63,13 +63,14 @@ class VoiceSession:
         self._audio_out = audio_out
         self._stream = SessionStream()
         self._tool_calls = ToolCalls(tools, self.emit, self._spawn, self._deliver_tool_results)
-        self._turns = TurnTaking(hands_free=not config.push_to_talk and config.turn_detection.mode != "none")
+        hands_free = not config.push_to_talk and config.turn_detection.mode != "none"
+        self._turn_taking = TurnTaking(hands_free=hands_free)
         self._history = ConversationHistory()
         listeners = CallListeners(
             self._dispatch, self.emit, self._call_lost, self._expecting_media, self._hands_free
         )
         audio = (audio_in, audio_out)
-        self._handover = CallHandover(config, tools, audio, listeners, connect=connect, clock=clock)
+        self._call_handover = CallHandover(config, tools, audio, listeners, connect=connect, clock=clock)
         steps = SessionSteps(
             show_attempt=self._show_attempt,
             detach_call=self._detach_call,
@@ -79,7 +80,7 @@ class VoiceSession:
             spawn=self._stream.spawn,
         )
         policy = reconnect or ReconnectPolicy()
-        self._reconnector = Reconnector(self._handover, steps, policy, config.provider, clock=clock)
+        self._reconnector = Reconnector(self._call_handover, steps, policy, config.provider, clock=clock)
 
     @property
     def state(self) -> SessionState:
@@ -87,12 +88,12 @@ class VoiceSession:
 
     @property
     def hands_free(self) -> bool:
-        return self._turns.hands_free
+        return self._turn_taking.hands_free
 
     @property
     def connection(self) -> RealtimeConnection | None:
         """For diagnostics and tests (peer connection state, size limit)."""
-        model_call = self._handover.model_call
+        model_call = self._call_handover.model_call
         return model_call.connection if model_call is not None else None
 
     async def events(self) -> AsyncIterator[AppEvent]:
@@ -116,12 +117,12 @@ class VoiceSession:
     async def _connect(self) -> None:
         await self._audio_in.start()  # before taking its track: a restarted input has a new one
         await self._audio_out.start()
-        self._handover.prepare()
-        self._audio_in.set_open(self._turns.hands_free)
-        await self._handover.open_first()
+        self._call_handover.prepare()
+        self._audio_in.set_open(self._turn_taking.hands_free)
+        await self._call_handover.open_first()
         if self._config.greet_first:
-            self._apply(self._turns.request_response())
-        self.set_state(self._turns.idle_state)
+            self._apply(self._turn_taking.request_response())
+        self.set_state(self._turn_taking.idle_state)
         self._reconnector.start()
 
     def cancel_reconnect(self) -> None:
@@ -151,7 +152,7 @@ class VoiceSession:
         if final is SessionState.CLOSED:  # a failure has its own line (`fail`), with the reason
             log.info("The conversation is closed")
         await self._stream.end(final)
-        await self._handover.close()
+        await self._call_handover.close()
         await self._audio_in.stop()
         await self._audio_out.stop()
         self._stream.close()
@@ -159,44 +160,45 @@ class VoiceSession:
     # Intent: plain methods so Qt slots can call them; work is scheduled on owned tasks.
     def begin_push_to_talk(self) -> None:
         if self._live():
-            self._apply(self._turns.press_talk_button(time.monotonic()))
+            self._apply(self._turn_taking.press_talk_button(time.monotonic()))
 
     def end_push_to_talk(self) -> None:
-        if self._turns.talking and self._live():
-            self._spawn(self._finish_push(self._turns.release_talk_button(time.monotonic())))
+        if self._turn_taking.talking and self._live():
+            self._spawn(self._finish_push(self._turn_taking.release_talk_button(time.monotonic())))
 
     async def _finish_push(self, held: float) -> None:
         await asyncio.sleep(AUDIO_TRAVEL_SECONDS)
-        self._apply(self._turns.push_finished(held))
+        self._apply(self._turn_taking.push_finished(held))
 
     def set_hands_free(self, enabled: bool) -> None:
         reconnecting = self._reconnector.recovering and not self._stream.ended
-        if not (self._live() or reconnecting) or enabled == self._turns.hands_free:
+        if not (self._live() or reconnecting) or enabled == self._turn_taking.hands_free:
             return
-        self._turns.hands_free = enabled  # while reconnecting, the next call's session.update carries it
+        # While reconnecting, the next call's session.update carries it.
+        self._turn_taking.hands_free = enabled
         if self._live():
-            self.send(ce.turn_detection_update(self._handover.dialect, detection(self._config, enabled)))
+            self.send(ce.turn_detection_update(self._call_handover.dialect, detection(self._config, enabled)))
         self._audio_in.set_open(enabled)
-        if not self._turns.assistant_busy:
-            self.set_state(self._turns.idle_state)
+        if not self._turn_taking.assistant_busy:
+            self.set_state(self._turn_taking.idle_state)
 
     def interrupt(self) -> None:
-        if self._live() and self._turns.assistant_busy:
-            self._apply(self._turns.cut_assistant())
+        if self._live() and self._turn_taking.assistant_busy:
+            self._apply(self._turn_taking.cut_assistant())
 
     def send_text(self, text: str) -> None:
         if not text.strip() or self._stream.ended:
             return
         if self._reconnector.recovering:  # the next call gets it with the replay, and answers it
             self._history.user_text(text.strip())
-            self._turns.answer_owed = True
+            self._turn_taking.answer_owed = True
         elif self._live() and self.send(ce.user_text(text.strip())):
-            self._apply(self._turns.request_response())
+            self._apply(self._turn_taking.request_response())
 
     # Plumbing (not for the UI: it uses the intents above).
     def send(self, event: dict[str, Any]) -> bool:
         """Send (or queue) one client event; False when it could not go (closed, too large)."""
-        model_call = self._handover.model_call
+        model_call = self._call_handover.model_call
         if model_call is None or self._stream.ended:
             return False
         try:
@@ -209,7 +211,7 @@ class VoiceSession:
 
     def emit(self, event: AppEvent) -> None:
         if isinstance(event, ErrorRaised):  # the service's own words may quote what it was sent
-            event = dataclasses.replace(event, message=self._handover.mask(event.message))
+            event = dataclasses.replace(event, message=self._call_handover.mask(event.message))
         if not self._stream.ended:
             self._history.observe(event)
             self._stream.put(event)
@@ -221,13 +223,13 @@ class VoiceSession:
         self._stream.spawn(work)
 
     def _live(self) -> bool:
-        return self._handover.ready and not self._stream.ended
+        return self._call_handover.ready and not self._stream.ended
 
     def _expecting_media(self) -> bool:
-        return self._turns.audio_playing
+        return self._turn_taking.audio_playing
 
     def _hands_free(self) -> bool:
-        return self._turns.hands_free
+        return self._turn_taking.hands_free
 
     def _apply(self, todo: list[effects.Effect]) -> None:
         """Carry out what turn-taking returned, in order: the one place its effects happen."""
@@ -248,7 +250,7 @@ class VoiceSession:
                 case effects.EndToolRound(response_id=response, output=output):
                     self._tool_calls.response_ended(response, output)
                 case effects.SettleTurn():
-                    self._apply(self._turns.settle_turn(self._turn_inputs()))
+                    self._apply(self._turn_taking.settle_turn(self._turn_inputs()))
 
     def _turn_inputs(self) -> TurnInputs:
         return TurnInputs(self._stream.state, self._tool_calls.pending)
@@ -260,17 +262,17 @@ class VoiceSession:
             error = SessionError("The session reached its time limit and ended.", code=event.code)
             self._reconnector.lost(error, EXPIRED)
         else:
-            self._apply(self._turns.handle(event, self._turn_inputs()))
+            self._apply(self._turn_taking.handle(event, self._turn_inputs()))
 
     def _deliver_tool_results(self, results: list[ToolResult]) -> None:
         for result in results:
             self._history.function_output(result.call_id, result.output)
         if not self._live():  # between calls: the replay carries the outputs, then the answer follows
-            self._turns.answer_owed = True
+            self._turn_taking.answer_owed = True
             return
         for result in results:
             self.send(ce.function_call_output(result.call_id, result.output))
-        self._apply(self._turns.request_response())
+        self._apply(self._turn_taking.request_response())
 
     # Replacing a call: the steps the Reconnector asks for (SessionSteps).
     def _call_lost(self, error: SessionError) -> None:
@@ -282,20 +284,20 @@ class VoiceSession:
     def _detach_call(self) -> ModelCall | None:
         """The active call stops counting: what was under way in it ends here (a held talk button
         is let go, an answer is cut short or owed, tool outputs wait for the next call)."""
-        model_call = self._handover.detach()
-        self._apply(self._turns.call_ended())
+        model_call = self._call_handover.detach()
+        self._apply(self._turn_taking.call_ended())
         self._tool_calls.connection_lost()
         return model_call
 
     def _take_over(self, model_call: ModelCall, reason: str) -> ModelCall | None:
         """The conversation goes on in `model_call`, told what was said; returns the call it replaces."""
-        old = self._detach_call() if self._handover.model_call is not None else None
-        self._handover.switch_to(model_call, self._history, reason, self._turns.answer_owed)
-        self._apply(self._turns.call_renewed(reason))
+        old = self._detach_call() if self._call_handover.model_call is not None else None
+        self._call_handover.switch_to(model_call, self._history, reason, self._turn_taking.answer_owed)
+        self._apply(self._turn_taking.call_renewed(reason))
         return old
 
     def _quiet(self) -> bool:
-        return self._handover.ready and self._turns.quiet(self._turn_inputs())
+        return self._call_handover.ready and self._turn_taking.quiet(self._turn_inputs())
 
     async def _until_quiet(self) -> None:
         await self._stream.until(self._quiet)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from desktop.realtime import ProviderKind, key_variable, remember
+from desktop.realtime import ProviderKind, key_variable, remember_secrets
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class ResolvedKey:
     source: KeySource
 
     def __post_init__(self) -> None:
-        remember(self.value)  # whatever logs it later, the log file shows it masked
+        remember_secrets(self.value)  # whatever logs it later, the log file shows it masked
 
 
 def _account(provider: ProviderKind) -> str:
@@ -141,7 +141,7 @@ class KeyStore:
 
     async def _save(self, account: str, value: str) -> KeySource:
         value = value.strip()
-        remember(value)
+        remember_secrets(value)
         if await self.probe():
             try:
                 await _off_thread(_write, account, value)

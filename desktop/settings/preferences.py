@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from PySide6.QtCore import QSettings
 
-from desktop.realtime import ProviderKind, SessionConfig, TurnDetection, TurnMode
+from desktop.realtime import ProviderKind, SessionConfig, TurnDetection, TurnMode, default_instructions
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +97,6 @@ def save_preferences(store: QSettings, prefs: Preferences) -> None:
     for field in dataclasses.fields(Preferences):
         store.setValue(field.name, _stored(getattr(prefs, field.name)))
     store.sync()
-
-
-def default_instructions() -> str:
-    from desktop.storage import resource
-
-    return resource("instructions", "meeting_assistant.txt").read_text(encoding="utf-8")
 
 
 def ice_urls(text: str) -> tuple[str, ...]:

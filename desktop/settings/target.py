@@ -17,8 +17,8 @@ from desktop.realtime import (
     ProviderKind,
     SessionConfig,
     SessionError,
+    environment_overrides,
     key_variable,
-    overrides,
     provider_for,
     provider_name,
     shown_url,
@@ -115,7 +115,7 @@ async def resolve_target(
     environment). The environment's provider and variables win; the key is the environment's, else the
     one `entered` in the dialog (None: the stored one). Raises SessionError for an unknown
     VOICE_ASSISTANT_PROVIDER."""
-    found = overrides(settings.provider, keys.environ)
+    found = environment_overrides(settings.provider, keys.environ)
     kind = found.provider
     if entered_key is None:
         key = await keys.load(kind)

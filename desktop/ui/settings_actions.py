@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 
-from desktop.realtime import PROVIDER, ProviderKind, SessionError, overrides
+from desktop.realtime import PROVIDER, ProviderKind, SessionError, environment_overrides
 from desktop.session import ErrorRaised
 from desktop.settings import KeyStore, Preferences, Target, resolve_target, save_preferences, session_config
 from desktop.ui.ports import SessionFactory, SettingsContext
@@ -115,7 +115,7 @@ class SettingsActions(QObject):
         devices = await self._session_factory.devices()
         ice = await self._keys.load_ice_credential()
         try:
-            environment = overrides(self.prefs.provider, self._keys.environ).names
+            environment = environment_overrides(self.prefs.provider, self._keys.environ).names
         except SessionError:
             environment = (PROVIDER,)  # names no provider: the banner has said so at launch
         context = SettingsContext(self.prefs, resolved.value, works, devices, ice, environment)

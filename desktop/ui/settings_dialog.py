@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.audio import canceller
-from desktop.realtime import ProviderKind
-from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences, default_instructions
+from desktop.realtime import ProviderKind, default_instructions
+from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences
 from desktop.ui.settings_pages import AudioPage, KnowledgePage, NetworkPage
 from desktop.ui.url_warning import UrlWarning
 
@@ -245,7 +245,7 @@ class SettingsDialog(QDialog):
             deployment=self.deployment.text().strip(),
             voice=self.voice.currentData(),
             # The default is stored as empty, so a later change of the bundled prompt reaches the person.
-            instructions="" if instructions == default_instructions().strip() else instructions,
+            instructions="" if instructions == default_instructions() else instructions,
             turn_mode=self.turn_mode.currentData(),
             vad_threshold=self.threshold.value(),
             prefix_padding_ms=self.prefix_padding.value(),

@@ -11,9 +11,9 @@ from desktop.realtime import server_events as ev
 
 
 def _parse(event: dict[str, object]) -> ev.ServerEvent | None:
-    data = p.decode(json.dumps(event))
+    data = p.decode_message(json.dumps(event))
     assert data is not None
-    return p.parse(data)
+    return p.parse_server_event(data)
 
 
 @pytest.mark.parametrize(
@@ -127,12 +127,12 @@ def test_user_transcription_events() -> None:
 
 @pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"no_type": 1}', '{"type": 5}', "", "\x00\xff"])
 def test_malformed_messages_decode_to_none(text: str) -> None:
-    assert p.decode(text) is None
+    assert p.decode_message(text) is None
 
 
 def test_nesting_deeper_than_the_parser_goes_is_malformed_too() -> None:
     """json.loads raises RecursionError here, which would end the data channel's receive loop."""
-    assert p.decode('{"type": "error", "error": ' + "[" * 100_000 + "}") is None
+    assert p.decode_message('{"type": "error", "error": ' + "[" * 100_000 + "}") is None
 
 
 def test_unknown_types_and_wrong_shapes_are_ignored() -> None:
