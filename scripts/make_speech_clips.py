@@ -6,8 +6,8 @@ so the demo server speaks real words even where espeak-ng is not installed.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -43,7 +43,15 @@ async def make_all(folder: Path) -> None:
             print(f"{clip_name(phrase, language)}: {pcm.sample_count(audio) / SAMPLE_RATE:.1f} s")
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m scripts.make_speech_clips", description=__doc__)
+    parser.add_argument(
+        "folder", nargs="?", type=Path, default=speech_dir(), help="default: the bundled clips"
+    )
+    folder: Path = parser.parse_args().folder
+    folder.mkdir(parents=True, exist_ok=True)
+    asyncio.run(make_all(folder))
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else speech_dir()
-    target.mkdir(parents=True, exist_ok=True)
-    asyncio.run(make_all(target))
+    main()

@@ -33,8 +33,8 @@ def installs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_the_window_installs_them_before_its_first_call(installs: list[str]) -> None:
     async def preload_then_config_waits() -> None:
         factory = AppSessionFactory()
-        await factory._patch_aiortc()  # what preload and config() both await first
-        await factory._patch_aiortc()
+        await factory.preload()  # right after the window is shown
+        await factory._patch_aiortc()  # config()'s first step: waits for the same installation
 
     asyncio.run(preload_then_config_waits())
     assert installs == ["install"]

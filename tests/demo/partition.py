@@ -15,7 +15,7 @@ from typing import Any
 
 from aiortc import RTCDataChannel, RTCPeerConnection
 
-from desktop.demo import ServerCall
+from desktop.demo.call import ServerCall
 
 STUN_FIRST_BYTE_LIMIT = 4  # RFC 7983 demultiplexing: a datagram whose first byte is 0-3 is STUN
 
