@@ -11,8 +11,9 @@ from desktop import lazy_exports
 if TYPE_CHECKING:
     from desktop.storage import paths
     from desktop.storage.ics import export_calendar, import_calendar
-    from desktop.storage.knowledge_index import KnowledgeIndex, SyncReport
+    from desktop.storage.knowledge_index import Hit, KnowledgeIndex
     from desktop.storage.knowledge_query import clean_question
+    from desktop.storage.knowledge_sync import IndexProgress, SyncReport, SyncTally
     from desktop.storage.meeting_model import (
         DEFAULT_TITLE,
         MAX_DURATION_MINUTES,
@@ -45,6 +46,8 @@ __all__ = [
     "MAX_DURATION_MINUTES",
     "MAX_TITLE_CHARS",
     "MAX_YEARS_AWAY",
+    "Hit",
+    "IndexProgress",
     "InvalidMeeting",
     "KnowledgeIndex",
     "Meeting",
@@ -53,6 +56,7 @@ __all__ = [
     "MeetingStore",
     "StoreWorker",
     "SyncReport",
+    "SyncTally",
     "check_duration",
     "check_start",
     "check_title",
@@ -80,10 +84,15 @@ __getattr__ = lazy_exports(
             "import_calendar",
         ),
         "knowledge_index": (
+            "Hit",
             "KnowledgeIndex",
-            "SyncReport",
         ),
         "knowledge_query": ("clean_question",),
+        "knowledge_sync": (
+            "IndexProgress",
+            "SyncReport",
+            "SyncTally",
+        ),
         "meeting_model": (
             "DEFAULT_TITLE",
             "InvalidMeeting",

@@ -1,4 +1,9 @@
-"""Reading documents of the knowledge folder as plain text, and cutting them into passages."""
+"""Reading documents of the knowledge folder as sections of plain text, and cutting them into passages.
+
+A section is the text under one heading (or one PDF page), so every passage can say where it comes
+from: its file, the heading above it where there is one, and its page in a PDF. The formats' readers
+are in `document_readers.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = frozenset({".md", ".txt", ".pdf", ".docx"})
+from desktop.storage.document_readers import (
+    Section,
+    docx_sections,
+    html_sections,
+    markdown_sections,
+    pdf_sections,
+)
+
+SUPPORTED_SUFFIXES = frozenset({".md", ".txt", ".pdf", ".docx", ".html", ".htm"})
 PASSAGE_CHARS = 400
 OVERLAP_CHARS = 80
 
@@ -14,21 +27,33 @@ OVERLAP_CHARS = 80
 @dataclass(frozen=True, slots=True)
 class Passage:
     position: int  # 0-based passage number within its document
-    offset: int  # character offset of the passage in the document's text
+    offset: int  # character offset of the passage in its section's text
     text: str
+    heading: str = ""  # the heading above the passage ("" when there is none)
+    page: int | None = None  # 1-based page of a PDF; None for other formats
 
 
-def read_text(path: Path) -> str:
-    """The document's text; raises OSError or ValueError for unreadable files."""
+def read_sections(path: Path) -> list[Section]:
+    """The document's sections in reading order; raises OSError or ValueError for unreadable files."""
     suffix = path.suffix.lower()
-    if suffix in (".pdf", ".docx"):
-        try:
-            return _read_packaged(path, suffix)
-        except OSError:
-            raise
-        except Exception as exc:  # the parsers raise many types for damaged files
-            raise ValueError(f"damaged {suffix} file: {exc}") from None
-    raw = path.read_bytes()
+    try:
+        if suffix == ".pdf":
+            return pdf_sections(path)
+        if suffix == ".docx":
+            return docx_sections(path)
+        text = decode(path.read_bytes())
+        if suffix == ".md":
+            return markdown_sections(text)
+        if suffix in (".html", ".htm"):
+            return html_sections(text)
+        return [Section(text)]
+    except OSError:
+        raise
+    except Exception as exc:  # the parsers raise many types for damaged files
+        raise ValueError(f"damaged {suffix} file: {exc}") from None
+
+
+def decode(raw: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):  # Chinese notes saved by older Windows editors
         try:
             return raw.decode(encoding)
@@ -37,14 +62,13 @@ def read_text(path: Path) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _read_packaged(path: Path, suffix: str) -> str:
-    if suffix == ".pdf":
-        from pypdf import PdfReader
-
-        return "\n\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-    from docx import Document
-
-    return "\n\n".join(p.text for p in Document(str(path)).paragraphs)
+def passages_of(sections: list[Section]) -> list[Passage]:
+    """Every section's passages, numbered through the document; a passage never spans two sections."""
+    passages: list[Passage] = []
+    for section in sections:
+        for piece in split_passages(section.text):
+            passages.append(Passage(len(passages), piece.offset, piece.text, section.heading, section.page))
+    return passages
 
 
 def split_passages(text: str) -> list[Passage]:

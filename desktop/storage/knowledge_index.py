@@ -1,8 +1,13 @@
-"""The knowledge index: passages of the person's documents in SQLite FTS5 (trigram tokenizer).
+"""The knowledge index: passages of the person's documents in SQLite FTS5, ranked by `bm25()`.
 
-Re-indexing is incremental: a file is re-read only when its size or mtime changed, and its passages
-replaced only when its content hash changed. Each document is its own transaction, so an
-interrupted sync leaves every finished document searchable.
+A search is one FTS5 query that ranks every matching passage with `bm25()` and cuts after ranking
+(ORDER BY, then LIMIT): a passage that answers with common words is never lost to an earlier cut.
+Chinese needs no separate path: its characters are indexed one by one and asked for as phrases
+(`knowledge_query.py`), so a two-character word is ranked with everything else.
+
+Re-indexing is incremental (`knowledge_sync.py`): a file is re-read only when its size or mtime
+changed, and its passages replaced only when its content hash changed. Each document is its own
+transaction, so an interrupted sync leaves every finished document searchable.
 """
 
 from __future__ import annotations
@@ -11,17 +16,28 @@ import hashlib
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.storage.documents import SUPPORTED_SUFFIXES, read_text, split_passages
-from desktop.storage.knowledge_query import like_pattern, match_expression, rank, terms_of
+from desktop.storage.documents import SUPPORTED_SUFFIXES, passages_of, read_sections
+from desktop.storage.knowledge_query import indexed_text, match_expression, terms_of
+from desktop.storage.knowledge_sync import (
+    FileToRead,
+    IndexProgress,
+    Outcome,
+    SyncPlan,
+    SyncReport,
+    SyncTally,
+    documents_under,
+)
 from desktop.storage.migrations import migrate, open_database
 
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_CANDIDATES = 2000
+ROWS_PER_DOCUMENT = 1 << 20  # passages of document `id` have rowids id * ROWS_PER_DOCUMENT + position
+HEADING_WEIGHT = 1.0  # bm25 weight of a match in the heading above a passage (the text's is 1.0)
 
 
 def _v1_initial(conn: sqlite3.Connection) -> None:
@@ -35,7 +51,31 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = (_v1_initial,)
+def _v2_words_pages_and_headings(conn: sqlite3.Connection) -> None:
+    """Words (stemmed) and pairs of CJK characters instead of trigrams, so bm25 ranks every kind of term;
+    each passage with the heading above it and its PDF page; a document's passages at rowids of its
+    own (`_rows_of`), so replacing or dropping it touches those rows only, not a scan of them all.
+    The index is rebuilt from the documents: the next sync reads every file again."""
+    conn.execute("DROP TABLE passages")
+    conn.execute("DROP TABLE documents")
+    conn.execute(
+        "CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+        " mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL)"
+    )
+    conn.execute(  # shown_*: the text as the document has it, where the indexed form differs (Chinese)
+        "CREATE VIRTUAL TABLE passages USING fts5(text, heading, shown_text UNINDEXED,"
+        " shown_heading UNINDEXED, name UNINDEXED, position UNINDEXED, page UNINDEXED,"
+        " tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+
+
+MIGRATIONS = (_v1_initial, _v2_words_pages_and_headings)
+
+_SEARCH = (
+    "SELECT name, position, page, coalesce(shown_heading, heading) AS heading,"
+    " coalesce(shown_text, text) AS text, bm25(passages, 1.0, ?) AS score"
+    " FROM passages WHERE passages MATCH ? ORDER BY score LIMIT ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +83,9 @@ class Hit:
     name: str  # path relative to the knowledge folder, for citing
     position: int
     text: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unreadable: tuple[str, ...] = ()
+    score: float  # higher is better (bm25, sign turned)
+    heading: str = ""  # the heading above the passage, "" when there is none
+    page: int | None = None  # its page in a PDF
 
 
 class KnowledgeIndex:
@@ -65,36 +99,49 @@ class KnowledgeIndex:
         with self._lock:
             self._conn.close()
 
-    def sync(self, folder: Path) -> SyncReport:
-        """Makes the index mirror the supported documents under `folder` (recursively)."""
-        found = {p.resolve(): p for p in _documents(folder)}
+    def sync(self, folder: Path, progress: Callable[[IndexProgress], None] | None = None) -> SyncReport:
+        """Makes the index mirror the supported documents under `folder` (recursively); `progress`
+        hears before each file is read, and once more when all are done."""
+        plan = self.plan_sync(folder)
+        tally = SyncTally(plan)
+        for item in plan.to_read:
+            if progress:
+                progress(tally.progress())
+            tally.count(item.name, self.index_file(item))
+        if progress and plan.to_read:
+            progress(tally.progress(ended=True))
+        return tally.report()
+
+    def plan_sync(self, folder: Path) -> SyncPlan:
+        """Drops the documents no longer under `folder`; lists the new and changed ones to read."""
+        found = {p.resolve(): p for p in documents_under(folder, SUPPORTED_SUFFIXES)}
         with self._lock:
             known = {
                 Path(row["path"]): (row["mtime_ns"], row["size"], row["sha256"])
                 for row in self._conn.execute("SELECT path, mtime_ns, size, sha256 FROM documents")
             }
-        added = updated = 0
-        unreadable: list[str] = []
-        for resolved, path in sorted(found.items()):
-            name = path.relative_to(folder).as_posix()
-            try:
-                outcome = self._sync_one(resolved, name, known.get(resolved))
-            except (OSError, ValueError, KeyError) as exc:  # broken PDF/DOCX, vanished file
-                log.info("cannot index %s: %s", name, exc)
-                unreadable.append(name)
-                self._forget(resolved)
-                continue
-            added += outcome == "added"
-            updated += outcome == "updated"
         gone = [p for p in known if p not in found]
         for path in gone:
             self._forget(path)
-        return SyncReport(added, updated, len(gone), tuple(unreadable))
+        to_read = [
+            FileToRead(resolved, path.relative_to(folder).as_posix(), known.get(resolved))
+            for resolved, path in sorted(found.items())
+            if _changed(resolved, known.get(resolved))
+        ]
+        return SyncPlan(folder, tuple(to_read), len(gone))
 
-    def _sync_one(self, path: Path, name: str, known: tuple[int, int, str] | None) -> str:
+    def index_file(self, item: FileToRead) -> Outcome:
+        """Reads one file of a plan into the index; an unreadable file is dropped from it."""
+        try:
+            return self._index_file(item)
+        except (OSError, ValueError, KeyError) as exc:  # broken PDF/DOCX, vanished file
+            log.info("cannot index %s: %s", item.name, exc)
+            self._forget(item.path)
+            return "unreadable"
+
+    def _index_file(self, item: FileToRead) -> Outcome:
+        path, known = item.path, item.known
         stat = path.stat()
-        if known and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
-            return "unchanged"
         if stat.st_size > MAX_FILE_BYTES:
             raise ValueError("file too large to index")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -105,24 +152,30 @@ class KnowledgeIndex:
                     (stat.st_mtime_ns, stat.st_size, str(path)),
                 )
             return "unchanged"
-        passages = split_passages(read_text(path))
+        passages = passages_of(read_sections(path))[:ROWS_PER_DOCUMENT]
         with self._lock, self._transaction():
-            self._conn.execute("DELETE FROM passages WHERE path = ?", (str(path),))
+            (document,) = self._conn.execute(
+                "INSERT INTO documents (path, name, mtime_ns, size, sha256) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (path) DO UPDATE SET name = excluded.name, mtime_ns = excluded.mtime_ns,"
+                " size = excluded.size, sha256 = excluded.sha256 RETURNING id",
+                (str(path), item.name, stat.st_mtime_ns, stat.st_size, digest),
+            ).fetchone()
+            first, _ = _rows_of(document)
+            self._conn.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", _rows_of(document))
             self._conn.executemany(
-                "INSERT INTO passages (text, path, name, position) VALUES (?, ?, ?, ?)",
-                [(p.text, str(path), name, p.position) for p in passages],
-            )
-            self._conn.execute(
-                "INSERT OR REPLACE INTO documents (path, name, mtime_ns, size, sha256)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (str(path), name, stat.st_mtime_ns, stat.st_size, digest),
+                "INSERT INTO passages (rowid, text, shown_text, heading, shown_heading, name, position, page)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(first + p.position, *_indexed(p.text), *_indexed(p.heading), item.name, p.position, p.page)
+                 for p in passages],
             )
         return "updated" if known else "added"
 
     def _forget(self, path: Path) -> None:
         with self._lock, self._transaction():
-            self._conn.execute("DELETE FROM passages WHERE path = ?", (str(path),))
-            self._conn.execute("DELETE FROM documents WHERE path = ?", (str(path),))
+            found = self._conn.execute("SELECT id FROM documents WHERE path = ?", (str(path),)).fetchone()
+            if found is not None:
+                self._conn.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", _rows_of(found[0]))
+                self._conn.execute("DELETE FROM documents WHERE id = ?", (found[0],))
 
     def _transaction(self) -> sqlite3.Connection:
         self._conn.execute("BEGIN IMMEDIATE")
@@ -138,45 +191,33 @@ class KnowledgeIndex:
         if not terms or limit <= 0:
             return []
         try:
-            rows = self._candidates(terms.long, terms.short)
+            with self._lock:
+                found = self._conn.execute(_SEARCH, (HEADING_WEIGHT, match_expression(terms), limit))
+                rows = found.fetchall()
         except sqlite3.Error as exc:  # terms are quoted and bound; this is a last line of defence
             log.warning("knowledge search failed: %s", exc)
             return []
-        if not rows:
-            return []
-        with self._lock:
-            corpus = int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
-        scores = rank(terms, [r["text"] for r in rows], corpus)
-        ranked = sorted(zip(scores, rows, strict=True), key=lambda pair: -pair[0])
         return [
-            Hit(row["name"], int(row["position"]), row["text"], round(score, 3))
-            for score, row in ranked[:limit]
-            if score > 0
+            Hit(row["name"], int(row["position"]), row["text"], round(-float(row["score"]), 3),
+                row["heading"], row["page"])
+            for row in rows
         ]
 
-    def _candidates(self, long: tuple[str, ...], short: tuple[str, ...]) -> list[sqlite3.Row]:
-        # FTS5 refuses MATCH inside an OR with other constraints, hence the UNION.
-        selects: list[str] = []
-        params: list[str] = []
-        columns = "SELECT rowid, text, name, position FROM passages WHERE "
-        if long:
-            selects.append(columns + "passages MATCH ?")
-            params.append(match_expression(long))
-        if short:
-            selects.append(columns + " OR ".join(["text LIKE ? ESCAPE '\\'"] * len(short)))
-            params.extend(like_pattern(term) for term in short)
-        sql = " UNION ".join(selects) + f" LIMIT {MAX_CANDIDATES}"
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+
+def _indexed(text: str) -> tuple[str, str | None]:
+    """(what the index reads, the text as shown where that differs)."""
+    indexed = indexed_text(text)
+    return indexed, (text if indexed != text else None)
 
 
-def _documents(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return [
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in SUPPORTED_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
+def _rows_of(document: int) -> tuple[int, int]:
+    """The first and last rowid the passages of a document may have."""
+    return document * ROWS_PER_DOCUMENT, (document + 1) * ROWS_PER_DOCUMENT - 1
+
+
+def _changed(path: Path, known: tuple[int, int, str] | None) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return True  # vanished since it was listed: reading it says so
+    return known is None or known[:2] != (stat.st_mtime_ns, stat.st_size)

@@ -1,23 +1,31 @@
-"""Turning any question text into safe search terms, and ranking passages against them.
+"""Turning any question text into safe search terms, and document text into what the index reads.
 
-The FTS5 trigram index needs terms of three characters or more. Chinese is written without spaces
-and its words are mostly two characters, so a Chinese run is also cut into bigrams, which are found
-with LIKE (a scan, fine at the size of a personal document folder). Every term is passed quoted or
-as a bound parameter, so FTS operators, quotes and brackets in the question are just text.
+The index is FTS5 with the `porter unicode61` tokenizer: words, case-folded and stemmed, so "meetings"
+finds "meeting". Chinese is written without spaces: for the index each run of CJK characters becomes
+its overlapping pairs, then its last character ("会议室" -> "会议 议室 室"), each a word of its own, and
+a Chinese run of the question asks for its pairs; a single character asks for the words it begins. A
+two-character Chinese word is then one word of the index, ranked by bm25 with the others, at the cost
+of a single word's look-up (no scan, no phrase matching: docs/measurements.md, "The knowledge index").
+Every term goes into the query quoted, so FTS operators, quotes and brackets in the question are just
+text; the query itself is a bound parameter.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 MAX_QUESTION_CHARS = 500
 MAX_TERMS = 32
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]+")
 _WORD = re.compile(r"[^\W_]+")
+# Words that glue a Chinese question together: a pair across one of them ("咖啡的" -> "啡的") is rare in
+# the documents, so bm25 would weigh it most. The question is cut at them instead (longest first).
+_CJK_GLUE = re.compile(
+    "为什么|怎么样|是不是|能不能|怎么|什么|哪里|哪儿|哪些|哪个|多少|如何|请问|是否|可以|一下|吗|呢|吧|啊|的|是|和"
+)
 _STOPWORDS = frozenset(
     re.split(
         r"\s+",
@@ -25,20 +33,15 @@ _STOPWORDS = frozenset(
         "this that there any about from into have has not but all our",
     )
 )
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ed", "es", "s")
 
 
 @dataclass(frozen=True, slots=True)
 class Terms:
-    long: tuple[str, ...]  # three characters or more: FTS5 MATCH
-    short: tuple[str, ...]  # one or two characters (Chinese bigrams, single characters): LIKE
-
-    @property
-    def all(self) -> tuple[str, ...]:
-        return self.long + self.short
+    words: tuple[str, ...]  # words of three letters or more, numbers, Chinese pairs
+    prefixes: tuple[str, ...] = ()  # single Chinese characters: any word that begins with one
 
     def __bool__(self) -> bool:
-        return bool(self.long or self.short)
+        return bool(self.words or self.prefixes)
 
 
 def clean_question(text: str) -> str:
@@ -48,18 +51,22 @@ def clean_question(text: str) -> str:
 
 
 def terms_of(question: str) -> Terms:
-    text = clean_question(question).casefold()
-    long: list[str] = []
-    short: list[str] = []
+    text = clean_question(question).lower()
+    words: list[str] = []
+    single: list[str] = []  # single Chinese characters: asked for only when nothing else is
     for word in _WORD.findall(text):
         for piece in _pieces(word):
             if _CJK.fullmatch(piece):
-                _add_cjk(piece, long, short)
-            elif piece not in _STOPWORDS and len(piece) >= 3:
-                long.append(_stem(piece))
-            elif piece.isdigit() or (len(piece) == 2 and piece not in _STOPWORDS and not piece.isascii()):
-                short.append(piece)
-    return Terms(tuple(_unique(long)[:MAX_TERMS]), tuple(_unique(short)[:MAX_TERMS]))
+                for run in filter(None, _CJK_GLUE.split(piece)):
+                    (single if len(run) == 1 else words).extend(_pairs(run))
+            elif (
+                piece.isdigit()
+                or (len(piece) >= 3 and piece not in _STOPWORDS)
+                or (len(piece) == 2 and not piece.isascii())  # a two-letter word of another script
+            ):
+                words.append(piece)
+    prefixes = [] if words else single
+    return Terms(tuple(_unique(words)[:MAX_TERMS]), tuple(_unique(prefixes)[:MAX_TERMS]))
 
 
 def _pieces(word: str) -> list[str]:
@@ -67,52 +74,27 @@ def _pieces(word: str) -> list[str]:
     return [p for p in re.split(f"({_CJK.pattern})", word) if p]
 
 
-def _add_cjk(run: str, long: list[str], short: list[str]) -> None:
-    if len(run) <= 2:
-        short.append(run)
-        return
-    short.extend(run[i : i + 2] for i in range(len(run) - 1))
-    long.extend(run[i : i + 3] for i in range(len(run) - 2))
-
-
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+def _pairs(run: str) -> list[str]:
+    """"会议室" -> "会议", "议室"; a single character stays as it is."""
+    return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
 
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def match_expression(terms: Sequence[str]) -> str:
-    """An FTS5 query OR-ing the quoted terms; quotes inside a term are doubled."""
-    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+def match_expression(terms: Terms) -> str:
+    """An FTS5 query OR-ing the quoted terms (a prefix with its `*`); quotes inside a term are doubled."""
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms.words]
+    quoted += ['"' + term.replace('"', '""') + '"*' for term in terms.prefixes]
+    return " OR ".join(quoted)
 
 
-def like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def indexed_text(text: str) -> str:
+    """The text as the index reads it: each CJK run as its pairs and its last character, apart."""
+    return _CJK.sub(_as_pairs, text)
 
 
-def rank(terms: Terms, texts: Sequence[str], corpus_size: int) -> list[float]:
-    """A small BM25-like score per text: rarer terms count more, repeats count less and less.
-    `texts` must hold every passage containing any term, so counts within them are corpus counts."""
-    folded = [t.casefold() for t in texts]
-    count = max(corpus_size, len(folded), 1)
-    weights = {}
-    for term in terms.all:
-        found_in = sum(term in text for text in folded)
-        # Trigrams of a Chinese run repeat what its bigrams already say: weigh them lighter.
-        boost = 0.5 if _CJK.fullmatch(term) and len(term) == 3 else 1.0
-        weights[term] = boost * math.log(1.0 + (count + 1) / (found_in + 0.5))
-    scores = []
-    for text in folded:
-        score = sum(w * _saturate(text.count(t)) for t, w in weights.items())
-        scores.append(score / (1.0 + 0.2 * len(text) / 400))
-    return scores
-
-
-def _saturate(occurrences: int) -> float:
-    return occurrences * 2.2 / (occurrences + 1.2)
+def _as_pairs(run: re.Match[str]) -> str:
+    chars = run.group()
+    return " " + " ".join([*(chars[i : i + 2] for i in range(len(chars) - 1)), chars[-1]]) + " "

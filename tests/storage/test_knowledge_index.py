@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.paths import resource
+from tests.storage.pdf_bytes import pdf_pages
 
 
 @pytest.fixture(scope="module")
@@ -113,33 +114,10 @@ def test_docx_and_broken_files(tmp_path: Path) -> None:
     index.close()
 
 
-def _tiny_pdf(text: str) -> bytes:
-    """A one-page PDF with `text` in Helvetica, built by hand (no PDF writer is installed)."""
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def test_pdf_text_is_indexed(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "wifi.pdf").write_bytes(_tiny_pdf("The guest wifi password is printed on the whiteboard."))
+    (folder / "wifi.pdf").write_bytes(pdf_pages("The guest wifi password is printed on the whiteboard."))
     index = KnowledgeIndex(tmp_path / "k.sqlite3")
     assert index.sync(folder).added == 1
     assert index.search("wifi password")[0].name == "wifi.pdf"
