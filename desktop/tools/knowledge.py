@@ -1,7 +1,9 @@
 """queryKnowledgeBase: answers from the person's document folder (the bundled sample by default).
 
 The folder is indexed on a storage worker in the background and re-checked on an interval, so
-edits show up without a restart and no search ever waits on the GUI thread.
+edits show up without a restart and no search ever waits on the GUI thread. A sync runs one file per
+worker job: a question asked while a big folder is being read is answered between two files, from
+what is indexed so far (the answer says how far indexing has got), and observers hear the progress.
 """
 
 from __future__ import annotations
@@ -9,10 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.storage import KnowledgeIndex, StoreWorker, SyncReport, clean_question, resource
+from desktop.storage import (
+    Hit,
+    IndexProgress,
+    KnowledgeIndex,
+    StoreWorker,
+    SyncReport,
+    SyncTally,
+    clean_question,
+    resource,
+)
 from desktop.tools.registry import Outcome, Tool
 
 log = logging.getLogger(__name__)
@@ -28,24 +40,34 @@ QUERY_KNOWLEDGE_BASE: dict[str, Any] = {
     "additionalProperties": False,
 }
 DESCRIPTION = ("查询内部知识库（会议服务的使用说明、会议室、限制、录音、时区、取消规定等），"
-               "返回最相关的段落和出处文件名；回答时请说明出自哪份文档。")
+               "返回最相关的段落和出处（文件名、页码、所在标题）；回答时请说明出自哪份文档。")
+SYNC_WAIT_SECONDS = 5.0  # how long a question waits for a running sync before it searches what is indexed
 
 
 def default_folder() -> Path:
     return resource("knowledge")
 
 
+def citation(hit: Hit) -> str:
+    """Where a passage comes from, as the model should say it: "guide.pdf, p. 3, Rooms"."""
+    page = f"p. {hit.page}" if hit.page is not None else ""
+    return ", ".join(part for part in (hit.name, page, hit.heading) if part)
+
+
 class KnowledgeBase:
     def __init__(self, index: KnowledgeIndex, worker: StoreWorker, folder: Path | None = None,
-                 *, poll_seconds: float = 30.0) -> None:
+                 *, poll_seconds: float = 30.0, wait_seconds: float = SYNC_WAIT_SECONDS) -> None:
         self._index = index
         self._worker = worker
         self._folder = folder or default_folder()
         self._poll_seconds = poll_seconds
+        self._wait_seconds = wait_seconds
         self._synced = asyncio.Event()
         self._sync_lock = asyncio.Lock()
         self._wake = asyncio.Event()  # a new folder: index it now, not at the next poll
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._observers: list[Callable[[IndexProgress], None]] = []
+        self._progress: IndexProgress | None = None  # the running sync's, when one reads files
 
     @property
     def folder(self) -> Path:
@@ -53,6 +75,10 @@ class KnowledgeBase:
 
     def tool(self) -> Tool:
         return Tool("queryKnowledgeBase", DESCRIPTION, QUERY_KNOWLEDGE_BASE, self.query)
+
+    def observe_progress(self, observer: Callable[[IndexProgress], None]) -> None:
+        """`observer` hears, on the loop's thread, before each file a sync reads and when it ends."""
+        self._observers.append(observer)
 
     def start(self) -> None:
         """Index now, then poll the folder for changes until `close`."""
@@ -72,14 +98,34 @@ class KnowledgeBase:
         self._wake.set()
 
     async def refresh(self) -> SyncReport:
+        """One sync of the folder, a worker job per file read; stops early if another folder is picked."""
         async with self._sync_lock:  # one sync at a time; a second caller waits and re-checks
             folder = self._folder
-            report = await self._worker.run(self._index.sync, folder)
+            plan = await self._worker.run(self._index.plan_sync, folder)
+            tally = SyncTally(plan)
+            try:
+                for item in plan.to_read:
+                    if folder != self._folder:
+                        break  # the next sync reads the new folder
+                    self._tell(tally.progress())
+                    tally.count(item.name, await self._worker.run(self._index.index_file, item))
+            finally:
+                if plan.to_read:
+                    self._tell(tally.progress(ended=True))
+        report = tally.report()
         if folder == self._folder:  # not if the person picked another folder meanwhile
             self._synced.set()
         if report.added or report.updated or report.removed:
             log.info("knowledge index: %s", report)
         return report
+
+    def _tell(self, progress: IndexProgress) -> None:
+        self._progress = None if progress.ended else progress
+        for observer in self._observers:
+            try:
+                observer(progress)
+            except Exception:  # a broken observer must not stop indexing
+                log.exception("a knowledge progress observer failed")
 
     async def _poll(self) -> None:
         while True:
@@ -94,15 +140,46 @@ class KnowledgeBase:
 
     async def query(self, args: dict[str, Any], call_id: str) -> Outcome:
         question = clean_question(args["question"])
-        if not self._synced.is_set():
-            await self.refresh()
+        await self._until_indexed()
         hits = await self._worker.run(self._index.search, question, PASSAGES_PER_ANSWER)
+        progress = self._progress
+        indexing = {"indexing": {"done": progress.done, "total": progress.total}} if progress else {}
         if not hits:
-            return Outcome({"status": "no_results", "question": question, "passages": [],
-                            "message": "The knowledge base has nothing on this. Say so instead of guessing."})
+            return Outcome({"status": "no_results", "question": question, "passages": [], **indexing,
+                            "message": _NOTHING_YET if progress else _NOTHING})
         sources = tuple(dict.fromkeys(hit.name for hit in hits))
-        passages = [{"source": h.name, "passage": h.position, "text": h.text} for h in hits]
-        return Outcome({"status": "done", "question": question, "passages": passages,
-                        "sources": list(sources),
-                        "message": "Answer from these passages and name the source document."},
+        return Outcome({"status": "done", "question": question, "passages": [_passage(h) for h in hits],
+                        "sources": list(sources), **indexing,
+                        "message": _ANSWER + (_PARTIAL if progress else "")},
                        sources=sources)
+
+    async def _until_indexed(self) -> None:
+        """Without the watcher (a script, a test) the folder is indexed now, however long that takes;
+        with it, a question waits a few seconds for the running sync, then searches what is indexed."""
+        if self._synced.is_set():
+            return
+        if not self._tasks:
+            await self.refresh()
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._wait_seconds):
+                await self._synced.wait()
+
+
+_ANSWER = ("Answer from these passages and name the source document (its page and heading too, as `cite` "
+           "gives them).")
+_PARTIAL = (" The folder is still being indexed (`indexing`: files read of all): the answer may be in a "
+            "file not read yet.")
+_NOTHING = "The knowledge base has nothing on this. Say so instead of guessing."
+_NOTHING_YET = ("Nothing found in the files indexed so far; the folder is still being indexed (`indexing`: "
+                "files read of all). Say so, and offer to look again in a moment.")
+
+
+def _passage(hit: Hit) -> dict[str, Any]:
+    passage: dict[str, Any] = {"source": hit.name, "passage": hit.position, "text": hit.text}
+    if hit.page is not None:
+        passage["page"] = hit.page
+    if hit.heading:
+        passage["heading"] = hit.heading
+    passage["cite"] = citation(hit)
+    return passage
