@@ -120,6 +120,7 @@ class Root:
         self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker)
         self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
         self.window.add_side_pane(self.pane)
+        self.toolbox.knowledge.observe_progress(self.window.indexing.report)
         self.toolbox.start()
         self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
         self.session_factory.tools = self.toolbox.registry

@@ -25,6 +25,7 @@ from desktop.session import ErrorRaised, SessionState, ToolActivity
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
+from desktop.ui.indexing_progress import IndexingProgress
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.space_key import SpaceKey
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.end = QPushButton(self.tr("End"))
         self.status_text = QLabel()
         self.knowledge_text = QLabel()
+        self.indexing = IndexingProgress()  # the knowledge folder's sync, fed by the composition root
         self.folder_dialog: QFileDialog | None = None
         self.inspector = InspectorDock(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         # CALENDAR PANE: the composition root adds it to the right of the conversation (add_side_pane).
         self.setCentralWidget(self._splitter)
         self.knowledge_text.setContentsMargins(0, 0, 16, 0)
+        self.statusBar().addPermanentWidget(self.indexing)
         self.statusBar().addPermanentWidget(self.knowledge_text)
         self.statusBar().addPermanentWidget(self.status_text)
 

@@ -101,7 +101,9 @@ class KnowledgePage(QWidget):
         about = QLabel(
             self.tr(
                 "The assistant answers questions from the documents in this folder (Markdown, text, PDF, "
-                "Word), and says which ones it used. Changes in the folder are picked up by themselves."
+                "Word, HTML), and says which ones it used, with the page and heading. Changes in the folder "
+                "are picked up by themselves; a big folder is read in the background, with its progress in "
+                "the status bar."
             )
         )
         about.setWordWrap(True)

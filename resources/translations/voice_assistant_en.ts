@@ -425,6 +425,19 @@
     </message>
 </context>
 <context>
+    <name>IndexingProgress</name>
+    <message>
+        <location filename="../../desktop/ui/indexing_progress.py" line="47"/>
+        <source>Indexing: %1</source>
+        <translation>Indexing: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/indexing_progress.py" line="49"/>
+        <source>Reading the knowledge folder: %1 of %2 files done; now %3</source>
+        <translation>Reading the knowledge folder: %1 of %2 files done; now %3</translation>
+    </message>
+</context>
+<context>
     <name>InspectorDock</name>
     <message>
         <location filename="../../desktop/ui/inspector.py" line="96"/>
@@ -456,8 +469,8 @@
     <name>KnowledgePage</name>
     <message>
         <location filename="../../desktop/ui/settings_pages.py" line="96"/>
-        <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</source>
-        <translation>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</translation>
+        <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</source>
+        <translation>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_pages.py" line="103"/>

@@ -425,6 +425,19 @@
     </message>
 </context>
 <context>
+    <name>IndexingProgress</name>
+    <message>
+        <location filename="../../desktop/ui/indexing_progress.py" line="47"/>
+        <source>Indexing: %1</source>
+        <translation>正在建立索引：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/indexing_progress.py" line="49"/>
+        <source>Reading the knowledge folder: %1 of %2 files done; now %3</source>
+        <translation>正在读取知识库文件夹：已完成 %1 / %2 个文件；正在读取 %3</translation>
+    </message>
+</context>
+<context>
     <name>InspectorDock</name>
     <message>
         <location filename="../../desktop/ui/inspector.py" line="96"/>
@@ -456,8 +469,8 @@
     <name>KnowledgePage</name>
     <message>
         <location filename="../../desktop/ui/settings_pages.py" line="96"/>
-        <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word), and says which ones it used. Changes in the folder are picked up by themselves.</source>
-        <translation>助理根据此文件夹中的文档（Markdown、文本、PDF、Word）回答问题，并说明用到了哪些文档。文件夹中的改动会自动生效。</translation>
+        <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</source>
+        <translation>助理根据此文件夹中的文档（Markdown、文本、PDF、Word、HTML）回答问题，并说明用到了哪些文档及其页码和标题。文件夹中的改动会自动生效；较大的文件夹在后台读取，进度显示在状态栏中。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_pages.py" line="103"/>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,11 @@ from pytestqt.qtbot import QtBot
 from desktop.session.events import SessionState
 from desktop.settings.keychain import ICE_ACCOUNT, SERVICE
 from desktop.settings.preferences import Preferences, load_preferences, session_config
+from desktop.storage.knowledge_index import KnowledgeIndex
+from desktop.storage.knowledge_sync import FileToRead, IndexProgress
 from desktop.storage.paths import DATA_DIR_ENV
 from desktop.tools.knowledge import default_folder
+from desktop.ui.main_window import MainWindow
 from desktop.ui.network_watch import NetworkWatch
 from desktop.ui.settings_dialog import SettingsDialog
 from tests.ui.conftest import MemoryKeyring
@@ -148,3 +152,62 @@ def test_a_network_change_checks_the_call(
             await app.close()
 
     qloop.run_until_complete(scenario())
+
+
+def test_the_status_bar_shows_indexing_progress_reported_from_any_thread(qtbot: QtBot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    indexing = window.indexing
+    assert not indexing.isVisible()
+    reporter = threading.Thread(target=indexing.report, args=(IndexProgress(3, 10, "handbook/rooms.docx"),))
+    reporter.start()
+    reporter.join()
+    qtbot.waitUntil(indexing.isVisible)
+    assert (indexing.bar.value(), indexing.bar.maximum()) == (3, 10)
+    assert indexing.bar.text() == "3 / 10" and "rooms.docx" in indexing.label.text()
+    assert "3 of 10" in indexing.toolTip() and "handbook/rooms.docx" in indexing.toolTip()
+    indexing.report(IndexProgress(10, 10, ""))
+    qtbot.waitUntil(lambda: not indexing.isVisible())
+
+
+def test_the_window_shows_a_big_folder_being_indexed_and_stays_responsive(
+    qloop: asyncio.AbstractEventLoop,
+    qapp: QApplication,
+    settings_store: QSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second file's reading is held up on the knowledge worker: meanwhile the loop runs (this test
+    polls on it) and the status bar says 1 of 3 and the file's name; when it is done, the bar goes."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a.md", "b.md", "c.md"):
+        (docs / name).write_text(f"# {name}\n\nSome text of {name}.\n", encoding="utf-8")
+    release = threading.Event()
+    read_file = KnowledgeIndex.index_file
+
+    def held_up(index: KnowledgeIndex, item: FileToRead) -> str:
+        if item.name == "b.md":
+            release.wait(20)
+        return read_file(index, item)
+
+    monkeypatch.setattr(KnowledgeIndex, "index_file", held_up)
+
+    async def scenario() -> None:
+        async with demo_root(qapp, settings_store, Preferences(knowledge_folder=str(docs))) as root:
+            indexing = root.window.indexing
+            await wait_until(lambda: indexing.isVisible() and indexing.bar.value() == 1, limit=20)
+            assert indexing.bar.maximum() == 3 and "b.md" in indexing.label.text()
+            release.set()
+            await wait_until(lambda: not indexing.isVisible(), limit=20)
+            assert root.toolbox is not None
+            assert await root.toolbox.knowledge_worker.run(root.toolbox.index.document_names) == [
+                "a.md", "b.md", "c.md"]
+
+    try:
+        qloop.run_until_complete(scenario())
+    finally:
+        release.set()

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED_SOURCES = (
     "app/launch.py", "app/composition.py", "audio/notices.py", "ui/banner.py", "ui/calendar_pane.py",
     "ui/controller.py", "ui/error_text.py",
-    "ui/folder_picker.py", "ui/inspector.py", "ui/level_meter.py", "ui/main_window.py",
+    "ui/folder_picker.py", "ui/indexing_progress.py", "ui/inspector.py", "ui/level_meter.py",
+    "ui/main_window.py",
     "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/settings_actions.py",
     "ui/settings_dialog.py", "ui/settings_pages.py", "ui/single_instance.py",
     "ui/talk_button.py", "ui/transcript.py",
