@@ -2,8 +2,9 @@
 carries, each the median of several runs, with the machine described and its load average.
 
 Figures: connect time per dialect against the demo server, launch-to-window time, the app's
-memory idle and after a call (those two in benchmarks/launch.py), the bundle's size, and the audio
-latencies (benchmarks/audio.py).
+memory idle and after a call (those two in benchmarks/launch.py), the bundle's size, the audio
+latencies (benchmarks/audio.py), and the knowledge index's indexing and search times
+(benchmarks/knowledge.py).
 """
 
 from __future__ import annotations
@@ -127,6 +128,12 @@ def measure_audio(seconds: float) -> list[Figure]:
     return [Figure(name, value, target) for name, value, target in audio_bench.figures(seconds)]
 
 
+def measure_knowledge() -> list[Figure]:
+    from benchmarks import knowledge
+
+    return knowledge.figures()
+
+
 def _load_average() -> str:
     """Other work on the machine stretches every wall-clock figure: say how much there was."""
     return ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
@@ -143,16 +150,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is shown)")
     parser.add_argument("--call-seconds", type=float, default=60.0)
     parser.add_argument("--memory-runs", type=int, default=3, help="runs per memory figure (each has a call)")
-    parser.add_argument("--only", choices=["connect", "startup", "memory", "bundle", "audio"], nargs="*")
+    parser.add_argument(
+        "--only", choices=["connect", "startup", "memory", "bundle", "audio", "knowledge"], nargs="*"
+    )
     args = parser.parse_args(argv)
     aiortc_patches.install()  # as the app at start-up: the connect and audio figures run in this process
-    wanted = set(args.only or ["connect", "startup", "memory", "bundle", "audio"])
+    wanted = set(args.only or ["connect", "startup", "memory", "bundle", "audio", "knowledge"])
     steps: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("connect", lambda: asyncio.run(measure_connect(args.runs))),
         ("startup", lambda: launch.measure_window_shown(args.runs)),
         ("memory", lambda: launch.measure_memory(args.call_seconds, args.memory_runs)),
         ("bundle", lambda: [measure_bundle()]),
         ("audio", lambda: measure_audio(args.call_seconds)),
+        ("knowledge", measure_knowledge),
     ]
     figures: list[Figure] = []
     load_before = _load_average()
