@@ -1,7 +1,9 @@
 """What the demo server's assistant answers: a deterministic reading of the last conversation item.
 
 A meeting request becomes `createMeeting`, "what do I have" `listMeetings`, a cancellation
-`cancelMeeting`, a question `queryKnowledgeBase`; a tool's output becomes the matching spoken answer.
+`cancelMeeting`, a question `queryKnowledgeBase`; a tool's output becomes the matching spoken answer,
+said once. As the bundled instructions ask, a meeting change is called at once, never after a spoken
+"shall I book it?": the app's dialog is the one confirmation.
 Only tools the session declared are called; their arguments are limited to the declared properties.
 """
 

@@ -372,6 +372,21 @@
         <source>That message is too long to send.</source>
         <translation>That message is too long to send.</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="31"/>
+        <source>The service asks to wait longer than the app waits by itself; start the conversation again later.</source>
+        <translation>The service asks to wait longer than the app waits by itself; start the conversation again later.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="59"/>
+        <source>Rate limited; trying again in %1 s</source>
+        <translation>Rate limited; trying again in %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="61"/>
+        <source>The service is busy; trying again in %1 s</source>
+        <translation>The service is busy; trying again in %1 s</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>

@@ -372,6 +372,21 @@
         <source>That message is too long to send.</source>
         <translation>这条消息太长，无法发送。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="31"/>
+        <source>The service asks to wait longer than the app waits by itself; start the conversation again later.</source>
+        <translation>服务要求等待的时间超过了应用自动等待的上限，请稍后再开始对话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="59"/>
+        <source>Rate limited; trying again in %1 s</source>
+        <translation>服务暂时限流，%1 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="61"/>
+        <source>The service is busy; trying again in %1 s</source>
+        <translation>服务暂时繁忙，%1 秒后重试</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
