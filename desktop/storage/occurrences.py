@@ -135,7 +135,8 @@ def checked_draft(draft: MeetingDraft, now: datetime) -> MeetingDraft:
     checked = replace(checked, recurrence=replace(recurrence, rule=rule))
     first = first_occurrence(checked, start.tzinfo)
     if first is None:
-        raise InvalidMeeting("recurrence leaves no meeting at all (check UNTIL and the left-out dates).")
+        raise InvalidMeeting("recurrence gives no meeting at all: the rule never matches, or its end "
+                             "or the left-out dates remove every one.")
     synchronized = _aware(first, checked, start.tzinfo)
     if abs(synchronized.year - now.year) > MAX_YEARS_AWAY:
         raise InvalidMeeting(f"recurrence: its first meeting would be in {synchronized.year}, "

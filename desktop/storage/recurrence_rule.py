@@ -5,7 +5,7 @@ meeting needs are accepted, each within bounds, and every refusal is one sentenc
 looks at one period (day, week, month, year) after another until a date matches, so a rule that can
 never match (February 30th, the second of one day) would keep it busy until the year 9999: for daily
 and weekly rules every such combination is refused here; a monthly or yearly one ends within a
-bounded number of periods.
+bounded number of periods (docs/measurements.md, A repeat rule that never matches).
 """
 
 from __future__ import annotations

@@ -285,7 +285,7 @@ def _load(store: MeetingStore, start: datetime, end: datetime,
           tz: tzinfo | None) -> tuple[list[Meeting], dict[int, Meeting]]:
     """On the worker: the occurrences in [start, end), and the stored series behind them."""
     shown = store.between(start, end, tz)
-    series = {m.id: store.get(m.id) for m in shown if m.in_series}
+    series = {key: store.get(key) for key in {m.id for m in shown if m.in_series}}
     return shown, {key: value for key, value in series.items() if value is not None}
 
 
