@@ -75,6 +75,9 @@ class Brain:
         meeting = {"start_time": start, "duration": utterance.duration_minutes(text)} | {
             "title": title or DEFAULT_TITLES[language]
         }
+        repeats = utterance.recurrence(text)
+        if repeats:
+            meeting["recurrence"] = repeats
         # Candidate arguments under the names tools commonly use; only the declared ones are sent.
         question = (bool(_QUESTION.search(text)), "queryKnowledgeBase", {"question": text, "query": text})
         how_to = bool(_HOW_TO.search(text)) and title is None

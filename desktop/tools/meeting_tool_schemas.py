@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.storage import DEFAULT_TITLE, MAX_DURATION_MINUTES, MAX_TITLE_CHARS
+from desktop.storage import DEFAULT_TITLE, MAX_DURATION_MINUTES, MAX_RULE_CHARS, MAX_TITLE_CHARS
 
 DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -29,6 +29,13 @@ CREATE_MEETING: dict[str, Any] = {
             "description": "会议时长，单位分钟的整数，例如 90",
         },
         "title": {**_TITLE, "description": f"会议名称；客户没有说明时用“{DEFAULT_TITLE}”"},
+        "recurrence": {
+            "type": "string",
+            "maxLength": MAX_RULE_CHARS,
+            "description": "可选，只在会议重复时填写：RFC 5545 的 RRULE。例如每周一、共十次："
+            "FREQ=WEEKLY;BYDAY=MO;COUNT=10；每个工作日直到年底：FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20251231；"
+            "每月第一个周二：FREQ=MONTHLY;BYDAY=1TU。start_time 是第一次会议的时间。",
+        },
     },
     "required": ["start_time", "duration", "title"],
     "additionalProperties": False,
@@ -53,6 +60,9 @@ CANCEL_MEETING: dict[str, Any] = {
                        "description": "要取消的会议编号（来自 listMeetings 的 id）；知道编号时优先使用"},
         "title": {**_TITLE, "description": "会议名称；可与 date 一起使用，只给名称时在今后的会议里查找"},
         "date": {"type": "string", "pattern": DATE_PATTERN, "description": "会议所在日期，格式：年-月-日"},
+        "scope": {"type": "string", "enum": ["occurrence", "series"],
+                  "description": "重复会议：occurrence 只取消 date 那一次（没有 date 时取消下一次），"
+                                 "series 取消整个系列；客户会在确认窗口里再选一次"},
     },
     "additionalProperties": False,
 }
