@@ -7,7 +7,7 @@ a busy timeout, `storage/migrations.py` `open_database`) lets these run beside t
 take the window's single-instance lock, which would refuse to.
 
 What the store offers is read through three small functions, `occurrences`, `import_file` and
-`export_file`: the one place to change when the store learns series and all-day events.
+`export_file`: the one place where the command meets the store's API.
 """
 
 from __future__ import annotations
@@ -70,23 +70,24 @@ class Occurrence:
 class ImportSummary:
     added: int
     already_there: int
-    refused: tuple[tuple[str, str], ...] = ()  # (the event, why), when the import says why
-    unusable: int = 0  # refused without a reason given
+    refused: tuple[tuple[str, str], ...] = ()  # (the event, why it was not imported)
 
 
 # The store's API, in the three places that meet it (they run on the calendar's worker thread).
 
 
 def occurrences(store: MeetingStore, first: date, last: date) -> list[Occurrence]:
-    """Everything on the local days first..last inclusive, in start order. Today every stored meeting
-    is a single, timed one."""
-    return [Occurrence(m.title, m.start, m.duration) for m in store.on_days(first, last)]
+    """Everything on the local days first..last inclusive, in start order: each occurrence of a
+    series on its own, all-day events with their whole days as the duration."""
+    return [
+        Occurrence(m.title, m.start, m.duration, m.all_day, m.in_series) for m in store.on_days(first, last)
+    ]
 
 
 def import_file(store: MeetingStore, path: Path) -> ImportSummary:
     """Adds the file's events; raises ValueError when it is not an iCalendar file."""
-    added, already_there, unusable = import_calendar(store, path)
-    return ImportSummary(added, already_there, unusable=unusable)
+    report = import_calendar(store, path)
+    return ImportSummary(report.added, report.already_there, tuple(report.not_imported))
 
 
 def export_file(store: MeetingStore, path: Path) -> int:
@@ -170,10 +171,6 @@ def _import_report(summary: ImportSummary, path: Path) -> list[str]:
     if summary.already_there:
         lines.append(f"{_meetings(summary.already_there)} already in the calendar, not imported again.")
     lines += [f"Not imported: {event}: {reason}" for event, reason in summary.refused]
-    if summary.unusable:
-        events = "1 event" if summary.unusable == 1 else f"{summary.unusable} events"
-        lines.append(f"Not imported: {events} without a usable start time or duration "
-                     f"(all-day, longer than 24 hours, or no start).")  # fmt: skip
     return lines
 
 

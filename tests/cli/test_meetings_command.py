@@ -173,3 +173,40 @@ def test_bad_input_is_one_sentence_and_status_1(tmp_path: Path, args: list[str],
     assert one_sentence(done.stderr), done.stderr
     assert said.format(tmp=tmp_path) in done.stderr
     assert done.stdout == ""
+
+
+SERIES_AND_ALL_DAY = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:weekly@test\r
+SUMMARY:Standup\r
+DTSTART;TZID=America/New_York:20270301T100000\r
+DTEND;TZID=America/New_York:20270301T101500\r
+RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10\r
+EXDATE;TZID=America/New_York:20270308T100000\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:offsite@test\r
+SUMMARY:Offsite\r
+DTSTART;VALUE=DATE:20270303\r
+DTEND;VALUE=DATE:20270304\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_a_series_lists_each_occurrence_and_an_all_day_event_as_all_day(tmp_path: Path) -> None:
+    calendar = tmp_path / "series.ics"
+    calendar.write_text(SERIES_AND_ALL_DAY, encoding="utf-8")
+    done = run(tmp_path, "meetings", "import", str(calendar))
+    assert done.returncode == 0, done.stderr
+    listed = _listed(tmp_path, "--from", "2027-03-01", "--to", "2027-03-22", tz=NEW_YORK)
+    assert [(m["title"], m["start"], m["all_day"], m["series"]) for m in listed] == [
+        ("Standup", "2027-03-01T10:00:00-05:00", False, True),
+        ("Offsite", "2027-03-03T00:00:00-05:00", True, False),
+        # 2027-03-08 is left out (EXDATE); the series keeps 10:00 across the change to summer time
+        ("Standup", "2027-03-15T10:00:00-04:00", False, True),
+        ("Standup", "2027-03-22T10:00:00-04:00", False, True),
+    ]
+    assert listed[1]["duration"] == 1440
