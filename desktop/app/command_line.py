@@ -4,9 +4,10 @@ A plain launch (the desktop's icon) builds no parser, nor imports what the parse
 must be on screen within half a second. Every other branch imports only what it needs.
 
 Each mode is a name in `MODES` and a function that takes the parsed arguments. The modes are options
-of the one parser because the window is what runs without any; a later sub-command (`voice-assistant
-meetings list`) is added with `parser.add_subparsers()` and `set_defaults(mode=...)` on its own parser,
-with its function in `MODES`.
+of the one parser because the window is what runs without any. The tools' commands (`voice-assistant
+meetings list`, `knowledge search`) are sub-commands: `_add_commands` declares them (`dest="command"`
+names the command, `action` its action), `_parse` makes the command the mode, and its function in `MODES`
+imports the command's module (`meetings_command.py`, `knowledge_command.py`) only when it runs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from desktop import __version__
 
 PROG = "voice-assistant"
+Subparsers = argparse._SubParsersAction  # argparse's own name for what add_subparsers() returns
 # Ctrl+C in a mode that runs in the terminal: stop quietly with the shell's status for it.
 INTERRUPTED = 130
 
@@ -50,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A desktop voice assistant for Azure OpenAI Realtime and OpenAI realtime models. "
-        "Without a mode it opens the window; a second launch brings the open window to the front.",
+        "Without a mode it opens the window; a second launch brings the open window to the front. "
+        "The meetings and knowledge commands use the assistant's calendar and documents without the "
+        "window (and can run beside it).",
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -76,7 +80,61 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             qt.add_argument(option, metavar=value, help=text)
     parser.set_defaults(mode="window")
+    _add_commands(parser)
     return parser
+
+
+def _add_commands(parser: argparse.ArgumentParser) -> None:
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    _add_meetings(commands)
+    _add_knowledge(commands)
+
+
+def _add_meetings(commands: Subparsers) -> None:
+    meetings = _command(commands, "meetings", "list the calendar's meetings, import or export an .ics file",
+                        "The assistant's calendar, in the person's data folder.")  # fmt: skip
+    listing = meetings.add_parser(
+        "list", help="list the meetings, by default from today to 30 days ahead",
+        description="Each meeting (each occurrence of a series) from --from to --to, both days included, "
+        "in local time. By default from today to 30 days ahead.",
+    )  # fmt: skip
+    listing.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="the first day (default: today)")
+    listing.add_argument(
+        "--to", dest="last", metavar="YYYY-MM-DD", help="the last day (default: 30 days after --from)"
+    )
+    _json_option(listing, "title, start (ISO 8601 with its offset), duration (minutes), all_day, series")
+    importing = meetings.add_parser("import", help="add the events of an iCalendar file")
+    importing.add_argument(
+        "file", metavar="FILE.ics", help="the file to import; events already in the calendar are skipped"
+    )
+    exporting = meetings.add_parser("export", help="write every meeting to an iCalendar file")
+    exporting.add_argument("file", metavar="FILE.ics", help="the file to write (replaced if it exists)")
+
+
+def _add_knowledge(commands: Subparsers) -> None:
+    knowledge = _command(commands, "knowledge", "search the documents the assistant answers from",
+                         "The assistant's knowledge base, the documents it answers from.")  # fmt: skip
+    search = knowledge.add_parser(
+        "search", help="index the folder (only what changed), then show what the assistant would be given",
+        description="Index the folder (only new and changed files are read), then print the passages the "
+        "assistant's queryKnowledgeBase tool would hand the model, each with its file name.",
+    )  # fmt: skip
+    search.add_argument("question", metavar="QUESTION", help="the question, as the person would ask it")
+    search.add_argument(
+        "--folder", metavar="DIR", help="the folder to search (default: the one chosen in the app's "
+        "settings, else the bundled sample documents)",
+    )  # fmt: skip
+    _json_option(search, "what the tool returns to the model")
+
+
+def _command(commands: Subparsers, name: str, summary: str, description: str) -> Subparsers:
+    """A command (`meetings`) and the parsers of its actions (`list`, `import`)."""
+    command = commands.add_parser(name, help=summary, description=description)
+    return command.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True)
+
+
+def _json_option(parser: argparse.ArgumentParser, shape: str) -> None:
+    parser.add_argument("--json", action="store_true", help=f"print JSON: {shape}")
 
 
 def _qt_arguments(args: argparse.Namespace) -> list[str]:
@@ -94,6 +152,11 @@ def _qt_arguments(args: argparse.Namespace) -> list[str]:
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command:
+        if args.mode != "window" or args.provider or _qt_arguments(args):
+            options = "--check, --self-test, --provider and Qt's options"
+            parser.error(f"{options} do not apply to the {args.command} command")
+        args.mode = args.command
     if args.mode != "window" and _qt_arguments(args):
         parser.error("Qt's options apply to the window only")
     if args.mode == "self-test" and args.provider:
@@ -131,10 +194,24 @@ def _self_test(_args: argparse.Namespace) -> int:
     return self_test_main()
 
 
+def _meetings(args: argparse.Namespace) -> int:
+    from desktop.app.meetings_command import meetings_main
+
+    return meetings_main(args)
+
+
+def _knowledge(args: argparse.Namespace) -> int:
+    from desktop.app.knowledge_command import knowledge_main
+
+    return knowledge_main(args)
+
+
 MODES: dict[str, Callable[[argparse.Namespace], int]] = {
     "window": _window,
     "check": _check,
     "self-test": _self_test,
+    "meetings": _meetings,
+    "knowledge": _knowledge,
 }
 
 

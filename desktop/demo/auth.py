@@ -47,17 +47,19 @@ def error_response(
     code: str | None,
     kind: str = "invalid_request_error",
     param: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> web.Response:
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 429 else None
+    """The services' JSON error; a 429 says Retry-After: 10 unless `headers` say otherwise."""
+    defaults = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 429 else {}
     body = {"error": {"message": message, "type": kind, "code": code, "param": param}}
-    return web.json_response(body, status=status, headers=headers)
+    return web.json_response(body, status=status, headers=defaults | (headers or {}))
 
 
-def forced_error(status: int, *, quota: bool = False) -> web.Response:
+def forced_error(status: int, *, quota: bool = False, headers: dict[str, str] | None = None) -> web.Response:
     """A fault switch's error; `quota` makes a 429 exhausted quota (retrying cannot help) not a rate limit."""
     default = ("server_error", str(status), f"HTTP {status}.")
     kind, code, message = QUOTA_ERROR if quota and status == 429 else FORCED_ERRORS.get(status, default)
-    return error_response(status, message, code=code, kind=kind)
+    return error_response(status, message, code=code, kind=kind, headers=headers)
 
 
 def mask(secret: str) -> str:

@@ -1,7 +1,9 @@
 """What the demo server's assistant answers: a deterministic reading of the last conversation item.
 
 A meeting request becomes `createMeeting`, "what do I have" `listMeetings`, a cancellation
-`cancelMeeting`, a question `queryKnowledgeBase`; a tool's output becomes the matching spoken answer.
+`cancelMeeting`, a question `queryKnowledgeBase`; a tool's output becomes the matching spoken answer,
+said once. As the bundled instructions ask, a meeting change is called at once, never after a spoken
+"shall I book it?": the app's dialog is the one confirmation.
 Only tools the session declared are called; their arguments are limited to the declared properties.
 """
 
@@ -73,6 +75,9 @@ class Brain:
         meeting = {"start_time": start, "duration": utterance.duration_minutes(text)} | {
             "title": title or DEFAULT_TITLES[language]
         }
+        repeats = utterance.recurrence(text)
+        if repeats:
+            meeting["recurrence"] = repeats
         # Candidate arguments under the names tools commonly use; only the declared ones are sent.
         question = (bool(_QUESTION.search(text)), "queryKnowledgeBase", {"question": text, "query": text})
         how_to = bool(_HOW_TO.search(text)) and title is None

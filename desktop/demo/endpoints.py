@@ -21,6 +21,7 @@ from aiohttp import web
 from desktop.demo.auth import EphemeralKey, error_response, forced_error, mask
 from desktop.demo.call import ServerCall, expires_at
 from desktop.demo.dialect import ServedDialect, default_session
+from desktop.demo.faults import Faults
 from desktop.demo.session_update import UpdateError, apply_update
 
 if TYPE_CHECKING:
@@ -148,10 +149,10 @@ async def mint(server: DemoServer, provider: ServedProvider, request: web.Reques
     if faults.mint_delay:
         await asyncio.sleep(faults.mint_delay)
     if faults.mint_status is not None:
-        return forced_error(faults.mint_status, quota=faults.quota_exhausted)
+        return forced_error(faults.mint_status, quota=faults.quota_exhausted, headers=_wait_headers(faults))
     if faults.mint_failures > 0:
         faults.mint_failures -= 1
-        return forced_error(503)
+        return forced_error(faults.mint_failure_status, headers=_wait_headers(faults))
     problem = _gate(provider, request) or _check_api_key(server, provider, request)
     if problem is not None:
         return problem
@@ -197,6 +198,14 @@ async def mint(server: DemoServer, provider: ServedProvider, request: web.Reques
     return web.json_response(_mint_body(provider, key, session))
 
 
+def _wait_headers(faults: Faults) -> dict[str, str]:
+    """The wait a forced error asks for, as the faults say (Retry-After, Azure's retry-after-ms)."""
+    headers = {"Retry-After": faults.retry_after} if faults.retry_after is not None else {}
+    if faults.retry_after_ms is not None:
+        headers["retry-after-ms"] = str(faults.retry_after_ms)
+    return headers
+
+
 def _mint_body(provider: ServedProvider, key: EphemeralKey, session: dict[str, Any]) -> dict[str, Any]:
     secret = {"value": key.value, "expires_at": int(key.expires_at)}
     if provider is ServedProvider.AZURE_PREVIEW:
@@ -209,7 +218,7 @@ async def sdp(server: DemoServer, provider: ServedProvider, request: web.Request
     if faults.sdp_delay:
         await asyncio.sleep(faults.sdp_delay)
     if faults.sdp_status is not None:
-        return forced_error(faults.sdp_status, quota=faults.quota_exhausted)
+        return forced_error(faults.sdp_status, quota=faults.quota_exhausted, headers=_wait_headers(faults))
     problem = _gate(provider, request)
     if problem is not None:
         return problem

@@ -12,7 +12,12 @@ class Faults:
     mint_status: int | None = None  # answer every mint with this HTTP status and a realistic error body
     sdp_status: int | None = None  # the same for the SDP offer
     quota_exhausted: bool = False  # a forced 429 says insufficient_quota (not retryable), not a rate limit
-    mint_failures: int = 0  # fail this many mints with 503 (counts down), then succeed
+    mint_failures: int = 0  # fail this many mints with `mint_failure_status` (counts down), then succeed
+    mint_failure_status: int = 503  # 429: the failing mints are a rate limit
+    # What a forced 429 or 503 asks the client to wait: Retry-After (seconds or an HTTP date; a 429
+    # says 10 s when this is None) and Azure's retry-after-ms (none when None).
+    retry_after: str | None = None
+    retry_after_ms: int | None = None
     mint_delay: float = 0.0  # seconds before the mint answers
     sdp_delay: float = 0.0  # seconds before the SDP answer
     no_session_updated: bool = False  # session.update is never answered

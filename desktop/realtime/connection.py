@@ -25,6 +25,7 @@ from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.liveness import Liveness, still_receiving
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider, unreachable
+from desktop.realtime.retry_after import retry_after
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +177,7 @@ class Connection:
                     self._provider.sdp_url, data=offer_sdp.encode(), headers=headers, allow_redirects=False
                 ) as reply:
                     body = await reply.text()
-                    status = reply.status
+                    status, wait = reply.status, retry_after(reply.headers)
         except TimeoutError:
             raise SessionError(
                 f"{self._provider.name} did not answer the call setup within {timeout:g} s.",
@@ -186,9 +187,8 @@ class Connection:
             log.debug("SDP request failed: %r", exc)
             raise unreachable(self._provider.sdp_url) from None
         if not 200 <= status < 300:
-            error = http_failure(
-                "call setup", status, self.masker.text(body), target=self._provider.deployment
-            )
+            masked, target = self.masker.text(body), self._provider.deployment
+            error = http_failure("call setup", status, masked, target=target, retry_after=wait)
             if status in (401, 403):  # the freshly minted key was refused: a new attempt may work
                 error = SessionError(error.message + self._provider.call_refused_hint, code=error.code)
             raise error

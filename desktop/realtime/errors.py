@@ -1,7 +1,8 @@
 """The one exception a connection or session failure becomes, and the sentences HTTP failures map to.
 
 Every failure reaches the person as one sentence; `retryable` tells the UI whether reconnecting can
-help (it cannot for a rejected key, an unknown deployment or exhausted quota).
+help (it cannot for a rejected key, an unknown deployment or exhausted quota), and `retry_after` how
+long the service asked us to wait first (its `Retry-After` on a 429 or 503).
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from typing import Any
 
 class SessionError(Exception):
     """Carries the one clear sentence shown to the person; `retryable` is False for a rejected key,
-    an unknown deployment or exhausted quota."""
+    an unknown deployment or exhausted quota; `retry_after` (seconds) is the wait the service asked
+    for before the next attempt, when it named one."""
 
-    def __init__(self, message: str, *, code: str = "", retryable: bool = True) -> None:
+    def __init__(
+        self, message: str, *, code: str = "", retryable: bool = True, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.retryable = retryable
+        self.retry_after = retry_after
 
     @property
     def for_log(self) -> str:
@@ -48,10 +53,14 @@ def _because(status: int, message: str) -> str:
     return f" (HTTP {status}: {message})." if message else f" (HTTP {status})."
 
 
-def http_failure(step: str, status: int, body: str, *, target: str) -> SessionError:
+def http_failure(
+    step: str, status: int, body: str, *, target: str, retry_after: float | None = None
+) -> SessionError:
     """Map an HTTP failure of `step` ("key request", "call setup") to one sentence.
 
-    `target` names what was asked for (deployment or model), for the 404 sentence.
+    `target` names what was asked for (deployment or model), for the 404 sentence; `retry_after` is
+    the wait the reply's headers asked for (desktop/realtime/retry_after.py), kept on a rate limit
+    (429) and an unavailable service (503) only.
     """
     message, code = _server_error(body)
     because = _because(status, message)
@@ -76,7 +85,9 @@ def http_failure(step: str, status: int, body: str, *, target: str) -> SessionEr
                 retryable=False,
             )
         return SessionError(
-            f"The service is limiting requests right now; try again shortly{because}", code="rate_limited"
+            f"The service is limiting requests right now; try again shortly{because}",
+            code="rate_limited",
+            retry_after=retry_after,
         )
     if status >= 500:
         # Gateways answer 5xx with HTML pages; only the service's own JSON error is worth quoting.
@@ -84,6 +95,7 @@ def http_failure(step: str, status: int, body: str, *, target: str) -> SessionEr
         return SessionError(
             f"The service had an internal error during the {step}; try again shortly{_because(status, said)}",
             code="server_error",
+            retry_after=retry_after if status == 503 else None,
         )
     return SessionError(
         f"The service refused the {step}{because}",

@@ -18,6 +18,7 @@ from desktop.realtime.config import Dialect, ProviderKind, SessionConfig
 from desktop.realtime.endpoints import endpoint_problem, invalid_url, webrtc_url_problem
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
+from desktop.realtime.retry_after import retry_after
 
 if TYPE_CHECKING:  # aiohttp is imported where a key is minted: the window's notice needs only the URLs
     import aiohttp
@@ -98,7 +99,7 @@ class Provider:
                     self.mint_url, json=self.mint_body(), headers=self.mint_headers(), allow_redirects=False
                 ) as reply:
                     body = await reply.text()
-                    status = reply.status
+                    status, wait = reply.status, retry_after(reply.headers)
         except TimeoutError:
             raise SessionError(
                 f"{self.name} did not hand out a session key within {limit:g} s.", code="mint_timeout"
@@ -107,9 +108,8 @@ class Provider:
             log.debug("mint request failed: %r", exc)
             raise unreachable(self.mint_url) from None
         if not 200 <= status < 300:
-            raise http_failure(
-                "key request", status, Masker([self.api_key]).text(body), target=self.deployment
-            )
+            masked = Masker([self.api_key]).text(body)
+            raise http_failure("key request", status, masked, target=self.deployment, retry_after=wait)
         return read_ephemeral_key(body)
 
 

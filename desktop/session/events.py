@@ -101,6 +101,16 @@ class ConnectionRenewed:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryScheduled:
+    """While reconnecting: the service asked to wait (its Retry-After on a 429 or 503), so the next
+    attempt starts in `seconds` from now; `code` is the failure that asked ("rate_limited",
+    "server_error"). The window counts down; the engine only says when."""
+
+    seconds: float
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
 class AudioLevel:
     source: Literal["microphone", "assistant"]
     rms: float  # 0..1
@@ -115,5 +125,6 @@ AppEvent = (
     | ErrorRaised
     | RawEvent
     | ConnectionRenewed
+    | RetryScheduled
     | AudioLevel
 )

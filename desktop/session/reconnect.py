@@ -3,6 +3,9 @@
 - A lost call (closed, failed, silent, or ended by the service's limit) is replaced by a new one:
   attempts with exponential backoff and jitter, each shown as "attempt N of M"; an error that
   retrying cannot fix (rejected key, unknown deployment, no quota) ends the session at once.
+  When a failed attempt's service asked to wait (Retry-After on a 429 or 503), the next attempt
+  waits at least that long (`RetryScheduled` tells the window); a wait beyond the policy's cap ends
+  the session with a sentence that says so rather than asking again too early.
 - Before the service's limit (the session's `expires_at`, else 30 min on Azure, 60 on OpenAI), at a
   quiet moment, a new call is opened beside the old one and takes over: make before break.
 - A periodic check notices that the computer slept (see wake.py) and checks the call; `check()`
@@ -25,6 +28,7 @@ from typing import Any
 
 from desktop.realtime import ProviderKind, SessionError
 from desktop.session.call_handover import CallHandover
+from desktop.session.events import RetryScheduled
 from desktop.session.model_call import ModelCall
 from desktop.session.wake import WakeDetector
 
@@ -35,6 +39,8 @@ LOST = "connection_lost"
 EXPIRED = "session_limit"
 RENEWAL = "renewal"
 CHECKED = "connection_check"
+
+Rng = Callable[[], float]  # uniform in [0, 1): the jitter's source
 
 SESSION_LIMITS = {
     ProviderKind.AZURE_PREVIEW: 30 * 60.0,
@@ -56,23 +62,29 @@ class ReconnectPolicy:
     watch_interval: float = 2.0
     wake_gap: float = 8.0  # a tick this much late (or a wall-clock jump) means the computer slept
     probe_seconds: float = 1.5  # how long a connection check waits for a packet
+    max_retry_after: float = 60.0  # the longest wait a service may ask for that is sat out
 
-    def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
+    def delay(self, attempt: int, rng: Rng = random.random) -> float:
         base = min(self.max_delay, self.first_delay * 2.0 ** (attempt - 1))
         return max(0.0, base * (1 + self.jitter * (2 * rng() - 1)))
+
+    def wait(self, attempt: int, retry_after: float | None, rng: Rng = random.random) -> float:
+        """Before attempt `attempt`: the backoff, or longer when the service asked (`retry_after`)."""
+        return max(self.delay(attempt, rng), retry_after or 0.0)
 
 
 NO_RECONNECT = ReconnectPolicy(max_attempts=0)
 
 
 Spawn = Callable[[Coroutine[Any, Any, None]], asyncio.Task[None] | None]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class SessionSteps:
     """What the session carries out when the reconnector says so; the reconnector decides when."""
 
-    show_attempt: Callable[[int, int], None]  # RECONNECTING, "attempt N of M"
+    show_attempt: Callable[[int, int, RetryScheduled | None], None]  # "attempt N of M", the wait asked for
     detach_call: Callable[[], ModelCall | None]  # the active call stops counting; returns it
     take_over: Callable[[ModelCall, str], ModelCall | None]  # go on in this call; returns the one replaced
     until_quiet: Callable[[], Awaitable[None]]  # nobody speaking, nothing generating, no tool call open
@@ -93,12 +105,15 @@ class Reconnector:
         provider: ProviderKind,
         *,
         clock: Callable[[], float] = time.time,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
-        """`clock`: the wall clock, which the session's time limit is counted in (injected by tests)."""
+        """`clock`: the wall clock, which the session's time limit is counted in; `sleep`: the wait
+        before each attempt to reconnect (tests inject both)."""
         self._calls = calls
         self._session = session
         self._policy = policy
         self._clock = clock
+        self._sleep = sleep
         self._limit = policy.session_limit or SESSION_LIMITS[provider]
         self._recovery: asyncio.Task[None] | None = None
         self._renewal: asyncio.Task[None] | None = None
@@ -171,14 +186,14 @@ class Reconnector:
             await self._calls.retire(old)
         attempts, last = self._policy.max_attempts, error
         for attempt in range(1, attempts + 1):
-            self._session.show_attempt(attempt, attempts)
-            await asyncio.sleep(self._policy.delay(attempt))
+            wait = self._policy.wait(attempt, last.retry_after)
+            asked = RetryScheduled(wait, last.code) if last.retry_after is not None else None
+            self._session.show_attempt(attempt, attempts, asked)
+            await self._sleep(wait)
             try:
                 model_call = await self._calls.open_call()
             except SessionError as exc:
-                if not exc.retryable or _refused_again(last, exc):
-                    log.error("Reconnecting stopped at attempt %d: retrying cannot fix this", attempt)
-                    await self._session.fail(SessionError(exc.message, code=exc.code, retryable=False))
+                if await self._stopped_by(exc, last, attempt):
                     return
                 last = exc
                 continue
@@ -187,6 +202,20 @@ class Reconnector:
         sentence = f"The connection could not be restored after {attempts} attempts. {last.message}"
         log.error("Reconnecting gave up after %d attempts", attempts)
         await self._session.fail(SessionError(sentence, code=last.code or "reconnect_failed"))
+
+    async def _stopped_by(self, error: SessionError, previous: SessionError, attempt: int) -> bool:
+        """A failed attempt that retrying cannot fix, or whose service asks for a wait beyond the
+        cap, ends the session (True); any other is followed by the next attempt."""
+        if not error.retryable or _refused_again(previous, error):
+            log.error("Reconnecting stopped at attempt %d: retrying cannot fix this", attempt)
+            await self._session.fail(SessionError(error.message, code=error.code, retryable=False))
+            return True
+        asked, cap = error.retry_after or 0.0, self._policy.max_retry_after
+        if asked > cap:
+            log.error("Reconnecting stopped at attempt %d: the service asked to wait %.0f s", attempt, asked)
+            await self._session.fail(_asked_too_long(asked, cap))
+            return True
+        return False
 
     async def _watch(self) -> None:
         interval = self._policy.watch_interval
@@ -214,8 +243,8 @@ class Reconnector:
         await self._session.until_quiet()
         try:
             candidate = await self._calls.open_call()
-        except SessionError:
-            retry = self._policy.renew_retry
+        except SessionError as exc:
+            retry = max(self._policy.renew_retry, exc.retry_after or 0.0)
             log.info("The renewal could not connect; trying again in %g s", retry)
             self._renew_after = self._clock() + retry  # the limit's own loss is the fallback
             return
@@ -238,3 +267,22 @@ def _refused_again(previous: SessionError, current: SessionError) -> bool:
     """A key refused at call setup may have expired in between, so one refusal earns another attempt
     with a fresh key; the same refusal twice in a row means the key itself is wrong."""
     return current.code == previous.code == "unauthorized"
+
+
+def _asked_too_long(asked: float, cap: float) -> SessionError:
+    """The service asked for a longer wait than the policy sits out: asking again sooner would go
+    against its word, and a conversation on hold for minutes is no conversation, so it ends here."""
+    return SessionError(
+        f"The service asked to wait {_duration(asked)} before the next attempt, longer than the app waits "
+        f"by itself ({_duration(cap)}); start the conversation again later.",
+        code="retry_after_too_long",
+    )
+
+
+def _duration(seconds: float) -> str:
+    """A wait as a person reads it: "45 s", "3 min", "2 h"."""
+    if seconds < 120:
+        return f"{math.ceil(seconds)} s"
+    if seconds < 2 * 3600:
+        return f"{math.ceil(seconds / 60)} min"
+    return f"{math.ceil(seconds / 3600)} h"

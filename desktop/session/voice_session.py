@@ -30,10 +30,10 @@ from desktop.realtime import (
 from desktop.realtime import client_events as ce
 from desktop.session import effects
 from desktop.session.call_handover import CallHandover, CallListeners, detection
-from desktop.session.events import AppEvent, ErrorRaised, SessionState
+from desktop.session.events import AppEvent, ErrorRaised, RetryScheduled, SessionState
 from desktop.session.history import ConversationHistory
 from desktop.session.model_call import ConnectionFactory, ModelCall, RealtimeConnection
-from desktop.session.reconnect import EXPIRED, LOST, Reconnector, ReconnectPolicy, SessionSteps
+from desktop.session.reconnect import EXPIRED, LOST, Reconnector, ReconnectPolicy, SessionSteps, Sleep
 from desktop.session.session_stream import SessionStream
 from desktop.session.tool_calls import ToolCalls
 from desktop.session.turn_taking import TurnInputs, TurnTaking
@@ -55,9 +55,11 @@ class VoiceSession:
         reconnect: ReconnectPolicy | None = None,
         connect: ConnectionFactory = Connection,
         clock: Callable[[], float] = time.time,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         """`reconnect`: how lost calls are replaced (default ReconnectPolicy(); NO_RECONNECT: never).
-        `connect` makes each call's connection, `clock` is the wall clock: tests inject fakes."""
+        `connect` makes each call's connection, `clock` is the wall clock, `sleep` the wait before an
+        attempt to reconnect: tests inject fakes."""
         self._config = config
         self._audio_in = audio_in
         self._audio_out = audio_out
@@ -80,7 +82,9 @@ class VoiceSession:
             spawn=self._stream.spawn,
         )
         policy = reconnect or ReconnectPolicy()
-        self._reconnector = Reconnector(self._call_handover, steps, policy, config.provider, clock=clock)
+        self._reconnector = Reconnector(
+            self._call_handover, steps, policy, config.provider, clock=clock, sleep=sleep
+        )
 
     @property
     def state(self) -> SessionState:
@@ -278,8 +282,10 @@ class VoiceSession:
     def _call_lost(self, error: SessionError) -> None:
         self._reconnector.lost(error, LOST)
 
-    def _show_attempt(self, attempt: int, attempts: int) -> None:
+    def _show_attempt(self, attempt: int, attempts: int, asked: RetryScheduled | None) -> None:
         self.set_state(SessionState.RECONNECTING, f"attempt {attempt} of {attempts}")
+        if asked is not None:  # the service named the wait: the window counts it down
+            self.emit(asked)
 
     def _detach_call(self) -> ModelCall | None:
         """The active call stops counting: what was under way in it ends here (a held talk button

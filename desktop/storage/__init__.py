@@ -10,31 +10,35 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.storage import paths
-    from desktop.storage.ics import export_calendar, import_calendar
+    from desktop.storage.ics import ImportReport, export_calendar, import_calendar
+    from desktop.storage.ics_events import NotImported
     from desktop.storage.knowledge_index import Hit, KnowledgeIndex
     from desktop.storage.knowledge_query import clean_question
     from desktop.storage.knowledge_sync import IndexProgress, SyncReport, SyncTally
     from desktop.storage.meeting_model import (
         DEFAULT_TITLE,
+        MAX_ALL_DAY_DAYS,
         MAX_DURATION_MINUTES,
         MAX_TITLE_CHARS,
         MAX_YEARS_AWAY,
+        MINUTES_PER_DAY,
         InvalidMeeting,
         Meeting,
         MeetingDraft,
-        check_duration,
+        Recurrence,
         check_start,
         check_title,
-        checked_draft,
+        clashes_of,
         format_local,
         localize,
-        overlapping,
         parse_day,
         parse_local,
         warnings_for,
     )
     from desktop.storage.meetings import MeetingChange, MeetingStore
+    from desktop.storage.occurrences import checked_draft, draft_occurrences, moved_recurrence, zone_name
     from desktop.storage.paths import APP_AUTHOR, APP_ID, APP_NAME, DATA_DIR_ENV, data_dir, log_dir, resource
+    from desktop.storage.recurrence_rule import MAX_COUNT, MAX_RULE_CHARS, RuleParts, parse_rule
     from desktop.storage.worker import StoreWorker
 
 __all__ = [
@@ -43,10 +47,15 @@ __all__ = [
     "APP_NAME",
     "DATA_DIR_ENV",
     "DEFAULT_TITLE",
+    "MAX_ALL_DAY_DAYS",
+    "MAX_COUNT",
     "MAX_DURATION_MINUTES",
+    "MAX_RULE_CHARS",
     "MAX_TITLE_CHARS",
     "MAX_YEARS_AWAY",
+    "MINUTES_PER_DAY",
     "Hit",
+    "ImportReport",
     "IndexProgress",
     "InvalidMeeting",
     "KnowledgeIndex",
@@ -54,35 +63,43 @@ __all__ = [
     "MeetingChange",
     "MeetingDraft",
     "MeetingStore",
+    "NotImported",
+    "Recurrence",
+    "RuleParts",
     "StoreWorker",
     "SyncReport",
     "SyncTally",
-    "check_duration",
     "check_start",
     "check_title",
     "checked_draft",
+    "clashes_of",
     "clean_question",
     "data_dir",
+    "draft_occurrences",
     "export_calendar",
     "format_local",
     "import_calendar",
     "localize",
     "log_dir",
-    "overlapping",
+    "moved_recurrence",
     "parse_day",
     "parse_local",
+    "parse_rule",
     "paths",
     "resource",
     "warnings_for",
+    "zone_name",
 ]
 
 __getattr__ = lazy_exports(
     __name__,
     {
         "ics": (
+            "ImportReport",
             "export_calendar",
             "import_calendar",
         ),
+        "ics_events": ("NotImported",),
         "knowledge_index": (
             "Hit",
             "KnowledgeIndex",
@@ -96,18 +113,19 @@ __getattr__ = lazy_exports(
         "meeting_model": (
             "DEFAULT_TITLE",
             "InvalidMeeting",
+            "MAX_ALL_DAY_DAYS",
             "MAX_DURATION_MINUTES",
             "MAX_TITLE_CHARS",
             "MAX_YEARS_AWAY",
+            "MINUTES_PER_DAY",
             "Meeting",
             "MeetingDraft",
-            "check_duration",
+            "Recurrence",
             "check_start",
             "check_title",
-            "checked_draft",
+            "clashes_of",
             "format_local",
             "localize",
-            "overlapping",
             "parse_day",
             "parse_local",
             "warnings_for",
@@ -115,6 +133,18 @@ __getattr__ = lazy_exports(
         "meetings": (
             "MeetingChange",
             "MeetingStore",
+        ),
+        "occurrences": (
+            "checked_draft",
+            "draft_occurrences",
+            "moved_recurrence",
+            "zone_name",
+        ),
+        "recurrence_rule": (
+            "MAX_COUNT",
+            "MAX_RULE_CHARS",
+            "RuleParts",
+            "parse_rule",
         ),
         "paths": (
             "APP_AUTHOR",

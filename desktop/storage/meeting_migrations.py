@@ -67,4 +67,39 @@ def _v2_uid_epoch_import(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX meetings_start ON meetings (start_epoch)")
 
 
-MIGRATIONS = (_v1_initial, _v2_uid_epoch_import)
+def _v3_series_all_day_zone(conn: sqlite3.Connection) -> None:
+    """Adds what a series needs (its RRULE, its left-out and added dates as comma-separated wall-clock
+    times, the IANA zone it keeps its wall-clock time in) and all-day events, which may last longer
+    than a day: the duration's CHECK changes, so the table is rebuilt. `start_epoch` of a series is
+    its first occurrence."""
+    conn.execute(
+        """
+        CREATE TABLE meetings_v3 (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            start TEXT NOT NULL,
+            start_epoch INTEGER NOT NULL,
+            duration INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('voice', 'manual', 'import')),
+            call_id TEXT UNIQUE,
+            all_day INTEGER NOT NULL DEFAULT 0 CHECK (all_day IN (0, 1)),
+            time_zone TEXT,
+            rrule TEXT,
+            exdates TEXT NOT NULL DEFAULT '',
+            rdates TEXT NOT NULL DEFAULT '',
+            CHECK (duration > 0 AND (duration <= 1440 OR (all_day = 1 AND duration <= 366 * 1440)))
+        )
+        """
+    )
+    conn.execute(
+        "INSERT INTO meetings_v3 (id, uid, title, start, start_epoch, duration, created_at, source, call_id)"
+        " SELECT id, uid, title, start, start_epoch, duration, created_at, source, call_id FROM meetings"
+    )
+    conn.execute("DROP TABLE meetings")
+    conn.execute("ALTER TABLE meetings_v3 RENAME TO meetings")
+    conn.execute("CREATE INDEX meetings_start ON meetings (start_epoch)")
+
+
+MIGRATIONS = (_v1_initial, _v2_uid_epoch_import, _v3_series_all_day_zone)

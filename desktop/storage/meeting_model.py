@@ -1,7 +1,11 @@
 """What a meeting is, and the rules every way of making one shares (voice, dialog, .ics import).
 
 Times are local wall-clock times made time-zone aware with the offset in force at that instant
-(so a meeting after a daylight-saving change carries the right offset).
+(so a meeting after a daylight-saving change carries the right offset). A series is stored once, with
+its rule, its left-out and added dates and its time zone (`Recurrence`); the store hands out each
+occurrence as a `Meeting` of its own, whose `occurrence` names it within the series. An all-day
+event lasts whole days (`duration` is a multiple of 1,440 minutes) and is shown on its dates wherever
+the person is.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ Source = Literal["voice", "manual", "import"]
 DEFAULT_TITLE = "我的会议"
 MAX_TITLE_CHARS = 200
 MAX_DURATION_MINUTES = 24 * 60
+MAX_ALL_DAY_DAYS = 366
+MINUTES_PER_DAY = 24 * 60
 # Further out than this is almost certainly a misheard year, not a plan.
 MAX_YEARS_AWAY = 10
+MAX_LISTED_CLASHES = 5  # a weekly series over a weekly meeting clashes every week: name a few
 
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:00"
 _LOCAL_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
@@ -34,6 +41,16 @@ class InvalidMeeting(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Recurrence:
+    """How a series repeats. Left-out and added dates are naive wall-clock times in the series' zone
+    (midnight for an all-day series), as EXDATE and RDATE give them."""
+
+    rule: str = ""  # the RRULE value, e.g. "FREQ=WEEKLY;BYDAY=MO;COUNT=10"; "" when only `rdates` repeat it
+    exdates: tuple[datetime, ...] = ()
+    rdates: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingDraft:
     title: str
     start: datetime
@@ -41,6 +58,9 @@ class MeetingDraft:
     source: Source = "manual"
     call_id: str | None = None
     uid: str | None = None
+    all_day: bool = False
+    time_zone: str | None = None  # the IANA zone a series keeps its wall-clock time in; None: local
+    recurrence: Recurrence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +73,36 @@ class Meeting:
     created_at: datetime
     source: Source
     call_id: str | None = None
+    all_day: bool = False
+    time_zone: str | None = None
+    recurrence: Recurrence | None = None
+    # On an occurrence of a series: its wall-clock start within the series (what an EXDATE names).
+    occurrence: datetime | None = None
 
     @property
     def end(self) -> datetime:
         return self.start + timedelta(minutes=self.duration)
 
+    @property
+    def in_series(self) -> bool:
+        """A series, or one occurrence of one."""
+        return self.recurrence is not None
+
     def describe(self, tz: tzinfo | None = None) -> dict[str, object]:
         """The plain form the model and the dialogs see, in the wall-clock time of `tz` (None: the
-        system's zone now, which differs from the stored offset after travelling)."""
-        return {
+        system's zone now, which differs from the stored offset after travelling). `all_day` and
+        `recurrence` appear only on an all-day event and on a series."""
+        described: dict[str, object] = {
             "id": self.id,
             "title": self.title,
             "start_time": format_local(self.start.astimezone(tz)),
             "duration": self.duration,
         }
+        if self.all_day:
+            described["all_day"] = True
+        if self.recurrence is not None:
+            described["recurrence"] = self.recurrence.rule
+        return described
 
 
 def localize(naive: datetime, tz: tzinfo | None = None) -> datetime:
@@ -113,7 +149,11 @@ def check_title(title: str) -> str:
     return cleaned or DEFAULT_TITLE
 
 
-def check_duration(duration: int) -> int:
+def check_duration(duration: int, all_day: bool = False) -> int:
+    if all_day:
+        if duration % MINUTES_PER_DAY or not 0 < duration <= MAX_ALL_DAY_DAYS * MINUTES_PER_DAY:
+            raise InvalidMeeting(f"An all-day event lasts from 1 to {MAX_ALL_DAY_DAYS} whole days.")
+        return duration
     if duration <= 0 or duration > MAX_DURATION_MINUTES:
         raise InvalidMeeting(
             f"duration {duration} is not possible; give minutes from 1 to {MAX_DURATION_MINUTES}."
@@ -127,33 +167,37 @@ def check_start(start: datetime, now: datetime) -> datetime:
     return start
 
 
-def checked_draft(draft: MeetingDraft, now: datetime) -> MeetingDraft:
-    """The same draft with its title normalised, or InvalidMeeting."""
-    check_start(draft.start, now)
-    check_duration(draft.duration)
-    return MeetingDraft(
-        title=check_title(draft.title),
-        start=draft.start,
-        duration=draft.duration,
-        source=draft.source,
-        call_id=draft.call_id,
-        uid=draft.uid,
-    )
-
-
 def overlapping(
     start: datetime, duration: int, meetings: Iterable[Meeting], exclude_id: int | None = None
 ) -> list[Meeting]:
+    """The timed meetings that overlap [start, start + duration). All-day events (a holiday, a trip)
+    do not count as a clash."""
     end = start + timedelta(minutes=duration)
-    return [m for m in meetings if m.id != exclude_id and m.start < end and start < m.end]
+    return [m for m in meetings if m.id != exclude_id and not m.all_day and m.start < end and start < m.end]
+
+
+def clashes_of(proposed: Iterable[Meeting], others: Iterable[Meeting],
+               exclude_id: int | None = None) -> list[Meeting]:
+    """The meetings among `others` that overlap any of the `proposed` occurrences, each once."""
+    candidates = list(others)
+    found: dict[tuple[int, datetime], Meeting] = {}
+    for occurrence in proposed:
+        for clash in overlapping(occurrence.start, occurrence.duration, candidates, exclude_id):
+            found.setdefault((clash.id, clash.start), clash)
+    return sorted(found.values(), key=lambda m: (m.start, m.id))
 
 
 def warnings_for(start: datetime, clashes: Iterable[Meeting], now: datetime) -> tuple[str, ...]:
+    """The overlaps (the first MAX_LISTED_CLASHES of them) and a start in the past, in English for
+    the model."""
+    clashing = list(clashes)
     notes = [
         f"Overlaps with “{m.title}” ({format_local(m.start.astimezone(start.tzinfo))[:16]},"
         f" {m.duration} min, id {m.id})."
-        for m in clashes
+        for m in clashing[:MAX_LISTED_CLASHES]
     ]
+    if len(clashing) > MAX_LISTED_CLASHES:
+        notes.append(f"And {len(clashing) - MAX_LISTED_CLASHES} more overlaps.")
     if start < now:
         notes.append(f"The start time {format_local(start)[:16]} is in the past.")
     return tuple(notes)

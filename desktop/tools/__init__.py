@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from desktop import lazy_exports
 
 if TYPE_CHECKING:
-    from desktop.tools.knowledge import default_folder
+    from desktop.tools.knowledge import KnowledgeBase, default_folder
     from desktop.tools.ports import (
         ConfirmationAnswer,
         ConfirmationRequest,
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ConfirmationAnswer",
     "ConfirmationRequest",
+    "KnowledgeBase",
     "ToolCall",
     "ToolExecutor",
     "ToolResult",
@@ -32,7 +33,10 @@ __all__ = [
 __getattr__ = lazy_exports(
     __name__,
     {
-        "knowledge": ("default_folder",),
+        "knowledge": (
+            "KnowledgeBase",
+            "default_folder",
+        ),
         "ports": (
             "ConfirmationAnswer",
             "ConfirmationRequest",

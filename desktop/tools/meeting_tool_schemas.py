@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.storage import DEFAULT_TITLE, MAX_DURATION_MINUTES, MAX_TITLE_CHARS
+from desktop.storage import DEFAULT_TITLE, MAX_DURATION_MINUTES, MAX_RULE_CHARS, MAX_TITLE_CHARS
 
 DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -29,6 +29,13 @@ CREATE_MEETING: dict[str, Any] = {
             "description": "会议时长，单位分钟的整数，例如 90",
         },
         "title": {**_TITLE, "description": f"会议名称；客户没有说明时用“{DEFAULT_TITLE}”"},
+        "recurrence": {
+            "type": "string",
+            "maxLength": MAX_RULE_CHARS,
+            "description": "可选，只在会议重复时填写：RFC 5545 的 RRULE。例如每周一、共十次："
+            "FREQ=WEEKLY;BYDAY=MO;COUNT=10；每个工作日直到年底：FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20251231；"
+            "每月第一个周二：FREQ=MONTHLY;BYDAY=1TU。start_time 是第一次会议的时间。",
+        },
     },
     "required": ["start_time", "duration", "title"],
     "additionalProperties": False,
@@ -53,14 +60,18 @@ CANCEL_MEETING: dict[str, Any] = {
                        "description": "要取消的会议编号（来自 listMeetings 的 id）；知道编号时优先使用"},
         "title": {**_TITLE, "description": "会议名称；可与 date 一起使用，只给名称时在今后的会议里查找"},
         "date": {"type": "string", "pattern": DATE_PATTERN, "description": "会议所在日期，格式：年-月-日"},
+        "scope": {"type": "string", "enum": ["occurrence", "series"],
+                  "description": "重复会议：occurrence 只取消 date 那一次（没有 date 时取消下一次），"
+                                 "series 取消整个系列；客户会在确认窗口里再选一次"},
     },
     "additionalProperties": False,
 }
 
 DESCRIPTIONS = {
-    "createMeeting": "创建一场会议（指定开始时间、时长和名称）。调用前先向客户复述这三项；"
-    "调用后客户会在确认窗口里确认或修改，结果以工具返回为准。",
+    "createMeeting": "创建一场会议（指定开始时间、时长和名称）。信息齐了就直接调用，"
+    "不要先复述或等客户口头确认：调用后应用会弹出确认窗口，"
+    "客户在窗口里确认或修改，结果以工具返回为准。",
     "listMeetings": "查询某一天或某段日期内已预约的会议，返回每场会议的编号、名称、开始时间和时长。",
     "cancelMeeting": "取消一场会议：提供会议编号，或提供会议名称和日期。若有多场符合，会返回候选让客户选择；"
-    "取消前客户需要在确认窗口里确认。",
+    "调用后应用会弹出确认窗口，客户在窗口里确认，不要先口头确认。",
 }

@@ -3,11 +3,15 @@
 Nothing is written until the person approves in the confirmation dialog, and then with the values
 they may have edited. A createMeeting call whose call_id is already stored returns that meeting,
 so a call re-executed after a reconnection never books twice.
+
+A series (createMeeting's `recurrence`, an RRULE) is checked and stored once; listMeetings lists its
+occurrences, its overlaps are looked for over its first year, and cancelMeeting leaves out one
+occurrence or removes the series, as the person chooses in the dialog.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -17,14 +21,18 @@ from desktop.storage import (
     Meeting,
     MeetingDraft,
     MeetingStore,
+    Recurrence,
     StoreWorker,
-    check_duration,
     check_start,
     check_title,
+    checked_draft,
+    clashes_of,
+    draft_occurrences,
     format_local,
     parse_day,
     parse_local,
     warnings_for,
+    zone_name,
 )
 from desktop.tools import meeting_tool_schemas as schemas
 from desktop.tools.ports import ConfirmationRequest, Confirmer
@@ -32,6 +40,7 @@ from desktop.tools.registry import Outcome, Tool
 from desktop.tools.validation import ArgumentError
 
 MAX_LIST_DAYS = 366
+MAX_CHECKED_OCCURRENCES = 100  # a series' overlaps are looked for among its first occurrences
 
 
 class MeetingTools:
@@ -66,7 +75,8 @@ class MeetingTools:
             stored = await self._worker.run(self._store.find_by_call_id, call_id)
             if stored is not None:
                 return _created(stored, (), self._tz)
-        proposed = self._draft(args, call_id)
+        # On the worker: checking a rule (dateutil looking for its first date) stays off the loop.
+        proposed = await self._worker.run(self._draft, args, call_id)
         warnings = await self._warnings(proposed)
         answer = await self._confirmer.confirm(ConfirmationRequest(
             kind="create_meeting", fields=_fields(proposed), warnings=warnings, call_id=call_id))
@@ -75,7 +85,7 @@ class MeetingTools:
                             "message": "The person declined; no meeting was created. "
                                        "Ask what they would like to change."}, status="declined")
         try:
-            final = self._draft({**_fields(proposed), **answer.fields}, call_id)
+            final = await self._worker.run(self._draft, {**_fields(proposed), **answer.fields}, call_id)
         except ArgumentError as exc:
             return Outcome({"status": "failed", "error": f"The edited values are not usable: {exc}"},
                            status="failed")
@@ -84,18 +94,37 @@ class MeetingTools:
         return _created(meeting, warnings, self._tz, edited=_fields(final) != _fields(proposed))
 
     def _draft(self, args: dict[str, Any], call_id: str) -> MeetingDraft:
+        """The checked draft (a series' start moved to its first occurrence), or ArgumentError with
+        the one sentence the model reads, however hostile the arguments."""
         try:
-            start = check_start(parse_local(str(args["start_time"]), self._tz), self._now())
-            duration = check_duration(int(args["duration"]))
-            title = check_title(str(args.get("title", "")))
-        except (InvalidMeeting, ValueError, TypeError) as exc:
+            rule = str(args.get("recurrence") or "").strip()
+            draft = MeetingDraft(
+                title=str(args.get("title", "")),
+                start=check_start(parse_local(str(args["start_time"]), self._tz), self._now()),
+                duration=int(args["duration"]),
+                source="voice",
+                call_id=call_id or None,
+                all_day=args.get("all_day") is True,  # only the dialog sets it
+                time_zone=zone_name(self._tz) if rule else None,
+                recurrence=Recurrence(rule) if rule else None,
+            )
+            return checked_draft(draft, self._now())
+        except (InvalidMeeting, ValueError, TypeError, OverflowError) as exc:
             raise ArgumentError(str(exc)) from None
-        return MeetingDraft(title=title, start=start, duration=duration, source="voice",
-                            call_id=call_id or None)
 
     async def _warnings(self, draft: MeetingDraft) -> tuple[str, ...]:
-        clashes = await self._worker.run(self._store.overlapping, draft.start, draft.duration)
+        """Overlaps of the meeting, or of a series' first occurrences, and a start in the past."""
+        clashes = await self._worker.run(self._clashes, draft)
         return warnings_for(draft.start, clashes, self._now())
+
+    def _clashes(self, draft: MeetingDraft) -> list[Meeting]:
+        if draft.all_day:
+            return []
+        until = draft.start + timedelta(days=MAX_LIST_DAYS)
+        proposed = draft_occurrences(draft, until, self._tz)[:MAX_CHECKED_OCCURRENCES]
+        if not proposed:
+            return []
+        return clashes_of(proposed, self._store.between(proposed[0].start, proposed[-1].end, self._tz))
 
     # listMeetings
 
@@ -132,38 +161,44 @@ class MeetingTools:
         found = await self._find(args)
         if isinstance(found, Outcome):
             return found
+        fields = found.describe(self._tz)
+        if found.occurrence is not None:  # the person chooses in the dialog; the model's word comes first
+            fields["scope"] = args.get("scope", "occurrence" if "date" in args else "series")
         answer = await self._confirmer.confirm(ConfirmationRequest(
-            kind="cancel_meeting", fields=found.describe(self._tz), call_id=call_id))
+            kind="cancel_meeting", fields=fields, call_id=call_id))
         if not answer.approved:
             return Outcome({"status": "declined", "meeting": found.describe(self._tz),
                             "message": "The person chose to keep this meeting; it was not cancelled."},
                            status="declined")
+        if found.occurrence is not None and answer.fields.get("scope", fields.get("scope")) == "occurrence":
+            series = await self._worker.run(self._store.cancel_occurrence, found.id, found.occurrence)
+            if series is None:
+                return _not_found("The series was already removed.", [], self._tz)
+            return Outcome({"status": "cancelled", "scope": "occurrence",
+                            "meeting": found.describe(self._tz)})
         removed = await self._worker.run(self._store.delete, found.id)
         if removed is None:
             return _not_found("The meeting was already removed.", [], self._tz)
-        return Outcome({"status": "cancelled", "meeting": removed.describe(self._tz)})
+        cancelled = {"status": "cancelled", "meeting": removed.describe(self._tz)}
+        return Outcome(cancelled | ({"scope": "series"} if removed.in_series else {}))
 
     async def _find(self, args: dict[str, Any]) -> Meeting | Outcome:
+        """The meeting to cancel; for a series, the occurrence on `date` or else the next one."""
+        day = self._day(args["date"], "date") if "date" in args else None
         if "meeting_id" in args:
             meeting = await self._worker.run(self._store.get, args["meeting_id"])
-            return meeting or _not_found(f"There is no meeting with id {args['meeting_id']}.", [], self._tz)
+            if meeting is None:
+                return _not_found(f"There is no meeting with id {args['meeting_id']}.", [], self._tz)
+            return await self._occurrence_of(meeting, day) if meeting.in_series else meeting
         try:
             title = check_title(args["title"]) if args.get("title", "").strip() else ""
         except InvalidMeeting as exc:
             raise ArgumentError(str(exc)) from None
-        day = self._day(args["date"], "date") if "date" in args else None
         if day is None and not title:
             raise ArgumentError("Give meeting_id, or the title and/or date of the meeting to cancel.")
-        if day is not None:
-            searched = await self._worker.run(self._store.on_days, day, day, self._tz)
-            where = f"on {day.isoformat()}"
-        else:  # title only: the meetings still ahead
-            today = self._now().date()
-            searched = await self._worker.run(
-                self._store.on_days, today, today + timedelta(days=MAX_LIST_DAYS), self._tz)
-            searched = [m for m in searched if m.end > self._now()]
-            where = "in the coming year"
-        candidates = _matching(searched, title)
+        searched = await self._searched(day)
+        where = f"on {day.isoformat()}" if day is not None else "in the coming year"
+        candidates = _first_of_each(_matching(searched, title))
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
@@ -172,17 +207,51 @@ class MeetingTools:
                         "message": "Several meetings match. Ask the person which one, then call "
                                    "cancelMeeting again with its meeting_id."}, status="failed")
 
+    async def _searched(self, day: date | None) -> Sequence[Meeting]:
+        """The occurrences on `day`, or (None) those still ahead in the coming year."""
+        if day is not None:
+            return await self._worker.run(self._store.on_days, day, day, self._tz)
+        today = self._now().date()
+        ahead = await self._worker.run(
+            self._store.on_days, today, today + timedelta(days=MAX_LIST_DAYS), self._tz)
+        return [m for m in ahead if m.end > self._now()]
 
-def _matching(meetings: list[Meeting], title: str) -> list[Meeting]:
+    async def _occurrence_of(self, series: Meeting, day: date | None) -> Meeting | Outcome:
+        searched = await self._searched(day)
+        mine = [m for m in searched if m.id == series.id]
+        if mine:
+            return mine[0]
+        if day is not None:
+            return _not_found(f"Meeting {series.id} does not take place on {day.isoformat()}.",
+                              searched, self._tz)
+        return series  # nothing ahead: only the whole series can go
+
+
+def _matching(meetings: Sequence[Meeting], title: str) -> list[Meeting]:
     if not title:
-        return meetings
+        return list(meetings)
     wanted = title.casefold()
     exact = [m for m in meetings if m.title.casefold() == wanted]
     return exact or [m for m in meetings if wanted in m.title.casefold() or m.title.casefold() in wanted]
 
 
+def _first_of_each(meetings: list[Meeting]) -> list[Meeting]:
+    """One occurrence per meeting (the first): a weekly series is one candidate, not fifty-two."""
+    first: dict[int, Meeting] = {}
+    for meeting in meetings:
+        first.setdefault(meeting.id, meeting)
+    return list(first.values())
+
+
 def _fields(draft: MeetingDraft) -> dict[str, Any]:
-    return {"title": draft.title, "start_time": format_local(draft.start), "duration": draft.duration}
+    """What the dialog shows and the person may edit; `all_day` and `recurrence` only when set."""
+    fields: dict[str, Any] = {"title": draft.title, "start_time": format_local(draft.start),
+                              "duration": draft.duration}
+    if draft.all_day:
+        fields["all_day"] = True
+    if draft.recurrence is not None:
+        fields["recurrence"] = draft.recurrence.rule
+    return fields
 
 
 def _created(meeting: Meeting, warnings: tuple[str, ...], tz: tzinfo | None, edited: bool = False) -> Outcome:
@@ -190,6 +259,6 @@ def _created(meeting: Meeting, warnings: tuple[str, ...], tz: tzinfo | None, edi
                     "warnings": list(warnings)})
 
 
-def _not_found(message: str, that_day: list[Meeting], tz: tzinfo | None) -> Outcome:
+def _not_found(message: str, that_day: Sequence[Meeting], tz: tzinfo | None) -> Outcome:
     return Outcome({"status": "not_found", "message": message,
                     "meetings_that_day": [m.describe(tz) for m in that_day]}, status="failed")

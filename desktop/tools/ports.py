@@ -33,7 +33,9 @@ class ToolExecutor(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ConfirmationRequest:
-    """What the person is asked to approve. `fields` are editable values (e.g. title, start, duration)."""
+    """What the person is asked to approve. `fields` are editable values (e.g. title, start, duration,
+    a series' recurrence); for an occurrence of a series to cancel, `scope` ("occurrence" or "series")
+    is the choice offered first."""
 
     kind: Literal["create_meeting", "cancel_meeting"]
     fields: dict[str, Any]

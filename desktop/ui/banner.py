@@ -1,10 +1,17 @@
-"""A non-modal strip across the top of the window: one sentence, and what the person can do about it."""
+"""A non-modal strip across the top of the window: one sentence, and what the person can do about it.
+
+It can count down to something the engine announced (the next attempt to reconnect, when the service
+asked to wait): the engine says when, the banner's own timer updates the seconds left.
+"""
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
 from typing import Literal
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 Kind = Literal["error", "info"]
@@ -14,6 +21,8 @@ Banner[kind="error"] { background: #fef2f2; border: 1px solid #fca5a5; border-ra
 Banner[kind="info"] { background: #eff6ff; border: 1px solid #93c5fd; border-radius: 6px; }
 Banner QLabel { color: #111827; }
 """
+TICK_MS = 1000
+EARLY_TICK = 0.1  # seconds: a timer that fires a little early must not show the same second twice
 
 
 class Banner(QFrame):
@@ -21,9 +30,16 @@ class Banner(QFrame):
     settingsRequested = Signal()
     cancelRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
+        """`clock` (monotonic seconds) is what a countdown is measured against; tests inject one."""
         super().__init__(parent)
         self.setStyleSheet(_STYLE)
+        self._clock = clock
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(TICK_MS)
+        self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
+        self._countdown.timeout.connect(self.tick)
+        self._template, self._then, self._deadline = "", "", 0.0
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.retry = QPushButton(self.tr("Retry"))
@@ -52,6 +68,7 @@ class Banner(QFrame):
         cancel: bool = False,
     ) -> None:
         """`cancel` offers to stop what is under way (reconnecting) instead of dismissing the banner."""
+        self._countdown.stop()  # a new sentence replaces any countdown
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
@@ -62,6 +79,35 @@ class Banner(QFrame):
         self.cancel.setVisible(cancel)
         self.dismiss.setVisible(not cancel)
         self.show()
+
+    def count_down(self, template: str, seconds: float, *, then: str, cancel: bool = False) -> None:
+        """Show `template` with %1 as the whole seconds left, updated each second; after `seconds`,
+        show `then` (what happens next, e.g. the attempt under way)."""
+        self._template, self._then = template, then
+        self._deadline = self._clock() + seconds
+        self.show_message("", kind="info", cancel=cancel)
+        self._countdown.start()
+        self.tick()
+
+    def tick(self) -> None:
+        """One second of the countdown (the timer's slot)."""
+        if not self._countdown.isActive():
+            return  # a tick queued before the countdown ended
+        left = math.ceil(self._deadline - self._clock() - EARLY_TICK)
+        if left > 0:
+            self.message.setText(self._template.replace("%1", str(left)))
+        else:
+            self._countdown.stop()
+            self.message.setText(self._then)
+
+    @property
+    def counting_down(self) -> bool:
+        return self._countdown.isActive()
+
+    def setVisible(self, visible: bool) -> None:
+        if not visible:  # hidden on purpose (a minimized window is not: its banner counts on)
+            self._countdown.stop()
+        super().setVisible(visible)
 
     def _cancel(self) -> None:
         self.hide()

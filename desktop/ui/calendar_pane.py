@@ -3,22 +3,25 @@ creating, editing, deleting, exporting and importing by hand.
 
 Every store call runs on the store's worker thread (`StoreCalls`); results and the store's change
 notices come back to the GUI thread through queued signals, so the pane follows meetings the
-assistant books the moment they are committed.
+assistant books the moment they are committed. It holds the occurrences from the month before the
+shown one to a year after it (a series repeats without end), and loads again when the page turns.
+An occurrence of a series is marked as such; editing it edits the series; deleting it asks whether
+it alone or the whole series goes. All-day events show as "all day".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, tzinfo
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -34,15 +37,22 @@ from desktop.storage import (
     MeetingChange,
     MeetingDraft,
     MeetingStore,
+    Recurrence,
     StoreWorker,
     checked_draft,
-    export_calendar,
-    import_calendar,
     localize,
+    moved_recurrence,
     parse_local,
+    zone_name,
 )
+from desktop.ui.calendar_files import CalendarFiles
 from desktop.ui.meeting_dialog import MeetingDialog
+from desktop.ui.placeholders import filled
+from desktop.ui.recurrence_words import rule_in_words
 from desktop.ui.store_calls import StoreCalls
+
+MONTHS_BEFORE, MONTHS_AFTER = 1, 13  # the occurrences held, around the shown month
+_OCCURRENCE = Qt.ItemDataRole.UserRole + 1
 
 
 class CalendarPane(QWidget):
@@ -62,10 +72,13 @@ class CalendarPane(QWidget):
         self._tz = tz
         self._now = now or (lambda: datetime.now().astimezone(tz))
         self._meetings: list[Meeting] = []
+        self._series: dict[int, Meeting] = {}  # the stored series behind the occurrences held
         self._build()
         self._calls = StoreCalls(store, worker, self)
         self._calls.changed.connect(self._store_changed)
         self._calls.failed.connect(self._show_notice)
+        self._files = CalendarFiles(self, store, self._calls, tz, self._show_notice)
+        self.calendar.currentPageChanged.connect(lambda _year, _month: self.reload())
         self.reload()
 
     def _build(self) -> None:
@@ -80,8 +93,8 @@ class CalendarPane(QWidget):
         buttons = QHBoxLayout()
         for text, slot in ((self.tr("New"), self.new_meeting), (self.tr("Edit"), self.edit_selected),
                            (self.tr("Delete"), self.delete_selected),
-                           (self.tr("Import…"), self.choose_import),
-                           (self.tr("Export…"), self.choose_export)):
+                           (self.tr("Import…"), lambda: self._files.choose_import()),
+                           (self.tr("Export…"), lambda: self._files.choose_export())):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -99,7 +112,7 @@ class CalendarPane(QWidget):
     # Reading
 
     def meetings(self) -> list[Meeting]:
-        """The meetings as last loaded (a snapshot for overlap warnings in dialogs)."""
+        """The occurrences as last loaded (a snapshot for overlap warnings in dialogs)."""
         return list(self._meetings)
 
     def day_meetings(self) -> list[Meeting]:
@@ -121,10 +134,14 @@ class CalendarPane(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self._calls.call(self._store.all, self._loaded, self.tr("Could not read the calendar"))
+        shown = self.calendar.yearShown() * 12 + self.calendar.monthShown() - 1
+        first, last = (_first_of_month(shown - MONTHS_BEFORE), _first_of_month(shown + MONTHS_AFTER))
+        start, end = (localize(datetime.combine(day, time()), self._tz) for day in (first, last))
+        self._calls.call(_load, self._loaded, self.tr("Could not read the calendar"),
+                         self._store, start, end, self._tz)
 
-    def _loaded(self, meetings: list[Meeting]) -> None:
-        self._meetings = meetings
+    def _loaded(self, loaded: tuple[list[Meeting], dict[int, Meeting]]) -> None:
+        self._meetings, self._series = loaded
         self._mark_days()
         self._show_day()
 
@@ -141,49 +158,74 @@ class CalendarPane(QWidget):
     def _show_day(self) -> None:
         self.day_list.clear()
         meetings = self.day_meetings()
-        count = _filled(self.tr("%1 meeting(s)"), len(meetings)) if meetings else self.tr("no meetings")
+        count = filled(self.tr("%1 meeting(s)"), str(len(meetings))) if meetings else self.tr("no meetings")
         self.day_label.setText(f"{self.selected_day():%Y-%m-%d}: {count}")
         for meeting in meetings:
-            start = meeting.start.astimezone(self._tz)
-            item = QListWidgetItem(f"{start:%H:%M}–{meeting.end.astimezone(self._tz):%H:%M}  {meeting.title}")
+            item = QListWidgetItem(self._line(meeting))
             item.setData(Qt.ItemDataRole.UserRole, meeting.id)
+            item.setData(_OCCURRENCE, meeting.occurrence)
+            if meeting.recurrence is not None:
+                item.setToolTip(rule_in_words(meeting.recurrence.rule, meeting.start.astimezone(self._tz)))
             self.day_list.addItem(item)
 
+    def _line(self, meeting: Meeting) -> str:
+        """"15:30–16:30  Title", "all day  Title"; an occurrence of a series is marked with ↻."""
+        if meeting.all_day:
+            when = self.tr("all day")
+        else:
+            when = f"{meeting.start.astimezone(self._tz):%H:%M}–{meeting.end.astimezone(self._tz):%H:%M}"
+        return f"{when}  {'↻ ' if meeting.in_series else ''}{meeting.title}"
+
     def selected_meeting(self) -> Meeting | None:
+        """The chosen occurrence (a meeting, or one occurrence of a series)."""
         item = self.day_list.currentItem()
         if item is None:
             return None
-        wanted = item.data(Qt.ItemDataRole.UserRole)
-        return next((m for m in self._meetings if m.id == wanted), None)
+        wanted = (item.data(Qt.ItemDataRole.UserRole), item.data(_OCCURRENCE))
+        return next((m for m in self._meetings if (m.id, m.occurrence) == wanted), None)
 
     # Writing, by hand
 
     def new_meeting(self) -> MeetingDialog:
         day = self.selected_day()
-        start = localize(datetime.combine(day, datetime.min.time()).replace(hour=9), self._tz)
+        start = localize(datetime.combine(day, time(9)), self._tz)
         fields = {"title": "", "start_time": f"{start:%Y-%m-%d %H:%M:00}", "duration": 30}
         return self._open(MeetingDialog(self, "new", fields, others=self._meetings, tz=self._tz,
                                         now=self._now), self._save_new)
 
     def edit_selected(self) -> MeetingDialog | None:
-        meeting = self.selected_meeting()
-        if meeting is None:
+        """Edits the chosen meeting; for an occurrence of a series, the series."""
+        chosen = self.selected_meeting()
+        if chosen is None:
             self._show_notice(self.tr("Choose a meeting in the list first."))
             return None
+        meeting = self._series.get(chosen.id, chosen)
         dialog = MeetingDialog(self, "edit", meeting.describe(self._tz), others=self._meetings,
                                exclude_id=meeting.id, tz=self._tz, now=self._now)
-        return self._open(dialog, lambda values: self._save_edit(meeting.id, values))
+        return self._open(dialog, lambda values: self._save_edit(meeting, values))
 
     def delete_selected(self) -> MeetingDialog | None:
+        """Deletes the chosen meeting; for an occurrence of a series the person chooses it alone or
+        the whole series."""
         meeting = self.selected_meeting()
         if meeting is None:
             self._show_notice(self.tr("Choose a meeting in the list first."))
             return None
-        dialog = MeetingDialog(self, "cancel", meeting.describe(self._tz), tz=self._tz, now=self._now)
-        deleted = _filled(self.tr("Deleted “%1”."), meeting.title)
-        return self._open(dialog, lambda _values: self._calls.call(
-            self._store.delete, lambda _m: self._show_notice(deleted),
-            self.tr("Could not delete the meeting"), meeting.id))
+        one = {"scope": "occurrence"} if meeting.occurrence is not None else {}
+        fields = meeting.describe(self._tz) | one
+        dialog = MeetingDialog(self, "cancel", fields, tz=self._tz, now=self._now)
+        deleted = filled(self.tr("Deleted “%1”."), meeting.title)
+        failed = self.tr("Could not delete the meeting")
+
+        def remove(_values: dict[str, Any]) -> None:
+            if meeting.occurrence is not None and dialog.cancel_scope() == "occurrence":
+                self._calls.call(self._store.cancel_occurrence, lambda _m: self._show_notice(deleted), failed,
+                                 meeting.id, meeting.occurrence)
+            else:
+                self._calls.call(self._store.delete, lambda _m: self._show_notice(deleted), failed,
+                                 meeting.id)
+
+        return self._open(dialog, remove)
 
     def _open(self, dialog: MeetingDialog, on_accept: Callable[[dict[str, Any]], None]) -> MeetingDialog:
         def finished(result: int) -> None:
@@ -195,10 +237,16 @@ class CalendarPane(QWidget):
         dialog.open()
         return dialog
 
-    def _draft(self, values: dict[str, Any]) -> MeetingDraft | None:
+    def _draft(self, values: dict[str, Any], time_zone: str | None = None) -> MeetingDraft | None:
+        """The checked draft of the dialog's values (a series keeps `time_zone`, or takes the local
+        zone's name), or None with the reason shown."""
+        rule = str(values.get("recurrence") or "")
         try:
             draft = MeetingDraft(title=values["title"], start=parse_local(values["start_time"], self._tz),
-                                 duration=values["duration"], source="manual")
+                                 duration=values["duration"], source="manual",
+                                 all_day=values.get("all_day") is True,
+                                 time_zone=(time_zone or zone_name(self._tz)) if rule else None,
+                                 recurrence=Recurrence(rule) if rule else None)
             return checked_draft(draft, self._now())
         except InvalidMeeting as exc:
             self._show_notice(str(exc))
@@ -208,47 +256,43 @@ class CalendarPane(QWidget):
         draft = self._draft(values)
         if draft is not None:
             added = self.tr("Added “%1”.")
-            self._calls.call(self._store.create, lambda m: self._show_notice(_filled(added, m.title)),
+            self._calls.call(self._store.create, lambda m: self._show_notice(filled(added, m.title)),
                              self.tr("Could not save the meeting"), draft)
 
-    def _save_edit(self, meeting_id: int, values: dict[str, Any]) -> None:
-        draft = self._draft(values)
+    def _save_edit(self, meeting: Meeting, values: dict[str, Any]) -> None:
+        draft = self._draft(values, meeting.time_zone)
         if draft is not None:
+            rule = draft.recurrence.rule if draft.recurrence is not None else None
+            draft = replace(draft, recurrence=moved_recurrence(meeting, draft.start, rule))
             saved, failed = self.tr("Saved “%1”."), self.tr("Could not save the meeting")
-            self._calls.call(self._store.update, lambda m: self._show_notice(_filled(saved, m.title)),
-                             failed, meeting_id, draft.title, draft.start, draft.duration)
+            self._calls.call(self._store.update_from, lambda m: self._show_notice(filled(saved, m.title)),
+                             failed, meeting.id, draft)
 
-    # Files
-
-    def choose_export(self) -> None:
-        dialog = QFileDialog(self, self.tr("Export meetings"), "meetings.ics", self._ics_filter())
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("ics")
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
-        dialog.open()
-
-    def choose_import(self) -> None:
-        dialog = QFileDialog(self, self.tr("Import meetings"), "", self._ics_filter())
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda path: self.import_from(Path(path)))
-        dialog.open()
+    # Files (calendar_files.py)
 
     def export_to(self, path: Path) -> None:
-        exported = self.tr("Exported %1 meeting(s) to %2.")
-        self._calls.call(export_calendar,
-                         lambda n: self._show_notice(exported.replace("%1", str(n)).replace("%2", path.name)),
-                         _filled(self.tr("Could not write %1"), path.name), self._store, path)
+        self._files.export_to(path)
 
     def import_from(self, path: Path) -> None:
-        self._calls.call(import_calendar, lambda counts: self._show_notice(_import_notice(counts)),
-                         _filled(self.tr("Could not import %1"), path.name), self._store, path, self._tz)
-
-    def _ics_filter(self) -> str:
-        return self.tr("iCalendar files (*.ics)")
+        self._files.import_from(path)
 
     def _show_notice(self, text: str) -> None:
         self.status_label.setText(text)
         self.notice.emit(text)
+
+
+def _load(store: MeetingStore, start: datetime, end: datetime,
+          tz: tzinfo | None) -> tuple[list[Meeting], dict[int, Meeting]]:
+    """On the worker: the occurrences in [start, end), and the stored series behind them."""
+    shown = store.between(start, end, tz)
+    series = {key: store.get(key) for key in {m.id for m in shown if m.in_series}}
+    return shown, {key: value for key, value in series.items() if value is not None}
+
+
+def _first_of_month(months: int) -> date:
+    """The first day of the month `months` months after January of year 0."""
+    year, month = divmod(months, 12)
+    return date(year, month + 1, 1)
 
 
 def _days_of(meeting: Meeting, tz: tzinfo | None) -> list[date]:
@@ -256,19 +300,3 @@ def _days_of(meeting: Meeting, tz: tzinfo | None) -> list[date]:
     first = meeting.start.astimezone(tz).date()
     last = (meeting.end - timedelta(seconds=1)).astimezone(tz).date()
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-def _import_notice(counts: tuple[int, int, int]) -> str:
-    added, skipped, unusable = counts
-    translate = QCoreApplication.translate
-    notes = [_filled(translate("CalendarPane", "Imported %1 meeting(s)"), added)]
-    if skipped:
-        notes.append(_filled(translate("CalendarPane", "%1 already in the calendar"), skipped))
-    if unusable:
-        notes.append(_filled(translate("CalendarPane", "%1 without a usable time skipped"), unusable))
-    return translate("CalendarPane", ", ").join(notes) + translate("CalendarPane", ".")
-
-
-def _filled(template: str, value: object) -> str:
-    """A translated sentence with its one placeholder (%1) filled in."""
-    return template.replace("%1", str(value))

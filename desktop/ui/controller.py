@@ -23,6 +23,7 @@ from desktop.session import (
     ConnectionRenewed,
     ErrorRaised,
     RawEvent,
+    RetryScheduled,
     SessionState,
     StateChanged,
     ToolActivity,
@@ -55,6 +56,7 @@ class Controller(SettingsActions):
     toolActivity = Signal(object)  # ToolActivity
     rawEvent = Signal(object)  # RawEvent
     connectionRenewed = Signal(str)  # the reason; the conversation goes on
+    retryScheduled = Signal(object)  # RetryScheduled: the service asked to wait before the next attempt
     microphoneLevel = Signal(float)
     audioRecovered = Signal(str)  # "The microphone “USB” is back." after a device problem
 
@@ -72,6 +74,7 @@ class Controller(SettingsActions):
             ToolActivity: self.toolActivity,
             RawEvent: self.rawEvent,
             ErrorRaised: self.errorRaised,
+            RetryScheduled: self.retryScheduled,
         }
         self._level_timer = QTimer(self)
         self._level_timer.setInterval(LEVEL_INTERVAL_MS)

@@ -28,6 +28,10 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
         "ErrorText", "The service is limiting requests right now; try again shortly."
     ),
     "server_error": QT_TRANSLATE_NOOP("ErrorText", "The service had an internal error; try again shortly."),
+    "retry_after_too_long": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The service asks to wait longer than the app waits by itself; start the conversation again later.",
+    ),
     "unreachable": QT_TRANSLATE_NOOP(
         "ErrorText", "Could not reach the service; check the endpoint and the network connection."
     ),
@@ -53,6 +57,18 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     "response_failed": QT_TRANSLATE_NOOP("ErrorText", "The assistant could not answer."),
     "event_too_large": QT_TRANSLATE_NOOP("ErrorText", "That message is too long to send."),
 }
+
+# While reconnecting, the banner's countdown to the attempt the service asked to wait for (%1: seconds).
+_COUNTDOWN: dict[str, object] = {
+    "rate_limited": QT_TRANSLATE_NOOP("ErrorText", "Rate limited; trying again in %1 s"),
+}
+_BUSY_COUNTDOWN = QT_TRANSLATE_NOOP("ErrorText", "The service is busy; trying again in %1 s")
+
+
+def retry_countdown(code: str) -> str:
+    """The countdown's sentence for the failure that asked to wait, in the person's language; %1 is
+    the seconds left."""
+    return QCoreApplication.translate(_CONTEXT, str(_COUNTDOWN.get(code, _BUSY_COUNTDOWN)))
 
 
 def localized(error: ErrorRaised) -> str:

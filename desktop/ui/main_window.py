@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.session import ErrorRaised, SessionState, ToolActivity
+from desktop.session import ErrorRaised, RetryScheduled, SessionState, ToolActivity
 from desktop.ui.banner import Banner
-from desktop.ui.error_text import localized
+from desktop.ui.error_text import localized, retry_countdown
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
 from desktop.ui.indexing_progress import IndexingProgress
 from desktop.ui.inspector import InspectorDock
@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         c.targetKnown.connect(self._show_target)
         c.keychainMissing.connect(self._show_keychain_missing)
         c.connectionRenewed.connect(self._show_renewed)
+        c.retryScheduled.connect(self._show_retry_wait)
         c.knowledgeFolderChanged.connect(self._show_knowledge_folder)
         c.settingsReady.connect(self._open_settings_dialog)
         self.talk.pressed.connect(self._talk_pressed)
@@ -179,6 +180,12 @@ class MainWindow(QMainWindow):
         self.end.setEnabled(connected)
         shown_detail = detail and state is not SessionState.RECONNECTING  # the button says it already
         self.status_text.setText(f"{self.talk.label()} ({detail})" if shown_detail else self.talk.label())
+
+    def _show_retry_wait(self, asked: RetryScheduled) -> None:
+        """The service asked to wait: the banner counts down to the next attempt, then says it."""
+        countdown = retry_countdown(asked.code)
+        self.banner.count_down(countdown, asked.seconds, then=self.talk.label(), cancel=True)
+        self._reconnecting_shown = True
 
     def confirmation_opened(self, call_id: str) -> None:
         """A meeting dialog asks the person about `call_id`: the transcript and the talk button say

@@ -1,18 +1,21 @@
 """The meeting dialog: confirming what the assistant proposes, and creating or editing by hand.
 
 Opened with `open()` (window-modal), never `exec()`, so the conversation and its audio go on while
-it is shown. The warning line (overlap, a time in the past) follows the fields as they are edited.
+it is shown. The warning line (overlap, a time in the past) follows the fields as they are edited; for
+a series, over its first year. A meeting may be all-day, and may repeat (recurrence_editor.py); when
+an occurrence of a series is cancelled, the person chooses between it and the whole series.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -26,17 +29,28 @@ from PySide6.QtWidgets import (
 
 from desktop.storage import (
     DEFAULT_TITLE,
+    MAX_ALL_DAY_DAYS,
     MAX_DURATION_MINUTES,
     MAX_TITLE_CHARS,
+    MINUTES_PER_DAY,
+    InvalidMeeting,
     Meeting,
+    MeetingDraft,
+    Recurrence,
+    clashes_of,
+    draft_occurrences,
     format_local,
     localize,
-    overlapping,
     parse_local,
 )
+from desktop.ui.placeholders import filled as _filled
+from desktop.ui.recurrence_editor import CancelScope, RecurrenceEditor
+from desktop.ui.recurrence_words import rule_in_words
 
 Mode = Literal["create", "cancel", "new", "edit"]
-
+_CHECKED_DAYS = 366  # a series' overlaps are looked for over its first year
+_CHECKED_OCCURRENCES = 100
+_LISTED_CLASHES = 5
 
 
 class MeetingDialog(QDialog):
@@ -59,11 +73,13 @@ class MeetingDialog(QDialog):
         self._others = others
         self._exclude_id = exclude_id
         self._given_warnings = tuple(warnings)
+        self._given = fields
         title, heading = self._headings()[mode]
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._build(heading)
         self._fill(fields)
+        self._show_all_day()
         self._initial = self.values()
         self._refresh_warning()
 
@@ -87,18 +103,46 @@ class MeetingDialog(QDialog):
         self.title_edit.setMaxLength(MAX_TITLE_CHARS)
         self.title_edit.setPlaceholderText(DEFAULT_TITLE)
         self.start_edit = QDateTimeEdit()
-        self.start_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.start_edit.setCalendarPopup(True)
+        self.all_day_box = QCheckBox(self.tr("All day"))
         self.duration_edit = QSpinBox()
         self.duration_edit.setRange(1, MAX_DURATION_MINUTES)
         self.duration_edit.setSuffix(self.tr(" min"))
+        self.days_edit = QSpinBox()
+        self.days_edit.setRange(1, MAX_ALL_DAY_DAYS)
+        self.days_edit.setSuffix(self.tr(" day(s)"))
+        self.recurrence = RecurrenceEditor()
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet("color: #b35c00;")
-        form = QFormLayout()
-        form.addRow(self.tr("Title"), self.title_edit)
-        form.addRow(self.tr("Start"), self.start_edit)
-        form.addRow(self.tr("Duration"), self.duration_edit)
+        self.form = QFormLayout()
+        self.form.addRow(self.tr("Title"), self.title_edit)
+        self.form.addRow(self.tr("Start"), self.start_edit)
+        self.form.addRow("", self.all_day_box)
+        self.form.addRow(self.tr("Duration"), self.duration_edit)
+        self.form.addRow(self.tr("Days"), self.days_edit)
+        self.form.addRow(self.tr("Repeats"), self.recurrence)
+        layout = QVBoxLayout(self)
+        if heading:
+            layout.addWidget(QLabel(heading))
+        layout.addLayout(self.form)
+        self.scope: CancelScope | None = None
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self._buttons())
+        read_only = self._mode == "cancel"
+        for edit in (self.title_edit, self.duration_edit, self.days_edit):
+            edit.setReadOnly(read_only)
+        self.start_edit.setReadOnly(read_only)
+        self.all_day_box.setEnabled(not read_only)
+        self.recurrence.set_read_only(read_only)
+        self.title_edit.textChanged.connect(self._refresh_warning)
+        self.start_edit.dateTimeChanged.connect(self._start_changed)
+        self.all_day_box.toggled.connect(self._show_all_day)
+        for spin in (self.duration_edit, self.days_edit):
+            spin.valueChanged.connect(self._refresh_warning)
+        self.recurrence.changed.connect(self._refresh_warning)
+
+    def _buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox()
         if self._mode in ("create", "cancel"):
             role = QDialogButtonBox.ButtonRole
@@ -109,19 +153,7 @@ class MeetingDialog(QDialog):
             self.reject_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        if heading:
-            layout.addWidget(QLabel(heading))
-        layout.addLayout(form)
-        layout.addWidget(self.warning_label)
-        layout.addWidget(self.buttons)
-        read_only = self._mode == "cancel"
-        self.title_edit.setReadOnly(read_only)
-        self.start_edit.setReadOnly(read_only)
-        self.duration_edit.setReadOnly(read_only)
-        self.title_edit.textChanged.connect(self._refresh_warning)
-        self.start_edit.dateTimeChanged.connect(self._refresh_warning)
-        self.duration_edit.valueChanged.connect(self._refresh_warning)
+        return self.buttons
 
     def _fill(self, fields: dict[str, Any]) -> None:
         self.title_edit.setText(str(fields.get("title", "")))
@@ -133,21 +165,67 @@ class MeetingDialog(QDialog):
             QDateTime(QDate(start.year, start.month, start.day), QTime(start.hour, start.minute))
         )
         duration = fields.get("duration", 30)
-        self.duration_edit.setValue(duration if isinstance(duration, int) else 30)
+        duration = duration if isinstance(duration, int) and duration > 0 else 30
+        all_day = fields.get("all_day") is True
+        self.all_day_box.setChecked(all_day)
+        self.days_edit.setValue(max(1, duration // MINUTES_PER_DAY) if all_day else 1)
+        self.duration_edit.setValue(30 if all_day else min(duration, MAX_DURATION_MINUTES))
+        rule = str(fields.get("recurrence") or "")
+        self.recurrence.set_rule(rule, start)
+        if self._mode == "cancel":  # only what the meeting is
+            self.form.setRowVisible(self.recurrence, bool(rule))
+            self.form.setRowVisible(self.all_day_box, all_day)
+            if "scope" in fields:  # an occurrence of a series: it alone, or the whole series
+                self._add_scope(str(fields["scope"]), start, rule)
+
+    def _add_scope(self, scope: str, start: datetime, rule: str) -> None:
+        self.scope = CancelScope(format_local(start)[:16], rule_in_words(rule, start) or rule)
+        self.scope.choose(scope)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.warning_label), self.scope)
+
+    def _show_all_day(self) -> None:
+        all_day = self.all_day_box.isChecked()
+        self.start_edit.setDisplayFormat("yyyy-MM-dd" if all_day else "yyyy-MM-dd HH:mm")
+        self.form.setRowVisible(self.duration_edit, not all_day)
+        self.form.setRowVisible(self.days_edit, all_day)
+        self._refresh_warning()
+
+    def _start_changed(self) -> None:
+        self.recurrence.set_start(self.start())
+        self._refresh_warning()
 
     def start(self) -> datetime:
         moment = self.start_edit.dateTime()
         day, clock = moment.date(), moment.time()
         naive = datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute())
-        return localize(naive, self._tz)
+        return localize(naive.replace(hour=0, minute=0) if self.all_day_box.isChecked() else naive, self._tz)
+
+    def duration(self) -> int:
+        """Minutes: whole days for an all-day event."""
+        if self.all_day_box.isChecked():
+            return self.days_edit.value() * MINUTES_PER_DAY
+        return self.duration_edit.value()
 
     def values(self) -> dict[str, Any]:
-        """The fields as shown, in the same form the tools use."""
-        return {
+        """The fields as shown, in the same form the tools use (`all_day` and `recurrence` when set,
+        or when they were given)."""
+        values: dict[str, Any] = {
             "title": self.title_edit.text().strip() or DEFAULT_TITLE,
             "start_time": format_local(self.start()),
-            "duration": self.duration_edit.value(),
+            "duration": self.duration(),
         }
+        if self.all_day_box.isChecked() or "all_day" in self._given:
+            values["all_day"] = self.all_day_box.isChecked()
+        rule = self.recurrence.rule()
+        if rule or "recurrence" in self._given:
+            values["recurrence"] = rule
+        return values
+
+    def cancel_scope(self) -> str:
+        """"occurrence" or "series" for a series; "" otherwise."""
+        return self.scope.scope() if self.scope is not None else ""
 
     def _notes(self, start: datetime, clashes: Sequence[Meeting]) -> list[str]:
         """The tool's warnings (`warnings_for`, which the model reads in English) in the
@@ -159,11 +237,29 @@ class MeetingDialog(QDialog):
                 format_local(m.start.astimezone(start.tzinfo))[:16],
                 str(m.duration),
             )
-            for m in clashes
+            for m in clashes[:_LISTED_CLASHES]
         ]
-        if start < self._now():
+        if len(clashes) > _LISTED_CLASHES:
+            notes.append(_filled(self.tr("And %1 more overlaps."), str(len(clashes) - _LISTED_CLASHES)))
+        now = self._now()
+        past = start.date() < now.date() if self.all_day_box.isChecked() else start < now
+        if past:
             notes.append(_filled(self.tr("The start time %1 is in the past."), format_local(start)[:16]))
         return notes
+
+    def _clashes(self, others: Sequence[Meeting]) -> list[Meeting]:
+        """What the meeting, or a series' first occurrences, would overlap."""
+        if self.all_day_box.isChecked():
+            return []
+        rule = self.recurrence.rule()
+        single = MeetingDraft(self.title_edit.text(), self.start(), self.duration())
+        until = single.start + timedelta(days=_CHECKED_DAYS)
+        try:
+            series = replace(single, recurrence=Recurrence(rule) if rule else None)
+            proposed = draft_occurrences(series, until, self._tz)[:_CHECKED_OCCURRENCES]
+        except InvalidMeeting:  # a rule that does not check out is refused on saving; warn for the first
+            proposed = draft_occurrences(single, until, self._tz)
+        return clashes_of(proposed, others, self._exclude_id)
 
     def warning_text(self) -> str:
         return self.warning_label.text()
@@ -171,24 +267,13 @@ class MeetingDialog(QDialog):
     def _refresh_warning(self) -> None:
         if not hasattr(self, "_initial"):
             return  # still filling the fields
-        start, duration = self.start(), self.duration_edit.value()
+        start = self.start()
         notes: Sequence[str]
         if self._others is not None:
-            notes = self._notes(start, overlapping(start, duration, self._others, self._exclude_id))
+            notes = self._notes(start, self._clashes(self._others))
         elif self.values() == self._initial:
             notes = self._given_warnings  # the tool's own (English) words: no calendar to recheck with
         else:  # edited, and no calendar to compare with: only what we can know here
-            notes = self._notes(start, ())
+            notes = self._notes(start, [])
         self.warning_label.setText("\n".join(f"⚠ {note}" for note in notes))
         self.warning_label.setVisible(bool(notes))
-
-
-def _filled(template: str, *values: str) -> str:
-    """Qt's %1, %2… placeholders filled in one pass, so a title containing "%2" stays as typed; a
-    placeholder without a value (a slip in a translation) stays as it is."""
-
-    def value(found: re.Match[str]) -> str:
-        number = int(found[1])
-        return values[number - 1] if 1 <= number <= len(values) else found[0]
-
-    return re.sub(r"%(\d)", value, template)

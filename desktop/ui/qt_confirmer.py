@@ -49,8 +49,7 @@ class QtConfirmer:
             if future.done():
                 return
             approved = result == QDialog.DialogCode.Accepted
-            edited = dialog.values() if approved and mode == "create" else {}
-            future.set_result(ConfirmationAnswer(approved=approved, fields=edited))
+            future.set_result(ConfirmationAnswer(approved=approved, fields=_answered(dialog, mode, approved)))
 
         dialog.finished.connect(answer)
         self.open_dialogs.append(dialog)
@@ -64,3 +63,14 @@ class QtConfirmer:
             dialog.finished.disconnect(answer)
             dialog.close()
             dialog.deleteLater()
+
+
+def _answered(dialog: MeetingDialog, mode: Mode, approved: bool) -> dict[str, object]:
+    """What the person decided beyond yes: the edited fields of a meeting to book, or for an occurrence
+    of a series whether it alone or the whole series goes."""
+    if not approved:
+        return {}
+    if mode == "create":
+        return dialog.values()
+    scope = dialog.cancel_scope()
+    return {"scope": scope} if scope else {}

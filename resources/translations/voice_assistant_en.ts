@@ -14,22 +14,22 @@
         <translation>Suppress background noise</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="46"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="49"/>
         <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
         <translation>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="54"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="57"/>
         <source>Microphone</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="55"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="58"/>
         <source>Speaker</source>
         <translation>Speaker</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="73"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="80"/>
         <source>System default</source>
         <translation>System default</translation>
     </message>
@@ -58,164 +58,278 @@
     </message>
 </context>
 <context>
-    <name>CalendarPane</name>
+    <name>CalendarFiles</name>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="79"/>
-        <source>New</source>
-        <translation>New</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="79"/>
-        <source>Edit</source>
-        <translation>Edit</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="80"/>
-        <source>Delete</source>
-        <translation>Delete</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="81"/>
-        <source>Import…</source>
-        <translation>Import…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="82"/>
-        <source>Export…</source>
-        <translation>Export…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="122"/>
-        <source>Could not read the calendar</source>
-        <translation>Could not read the calendar</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="142"/>
-        <source>%1 meeting(s)</source>
-        <translation>%1 meeting(s)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="142"/>
-        <source>no meetings</source>
-        <translation>no meetings</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="169"/>
-        <location filename="../../desktop/ui/calendar_pane.py" line="178"/>
-        <source>Choose a meeting in the list first.</source>
-        <translation>Choose a meeting in the list first.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="181"/>
-        <source>Deleted “%1”.</source>
-        <translation>Deleted “%1”.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="184"/>
-        <source>Could not delete the meeting</source>
-        <translation>Could not delete the meeting</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="208"/>
-        <source>Added “%1”.</source>
-        <translation>Added “%1”.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="210"/>
-        <location filename="../../desktop/ui/calendar_pane.py" line="215"/>
-        <source>Could not save the meeting</source>
-        <translation>Could not save the meeting</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="215"/>
-        <source>Saved “%1”.</source>
-        <translation>Saved “%1”.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="222"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="33"/>
         <source>Export meetings</source>
         <translation>Export meetings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="229"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="40"/>
         <source>Import meetings</source>
         <translation>Import meetings</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="235"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="46"/>
         <source>Exported %1 meeting(s) to %2.</source>
         <translation>Exported %1 meeting(s) to %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="238"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="48"/>
         <source>Could not write %1</source>
         <translation>Could not write %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="242"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="52"/>
         <source>Could not import %1</source>
         <translation>Could not import %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="245"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="55"/>
         <source>iCalendar files (*.ics)</source>
         <translation>iCalendar files (*.ics)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="262"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="68"/>
+        <source>“%1” (%2)</source>
+        <translation>“%1” (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="70"/>
+        <source>; </source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="73"/>
+        <source>; and %1 more</source>
+        <translation>; and %1 more</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="74"/>
+        <source>%1 Not imported: %2.</source>
+        <translation>%1 Not imported: %2.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="80"/>
+        <source>it has no start time</source>
+        <translation>it has no start time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="81"/>
+        <source>it has no end time or length</source>
+        <translation>it has no end time or length</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="82"/>
+        <source>it ends before it starts</source>
+        <translation>it ends before it starts</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="83"/>
+        <source>it lasts longer than 24 hours</source>
+        <translation>it lasts longer than 24 hours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="84"/>
+        <source>it lasts longer than a year</source>
+        <translation>it lasts longer than a year</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="85"/>
+        <source>it is too far from today</source>
+        <translation>it is too far from today</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="86"/>
+        <source>its repeat rule is not supported</source>
+        <translation>its repeat rule is not supported</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="87"/>
+        <source>its repeat rule leaves no meeting</source>
+        <translation>its repeat rule leaves no meeting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="88"/>
+        <source>it was cancelled</source>
+        <translation>it was cancelled</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPane</name>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="94"/>
+        <source>New</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="94"/>
+        <source>Edit</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="95"/>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="96"/>
+        <source>Import…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="97"/>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="140"/>
+        <source>Could not read the calendar</source>
+        <translation>Could not read the calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="161"/>
+        <source>%1 meeting(s)</source>
+        <translation>%1 meeting(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="161"/>
+        <source>no meetings</source>
+        <translation>no meetings</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="174"/>
+        <source>all day</source>
+        <translation>all day</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="200"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="212"/>
+        <source>Choose a meeting in the list first.</source>
+        <translation>Choose a meeting in the list first.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="216"/>
+        <source>Deleted “%1”.</source>
+        <translation>Deleted “%1”.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="217"/>
+        <source>Could not delete the meeting</source>
+        <translation>Could not delete the meeting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="257"/>
+        <source>Added “%1”.</source>
+        <translation>Added “%1”.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="259"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="266"/>
+        <source>Could not save the meeting</source>
+        <translation>Could not save the meeting</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="266"/>
+        <source>Saved “%1”.</source>
+        <translation>Saved “%1”.</translation>
+    </message>
+    <message>
+        <source>Export meetings</source>
+        <translation type="vanished">Export meetings</translation>
+    </message>
+    <message>
+        <source>Import meetings</source>
+        <translation type="vanished">Import meetings</translation>
+    </message>
+    <message>
+        <source>Exported %1 meeting(s) to %2.</source>
+        <translation type="vanished">Exported %1 meeting(s) to %2.</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation type="vanished">Could not write %1</translation>
+    </message>
+    <message>
+        <source>Could not import %1</source>
+        <translation type="vanished">Could not import %1</translation>
+    </message>
+    <message>
+        <source>iCalendar files (*.ics)</source>
+        <translation type="vanished">iCalendar files (*.ics)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="61"/>
         <source>Imported %1 meeting(s)</source>
         <translation>Imported %1 meeting(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="264"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="63"/>
         <source>%1 already in the calendar</source>
         <translation>%1 already in the calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="266"/>
         <source>%1 without a usable time skipped</source>
-        <translation>%1 without a usable time skipped</translation>
+        <translation type="vanished">%1 without a usable time skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="267"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="65"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="267"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="65"/>
         <source>.</source>
         <translation>.</translation>
     </message>
 </context>
 <context>
+    <name>CancelScope</name>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="160"/>
+        <source>Only this one (%1)</source>
+        <translation>Only this one (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="161"/>
+        <source>The whole series (%1)</source>
+        <translation>The whole series (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="165"/>
+        <source>This meeting is part of a series. Cancel:</source>
+        <translation>This meeting is part of a series. Cancel:</translation>
+    </message>
+</context>
+<context>
     <name>Controller</name>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="64"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="62"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Something went wrong; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="133"/>
+        <location filename="../../desktop/ui/controller.py" line="134"/>
         <source>The conversation could not be prepared.</source>
         <translation>The conversation could not be prepared.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="198"/>
+        <location filename="../../desktop/ui/controller.py" line="199"/>
         <source>That did not work; the details are in the log.</source>
         <translation>That did not work; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="230"/>
+        <location filename="../../desktop/ui/controller.py" line="231"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>Start a conversation first; then the assistant can answer typed messages.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="175"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="173"/>
         <source>The check could not run.</source>
         <translation>The check could not run.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="177"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="175"/>
         <source>The connection works.</source>
         <translation>The connection works.</translation>
     </message>
@@ -372,6 +486,21 @@
         <source>That message is too long to send.</source>
         <translation>That message is too long to send.</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="31"/>
+        <source>The service asks to wait longer than the app waits by itself; start the conversation again later.</source>
+        <translation>The service asks to wait longer than the app waits by itself; start the conversation again later.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="59"/>
+        <source>Rate limited; trying again in %1 s</source>
+        <translation>Rate limited; trying again in %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="61"/>
+        <source>The service is busy; trying again in %1 s</source>
+        <translation>The service is busy; trying again in %1 s</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
@@ -473,7 +602,7 @@
         <translation>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="103"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="110"/>
         <source>Folder</source>
         <translation>Folder</translation>
     </message>
@@ -588,72 +717,97 @@
 <context>
     <name>MeetingDialog</name>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="74"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="90"/>
         <source>Confirm meeting</source>
         <translation>Confirm meeting</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="75"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="91"/>
         <source>The assistant wants to book this meeting. Check or change it, then confirm.</source>
         <translation>The assistant wants to book this meeting. Check or change it, then confirm.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="78"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="94"/>
         <source>Cancel meeting?</source>
         <translation>Cancel meeting?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="79"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="95"/>
         <source>This meeting will be removed from your calendar.</source>
         <translation>This meeting will be removed from your calendar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="81"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="97"/>
         <source>New meeting</source>
         <translation>New meeting</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="82"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="98"/>
         <source>Edit meeting</source>
         <translation>Edit meeting</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="94"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="107"/>
+        <source>All day</source>
+        <translation>All day</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="110"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="99"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="113"/>
+        <source> day(s)</source>
+        <translation> day(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="119"/>
         <source>Title</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="100"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="120"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="101"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="122"/>
         <source>Duration</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="105"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="123"/>
+        <source>Days</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="124"/>
+        <source>Repeats</source>
+        <translation>Repeats</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="149"/>
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="106"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="150"/>
         <source>Decline</source>
         <translation>Decline</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="157"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="234"/>
         <source>Overlaps with “%1” (%2, %3 min).</source>
         <translation>Overlaps with “%1” (%2, %3 min).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="165"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="242"/>
+        <source>And %1 more overlaps.</source>
+        <translation>And %1 more overlaps.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="246"/>
         <source>The start time %1 is in the past.</source>
         <translation>The start time %1 is in the past.</translation>
     </message>
@@ -661,24 +815,236 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="121"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="128"/>
         <source>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</source>
         <translation>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="129"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="136"/>
         <source>ICE servers</source>
         <translation>ICE servers</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="130"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="137"/>
         <source>User name</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="131"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="138"/>
         <source>Credential</source>
         <translation>Credential</translation>
+    </message>
+</context>
+<context>
+    <name>RecurrenceEditor</name>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="43"/>
+        <source>Does not repeat</source>
+        <translation>Does not repeat</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="43"/>
+        <source>Daily</source>
+        <translation>Daily</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="44"/>
+        <source>Weekly</source>
+        <translation>Weekly</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="44"/>
+        <source>Monthly</source>
+        <translation>Monthly</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="45"/>
+        <source>Yearly</source>
+        <translation>Yearly</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="48"/>
+        <source>No end</source>
+        <translation>No end</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="48"/>
+        <source>After</source>
+        <translation>After</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="49"/>
+        <source>Until</source>
+        <translation>Until</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="54"/>
+        <source> times</source>
+        <translation> times</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="85"/>
+        <source>Custom</source>
+        <translation>Custom</translation>
+    </message>
+</context>
+<context>
+    <name>RecurrenceWords</name>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="28"/>
+        <location filename="../../desktop/ui/recurrence_words.py" line="31"/>
+        <source>Repeats: %1</source>
+        <translation>Repeats: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="33"/>
+        <source>%1, %2 times</source>
+        <translation>%1, %2 times</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="36"/>
+        <source>%1, until %2</source>
+        <translation>%1, until %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="51"/>
+        <source>Every day</source>
+        <translation>Every day</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="52"/>
+        <source>Every %1 days</source>
+        <translation>Every %1 days</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="56"/>
+        <source>Every weekday</source>
+        <translation>Every weekday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="57"/>
+        <source>Every %1</source>
+        <translation>Every %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="61"/>
+        <source>Every %1 weeks on %2</source>
+        <translation>Every %1 weeks on %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="68"/>
+        <source>Every year</source>
+        <translation>Every year</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="69"/>
+        <source>Every %1 years</source>
+        <translation>Every %1 years</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="82"/>
+        <source>Every month on the %1 %2</source>
+        <translation>Every month on the %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="83"/>
+        <source>Every %1 months on the %2 %3</source>
+        <translation>Every %1 months on the %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="88"/>
+        <source>Every month on the last day</source>
+        <translation>Every month on the last day</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="89"/>
+        <source>Every %1 months on the last day</source>
+        <translation>Every %1 months on the last day</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="93"/>
+        <source>Every month on day %1</source>
+        <translation>Every month on day %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="94"/>
+        <source>Every %1 months on day %2</source>
+        <translation>Every %1 months on day %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="99"/>
+        <source>first</source>
+        <translation>first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="100"/>
+        <source>second</source>
+        <translation>second</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="101"/>
+        <source>third</source>
+        <translation>third</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="102"/>
+        <source>fourth</source>
+        <translation>fourth</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="103"/>
+        <source>fifth</source>
+        <translation>fifth</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="104"/>
+        <source>last</source>
+        <translation>last</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="111"/>
+        <source>Monday</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="112"/>
+        <source>Tuesday</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="113"/>
+        <source>Wednesday</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="114"/>
+        <source>Thursday</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="115"/>
+        <source>Friday</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="116"/>
+        <source>Saturday</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="117"/>
+        <source>Sunday</source>
+        <translation>Sunday</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="124"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="125"/>
+        <source>%1 and %2</source>
+        <translation>%1 and %2</translation>
     </message>
 </context>
 <context>
@@ -933,22 +1299,22 @@
 <context>
     <name>TargetNotice</name>
     <message>
-        <location filename="../../desktop/ui/target_notice.py" line="37"/>
+        <location filename="../../desktop/ui/target_notice.py" line="40"/>
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/target_notice.py" line="44"/>
+        <location filename="../../desktop/ui/target_notice.py" line="47"/>
         <source>The connection to %1 is set by environment variables (%2); the settings do not change it.</source>
         <translation>The connection to %1 is set by environment variables (%2); the settings do not change it.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/target_notice.py" line="63"/>
+        <location filename="../../desktop/ui/target_notice.py" line="67"/>
         <source>It is set by the environment variable %1: change or unset it and start the app again (the settings do not change it).</source>
         <translation>It is set by the environment variable %1: change or unset it and start the app again (the settings do not change it).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/target_notice.py" line="72"/>
+        <location filename="../../desktop/ui/target_notice.py" line="73"/>
         <source>The URL set by the environment variable %1 is not valid: change or unset it and start the app again (the settings do not change it).</source>
         <translation>The URL set by the environment variable %1 is not valid: change or unset it and start the app again (the settings do not change it).</translation>
     </message>
@@ -1055,12 +1421,12 @@
 <context>
     <name>UrlWarning</name>
     <message>
-        <location filename="../../desktop/ui/url_warning.py" line="29"/>
+        <location filename="../../desktop/ui/url_warning.py" line="28"/>
         <source>The endpoint is not a valid URL; it looks like %1.</source>
         <translation>The endpoint is not a valid URL; it looks like %1.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/url_warning.py" line="33"/>
+        <location filename="../../desktop/ui/url_warning.py" line="32"/>
         <source>The regional WebRTC URL is not a valid URL; it looks like %1.</source>
         <translation>The regional WebRTC URL is not a valid URL; it looks like %1.</translation>
     </message>

@@ -14,22 +14,22 @@
         <translation>抑制背景噪音</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="46"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="49"/>
         <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
         <translation>未安装回声消除：使用扬声器时，助手说话期间你的麦克风会静音，请用通话按钮打断它，或使用耳机。安装可选的“echo”扩展即可获得回声消除和降噪。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="54"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="57"/>
         <source>Microphone</source>
         <translation>麦克风</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="55"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="58"/>
         <source>Speaker</source>
         <translation>扬声器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="73"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="80"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
@@ -58,164 +58,278 @@
     </message>
 </context>
 <context>
-    <name>CalendarPane</name>
+    <name>CalendarFiles</name>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="79"/>
-        <source>New</source>
-        <translation>新建</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="79"/>
-        <source>Edit</source>
-        <translation>编辑</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="80"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="81"/>
-        <source>Import…</source>
-        <translation>导入…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="82"/>
-        <source>Export…</source>
-        <translation>导出…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="122"/>
-        <source>Could not read the calendar</source>
-        <translation>无法读取日历</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="142"/>
-        <source>%1 meeting(s)</source>
-        <translation>%1 个会议</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="142"/>
-        <source>no meetings</source>
-        <translation>没有会议</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="169"/>
-        <location filename="../../desktop/ui/calendar_pane.py" line="178"/>
-        <source>Choose a meeting in the list first.</source>
-        <translation>请先在列表中选择一个会议。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="181"/>
-        <source>Deleted “%1”.</source>
-        <translation>已删除“%1”。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="184"/>
-        <source>Could not delete the meeting</source>
-        <translation>无法删除会议</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="208"/>
-        <source>Added “%1”.</source>
-        <translation>已添加“%1”。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="210"/>
-        <location filename="../../desktop/ui/calendar_pane.py" line="215"/>
-        <source>Could not save the meeting</source>
-        <translation>无法保存会议</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="215"/>
-        <source>Saved “%1”.</source>
-        <translation>已保存“%1”。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="222"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="33"/>
         <source>Export meetings</source>
         <translation>导出会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="229"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="40"/>
         <source>Import meetings</source>
         <translation>导入会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="235"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="46"/>
         <source>Exported %1 meeting(s) to %2.</source>
         <translation>已将 %1 个会议导出到 %2。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="238"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="48"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="242"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="52"/>
         <source>Could not import %1</source>
         <translation>无法导入 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="245"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="55"/>
         <source>iCalendar files (*.ics)</source>
         <translation>iCalendar 文件 (*.ics)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="262"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="68"/>
+        <source>“%1” (%2)</source>
+        <translation>“%1”（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="70"/>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="73"/>
+        <source>; and %1 more</source>
+        <translation>；另有 %1 个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="74"/>
+        <source>%1 Not imported: %2.</source>
+        <translation>%1未导入：%2。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="80"/>
+        <source>it has no start time</source>
+        <translation>没有开始时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="81"/>
+        <source>it has no end time or length</source>
+        <translation>没有结束时间或时长</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="82"/>
+        <source>it ends before it starts</source>
+        <translation>结束时间早于开始时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="83"/>
+        <source>it lasts longer than 24 hours</source>
+        <translation>持续超过 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="84"/>
+        <source>it lasts longer than a year</source>
+        <translation>持续超过一年</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="85"/>
+        <source>it is too far from today</source>
+        <translation>离今天太远</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="86"/>
+        <source>its repeat rule is not supported</source>
+        <translation>重复规则不受支持</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="87"/>
+        <source>its repeat rule leaves no meeting</source>
+        <translation>重复规则排除了所有会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="88"/>
+        <source>it was cancelled</source>
+        <translation>已被取消</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPane</name>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="94"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="94"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="95"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="96"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="97"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="140"/>
+        <source>Could not read the calendar</source>
+        <translation>无法读取日历</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="161"/>
+        <source>%1 meeting(s)</source>
+        <translation>%1 个会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="161"/>
+        <source>no meetings</source>
+        <translation>没有会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="174"/>
+        <source>all day</source>
+        <translation>全天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="200"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="212"/>
+        <source>Choose a meeting in the list first.</source>
+        <translation>请先在列表中选择一个会议。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="216"/>
+        <source>Deleted “%1”.</source>
+        <translation>已删除“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="217"/>
+        <source>Could not delete the meeting</source>
+        <translation>无法删除会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="257"/>
+        <source>Added “%1”.</source>
+        <translation>已添加“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="259"/>
+        <location filename="../../desktop/ui/calendar_pane.py" line="266"/>
+        <source>Could not save the meeting</source>
+        <translation>无法保存会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_pane.py" line="266"/>
+        <source>Saved “%1”.</source>
+        <translation>已保存“%1”。</translation>
+    </message>
+    <message>
+        <source>Export meetings</source>
+        <translation type="vanished">导出会议</translation>
+    </message>
+    <message>
+        <source>Import meetings</source>
+        <translation type="vanished">导入会议</translation>
+    </message>
+    <message>
+        <source>Exported %1 meeting(s) to %2.</source>
+        <translation type="vanished">已将 %1 个会议导出到 %2。</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation type="vanished">无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Could not import %1</source>
+        <translation type="vanished">无法导入 %1</translation>
+    </message>
+    <message>
+        <source>iCalendar files (*.ics)</source>
+        <translation type="vanished">iCalendar 文件 (*.ics)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/calendar_files.py" line="61"/>
         <source>Imported %1 meeting(s)</source>
         <translation>已导入 %1 个会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="264"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="63"/>
         <source>%1 already in the calendar</source>
         <translation>%1 个已在日历中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="266"/>
         <source>%1 without a usable time skipped</source>
-        <translation>%1 个因时间无法识别而跳过</translation>
+        <translation type="vanished">%1 个因时间无法识别而跳过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="267"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="65"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/calendar_pane.py" line="267"/>
+        <location filename="../../desktop/ui/calendar_files.py" line="65"/>
         <source>.</source>
         <translation>。</translation>
     </message>
 </context>
 <context>
+    <name>CancelScope</name>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="160"/>
+        <source>Only this one (%1)</source>
+        <translation>仅这一次（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="161"/>
+        <source>The whole series (%1)</source>
+        <translation>整个系列（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="165"/>
+        <source>This meeting is part of a series. Cancel:</source>
+        <translation>这个会议属于一个重复系列。要取消：</translation>
+    </message>
+</context>
+<context>
     <name>Controller</name>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="64"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="62"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>出了点问题，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="133"/>
+        <location filename="../../desktop/ui/controller.py" line="134"/>
         <source>The conversation could not be prepared.</source>
         <translation>无法准备这次对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="198"/>
+        <location filename="../../desktop/ui/controller.py" line="199"/>
         <source>That did not work; the details are in the log.</source>
         <translation>操作没有成功，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controller.py" line="230"/>
+        <location filename="../../desktop/ui/controller.py" line="231"/>
         <source>Start a conversation first; then the assistant can answer typed messages.</source>
         <translation>请先开始对话，助理才能回复您输入的消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="175"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="173"/>
         <source>The check could not run.</source>
         <translation>无法运行连接测试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_actions.py" line="177"/>
+        <location filename="../../desktop/ui/settings_actions.py" line="175"/>
         <source>The connection works.</source>
         <translation>连接正常。</translation>
     </message>
@@ -372,6 +486,21 @@
         <source>That message is too long to send.</source>
         <translation>这条消息太长，无法发送。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="31"/>
+        <source>The service asks to wait longer than the app waits by itself; start the conversation again later.</source>
+        <translation>服务要求等待的时间超过了应用自动等待的上限，请稍后再开始对话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="59"/>
+        <source>Rate limited; trying again in %1 s</source>
+        <translation>服务暂时限流，%1 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="61"/>
+        <source>The service is busy; trying again in %1 s</source>
+        <translation>服务暂时繁忙，%1 秒后重试</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
@@ -473,7 +602,7 @@
         <translation>助理根据此文件夹中的文档（Markdown、文本、PDF、Word、HTML）回答问题，并说明用到了哪些文档及其页码和标题。文件夹中的改动会自动生效；较大的文件夹在后台读取，进度显示在状态栏中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="103"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="110"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
@@ -588,72 +717,97 @@
 <context>
     <name>MeetingDialog</name>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="74"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="90"/>
         <source>Confirm meeting</source>
         <translation>确认会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="75"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="91"/>
         <source>The assistant wants to book this meeting. Check or change it, then confirm.</source>
         <translation>助理想预订这个会议。请检查或修改后确认。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="78"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="94"/>
         <source>Cancel meeting?</source>
         <translation>取消会议？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="79"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="95"/>
         <source>This meeting will be removed from your calendar.</source>
         <translation>这个会议将从您的日历中删除。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="81"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="97"/>
         <source>New meeting</source>
         <translation>新建会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="82"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="98"/>
         <source>Edit meeting</source>
         <translation>编辑会议</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="94"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="107"/>
+        <source>All day</source>
+        <translation>全天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="110"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="99"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="113"/>
+        <source> day(s)</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="119"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="100"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="120"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="101"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="122"/>
         <source>Duration</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="105"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="123"/>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="124"/>
+        <source>Repeats</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="149"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="106"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="150"/>
         <source>Decline</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="157"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="234"/>
         <source>Overlaps with “%1” (%2, %3 min).</source>
         <translation>与“%1”时间重叠（%2，%3 分钟）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/meeting_dialog.py" line="165"/>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="242"/>
+        <source>And %1 more overlaps.</source>
+        <translation>另有 %1 处时间重叠。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="246"/>
         <source>The start time %1 is in the past.</source>
         <translation>开始时间 %1 已经过去。</translation>
     </message>
@@ -661,24 +815,236 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="121"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="128"/>
         <source>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</source>
         <translation>仅在阻止直接连接的网络中需要：每行一个 STUN 或 TURN 服务器地址。否则请留空（不设置时连接更快）。凭据与 API 密钥一样保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="129"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="136"/>
         <source>ICE servers</source>
         <translation>ICE 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="130"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="137"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="131"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="138"/>
         <source>Credential</source>
         <translation>凭据</translation>
+    </message>
+</context>
+<context>
+    <name>RecurrenceEditor</name>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="43"/>
+        <source>Does not repeat</source>
+        <translation>不重复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="43"/>
+        <source>Daily</source>
+        <translation>每天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="44"/>
+        <source>Weekly</source>
+        <translation>每周</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="44"/>
+        <source>Monthly</source>
+        <translation>每月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="45"/>
+        <source>Yearly</source>
+        <translation>每年</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="48"/>
+        <source>No end</source>
+        <translation>不设结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="48"/>
+        <source>After</source>
+        <translation>共</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="49"/>
+        <source>Until</source>
+        <translation>直到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="54"/>
+        <source> times</source>
+        <translation> 次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_editor.py" line="85"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+</context>
+<context>
+    <name>RecurrenceWords</name>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="28"/>
+        <location filename="../../desktop/ui/recurrence_words.py" line="31"/>
+        <source>Repeats: %1</source>
+        <translation>重复：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="33"/>
+        <source>%1, %2 times</source>
+        <translation>%1，共 %2 次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="36"/>
+        <source>%1, until %2</source>
+        <translation>%1，直到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="51"/>
+        <source>Every day</source>
+        <translation>每天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="52"/>
+        <source>Every %1 days</source>
+        <translation>每 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="56"/>
+        <source>Every weekday</source>
+        <translation>每个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="57"/>
+        <source>Every %1</source>
+        <translation>每%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="61"/>
+        <source>Every %1 weeks on %2</source>
+        <translation>每 %1 周的%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="68"/>
+        <source>Every year</source>
+        <translation>每年</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="69"/>
+        <source>Every %1 years</source>
+        <translation>每 %1 年</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="82"/>
+        <source>Every month on the %1 %2</source>
+        <translation>每月%1%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="83"/>
+        <source>Every %1 months on the %2 %3</source>
+        <translation>每 %1 个月的%2%3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="88"/>
+        <source>Every month on the last day</source>
+        <translation>每月最后一天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="89"/>
+        <source>Every %1 months on the last day</source>
+        <translation>每 %1 个月的最后一天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="93"/>
+        <source>Every month on day %1</source>
+        <translation>每月 %1 日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="94"/>
+        <source>Every %1 months on day %2</source>
+        <translation>每 %1 个月的 %2 日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="99"/>
+        <source>first</source>
+        <translation>第一个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="100"/>
+        <source>second</source>
+        <translation>第二个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="101"/>
+        <source>third</source>
+        <translation>第三个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="102"/>
+        <source>fourth</source>
+        <translation>第四个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="103"/>
+        <source>fifth</source>
+        <translation>第五个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="104"/>
+        <source>last</source>
+        <translation>最后一个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="111"/>
+        <source>Monday</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="112"/>
+        <source>Tuesday</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="113"/>
+        <source>Wednesday</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="114"/>
+        <source>Thursday</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="115"/>
+        <source>Friday</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="116"/>
+        <source>Saturday</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="117"/>
+        <source>Sunday</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="124"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recurrence_words.py" line="125"/>
+        <source>%1 and %2</source>
+        <translation>%1、%2</translation>
     </message>
 </context>
 <context>
@@ -933,22 +1299,22 @@
 <context>
     <name>TargetNotice</name>
     <message>
-        <location filename="../../desktop/ui/target_notice.py" line="37"/>
+        <location filename="../../desktop/ui/target_notice.py" line="40"/>
         <source>No API key is set up yet, so you are talking to the built-in demo assistant. Add a key in the settings to talk to a real model.</source>
         <translation>尚未设置 API 密钥，您正在与内置的演示助理对话。在设置中添加密钥即可与真实模型对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/target_notice.py" line="44"/>
+        <location filename="../../desktop/ui/target_notice.py" line="47"/>
         <source>The connection to %1 is set by environment variables (%2); the settings do not change it.</source>
         <translation>与 %1 的连接由环境变量（%2）设定；设置中的更改不会影响它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/target_notice.py" line="63"/>
+        <location filename="../../desktop/ui/target_notice.py" line="67"/>
         <source>It is set by the environment variable %1: change or unset it and start the app again (the settings do not change it).</source>
         <translation>它由环境变量 %1 设定：请修改或取消该变量后重新启动应用（设置中的更改不会影响它）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/target_notice.py" line="72"/>
+        <location filename="../../desktop/ui/target_notice.py" line="73"/>
         <source>The URL set by the environment variable %1 is not valid: change or unset it and start the app again (the settings do not change it).</source>
         <translation>环境变量 %1 设定的 URL 无效：请修改或取消该变量后重新启动应用（设置中的更改不会影响它）。</translation>
     </message>
@@ -1055,12 +1421,12 @@
 <context>
     <name>UrlWarning</name>
     <message>
-        <location filename="../../desktop/ui/url_warning.py" line="29"/>
+        <location filename="../../desktop/ui/url_warning.py" line="28"/>
         <source>The endpoint is not a valid URL; it looks like %1.</source>
         <translation>端点不是有效的 URL；它应类似于 %1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/url_warning.py" line="33"/>
+        <location filename="../../desktop/ui/url_warning.py" line="32"/>
         <source>The regional WebRTC URL is not a valid URL; it looks like %1.</source>
         <translation>区域 WebRTC URL 不是有效的 URL；它应类似于 %1。</translation>
     </message>

@@ -3,7 +3,6 @@ the command line is argparse's message and status 2, never a window opened regar
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -16,38 +15,21 @@ import pytest
 
 from desktop import __version__
 from desktop.realtime.config import ProviderKind
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """Offscreen, with settings, data and keychain of its own; no service chosen by the shell."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("AZURE_OPENAI", "OPENAI", "VOICE_ASSISTANT_"))}  # fmt: skip
-    env.update(QT_QPA_PLATFORM="offscreen", VOICE_ASSISTANT_DATA_DIR=str(tmp_path / "data"),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path), PYTHONPATH=str(ROOT),
-               PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", **extra)  # fmt: skip
-    return env
-
-
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", *args], env=_environment(tmp_path), cwd=ROOT,
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+from tests.cli.terminal import ROOT, environment, run
 
 
 def test_version_is_the_packages(tmp_path: Path) -> None:
-    done = _run(tmp_path, "--version")
+    done = run(tmp_path, "--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"voice-assistant {__version__}"
     assert metadata.version("voice-assistant") == __version__  # pyproject.toml reads the same constant
 
 
 def test_help_lists_every_mode(tmp_path: Path) -> None:
-    done = _run(tmp_path, "--help")
+    done = run(tmp_path, "--help")
     assert done.returncode == 0, done.stderr
-    for option in ("--check", "--self-test", "--provider", "--version", "-platform", "-style"):
+    for option in ("--check", "--self-test", "--provider", "--version", "-platform", "-style", "meetings",
+                   "knowledge"):
         assert option in done.stdout
     assert "without one, the window opens" in done.stdout
     for kind in ProviderKind:
@@ -58,18 +40,24 @@ def test_help_lists_every_mode(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--bogus"], "unrecognized arguments: --bogus"),
-        (["stray"], "unrecognized arguments: stray"),
+        (["stray"], "invalid choice: 'stray'"),
         (["--check", "--self-test"], "not allowed with argument"),
         (["--provider", "bogus"], "argument --provider: invalid choice: 'bogus'"),
         (["--check", "--provider", "nonsense"], "argument --provider: invalid choice: 'nonsense'"),
         (["--check", "-platform", "xcb"], "Qt's options apply to the window only"),
         (["--self-test", "--provider", "azure"], "--provider does not apply"),
+        (["--check", "meetings", "list"], "do not apply to the meetings command"),
+        (["--provider", "openai", "knowledge", "search", "rooms"], "do not apply to the knowledge command"),
+        (["meetings"], "the following arguments are required: ACTION"),
+        (["meetings", "list", "--from"], "argument --from: expected one argument"),
+        (["meetings", "import"], "the following arguments are required: FILE.ics"),
+        (["knowledge", "search"], "the following arguments are required: QUESTION"),
     ],
 )
 def test_a_mistake_on_the_command_line_is_argparses_message_and_status_2(
     tmp_path: Path, args: list[str], message: str
 ) -> None:
-    done = _run(tmp_path, *args)
+    done = run(tmp_path, *args)
     assert done.returncode == 2
     assert done.stderr.startswith("usage: voice-assistant")
     assert message in done.stderr
@@ -93,7 +81,7 @@ def test_ctrl_c_stops_the_check_without_a_traceback(
 ) -> None:
     """At once (asyncio may be making its loop just then) or during a step."""
     host, port = silent_service.getsockname()
-    env = _environment(
+    env = environment(
         tmp_path, VOICE_ASSISTANT_PROVIDER="openai", OPENAI_BASE_URL=f"http://{host}:{port}",
         OPENAI_REALTIME_MODEL="gpt-realtime", OPENAI_API_KEY="sk-test-0123456789abcdef",
     )  # fmt: skip

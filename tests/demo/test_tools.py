@@ -213,3 +213,33 @@ def test_brain_answers_tool_outputs(name: str, output: dict[str, Any], answer: s
     ]
     reply = Brain().reply(items, TOOLS)
     assert reply.say is not None and reply.say.text == answer and reply.call is None
+
+
+SERIES_TOOLS = [tool("createMeeting", "start_time", "duration", "title", "recurrence"), *TOOLS[1:]]
+
+
+@pytest.mark.parametrize(("said", "hour"), [
+    ("Book a team meeting every Monday at 10 for ten weeks", 10),
+    ("请帮我预约每周一上午十点的团队会议，十周", 10),
+])
+async def test_a_weekly_series_is_asked_for_with_its_rule(
+    connect: ConnectClient, said: str, hour: int
+) -> None:
+    client = await with_tools(connect, ServedProvider.OPENAI, SERIES_TOOLS)
+    user_says(client, said)
+    await client.wait_for("response.done")
+    arguments = json.loads(client.of("response.function_call_arguments.done")[-1]["arguments"])
+    assert arguments["recurrence"] == "FREQ=WEEKLY;BYDAY=MO;COUNT=10"
+    start = datetime.strptime(arguments["start_time"], "%Y-%m-%d %H:%M:%S")
+    assert start.weekday() == 0 and start.hour == hour and start.date() > datetime.now().date()
+
+
+def test_the_brain_reads_repeats_only_where_the_tool_takes_them() -> None:
+    brain = Brain(now=datetime(2025, 9, 10, 9, 0))  # a Wednesday
+    every_day = brain.answer("Schedule a stand-up meeting every day at 9:30 for 5 days", SERIES_TOOLS).call
+    assert every_day == CallTool("createMeeting", {"start_time": "2025-09-11 09:30:00", "duration": 60,
+                                                   "title": "stand-up", "recurrence": "FREQ=DAILY;COUNT=5"})
+    once = brain.answer("Schedule a stand-up meeting every day at 9:30 for 5 days", TOOLS).call
+    assert once is not None and "recurrence" not in once.arguments
+    monthly = brain.answer("每月的预算会议", SERIES_TOOLS).call
+    assert monthly is not None and monthly.arguments["recurrence"] == "FREQ=MONTHLY"

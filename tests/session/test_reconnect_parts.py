@@ -79,3 +79,11 @@ def test_a_sleep_is_noticed_by_a_late_tick_or_a_wall_clock_jump() -> None:
     clock["mono"] += 30.0
     clock["wall"] += 30.0  # the loop stalled for half a minute
     assert detector.woke(2.0)
+
+
+def test_a_wait_the_service_asked_for_replaces_a_shorter_backoff() -> None:
+    policy = ReconnectPolicy(first_delay=0.5, max_delay=4.0, jitter=0.25)
+    assert policy.wait(2, 2.0, rng=lambda: 0.5) == 2.0  # max(backoff 1.0, Retry-After 2)
+    assert policy.wait(4, 2.0, rng=lambda: 0.5) == 4.0  # the backoff is longer already
+    assert policy.wait(2, None, rng=lambda: 0.5) == 1.0
+    assert policy.max_retry_after == 60.0

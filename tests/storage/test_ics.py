@@ -87,8 +87,10 @@ END:VCALENDAR\r
 
 def test_foreign_files_with_dtend_floating_times_and_unusable_events() -> None:
     parsed = from_ics(FOREIGN, CST)
-    assert parsed.unusable == 2  # the all-day event and the three-day one
-    berlin, floating = parsed.drafts
+    # All-day events are kept; the three-day one is not.
+    assert parsed.not_imported == (("Conference", "it lasts longer than 24 hours"),)
+    berlin, floating, holiday = parsed.drafts
+    assert holiday.all_day and holiday.duration == 1440 and holiday.start.date().isoformat() == "2025-09-12"
     assert berlin.start == datetime(2025, 9, 9, 16, 0, tzinfo=CST) and berlin.duration == 90
     assert berlin.uid == "with-dtend@example.com"
     assert floating.start == datetime(2025, 9, 11, 8, 0, tzinfo=CST) and floating.duration == 45

@@ -1,6 +1,6 @@
-"""Ranking in a big folder: a generated folder of 5,000 passages whose words are all common (English, and
-Chinese) finds each answer passage first; a common two-character Chinese word does not push a better passage out; the
-progress of a sync, in order; the old trigram index is rebuilt."""
+"""Ranking in a big folder: a generated folder of 5,000 passages whose words are all common (English,
+and Chinese) finds each answer passage first; a common two-character Chinese word does not push a
+better passage out; the progress of a sync, in order; the old trigram index is rebuilt."""
 
 from __future__ import annotations
 

@@ -12,8 +12,9 @@ from PySide6.QtCore import QDate
 from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
-from desktop.storage.meeting_model import MeetingDraft
+from desktop.storage.meeting_model import MeetingDraft, Recurrence
 from desktop.storage.meetings import MeetingStore
+from desktop.storage.occurrences import checked_draft
 from desktop.storage.worker import StoreWorker
 from desktop.ui.calendar_pane import CalendarPane
 
@@ -134,3 +135,89 @@ def test_export_then_import_into_another_calendar(
     qtbot.waitUntil(lambda: "Could not import missing.ics" in other.status_label.text())
     other.shutdown()
     other_store.close()
+
+
+def weekly_sync(exdates: tuple[datetime, ...] = (datetime(2025, 9, 29, 10, 0),)) -> MeetingDraft:
+    draft = MeetingDraft("Team sync", datetime(2025, 9, 15, 10, 0, tzinfo=CST), 30,
+                         recurrence=Recurrence("FREQ=WEEKLY;BYDAY=MO;COUNT=10", exdates))
+    return checked_draft(draft, NOW)
+
+
+def test_a_series_and_an_all_day_event_in_the_pane_and_cancelling_one_or_all(
+    qtbot: QtBot, pane: CalendarPane, store: MeetingStore, worker: StoreWorker
+) -> None:
+    worker.submit(store.create, weekly_sync())
+    worker.submit(store.create, MeetingDraft("Holiday", datetime(2025, 9, 9, tzinfo=CST), 1440, all_day=True))
+    qtbot.waitUntil(lambda: titles(pane) == ["all day  Holiday"])
+    mondays = [date(2025, 9, 15) + timedelta(weeks=w) for w in range(10)]
+    assert [is_marked(pane, day) for day in mondays] == [True, True, False, *[True] * 7]
+    assert not is_marked(pane, date(2025, 11, 24))
+    pane.select_day(date(2025, 9, 22))
+    assert titles(pane) == ["10:00–10:30  ↻ Team sync"]
+    assert pane.day_list.item(0).toolTip() == "Every Monday, 10 times"
+
+    pane.day_list.setCurrentRow(0)
+    only_this = pane.delete_selected()
+    assert only_this is not None and only_this.scope is not None and only_this.scope.only_this.isChecked()
+    only_this.accept_button.click()
+    qtbot.waitUntil(lambda: not is_marked(pane, date(2025, 9, 22)))
+    assert titles(pane) == [] and is_marked(pane, date(2025, 10, 6))
+
+    pane.select_day(date(2025, 10, 6))
+    pane.day_list.setCurrentRow(0)
+    whole = pane.delete_selected()
+    assert whole is not None and whole.scope is not None
+    whole.scope.whole_series.click()
+    whole.accept_button.click()
+    qtbot.waitUntil(lambda: not is_marked(pane, date(2025, 10, 6)))
+    assert [m.title for m in store.all()] == ["Holiday"] and is_marked(pane, DAY)
+
+
+def test_a_series_made_by_hand_and_edited_from_an_occurrence(
+    qtbot: QtBot, pane: CalendarPane, store: MeetingStore
+) -> None:
+    pane.select_day(date(2025, 9, 15))
+    dialog = pane.new_meeting()
+    dialog.title_edit.setText("Team sync")
+    dialog.recurrence.repeat_box.setCurrentIndex(dialog.recurrence.repeat_box.findData("WEEKLY"))
+    dialog.recurrence.end_box.setCurrentIndex(dialog.recurrence.end_box.findData("count"))
+    dialog.recurrence.count_edit.setValue(3)
+    dialog.accept_button.click()
+    qtbot.waitUntil(lambda: titles(pane) == ["09:00–09:30  ↻ Team sync"])
+    assert is_marked(pane, date(2025, 9, 29)) and not is_marked(pane, date(2025, 10, 6))
+    (series,) = store.all()
+    assert series.recurrence is not None and series.recurrence.rule == "FREQ=WEEKLY;BYDAY=MO;COUNT=3"
+    store.cancel_occurrence(series.id, datetime(2025, 9, 29, 9, 0))
+    qtbot.waitUntil(lambda: not is_marked(pane, date(2025, 9, 29)))
+
+    pane.select_day(date(2025, 9, 22))
+    pane.day_list.setCurrentRow(0)
+    edit = pane.edit_selected()
+    assert edit is not None and edit.values()["start_time"] == "2025-09-15 09:00:00"  # the series' start
+    set_to = edit.start_edit.dateTime().addSecs(3600)
+    edit.start_edit.setDateTime(set_to)
+    edit.accept_button.click()
+    qtbot.waitUntil(lambda: titles(pane) == ["10:00–10:30  ↻ Team sync"])
+    moved = store.get(series.id)
+    assert moved is not None and moved.recurrence is not None
+    assert moved.recurrence.exdates == (datetime(2025, 9, 29, 10, 0),)  # the left-out date moved along
+    assert not is_marked(pane, date(2025, 9, 29))
+
+
+def test_the_import_notice_lists_what_was_not_imported(
+    qtbot: QtBot, pane: CalendarPane, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.ics"
+    path.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:ok\r\nDTSTART;VALUE=DATE:20250909\r\nSUMMARY:Holiday\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:long\r\nDTSTART:20250910T080000Z\r\nDURATION:P3D\r\nSUMMARY:Conference\r\n"
+        b"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:nostart\r\nSUMMARY:Mystery\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    pane.import_from(path)
+    qtbot.waitUntil(lambda: "Not imported" in pane.status_label.text())
+    assert pane.status_label.text() == (
+        "Imported 1 meeting(s). Not imported: “Conference” (it lasts longer than 24 hours); "
+        "“Mystery” (it has no start time)."
+    )
+    qtbot.waitUntil(lambda: titles(pane) == ["all day  Holiday"])

@@ -117,6 +117,27 @@ def test_cancel_stops_reconnecting_and_ends_the_conversation(
     qloop.run_until_complete(scenario())
 
 
+def test_a_rate_limited_reconnection_counts_down_in_the_banner(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    """The service answers the first new attempt with 429 and Retry-After: 2: the banner says when the
+    next one comes, and the conversation goes on after it."""
+
+    async def scenario() -> None:
+        async with opened_app(settings_store, greet=False) as app:
+            await connected(app, SessionState.LISTENING)
+            faults = app.server.faults
+            faults.mint_failures, faults.mint_failure_status, faults.retry_after = 1, 429, "2"
+            await app.server.close_all_calls()
+            banner = app.window.banner
+            await wait_until(lambda: banner.message.text() == "Rate limited; trying again in 2 s")
+            assert banner.isVisible() and banner.cancel.isVisible()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            assert not banner.isVisible() and not banner.counting_down
+
+    qloop.run_until_complete(scenario())
+
+
 def test_when_reconnecting_fails_a_banner_offers_retry(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings
 ) -> None:

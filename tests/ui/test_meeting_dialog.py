@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.storage.meeting_model import Meeting
@@ -143,3 +143,136 @@ def test_qt_confirmer_answers_through_a_future_while_the_loop_runs(
 def test_a_placeholder_without_a_value_stays_as_written() -> None:
     """A slip in a translation ("%4" where there are three values) shows, rather than failing."""
     assert _filled("%1 at %2 (%4, %0)", "Standup", "9:00") == "Standup at 9:00 (%4, %0)"
+
+
+SERIES_FIELDS = {"title": "Team sync", "start_time": "2025-09-15 10:00:00", "duration": 30,
+                 "recurrence": "FREQ=WEEKLY;BYDAY=MO;COUNT=10"}
+
+
+def choose(box: object, data: str) -> None:
+    box.setCurrentIndex(box.findData(data))  # type: ignore[attr-defined]
+
+
+def test_the_recurrence_is_shown_in_words_and_edited_with_a_few_choices(qtbot: QtBot) -> None:
+    dialog = make(qtbot, fields=SERIES_FIELDS)
+    editor = dialog.recurrence
+    assert editor.words() == "Every Monday, 10 times"
+    assert editor.repeat_box.currentData() == "WEEKLY" and editor.count_edit.value() == 10
+    assert dialog.values() == SERIES_FIELDS
+    editor.count_edit.setValue(12)
+    assert dialog.values()["recurrence"] == "FREQ=WEEKLY;BYDAY=MO;COUNT=12"
+    set_start(dialog, 2025, 9, 16, 10, 0)  # a Tuesday: a weekly series follows its start
+    assert dialog.values()["recurrence"] == "FREQ=WEEKLY;BYDAY=TU;COUNT=12"
+    assert editor.words() == "Every Tuesday, 12 times"
+    choose(editor.repeat_box, "MONTHLY")
+    choose(editor.end_box, "until")
+    editor.until_edit.setDate(QDate(2025, 12, 31))
+    assert dialog.values()["recurrence"] == "FREQ=MONTHLY;UNTIL=20251231"
+    assert editor.words() == "Every month on day 16, until 2025-12-31"
+    assert not editor.count_edit.isVisibleTo(dialog) and editor.until_edit.isVisibleTo(dialog)
+    choose(editor.repeat_box, "")
+    assert dialog.values()["recurrence"] == "" and editor.words() == ""  # given, so said to be gone
+    assert not editor.end_box.isVisibleTo(dialog)
+    plain = make(qtbot, "new")
+    choose(plain.recurrence.repeat_box, "DAILY")
+    assert plain.values()["recurrence"] == "FREQ=DAILY" and plain.recurrence.words() == "Every day"
+
+
+@pytest.mark.parametrize(("rule", "words"), [
+    ("FREQ=MONTHLY;BYDAY=-1FR", "Every month on the last Friday"),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE", "Every 2 weeks on Monday and Wednesday"),
+    ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20251231T225959Z", "Every weekday, until 2025-12-31"),
+    ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+     "Repeats: FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
+])
+def test_a_richer_rule_is_kept_and_told_in_words(qtbot: QtBot, rule: str, words: str) -> None:
+    dialog = make(qtbot, fields={**SERIES_FIELDS, "recurrence": rule})
+    assert dialog.recurrence.repeat_box.currentData() == "custom"
+    assert dialog.recurrence.words() == words
+    assert dialog.values()["recurrence"] == rule
+    dialog.title_edit.setText("renamed")
+    assert dialog.values()["recurrence"] == rule
+
+
+def test_a_series_warns_of_an_overlap_in_a_later_week(qtbot: QtBot) -> None:
+    board = Meeting(8, "u8", "Board", datetime(2025, 10, 6, 10, 15, tzinfo=CST), 60, NOW, "manual")
+    dialog = make(qtbot, "new", fields={**SERIES_FIELDS, "recurrence": ""}, others=[board])
+    assert dialog.warning_text() == ""
+    choose(dialog.recurrence.repeat_box, "WEEKLY")
+    assert "Board" in dialog.warning_text() and "2025-10-06 10:15" in dialog.warning_text()
+    choose(dialog.recurrence.end_box, "count")
+    dialog.recurrence.count_edit.setValue(3)  # ends before 6 October
+    assert dialog.warning_text() == ""
+
+
+def test_an_all_day_event_is_edited_in_days(qtbot: QtBot) -> None:
+    dialog = make(qtbot, "new")
+    dialog.all_day_box.setChecked(True)
+    dialog.days_edit.setValue(2)
+    assert dialog.values() == {"title": "周会", "start_time": "2025-09-09 00:00:00", "duration": 2880,
+                               "all_day": True}
+    assert dialog.start_edit.displayFormat() == "yyyy-MM-dd"
+    assert dialog.days_edit.isVisibleTo(dialog) and not dialog.duration_edit.isVisibleTo(dialog)
+    shown = make(qtbot, "edit", fields={"title": "Trip", "start_time": "2025-10-03 00:00:00",
+                                        "duration": 4320, "all_day": True})
+    assert shown.all_day_box.isChecked() and shown.days_edit.value() == 3
+    shown.all_day_box.setChecked(False)
+    assert shown.values()["all_day"] is False and shown.values()["duration"] == 30
+
+
+def test_cancelling_an_occurrence_asks_it_or_the_whole_series(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    confirmer = QtConfirmer(parent, tz=CST, now=lambda: NOW)
+    occurrence = {**SERIES_FIELDS, "id": 3, "start_time": "2025-10-06 10:00:00", "scope": "occurrence"}
+
+    def whole_series(dialog: MeetingDialog) -> None:
+        assert dialog.scope is not None and dialog.scope.only_this.isChecked()
+        assert "2025-10-06 10:00" in dialog.scope.only_this.text()
+        assert "Every Monday, 10 times" in dialog.scope.whole_series.text()
+        dialog.scope.whole_series.click()
+        dialog.accept_button.click()
+
+    async def scenario() -> tuple[ConfirmationAnswer, ConfirmationAnswer, ConfirmationAnswer]:
+        series = await _ask(confirmer, ConfirmationRequest("cancel_meeting", occurrence), whole_series)
+        one = await _ask(confirmer, ConfirmationRequest("cancel_meeting", occurrence),
+                         lambda d: d.accept_button.click())
+        single = await _ask(confirmer, ConfirmationRequest("cancel_meeting", dict(FIELDS)),
+                            lambda d: d.accept_button.click())
+        return series, one, single
+
+    series, one, single = qloop.run_until_complete(scenario())
+    assert series == ConfirmationAnswer(True, {"scope": "series"})
+    assert one == ConfirmationAnswer(True, {"scope": "occurrence"})
+    assert single == ConfirmationAnswer(True, {})
+
+
+def test_the_recurrence_the_cancel_choice_and_the_import_list_speak_chinese(
+    qapp: QApplication, qtbot: QtBot
+) -> None:
+    from desktop.app.launch import install_translators
+    from desktop.storage.ics import ImportReport
+    from desktop.ui.calendar_files import import_notice
+    from desktop.ui.recurrence_words import rule_in_words
+
+    installed = install_translators(qapp, QLocale("zh_CN"))
+    try:
+        dialog = make(qtbot, fields=SERIES_FIELDS)
+        assert dialog.recurrence.words() == "每周一，共 10 次"
+        assert dialog.recurrence.repeat_box.currentText() == "每周"
+        monday = datetime(2025, 9, 15, 10, 0, tzinfo=CST)
+        assert rule_in_words("FREQ=MONTHLY;BYDAY=-1FR", monday) == "每月最后一个周五"
+        twice_a_week = rule_in_words("FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20251231", monday)
+        assert twice_a_week == "每周一、周三，直到 2025-12-31"
+        removal = make(qtbot, "cancel", fields={**SERIES_FIELDS, "scope": "occurrence"})
+        assert removal.scope is not None
+        assert removal.scope.only_this.text() == "仅这一次（2025-09-15 10:00）"
+        assert removal.scope.whole_series.text() == "整个系列（每周一，共 10 次）"
+        report = ImportReport(2, 1, (("Conference", "it lasts longer than 24 hours"),))
+        said = "已导入 2 个会议，1 个已在日历中。未导入：“Conference”（持续超过 24 小时）。"
+        assert import_notice(report) == said
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)

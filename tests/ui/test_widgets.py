@@ -29,11 +29,13 @@ from desktop.ui.transcript import TranscriptPane
 ROOT = Path(__file__).resolve().parents[2]
 # The files whose tr() strings make up resources/translations/voice_assistant_*.ts.
 TRANSLATED_SOURCES = (
-    "app/launch.py", "app/composition.py", "audio/notices.py", "ui/banner.py", "ui/calendar_pane.py",
+    "app/launch.py", "app/composition.py", "audio/notices.py", "ui/banner.py", "ui/calendar_files.py",
+    "ui/calendar_pane.py",
     "ui/controller.py", "ui/error_text.py",
     "ui/folder_picker.py", "ui/indexing_progress.py", "ui/inspector.py", "ui/level_meter.py",
     "ui/main_window.py",
-    "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/settings_actions.py",
+    "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/recurrence_editor.py", "ui/recurrence_words.py",
+    "ui/settings_actions.py",
     "ui/settings_dialog.py", "ui/settings_pages.py", "ui/single_instance.py",
     "ui/talk_button.py", "ui/transcript.py",
 )  # fmt: skip

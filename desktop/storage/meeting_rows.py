@@ -1,0 +1,64 @@
+"""How a meeting sits in its SQLite row: the columns, and a series' wall-clock date lists as text."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from desktop.storage.meeting_model import Meeting, MeetingDraft, Recurrence, Source
+from desktop.storage.occurrences import zone
+
+COLUMNS = (
+    "id, uid, title, start, duration, created_at, source, call_id, all_day, time_zone, rrule, exdates, rdates"
+)
+# Rows that are expanded in Python: a series (its rule or added dates) and all-day events (on their
+# dates in the person's zone). The others are found by their epoch alone.
+EXPANDED = "(rrule IS NOT NULL OR rdates != '' OR all_day = 1)"
+WALL_FORMAT = "%Y%m%dT%H%M%S"
+
+
+def wall_times_text(times: tuple[datetime, ...]) -> str:
+    return ",".join(f"{moment:{WALL_FORMAT}}" for moment in sorted(set(times)))
+
+
+def wall_times(text: str) -> tuple[datetime, ...]:
+    return tuple(datetime.strptime(item, WALL_FORMAT) for item in text.split(",") if item)
+
+
+def row_to_meeting(row: sqlite3.Row) -> Meeting:
+    source: Source = row["source"]
+    start = datetime.fromisoformat(row["start"])
+    keeps = zone(row["time_zone"])
+    recurrence = None
+    if row["rrule"] is not None or row["rdates"]:
+        recurrence = Recurrence(row["rrule"] or "", wall_times(row["exdates"]), wall_times(row["rdates"]))
+    return Meeting(
+        id=row["id"],
+        uid=row["uid"],
+        title=row["title"],
+        start=start.astimezone(keeps) if keeps is not None else start,
+        duration=row["duration"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        source=source,
+        call_id=row["call_id"],
+        all_day=bool(row["all_day"]),
+        time_zone=row["time_zone"],
+        recurrence=recurrence,
+    )
+
+
+def draft_values(draft: MeetingDraft) -> dict[str, Any]:
+    """The columns a draft sets (a series' start is its first occurrence: `start_epoch` finds it)."""
+    recurrence = draft.recurrence
+    return {
+        "title": draft.title,
+        "start": draft.start.isoformat(timespec="seconds"),
+        "start_epoch": int(draft.start.timestamp()),
+        "duration": draft.duration,
+        "all_day": int(draft.all_day),
+        "time_zone": draft.time_zone,
+        "rrule": (recurrence.rule or None) if recurrence is not None else None,
+        "exdates": wall_times_text(recurrence.exdates) if recurrence is not None else "",
+        "rdates": wall_times_text(recurrence.rdates) if recurrence is not None else "",
+    }
