@@ -101,6 +101,9 @@ def search(args: argparse.Namespace) -> int:
     return 0
 
 
+_NOT_CITED = ("source", "text", "cite")
+
+
 def answer_text(payload: dict[str, Any], folder: Path) -> str:
     """Each passage under its file name (and whatever else the tool cites: passage, page, heading)."""
     passages: list[dict[str, Any]] = payload.get("passages") or []
@@ -108,7 +111,8 @@ def answer_text(payload: dict[str, Any], folder: Path) -> str:
         return f"Nothing in {folder} answers this."
     blocks = []
     for passage in passages:
-        cited = "".join(f", {key} {value}" for key, value in passage.items() if key not in ("source", "text"))
+        # "cite" says the file, page and heading again, as one phrase for the model
+        cited = "".join(f", {key} {value}" for key, value in passage.items() if key not in _NOT_CITED)
         blocks.append(f"{passage['source']}{cited}:\n{textwrap.indent(str(passage['text']), '  ')}")
     return "\n\n".join(blocks)
 
