@@ -23,6 +23,7 @@ from typing import ParamSpec, TypeVar
 
 from desktop.app.command_output import CommandFailed, print_json, run_action
 from desktop.storage import (
+    MAX_YEARS_AWAY,
     InvalidMeeting,
     MeetingStore,
     StoreWorker,
@@ -36,6 +37,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 DEFAULT_DAYS = 30  # `meetings list` without --to: this many days after --from (today by default)
+MAX_DAYS = MAX_YEARS_AWAY * 366  # the store's horizon, as listMeetings keeps to it: no endless listing
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,9 @@ def day_range(first_text: str | None, last_text: str | None, today: date) -> tup
         last = min(first, date.max - timedelta(days=DEFAULT_DAYS)) + timedelta(days=DEFAULT_DAYS)
     if last < first:
         raise CommandFailed(f"--to {last} is before --from {first}.")
+    if (last - first).days > MAX_DAYS:
+        raise CommandFailed(f"{first} to {last} is longer than {MAX_YEARS_AWAY} years; "
+                            "ask for a shorter range.")
     return first, last
 
 

@@ -66,14 +66,26 @@ def from_ics(data: bytes, tz: tzinfo | None = None, now: datetime | None = None)
         if event.get("RECURRENCE-ID") is not None:
             changed.append(event)
             continue
-        read = event_draft(event, tz, moment)
+        read = _event_draft(event, tz, moment)
         if isinstance(read, NotImported):
             refused.append((event_title(event), str(read)))
         else:
             drafts.append(read)
     for event in changed:
-        _apply_change(event, drafts, refused, tz, moment)
+        try:
+            _apply_change(event, drafts, refused, tz, moment)
+        except (ValueError, OverflowError):  # a RECURRENCE-ID no time zone reaches
+            refused.append((event_title(event), str(NotImported.TOO_FAR)))
     return IcsImport(tuple(drafts), tuple(refused))
+
+
+def _event_draft(event: Any, tz: tzinfo | None, now: datetime) -> MeetingDraft | NotImported:
+    """`event_draft`, with a date no time zone reaches (the year 1 or 9999) as too far: one such
+    event must not cost the file's others."""
+    try:
+        return event_draft(event, tz, now)
+    except (ValueError, OverflowError):
+        return NotImported.TOO_FAR
 
 
 def _apply_change(event: Any, drafts: list[MeetingDraft], refused: list[tuple[str, str]],
@@ -95,7 +107,7 @@ def _apply_change(event: Any, drafts: list[MeetingDraft], refused: list[tuple[st
         drafts[position] = replace(series, recurrence=replace(series.recurrence, exdates=exdates))
     for name in ("RRULE", "RDATE", "EXDATE"):
         event.pop(name, None)
-    read = event_draft(event, tz, now)
+    read = _event_draft(event, tz, now)
     if read is NotImported.CANCELLED:
         return
     if isinstance(read, NotImported):

@@ -9,6 +9,7 @@ DATE is all-day. An event that cannot be stored comes back as the reason (`NotIm
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -28,7 +29,7 @@ from desktop.storage.meeting_model import (
     localize,
 )
 from desktop.storage.occurrences import checked_draft, wall_start, zone
-from desktop.storage.recurrence_rule import parse_rule
+from desktop.storage.recurrence_rule import MAX_SPAN_YEARS, check_span, parse_rule
 
 
 class NotImported(StrEnum):
@@ -93,10 +94,13 @@ def _written_rule(rule: str, meeting: Meeting, keeps: ZoneInfo | None) -> str:
         until = until.date() if isinstance(until, datetime) else until
     else:
         last = until if isinstance(until, datetime) else datetime.combine(until, time(23, 59, 59))
-        if keeps is not None:
-            until = (last if last.tzinfo is not None else last.replace(tzinfo=keeps)).astimezone(UTC)
-        else:
-            until = last.astimezone().replace(tzinfo=None) if last.tzinfo is not None else last
+        try:
+            if keeps is not None:
+                until = (last if last.tzinfo is not None else last.replace(tzinfo=keeps)).astimezone(UTC)
+            else:
+                until = last.astimezone().replace(tzinfo=None) if last.tzinfo is not None else last
+        except OverflowError:  # near the year 9999 (stored before such an UNTIL was refused): as it is
+            until = last
     return replace(parts, until=until).text()
 
 
@@ -177,16 +181,37 @@ def _recurrence(event: Any, moment: datetime, all_day: bool, time_zone: str | No
         return NotImported.RULE_NOT_SUPPORTED
     rule = rules[0].to_ical().decode() if rules else ""
     try:
-        rule = parse_rule(rule).text() if rule else ""
+        parts = parse_rule(rule) if rule else None
     except InvalidMeeting:
         return NotImported.RULE_NOT_SUPPORTED
     keeps = zone(time_zone)
     first = moment.astimezone(keeps) if keeps is not None else moment
-    rdates = tuple(wall_time(r[0], first, all_day, keeps, tz) for r in event.rdates)
-    if not rule and not rdates:
+    if parts is not None:
+        try:
+            check_span(parts, first)
+        except InvalidMeeting:
+            return NotImported.TOO_FAR
+    rdates = _walls((r[0] for r in event.rdates), first, all_day, keeps, tz)
+    if parts is None and not rdates:
         return None
-    exdates = tuple(wall_time(d, first, all_day, keeps, tz) for d in event.exdates)
-    return Recurrence(rule, exdates, rdates)
+    exdates = _walls(event.exdates, first, all_day, keeps, tz)
+    return Recurrence(parts.text() if parts is not None else "", exdates, rdates)
+
+
+def _walls(values: Iterable[date], first: datetime, all_day: bool, keeps: ZoneInfo | None,
+           tz: tzinfo | None) -> tuple[datetime, ...]:
+    """Left-out or added dates as wall-clock times, those near enough to the series to matter: from
+    MAX_YEARS_AWAY before its start (an added date may come first) to MAX_SPAN_YEARS after it. Others
+    (the year 1, one no time zone reaches) are dropped."""
+    walls = []
+    for value in values:
+        try:
+            wall = wall_time(value, first, all_day, keeps, tz)
+        except (OverflowError, ValueError):
+            continue
+        if -MAX_YEARS_AWAY <= wall.year - first.year <= MAX_SPAN_YEARS:
+            walls.append(wall)
+    return tuple(walls)
 
 
 def wall_time(

@@ -102,4 +102,13 @@ def _v3_series_all_day_zone(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX meetings_start ON meetings (start_epoch)")
 
 
-MIGRATIONS = (_v1_initial, _v2_uid_epoch_import, _v3_series_all_day_zone)
+def _v4_end_epoch(conn: sqlite3.Connection) -> None:
+    """Adds when a meeting ends, or its series' last occurrence does (NULL: a series without an end),
+    so a query skips series that ended before its range. A series stored before stays NULL: it is
+    expanded as before, until it is next written."""
+    conn.execute("ALTER TABLE meetings ADD COLUMN end_epoch INTEGER")
+    conn.execute("UPDATE meetings SET end_epoch = start_epoch + duration * 60"
+                 " WHERE rrule IS NULL AND rdates = ''")
+
+
+MIGRATIONS = (_v1_initial, _v2_uid_epoch_import, _v3_series_all_day_zone, _v4_end_epoch)

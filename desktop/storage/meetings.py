@@ -105,7 +105,9 @@ class MeetingStore:
         low, high = int(start.timestamp()), int(end.timestamp())
         singles = self._select(
             f"WHERE NOT {EXPANDED} AND start_epoch < ? AND start_epoch + duration * 60 > ?", (high, low))
-        expanded = self._select(f"WHERE {EXPANDED} AND start_epoch < ?", (high + _SLACK_S,))
+        expanded = self._select(  # a series that ended before the range is skipped
+            f"WHERE {EXPANDED} AND start_epoch < ? AND (end_epoch IS NULL OR end_epoch > ?)",
+            (high + _SLACK_S, low - _SLACK_S))
         found = singles + [o for meeting in expanded for o in occurrences(meeting, start, end, tz)]
         return sorted(found, key=lambda m: (m.start, m.id))
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from desktop.storage.meeting_model import (
@@ -26,10 +25,11 @@ from desktop.storage.meeting_model import (
     check_title,
     localize,
 )
-from desktop.storage.recurrence_rule import RuleParts, parse_rule, rule_set
+from desktop.storage.recurrence_rule import MAX_SPAN_YEARS, RuleParts, check_span, parse_rule, rule_set
 
 _SLACK = timedelta(days=2)  # wall-clock and instants differ by at most a day: look a little wider
-_HORIZON = timedelta(days=100 * 366)  # no occurrence is looked for further from a series' start
+_HORIZON = timedelta(days=MAX_SPAN_YEARS * 366)  # no occurrence is looked for further from a series' start
+_FIRST_WITHIN = timedelta(days=MAX_YEARS_AWAY * 366)  # a first occurrence is looked for this far
 
 Timed = Meeting | MeetingDraft
 
@@ -76,13 +76,15 @@ def _to_wall(moment: datetime, meeting: Timed, tz: tzinfo | None) -> datetime:
     return moment.astimezone(keeps or tz).replace(tzinfo=None)
 
 
-def _rules(meeting: Timed, tz: tzinfo | None) -> Any:
-    """dateutil's rruleset for the series (untyped: dateutil ships no annotations)."""
+def _walls(meeting: Timed, tz: tzinfo | None, not_after: datetime,
+           not_before: datetime | None = None) -> list[datetime]:
+    """The series' wall-clock occurrences from `not_before` (None: its start) to `not_after`."""
     recurrence = meeting.recurrence or Recurrence()
     first = wall_start(meeting)
     parts: RuleParts | None = parse_rule(recurrence.rule) if recurrence.rule else None
     rdates = recurrence.rdates if parts is not None else (first, *recurrence.rdates)
-    return rule_set(parts, first, recurrence.exdates, rdates, lambda until: _to_wall(until, meeting, tz))
+    return rule_set(parts, first, recurrence.exdates, rdates, lambda until: _to_wall(until, meeting, tz),
+                    not_after=not_after, not_before=not_before)
 
 
 def occurrences(meeting: Meeting, start: datetime, end: datetime, tz: tzinfo | None = None) -> list[Meeting]:
@@ -99,7 +101,7 @@ def occurrences(meeting: Meeting, start: datetime, end: datetime, tz: tzinfo | N
     if low > high:
         return []
     try:
-        walls: list[datetime] = _rules(meeting, tz).between(low, high, inc=True)
+        walls = _walls(meeting, tz, high, low)
     except InvalidMeeting:  # a rule stored by a version that accepted more: its first meeting stands
         walls = [first]
     found = [replace(meeting, start=_aware(wall, meeting, tz), occurrence=wall) for wall in walls]
@@ -114,9 +116,27 @@ def _later(moment: datetime, delta: timedelta) -> datetime:
 
 
 def first_occurrence(meeting: Timed, tz: tzinfo | None = None) -> datetime | None:
-    """The wall-clock start of the first occurrence left, or None when every one is left out."""
-    first: datetime | None = next(iter(_rules(meeting, tz)), None)
-    return first
+    """The wall-clock start of the first occurrence left within MAX_YEARS_AWAY of the series' start,
+    or None when there is none."""
+    not_after = _later(wall_start(meeting), _FIRST_WITHIN)
+    walls = _walls(meeting, tz, not_after)
+    return walls[0] if walls else None
+
+
+def last_end(meeting: Timed) -> datetime | None:
+    """When the last occurrence of a series with an end (COUNT, UNTIL, or added dates only) ends; None
+    for a series without one (or whose end cannot be told). A series in local time is placed in the
+    system's zone, so the answer may be a day off: callers look a little wider."""
+    recurrence = meeting.recurrence or Recurrence()
+    first = wall_start(meeting)
+    try:
+        parts = parse_rule(recurrence.rule) if recurrence.rule else None
+        if parts is not None and parts.count is None and parts.until is None:
+            return None
+        last = max([first, *_walls(meeting, None, _later(first, _HORIZON)), *recurrence.rdates])
+        return _aware(last, meeting, None) + timedelta(minutes=meeting.duration)
+    except (OverflowError, ValueError):  # InvalidMeeting too: a rule an older version accepted
+        return None
 
 
 def checked_draft(draft: MeetingDraft, now: datetime) -> MeetingDraft:
@@ -131,12 +151,15 @@ def checked_draft(draft: MeetingDraft, now: datetime) -> MeetingDraft:
     recurrence = draft.recurrence
     if recurrence is None or not (recurrence.rule.strip() or recurrence.rdates):
         return replace(checked, recurrence=None)
-    rule = parse_rule(recurrence.rule).text() if recurrence.rule.strip() else ""
+    parts = parse_rule(recurrence.rule) if recurrence.rule.strip() else None
+    if parts is not None:
+        check_span(parts, wall_start(checked))
+    rule = parts.text() if parts is not None else ""
     checked = replace(checked, recurrence=replace(recurrence, rule=rule))
     first = first_occurrence(checked, start.tzinfo)
     if first is None:
-        raise InvalidMeeting("recurrence gives no meeting at all: the rule never matches, or its end "
-                             "or the left-out dates remove every one.")
+        raise InvalidMeeting(f"recurrence gives no meeting within {MAX_YEARS_AWAY} years of its start: the "
+                             "rule never matches, or its end or the left-out dates remove every one.")
     synchronized = _aware(first, checked, start.tzinfo)
     if abs(synchronized.year - now.year) > MAX_YEARS_AWAY:
         raise InvalidMeeting(f"recurrence: its first meeting would be in {synchronized.year}, "

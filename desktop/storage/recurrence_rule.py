@@ -2,10 +2,14 @@
 
 The rule comes from the model, the dialog or a calendar file, so it is read as hostile: only the parts a
 meeting needs are accepted, each within bounds, and every refusal is one sentence. dateutil's `rrule`
-looks at one period (day, week, month, year) after another until a date matches, so a rule that can
-never match (February 30th, the second of one day) would keep it busy until the year 9999: for daily
-and weekly rules every such combination is refused here; a monthly or yearly one ends within a
-bounded number of periods (docs/measurements.md, A repeat rule that never matches).
+looks at one period (day, week, month, year) after another until a date matches, so on its own a rule
+that can never match (February 30th, the second of one day, every seventh day on a Tuesday from a
+Monday) would keep it busy until the year 9999, UNTIL or not. So every caller gives `rule_set` an end
+(`not_after`: a window's end, or how far a first occurrence is looked for) and `rule_set` asks dateutil
+so that the year 9999 comes at most 400 years after that end (docs/measurements.md, A repeat rule that
+never matches). The combinations that can never happen in a daily or weekly rule are refused here too,
+with a sentence. An UNTIL may be at most MAX_SPAN_YEARS
+after the series' start: later ones overflow the datetime arithmetic near the year 9999.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from itertools import islice
 
 from dateutil import rrule as dateutil_rrule
 
@@ -24,6 +28,7 @@ from desktop.storage.meeting_model import InvalidMeeting
 MAX_RULE_CHARS = 200
 MAX_COUNT = 1000
 MAX_INTERVAL = 99
+MAX_SPAN_YEARS = 100  # an UNTIL this far after the start is refused; no occurrence is looked for beyond
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 EXAMPLE = "FREQ=WEEKLY;BYDAY=MO;COUNT=10"
@@ -32,6 +37,7 @@ _KNOWN_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BY
 _RULE_CHARS = re.compile(r"[A-Z0-9=;,+\-]+")
 _UNTIL = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?")
 _BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+_CYCLE_YEARS = 400  # the Gregorian calendar, weekdays included, repeats every 400 years
 _FREQ_CODES = {"DAILY": dateutil_rrule.DAILY, "WEEKLY": dateutil_rrule.WEEKLY,
                "MONTHLY": dateutil_rrule.MONTHLY, "YEARLY": dateutil_rrule.YEARLY}
 
@@ -179,6 +185,13 @@ def _check_combination(parts: RuleParts) -> None:
         raise InvalidMeeting("recurrence never happens: no month has that day.")
 
 
+def check_span(parts: RuleParts, first: datetime) -> None:
+    """Refuses an UNTIL more than MAX_SPAN_YEARS after the series' first start `first`."""
+    if parts.until is not None and parts.until.year - first.year > MAX_SPAN_YEARS:
+        raise InvalidMeeting(f"recurrence UNTIL={until_text(parts.until)} is more than {MAX_SPAN_YEARS} "
+                             "years after the first meeting; give an earlier end or none.")
+
+
 def _month_day_exists(days: tuple[int, ...], months: tuple[int, ...] | range) -> bool:
     lengths = [calendar.monthrange(2024, month)[1] for month in months]  # 2024: February has 29 days
     return any(abs(day) <= length for day in days for length in lengths)
@@ -190,23 +203,48 @@ def rule_set(
     exdates: tuple[datetime, ...] = (),
     rdates: tuple[datetime, ...] = (),
     to_wall: Callable[[datetime], datetime] | None = None,
-) -> Any:
-    """A dateutil `rruleset` over naive wall-clock times: the rule from `first`, plus `rdates`, less
-    `exdates`. `to_wall` turns an UNTIL in UTC into the series' wall-clock time."""
-    rules = dateutil_rrule.rruleset()
-    if parts is not None:
-        rules.rrule(dateutil_rrule.rrule(
-            _FREQ_CODES[parts.freq], dtstart=first, interval=parts.interval, count=parts.count,
-            until=_wall_until(parts.until, to_wall), wkst=parts.week_start,
-            byweekday=[dateutil_rrule.weekday(day, n or None) for n, day in parts.by_day] or None,
-            bymonthday=parts.by_month_day or None, bymonth=parts.by_month or None,
-            bysetpos=parts.by_set_pos or None,
-        ))
-    for moment in rdates:
-        rules.rdate(moment)
-    for moment in exdates:
-        rules.exdate(moment)
-    return rules
+    *,
+    not_after: datetime,
+    not_before: datetime | None = None,
+) -> list[datetime]:
+    """The series' occurrences from `not_before` (None: its start) to `not_after`, in order, as naive
+    wall-clock times: the rule's from `first`, plus `rdates`, less `exdates`. `to_wall` turns an UNTIL
+    in UTC into the series' wall-clock time."""
+    walls = set(_rule_walls(parts, first, to_wall, not_before, not_after)) if parts is not None else set()
+    walls.update(rdates)
+    walls.difference_update(exdates)
+    low = not_before or datetime.min
+    return sorted(wall for wall in walls if low <= wall <= not_after)
+
+
+def _rule_walls(parts: RuleParts, first: datetime, to_wall: Callable[[datetime], datetime] | None,
+                not_before: datetime | None, not_after: datetime) -> list[datetime]:
+    """The rule's occurrences up to `not_after` (from `not_before`, or some earlier ones). dateutil
+    checks UNTIL only against a date that matched, and otherwise looks on until the year 9999; so it
+    is asked whole 400-year Gregorian cycles later (the same dates on the same weekdays), where the
+    year 9999 comes at most a cycle after `not_after`, and the answer is moved back."""
+    until = _wall_until(parts.until, to_wall)
+    end = not_after if until is None else min(until, not_after)
+    if end < first or (not_before is not None and not_before > end):
+        return []
+    shift = (datetime.max.year - end.year) // _CYCLE_YEARS * _CYCLE_YEARS
+    last = _years_later(end, shift)
+    rule = dateutil_rrule.rrule(
+        _FREQ_CODES[parts.freq], dtstart=_years_later(first, shift), interval=parts.interval,
+        until=last, wkst=parts.week_start,
+        byweekday=[dateutil_rrule.weekday(day, n or None) for n, day in parts.by_day] or None,
+        bymonthday=parts.by_month_day or None, bymonth=parts.by_month or None,
+        bysetpos=parts.by_set_pos or None,
+    )
+    if parts.count is None and not_before is not None and not_before > first:
+        walls = rule.between(_years_later(not_before, shift), last, inc=True)
+    else:
+        walls = islice(rule, parts.count)  # dateutil deprecates COUNT beside UNTIL
+    return [_years_later(wall, -shift) for wall in walls]
+
+
+def _years_later(moment: datetime, years: int) -> datetime:
+    return moment.replace(year=moment.year + years)
 
 
 def _wall_until(until: date | None, to_wall: Callable[[datetime], datetime] | None) -> datetime | None:
@@ -216,4 +254,7 @@ def _wall_until(until: date | None, to_wall: Callable[[datetime], datetime] | No
         return datetime.combine(until, time(23, 59, 59))  # the whole last day counts
     if until.tzinfo is None:
         return until
-    return to_wall(until) if to_wall is not None else until.replace(tzinfo=None)
+    try:
+        return to_wall(until) if to_wall is not None else until.replace(tzinfo=None)
+    except OverflowError:  # an UNTIL near the year 9999 stored before `check_span`: the UTC time will do
+        return until.replace(tzinfo=None)

@@ -164,6 +164,8 @@ def test_export_then_import_elsewhere_gives_the_same_calendar(
         (["list", "--to", "next week"], "--to 'next week' is not in the form YYYY-MM-DD."),
         (["list", "--from", "2027-03-02", "--to", "2027-03-01"], "--to 2027-03-01 is before --from 2027-03"),
         (["list", "--from", "9999-12-20"], "beyond the dates the calendar can show."),
+        (["list", "--from", "2000-01-01", "--to", "2999-12-31"],
+         "2000-01-01 to 2999-12-31 is longer than 10 years; ask for a shorter range."),
     ],
 )
 def test_bad_input_is_one_sentence_and_status_1(tmp_path: Path, args: list[str], said: str) -> None:
