@@ -23,6 +23,7 @@ from desktop.storage.knowledge_index import KnowledgeIndex
 
 SIZES = (5_000, 50_000)
 ROUNDS = 10  # timed rounds over the twenty questions
+TARGET_PASSAGES = 50_000  # the size the target is for: printed on that row only
 SEARCH_TARGET = "< 30 ms median at 50,000"
 
 
@@ -85,7 +86,7 @@ def figures(sizes: tuple[int, ...] = SIZES, rounds: int = ROUNDS) -> list[Figure
             Figure(
                 f"knowledge: search, {m.passages:,} {m.language} passages of common words (median, p95)",
                 f"{median * 1000:.1f} ms (p95 {p95 * 1000:.1f} ms); answer first {m.first} / {m.questions}",
-                SEARCH_TARGET if m.passages == max(sizes) else "",
+                SEARCH_TARGET if m.passages == TARGET_PASSAGES else "",
             )
         )
     return rows

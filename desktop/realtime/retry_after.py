@@ -9,10 +9,14 @@ policy's business (desktop/session/reconnect.py), not this module's.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC
 from email.utils import parsedate_to_datetime
+
+# Plain ASCII digits, perhaps with a fraction: float() would also take 1e9, 1_000 and other scripts' digits.
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def retry_after(headers: Mapping[str, str], now: Callable[[], float] = time.time) -> float | None:
@@ -30,11 +34,10 @@ def retry_after(headers: Mapping[str, str], now: Callable[[], float] = time.time
 
 
 def _number(text: str) -> float | None:
-    try:
-        value = float(text.strip())
-    except ValueError:
+    if not _NUMBER.fullmatch(text.strip()):
         return None
-    return value if math.isfinite(value) and value >= 0 else None
+    value = float(text.strip())
+    return value if math.isfinite(value) else None
 
 
 def _until_date(text: str, now: float) -> float | None:

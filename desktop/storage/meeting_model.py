@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
@@ -176,15 +177,25 @@ def overlapping(
     return [m for m in meetings if m.id != exclude_id and not m.all_day and m.start < end and start < m.end]
 
 
-def clashes_of(proposed: Iterable[Meeting], others: Iterable[Meeting],
+def clashes_of(proposed: Iterable[Meeting], others: Sequence[Meeting],
                exclude_id: int | None = None) -> list[Meeting]:
-    """The meetings among `others` that overlap any of the `proposed` occurrences, each once."""
-    candidates = list(others)
+    """The meetings among `others` (sorted by start, as `MeetingStore.between` hands them out) that
+    overlap any of the `proposed` occurrences, each once. A timed meeting lasts at most a day, so each
+    occurrence is looked for by bisection among those starting from a day before it until its end: the
+    work grows with the proposed occurrences and their clashes, not with `others`."""
+    longest = timedelta(minutes=MAX_DURATION_MINUTES)
     found: dict[tuple[int, datetime], Meeting] = {}
     for occurrence in proposed:
-        for clash in overlapping(occurrence.start, occurrence.duration, candidates, exclude_id):
+        low = bisect_left(others, occurrence.start - longest, key=_start_of)
+        high = bisect_left(others, occurrence.end, lo=low, key=_start_of)
+        nearby = (others[i] for i in range(low, high))
+        for clash in overlapping(occurrence.start, occurrence.duration, nearby, exclude_id):
             found.setdefault((clash.id, clash.start), clash)
     return sorted(found.values(), key=lambda m: (m.start, m.id))
+
+
+def _start_of(meeting: Meeting) -> datetime:
+    return meeting.start
 
 
 def warnings_for(start: datetime, clashes: Iterable[Meeting], now: datetime) -> tuple[str, ...]:

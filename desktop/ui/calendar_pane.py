@@ -12,7 +12,6 @@ it alone or the whole series goes. All-day events show as "all day".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -32,20 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.storage import (
-    InvalidMeeting,
+    MAX_YEARS_AWAY,
     Meeting,
     MeetingChange,
-    MeetingDraft,
     MeetingStore,
-    Recurrence,
     StoreWorker,
-    checked_draft,
     localize,
-    moved_recurrence,
-    parse_local,
-    zone_name,
 )
 from desktop.ui.calendar_files import CalendarFiles
+from desktop.ui.calendar_saves import CalendarSaves
 from desktop.ui.meeting_dialog import MeetingDialog
 from desktop.ui.placeholders import filled
 from desktop.ui.recurrence_words import rule_in_words
@@ -53,6 +47,7 @@ from desktop.ui.store_calls import StoreCalls
 
 MONTHS_BEFORE, MONTHS_AFTER = 1, 13  # the occurrences held, around the shown month
 _OCCURRENCE = Qt.ItemDataRole.UserRole + 1
+Loaded = tuple[list[Meeting], dict[int, Meeting], dict[date, list[Meeting]]]
 
 
 class CalendarPane(QWidget):
@@ -72,18 +67,23 @@ class CalendarPane(QWidget):
         self._tz = tz
         self._now = now or (lambda: datetime.now().astimezone(tz))
         self._meetings: list[Meeting] = []
+        self._by_day: dict[date, list[Meeting]] = {}  # the occurrences on each local day they touch
         self._series: dict[int, Meeting] = {}  # the stored series behind the occurrences held
         self._build()
         self._calls = StoreCalls(store, worker, self)
         self._calls.changed.connect(self._store_changed)
         self._calls.failed.connect(self._show_notice)
         self._files = CalendarFiles(self, store, self._calls, tz, self._show_notice)
+        self._saves = CalendarSaves(self, store, self._calls, tz, self._now, self._show_notice)
         self.calendar.currentPageChanged.connect(lambda _year, _month: self.reload())
         self.reload()
 
     def _build(self) -> None:
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
+        today = self._now().date()
+        reach = MAX_YEARS_AWAY + 1  # the store refuses meetings further away; and QDate ends at 9999
+        self.calendar.setDateRange(QDate(today.year - reach, 1, 1), QDate(today.year + reach, 12, 31))
         self.calendar.selectionChanged.connect(self._show_day)
         self.day_label = QLabel()
         self.day_list = QListWidget()
@@ -117,7 +117,7 @@ class CalendarPane(QWidget):
 
     def day_meetings(self) -> list[Meeting]:
         day = self.selected_day()
-        return [m for m in self._meetings if day in _days_of(m, self._tz)]
+        return list(self._by_day.get(day, ()))
 
     def selected_day(self) -> date:
         chosen = self.calendar.selectedDate()
@@ -134,14 +134,16 @@ class CalendarPane(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        shown = self.calendar.yearShown() * 12 + self.calendar.monthShown() - 1
+        lowest, highest = _month_index(self.calendar.minimumDate()), _month_index(self.calendar.maximumDate())
+        # Qt turns to any page asked for, even outside the calendar's range.
+        shown = min(max(self.calendar.yearShown() * 12 + self.calendar.monthShown() - 1, lowest), highest)
         first, last = (_first_of_month(shown - MONTHS_BEFORE), _first_of_month(shown + MONTHS_AFTER))
         start, end = (localize(datetime.combine(day, time()), self._tz) for day in (first, last))
         self._calls.call(_load, self._loaded, self.tr("Could not read the calendar"),
                          self._store, start, end, self._tz)
 
-    def _loaded(self, loaded: tuple[list[Meeting], dict[int, Meeting]]) -> None:
-        self._meetings, self._series = loaded
+    def _loaded(self, loaded: Loaded) -> None:
+        self._meetings, self._series, self._by_day = loaded
         self._mark_days()
         self._show_day()
 
@@ -151,9 +153,8 @@ class CalendarPane(QWidget):
         marked.setFontWeight(QFont.Weight.Bold)
         marked.setForeground(QColor("#1565c0"))
         marked.setBackground(QColor("#e3f2fd"))
-        for meeting in self._meetings:
-            for day in _days_of(meeting, self._tz):
-                self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), marked)
+        for day in self._by_day:  # a daily series is held ~400 times over: each day once
+            self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), marked)
 
     def _show_day(self) -> None:
         self.day_list.clear()
@@ -237,36 +238,11 @@ class CalendarPane(QWidget):
         dialog.open()
         return dialog
 
-    def _draft(self, values: dict[str, Any], time_zone: str | None = None) -> MeetingDraft | None:
-        """The checked draft of the dialog's values (a series keeps `time_zone`, or takes the local
-        zone's name), or None with the reason shown."""
-        rule = str(values.get("recurrence") or "")
-        try:
-            draft = MeetingDraft(title=values["title"], start=parse_local(values["start_time"], self._tz),
-                                 duration=values["duration"], source="manual",
-                                 all_day=values.get("all_day") is True,
-                                 time_zone=(time_zone or zone_name(self._tz)) if rule else None,
-                                 recurrence=Recurrence(rule) if rule else None)
-            return checked_draft(draft, self._now())
-        except InvalidMeeting as exc:
-            self._show_notice(str(exc))
-            return None
-
     def _save_new(self, values: dict[str, Any]) -> None:
-        draft = self._draft(values)
-        if draft is not None:
-            added = self.tr("Added “%1”.")
-            self._calls.call(self._store.create, lambda m: self._show_notice(filled(added, m.title)),
-                             self.tr("Could not save the meeting"), draft)
+        self._saves.save_new(values)
 
     def _save_edit(self, meeting: Meeting, values: dict[str, Any]) -> None:
-        draft = self._draft(values, meeting.time_zone)
-        if draft is not None:
-            rule = draft.recurrence.rule if draft.recurrence is not None else None
-            draft = replace(draft, recurrence=moved_recurrence(meeting, draft.start, rule))
-            saved, failed = self.tr("Saved “%1”."), self.tr("Could not save the meeting")
-            self._calls.call(self._store.update_from, lambda m: self._show_notice(filled(saved, m.title)),
-                             failed, meeting.id, draft)
+        self._saves.save_edit(meeting, values)
 
     # Files (calendar_files.py)
 
@@ -281,12 +257,20 @@ class CalendarPane(QWidget):
         self.notice.emit(text)
 
 
-def _load(store: MeetingStore, start: datetime, end: datetime,
-          tz: tzinfo | None) -> tuple[list[Meeting], dict[int, Meeting]]:
-    """On the worker: the occurrences in [start, end), and the stored series behind them."""
+def _load(store: MeetingStore, start: datetime, end: datetime, tz: tzinfo | None) -> Loaded:
+    """On the worker: the occurrences in [start, end), the stored series behind them, and the
+    occurrences on each local day (what the month view marks and the day's list shows)."""
     shown = store.between(start, end, tz)
     series = {key: store.get(key) for key in {m.id for m in shown if m.in_series}}
-    return shown, {key: value for key, value in series.items() if value is not None}
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in shown:
+        for day in _days_of(meeting, tz):
+            by_day.setdefault(day, []).append(meeting)
+    return shown, {key: value for key, value in series.items() if value is not None}, by_day
+
+
+def _month_index(day: QDate) -> int:
+    return day.year() * 12 + day.month() - 1
 
 
 def _first_of_month(months: int) -> date:

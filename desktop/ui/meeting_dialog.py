@@ -1,16 +1,16 @@
 """The meeting dialog: confirming what the assistant proposes, and creating or editing by hand.
 
 Opened with `open()` (window-modal), never `exec()`, so the conversation and its audio go on while
-it is shown. The warning line (overlap, a time in the past) follows the fields as they are edited; for
-a series, over its first year. A meeting may be all-day, and may repeat (recurrence_editor.py); when
-an occurrence of a series is cancelled, the person chooses between it and the whole series.
+it is shown. The warning line (overlap, a time in the past) follows the start, duration and repeat
+as they are edited (for a series, over its first year: overlap_check.py), not the title. A meeting
+may be all-day, and may repeat (recurrence_editor.py); when an occurrence of a series is cancelled,
+the person chooses between it and the whole series.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, Literal
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
@@ -35,21 +35,18 @@ from desktop.storage import (
     MINUTES_PER_DAY,
     InvalidMeeting,
     Meeting,
-    MeetingDraft,
-    Recurrence,
+    check_start,
     clashes_of,
-    draft_occurrences,
     format_local,
     localize,
     parse_local,
 )
+from desktop.ui.overlap_check import proposed_occurrences
 from desktop.ui.placeholders import filled as _filled
 from desktop.ui.recurrence_editor import CancelScope, RecurrenceEditor
 from desktop.ui.recurrence_words import rule_in_words
 
 Mode = Literal["create", "cancel", "new", "edit"]
-_CHECKED_DAYS = 366  # a series' overlaps are looked for over its first year
-_CHECKED_OCCURRENCES = 100
 _LISTED_CLASHES = 5
 
 
@@ -70,7 +67,7 @@ class MeetingDialog(QDialog):
         self._mode = mode
         self._tz = tz
         self._now = now or (lambda: datetime.now().astimezone(tz))
-        self._others = others
+        self._others = others  # sorted by start, as the calendar pane holds them
         self._exclude_id = exclude_id
         self._given_warnings = tuple(warnings)
         self._given = fields
@@ -80,7 +77,7 @@ class MeetingDialog(QDialog):
         self._build(heading)
         self._fill(fields)
         self._show_all_day()
-        self._initial = self.values()
+        self._initial = self._timing()
         self._refresh_warning()
 
     def _headings(self) -> dict[Mode, tuple[str, str]]:
@@ -135,7 +132,7 @@ class MeetingDialog(QDialog):
         self.start_edit.setReadOnly(read_only)
         self.all_day_box.setEnabled(not read_only)
         self.recurrence.set_read_only(read_only)
-        self.title_edit.textChanged.connect(self._refresh_warning)
+        # Not the title: it changes nothing the warning says, and each keystroke would recheck.
         self.start_edit.dateTimeChanged.connect(self._start_changed)
         self.all_day_box.toggled.connect(self._show_all_day)
         for spin in (self.duration_edit, self.days_edit):
@@ -223,6 +220,10 @@ class MeetingDialog(QDialog):
             values["recurrence"] = rule
         return values
 
+    def _timing(self) -> dict[str, Any]:
+        """What the warning depends on: the values without the title."""
+        return {key: value for key, value in self.values().items() if key != "title"}
+
     def cancel_scope(self) -> str:
         """"occurrence" or "series" for a series; "" otherwise."""
         return self.scope.scope() if self.scope is not None else ""
@@ -251,14 +252,7 @@ class MeetingDialog(QDialog):
         """What the meeting, or a series' first occurrences, would overlap."""
         if self.all_day_box.isChecked():
             return []
-        rule = self.recurrence.rule()
-        single = MeetingDraft(self.title_edit.text(), self.start(), self.duration())
-        until = single.start + timedelta(days=_CHECKED_DAYS)
-        try:
-            series = replace(single, recurrence=Recurrence(rule) if rule else None)
-            proposed = draft_occurrences(series, until, self._tz)[:_CHECKED_OCCURRENCES]
-        except InvalidMeeting:  # a rule that does not check out is refused on saving; warn for the first
-            proposed = draft_occurrences(single, until, self._tz)
+        proposed = proposed_occurrences(self.start(), self.duration(), self.recurrence.rule(), self._tz)
         return clashes_of(proposed, others, self._exclude_id)
 
     def warning_text(self) -> str:
@@ -269,11 +263,20 @@ class MeetingDialog(QDialog):
             return  # still filling the fields
         start = self.start()
         notes: Sequence[str]
-        if self._others is not None:
-            notes = self._notes(start, self._clashes(self._others))
-        elif self.values() == self._initial:
-            notes = self._given_warnings  # the tool's own (English) words: no calendar to recheck with
-        else:  # edited, and no calendar to compare with: only what we can know here
-            notes = self._notes(start, [])
+        now = self._now()
+        try:
+            check_start(start, now)
+        except InvalidMeeting:  # refused on saving; no overlap check (it could reach past the year 9999)
+            far = _filled(self.tr("The start time %1 is too far from today."), format_local(start)[:10])
+            notes = [far] if start > now else self._notes(start, [])
+        else:
+            notes = self._notes_for(start)
         self.warning_label.setText("\n".join(f"⚠ {note}" for note in notes))
         self.warning_label.setVisible(bool(notes))
+
+    def _notes_for(self, start: datetime) -> Sequence[str]:
+        if self._others is not None:
+            return self._notes(start, self._clashes(self._others))
+        if self._timing() == self._initial:
+            return self._given_warnings  # the tool's own (English) words: no calendar to recheck with
+        return self._notes(start, [])  # edited, and no calendar to compare with: only what we know here

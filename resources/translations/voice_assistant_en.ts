@@ -158,6 +158,11 @@
 <context>
     <name>CalendarPane</name>
     <message>
+        <location filename="../../desktop/ui/calendar_saves.py" line="65"/>
+        <source>The start time is too far from today.</source>
+        <translation>The start time is too far from today.</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/calendar_pane.py" line="94"/>
         <source>New</source>
         <translation>New</translation>
@@ -810,6 +815,11 @@
         <location filename="../../desktop/ui/meeting_dialog.py" line="246"/>
         <source>The start time %1 is in the past.</source>
         <translation>The start time %1 is in the past.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="272"/>
+        <source>The start time %1 is too far from today.</source>
+        <translation>The start time %1 is too far from today.</translation>
     </message>
 </context>
 <context>

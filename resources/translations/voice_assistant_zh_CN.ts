@@ -158,6 +158,11 @@
 <context>
     <name>CalendarPane</name>
     <message>
+        <location filename="../../desktop/ui/calendar_saves.py" line="65"/>
+        <source>The start time is too far from today.</source>
+        <translation>开始时间离今天太远。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/calendar_pane.py" line="94"/>
         <source>New</source>
         <translation>新建</translation>
@@ -810,6 +815,11 @@
         <location filename="../../desktop/ui/meeting_dialog.py" line="246"/>
         <source>The start time %1 is in the past.</source>
         <translation>开始时间 %1 已经过去。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="272"/>
+        <source>The start time %1 is too far from today.</source>
+        <translation>开始时间 %1 离今天太远。</translation>
     </message>
 </context>
 <context>

@@ -41,7 +41,8 @@ def test_an_http_date_counts_from_now() -> None:
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Retry-After": ""}, {"Retry-After": "soon"}, {"Retry-After": "-5"}, {"retry-after-ms": "nan"},
-     {"Retry-After": "inf"}, {"Content-Type": "application/json"}],
+     {"Retry-After": "inf"}, {"Content-Type": "application/json"}, {"Retry-After": "1e9"},
+     {"Retry-After": "1_000"}, {"Retry-After": "١٢"}, {"retry-after-ms": "+5"}, {"Retry-After": ".5"}],
 )  # fmt: skip
 def test_what_cannot_be_read_is_ignored(headers: dict[str, str]) -> None:
     assert retry_after(headers, lambda: NOW) is None

@@ -12,11 +12,11 @@ from PySide6.QtCore import QDate
 from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
-from desktop.storage.meeting_model import MeetingDraft, Recurrence
+from desktop.storage.meeting_model import Meeting, MeetingDraft, Recurrence
 from desktop.storage.meetings import MeetingStore
 from desktop.storage.occurrences import checked_draft
 from desktop.storage.worker import StoreWorker
-from desktop.ui.calendar_pane import CalendarPane
+from desktop.ui.calendar_pane import CalendarPane, Loaded, _days_of
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=CST)
@@ -221,3 +221,48 @@ def test_the_import_notice_lists_what_was_not_imported(
         "“Mystery” (it has no start time)."
     )
     qtbot.waitUntil(lambda: titles(pane) == ["all day  Holiday"])
+
+
+def test_pages_far_away_load_nothing_and_raise_nothing(qtbot: QtBot, pane: CalendarPane) -> None:
+    """Pages from year 1 to 9999 can be asked for; the pane holds only what the store could hold."""
+    assert pane.calendar.minimumDate() == QDate(NOW.year - 11, 1, 1)
+    assert pane.calendar.maximumDate() == QDate(NOW.year + 11, 12, 31)
+    for year, month in ((9999, 12), (9988, 1), (1, 1)):
+        pane.calendar.setCurrentPage(year, month)  # raised ValueError into the excepthook
+    pane.calendar.setCurrentPage(2025, 9)
+    qtbot.waitUntil(lambda: pane.day_label.text().startswith("2025-09-09"))
+
+
+def test_a_never_matching_rule_is_refused_without_holding_up_the_window(
+    qtbot: QtBot, pane: CalendarPane, store: MeetingStore
+) -> None:
+    """The rule is checked on the store's worker; the refusal is its one sentence."""
+    dialog = pane.new_meeting()
+    dialog.recurrence.set_rule("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30", dialog.start())
+    dialog.accept_button.click()
+    qtbot.waitUntil(lambda: "recurrence" in pane.status_label.text())
+    assert store.all() == []
+
+
+def test_each_busy_day_is_marked_once(pane: CalendarPane, monkeypatch: pytest.MonkeyPatch) -> None:
+    marked: list[QDate] = []
+    real = pane.calendar.setDateTextFormat
+    monkeypatch.setattr(pane.calendar, "setDateTextFormat",
+                        lambda day, fmt: marked.append(day) or real(day, fmt))
+    nine = datetime(2025, 9, 9, 9, 0, tzinfo=CST)
+    meetings = [make_meeting(i, nine + timedelta(hours=i % 8)) for i in range(40)]
+    pane._loaded(_load_of(meetings))
+    assert marked == [QDate(), QDate(2025, 9, 9)]  # cleared, then the one busy day
+    assert is_marked(pane, DAY)
+
+
+def make_meeting(key: int, start: datetime) -> Meeting:
+    return Meeting(key, f"u{key}", f"m{key}", start, 30, NOW, "manual")
+
+
+def _load_of(meetings: list[Meeting]) -> Loaded:
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in meetings:
+        for day in _days_of(meeting, CST):
+            by_day.setdefault(day, []).append(meeting)
+    return meetings, {}, by_day

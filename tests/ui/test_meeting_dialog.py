@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.storage.meeting_model import Meeting
 from desktop.tools.ports import ConfirmationAnswer, ConfirmationRequest
+from desktop.ui import meeting_dialog
 from desktop.ui.meeting_dialog import MeetingDialog, _filled
 from desktop.ui.qt_confirmer import QtConfirmer
 
@@ -276,3 +277,39 @@ def test_the_recurrence_the_cancel_choice_and_the_import_list_speak_chinese(
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
+
+
+def test_a_title_keystroke_does_not_recheck_overlaps(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The title changes nothing the warning says: typing it must not expand the series again."""
+    checks: list[object] = []
+    real = meeting_dialog.clashes_of
+    monkeypatch.setattr(meeting_dialog, "clashes_of", lambda *args: checks.append(args) or real(*args))
+    dialog = make(qtbot, "new", fields={**SERIES_FIELDS, "recurrence": "FREQ=DAILY"}, others=[STANDUP])
+    opened = len(checks)
+    for text in ("D", "Da", "Dai", "Daily"):
+        dialog.title_edit.setText(text)
+    assert len(checks) == opened
+    dialog.duration_edit.setValue(45)
+    assert len(checks) == opened + 1
+
+
+def test_the_warning_follows_the_start(qtbot: QtBot) -> None:
+    dialog = make(qtbot, others=[STANDUP])
+    assert "standup" in dialog.warning_text()
+    set_start(dialog, 2025, 9, 9, 17, 0)
+    assert dialog.warning_text() == ""
+    set_start(dialog, 2025, 9, 9, 16, 15)
+    assert "standup" in dialog.warning_text()
+
+
+def test_a_daily_rule_that_never_matches_its_start_is_not_searched(qtbot: QtBot) -> None:
+    """Every 7 days on Mondays, from a Tuesday: dateutil would look until the year 9999."""
+    dialog = make(qtbot, "edit", fields={**FIELDS, "recurrence": "FREQ=DAILY;INTERVAL=7;BYDAY=MO"},
+                  others=[STANDUP])
+    assert "standup" in dialog.warning_text()  # the first meeting, 2025-09-09 (a Tuesday), still counts
+
+
+def test_a_start_too_far_away_is_said_in_one_sentence(qtbot: QtBot) -> None:
+    dialog = make(qtbot, others=[STANDUP])
+    set_start(dialog, 9999, 12, 31, 23, 30)
+    assert dialog.warning_text() == "⚠ The start time 9999-12-31 is too far from today."
