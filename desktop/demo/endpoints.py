@@ -5,6 +5,8 @@
 | azure-preview | /openai/realtimeapi/sessions?api-version=…  | /v1/realtimertc?model=DEPL  | preview |
 | azure (GA)    | /openai/v1/realtime/client_secrets          | /openai/v1/realtime/calls   | GA      |
 | openai        | /v1/realtime/client_secrets                 | /v1/realtime/calls          | GA      |
+
+The embeddings endpoints (and their stand-in vectors) are in desktop/demo/embeddings.py.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 class Faults:
     mint_status: int | None = None  # answer every mint with this HTTP status and a realistic error body
     sdp_status: int | None = None  # the same for the SDP offer
+    embeddings_status: int | None = None  # the same for every embeddings request
     quota_exhausted: bool = False  # a forced 429 says insufficient_quota (not retryable), not a rate limit
     mint_failures: int = 0  # fail this many mints with `mint_failure_status` (counts down), then succeed
     mint_failure_status: int = 503  # 429: the failing mints are a rate limit

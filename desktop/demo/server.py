@@ -17,6 +17,7 @@ from aiohttp import web
 from desktop.demo.auth import MintedKeys
 from desktop.demo.brain import DEMO_SCRIPT, Brain
 from desktop.demo.call import AudioHook, CallHook, ServerCall
+from desktop.demo.embeddings import embedding_routes
 from desktop.demo.endpoints import ROUTES, RequestHandler, ServedProvider, json_errors, routes
 from desktop.demo.faults import Faults
 from desktop.demo.handlers import ReceivedEvent
@@ -47,6 +48,7 @@ class DemoServer:
         *,
         api_key: str = "demo-key",
         deployment: str = "gpt-realtime",
+        embeddings_deployment: str = "text-embedding-3-small",
         faults: Faults | None = None,
         brain: Brain | None = None,
         on_call_answered: CallHook | None = None,
@@ -54,6 +56,7 @@ class DemoServer:
     ) -> None:
         self.api_key = api_key
         self.deployment = deployment
+        self.embeddings_deployment = embeddings_deployment  # the Azure embeddings deployment it serves
         self.faults = faults if faults is not None else Faults()
         self.brain = brain if brain is not None else Brain()
         self.on_call_answered = on_call_answered
@@ -71,6 +74,7 @@ class DemoServer:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         app = web.Application(middlewares=[self._note_request, json_errors])
         app.add_routes(routes(self))
+        app.add_routes(embedding_routes(self))
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()

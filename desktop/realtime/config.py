@@ -46,6 +46,7 @@ class Timeouts:
     ice: float = 10.0
     data_channel: float = 10.0
     session_updated: float = 10.0
+    embeddings: float = 10.0  # one embeddings request (a batch of passages or one question)
     # Silence longer than this means the call is dead; with the 0.5 s polls in between, a loss is
     # noticed within 5 s of the last packet.
     liveness: float = 4.0
@@ -57,6 +58,9 @@ class SessionConfig:
     endpoint: str = ""  # Azure resource URL, OpenAI base URL, or http://127.0.0.1:PORT
     webrtc_url: str = ""  # Azure preview only: the regional .../v1/realtimertc URL
     deployment: str = ""  # Azure deployment name or OpenAI model id
+    # Azure: the embeddings deployment on the same resource ("" = no embeddings); OpenAI: the embeddings
+    # model ("" = text-embedding-3-small). desktop/realtime/embeddings.py reads it.
+    embeddings_deployment: str = ""
     api_key: str = field(default="", repr=False)
     voice: str = "sage"
     instructions: str = ""  # empty means the default meeting-assistant prompt

@@ -19,11 +19,13 @@ AZURE_VARS = {
     "AZURE_OPENAI_API_KEY": "api_key",
     "AZURE_OPENAI_DEPLOYMENT": "deployment",
     "AZURE_OPENAI_WEBRTC_URL": "webrtc_url",
+    "AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT": "embeddings_deployment",
 }
 OPENAI_VARS = {
     "OPENAI_BASE_URL": "endpoint",
     "OPENAI_API_KEY": "api_key",
     "OPENAI_REALTIME_MODEL": "deployment",
+    "OPENAI_EMBEDDINGS_MODEL": "embeddings_deployment",
 }
 
 

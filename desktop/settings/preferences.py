@@ -41,6 +41,8 @@ class Preferences:
     endpoint: str = ""
     webrtc_url: str = ""
     deployment: str = ""
+    # Azure: the embeddings deployment beside the realtime one ("" = none); OpenAI: the model ("" = default)
+    embeddings_deployment: str = ""
     voice: str = "sage"
     instructions: str = ""  # empty: the bundled meeting-assistant prompt
     turn_mode: TurnChoice = "server_vad"
@@ -120,6 +122,7 @@ def session_config(prefs: Preferences, *, ice_credential: str = "") -> SessionCo
         endpoint=prefs.endpoint.strip(),
         webrtc_url=prefs.webrtc_url.strip(),
         deployment=prefs.deployment.strip(),
+        embeddings_deployment=prefs.embeddings_deployment.strip(),
         voice=prefs.voice,
         instructions=prefs.instructions or default_instructions(),
         turn_detection=turn,

@@ -37,6 +37,7 @@ class Target:
     endpoint: str = ""
     webrtc_url: str = ""  # Azure preview only
     deployment: str = ""
+    embeddings_deployment: str = ""  # Azure: "" means no embeddings; OpenAI: "" means the default model
     api_key: str = field(default="", repr=False)
     key_source: KeySource = "none"
     environment: tuple[str, ...] = ()  # the variables that decided part of it
@@ -64,7 +65,13 @@ class Target:
         if self.demo_answers(stand_in=stand_in):
             # The demo server's own model, key and URL; nothing of a remote provider's goes there.
             return dataclasses.replace(
-                settings, provider=_DEMO, endpoint=demo_endpoint, webrtc_url="", deployment="", api_key=""
+                settings,
+                provider=_DEMO,
+                endpoint=demo_endpoint,
+                webrtc_url="",
+                deployment="",
+                embeddings_deployment="",
+                api_key="",
             )
         return dataclasses.replace(
             settings,
@@ -72,6 +79,7 @@ class Target:
             endpoint=self.endpoint,
             webrtc_url=self.webrtc_url if self.provider is ProviderKind.AZURE_PREVIEW else "",
             deployment=self.deployment,
+            embeddings_deployment=self.embeddings_deployment,
             api_key=self.api_key,
         )
 
@@ -130,6 +138,7 @@ async def resolve_target(
         endpoint=fields.get("endpoint", settings.endpoint).strip(),
         webrtc_url=fields.get("webrtc_url", settings.webrtc_url).strip(),
         deployment=fields.get("deployment", settings.deployment).strip(),
+        embeddings_deployment=fields.get("embeddings_deployment", settings.embeddings_deployment).strip(),
         api_key=key.value,
         key_source=key.source,
         environment=found.names,

@@ -3,6 +3,7 @@ overrides, the key and where it came from, and the demo standing in where no key
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import keyring
@@ -82,3 +83,15 @@ async def test_a_malformed_endpoint_is_the_targets_problem_and_an_unknown_provid
     assert problem.message.startswith("The endpoint is not a valid URL: 'http:/x' (")
     with pytest.raises(SessionError, match="Unknown provider 'carrier-pigeon'"):
         await resolve_target(AZURE, KeyStore({"VOICE_ASSISTANT_PROVIDER": "carrier-pigeon"}))
+
+
+async def test_the_embeddings_deployment_is_stored_overridden_and_never_sent_to_the_demo() -> None:
+    stored = dataclasses.replace(AZURE, embeddings_deployment="embed-stored")
+    keys = KeyStore({"AZURE_OPENAI_API_KEY": "azure-env-key-0123456789"})
+    assert (await resolve_target(stored, keys)).apply(stored).embeddings_deployment == "embed-stored"
+    env = KeyStore({**ENV, "AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT": "embed-env"})
+    target = await resolve_target(stored, env)
+    assert target.embeddings_deployment == "embed-env"
+    assert "AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT" in target.environment
+    demo = await resolve_target(stored, KeyStore({}))  # no key: the demo stands in
+    assert demo.apply(stored, demo_endpoint="http://127.0.0.1:1").embeddings_deployment == ""
