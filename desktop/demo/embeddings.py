@@ -10,6 +10,7 @@ The vectors come from desktop/demo/concepts.py: a deterministic stand-in, not a 
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -39,6 +40,8 @@ def embedding_routes(server: DemoServer) -> list[web.RouteDef]:
 
 async def _embeddings(server: DemoServer, provider: ServedProvider, request: web.Request) -> web.Response:
     faults = server.faults
+    if faults.embeddings_delay:
+        await asyncio.sleep(faults.embeddings_delay)
     if faults.embeddings_status is not None:
         return forced_error(
             faults.embeddings_status, quota=faults.quota_exhausted, headers=_wait_headers(faults)

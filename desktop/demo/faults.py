@@ -21,6 +21,7 @@ class Faults:
     retry_after_ms: int | None = None
     mint_delay: float = 0.0  # seconds before the mint answers
     sdp_delay: float = 0.0  # seconds before the SDP answer
+    embeddings_delay: float = 0.0  # seconds before an embeddings answer
     no_session_updated: bool = False  # session.update is never answered
     close_mid_response: bool = False  # the peer connection closes after the first transcript delta
     send_malformed: bool = False  # a non-JSON message and an unknown event type follow session.created

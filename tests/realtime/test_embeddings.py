@@ -12,7 +12,7 @@ import pytest
 
 from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig, Timeouts
-from desktop.realtime.embeddings import EmbeddingsClient, embeddings_client_for
+from desktop.realtime.embeddings import EmbeddingsClient, embeddings_client_for, read_vectors
 from desktop.realtime.errors import SessionError
 
 API_KEY = "sk-embeddings-test-key-0123456789"
@@ -131,8 +131,45 @@ async def test_an_unreachable_service_and_the_timeout_setting(server: DemoServer
         await client(server).embed(["会议"])
     assert "Could not reach 127.0.0.1" in one_sentence(caught.value)
     server.base_url = url
-    quick = embeddings_client_for(dataclasses.replace(config(server), timeouts=Timeouts(embeddings=3.5)))
-    assert quick is not None and quick.timeout == 3.5
+
+
+async def test_a_silent_service_is_one_sentence(server: DemoServer) -> None:
+    server.faults.embeddings_delay = 3.0  # the server still finishes it on stop
+    quick = embeddings_client_for(dataclasses.replace(config(server), timeouts=Timeouts(embeddings=0.2)))
+    assert quick is not None
+    with pytest.raises(SessionError) as caught:
+        await quick.embed(["会议"])
+    assert one_sentence(caught.value) == "OpenAI did not answer the embeddings request within 0.2 s."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        '{"data": []}',
+        '{"data": [{"index": 0, "embedding": [1.0, 0.0]}]}',  # 2 numbers, 3 asked for
+        '{"data": [{"index": 0, "embedding": "1,2,3"}]}',
+    ],
+)
+def test_a_malformed_reply_is_one_sentence(body: str) -> None:
+    with pytest.raises(SessionError) as caught:
+        read_vectors(body, 1, 3)
+    assert one_sentence(caught.value).startswith("The service's answer to the embeddings request")
+
+
+def test_vectors_come_back_in_their_index_order_and_normalised() -> None:
+    body = '{"data": [{"index": 1, "embedding": [0, 2]}, {"index": 0, "embedding": [3, 4]}]}'
+    assert read_vectors(body, 2, 2) == [[0.6, 0.8], [0.0, 1.0]]
+
+
+def test_azure_urls_name_the_resource_the_deployment_and_the_version() -> None:
+    pasted = "https://res.openai.azure.com/openai/realtimeapi/sessions?api-version=2025-04-01-preview"
+    preview = SessionConfig(
+        provider=ProviderKind.AZURE_PREVIEW, endpoint=pasted, api_key=API_KEY, embeddings_deployment="e 1"
+    )
+    made = embeddings_client_for(preview)
+    assert made is not None
+    assert made.url == "https://res.openai.azure.com/openai/deployments/e%201/embeddings?api-version=2024-10-21"
 
 
 def test_a_missing_key_is_one_sentence(server: DemoServer) -> None:
