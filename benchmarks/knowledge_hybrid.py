@@ -63,9 +63,10 @@ def run(passages: int) -> None:
             for start in range(0, len(wanted), BATCH):
                 index.store_vectors(MODEL, wanted[start:start + BATCH], vectors[start:start + BATCH])
             store_seconds = time.perf_counter() - started
-            print(f"{len(wanted):,} passages; storing vectors: {store_seconds * 1000 / len(wanted) * 1000:.0f} ms"
-                  f" per 1,000 passages")
-            print(f"index size: {lexical_size / 1e6:.1f} MB lexical, {_size(database) / 1e6:.1f} MB with vectors")
+            per_thousand = store_seconds * 1000 / len(wanted) * 1000
+            print(f"{len(wanted):,} passages; storing vectors: {per_thousand:.0f} ms per 1,000 passages")
+            print(f"index size: {lexical_size / 1e6:.1f} MB lexical,"
+                  f" {_size(database) / 1e6:.1f} MB with vectors")
             by_marker = {q.marker: q for q in questions}
             asked = []
             for passage, vector in zip(wanted, vectors, strict=True):
@@ -74,7 +75,8 @@ def run(passages: int) -> None:
                         asked.append((question, _near(rng, vector)))
             started = time.perf_counter()
             index.hybrid_search(asked[0][0].text, asked[0][1], MODEL)
-            print(f"first hybrid search (loads the sign bits): {(time.perf_counter() - started) * 1000:.0f} ms")
+            first_ms = (time.perf_counter() - started) * 1000
+            print(f"first hybrid search (loads the sign bits): {first_ms:.0f} ms")
             _compare(index, asked)
         finally:
             index.close()
