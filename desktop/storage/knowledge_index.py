@@ -229,6 +229,11 @@ class KnowledgeIndex:
             self._vectors.forget()
         return stored
 
+    def load_vectors(self, model: str, dimensions: int) -> None:
+        """Loads what a hybrid search of `model` scans, ahead of the first one."""
+        with self._lock:
+            self._vectors.load(self._conn, model, dimensions)
+
     def _lexical(self, question: str, limit: int) -> list[sqlite3.Row]:
         terms = terms_of(question)
         if not terms or limit <= 0:

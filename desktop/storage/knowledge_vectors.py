@@ -121,8 +121,7 @@ class VectorScan:
                 count: int) -> list[int]:
         """The rowids of the `count` passages nearest to the (normalised) question vector, nearest first."""
         query = array("f", question)
-        if self._loaded != (model, len(query)):
-            self._load(conn, model, len(query))
+        self.load(conn, model, len(query))
         wanted = max(MIN_CANDIDATES, count * CANDIDATES_PER_RESULT)
         candidates = self._candidates(int.from_bytes(_sign_bytes(query)), wanted)
         scored = []
@@ -135,7 +134,9 @@ class VectorScan:
                 scored.append((sum(map(operator.mul, array("f", blob), query)), rowid))
         return [rowid for _, rowid in heapq.nlargest(count, scored)]
 
-    def _load(self, conn: sqlite3.Connection, model: str, dimensions: int) -> None:
+    def load(self, conn: sqlite3.Connection, model: str, dimensions: int) -> None:
+        if self._loaded == (model, dimensions):
+            return
         found = conn.execute(
             "SELECT rowid, signs FROM passage_vectors WHERE model = ? AND dimensions = ?", (model, dimensions)
         ).fetchall()

@@ -49,16 +49,22 @@ class Embeddings:
         self._tell = tell
         self._mode = SearchMode("hybrid") if embedder else SearchMode("lexical", "no_embedder")
         self._complete_for: tuple[str, int] | None = None  # (model, dimensions) every passage has
+        self._catching_up = asyncio.Lock()  # two syncs never embed the same passages twice
 
     @property
     def mode(self) -> SearchMode:
         return self._mode
 
     async def catch_up(self, *, changed: bool) -> None:
-        """Embeds the passages that lack a vector of the embedder's model, in batches."""
+        """Embeds the passages that lack a vector of the embedder's model, in batches; then loads the
+        vectors' sign bits, so the first question does not wait for that."""
         embedder = self._embedder
         if embedder is None:
             return
+        async with self._catching_up:
+            await self._catch_up(embedder, changed=changed)
+
+    async def _catch_up(self, embedder: Embedder, *, changed: bool) -> None:
         identity = (embedder.model, embedder.dimensions)
         if changed:
             self._complete_for = None
@@ -79,6 +85,7 @@ class Embeddings:
                 self._tell(IndexProgress(len(wanted), len(wanted), stage="embeddings"))
         self._complete_for = identity
         self._set(SearchMode("hybrid"))
+        await self._worker.run(self._index.load_vectors, *identity)
 
     async def search(self, question: str, limit: int) -> list[Hit]:
         embedder = self._embedder

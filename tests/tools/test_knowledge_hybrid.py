@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,3 +120,11 @@ async def test_vectors_of_the_wrong_size_fall_back(index: KnowledgeIndex, worker
     _, output, _ = await ask(base, "booking rules")
     assert output["status"] == "done"
     assert base.mode.reason == "embeddings_failed"
+
+
+async def test_two_syncs_at_once_embed_each_passage_once(index: KnowledgeIndex, worker: StoreWorker,
+                                                        folder: Path) -> None:
+    embedder = FakeEmbedder()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder)
+    await asyncio.gather(base.refresh(), base.refresh())
+    assert len(embedder.embedded) == 2
