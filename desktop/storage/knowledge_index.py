@@ -31,6 +31,15 @@ from desktop.storage.knowledge_sync import (
     SyncTally,
     documents_under,
 )
+from desktop.storage.knowledge_vectors import (
+    PassageToEmbed,
+    VectorScan,
+    drop_vectors_without_passage,
+    fused,
+    passages_to_embed,
+    store_vectors,
+    v3_passage_vectors,
+)
 from desktop.storage.migrations import migrate, open_database
 
 log = logging.getLogger(__name__)
@@ -69,13 +78,15 @@ def _v2_words_pages_and_headings(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = (_v1_initial, _v2_words_pages_and_headings)
+MIGRATIONS = (_v1_initial, _v2_words_pages_and_headings, v3_passage_vectors)
 
+_COLUMNS = ("rowid, name, position, page, coalesce(shown_heading, heading) AS heading,"
+            " coalesce(shown_text, text) AS text")
 _SEARCH = (
-    "SELECT name, position, page, coalesce(shown_heading, heading) AS heading,"
-    " coalesce(shown_text, text) AS text, bm25(passages, 1.0, ?) AS score"
+    f"SELECT {_COLUMNS}, bm25(passages, 1.0, ?) AS score"
     " FROM passages WHERE passages MATCH ? ORDER BY score LIMIT ?"
 )
+VECTOR_CANDIDATES = 20  # passages each ranking brings to the fusion
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +94,7 @@ class Hit:
     name: str  # path relative to the knowledge folder, for citing
     position: int
     text: str
-    score: float  # higher is better (bm25, sign turned)
+    score: float  # higher is better (bm25, sign turned; in a hybrid search, the fusion score)
     heading: str = ""  # the heading above the passage, "" when there is none
     page: int | None = None  # its page in a PDF
 
@@ -94,6 +105,7 @@ class KnowledgeIndex:
         # NORMAL: the index can always be rebuilt from the documents, so a lost commit is harmless.
         self._conn = open_database(str(path), synchronous="NORMAL")
         migrate(self._conn, MIGRATIONS)
+        self._vectors = VectorScan()
 
     def close(self) -> None:
         with self._lock:
@@ -168,6 +180,8 @@ class KnowledgeIndex:
                 [(first + p.position, *_indexed(p.text), *_indexed(p.heading), item.name, p.position, p.page)
                  for p in passages],
             )
+            drop_vectors_without_passage(self._conn, *_rows_of(document))
+            self._vectors.forget()
         return "updated" if known else "added"
 
     def _forget(self, path: Path) -> None:
@@ -175,7 +189,9 @@ class KnowledgeIndex:
             found = self._conn.execute("SELECT id FROM documents WHERE path = ?", (str(path),)).fetchone()
             if found is not None:
                 self._conn.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", _rows_of(found[0]))
+                drop_vectors_without_passage(self._conn, *_rows_of(found[0]))
                 self._conn.execute("DELETE FROM documents WHERE id = ?", (found[0],))
+                self._vectors.forget()
 
     def _transaction(self) -> sqlite3.Connection:
         self._conn.execute("BEGIN IMMEDIATE")
@@ -187,21 +203,58 @@ class KnowledgeIndex:
 
     def search(self, question: str, limit: int = 4) -> list[Hit]:
         """The best passages for any text at all; an empty list when nothing matches."""
+        return [_hit(row, round(-float(row["score"]), 3)) for row in self._lexical(question, limit)]
+
+    def hybrid_search(self, question: str, vector: list[float], model: str, limit: int = 4) -> list[Hit]:
+        """The bm25 ranking and the ranking of the passages nearest to the question's `vector` (made by
+        `model`), fused; a Hit's score is then its fusion score."""
+        if limit <= 0:
+            return []
+        wanted = max(limit, VECTOR_CANDIDATES)
+        lexical = {row["rowid"]: row for row in self._lexical(question, wanted)}
+        with self._lock:
+            nearest = self._vectors.nearest(self._conn, model, vector, wanted)
+        best = fused([list(lexical), nearest])[:limit]
+        rows = {**self._rows([rowid for rowid, _ in best if rowid not in lexical]), **lexical}
+        return [_hit(rows[rowid], round(score, 5)) for rowid, score in best if rowid in rows]
+
+    def passages_to_embed(self, model: str, dimensions: int) -> list[PassageToEmbed]:
+        """The passages whose vector of `model` is missing or was made from another text."""
+        with self._lock:
+            return passages_to_embed(self._conn, model, dimensions)
+
+    def store_vectors(self, model: str, passages: list[PassageToEmbed], vectors: list[list[float]]) -> int:
+        with self._lock, self._transaction():
+            stored = store_vectors(self._conn, model, passages, vectors)
+            self._vectors.forget()
+        return stored
+
+    def load_vectors(self, model: str, dimensions: int) -> None:
+        """Loads what a hybrid search of `model` scans, ahead of the first one."""
+        with self._lock:
+            self._vectors.load(self._conn, model, dimensions)
+
+    def _lexical(self, question: str, limit: int) -> list[sqlite3.Row]:
         terms = terms_of(question)
         if not terms or limit <= 0:
             return []
         try:
             with self._lock:
                 found = self._conn.execute(_SEARCH, (HEADING_WEIGHT, match_expression(terms), limit))
-                rows = found.fetchall()
+                return found.fetchall()
         except sqlite3.Error as exc:  # terms are quoted and bound; this is a last line of defence
             log.warning("knowledge search failed: %s", exc)
             return []
-        return [
-            Hit(row["name"], int(row["position"]), row["text"], round(-float(row["score"]), 3),
-                row["heading"], row["page"])
-            for row in rows
-        ]
+
+    def _rows(self, rowids: list[int]) -> dict[int, sqlite3.Row]:
+        marks = ",".join("?" * len(rowids))
+        with self._lock:
+            found = self._conn.execute(f"SELECT {_COLUMNS} FROM passages WHERE rowid IN ({marks})", rowids)
+            return {row["rowid"]: row for row in found}
+
+
+def _hit(row: sqlite3.Row, score: float) -> Hit:
+    return Hit(row["name"], int(row["position"]), row["text"], score, row["heading"], row["page"])
 
 
 def _indexed(text: str) -> tuple[str, str | None]:

@@ -24,6 +24,7 @@ class IndexProgress:
     done: int
     total: int
     current: str = ""  # the file being read, relative to the folder; "" once the sync has ended
+    stage: Literal["files", "embeddings"] = "files"  # embeddings: `done` of `total` passages embedded
 
     @property
     def ended(self) -> bool:

@@ -4,6 +4,11 @@ The folder is indexed on a storage worker in the background and re-checked on an
 edits show up without a restart and no search ever waits on the GUI thread. A sync runs one file per
 worker job: a question asked while a big folder is being read is answered between two files, from
 what is indexed so far (the answer says how far indexing has got), and observers hear the progress.
+
+With an `Embedder` the search is hybrid (`knowledge_embeddings.py`): after each sync that changed
+something, the passages without a vector are embedded in batches and stored, and a question is
+embedded and its nearest passages fused with the bm25 ranking. Without one, or when the embeddings
+fail, the search is lexical, as before, and never an error to the model.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from desktop.storage import (
     clean_question,
     resource,
 )
+from desktop.tools.knowledge_embeddings import Embeddings, SearchMode
+from desktop.tools.ports import Embedder
 from desktop.tools.registry import Outcome, Tool
 
 log = logging.getLogger(__name__)
@@ -56,7 +63,8 @@ def citation(hit: Hit) -> str:
 
 class KnowledgeBase:
     def __init__(self, index: KnowledgeIndex, worker: StoreWorker, folder: Path | None = None,
-                 *, poll_seconds: float = 30.0, wait_seconds: float = SYNC_WAIT_SECONDS) -> None:
+                 *, poll_seconds: float = 30.0, wait_seconds: float = SYNC_WAIT_SECONDS,
+                 embedder: Embedder | None = None) -> None:
         self._index = index
         self._worker = worker
         self._folder = folder or default_folder()
@@ -68,10 +76,16 @@ class KnowledgeBase:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._observers: list[Callable[[IndexProgress], None]] = []
         self._progress: IndexProgress | None = None  # the running sync's, when one reads files
+        self._embeddings = Embeddings(index, worker, embedder, self._tell)
 
     @property
     def folder(self) -> Path:
         return self._folder
+
+    @property
+    def mode(self) -> SearchMode:
+        """"hybrid" or "lexical", and why lexical (for Settings): `Embeddings.mode`."""
+        return self._embeddings.mode
 
     def tool(self) -> Tool:
         return Tool("queryKnowledgeBase", DESCRIPTION, QUERY_KNOWLEDGE_BASE, self.query)
@@ -98,7 +112,13 @@ class KnowledgeBase:
         self._wake.set()
 
     async def refresh(self) -> SyncReport:
-        """One sync of the folder, a worker job per file read; stops early if another folder is picked."""
+        """One sync of the folder, a worker job per file read (stops early if another folder is picked),
+        then the embeddings of the passages that need one (with an embedder)."""
+        report = await self._sync_files()
+        await self._embeddings.catch_up(changed=bool(report.added or report.updated or report.removed))
+        return report
+
+    async def _sync_files(self) -> SyncReport:
         async with self._sync_lock:  # one sync at a time; a second caller waits and re-checks
             folder = self._folder
             plan = await self._worker.run(self._index.plan_sync, folder)
@@ -120,7 +140,7 @@ class KnowledgeBase:
         return report
 
     def _tell(self, progress: IndexProgress) -> None:
-        self._progress = None if progress.ended else progress
+        self._progress = None if progress.ended or progress.stage != "files" else progress
         for observer in self._observers:
             try:
                 observer(progress)
@@ -141,7 +161,7 @@ class KnowledgeBase:
     async def query(self, args: dict[str, Any], call_id: str) -> Outcome:
         question = clean_question(args["question"])
         await self._until_indexed()
-        hits = await self._worker.run(self._index.search, question, PASSAGES_PER_ANSWER)
+        hits = await self._embeddings.search(question, PASSAGES_PER_ANSWER)
         progress = self._progress
         indexing = {"indexing": {"done": progress.done, "total": progress.total}} if progress else {}
         if not hits:

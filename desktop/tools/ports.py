@@ -51,3 +51,15 @@ class ConfirmationAnswer:
 
 class Confirmer(Protocol):
     async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer: ...
+
+
+class Embedder(Protocol):
+    """Turns texts into vectors (the knowledge base's hybrid search). Implemented outside tools (the
+    service's embeddings endpoint); any error it raises makes the search fall back to words only."""
+
+    model: str
+    dimensions: int
+
+    async def embed(self, texts: list[str]) -> list[list[float]]:
+        """One normalised vector of `dimensions` floats per text, in order."""
+        ...
