@@ -109,9 +109,11 @@ class Root:
             snapshot=lambda: self.pane.meetings() if self.pane else [],
             on_asking=self.window.confirmation_opened,
         )
+        prefs = self.controller.prefs
+        embedder = await self.session_factory.embedder(prefs, self.keys)
         try:
             self.toolbox = await Toolbox.open(
-                confirmer, self._knowledge_folder(self.controller.prefs.knowledge_folder)
+                confirmer, self._knowledge_folder(prefs.knowledge_folder), embedder=embedder
             )
         except Exception:
             log.exception("The calendar or the knowledge base could not be opened")

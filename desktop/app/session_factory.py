@@ -16,14 +16,14 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from desktop.realtime import SessionConfig
-from desktop.settings import Preferences, Target, session_config
+from desktop.settings import KeyStore, Preferences, Target, resolve_target, session_config
 from desktop.ui import SessionHandle
 
 if TYPE_CHECKING:
     from desktop.audio import AudioInput, AudioOutput, ProblemHandler
     from desktop.demo import DemoServerThread
     from desktop.session import ReconnectPolicy
-    from desktop.tools import ToolExecutor
+    from desktop.tools import Embedder, ToolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,21 @@ class AppSessionFactory:
         endpoint = await self.demo_endpoint() if target.demo_answers(stand_in=stand_in) else ""
         settings = session_config(prefs, ice_credential=ice_credential)
         return target.apply(settings, demo_endpoint=endpoint, stand_in=stand_in)
+
+    async def embedder(self, prefs: Preferences, keys: KeyStore) -> Embedder | None:
+        """The knowledge base's embedder: the configured service's embeddings (the demo server's where
+        the demo answers), or None, a lexical search, where there are none (Azure without an embeddings
+        deployment) or the settings cannot work. Never raises: the tools open either way."""
+        from desktop.realtime import SessionError, embeddings_client_for
+
+        try:
+            target = await resolve_target(session_config(prefs), keys)
+            return embeddings_client_for(await self.config(prefs, target))
+        except SessionError as error:
+            log.info("The knowledge search stays lexical: %s", error.message)
+        except (ImportError, OSError):  # no aiortc for the demo server, or its port
+            log.warning("The knowledge search stays lexical", exc_info=True)
+        return None
 
     async def demo_endpoint(self) -> str:
         """The built-in demo server's URL, started on its own thread the first time it is needed."""

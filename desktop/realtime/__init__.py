@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from desktop.realtime import client_events, server_events
     from desktop.realtime.config import Dialect, ProviderKind, SessionConfig, TurnDetection, TurnMode
     from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
+    from desktop.realtime.embeddings import embeddings_client_for
     from desktop.realtime.endpoints import malformed_field, shown_url
     from desktop.realtime.environment import (
         AZURE_VARS,
@@ -67,6 +68,7 @@ __all__ = [
     "client_events",
     "decode_message",
     "default_instructions",
+    "embeddings_client_for",
     "environment_overrides",
     "key_variable",
     "malformed_field",
@@ -94,6 +96,7 @@ __getattr__ = lazy_exports(
             "CLOSED_WHILE_CONNECTING",
             "Connection",
         ),
+        "embeddings": ("embeddings_client_for",),
         "endpoints": (
             "malformed_field",
             "shown_url",

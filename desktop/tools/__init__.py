@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from desktop.tools.ports import (
         ConfirmationAnswer,
         ConfirmationRequest,
+        Embedder,
         ToolCall,
         ToolExecutor,
         ToolResult,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ConfirmationAnswer",
     "ConfirmationRequest",
+    "Embedder",
     "KnowledgeBase",
     "ToolCall",
     "ToolExecutor",
@@ -40,6 +42,7 @@ __getattr__ = lazy_exports(
         "ports": (
             "ConfirmationAnswer",
             "ConfirmationRequest",
+            "Embedder",
             "ToolCall",
             "ToolExecutor",
             "ToolResult",

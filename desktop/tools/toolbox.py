@@ -14,7 +14,7 @@ from pathlib import Path
 from desktop.storage import KnowledgeIndex, MeetingStore, StoreWorker, paths
 from desktop.tools.knowledge import KnowledgeBase
 from desktop.tools.meetings import MeetingTools
-from desktop.tools.ports import Confirmer
+from desktop.tools.ports import Confirmer, Embedder
 from desktop.tools.registry import ToolRegistry
 
 
@@ -35,7 +35,10 @@ class Toolbox:
         *,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] | None = None,
+        embedder: Embedder | None = None,
     ) -> Toolbox:
+        """`embedder` (the configured service's embeddings, from the app) makes the knowledge search
+        hybrid; None keeps it lexical."""
         meeting_worker = StoreWorker("calendar")
         knowledge_worker = StoreWorker("knowledge")
         store: MeetingStore | None = None
@@ -49,7 +52,7 @@ class Toolbox:
             meeting_worker.close()
             knowledge_worker.close()
             raise
-        knowledge = KnowledgeBase(index, knowledge_worker, knowledge_folder)
+        knowledge = KnowledgeBase(index, knowledge_worker, knowledge_folder, embedder=embedder)
         meetings = MeetingTools(store, meeting_worker, confirmer, tz=tz, now=now)
         registry = ToolRegistry([knowledge.tool(), *meetings.tools()])
         return cls(store, meeting_worker, index, knowledge_worker, knowledge, registry)
