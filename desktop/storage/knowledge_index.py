@@ -207,14 +207,15 @@ class KnowledgeIndex:
 
     def hybrid_search(self, question: str, vector: list[float], model: str, limit: int = 4) -> list[Hit]:
         """The bm25 ranking and the ranking of the passages nearest to the question's `vector` (made by
-        `model`), fused; a Hit's score is then its fusion score."""
+        `model`), fused; a Hit's score is then its fusion score. Only passages near the question enter the
+        vector ranking (`VectorScan.nearest`), and on a tie the nearer passage comes first."""
         if limit <= 0:
             return []
         wanted = max(limit, VECTOR_CANDIDATES)
         lexical = {row["rowid"]: row for row in self._lexical(question, wanted)}
         with self._lock:
             nearest = self._vectors.nearest(self._conn, model, vector, wanted)
-        best = fused([list(lexical), nearest])[:limit]
+        best = fused([nearest, list(lexical)])[:limit]  # a tie goes to the meaning
         rows = {**self._rows([rowid for rowid, _ in best if rowid not in lexical]), **lexical}
         return [_hit(rows[rowid], round(score, 5)) for rowid, score in best if rowid in rows]
 

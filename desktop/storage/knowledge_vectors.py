@@ -27,6 +27,10 @@ from typing import TypeVar
 RRF_K = 60  # the usual constant of reciprocal rank fusion
 MIN_CANDIDATES = 200  # passages picked by sign bits, at least, before the exact ranking
 CANDIDATES_PER_RESULT = 10
+# A passage is near the question when its similarity is at least this share of the best passage's: on a
+# small folder every passage is among the nearest 20, and reciprocal rank fusion (flat at k = 60) would
+# otherwise let a far passage that the words rank first beat the passage the meaning ranks first.
+NEAR_SHARE = 0.5
 
 Key = TypeVar("Key", bound=Hashable)
 
@@ -119,7 +123,8 @@ class VectorScan:
 
     def nearest(self, conn: sqlite3.Connection, model: str, question: Sequence[float],
                 count: int) -> list[int]:
-        """The rowids of the `count` passages nearest to the (normalised) question vector, nearest first."""
+        """The rowids of the `count` passages nearest to the (normalised) question vector, nearest first,
+        leaving out those less than NEAR_SHARE as similar as the nearest."""
         query = array("f", question)
         self.load(conn, model, len(query))
         wanted = max(MIN_CANDIDATES, count * CANDIDATES_PER_RESULT)
@@ -132,7 +137,10 @@ class VectorScan:
                 f"SELECT rowid, vector FROM passage_vectors WHERE rowid IN ({marks})", chunk
             ):
                 scored.append((sum(map(operator.mul, array("f", blob), query)), rowid))
-        return [rowid for _, rowid in heapq.nlargest(count, scored)]
+        best = heapq.nlargest(count, scored)
+        if not best or best[0][0] <= 0:
+            return []  # nothing points the question's way
+        return [rowid for similarity, rowid in best if similarity >= best[0][0] * NEAR_SHARE]
 
     def load(self, conn: sqlite3.Connection, model: str, dimensions: int) -> None:
         if self._loaded == (model, dimensions):

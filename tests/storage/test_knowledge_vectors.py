@@ -47,6 +47,23 @@ def test_nearest_finds_the_best_vector_among_many(tmp_path: Path) -> None:
     index.close()
 
 
+def test_only_near_passages_enter_the_fusion_and_ties_go_to_the_nearer(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "near.txt").write_text("alpha", encoding="utf-8")
+    (folder / "words.txt").write_text("beta", encoding="utf-8")
+    index = KnowledgeIndex(tmp_path / "k.sqlite3")
+    index.sync(folder)
+    wanted = index.passages_to_embed("m", 2)
+    vectors = [[1.0, 0.0] if p.text == "alpha" else [0.3, 0.954] for p in wanted]
+    index.store_vectors("m", wanted, vectors)
+    # "beta" is the words' first and only hit; its similarity 0.3 is under half the nearest's 1.0, so it
+    # is not near, and the two passages tie at 1/61: the nearer comes first.
+    hits = index.hybrid_search("beta", [1.0, 0.0], "m", limit=2)
+    assert [hit.name for hit in hits] == ["near.txt", "words.txt"]
+    index.close()
+
+
 def test_changed_text_model_or_dimensions_ask_again(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
