@@ -10,9 +10,12 @@ prints; both run the real KnowledgeBase, index and embeddings client against a d
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.figures import Figure
 from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.embeddings import embeddings_client_for
@@ -91,3 +94,14 @@ async def paraphrase_accuracy(data: Path) -> dict[str, Accuracy]:
         await worker.run(index.close)
         worker.close()
         await server.stop()
+
+
+def figures() -> list[Figure]:
+    """The rows of `python -m benchmarks.knowledge`: top-1 accuracy, lexical and hybrid."""
+    with tempfile.TemporaryDirectory(prefix="knowledge-paraphrases-") as scratch:
+        accuracy = asyncio.run(paraphrase_accuracy(Path(scratch)))
+    return [
+        Figure(f"knowledge: paraphrases answered first, {kind} ({len(PARAPHRASES)}, sample folder{how})",
+               f"{a.found_first} / {a.questions} ({a.percent:.0f}%)")
+        for (kind, a), how in zip(accuracy.items(), ("", ", demo embeddings"), strict=True)
+    ]

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from desktop.storage.knowledge_index import KnowledgeIndex
-from desktop.storage.knowledge_vectors import MIN_CANDIDATES, fused
+from desktop.storage.knowledge_vectors import MIN_CANDIDATES, PassageToEmbed, fused
 
 
 def test_fusion_ranks_by_summed_reciprocal_ranks() -> None:
@@ -48,13 +48,7 @@ def test_nearest_finds_the_best_vector_among_many(tmp_path: Path) -> None:
 
 
 def test_only_near_passages_enter_the_fusion_and_ties_go_to_the_nearer(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "near.txt").write_text("alpha", encoding="utf-8")
-    (folder / "words.txt").write_text("beta", encoding="utf-8")
-    index = KnowledgeIndex(tmp_path / "k.sqlite3")
-    index.sync(folder)
-    wanted = index.passages_to_embed("m", 2)
+    index, wanted = _two_passages(tmp_path, {"near.txt": "alpha", "words.txt": "beta"})
     vectors = [[1.0, 0.0] if p.text == "alpha" else [0.3, 0.954] for p in wanted]
     index.store_vectors("m", wanted, vectors)
     # "beta" is the words' first and only hit; its similarity 0.3 is under half the nearest's 1.0, so it
@@ -64,14 +58,20 @@ def test_only_near_passages_enter_the_fusion_and_ties_go_to_the_nearer(tmp_path:
     index.close()
 
 
-def test_changed_text_model_or_dimensions_ask_again(tmp_path: Path) -> None:
+def _two_passages(tmp_path: Path, texts: dict[str, str]) -> tuple[KnowledgeIndex, list[PassageToEmbed]]:
+    """An index of one-passage files, and its passages to embed for model "m" at 2 dimensions."""
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "a.txt").write_text("alpha", encoding="utf-8")
-    (folder / "b.txt").write_text("beta", encoding="utf-8")
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
     index = KnowledgeIndex(tmp_path / "k.sqlite3")
     index.sync(folder)
-    wanted = index.passages_to_embed("m", 2)
+    return index, index.passages_to_embed("m", 2)
+
+
+def test_changed_text_model_or_dimensions_ask_again(tmp_path: Path) -> None:
+    index, wanted = _two_passages(tmp_path, {"a.txt": "alpha", "b.txt": "beta"})
+    folder = tmp_path / "docs"
     index.store_vectors("m", wanted, [[1.0, 0.0]] * len(wanted))
     (folder / "b.txt").write_text("beta, changed", encoding="utf-8")
     index.sync(folder)

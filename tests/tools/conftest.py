@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
+from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.meetings import MeetingStore
 from desktop.storage.worker import StoreWorker
 from desktop.tools.meetings import MeetingTools
@@ -23,3 +26,11 @@ def confirmer() -> ScriptedConfirmer:
 def registry(store: MeetingStore, worker: StoreWorker, confirmer: ScriptedConfirmer) -> ToolRegistry:
     tools = MeetingTools(store, worker, confirmer, tz=CST, now=lambda: NOW)
     return ToolRegistry(tools.tools())
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[KnowledgeIndex]:
+    """A knowledge index in its own file."""
+    index = KnowledgeIndex(tmp_path / "knowledge.sqlite3")
+    yield index
+    index.close()

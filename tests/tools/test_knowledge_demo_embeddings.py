@@ -4,9 +4,7 @@ or Azure has no embeddings deployment) the search is lexical, never an error to 
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -16,8 +14,7 @@ from desktop.realtime.embeddings import embeddings_client_for
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
-from desktop.tools.ports import ToolCall
-from desktop.tools.registry import ToolRegistry
+from tests.tools.knowledge_calls import ask
 
 BOOKING_QUESTION = "知识库里关于预订规则怎么说"
 
@@ -30,29 +27,12 @@ async def server() -> AsyncIterator[DemoServer]:
     await demo.stop()
 
 
-@pytest.fixture
-def worker() -> Iterator[StoreWorker]:
-    worker = StoreWorker("test-knowledge")
-    yield worker
-    worker.close()
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[KnowledgeIndex]:
-    index = KnowledgeIndex(tmp_path / "knowledge.sqlite3")
-    yield index
-    index.close()
 
 
 def demo_base(server: DemoServer, index: KnowledgeIndex, worker: StoreWorker) -> KnowledgeBase:
     config = SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url)
     return KnowledgeBase(index, worker, embedder=embeddings_client_for(config))  # the sample folder
 
-
-async def ask(base: KnowledgeBase, question: str) -> tuple[str, dict, tuple]:
-    result = await ToolRegistry([base.tool()]).execute(
-        ToolCall("q", "queryKnowledgeBase", json.dumps({"question": question})))
-    return result.status, json.loads(result.output), result.sources
 
 
 @pytest.mark.parametrize(("question", "page"), [

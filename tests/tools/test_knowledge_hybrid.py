@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,9 +10,8 @@ import pytest
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
-from desktop.tools.ports import ToolCall
-from desktop.tools.registry import ToolRegistry
 from tests.tools.fake_embedder import FakeEmbedder
+from tests.tools.knowledge_calls import ask
 
 PARAPHRASE = "what is the reservation policy"
 
@@ -29,24 +26,7 @@ def folder(tmp_path: Path) -> Path:
     return docs
 
 
-@pytest.fixture
-def worker() -> Iterator[StoreWorker]:
-    worker = StoreWorker("test-knowledge")
-    yield worker
-    worker.close()
 
-
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[KnowledgeIndex]:
-    index = KnowledgeIndex(tmp_path / "knowledge.sqlite3")
-    yield index
-    index.close()
-
-
-async def ask(base: KnowledgeBase, question: str) -> tuple[str, dict, tuple]:
-    result = await ToolRegistry([base.tool()]).execute(
-        ToolCall("q", "queryKnowledgeBase", json.dumps({"question": question})))
-    return result.status, json.loads(result.output), result.sources
 
 
 async def test_hybrid_finds_a_paraphrase_the_words_miss(index: KnowledgeIndex, worker: StoreWorker,
