@@ -54,6 +54,7 @@ class Root:
         self.toolbox: Toolbox | None = None
         self.pane: CalendarPane | None = None
         self.network: NetworkWatch | None = None
+        self._renewals: set[asyncio.Task[None]] = set()  # embedders being built after a settings change
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
@@ -125,6 +126,8 @@ class Root:
         self.toolbox.knowledge.observe_progress(self.window.indexing.report)
         self.toolbox.start()
         self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
+        self.controller.embeddingsChanged.connect(self._renew_embedder)
+        self.controller.knowledge_status = self.toolbox.knowledge.status
         self.session_factory.tools = self.toolbox.registry
 
     def _knowledge_folder(self, folder: str) -> Path | None:
@@ -141,6 +144,18 @@ class Root:
 
         if self.toolbox is not None:
             self.toolbox.knowledge.set_folder(self._knowledge_folder(folder) or default_folder())
+
+    def _renew_embedder(self) -> None:
+        """The provider, key or embeddings deployment changed: the knowledge base searches with the new
+        embeddings (or the words only) without a restart."""
+        task = asyncio.get_running_loop().create_task(self._use_embedder(), name="embedder")
+        self._renewals.add(task)
+        task.add_done_callback(self._renewals.discard)
+
+    async def _use_embedder(self) -> None:
+        embedder = await self.session_factory.embedder(self.controller.prefs, self.keys)
+        if self.toolbox is not None:
+            self.toolbox.knowledge.set_embedder(embedder)
 
     async def shutdown(self) -> None:
         """Hang up (which stops the audio), stop the demo server, then let the stores finish their

@@ -224,6 +224,10 @@ class KnowledgeIndex:
         with self._lock:
             return passages_to_embed(self._conn, model, dimensions)
 
+    def passage_count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+
     def store_vectors(self, model: str, passages: list[PassageToEmbed], vectors: list[list[float]]) -> int:
         with self._lock, self._transaction():
             stored = store_vectors(self._conn, model, passages, vectors)

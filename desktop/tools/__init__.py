@@ -10,6 +10,7 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.tools.knowledge import KnowledgeBase, default_folder
+    from desktop.tools.knowledge_embeddings import KnowledgeStatus
     from desktop.tools.ports import (
         ConfirmationAnswer,
         ConfirmationRequest,
@@ -25,6 +26,7 @@ __all__ = [
     "ConfirmationRequest",
     "Embedder",
     "KnowledgeBase",
+    "KnowledgeStatus",
     "ToolCall",
     "ToolExecutor",
     "ToolResult",
@@ -39,6 +41,7 @@ __getattr__ = lazy_exports(
             "KnowledgeBase",
             "default_folder",
         ),
+        "knowledge_embeddings": ("KnowledgeStatus",),
         "ports": (
             "ConfirmationAnswer",
             "ConfirmationRequest",

@@ -30,7 +30,7 @@ from desktop.storage import (
     clean_question,
     resource,
 )
-from desktop.tools.knowledge_embeddings import Embeddings, SearchMode
+from desktop.tools.knowledge_embeddings import Embeddings, KnowledgeStatus, SearchMode
 from desktop.tools.ports import Embedder
 from desktop.tools.registry import Outcome, Tool
 
@@ -86,6 +86,16 @@ class KnowledgeBase:
     def mode(self) -> SearchMode:
         """"hybrid" or "lexical", and why lexical (for Settings): `Embeddings.mode`."""
         return self._embeddings.mode
+
+    async def status(self) -> KnowledgeStatus:
+        """The mode, the model and the passages embedded, counted on the worker (for Settings)."""
+        return await self._embeddings.status()
+
+    def set_embedder(self, embedder: Embedder | None) -> None:
+        """The settings changed the service, key or embeddings deployment: search with `embedder` (None:
+        lexical) from now on; the next sync, at once, embeds what the model has no vector for."""
+        self._embeddings.set_embedder(embedder)
+        self._wake.set()
 
     def tool(self) -> Tool:
         return Tool("queryKnowledgeBase", DESCRIPTION, QUERY_KNOWLEDGE_BASE, self.query)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 EMBED_BATCH = 64  # passages per embeddings request
 QUESTION_SECONDS = 3.0  # how long a question waits for its vector before the search goes lexical
 BATCH_SECONDS = 60.0
+PRICE_PER_MILLION_TOKENS = 0.02  # US dollars, text-embedding-3-small on OpenAI's price list
 
 FallbackReason = Literal["", "no_embedder", "embeddings_failed"]
 
@@ -38,6 +39,34 @@ class SearchMode:
     mode: Literal["hybrid", "lexical"]
     reason: FallbackReason = ""  # why lexical; "" when hybrid
     detail: str = ""  # the error, for the log and Settings (never a key: exceptions carry none)
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeStatus:
+    """What Settings shows of the search: its mode, the model, the passages embedded, and an estimate of
+    the one-time cost of the passages still to embed."""
+
+    mode: SearchMode
+    model: str = ""
+    passages: int = 0
+    embedded: int = 0
+    tokens_to_embed: int = 0  # an estimate (`estimated_tokens`)
+
+    @property
+    def estimated_cost(self) -> float:
+        return self.tokens_to_embed * PRICE_PER_MILLION_TOKENS / 1_000_000
+
+
+def estimated_tokens(text: str) -> int:
+    """About four characters a token in Latin script, about one a character in Chinese (non-ASCII)."""
+    ascii_characters = sum(1 for character in text if character < "\x80")
+    return len(text) - ascii_characters + (ascii_characters + 3) // 4
+
+
+def _tally(index: KnowledgeIndex, model: str, dimensions: int) -> tuple[int, int, int]:
+    """On the worker: the passages, those still to embed, and their tokens (an estimate)."""
+    pending = index.passages_to_embed(model, dimensions)
+    return index.passage_count(), len(pending), sum(estimated_tokens(p.text) for p in pending)
 
 
 class Embeddings:
@@ -54,6 +83,20 @@ class Embeddings:
     @property
     def mode(self) -> SearchMode:
         return self._mode
+
+    def set_embedder(self, embedder: Embedder | None) -> None:
+        """Another service or key: the next catch-up embeds again only if the model changed (the
+        passages' vectors are kept per model and text)."""
+        self._embedder = embedder
+        self._mode = SearchMode("hybrid") if embedder else SearchMode("lexical", "no_embedder")
+
+    async def status(self) -> KnowledgeStatus:
+        embedder, mode = self._embedder, self._mode
+        if embedder is None or mode.mode == "lexical":
+            return KnowledgeStatus(mode)
+        passages, pending, tokens = await self._worker.run(_tally, self._index, embedder.model,
+                                                           embedder.dimensions)
+        return KnowledgeStatus(mode, embedder.model, passages, passages - pending, tokens)
 
     async def catch_up(self, *, changed: bool) -> None:
         """Embeds the passages that lack a vector of the embedder's model, in batches; then loads the

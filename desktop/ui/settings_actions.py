@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 from desktop.realtime import PROVIDER, ProviderKind, SessionError, environment_overrides
 from desktop.session import ErrorRaised
 from desktop.settings import KeyStore, Preferences, Target, resolve_target, save_preferences, session_config
+from desktop.tools import KnowledgeStatus
 from desktop.ui.ports import SessionFactory, SettingsContext
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ class SettingsActions(QObject):
     errorRaised = Signal(object)  # ErrorRaised
     pushToTalkChanged = Signal(bool)
     knowledgeFolderChanged = Signal(str)  # empty: the bundled sample documents
+    embeddingsChanged = Signal()  # the provider, key or embeddings deployment changed (and is saved)
+    knowledgeStatusKnown = Signal(object)  # KnowledgeStatus, for the settings dialog's knowledge page
     targetKnown = Signal(object)  # Target: what the next call connects to, for the window's notice
     keychainMissing = Signal()
     secretKnown = Signal(str)  # the inspector masks it wherever it appears
@@ -45,6 +48,9 @@ class SettingsActions(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.push_to_talk = prefs.turn_mode == "push_to_talk"
         self._vad_mode = "server_vad" if self.push_to_talk else prefs.turn_mode
+        self._key_in_dialog: str | None = None  # the stored key the dialog opened with
+        # Set by the composition root once the knowledge base is open: its status, counted off the GUI thread.
+        self.knowledge_status: Callable[[], Awaitable[KnowledgeStatus]] | None = None
 
     # --- task bookkeeping --------------------------------------------------------------------
 
@@ -119,7 +125,10 @@ class SettingsActions(QObject):
         except SessionError:
             environment = (PROVIDER,)  # names no provider: the banner has said so at launch
         context = SettingsContext(self.prefs, resolved.value, works, devices, ice, environment)
+        self._key_in_dialog = resolved.value
         self.settingsReady.emit(context)
+        if self.knowledge_status is not None:  # counted on the index's worker; shown when known
+            self.knowledgeStatusKnown.emit(await self.knowledge_status())
 
     def set_knowledge_folder(self, folder: str) -> None:
         """The documents the assistant answers from; empty goes back to the bundled sample."""
@@ -130,6 +139,7 @@ class SettingsActions(QObject):
     def apply_settings(self, prefs: Preferences, api_key: str, ice_credential: str | None = None) -> None:
         """Store what the settings dialog returned; `ice_credential` None leaves the stored one."""
         folder_changed = prefs.knowledge_folder != self.prefs.knowledge_folder
+        embeddings_changed = self._embeddings_changed(prefs, api_key)
         self._store_preferences(prefs)
         if folder_changed:
             self.knowledgeFolderChanged.emit(prefs.knowledge_folder)
@@ -139,15 +149,27 @@ class SettingsActions(QObject):
         if not self.push_to_talk:
             self._vad_mode = prefs.turn_mode
         self.pushToTalkChanged.emit(self.push_to_talk)
-        self._spawn(self._save_key(prefs.provider, api_key), "save-key")
+        self._spawn(self._save_key(prefs.provider, api_key, embeddings_changed), "save-key")
 
-    async def _save_key(self, provider: ProviderKind, api_key: str) -> None:
+    def _embeddings_changed(self, prefs: Preferences, api_key: str) -> bool:
+        """Whether the knowledge search needs another embedder: another service or embeddings deployment,
+        or a key other than the one the dialog opened with."""
+        service = (prefs.provider, prefs.endpoint, prefs.embeddings_deployment)
+        before = (self.prefs.provider, self.prefs.endpoint, self.prefs.embeddings_deployment)
+        return service != before or api_key != self._key_in_dialog
+
+    async def _save_key(self, provider: ProviderKind, api_key: str, embeddings_changed: bool = False) -> None:
+        kept = None
         if provider is not ProviderKind.DEMO:
             if api_key:
                 self.secretKnown.emit(api_key)
-            if await self._keys.save(provider, api_key) == "this run":
-                self.keychainMissing.emit()
-                return
+            kept = await self._keys.save(provider, api_key)
+        if embeddings_changed:  # after the save: the new embedder reads the new key
+            self._key_in_dialog = api_key
+            self.embeddingsChanged.emit()
+        if kept == "this run":
+            self.keychainMissing.emit()
+            return
         await self._announce()  # the notice follows the new settings (the demo's goes once a key is set)
 
     async def _save_ice_credential(self, credential: str) -> None:

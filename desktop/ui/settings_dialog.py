@@ -31,6 +31,7 @@ from desktop.ui.url_warning import UrlWarning
 
 _TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")
 _EAGERNESS = ("auto", "low", "medium", "high")
+_AZURE = (ProviderKind.AZURE, ProviderKind.AZURE_PREVIEW)
 
 
 def _combo(items: list[tuple[str, str]], current: str) -> QComboBox:
@@ -113,6 +114,13 @@ class SettingsDialog(QDialog):
         self.webrtc_url = QLineEdit(prefs.webrtc_url)
         self.webrtc_url.setPlaceholderText("https://eastus2.realtimeapi-preview.ai.azure.com/v1/realtimertc")
         self.deployment = QLineEdit(prefs.deployment)
+        self.embeddings_deployment = QLineEdit(prefs.embeddings_deployment)
+        self.embeddings_deployment.setPlaceholderText(
+            self.tr("e.g. text-embedding-3-small; empty: keyword search only")
+        )
+        self.embeddings_note = _note(
+            self.tr("OpenAI: the knowledge search uses the model text-embedding-3-small.")
+        )
         self.api_key = QLineEdit(api_key)
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_warning = _note(
@@ -137,6 +145,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Regional WebRTC URL"), self.webrtc_url)
         form.addRow("", self.url_warning)
         form.addRow(self.tr("Deployment or model"), self.deployment)
+        form.addRow(self.tr("Embeddings deployment"), self.embeddings_deployment)
+        form.addRow("", self.embeddings_note)
         form.addRow(self.tr("API key"), self.api_key)
         form.addRow("", self.key_warning)
         form.addRow("", self.test)
@@ -202,6 +212,8 @@ class SettingsDialog(QDialog):
         for field in (self.endpoint, self.deployment, self.api_key):
             field.setEnabled(remote)
         self.webrtc_url.setEnabled(kind is ProviderKind.AZURE_PREVIEW)
+        self.embeddings_deployment.setEnabled(kind in _AZURE)  # OpenAI names the model itself
+        self.embeddings_note.setVisible(kind is ProviderKind.OPENAI)
 
     def _turn_mode_changed(self) -> None:
         mode = self.turn_mode.currentData()
@@ -243,6 +255,11 @@ class SettingsDialog(QDialog):
             endpoint=self.endpoint.text().strip(),
             webrtc_url=self.webrtc_url.text().strip(),
             deployment=self.deployment.text().strip(),
+            embeddings_deployment=(
+                self.embeddings_deployment.text().strip()
+                if self.embeddings_deployment.isEnabled()
+                else self._prefs.embeddings_deployment
+            ),
             voice=self.voice.currentData(),
             # The default is stored as empty, so a later change of the bundled prompt reaches the person.
             instructions="" if instructions == default_instructions() else instructions,

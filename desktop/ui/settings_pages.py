@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.settings import Preferences, ice_urls
+from desktop.tools import KnowledgeStatus
 from desktop.ui.folder_picker import FolderPicker
 
 
@@ -107,9 +108,45 @@ class KnowledgePage(QWidget):
             )
         )
         about.setWordWrap(True)
+        self.search_mode = QLabel()  # filled when the status is counted (`show_status`)
+        self.search_mode.setWordWrap(True)
+        self.estimate = QLabel()
+        self.estimate.setWordWrap(True)
+        self.estimate.setVisible(False)
         form = QFormLayout(self)
         form.addRow(about)
         form.addRow(self.tr("Folder"), self.picker)
+        form.addRow(self.tr("Search"), self.search_mode)
+        form.addRow("", self.estimate)
+
+    def show_status(self, status: KnowledgeStatus) -> None:
+        """The search mode (and why keyword search only, once), and the one-time cost still ahead."""
+        self.search_mode.setText(self._mode_text(status))
+        pending = status.passages - status.embedded
+        self.estimate.setVisible(status.mode.mode == "hybrid" and pending > 0)
+        if pending > 0:
+            text = self.tr(
+                "%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million "
+                "tokens. This is an estimate."
+            )
+            cost = status.estimated_cost
+            shown = f"{cost:.4f}" if cost < 0.01 else f"{cost:.2f}"
+            tokens = str(status.tokens_to_embed)
+            self.estimate.setText(text.replace("%1", str(pending)).replace("%2", tokens).replace("%3", shown))
+
+    def _mode_text(self, status: KnowledgeStatus) -> str:
+        if status.mode.mode == "hybrid":
+            hybrid = self.tr("Hybrid search with %1, %2 passages embedded.")
+            return hybrid.replace("%1", status.model).replace("%2", str(status.embedded))
+        if status.mode.reason == "embeddings_failed":
+            return self.tr(
+                "Keyword search only: the embeddings service failed (the details are in the log); it is "
+                "tried again at the next question."
+            )
+        return self.tr(
+            "Keyword search only: no embeddings are configured (on Azure, name an embeddings deployment "
+            "on the Connection tab)."
+        )
 
     def values(self, prefs: Preferences) -> Preferences:
         return replace(prefs, knowledge_folder=self.picker.folder())

@@ -611,6 +611,31 @@
         <source>Folder</source>
         <translation>Folder</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="119"/>
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="129"/>
+        <source>%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million tokens. This is an estimate.</source>
+        <translation>%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million tokens. This is an estimate.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="139"/>
+        <source>Hybrid search with %1, %2 passages embedded.</source>
+        <translation>Hybrid search with %1, %2 passages embedded.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="143"/>
+        <source>Keyword search only: the embeddings service failed (the details are in the log); it is tried again at the next question.</source>
+        <translation>Keyword search only: the embeddings service failed (the details are in the log); it is tried again at the next question.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="147"/>
+        <source>Keyword search only: no embeddings are configured (on Azure, name an embeddings deployment on the Connection tab).</source>
+        <translation>Keyword search only: no embeddings are configured (on Azure, name an embeddings deployment on the Connection tab).</translation>
+    </message>
 </context>
 <context>
     <name>LevelMeter</name>
@@ -1223,6 +1248,21 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Transcription language</source>
         <translation>Transcription language</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="119"/>
+        <source>e.g. text-embedding-3-small; empty: keyword search only</source>
+        <translation>e.g. text-embedding-3-small; empty: keyword search only</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="122"/>
+        <source>OpenAI: the knowledge search uses the model text-embedding-3-small.</source>
+        <translation>OpenAI: the knowledge search uses the model text-embedding-3-small.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="148"/>
+        <source>Embeddings deployment</source>
+        <translation>Embeddings deployment</translation>
     </message>
 </context>
 <context>

@@ -611,6 +611,31 @@
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="119"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="129"/>
+        <source>%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million tokens. This is an estimate.</source>
+        <translation>还有 %1 个段落待嵌入，约 %2 个 token：一次性费用约 $%3（按每百万 token $0.02 计）。这只是估算。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="139"/>
+        <source>Hybrid search with %1, %2 passages embedded.</source>
+        <translation>混合搜索（%1），已嵌入 %2 个段落。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="143"/>
+        <source>Keyword search only: the embeddings service failed (the details are in the log); it is tried again at the next question.</source>
+        <translation>只用关键词搜索：嵌入服务出错（详情见日志）；下一个问题时会再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="147"/>
+        <source>Keyword search only: no embeddings are configured (on Azure, name an embeddings deployment on the Connection tab).</source>
+        <translation>只用关键词搜索：未配置嵌入（使用 Azure 时，请在“连接”页填写嵌入部署）。</translation>
+    </message>
 </context>
 <context>
     <name>LevelMeter</name>
@@ -1223,6 +1248,21 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Transcription language</source>
         <translation>转写语言</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="119"/>
+        <source>e.g. text-embedding-3-small; empty: keyword search only</source>
+        <translation>例如 text-embedding-3-small；留空：只用关键词搜索</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="122"/>
+        <source>OpenAI: the knowledge search uses the model text-embedding-3-small.</source>
+        <translation>OpenAI：知识库搜索使用 text-embedding-3-small 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="148"/>
+        <source>Embeddings deployment</source>
+        <translation>嵌入（Embeddings）部署</translation>
     </message>
 </context>
 <context>
