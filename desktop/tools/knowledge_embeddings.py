@@ -11,6 +11,10 @@ Any failure of the embedder (none configured, offline, an HTTP error, a vector o
 too slow) makes the search lexical: today's bm25 search, never an error to the model. The mode and
 the reason are kept for Settings; the reason is logged once, when the mode changes. The next sync
 that embeds passages without an error, or the next question embedded, brings the hybrid search back.
+
+Settings may swap the embedder (`set_embedder`: another service, key or deployment); vectors are kept
+per model and text, so only another model embeds again. `status` counts, on the worker, what Settings
+shows: the passages embedded and an estimate of the tokens (and dollars) the rest will cost.
 """
 
 from __future__ import annotations

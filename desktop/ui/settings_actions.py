@@ -1,5 +1,6 @@
 """The controller's settings half: preferences, the API key and TURN credential, the connection
-test, the knowledge folder; and the task bookkeeping both halves share.
+test, the knowledge folder and search (its status for the dialog, a new embedder after a change of
+service); and the task bookkeeping both halves share.
 
 A base class of `desktop.ui.controller.Controller`, split off to keep each module short. Its sentences
 are translated in the Controller's context, as the person meets them there.

@@ -1,6 +1,6 @@
 """Three settings pages beside the connection and voice ones: the sound devices and their processing,
-the knowledge folder, and the ICE (STUN/TURN) servers for networks that block direct UDP. Each fills
-its part of a `Preferences`."""
+the knowledge folder (with the search mode and the embeddings' cost estimate, once counted), and the
+ICE (STUN/TURN) servers for networks that block direct UDP. Each fills its part of a `Preferences`."""
 
 from __future__ import annotations
 
@@ -112,18 +112,21 @@ class KnowledgePage(QWidget):
         self.search_mode.setWordWrap(True)
         self.estimate = QLabel()
         self.estimate.setWordWrap(True)
-        self.estimate.setVisible(False)
         form = QFormLayout(self)
         form.addRow(about)
         form.addRow(self.tr("Folder"), self.picker)
         form.addRow(self.tr("Search"), self.search_mode)
         form.addRow("", self.estimate)
+        self._form = form
+        for row in (self.search_mode, self.estimate):
+            form.setRowVisible(row, False)  # until the status is known
 
     def show_status(self, status: KnowledgeStatus) -> None:
         """The search mode (and why keyword search only, once), and the one-time cost still ahead."""
         self.search_mode.setText(self._mode_text(status))
+        self._form.setRowVisible(self.search_mode, True)
         pending = status.passages - status.embedded
-        self.estimate.setVisible(status.mode.mode == "hybrid" and pending > 0)
+        self._form.setRowVisible(self.estimate, status.mode.mode == "hybrid" and pending > 0)
         if pending > 0:
             text = self.tr(
                 "%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million "

@@ -49,7 +49,9 @@ def test_the_embeddings_deployment_is_saved_and_read_back(qtbot: QtBot, settings
 def test_the_knowledge_page_shows_the_search_mode(qtbot: QtBot) -> None:
     page = KnowledgePage(Preferences())
     qtbot.addWidget(page)
+    assert not page.search_mode.isVisibleTo(page)  # until the status is counted
     page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 120, 120))
+    assert page.search_mode.isVisibleTo(page)
     assert page.search_mode.text() == f"Hybrid search with {MODEL}, 120 passages embedded."
     assert not page.estimate.isVisibleTo(page)
     page.show_status(KnowledgeStatus(SearchMode("lexical", "no_embedder")))
