@@ -89,7 +89,10 @@ async def paraphrase_accuracy(data: Path) -> dict[str, Accuracy]:
     try:
         config = SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url)
         hybrid = KnowledgeBase(index, worker, embedder=embeddings_client_for(config))
-        return {"lexical": await top1(KnowledgeBase(index, worker)), "hybrid": await top1(hybrid)}
+        try:
+            return {"lexical": await top1(KnowledgeBase(index, worker)), "hybrid": await top1(hybrid)}
+        finally:
+            await hybrid.close()  # its HTTP session
     finally:
         await worker.run(index.close)
         worker.close()

@@ -111,10 +111,10 @@ class Root:
             on_asking=self.window.confirmation_opened,
         )
         prefs = self.controller.prefs
-        embedder = await self.session_factory.embedder(prefs, self.keys)
+        embedder, reason = await self.session_factory.embedder(prefs, self.keys)
         try:
             self.toolbox = await Toolbox.open(
-                confirmer, self._knowledge_folder(prefs.knowledge_folder), embedder=embedder
+                confirmer, self._knowledge_folder(prefs.knowledge_folder), embedder=embedder, reason=reason
             )
         except Exception:
             log.exception("The calendar or the knowledge base could not be opened")
@@ -153,9 +153,11 @@ class Root:
         task.add_done_callback(self._renewals.discard)
 
     async def _use_embedder(self) -> None:
-        embedder = await self.session_factory.embedder(self.controller.prefs, self.keys)
+        embedder, reason = await self.session_factory.embedder(self.controller.prefs, self.keys)
         if self.toolbox is not None:
-            self.toolbox.knowledge.set_embedder(embedder)
+            self.toolbox.knowledge.set_embedder(embedder, reason=reason)  # closes the old one
+        elif embedder is not None:
+            await embedder.close()
 
     async def shutdown(self) -> None:
         """Hang up (which stops the audio), stop the demo server, then let the stores finish their

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from desktop.audio import AudioInput, AudioOutput, ProblemHandler
     from desktop.demo import DemoServerThread
     from desktop.session import ReconnectPolicy
-    from desktop.tools import Embedder, ToolExecutor
+    from desktop.tools import Embedder, FallbackReason, ToolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -113,20 +113,24 @@ class AppSessionFactory:
         settings = session_config(prefs, ice_credential=ice_credential)
         return target.apply(settings, demo_endpoint=endpoint, stand_in=stand_in)
 
-    async def embedder(self, prefs: Preferences, keys: KeyStore) -> Embedder | None:
-        """The knowledge base's embedder: the configured service's embeddings (the demo server's where
-        the demo answers), or None, a lexical search, where there are none (Azure without an embeddings
-        deployment) or the settings cannot work. Never raises: the tools open either way."""
+    async def embedder(self, prefs: Preferences, keys: KeyStore) -> tuple[Embedder | None, FallbackReason]:
+        """The knowledge base's embedder, the configured service's embeddings, with "" for the reason; or
+        None and why the search stays lexical: "demo" (the demo has no embeddings service: its stand-in
+        vectors are not for the person's folder, and its server is not started for them),
+        "not_configured" (no key, the demo standing in for it, or a malformed endpoint),
+        "no_deployment" (Azure without an embeddings deployment). Never raises: the tools open either
+        way."""
         from desktop.realtime import SessionError, embeddings_client_for
 
         try:
             target = await resolve_target(session_config(prefs), keys)
-            return embeddings_client_for(await self.config(prefs, target))
+            if target.demo_answers():
+                return None, "not_configured" if target.demo_stands_in else "demo"
+            embedder = embeddings_client_for(target.apply(session_config(prefs)))
         except SessionError as error:
             log.info("The knowledge search stays lexical: %s", error.message)
-        except (ImportError, OSError):  # no aiortc for the demo server, or its port
-            log.warning("The knowledge search stays lexical", exc_info=True)
-        return None
+            return None, "not_configured"
+        return (embedder, "") if embedder is not None else (None, "no_deployment")  # only Azure has none
 
     async def demo_endpoint(self) -> str:
         """The built-in demo server's URL, started on its own thread the first time it is needed."""

@@ -5,6 +5,10 @@ model; Azure takes `POST {resource}/openai/deployments/{deployment}/embeddings?a
 `api-key: KEY`, on an embeddings deployment beside the realtime one. Texts go in batches; each vector
 comes back normalised to length 1 with `dimensions` components. The API key goes only to that URL
 (no redirects); every failure is one SessionError sentence, the key masked out of it.
+
+A client keeps one HTTP session (its connections, TLS included) for all its requests, made on the first
+request in the running loop and ended by `close`. Its `identity` names who makes the vectors
+(`openai:{model}`, `azure:{host}/{deployment}`, `demo:{model}`): the knowledge index keys them by it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import json
 import logging
 import math
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
@@ -45,6 +49,7 @@ class EmbeddingsClient:
         url: str,
         api_key: str,
         model: str,
+        identity: str = "",
         azure: bool = False,
         dimensions: int = DEFAULT_DIMENSIONS,
         timeout: float = 10.0,
@@ -53,12 +58,14 @@ class EmbeddingsClient:
         self.service = service  # "OpenAI", "Azure OpenAI", "the demo server": for the sentences
         self.url = url
         self.model = model  # the OpenAI model or the Azure deployment
+        self.identity = identity or f"{url}#{model}"  # who makes the vectors (`embeddings_client_for`)
         self.dimensions = dimensions
         self.timeout = timeout
         self.batch_size = batch_size
         self._azure = azure
         self._api_key = api_key
         self._masker = Masker([api_key])
+        self._http: aiohttp.ClientSession | None = None  # one session for every request, until `close`
 
     def __repr__(self) -> str:  # never the key
         return f"EmbeddingsClient({self.service!r}, model={self.model!r}, dimensions={self.dimensions})"
@@ -67,11 +74,22 @@ class EmbeddingsClient:
         """One vector per text, in order; [] for no texts. Raises SessionError (one sentence)."""
         if not texts:
             return []
+        http = self._session()
         vectors: list[list[float]] = []
-        async with aiohttp.ClientSession() as http:
-            for start in range(0, len(texts), self.batch_size):
-                vectors += await self._batch(http, texts[start : start + self.batch_size])
+        for start in range(0, len(texts), self.batch_size):
+            vectors += await self._batch(http, texts[start : start + self.batch_size])
         return vectors
+
+    async def close(self) -> None:
+        """Ends the HTTP session (a later `embed` would open a new one)."""
+        http, self._http = self._http, None
+        if http is not None:
+            await http.close()
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession()  # in the running loop: embed is awaited there
+        return self._http
 
     def _headers(self) -> dict[str, str]:
         if self._azure:
@@ -147,13 +165,16 @@ def embeddings_client_for(
         resource = endpoint.split("/openai/")[0]  # a pasted preview sessions URL names the resource too
         deployment = quote(name, safe="")
         url = f"{resource}/openai/deployments/{deployment}/embeddings?api-version={EMBEDDINGS_API_VERSION}"
+        identity = f"azure:{urlsplit(resource).netloc.lower()}/{name}"
     else:
         url, name = f"{endpoint}/v1/embeddings", name or DEFAULT_EMBEDDINGS_MODEL
+        identity = f"{'demo' if kind is ProviderKind.DEMO else 'openai'}:{name}"
     return EmbeddingsClient(
         service=provider_name(kind),
         url=url,
         api_key=api_key,
         model=name,
+        identity=identity,
         azure=kind in _AZURE,
         dimensions=dimensions,
         timeout=config.timeouts.embeddings,

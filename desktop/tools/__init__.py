@@ -10,7 +10,7 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.tools.knowledge import KnowledgeBase, default_folder
-    from desktop.tools.knowledge_embeddings import KnowledgeStatus
+    from desktop.tools.knowledge_embeddings import FallbackReason, KnowledgeStatus
     from desktop.tools.ports import (
         ConfirmationAnswer,
         ConfirmationRequest,
@@ -25,6 +25,7 @@ __all__ = [
     "ConfirmationAnswer",
     "ConfirmationRequest",
     "Embedder",
+    "FallbackReason",
     "KnowledgeBase",
     "KnowledgeStatus",
     "ToolCall",
@@ -41,7 +42,7 @@ __getattr__ = lazy_exports(
             "KnowledgeBase",
             "default_folder",
         ),
-        "knowledge_embeddings": ("KnowledgeStatus",),
+        "knowledge_embeddings": ("FallbackReason", "KnowledgeStatus"),
         "ports": (
             "ConfirmationAnswer",
             "ConfirmationRequest",

@@ -6,9 +6,10 @@ worker job: a question asked while a big folder is being read is answered betwee
 what is indexed so far (the answer says how far indexing has got), and observers hear the progress.
 
 With an `Embedder` the search is hybrid (`knowledge_embeddings.py`): after each sync that changed
-something, the passages without a vector are embedded in batches and stored, and a question is
-embedded and its nearest passages fused with the bm25 ranking. Without one, or when the embeddings
-fail, the search is lexical, as before, and never an error to the model.
+something, the passages without a vector are embedded in batches and stored (a backlog of more than
+`ASK_ABOVE_PASSAGES` only after `approve_embedding`), and a question is embedded and its nearest
+passages fused with the bm25 ranking. Without one (the app says why), while a big backlog waits, or
+when the embeddings fail, the search is lexical, as before, and never an error to the model.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from desktop.storage import (
     clean_question,
     resource,
 )
-from desktop.tools.knowledge_embeddings import Embeddings, KnowledgeStatus, SearchMode
+from desktop.tools.knowledge_embeddings import Embeddings, FallbackReason, KnowledgeStatus, SearchMode
 from desktop.tools.ports import Embedder
 from desktop.tools.registry import Outcome, Tool
 
@@ -64,7 +66,10 @@ def citation(hit: Hit) -> str:
 class KnowledgeBase:
     def __init__(self, index: KnowledgeIndex, worker: StoreWorker, folder: Path | None = None,
                  *, poll_seconds: float = 30.0, wait_seconds: float = SYNC_WAIT_SECONDS,
-                 embedder: Embedder | None = None) -> None:
+                 embedder: Embedder | None = None, reason: FallbackReason = "",
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """`reason` says why there is no `embedder` (see `FallbackReason`); `clock` times the wait after an
+        embeddings failure."""
         self._index = index
         self._worker = worker
         self._folder = folder or default_folder()
@@ -76,7 +81,7 @@ class KnowledgeBase:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._observers: list[Callable[[IndexProgress], None]] = []
         self._progress: IndexProgress | None = None  # the running sync's, when one reads files
-        self._embeddings = Embeddings(index, worker, embedder, self._tell)
+        self._embeddings = Embeddings(index, worker, embedder, self._tell, reason=reason, clock=clock)
 
     @property
     def folder(self) -> Path:
@@ -91,10 +96,17 @@ class KnowledgeBase:
         """The mode, the model and the passages embedded, counted on the worker (for Settings)."""
         return await self._embeddings.status()
 
-    def set_embedder(self, embedder: Embedder | None) -> None:
+    def set_embedder(self, embedder: Embedder | None, *, reason: FallbackReason = "") -> None:
         """The settings changed the service, key or embeddings deployment: search with `embedder` (None:
-        lexical) from now on; the next sync, at once, embeds what the model has no vector for."""
-        self._embeddings.set_embedder(embedder)
+        lexical, for `reason`) from now on, the old one closed; the next sync, at once, embeds what the
+        embedder's identity has no vector for."""
+        self._embeddings.set_embedder(embedder, reason=reason)
+        self._wake.set()
+
+    def approve_embedding(self) -> None:
+        """The person's go-ahead (Settings) for a backlog above `ASK_ABOVE_PASSAGES`: it is embedded now.
+        Kept in memory for that backlog only (a restart, or a later big backlog, asks again)."""
+        self._embeddings.approve()
         self._wake.set()
 
     def tool(self) -> Tool:
@@ -111,9 +123,11 @@ class KnowledgeBase:
         task.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
+        """Stops the watcher, then closes the embedder (its HTTP session)."""
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._embeddings.close()
 
     def set_folder(self, folder: Path) -> None:
         """The person picked another folder: the next sync mirrors it (and drops the old one)."""

@@ -57,9 +57,14 @@ class Embedder(Protocol):
     """Turns texts into vectors (the knowledge base's hybrid search). Implemented outside tools (the
     service's embeddings endpoint); any error it raises makes the search fall back to words only."""
 
-    model: str
-    dimensions: int
+    model: str  # the model or deployment, as Settings shows it
+    identity: str  # who makes the vectors ("openai:{model}", "azure:{host}/{deployment}"): the index keys
+    dimensions: int  # the vectors by it, so another service's vectors are never mixed in
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
         """One normalised vector of `dimensions` floats per text, in order."""
+        ...
+
+    async def close(self) -> None:
+        """Releases the connection to the service (the embedder is not used again)."""
         ...

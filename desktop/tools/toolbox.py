@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop.storage import KnowledgeIndex, MeetingStore, StoreWorker, paths
 from desktop.tools.knowledge import KnowledgeBase
+from desktop.tools.knowledge_embeddings import FallbackReason
 from desktop.tools.meetings import MeetingTools
 from desktop.tools.ports import Confirmer, Embedder
 from desktop.tools.registry import ToolRegistry
@@ -36,9 +37,11 @@ class Toolbox:
         tz: tzinfo | None = None,
         now: Callable[[], datetime] | None = None,
         embedder: Embedder | None = None,
+        reason: FallbackReason = "",
     ) -> Toolbox:
         """`embedder` (the configured service's embeddings, from the app) makes the knowledge search
-        hybrid; None keeps it lexical."""
+        hybrid; None keeps it lexical, for `reason`. The toolbox owns the embedder: closed on `close`
+        (or here, if opening fails)."""
         meeting_worker = StoreWorker("calendar")
         knowledge_worker = StoreWorker("knowledge")
         store: MeetingStore | None = None
@@ -51,8 +54,10 @@ class Toolbox:
                 await meeting_worker.run(store.close)
             meeting_worker.close()
             knowledge_worker.close()
+            if embedder is not None:
+                await embedder.close()
             raise
-        knowledge = KnowledgeBase(index, knowledge_worker, knowledge_folder, embedder=embedder)
+        knowledge = KnowledgeBase(index, knowledge_worker, knowledge_folder, embedder=embedder, reason=reason)
         meetings = MeetingTools(store, meeting_worker, confirmer, tz=tz, now=now)
         registry = ToolRegistry([knowledge.tool(), *meetings.tools()])
         return cls(store, meeting_worker, index, knowledge_worker, knowledge, registry)

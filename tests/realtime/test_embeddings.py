@@ -1,5 +1,6 @@
 """The embeddings client against the demo server over real HTTP: the vectors' shape, batching,
-dimensions, each provider's URL and auth, and every failure as one sentence without the key."""
+dimensions, each provider's URL and auth, every failure as one sentence without the key, who makes the
+vectors (`identity`), and one HTTP session per client, closed by `close`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from desktop.realtime.errors import SessionError
 
 API_KEY = "sk-embeddings-test-key-0123456789"
 AZURE_DEPLOYMENT = "embed-small"
+OPENED: list[EmbeddingsClient] = []  # the clients a test made, closed after it
 
 
 @pytest.fixture
@@ -24,7 +26,15 @@ async def server() -> AsyncIterator[DemoServer]:
     demo = DemoServer(api_key=API_KEY, embeddings_deployment=AZURE_DEPLOYMENT)
     await demo.start()
     yield demo
+    while OPENED:
+        await OPENED.pop().close()
     await demo.stop()
+
+
+def opened(made: EmbeddingsClient | None) -> EmbeddingsClient:
+    assert made is not None
+    OPENED.append(made)
+    return made
 
 
 def config(server: DemoServer, kind: ProviderKind = ProviderKind.OPENAI, **fields: object) -> SessionConfig:
@@ -37,9 +47,7 @@ def config(server: DemoServer, kind: ProviderKind = ProviderKind.OPENAI, **field
 def client(
     server: DemoServer, kind: ProviderKind = ProviderKind.OPENAI, **fields: object
 ) -> EmbeddingsClient:
-    made = embeddings_client_for(config(server, kind, **fields))
-    assert made is not None
-    return made
+    return opened(embeddings_client_for(config(server, kind, **fields)))
 
 
 def length(vector: list[float]) -> float:
@@ -62,11 +70,38 @@ async def test_each_provider_gets_normalised_vectors_of_the_asked_dimensions(
 async def test_the_defaults_and_the_demo_provider(server: DemoServer) -> None:
     openai = client(server)
     assert openai.model == "text-embedding-3-small" and openai.url == f"{server.base_url}/v1/embeddings"
-    demo = embeddings_client_for(SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url))
-    assert demo is not None
+    demo = opened(embeddings_client_for(SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url)))
     server.api_key = "demo-key"
     assert len((await demo.embed(["会议室"]))[0]) == 256
     assert "sk-" not in repr(openai)
+
+
+async def test_the_identity_names_who_makes_the_vectors(server: DemoServer) -> None:
+    """The index keys the vectors by it: another resource's deployment of the same name is another."""
+    host = server.base_url.removeprefix("http://")
+    assert client(server).identity == "openai:text-embedding-3-small"
+    large = "text-embedding-3-large"
+    assert client(server, embeddings_deployment=large).identity == f"openai:{large}"
+    assert client(server, ProviderKind.AZURE).identity == f"azure:{host}/{AZURE_DEPLOYMENT}"
+    assert client(server, ProviderKind.AZURE_PREVIEW).identity == f"azure:{host}/{AZURE_DEPLOYMENT}"
+    demo = opened(embeddings_client_for(SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url)))
+    assert demo.identity == "demo:text-embedding-3-small" and demo.model == "text-embedding-3-small"
+    azure = SessionConfig(provider=ProviderKind.AZURE, endpoint="https://Res.openai.azure.com/",
+                          api_key=API_KEY, embeddings_deployment="embed-small")
+    assert opened(embeddings_client_for(azure)).identity == "azure:res.openai.azure.com/embed-small"
+
+
+async def test_one_http_session_serves_every_request_until_close(server: DemoServer) -> None:
+    embeddings = client(server)
+    embeddings.batch_size = 1
+    await embeddings.embed(["rooms", "limits"])
+    session = embeddings._http
+    assert session is not None
+    await embeddings.embed(["booking"])
+    assert embeddings._http is session and not session.closed
+    await embeddings.close()
+    assert session.closed and embeddings._http is None
+    await embeddings.close()  # twice is fine
 
 
 def test_azure_without_an_embeddings_deployment_has_no_client(server: DemoServer) -> None:
@@ -86,8 +121,7 @@ async def test_texts_go_in_batches_and_come_back_in_order(server: DemoServer) ->
 
 
 async def test_other_dimensions(server: DemoServer) -> None:
-    made = embeddings_client_for(config(server), dimensions=512)
-    assert made is not None
+    made = opened(embeddings_client_for(config(server), dimensions=512))
     assert len((await made.embed(["rooms"]))[0]) == 512
 
 
@@ -135,8 +169,8 @@ async def test_an_unreachable_service_and_the_timeout_setting(server: DemoServer
 
 async def test_a_silent_service_is_one_sentence(server: DemoServer) -> None:
     server.faults.embeddings_delay = 3.0  # the server still finishes it on stop
-    quick = embeddings_client_for(dataclasses.replace(config(server), timeouts=Timeouts(embeddings=0.2)))
-    assert quick is not None
+    quick_config = dataclasses.replace(config(server), timeouts=Timeouts(embeddings=0.2))
+    quick = opened(embeddings_client_for(quick_config))
     with pytest.raises(SessionError) as caught:
         await quick.embed(["会议"])
     assert one_sentence(caught.value) == "OpenAI did not answer the embeddings request within 0.2 s."

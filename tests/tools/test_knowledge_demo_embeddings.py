@@ -1,10 +1,12 @@
 """The knowledge base on the sample folder (resources/knowledge) with the real embeddings client against
-the demo server over real HTTP: paraphrases find their page, and without embeddings (the service fails,
-or Azure has no embeddings deployment) the search is lexical, never an error to the model."""
+the demo server over real HTTP: paraphrases find their page, and without embeddings (the service fails
+or is too slow, or Azure has no embeddings deployment) the search is lexical, never an error to the
+model."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -14,6 +16,7 @@ from desktop.realtime.embeddings import embeddings_client_for
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
+from tests.tools.fake_embedder import Clock
 from tests.tools.knowledge_calls import ask
 
 BOOKING_QUESTION = "知识库里关于预订规则怎么说"
@@ -27,11 +30,25 @@ async def server() -> AsyncIterator[DemoServer]:
     await demo.stop()
 
 
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
-def demo_base(server: DemoServer, index: KnowledgeIndex, worker: StoreWorker) -> KnowledgeBase:
-    config = SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url)
-    return KnowledgeBase(index, worker, embedder=embeddings_client_for(config))  # the sample folder
+@pytest.fixture
+async def make_base(server: DemoServer, index: KnowledgeIndex, worker: StoreWorker,
+                    clock: Clock) -> AsyncIterator[Callable[[], KnowledgeBase]]:
+    """Knowledge bases of the sample folder with the demo server's embeddings, closed after the test."""
+    made: list[KnowledgeBase] = []
+
+    def make() -> KnowledgeBase:
+        config = SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url)
+        made.append(KnowledgeBase(index, worker, embedder=embeddings_client_for(config), clock=clock))
+        return made[-1]
+
+    yield make
+    for base in made:
+        await base.close()
 
 
 
@@ -40,9 +57,9 @@ def demo_base(server: DemoServer, index: KnowledgeIndex, worker: StoreWorker) ->
     (BOOKING_QUESTION, "booking.md"),
     ("how do I cancel a meeting", "cancellation.md"),
 ])
-async def test_the_demo_embeddings_find_the_page(server: DemoServer, index: KnowledgeIndex,
-                                                 worker: StoreWorker, question: str, page: str) -> None:
-    base = demo_base(server, index, worker)
+async def test_the_demo_embeddings_find_the_page(server: DemoServer, make_base: Callable[[], KnowledgeBase],
+                                                 question: str, page: str) -> None:
+    base = make_base()
     status, output, sources = await ask(base, question)
     assert (status, output["status"]) == ("done", "done")
     assert sources[0] == page
@@ -50,16 +67,19 @@ async def test_the_demo_embeddings_find_the_page(server: DemoServer, index: Know
     assert "POST /v1/embeddings" in server.requests
 
 
-async def test_an_embeddings_fault_leaves_the_words(server: DemoServer, index: KnowledgeIndex,
-                                                    worker: StoreWorker) -> None:
+async def test_an_embeddings_fault_leaves_the_words(
+    server: DemoServer, make_base: Callable[[], KnowledgeBase], clock: Clock
+) -> None:
     server.faults.embeddings_status = 503
-    base = demo_base(server, index, worker)
+    base = make_base()
     status, output, sources = await ask(base, "cancel a meeting")
     assert (status, output["status"], sources[0]) == ("done", "done", "cancellation.md")
     assert (base.mode.mode, base.mode.reason) == ("lexical", "embeddings_failed")
+    assert "HTTP 503" in base.mode.detail
     status, output, _ = await ask(base, BOOKING_QUESTION)  # what the words alone miss: not an error
     assert status == "done" and output["status"] in ("done", "no_results")
-    server.faults.embeddings_status = None  # the service is back: the next sync embeds
+    server.faults.embeddings_status = None  # the service is back: the next sync after the wait embeds
+    clock.advance(30)
     await base.refresh()
     _, _, sources = await ask(base, BOOKING_QUESTION)
     assert sources[0] == "booking.md" and base.mode.mode == "hybrid"
@@ -71,8 +91,31 @@ async def test_azure_without_an_embeddings_deployment_is_lexical(server: DemoSer
                            api_key="az-test-key-0123456789")
     embedder = embeddings_client_for(config)
     assert embedder is None
-    base = KnowledgeBase(index, worker, embedder=embedder)
+    base = KnowledgeBase(index, worker, embedder=embedder, reason="no_deployment")
     status, output, sources = await ask(base, "cancel a meeting")
     assert (status, output["status"], sources[0]) == ("done", "done", "cancellation.md")
-    assert (base.mode.mode, base.mode.reason) == ("lexical", "no_embedder")
+    assert (base.mode.mode, base.mode.reason) == ("lexical", "no_deployment")
     assert not any("embeddings" in request for request in server.requests)
+
+
+async def test_a_slow_service_gets_the_words_answer_within_the_cap(
+    server: DemoServer, make_base: Callable[[], KnowledgeBase], clock: Clock
+) -> None:
+    """The passages are embedded; then the service takes 4 s a request: a question waits about 1 s for
+    its vector, then answers with the words (the generous limit here only catches a hang), and no
+    embeddings request goes out until the wait after that failure is over."""
+    base = make_base()
+    await base.refresh()
+    server.faults.embeddings_delay = 4.0  # the server finishes the abandoned request on stop
+    async with asyncio.timeout(3.5):
+        status, output, sources = await ask(base, "cancel a meeting")
+    assert (status, output["status"], sources[0]) == ("done", "done", "cancellation.md")
+    assert (base.mode.mode, base.mode.reason) == ("lexical", "embeddings_failed")
+    assert "did not answer within 1 s" in base.mode.detail
+    asked = len(server.requests)
+    await ask(base, BOOKING_QUESTION)
+    assert len(server.requests) == asked  # backing off: the question did not wait again
+    server.faults.embeddings_delay = 0.0
+    clock.advance(30)
+    _, _, sources = await ask(base, BOOKING_QUESTION)
+    assert sources[0] == "booking.md" and base.mode.mode == "hybrid"

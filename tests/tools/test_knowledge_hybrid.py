@@ -10,7 +10,7 @@ import pytest
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
-from tests.tools.fake_embedder import FakeEmbedder
+from tests.tools.fake_embedder import Clock, FakeEmbedder
 from tests.tools.knowledge_calls import ask
 
 PARAPHRASE = "what is the reservation policy"
@@ -26,15 +26,12 @@ def folder(tmp_path: Path) -> Path:
     return docs
 
 
-
-
-
 async def test_hybrid_finds_a_paraphrase_the_words_miss(index: KnowledgeIndex, worker: StoreWorker,
                                                        folder: Path) -> None:
     lexical = KnowledgeBase(index, worker, folder)
     _, output, _ = await ask(lexical, PARAPHRASE)
     assert output["status"] == "no_results"
-    assert lexical.mode.mode == "lexical" and lexical.mode.reason == "no_embedder"
+    assert lexical.mode.mode == "lexical" and lexical.mode.reason == "not_configured"
     hybrid = KnowledgeBase(index, worker, folder, embedder=FakeEmbedder())
     status, output, sources = await ask(hybrid, PARAPHRASE)
     assert (status, output["status"]) == ("done", "done")
@@ -78,14 +75,15 @@ async def test_progress_counts_the_passages_embedded(index: KnowledgeIndex, work
 
 async def test_an_embeddings_error_falls_back_to_words(index: KnowledgeIndex, worker: StoreWorker,
                                                       folder: Path) -> None:
-    embedder = FakeEmbedder(fail=True)
-    base = KnowledgeBase(index, worker, folder, embedder=embedder)
+    embedder, clock = FakeEmbedder(fail=True), Clock()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder, clock=clock)
     status, output, sources = await ask(base, "booking rules")
     assert (status, output["status"], sources[0]) == ("done", "done", "booking.md")
     assert base.mode.mode == "lexical"
     assert base.mode.reason == "embeddings_failed"
     assert "unreachable" in base.mode.detail
-    embedder.fail = False  # the service is back: the next sync embeds, the search is hybrid again
+    embedder.fail = False  # the service is back: the next sync after the wait embeds, hybrid again
+    clock.advance(30)
     await base.refresh()
     _, output, sources = await ask(base, PARAPHRASE)
     assert sources[0] == "booking.md"

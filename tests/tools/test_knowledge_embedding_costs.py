@@ -1,0 +1,187 @@
+"""What the embeddings may cost: a big backlog waits for the person's go-ahead (with its count and
+estimate shown first), a failing service is left alone for a growing wait, and the embedders' HTTP
+sessions are closed when replaced or when the knowledge base closes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from desktop.storage.knowledge_index import KnowledgeIndex
+from desktop.storage.worker import StoreWorker
+from desktop.tools import knowledge_embeddings
+from desktop.tools.backoff import Backoff
+from desktop.tools.knowledge import KnowledgeBase
+from tests.tools.fake_embedder import Clock, FakeEmbedder
+from tests.tools.knowledge_calls import ask
+
+PARAPHRASE = "what is the reservation policy"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    booking = "# Booking rules\n\nBook a room at most 30 days ahead.\n"
+    (docs / "booking.md").write_text(booking, encoding="utf-8")
+    (docs / "rooms.md").write_text("# Rooms\n\nThe large room seats twelve people.\n", encoding="utf-8")
+    return docs
+
+
+@pytest.fixture
+def ask_above_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backlog of two passages counts as big (the real threshold is 2000)."""
+    monkeypatch.setattr(knowledge_embeddings, "ASK_ABOVE_PASSAGES", 1)
+
+
+@pytest.mark.usefixtures("ask_above_one")
+async def test_a_big_backlog_waits_for_the_go_ahead(index: KnowledgeIndex, worker: StoreWorker,
+                                                   folder: Path) -> None:
+    embedder = FakeEmbedder()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder)
+    await base.refresh()
+    assert embedder.requests == 0
+    assert (base.mode.mode, base.mode.reason) == ("lexical", "awaiting_approval")
+    status = await base.status()
+    assert status.needs_approval and status.model == "fake-embedding"
+    assert (status.passages, status.embedded, status.texts_to_embed) == (2, 0, 2)
+    assert status.tokens_to_embed > 0 and status.estimated_cost > 0
+    _, output, _ = await ask(base, "booking rules")  # the words answer meanwhile; nothing is embedded
+    assert output["status"] == "done" and embedder.requests == 0
+    base.approve_embedding()
+    await base.refresh()
+    assert len(embedder.embedded) == 2
+    status = await base.status()
+    assert not status.needs_approval and (status.embedded, status.texts_to_embed) == (2, 0)
+    _, _, sources = await ask(base, PARAPHRASE)
+    assert sources[0] == "booking.md" and base.mode.mode == "hybrid"
+    # Caught up: the approval is spent; a later big backlog asks again.
+    (folder / "limits.md").write_text("# Limits\n\nA meeting lasts at most four hours.\n", encoding="utf-8")
+    (folder / "rules.md").write_text("# House rules\n\nNo food in the rooms.\n", encoding="utf-8")
+    asked = embedder.requests
+    await base.refresh()
+    assert base.mode.reason == "awaiting_approval" and embedder.requests == asked
+    assert (await base.status()).texts_to_embed == 2
+    await base.close()
+
+
+async def test_a_small_backlog_is_embedded_without_asking(index: KnowledgeIndex, worker: StoreWorker,
+                                                         folder: Path) -> None:
+    embedder = FakeEmbedder()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder)
+    await base.refresh()
+    assert len(embedder.embedded) == 2 and base.mode.mode == "hybrid"
+    assert not (await base.status()).needs_approval
+
+
+async def test_a_restart_asks_again_with_what_is_left(index: KnowledgeIndex, worker: StoreWorker,
+                                                      folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    await KnowledgeBase(index, worker, folder, embedder=FakeEmbedder()).refresh()  # two embedded
+    for n in range(3):
+        (folder / f"more{n}.md").write_text(f"# More {n}\n\nPassage number {n}.\n", encoding="utf-8")
+    monkeypatch.setattr(knowledge_embeddings, "ASK_ABOVE_PASSAGES", 2)
+    restarted = KnowledgeBase(index, worker, folder, embedder=FakeEmbedder())
+    await restarted.refresh()
+    status = await restarted.status()
+    assert status.needs_approval and (status.passages, status.embedded, status.texts_to_embed) == (5, 2, 3)
+
+
+@pytest.mark.usefixtures("ask_above_one")
+async def test_the_go_ahead_wakes_the_watcher(index: KnowledgeIndex, worker: StoreWorker,
+                                              folder: Path) -> None:
+    embedder, embedded = FakeEmbedder(), asyncio.Event()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder, poll_seconds=3600)
+    base.observe_progress(lambda p: embedded.set() if p.stage == "embeddings" and p.ended else None)
+    await base.refresh()
+    assert base.mode.reason == "awaiting_approval"
+    base.start()  # the watcher's next sync would be in an hour
+    base.approve_embedding()
+    async with asyncio.timeout(20):
+        await embedded.wait()
+    assert len(embedder.embedded) == 2
+    await base.close()
+
+
+async def test_a_failing_service_is_left_alone_for_a_growing_wait(index: KnowledgeIndex, worker: StoreWorker,
+                                                                  folder: Path) -> None:
+    embedder, clock = FakeEmbedder(fail=True), Clock()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder, clock=clock)
+    await base.refresh()  # the catch-up fails: 30 s without a request
+    assert embedder.requests == 1 and base.mode.reason == "embeddings_failed"
+    await ask(base, "booking rules")
+    await base.refresh()
+    clock.advance(29)
+    await ask(base, "booking rules")
+    assert embedder.requests == 1
+    clock.advance(1)
+    await ask(base, "booking rules")  # the question tries, fails: now 60 s
+    assert embedder.requests == 2
+    clock.advance(59)
+    await base.refresh()
+    await ask(base, "booking rules")
+    assert embedder.requests == 2
+    clock.advance(1)
+    embedder.fail = False
+    await base.refresh()  # the catch-up succeeds: no wait any more
+    assert embedder.requests == 3 and base.mode.mode == "hybrid"
+    embedder.fail = True
+    await ask(base, "booking rules")  # fails again: the wait starts over at 30 s
+    clock.advance(30)
+    await ask(base, "booking rules")
+    assert embedder.requests == 5
+
+
+def test_the_wait_doubles_up_to_ten_minutes_and_a_success_ends_it() -> None:
+    clock = Clock()
+    backoff = Backoff(clock=clock)
+    assert backoff.ready()
+    waits = []
+    for _ in range(7):
+        backoff.failed()
+        waits.append(backoff.wait)
+    assert waits == [30, 60, 120, 240, 480, 600, 600]
+    assert not backoff.ready()
+    clock.advance(600)
+    assert backoff.ready()
+    backoff.failed()
+    backoff.succeeded()
+    assert backoff.ready() and backoff.wait == 0
+
+
+async def test_embedders_are_closed_when_replaced_and_at_the_end(index: KnowledgeIndex, worker: StoreWorker,
+                                                                folder: Path) -> None:
+    first, second = FakeEmbedder(), FakeEmbedder()
+    base = KnowledgeBase(index, worker, folder, embedder=first)
+    await base.refresh()
+    base.set_embedder(second)
+    await base.refresh()
+    assert first.closed and not second.closed
+    assert len(second.embedded) == 0  # the same identity: nothing embedded again
+    base.set_embedder(None, reason="no_deployment")
+    assert (base.mode.mode, base.mode.reason) == ("lexical", "no_deployment")
+    third = FakeEmbedder()
+    base.set_embedder(third)
+    await base.close()
+    assert second.closed and third.closed
+
+
+async def test_a_replaced_embedder_stops_its_catch_up(index: KnowledgeIndex, worker: StoreWorker,
+                                                     folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings swapped the embedder mid-backlog: the old one's next batch is not asked for."""
+    monkeypatch.setattr(knowledge_embeddings, "EMBED_BATCH", 1)
+    old, new = FakeEmbedder(), FakeEmbedder(model="another-model")
+    base = KnowledgeBase(index, worker, folder, embedder=old)
+    original = old.embed
+
+    async def swap_after_the_first(texts: list[str]) -> list[list[float]]:
+        base.set_embedder(new)
+        return await original(texts)
+
+    old.embed = swap_after_the_first  # type: ignore[method-assign]
+    await base.refresh()
+    await base.refresh()
+    assert old.requests == 1 and old.closed
+    assert len(new.embedded) == 2 and base.mode.mode == "hybrid"
+    await base.close()
