@@ -48,7 +48,8 @@ async def test_azure_with_one_gets_its_deployment() -> None:
     prefs = dataclasses.replace(AZURE_PREFS, embeddings_deployment="embed-small")
     embedder, reason = await factory.embedder(prefs, KeyStore(AZURE))
     assert embedder is not None and reason == ""
-    assert embedder.model == "embed-small" and embedder.identity == "azure:example.openai.azure.com/embed-small"
+    assert embedder.model == "embed-small"
+    assert embedder.identity == "azure:example.openai.azure.com/embed-small"
     assert "/openai/deployments/embed-small/embeddings" in embedder.url  # type: ignore[attr-defined]
     await embedder.close()
     await factory.close()

@@ -34,3 +34,14 @@ def index(tmp_path: Path) -> Iterator[KnowledgeIndex]:
     index = KnowledgeIndex(tmp_path / "knowledge.sqlite3")
     yield index
     index.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A knowledge folder of two short pages: booking rules and rooms."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    booking = "# Booking rules\n\nBook a room at most 30 days ahead.\n"
+    (docs / "booking.md").write_text(booking, encoding="utf-8")
+    (docs / "rooms.md").write_text("# Rooms\n\nThe large room seats twelve people.\n", encoding="utf-8")
+    return docs

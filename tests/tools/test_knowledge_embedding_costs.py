@@ -21,16 +21,6 @@ PARAPHRASE = "what is the reservation policy"
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    booking = "# Booking rules\n\nBook a room at most 30 days ahead.\n"
-    (docs / "booking.md").write_text(booking, encoding="utf-8")
-    (docs / "rooms.md").write_text("# Rooms\n\nThe large room seats twelve people.\n", encoding="utf-8")
-    return docs
-
-
-@pytest.fixture
 def ask_above_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """A backlog of two passages counts as big (the real threshold is 2000)."""
     monkeypatch.setattr(knowledge_embeddings, "ASK_ABOVE_PASSAGES", 1)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
-
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
@@ -14,16 +12,6 @@ from tests.tools.fake_embedder import Clock, FakeEmbedder
 from tests.tools.knowledge_calls import ask
 
 PARAPHRASE = "what is the reservation policy"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    booking = "# Booking rules\n\nBook a room at most 30 days ahead.\n"
-    (docs / "booking.md").write_text(booking, encoding="utf-8")
-    (docs / "rooms.md").write_text("# Rooms\n\nThe large room seats twelve people.\n", encoding="utf-8")
-    return docs
 
 
 async def test_hybrid_finds_a_paraphrase_the_words_miss(index: KnowledgeIndex, worker: StoreWorker,
