@@ -34,11 +34,14 @@ from desktop.storage.knowledge_sync import (
 from desktop.storage.knowledge_vectors import (
     PassageToEmbed,
     VectorScan,
-    drop_vectors_without_passage,
+    embedded_passages,
+    forget_texts,
     fused,
     passages_to_embed,
+    prune_vectors,
+    record_texts,
     store_vectors,
-    v3_passage_vectors,
+    v3_text_vectors,
 )
 from desktop.storage.migrations import migrate, open_database
 
@@ -78,7 +81,7 @@ def _v2_words_pages_and_headings(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = (_v1_initial, _v2_words_pages_and_headings, v3_passage_vectors)
+MIGRATIONS = (_v1_initial, _v2_words_pages_and_headings, v3_text_vectors)
 
 _COLUMNS = ("rowid, name, position, page, coalesce(shown_heading, heading) AS heading,"
             " coalesce(shown_text, text) AS text")
@@ -174,13 +177,15 @@ class KnowledgeIndex:
             ).fetchone()
             first, _ = _rows_of(document)
             self._conn.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", _rows_of(document))
+            old_texts = forget_texts(self._conn, *_rows_of(document))
             self._conn.executemany(
                 "INSERT INTO passages (rowid, text, shown_text, heading, shown_heading, name, position, page)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(first + p.position, *_indexed(p.text), *_indexed(p.heading), item.name, p.position, p.page)
                  for p in passages],
             )
-            drop_vectors_without_passage(self._conn, *_rows_of(document))
+            record_texts(self._conn, [(first + p.position, p.heading, p.text) for p in passages])
+            prune_vectors(self._conn, old_texts)
             self._vectors.forget()
         return "updated" if known else "added"
 
@@ -189,7 +194,7 @@ class KnowledgeIndex:
             found = self._conn.execute("SELECT id FROM documents WHERE path = ?", (str(path),)).fetchone()
             if found is not None:
                 self._conn.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", _rows_of(found[0]))
-                drop_vectors_without_passage(self._conn, *_rows_of(found[0]))
+                prune_vectors(self._conn, forget_texts(self._conn, *_rows_of(found[0])))
                 self._conn.execute("DELETE FROM documents WHERE id = ?", (found[0],))
                 self._vectors.forget()
 
@@ -205,39 +210,46 @@ class KnowledgeIndex:
         """The best passages for any text at all; an empty list when nothing matches."""
         return [_hit(row, round(-float(row["score"]), 3)) for row in self._lexical(question, limit)]
 
-    def hybrid_search(self, question: str, vector: list[float], model: str, limit: int = 4) -> list[Hit]:
+    def hybrid_search(self, question: str, vector: list[float], embedder: str, limit: int = 4) -> list[Hit]:
         """The bm25 ranking and the ranking of the passages nearest to the question's `vector` (made by
-        `model`), fused; a Hit's score is then its fusion score. Only passages near the question enter the
-        vector ranking (`VectorScan.nearest`), and on a tie the nearer passage comes first."""
+        `embedder`, an identity such as `openai:text-embedding-3-small`), fused; a Hit's score is then its
+        fusion score. Only passages whose similarity stands out enter the vector ranking
+        (`VectorScan.nearest`), and on a tie the nearer passage comes first."""
         if limit <= 0:
             return []
         wanted = max(limit, VECTOR_CANDIDATES)
         lexical = {row["rowid"]: row for row in self._lexical(question, wanted)}
         with self._lock:
-            nearest = self._vectors.nearest(self._conn, model, vector, wanted)
+            nearest = self._vectors.nearest(self._conn, embedder, vector, wanted)
         best = fused([nearest, list(lexical)])[:limit]  # a tie goes to the meaning
         rows = {**self._rows([rowid for rowid, _ in best if rowid not in lexical]), **lexical}
         return [_hit(rows[rowid], round(score, 5)) for rowid, score in best if rowid in rows]
 
-    def passages_to_embed(self, model: str, dimensions: int) -> list[PassageToEmbed]:
-        """The passages whose vector of `model` is missing or was made from another text."""
+    def passages_to_embed(self, embedder: str, dimensions: int) -> list[PassageToEmbed]:
+        """The distinct texts of the passages without a vector of `embedder` at `dimensions` (a text
+        shared by passages, or kept by a passage that moved, has one already)."""
         with self._lock:
-            return passages_to_embed(self._conn, model, dimensions)
+            return passages_to_embed(self._conn, embedder, dimensions)
+
+    def embedded_passages(self, embedder: str, dimensions: int) -> int:
+        """How many passages have a vector of `embedder` at `dimensions` (for Settings' count)."""
+        with self._lock:
+            return embedded_passages(self._conn, embedder, dimensions)
 
     def passage_count(self) -> int:
         with self._lock:
             return int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
-    def store_vectors(self, model: str, passages: list[PassageToEmbed], vectors: list[list[float]]) -> int:
+    def store_vectors(self, embedder: str, passages: list[PassageToEmbed], vectors: list[list[float]]) -> int:
         with self._lock, self._transaction():
-            stored = store_vectors(self._conn, model, passages, vectors)
+            stored = store_vectors(self._conn, embedder, passages, vectors)
             self._vectors.forget()
         return stored
 
-    def load_vectors(self, model: str, dimensions: int) -> None:
-        """Loads what a hybrid search of `model` scans, ahead of the first one."""
+    def load_vectors(self, embedder: str, dimensions: int) -> None:
+        """Loads what a hybrid search of `embedder` scans, ahead of the first one."""
         with self._lock:
-            self._vectors.load(self._conn, model, dimensions)
+            self._vectors.load(self._conn, embedder, dimensions)
 
     def _lexical(self, question: str, limit: int) -> list[sqlite3.Row]:
         terms = terms_of(question)

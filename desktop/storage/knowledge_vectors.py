@@ -1,51 +1,69 @@
-"""Passage vectors beside the FTS5 table, their scan, and the fusion of the two rankings.
+"""Vectors of the passages' texts beside the FTS5 table, their scan, and the fusion of the two rankings.
 
-Each passage's vector is a float32 BLOB (`array('f')` in the machine's byte order: the index is a
-local cache that can always be rebuilt) in `passage_vectors`, keyed by the passage's rowid, with the
-model and dimensions that made it and a hash of the text it was made from (heading and passage). A
-passage is embedded again only when that text or the model changes (`passages_to_embed`).
+A vector belongs to a text, not to a passage: `text_vectors` is keyed by the embedder's identity (such
+as `openai:text-embedding-3-small`, which service and model made it), the dimensions and a hash of
+the text the embedder read (the heading above the passage, then the passage). `passage_texts` holds
+each passage's hash, written in the same transaction as the passage, and the scan joins the two by
+hash. So a text shared by two passages is embedded once, a passage that only moved (a paragraph
+inserted above it) keeps its vector, and a vector whose text was edited away is never scanned: no
+passage has its hash any more. Such vectors are pruned when their document is replaced or dropped.
+Each vector is a float32 BLOB (`array('f')` in the machine's byte order: the index is a local cache
+that can always be rebuilt).
 
-The scan needs no numpy: every vector also keeps its sign bits (one bit per dimension, a Python int
-in memory), a question's nearest passages by Hamming distance (`int.bit_count`) are the candidates,
-and only those are ranked by the exact dot product (the vectors are normalised: it is the cosine).
-A full exact scan in pure Python is far too slow at tens of thousands of passages.
+The scan needs no numpy: every vector also keeps its SimHash sign bits (`knowledge_signs.py`, a Python
+int in memory); the passages nearest to a question by Hamming distance are the candidates, and only
+those are ranked by the exact dot product (the vectors are normalised: it is the cosine). A full exact
+scan in pure Python is far too slow at tens of thousands of passages (docs/measurements.md).
 
-The vector ranking and the bm25 ranking meet by reciprocal rank fusion (`fused`).
+The vector ranking and the bm25 ranking meet by reciprocal rank fusion (`fused`); only passages whose
+similarity stands out from the candidates' enter it (`standing_out`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 import operator
 import sqlite3
 from array import array
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from desktop.storage.knowledge_signs import nearest_by_hamming, sign_bits
+
 RRF_K = 60  # the usual constant of reciprocal rank fusion
-MIN_CANDIDATES = 200  # passages picked by sign bits, at least, before the exact ranking
-CANDIDATES_PER_RESULT = 10
-# A passage is near the question when its similarity is at least this share of the best passage's: on a
-# small folder every passage is among the nearest 20, and reciprocal rank fusion (flat at k = 60) would
+MIN_CANDIDATES = 1000  # passages picked by sign bits, at least, before the exact ranking
+CANDIDATES_PER_RESULT = 50
+# A passage enters the vector ranking only when its similarity lies this many standard deviations above
+# the mean of the candidates' (a z-score: the same whatever the embedder's scale and offset of cosines).
+# On a small folder every passage is a candidate, and reciprocal rank fusion (flat at k = 60) would
 # otherwise let a far passage that the words rank first beat the passage the meaning ranks first.
-NEAR_SHARE = 0.5
+NEAR_Z = 1.5
+_SQL_CHUNK = 500  # bound parameters per statement, well under SQLite's limit
 
 Key = TypeVar("Key", bound=Hashable)
 
 
-def v3_passage_vectors(conn: sqlite3.Connection) -> None:
-    """The vectors of the passages (none yet: they are made after the next sync)."""
+def v3_text_vectors(conn: sqlite3.Connection) -> None:
+    """The hash of each passage's text, and the vectors of texts (none yet: made after the next sync)."""
+    conn.execute("CREATE TABLE passage_texts (rowid INTEGER PRIMARY KEY, text_hash TEXT NOT NULL)")
+    conn.execute("CREATE INDEX passage_texts_by_hash ON passage_texts (text_hash)")
     conn.execute(
-        "CREATE TABLE passage_vectors (rowid INTEGER PRIMARY KEY, model TEXT NOT NULL,"
-        " dimensions INTEGER NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, signs BLOB NOT NULL)"
+        "CREATE TABLE text_vectors (embedder TEXT NOT NULL, dimensions INTEGER NOT NULL,"
+        " text_hash TEXT NOT NULL, vector BLOB NOT NULL, signs BLOB NOT NULL,"
+        " PRIMARY KEY (embedder, dimensions, text_hash)) WITHOUT ROWID"
+    )
+    conn.executemany(
+        "INSERT INTO passage_texts (rowid, text_hash) VALUES (?, ?)",
+        [(rowid, text_hash(embedding_text(heading, text))) for rowid, heading, text in conn.execute(
+            "SELECT rowid, coalesce(shown_heading, heading), coalesce(shown_text, text) FROM passages")],
     )
 
 
 @dataclass(frozen=True, slots=True)
 class PassageToEmbed:
-    rowid: int
     text: str  # what the embedder reads: the heading above the passage, then the passage
     text_hash: str
 
@@ -58,112 +76,140 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def passages_to_embed(conn: sqlite3.Connection, model: str, dimensions: int) -> list[PassageToEmbed]:
-    """The passages without a vector of `model` at `dimensions` for their present text."""
-    stored = {
-        row[0]: (row[1], row[2], row[3])
-        for row in conn.execute("SELECT rowid, model, dimensions, text_hash FROM passage_vectors")
-    }
-    wanted = []
-    for rowid, heading, text in conn.execute(
-        "SELECT rowid, coalesce(shown_heading, heading), coalesce(shown_text, text) FROM passages"
-    ):
-        shown = embedding_text(heading, text)
-        digest = text_hash(shown)
-        if stored.get(rowid) != (model, dimensions, digest):
-            wanted.append(PassageToEmbed(rowid, shown, digest))
-    return wanted
+def passages_to_embed(conn: sqlite3.Connection, embedder: str, dimensions: int) -> list[PassageToEmbed]:
+    """The distinct texts of the passages that have no vector of `embedder` at `dimensions`."""
+    found = conn.execute(
+        "SELECT t.text_hash, coalesce(p.shown_heading, p.heading), coalesce(p.shown_text, p.text)"
+        " FROM passage_texts t JOIN passages p ON p.rowid = t.rowid WHERE NOT EXISTS (SELECT 1"
+        " FROM text_vectors v WHERE v.embedder = ? AND v.dimensions = ? AND v.text_hash = t.text_hash)"
+        " ORDER BY t.rowid", (embedder, dimensions),
+    )
+    wanted = {digest: embedding_text(heading, text) for digest, heading, text in found if digest}
+    return [PassageToEmbed(text, digest) for digest, text in wanted.items()]
 
 
-def store_vectors(conn: sqlite3.Connection, model: str, passages: Sequence[PassageToEmbed],
+def embedded_passages(conn: sqlite3.Connection, embedder: str, dimensions: int) -> int:
+    """How many passages have a vector of `embedder` at `dimensions` for their present text."""
+    return int(conn.execute(
+        "SELECT count(*) FROM passage_texts t JOIN text_vectors v ON v.text_hash = t.text_hash"
+        " AND v.embedder = ? AND v.dimensions = ?", (embedder, dimensions),
+    ).fetchone()[0])
+
+
+def store_vectors(conn: sqlite3.Connection, embedder: str, passages: Sequence[PassageToEmbed],
                   vectors: Sequence[Sequence[float]]) -> int:
-    """Stores one batch; a passage dropped or replaced meanwhile is skipped (the next sync asks again).
-    Returns how many were stored."""
+    """Stores one batch; a text that no passage has any more (edited meanwhile) is skipped. Returns how
+    many were stored."""
     if len(passages) != len(vectors):
         raise ValueError("one vector per passage expected")
     rows = []
     for passage, vector in zip(passages, vectors, strict=True):
-        found = conn.execute(
-            "SELECT coalesce(shown_heading, heading), coalesce(shown_text, text) FROM passages"
-            " WHERE rowid = ?", (passage.rowid,),
-        ).fetchone()
-        if found is None or text_hash(embedding_text(found[0], found[1])) != passage.text_hash:
+        if conn.execute("SELECT 1 FROM passage_texts WHERE text_hash = ? LIMIT 1",
+                        (passage.text_hash,)).fetchone() is None:
             continue
         floats = array("f", vector)
-        rows.append((passage.rowid, model, len(floats), passage.text_hash, floats.tobytes(),
-                     _sign_bytes(floats)))
+        rows.append((embedder, len(floats), passage.text_hash, floats.tobytes(), sign_bits(floats)))
     conn.executemany(
-        "INSERT OR REPLACE INTO passage_vectors (rowid, model, dimensions, text_hash, vector, signs)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        rows,
+        "INSERT OR REPLACE INTO text_vectors (embedder, dimensions, text_hash, vector, signs)"
+        " VALUES (?, ?, ?, ?, ?)", rows,
     )
     return len(rows)
 
 
-def drop_vectors_without_passage(conn: sqlite3.Connection, first: int, last: int) -> None:
-    """Drops the vectors between rowids `first` and `last` whose passage is gone."""
-    conn.execute(
-        "DELETE FROM passage_vectors WHERE rowid BETWEEN ? AND ?"
-        " AND rowid NOT IN (SELECT rowid FROM passages WHERE rowid BETWEEN ? AND ?)",
-        (first, last, first, last),
+def record_texts(conn: sqlite3.Connection, passages: Iterable[tuple[int, str | None, str]]) -> None:
+    """Records the text hash of each (rowid, heading, text) passage just inserted."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO passage_texts (rowid, text_hash) VALUES (?, ?)",
+        [(rowid, text_hash(embedding_text(heading, text))) for rowid, heading, text in passages],
     )
 
 
+def forget_texts(conn: sqlite3.Connection, first: int, last: int) -> list[str]:
+    """Forgets the text hashes of the passages between rowids `first` and `last`; returns them, for
+    `prune_vectors` once the new passages are recorded."""
+    hashes = [row[0] for row in conn.execute(
+        "DELETE FROM passage_texts WHERE rowid BETWEEN ? AND ? RETURNING text_hash", (first, last))]
+    return list(dict.fromkeys(hashes))
+
+
+def prune_vectors(conn: sqlite3.Connection, hashes: Sequence[str]) -> None:
+    """Drops the vectors (of every embedder) of those of `hashes` that no passage has any more."""
+    for start in range(0, len(hashes), _SQL_CHUNK):
+        chunk = hashes[start:start + _SQL_CHUNK]
+        conn.execute(
+            f"DELETE FROM text_vectors WHERE text_hash IN ({','.join('?' * len(chunk))})"
+            " AND NOT EXISTS (SELECT 1 FROM passage_texts t WHERE t.text_hash = text_vectors.text_hash)",
+            chunk,
+        )
+
+
 class VectorScan:
-    """The sign bits of one model's vectors, held in memory between searches; `forget` after a write."""
+    """The sign bits of the passages' vectors of one embedder, held in memory between searches;
+    `forget` after a write."""
 
     def __init__(self) -> None:
         self._loaded: tuple[str, int] | None = None
         self._rowids: list[int] = []
+        self._hashes: list[str] = []
         self._signs: list[int] = []
 
     def forget(self) -> None:
         self._loaded = None
-        self._rowids, self._signs = [], []
+        self._rowids, self._hashes, self._signs = [], [], []
 
-    def nearest(self, conn: sqlite3.Connection, model: str, question: Sequence[float],
+    def nearest(self, conn: sqlite3.Connection, embedder: str, question: Sequence[float],
                 count: int) -> list[int]:
-        """The rowids of the `count` passages nearest to the (normalised) question vector, nearest first,
-        leaving out those less than NEAR_SHARE as similar as the nearest."""
+        """The rowids of the passages, at most `count`, nearest to the (normalised) question vector and
+        standing out from the candidates (`standing_out`), nearest first."""
         query = array("f", question)
-        self.load(conn, model, len(query))
+        self.load(conn, embedder, len(query))
         wanted = max(MIN_CANDIDATES, count * CANDIDATES_PER_RESULT)
-        candidates = self._candidates(int.from_bytes(_sign_bytes(query)), wanted)
-        scored = []
-        for start in range(0, len(candidates), 500):  # SQLite's bound-parameter limit
-            chunk = candidates[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for rowid, blob in conn.execute(
-                f"SELECT rowid, vector FROM passage_vectors WHERE rowid IN ({marks})", chunk
-            ):
-                scored.append((sum(map(operator.mul, array("f", blob), query)), rowid))
-        best = heapq.nlargest(count, scored)
-        if not best or best[0][0] <= 0:
-            return []  # nothing points the question's way
-        return [rowid for similarity, rowid in best if similarity >= best[0][0] * NEAR_SHARE]
+        chosen = nearest_by_hamming(self._signs, int.from_bytes(sign_bits(query)), wanted)
+        similarity = _similarities(conn, embedder, query, {self._hashes[i] for i in chosen})
+        scored = [(similarity[self._hashes[i]], self._rowids[i]) for i in chosen
+                  if self._hashes[i] in similarity]
+        return standing_out(scored, count)
 
-    def load(self, conn: sqlite3.Connection, model: str, dimensions: int) -> None:
-        if self._loaded == (model, dimensions):
+    def load(self, conn: sqlite3.Connection, embedder: str, dimensions: int) -> None:
+        if self._loaded == (embedder, dimensions):
             return
         found = conn.execute(
-            "SELECT rowid, signs FROM passage_vectors WHERE model = ? AND dimensions = ?", (model, dimensions)
+            "SELECT t.rowid, t.text_hash, v.signs FROM passage_texts t JOIN text_vectors v"
+            " ON v.text_hash = t.text_hash AND v.embedder = ? AND v.dimensions = ?", (embedder, dimensions),
         ).fetchall()
         self._rowids = [row[0] for row in found]
-        self._signs = [int.from_bytes(row[1]) for row in found]
-        self._loaded = (model, dimensions)
+        self._hashes = [row[1] for row in found]
+        self._signs = [int.from_bytes(row[2]) for row in found]
+        self._loaded = (embedder, dimensions)
 
-    def _candidates(self, query_signs: int, count: int) -> list[int]:
-        if len(self._rowids) <= count:
-            return list(self._rowids)
-        distances = [(signs ^ query_signs).bit_count() for signs in self._signs]
-        per_distance = [0] * (max(distances) + 1)
-        for distance in distances:
-            per_distance[distance] += 1
-        taken, cut = 0, 0
-        while taken < count:  # the smallest distance that lets `count` candidates in
-            taken += per_distance[cut]
-            cut += 1
-        return [rowid for rowid, distance in zip(self._rowids, distances, strict=True) if distance < cut]
+
+def _similarities(conn: sqlite3.Connection, embedder: str, query: array[float],
+                  hashes: set[str]) -> dict[str, float]:
+    """The exact dot product of the question with the vector of each of `hashes`."""
+    wanted, similarity = list(hashes), {}
+    for start in range(0, len(wanted), _SQL_CHUNK):
+        chunk = wanted[start:start + _SQL_CHUNK]
+        for digest, blob in conn.execute(
+            "SELECT text_hash, vector FROM text_vectors WHERE embedder = ? AND dimensions = ?"
+            f" AND text_hash IN ({','.join('?' * len(chunk))})", (embedder, len(query), *chunk),
+        ):
+            similarity[digest] = sum(map(operator.mul, array("f", blob), query))
+    return similarity
+
+
+def standing_out(scored: Sequence[tuple[float, Key]], count: int, z: float = NEAR_Z) -> list[Key]:
+    """The keys of the best `count` of (similarity, key) whose similarity is at least `z` standard
+    deviations above the mean of all `scored`, best first. Of n values none can lie more than
+    sqrt(n - 1) deviations above their mean: on a folder of a few passages, the bar is that instead."""
+    if len(scored) < 2:
+        return [key for _, key in scored[:count]]
+    mean = math.fsum(similarity for similarity, _ in scored) / len(scored)
+    spread = math.sqrt(math.fsum((similarity - mean) ** 2 for similarity, _ in scored) / len(scored))
+    if spread == 0:
+        return []  # nothing stands out
+    bar = mean + spread * min(z, math.sqrt(len(scored) - 1)) - 1e-9 * spread
+    return [key for similarity, key in heapq.nlargest(count, scored, key=operator.itemgetter(0))
+            if similarity >= bar]
 
 
 def fused(rankings: Sequence[Sequence[Key]], k: int = RRF_K) -> list[tuple[Key, float]]:
@@ -174,10 +220,3 @@ def fused(rankings: Sequence[Sequence[Key]], k: int = RRF_K) -> list[tuple[Key, 
         for rank, key in enumerate(ranking, start=1):
             scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda item: -item[1])
-
-
-def _sign_bytes(vector: array[float]) -> bytes:
-    bits = 0
-    for value in vector:
-        bits = (bits << 1) | (value > 0)
-    return bits.to_bytes((len(vector) + 7) // 8)

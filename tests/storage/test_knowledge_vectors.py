@@ -1,12 +1,17 @@
-"""Passage vectors: reciprocal rank fusion, the sign-bit scan, what is embedded again."""
+"""Passage vectors: reciprocal rank fusion, the cut of the vector ranking, the candidate scan, and what is
+embedded again (vectors belong to texts, not to passages)."""
 
 from __future__ import annotations
 
 import random
+import sqlite3
 from pathlib import Path
 
-from desktop.storage.knowledge_index import KnowledgeIndex
-from desktop.storage.knowledge_vectors import MIN_CANDIDATES, PassageToEmbed, fused
+from desktop.storage.knowledge_index import MIGRATIONS, KnowledgeIndex
+from desktop.storage.knowledge_vectors import MIN_CANDIDATES, fused, standing_out
+from desktop.storage.migrations import migrate, open_database
+
+E = "test:m"  # an embedder identity
 
 
 def test_fusion_ranks_by_summed_reciprocal_ranks() -> None:
@@ -19,80 +24,154 @@ def test_fusion_keeps_first_seen_order_on_ties() -> None:
     assert [key for key, _ in fused([["x", "y"], ["y", "x"]])] == ["x", "y"]
 
 
+def test_the_cut_ignores_the_scale_and_offset_of_similarities() -> None:
+    rng = random.Random(3)
+    similarities = [rng.gauss(0.2, 0.05) for _ in range(300)] + [0.55, 0.5, 0.31]
+    scored = [(s, n) for n, s in enumerate(similarities)]
+    kept = standing_out(scored, 20)
+    assert kept[:2] == [300, 301] and 302 in kept and len(kept) < 20
+    assert standing_out([(0.3 + 7.0 * s, n) for s, n in scored], 20) == kept
+    assert standing_out([(0.5, n) for n in range(5)], 3) == []  # nothing stands out
+
+
+def test_of_two_passages_only_the_nearer_stands_out() -> None:
+    assert standing_out([(0.9, "a"), (0.89, "b")], 2) == ["a"]
+    assert standing_out([(0.9, "a")], 2) == ["a"]
+
+
 def _unit(rng: random.Random, dimensions: int) -> list[float]:
     vector = [rng.gauss(0, 1) for _ in range(dimensions)]
     norm = sum(x * x for x in vector) ** 0.5
     return [x / norm for x in vector]
 
 
-def test_nearest_finds_the_best_vector_among_many(tmp_path: Path) -> None:
+def _folder(tmp_path: Path, files: dict[str, str]) -> tuple[Path, KnowledgeIndex]:
     folder = tmp_path / "docs"
-    folder.mkdir()
-    count = MIN_CANDIDATES * 3
-    for n in range(count):
-        (folder / f"note{n:04}.txt").write_text(f"note number {n}", encoding="utf-8")
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
     index = KnowledgeIndex(tmp_path / "k.sqlite3")
     index.sync(folder)
-    wanted = index.passages_to_embed("m", 32)
+    return folder, index
+
+
+def _sections(*bodies: str) -> str:
+    return "".join(f"## Part {body.split()[0]}\n\n{body}\n\n" for body in bodies)
+
+
+def _embed_all(index: KnowledgeIndex, dimensions: int = 2) -> list[str]:
+    """Embeds what is wanted with [1, 0, ...]; returns the texts embedded."""
+    wanted = index.passages_to_embed(E, dimensions)
+    index.store_vectors(E, wanted, [[1.0] + [0.0] * (dimensions - 1)] * len(wanted))
+    return [p.text for p in wanted]
+
+
+def test_nearest_finds_the_best_vector_among_many(tmp_path: Path) -> None:
+    count = MIN_CANDIDATES + 300
+    _, index = _folder(tmp_path, {"notes.md": _sections(*(f"note{n:04} number {n}" for n in range(count)))})
+    wanted = index.passages_to_embed(E, 32)
     assert len(wanted) == count
     rng = random.Random(7)
     vectors = [_unit(rng, 32) for _ in wanted]
-    assert index.store_vectors("m", wanted, vectors) == count
-    assert index.passages_to_embed("m", 32) == []
-    target = wanted[123]
+    assert index.store_vectors(E, wanted, vectors) == count
+    assert index.passages_to_embed(E, 32) == [] and index.embedded_passages(E, 32) == count
     query = [x + 0.05 * rng.gauss(0, 1) for x in vectors[123]]
-    hits = index.hybrid_search("zzz", query, "m", limit=1)  # no word matches: the vectors alone
-    assert [hit.name for hit in hits] == [f"note{123:04}.txt"]
-    assert target.text == "note number 123"
+    hits = index.hybrid_search("zzz", query, E, limit=1)  # no word matches: the vectors alone
+    assert [hit.heading for hit in hits] == ["Part note0123"]
     index.close()
 
 
 def test_only_near_passages_enter_the_fusion_and_ties_go_to_the_nearer(tmp_path: Path) -> None:
-    index, wanted = _two_passages(tmp_path, {"near.txt": "alpha", "words.txt": "beta"})
+    _, index = _folder(tmp_path, {"near.txt": "alpha", "words.txt": "beta"})
+    wanted = index.passages_to_embed(E, 2)
     vectors = [[1.0, 0.0] if p.text == "alpha" else [0.3, 0.954] for p in wanted]
-    index.store_vectors("m", wanted, vectors)
-    # "beta" is the words' first and only hit; its similarity 0.3 is under half the nearest's 1.0, so it
-    # is not near, and the two passages tie at 1/61: the nearer comes first.
-    hits = index.hybrid_search("beta", [1.0, 0.0], "m", limit=2)
+    index.store_vectors(E, wanted, vectors)
+    # "beta" is the words' first and only hit; it does not stand out from the two, so it is not in the
+    # vector ranking, and the two passages tie at 1/61: the nearer comes first.
+    hits = index.hybrid_search("beta", [1.0, 0.0], E, limit=2)
     assert [hit.name for hit in hits] == ["near.txt", "words.txt"]
     index.close()
 
 
-def _two_passages(tmp_path: Path, texts: dict[str, str]) -> tuple[KnowledgeIndex, list[PassageToEmbed]]:
-    """An index of one-passage files, and its passages to embed for model "m" at 2 dimensions."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in texts.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    index = KnowledgeIndex(tmp_path / "k.sqlite3")
-    index.sync(folder)
-    return index, index.passages_to_embed("m", 2)
-
-
-def test_changed_text_model_or_dimensions_ask_again(tmp_path: Path) -> None:
-    index, wanted = _two_passages(tmp_path, {"a.txt": "alpha", "b.txt": "beta"})
-    folder = tmp_path / "docs"
-    index.store_vectors("m", wanted, [[1.0, 0.0]] * len(wanted))
+def test_changed_text_embedder_or_dimensions_ask_again(tmp_path: Path) -> None:
+    folder, index = _folder(tmp_path, {"a.txt": "alpha", "b.txt": "beta"})
+    _embed_all(index)
     (folder / "b.txt").write_text("beta, changed", encoding="utf-8")
     index.sync(folder)
-    assert [p.text for p in index.passages_to_embed("m", 2)] == ["beta, changed"]
-    assert len(index.passages_to_embed("other", 2)) == 2
-    assert len(index.passages_to_embed("m", 3)) == 2
+    assert [p.text for p in index.passages_to_embed(E, 2)] == ["beta, changed"]
+    assert index.embedded_passages(E, 2) == 1
+    assert len(index.passages_to_embed("test:other", 2)) == 2
+    assert len(index.passages_to_embed(E, 3)) == 2
     (folder / "a.txt").unlink()
     index.sync(folder)
-    assert [p.text for p in index.passages_to_embed("m", 2)] == ["beta, changed"]
-    assert index._conn.execute("SELECT count(*) FROM passage_vectors").fetchone()[0] == 1  # a's is gone
+    assert [p.text for p in index.passages_to_embed(E, 2)] == ["beta, changed"]
+    assert _vector_count(index) == 0  # a's text is gone, and b's old one: both vectors pruned
+    index.close()
+
+
+def _vector_count(index: KnowledgeIndex) -> int:
+    return int(index._conn.execute("SELECT count(*) FROM text_vectors").fetchone()[0])
+
+
+def test_editing_one_paragraph_embeds_only_it(tmp_path: Path) -> None:
+    folder, index = _folder(tmp_path, {"a.md": _sections("one alpha", "two beta", "three gamma")})
+    assert len(_embed_all(index)) == 3
+    (folder / "a.md").write_text(_sections("one alpha", "two beta, edited", "three gamma"), encoding="utf-8")
+    index.sync(folder)
+    assert _embed_all(index) == ["Part two\ntwo beta, edited"]
+    assert _vector_count(index) == 3  # the old text's vector pruned
+    index.close()
+
+
+def test_a_paragraph_inserted_at_the_top_is_the_only_one_embedded(tmp_path: Path) -> None:
+    folder, index = _folder(tmp_path, {"a.md": _sections("one alpha", "two beta", "three gamma")})
+    _embed_all(index)
+    (folder / "a.md").write_text(_sections("zero new", "one alpha", "two beta", "three gamma"),
+                                 encoding="utf-8")
+    index.sync(folder)
+    assert _embed_all(index) == ["Part zero\nzero new"]
+    assert index.embedded_passages(E, 2) == 4
+    index.close()
+
+
+def test_a_text_shared_by_passages_is_embedded_once(tmp_path: Path) -> None:
+    folder, index = _folder(tmp_path, {"a.txt": "the same words", "b.txt": "the same words", "c.txt": "x"})
+    assert sorted(_embed_all(index)) == ["the same words", "x"]
+    assert index.embedded_passages(E, 2) == 3
+    (folder / "a.txt").unlink()
+    index.sync(folder)
+    assert _vector_count(index) == 2  # b still has the text
+    assert [hit.name for hit in index.hybrid_search("same", [1.0, 0.0], E)] == ["b.txt"]
+    index.close()
+
+
+def test_a_stale_vector_is_never_returned(tmp_path: Path) -> None:
+    folder, index = _folder(tmp_path, {"a.md": _sections("one alpha", "two beta", "three gamma")})
+    wanted = index.passages_to_embed(E, 2)
+    index.store_vectors(E, wanted, [[1.0, 0.0] if "two" in p.text else [0.0, 1.0] for p in wanted])
+    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E, limit=1)] == ["Part two"]
+    (folder / "a.md").write_text(_sections("one alpha", "two rewritten", "three gamma"), encoding="utf-8")
+    index.sync(folder)  # the same rowid now holds another text, not yet embedded
+    assert "Part two" not in [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)]
     index.close()
 
 
 def test_a_vector_for_a_replaced_passage_is_not_stored(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "a.txt").write_text("alpha", encoding="utf-8")
-    index = KnowledgeIndex(tmp_path / "k.sqlite3")
-    index.sync(folder)
-    wanted = index.passages_to_embed("m", 2)
+    folder, index = _folder(tmp_path, {"a.txt": "alpha"})
+    wanted = index.passages_to_embed(E, 2)
     (folder / "a.txt").write_text("alpha, rewritten meanwhile", encoding="utf-8")
     index.sync(folder)
-    assert index.store_vectors("m", wanted, [[1.0, 0.0]]) == 0
+    assert index.store_vectors(E, wanted, [[1.0, 0.0]]) == 0
     index.close()
+
+
+def test_passages_indexed_before_the_vectors_get_their_text_hashes(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    conn = open_database(str(path), synchronous="NORMAL")
+    migrate(conn, MIGRATIONS[:2])
+    conn.execute("INSERT INTO passages (rowid, text, heading, name, position) VALUES (5, 'old', 'H', 'a', 0)")
+    conn.close()
+    index = KnowledgeIndex(path)
+    assert [p.text for p in index.passages_to_embed(E, 2)] == ["H\nold"]
+    index.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
