@@ -89,12 +89,9 @@ def estimated_tokens(text: str) -> int:
 
 def _tally(index: KnowledgeIndex, identity: str, dimensions: int) -> tuple[int, int, int, int]:
     """On the worker: the passages, those embedded, the texts still to embed and their tokens."""
-    pending = index.passages_to_embed(identity, dimensions)
-    passages = index.passage_count()
-    # TODO(lead): with vstore's content-addressed vectors, count with
-    # `index.embedded_passages(identity, dimensions)`; until then one text to embed is one passage.
-    embedded = passages - len(pending)
-    return passages, embedded, len(pending), sum(estimated_tokens(p.text) for p in pending)
+    pending = index.passages_to_embed(identity, dimensions)  # distinct texts: a shared one counts once
+    embedded = index.embedded_passages(identity, dimensions)
+    return index.passage_count(), embedded, len(pending), sum(estimated_tokens(p.text) for p in pending)
 
 
 def _sentence(exc: Exception) -> str:
