@@ -163,6 +163,8 @@ class Root:
         """Hang up (which stops the audio), stop the demo server, then let the stores finish their
         writes and close."""
         await self.controller.shutdown()
+        for renewal in list(self._renewals):  # an embedder made now would outlive the knowledge base
+            renewal.cancel()
         await self.session_factory.close()
         if self.pane is not None:
             self.pane.shutdown()

@@ -184,6 +184,8 @@ class Embeddings:
         if self._complete_for == key or not self._backoff.ready():
             return
         wanted = await self._worker.run(self._index.passages_to_embed, *key)
+        if embedder is not self._embedder:
+            return  # replaced meanwhile: the next catch-up counts the new one's backlog
         self._awaiting = len(wanted) > ASK_ABOVE_PASSAGES and not self._approved
         self._note()
         if self._awaiting or not await self._embed(embedder, wanted):
@@ -207,14 +209,15 @@ class Embeddings:
         finally:
             if wanted:
                 self._tell(IndexProgress(len(wanted), len(wanted), stage="embeddings"))
-        self._succeeded(embedder)
+        if wanted:  # nothing asked, nothing learnt of the service
+            self._succeeded(embedder)
         return True
 
     async def search(self, question: str, limit: int) -> list[Hit]:
         embedder = self._embedder
-        lexical = asyncio.ensure_future(self._worker.run(self._index.search, question, limit))
         if embedder is None or self._awaiting or not self._backoff.ready():
-            return await lexical
+            return await self._worker.run(self._index.search, question, limit)
+        lexical = asyncio.ensure_future(self._worker.run(self._index.search, question, limit))
         try:
             (vector,) = await self._vectors(embedder, [question], QUESTION_SECONDS)
         except Exception as exc:  # offline, an HTTP error, too slow: the words' answer, this time
