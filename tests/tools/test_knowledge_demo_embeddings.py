@@ -12,7 +12,7 @@ import pytest
 
 from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig
-from desktop.realtime.embeddings import embeddings_client_for
+from desktop.realtime.embeddings import EmbeddingsClient, embeddings_client_for
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
@@ -50,6 +50,21 @@ async def make_base(server: DemoServer, index: KnowledgeIndex, worker: StoreWork
     for base in made:
         await base.close()
 
+
+
+async def test_the_client_keeps_one_http_session_until_the_base_closes(
+    make_base: Callable[[], KnowledgeBase],
+) -> None:
+    base = make_base()
+    await ask(base, "how do I cancel a meeting")
+    client = base._embeddings._embedder
+    assert isinstance(client, EmbeddingsClient)
+    session = client._http
+    assert session is not None
+    await ask(base, "预订规则")
+    assert client._http is session
+    await base.close()
+    assert session.closed
 
 
 @pytest.mark.parametrize(("question", "page"), [
