@@ -58,8 +58,10 @@ class Embedder(Protocol):
     service's embeddings endpoint); any error it raises makes the search fall back to words only."""
 
     model: str  # the model or deployment, as Settings shows it
-    identity: str  # who makes the vectors ("openai:{model}", "azure:{host}/{deployment}"): the index keys
-    dimensions: int  # the vectors by it, so another service's vectors are never mixed in
+    # Who makes the vectors ("openai:{model}", "azure:{host}/{deployment}", "demo:{model}"): the index
+    # keys the vectors by it, so vectors of another service or resource are never mixed in.
+    identity: str
+    dimensions: int
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
         """One normalised vector of `dimensions` floats per text, in order."""
