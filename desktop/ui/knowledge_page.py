@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.settings import Preferences
 from desktop.tools import KnowledgeStatus
@@ -66,30 +66,36 @@ class KnowledgePage(QWidget):
         self.estimate = _wrapped()  # before a big folder is embedded: what it will cost
         self.embed_now = QPushButton(self.tr("Embed now"))
         self.embed_now.clicked.connect(self._approve)
+        self._search = QWidget()  # one field, so the wrapped lines stack without gaps
+        search = QVBoxLayout(self._search)
+        search.setContentsMargins(0, 0, 0, 0)
+        for line in (self.search_mode, self.detail, self.estimate):
+            search.addWidget(line)
+            line.hide()
+        search.addWidget(self.embed_now, 0, Qt.AlignmentFlag.AlignLeft)
+        self.embed_now.hide()
         form = QFormLayout(self)
         form.addRow(about)
         form.addRow(self.tr("Folder"), self.picker)
-        form.addRow(self.tr("Search"), self.search_mode)
-        for row in (self.detail, self.estimate, self.embed_now):
-            form.addRow("", row)
+        form.addRow(self.tr("Search"), self._search)
+        form.setRowVisible(self._search, False)  # until the status is known
         self._form = form
-        for row in (self.search_mode, self.detail, self.estimate, self.embed_now):
-            form.setRowVisible(row, False)  # until the status is known
 
     def show_status(self, status: KnowledgeStatus) -> None:
         """The search mode (and why keyword search only, once); before a big folder is embedded, the
         estimate and the button that starts it."""
         self.search_mode.setText(self._mode_text(status))
-        self._form.setRowVisible(self.search_mode, True)
+        self.search_mode.show()
         failed = status.mode.reason == "embeddings_failed" and bool(status.mode.detail)
         self.detail.setText(status.mode.detail if failed else "")
-        self._form.setRowVisible(self.detail, failed)
+        self.detail.setVisible(failed)
         waiting = status.needs_approval
         if waiting:
             self.estimate.setText(self._estimate_text(status))
             self.embed_now.setEnabled(True)
-        self._form.setRowVisible(self.estimate, waiting)
-        self._form.setRowVisible(self.embed_now, waiting)
+        self.estimate.setVisible(waiting)
+        self.embed_now.setVisible(waiting)
+        self._form.setRowVisible(self._search, True)
 
     def _approve(self) -> None:
         self.embed_now.setEnabled(False)  # until the new status comes
