@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks import knowledge_embedding_index, knowledge_hybrid, knowledge_paraphrases
-from benchmarks.figures import Figure, percentiles
+from benchmarks.figures import Figure, percentiles, print_rows
 from benchmarks.knowledge_corpus import CHINESE, ENGLISH, Language, Question, write_folder
 from desktop.storage.knowledge_index import KnowledgeIndex
 
@@ -105,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="passages per folder")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="timed rounds over the questions")
     args = parser.parse_args(argv)
-    print("| figure | value | target |\n|---|---|---|")
-    for figure in figures(tuple(args.sizes), args.rounds):
-        print(f"| {figure.name} | {figure.value} | {figure.target} |")
+    print_rows(figures(tuple(args.sizes), args.rounds))
     return 0
 
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, print_rows
 from benchmarks.knowledge_corpus import write_folder
 from desktop.demo.concepts import embedding
 from desktop.demo.server import DemoServer
@@ -103,9 +103,7 @@ def figures(passages: int = PASSAGES) -> list[Figure]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=PASSAGES)
-    print("| figure | value | target |\n|---|---|---|")
-    for figure in figures(parser.parse_args(argv).passages):
-        print(f"| {figure.name} | {figure.value} | {figure.target} |")
+    print_rows(figures(parser.parse_args(argv).passages))
     return 0
 
 
