@@ -1,5 +1,6 @@
 """What every benchmark reports: a `Figure` (one row of the table), percentiles, the rows a benchmark
-module run by itself prints (`print_rows`), and where the source tree and the built bundle are. Shared by table.py and launch.py, which import it, not each other.
+module run by itself prints (`print_rows`), and where the source tree and the built bundle are. Shared
+by table.py and launch.py, which import it, not each other.
 """
 
 from __future__ import annotations
