@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app.launch import install_translators
+from desktop.demo.server import DemoServer
 from desktop.realtime import ProviderKind
+from desktop.settings.keychain import KeyStore
 from desktop.settings.preferences import Preferences, load_preferences, save_preferences
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.paths import DATA_DIR_ENV
@@ -25,9 +27,10 @@ from desktop.tools.knowledge import KnowledgeBase
 from desktop.tools.knowledge_embeddings import FallbackReason, KnowledgeStatus, SearchMode
 from desktop.ui.knowledge_page import KnowledgePage
 from desktop.ui.settings_dialog import SettingsDialog
-from tests.ui.harness import demo_root, opened_app, wait_until
+from tests.ui.harness import opened_app, running_root, wait_until
 
 MODEL = "text-embedding-3-small"
+OPENAI_KEY = "openai-test-key-0123456789"
 
 
 def test_the_embeddings_deployment_is_saved_and_read_back(qtbot: QtBot, settings_store: QSettings) -> None:
@@ -192,14 +195,16 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The running app (demo provider: the demo server's embeddings): the dialog shows the hybrid search;
-    Azure without an embeddings deployment makes it keyword-only; back to the demo it is hybrid again
-    without embedding anything twice (the same model)."""
+    """The running app on OpenAI (a demo server standing in for it, its embeddings over HTTP): the dialog
+    shows the hybrid search; Azure without an embeddings deployment makes it keyword-only; back to OpenAI
+    it is hybrid again without embedding anything twice (the same model)."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
 
-    async def scenario() -> None:
-        async with demo_root(qapp, settings_store, Preferences()) as root:
+    async def scenario(server: DemoServer) -> None:
+        await KeyStore({}).save(ProviderKind.OPENAI, OPENAI_KEY)
+        openai = Preferences(ProviderKind.OPENAI, endpoint=server.base_url, deployment="gpt-realtime")
+        async with running_root(qapp, settings_store, openai) as root:
             await wait_until(lambda: root.controller.knowledge_status is not None, limit=20)
             assert root.toolbox is not None
             knowledge = root.toolbox.knowledge
@@ -210,24 +215,27 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
             assert dialog is not None
             await wait_until(lambda: dialog.knowledge.search_mode.text().startswith("Hybrid search"))
             assert root.controller.approve_embedding is not None  # the page's "Embed now" reaches the base
-            assert not dialog.knowledge.embed_now.isVisibleTo(dialog.knowledge)  # everything embedded
+            assert not dialog.knowledge.embed_now.isVisibleTo(dialog.knowledge)  # a small folder: no asking
             dialog.reject()
             stages: list[str] = []
             knowledge.observe_progress(lambda progress: stages.append(progress.stage))
-            azure = replace(
-                root.controller.prefs,
-                provider=ProviderKind.AZURE,
-                endpoint="https://example.openai.azure.com",
-                deployment="gpt-realtime",
-            )
+            azure = replace(openai, provider=ProviderKind.AZURE, endpoint="https://example.openai.azure.com")
             root.controller.apply_settings(azure, "azure-key-0123456789")
             await wait_until(lambda: knowledge.mode.mode == "lexical")
-            root.controller.apply_settings(replace(azure, provider=ProviderKind.DEMO), "")
+            root.controller.apply_settings(openai, OPENAI_KEY)
             await wait_until(lambda: knowledge.mode.mode == "hybrid")
             await knowledge.refresh()
             assert "embeddings" not in stages  # the same model: no passage embedded again
 
-    qloop.run_until_complete(scenario())
+    async def with_server() -> None:
+        server = DemoServer(api_key=OPENAI_KEY)
+        await server.start()
+        try:
+            await scenario(server)
+        finally:
+            await server.stop()
+
+    qloop.run_until_complete(with_server())
 
 
 AWAITING = KnowledgeStatus(SearchMode("lexical", "awaiting_approval"), MODEL, 48_120, 0, 2_405_000, 48_120)
@@ -252,6 +260,7 @@ class NeverAsked:
     """An embedder the status never calls: it only names the model and the dimensions."""
 
     model = MODEL
+    identity = f"openai:{MODEL}"
     dimensions = 256
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
