@@ -20,6 +20,8 @@ from desktop.tools import KnowledgeStatus
 from desktop.ui.folder_picker import FolderPicker
 
 DETAIL_SCALE = 0.9  # the failure's detail, a little smaller than the sentence it follows
+EXAMPLE_MODEL = "text-embedding-3-small"
+NO_BREAK_HYPHEN = "\u2011"  # a model's name is not cut at a line's end ("text-" / "embedding-3-small")
 
 
 def _wrapped(text: str = "") -> QLabel:
@@ -33,6 +35,10 @@ def _filled(sentence: str, *values: str) -> str:
     for number, value in enumerate(values, start=1):
         sentence = sentence.replace(f"%{number}", value)
     return sentence
+
+
+def _unbroken(name: str) -> str:
+    return name.replace("-", NO_BREAK_HYPHEN)
 
 
 def _count(number: int) -> str:
@@ -108,18 +114,19 @@ class KnowledgePage(QWidget):
         if reason == "awaiting_approval":
             waiting = self.tr("Keyword search for now: %1 passages wait for your go-ahead to be embedded "
                               "with %2.")
-            return _filled(waiting, _count(status.texts_to_embed), status.model)
+            return _filled(waiting, _count(status.texts_to_embed), _unbroken(status.model))
         if reason == "demo":
             return self.tr(
                 "Keyword search only: the demo provider has no embeddings service. With Azure OpenAI or "
                 "OpenAI the search also finds what a question means."
             )
         if reason == "no_deployment":
-            return self.tr(
+            no_deployment = self.tr(
                 "Keyword search only: no embeddings deployment is set. On the Connection tab, name a "
-                "deployment of an embeddings model (for example text-embedding-3-small) on the same Azure "
-                "resource as the realtime deployment."
+                "deployment of an embeddings model (for example %1) on the same Azure resource as the "
+                "realtime deployment."
             )
+            return _filled(no_deployment, _unbroken(EXAMPLE_MODEL))
         if reason == "embeddings_failed":
             return self.tr(
                 "Keyword search only: the embeddings service failed; it is tried again at the next question."
@@ -133,9 +140,9 @@ class KnowledgePage(QWidget):
         if status.embedded < status.passages:
             partly = self.tr("Hybrid search (words and meaning) with %1: %2 of %3 passages embedded, the "
                              "rest in the background.")
-            return _filled(partly, status.model, _count(status.embedded), _count(status.passages))
+            return _filled(partly, _unbroken(status.model), _count(status.embedded), _count(status.passages))
         hybrid = self.tr("Hybrid search (words and meaning) with %1: %2 passages embedded.")
-        return _filled(hybrid, status.model, _count(status.embedded))
+        return _filled(hybrid, _unbroken(status.model), _count(status.embedded))
 
     def _estimate_text(self, status: KnowledgeStatus) -> str:
         estimate = self.tr(

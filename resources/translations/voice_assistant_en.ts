@@ -612,62 +612,62 @@
 <context>
     <name>KnowledgePage</name>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="54"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="60"/>
         <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</source>
         <translation>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="71"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="85"/>
         <source>Folder</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="72"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="86"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="67"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="73"/>
         <source>Embed now</source>
         <translation>Embed now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="103"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="115"/>
         <source>Keyword search for now: %1 passages wait for your go-ahead to be embedded with %2.</source>
         <translation>Keyword search for now: %1 passages wait for your go-ahead to be embedded with %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="108"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="120"/>
         <source>Keyword search only: the demo provider has no embeddings service. With Azure OpenAI or OpenAI the search also finds what a question means.</source>
         <translation>Keyword search only: the demo provider has no embeddings service. With Azure OpenAI or OpenAI the search also finds what a question means.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="113"/>
-        <source>Keyword search only: no embeddings deployment is set. On the Connection tab, name a deployment of an embeddings model (for example text-embedding-3-small) on the same Azure resource as the realtime deployment.</source>
-        <translation>Keyword search only: no embeddings deployment is set. On the Connection tab, name a deployment of an embeddings model (for example text-embedding-3-small) on the same Azure resource as the realtime deployment.</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="125"/>
+        <source>Keyword search only: no embeddings deployment is set. On the Connection tab, name a deployment of an embeddings model (for example %1) on the same Azure resource as the realtime deployment.</source>
+        <translation>Keyword search only: no embeddings deployment is set. On the Connection tab, name a deployment of an embeddings model (for example %1) on the same Azure resource as the realtime deployment.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="119"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="132"/>
         <source>Keyword search only: the embeddings service failed; it is tried again at the next question.</source>
         <translation>Keyword search only: the embeddings service failed; it is tried again at the next question.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="122"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="135"/>
         <source>Keyword search only: the embeddings service is not set up (no API key, or the endpoint is not a valid address); see the Connection tab.</source>
         <translation>Keyword search only: the embeddings service is not set up (no API key, or the endpoint is not a valid address); see the Connection tab.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="128"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="141"/>
         <source>Hybrid search (words and meaning) with %1: %2 of %3 passages embedded, the rest in the background.</source>
         <translation>Hybrid search (words and meaning) with %1: %2 of %3 passages embedded, the rest in the background.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="131"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="144"/>
         <source>Hybrid search (words and meaning) with %1: %2 passages embedded.</source>
         <translation>Hybrid search (words and meaning) with %1: %2 passages embedded.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/knowledge_page.py" line="136"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="149"/>
         <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</source>
         <translation>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</translation>
     </message>

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.app.launch import install_translators
@@ -25,7 +25,7 @@ from desktop.storage.paths import DATA_DIR_ENV
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
 from desktop.tools.knowledge_embeddings import FallbackReason, KnowledgeStatus, SearchMode
-from desktop.ui.knowledge_page import KnowledgePage
+from desktop.ui.knowledge_page import NO_BREAK_HYPHEN, KnowledgePage
 from desktop.ui.settings_dialog import SettingsDialog
 from tests.ui.harness import opened_app, running_root, wait_until
 
@@ -57,11 +57,12 @@ def test_the_knowledge_page_says_hybrid_with_the_model_and_the_passages(qtbot: Q
     assert not page.search_mode.isVisibleTo(page)  # until the status is counted
     page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 48_120, 48_120))
     assert page.search_mode.isVisibleTo(page)
-    assert page.search_mode.text() == (
+    assert shown(page.search_mode) == (
         f"Hybrid search (words and meaning) with {MODEL}: 48,120 passages embedded."
     )
+    assert MODEL.replace("-", NO_BREAK_HYPHEN) in page.search_mode.text()  # never cut at a line's end
     page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 48_120, 640, 1000, 47_480))
-    assert page.search_mode.text() == (
+    assert shown(page.search_mode) == (
         f"Hybrid search (words and meaning) with {MODEL}: 640 of 48,120 passages embedded, the rest in the "
         "background."
     )
@@ -80,11 +81,11 @@ def test_the_knowledge_page_says_why_keyword_search_once(
     page = KnowledgePage(Preferences())
     qtbot.addWidget(page)
     page.show_status(KnowledgeStatus(SearchMode("lexical", reason)))
-    assert page.search_mode.text().startswith(sentence)
-    assert page.search_mode.text().count("Keyword search only") == 1
+    assert shown(page.search_mode).startswith(sentence)
+    assert shown(page.search_mode).count("Keyword search only") == 1
     assert not any(row.isVisibleTo(page) for row in (page.detail, page.estimate, page.embed_now))
     if reason == "no_deployment":
-        assert "text-embedding-3-small" in page.search_mode.text()  # what to deploy, beside the realtime one
+        assert "text-embedding-3-small" in shown(page.search_mode)  # what to deploy, beside the realtime one
 
 
 def test_a_service_failure_s_detail_follows_in_a_smaller_line(qtbot: QtBot) -> None:
@@ -92,7 +93,7 @@ def test_a_service_failure_s_detail_follows_in_a_smaller_line(qtbot: QtBot) -> N
     qtbot.addWidget(page)
     detail = "The embeddings service answered HTTP 503."
     page.show_status(KnowledgeStatus(SearchMode("lexical", "embeddings_failed", detail)))
-    assert detail not in page.search_mode.text()
+    assert detail not in shown(page.search_mode)
     assert page.detail.isVisibleTo(page) and page.detail.text() == detail
     assert page.detail.font().pointSizeF() < page.search_mode.font().pointSizeF()
     page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 10, 10))  # the service is back
@@ -103,7 +104,7 @@ def test_a_big_folder_waits_for_the_go_ahead_with_the_estimate(qtbot: QtBot) -> 
     page = KnowledgePage(Preferences())
     qtbot.addWidget(page)
     page.show_status(AWAITING)
-    assert page.search_mode.text() == (
+    assert shown(page.search_mode) == (
         f"Keyword search for now: 48,120 passages wait for your go-ahead to be embedded with {MODEL}."
     )
     assert page.estimate.isVisibleTo(page) and page.embed_now.isVisibleTo(page)
@@ -125,11 +126,11 @@ def test_the_knowledge_page_speaks_chinese(qapp: QApplication, qtbot: QtBot) -> 
         page = KnowledgePage(Preferences())
         qtbot.addWidget(page)
         page.show_status(AWAITING)
-        assert page.search_mode.text() == f"暂时只用关键词搜索：48,120 个段落正等待您同意后用 {MODEL} 嵌入。"
+        assert shown(page.search_mode) == f"暂时只用关键词搜索：48,120 个段落正等待您同意后用 {MODEL} 嵌入。"
         assert "约 2,405,000 个 token" in page.estimate.text() and "$0.05" in page.estimate.text()
         assert page.embed_now.text() == "立即嵌入"
         page.show_status(KnowledgeStatus(SearchMode("lexical", "no_deployment")))
-        assert page.search_mode.text().startswith("只用关键词搜索：尚未设置嵌入部署。")
+        assert shown(page.search_mode).startswith("只用关键词搜索：尚未设置嵌入部署。")
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
@@ -154,7 +155,7 @@ def test_embed_now_approves_through_the_controller_and_shows_the_new_status(
             await wait_until(lambda: page.embed_now.isVisibleTo(page))
             assert knowledge.approvals == 0  # nothing is embedded before the go-ahead
             page.embed_now.click()
-            await wait_until(lambda: page.search_mode.text().startswith("Hybrid search"))
+            await wait_until(lambda: shown(page.search_mode).startswith("Hybrid search"))
             assert knowledge.approvals == 1 and not page.embed_now.isVisibleTo(page)
             dialog.reject()
 
@@ -185,7 +186,7 @@ def test_the_estimate_is_counted_on_the_worker_and_shown(qtbot: QtBot, tmp_path:
     qtbot.addWidget(page)
     page.show_status(counted)
     assert counted.texts_to_embed == counted.passages
-    assert page.search_mode.text().startswith(f"Hybrid search (words and meaning) with {MODEL}: 0 of ")
+    assert shown(page.search_mode).startswith(f"Hybrid search (words and meaning) with {MODEL}: 0 of ")
 
 
 def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
@@ -213,7 +214,7 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
             await wait_until(lambda: root.window.settings_dialog is not None, limit=20)
             dialog = root.window.settings_dialog
             assert dialog is not None
-            await wait_until(lambda: dialog.knowledge.search_mode.text().startswith("Hybrid search"))
+            await wait_until(lambda: shown(dialog.knowledge.search_mode).startswith("Hybrid search"))
             assert root.controller.approve_embedding is not None  # the page's "Embed now" reaches the base
             assert not dialog.knowledge.embed_now.isVisibleTo(dialog.knowledge)  # a small folder: no asking
             dialog.reject()
@@ -236,6 +237,11 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
             await server.stop()
 
     qloop.run_until_complete(with_server())
+
+
+def shown(label: QLabel) -> str:
+    """A label's text with plain hyphens (a model's name is shown with non-breaking ones)."""
+    return label.text().replace(NO_BREAK_HYPHEN, "-")
 
 
 AWAITING = KnowledgeStatus(SearchMode("lexical", "awaiting_approval"), MODEL, 48_120, 0, 2_405_000, 48_120)
