@@ -97,10 +97,6 @@ class KnowledgeBase:
         self._embeddings.set_embedder(embedder)
         self._wake.set()
 
-    def approve_embedding(self) -> None:
-        """STUB (vui, for the lead): vclient's KnowledgeBase.approve_embedding replaces this."""
-        self._wake.set()
-
     def tool(self) -> Tool:
         return Tool("queryKnowledgeBase", DESCRIPTION, QUERY_KNOWLEDGE_BASE, self.query)
 

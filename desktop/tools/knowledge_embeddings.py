@@ -35,9 +35,7 @@ QUESTION_SECONDS = 3.0  # how long a question waits for its vector before the se
 BATCH_SECONDS = 60.0
 PRICE_PER_MILLION_TOKENS = 0.02  # US dollars, text-embedding-3-small on OpenAI's price list
 
-# STUB (vui, for the lead): vclient's knowledge_embeddings.py defines this API for real; take theirs on merge.
-FallbackReason = Literal["", "demo", "no_deployment", "not_configured", "embeddings_failed",
-                         "awaiting_approval", "no_embedder"]
+FallbackReason = Literal["", "no_embedder", "embeddings_failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +55,6 @@ class KnowledgeStatus:
     passages: int = 0
     embedded: int = 0
     tokens_to_embed: int = 0  # an estimate (`estimated_tokens`)
-    texts_to_embed: int = 0  # STUB (vui): vclient's field, the passages still to embed
-
-    @property
-    def needs_approval(self) -> bool:  # STUB (vui): vclient's property
-        return self.mode.reason == "awaiting_approval" and self.texts_to_embed > 0
 
     @property
     def estimated_cost(self) -> float:
@@ -107,7 +100,7 @@ class Embeddings:
             return KnowledgeStatus(mode)
         passages, pending, tokens = await self._worker.run(_tally, self._index, embedder.model,
                                                            embedder.dimensions)
-        return KnowledgeStatus(mode, embedder.model, passages, passages - pending, tokens, pending)
+        return KnowledgeStatus(mode, embedder.model, passages, passages - pending, tokens)
 
     async def catch_up(self, *, changed: bool) -> None:
         """Embeds the passages that lack a vector of the embedder's model, in batches; then loads the
