@@ -1,10 +1,12 @@
-"""What every benchmark reports: a `Figure` (one row of the table), percentiles, and where the
-source tree and the built bundle are. Shared by table.py and launch.py, which import it, not each other.
+"""What every benchmark reports: a `Figure` (one row of the table), percentiles, the rows a benchmark
+module run by itself prints (`print_rows`), and where the source tree and the built bundle are. Shared
+by table.py and launch.py, which import it, not each other.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,3 +27,10 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
+
+
+def print_rows(figures: Iterable[Figure]) -> None:
+    """The figures as a Markdown table, as the README's (a benchmark module run by itself)."""
+    print("| figure | value | target |\n|---|---|---|")
+    for figure in figures:
+        print(f"| {figure.name} | {figure.value} | {figure.target} |")

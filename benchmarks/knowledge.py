@@ -2,8 +2,9 @@
 in English and in Chinese (benchmarks/knowledge_corpus.py, the same folders every run): the time to
 index a folder from scratch per 1,000 passages, and the search time (median and 95th percentile) of
 questions whose words are all common, with how many of them found their answer passage first.
-Then the paraphrase set's top-1 accuracy, lexical and hybrid (benchmarks/knowledge_paraphrases.py), and
-at 50,000 passages the hybrid search rows (benchmarks/knowledge_hybrid.py).
+Then the paraphrase set's top-1 accuracy, lexical and hybrid (benchmarks/knowledge_paraphrases.py), the
+time to index a folder with embeddings against the demo server (benchmarks/knowledge_embedding_index.py),
+and at 50,000 passages the hybrid search rows (benchmarks/knowledge_hybrid.py).
 `python -m benchmarks --only knowledge` gives the same figures as rows of the README's table.
 
 Indexing is `KnowledgeIndex.sync` on one thread (reading the Markdown files, cutting passages, writing
@@ -19,8 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import knowledge_hybrid, knowledge_paraphrases
-from benchmarks.figures import Figure, percentiles
+from benchmarks import knowledge_embedding_index, knowledge_hybrid, knowledge_paraphrases
+from benchmarks.figures import Figure, percentiles, print_rows
 from benchmarks.knowledge_corpus import CHINESE, ENGLISH, Language, Question, write_folder
 from desktop.storage.knowledge_index import KnowledgeIndex
 
@@ -93,6 +94,7 @@ def figures(sizes: tuple[int, ...] = SIZES, rounds: int = ROUNDS) -> list[Figure
             )
         )
     rows += knowledge_paraphrases.figures()
+    rows += knowledge_embedding_index.figures()
     if TARGET_PASSAGES in sizes:
         rows += knowledge_hybrid.figures(TARGET_PASSAGES)
     return rows
@@ -103,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="passages per folder")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="timed rounds over the questions")
     args = parser.parse_args(argv)
-    print("| figure | value | target |\n|---|---|---|")
-    for figure in figures(tuple(args.sizes), args.rounds):
-        print(f"| {figure.name} | {figure.value} | {figure.target} |")
+    print_rows(figures(tuple(args.sizes), args.rounds))
     return 0
 
 

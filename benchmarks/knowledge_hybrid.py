@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.figures import Figure, percentiles
+from benchmarks.figures import Figure, percentiles, print_rows
 from benchmarks.knowledge_corpus import write_folder
 from desktop.storage.knowledge_index import KnowledgeIndex
 
@@ -115,9 +115,7 @@ def _compare(index: KnowledgeIndex, asked: list, passages: int) -> list[Figure]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=50_000)
-    print("| figure | value | target |\n|---|---|---|")
-    for figure in figures(parser.parse_args(argv).passages):
-        print(f"| {figure.name} | {figure.value} | {figure.target} |")
+    print_rows(figures(parser.parse_args(argv).passages))
     return 0
 
 

@@ -128,6 +128,7 @@ class Root:
         self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
         self.controller.embeddingsChanged.connect(self._renew_embedder)
         self.controller.knowledge_status = self.toolbox.knowledge.status
+        self.controller.approve_embedding = self.toolbox.knowledge.approve_embedding
         self.session_factory.tools = self.toolbox.registry
 
     def _knowledge_folder(self, folder: str) -> Path | None:

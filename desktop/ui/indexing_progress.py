@@ -1,5 +1,6 @@
 """The knowledge folder being indexed, in the status bar: a small bar with the files read of all and the
-name of the file being read. Shown while a sync reads files, hidden when it ends.
+name of the file being read; then, with embeddings, the passages embedded of all, said in a sentence.
+Shown while a sync reads files or embeds passages, hidden when it ends.
 
 `report` may be called from any thread (the knowledge tool calls it on the loop's thread): it only
 emits a queued signal, and the widget changes on the GUI thread.
@@ -44,6 +45,14 @@ class IndexingProgress(QWidget):
             return
         self.bar.setRange(0, max(progress.total, 1))
         self.bar.setValue(progress.done)
+        if progress.stage == "embeddings":
+            self._show_embedding(progress)
+        else:
+            self._show_reading(progress)
+        self.show()
+
+    def _show_reading(self, progress: IndexProgress) -> None:
+        self.bar.setTextVisible(True)  # "3 / 12" files
         name = self.fontMetrics().elidedText(progress.current, Qt.TextElideMode.ElideMiddle, NAME_WIDTH)
         self.label.setText(self.tr("Indexing: %1").replace("%1", name))
         self.setToolTip(
@@ -52,4 +61,17 @@ class IndexingProgress(QWidget):
             .replace("%2", str(progress.total))
             .replace("%3", progress.current)
         )
-        self.show()
+
+    def _show_embedding(self, progress: IndexProgress) -> None:
+        self.bar.setTextVisible(False)  # the sentence says the numbers
+        done, total = f"{progress.done:,}", f"{progress.total:,}"
+        sentence = self.tr("Embedding passages for search: %1 of %2")
+        self.label.setText(sentence.replace("%1", done).replace("%2", total))
+        self.setToolTip(
+            self.tr(
+                "The knowledge folder's passages are embedded once, so the search finds what a question "
+                "means, not only its words: %1 of %2 done."
+            )
+            .replace("%1", done)
+            .replace("%2", total)
+        )

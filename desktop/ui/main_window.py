@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         self.controller.checkStep.connect(dialog.show_check_step)
         self.controller.checkFinished.connect(dialog.check_finished)
         self.controller.knowledgeStatusKnown.connect(dialog.knowledge.show_status)
+        dialog.knowledge.embedApproved.connect(self.controller.embed_knowledge_now)
         dialog.accepted.connect(lambda: self._settings_accepted(dialog))
         self.settings_dialog = dialog
         dialog.open()  # not exec(): the conversation keeps running behind it

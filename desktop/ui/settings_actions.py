@@ -1,6 +1,6 @@
 """The controller's settings half: preferences, the API key and TURN credential, the connection
-test, the knowledge folder and search (its status for the dialog, a new embedder after a change of
-service); and the task bookkeeping both halves share.
+test, the knowledge folder and search (its status for the dialog, the go-ahead to embed a big folder, a
+new embedder after a change of service); and the task bookkeeping both halves share.
 
 A base class of `desktop.ui.controller.Controller`, split off to keep each module short. Its sentences
 are translated in the Controller's context, as the person meets them there.
@@ -52,6 +52,8 @@ class SettingsActions(QObject):
         self._key_in_dialog: str | None = None  # the stored key the dialog opened with
         # Set by the composition root once the knowledge base is open: its status, counted off the GUI thread.
         self.knowledge_status: Callable[[], Awaitable[KnowledgeStatus]] | None = None
+        # Likewise: the person's go-ahead to embed a big folder's passages now (`embed_knowledge_now`).
+        self.approve_embedding: Callable[[], None] | None = None
 
     # --- task bookkeeping --------------------------------------------------------------------
 
@@ -128,8 +130,18 @@ class SettingsActions(QObject):
         context = SettingsContext(self.prefs, resolved.value, works, devices, ice, environment)
         self._key_in_dialog = resolved.value
         self.settingsReady.emit(context)
+        await self._count_knowledge()
+
+    async def _count_knowledge(self) -> None:
         if self.knowledge_status is not None:  # counted on the index's worker; shown when known
             self.knowledgeStatusKnown.emit(await self.knowledge_status())
+
+    def embed_knowledge_now(self) -> None:
+        """The person approved, on the knowledge page, embedding the passages that wait: start, then show
+        the new status."""
+        if self.approve_embedding is not None:
+            self.approve_embedding()
+            self._spawn(self._count_knowledge(), "knowledge-status")
 
     def set_knowledge_folder(self, folder: str) -> None:
         """The documents the assistant answers from; empty goes back to the bundled sample."""

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from desktop.audio import canceller
 from desktop.realtime import ProviderKind, default_instructions
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences
-from desktop.ui.settings_pages import AudioPage, KnowledgePage, NetworkPage
+from desktop.ui.knowledge_page import KnowledgePage
+from desktop.ui.settings_pages import AudioPage, NetworkPage
 from desktop.ui.url_warning import UrlWarning
 
 _TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")

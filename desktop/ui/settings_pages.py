@@ -1,6 +1,6 @@
-"""Three settings pages beside the connection and voice ones: the sound devices and their processing,
-the knowledge folder (with the search mode and the embeddings' cost estimate, once counted), and the
-ICE (STUN/TURN) servers for networks that block direct UDP. Each fills its part of a `Preferences`."""
+"""Two settings pages beside the connection and voice ones: the sound devices and their processing, and
+the ICE (STUN/TURN) servers for networks that block direct UDP. Each fills its part of a `Preferences`.
+The knowledge page is `knowledge_page.py`."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.settings import Preferences, ice_urls
-from desktop.tools import KnowledgeStatus
-from desktop.ui.folder_picker import FolderPicker
 
 
 class AudioPage(QWidget):
@@ -93,66 +91,6 @@ class AudioPage(QWidget):
         text = box.currentText().strip()
         index = box.findText(text)
         return str(box.itemData(index)) if index >= 0 else text
-
-
-class KnowledgePage(QWidget):
-    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.picker = FolderPicker(prefs.knowledge_folder)
-        about = QLabel(
-            self.tr(
-                "The assistant answers questions from the documents in this folder (Markdown, text, PDF, "
-                "Word, HTML), and says which ones it used, with the page and heading. Changes in the folder "
-                "are picked up by themselves; a big folder is read in the background, with its progress in "
-                "the status bar."
-            )
-        )
-        about.setWordWrap(True)
-        self.search_mode = QLabel()  # filled when the status is counted (`show_status`)
-        self.search_mode.setWordWrap(True)
-        self.estimate = QLabel()
-        self.estimate.setWordWrap(True)
-        form = QFormLayout(self)
-        form.addRow(about)
-        form.addRow(self.tr("Folder"), self.picker)
-        form.addRow(self.tr("Search"), self.search_mode)
-        form.addRow("", self.estimate)
-        self._form = form
-        for row in (self.search_mode, self.estimate):
-            form.setRowVisible(row, False)  # until the status is known
-
-    def show_status(self, status: KnowledgeStatus) -> None:
-        """The search mode (and why keyword search only, once), and the one-time cost still ahead."""
-        self.search_mode.setText(self._mode_text(status))
-        self._form.setRowVisible(self.search_mode, True)
-        pending = status.passages - status.embedded
-        self._form.setRowVisible(self.estimate, status.mode.mode == "hybrid" and pending > 0)
-        if pending > 0:
-            text = self.tr(
-                "%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million "
-                "tokens. This is an estimate."
-            )
-            cost = status.estimated_cost
-            shown = f"{cost:.4f}" if cost < 0.01 else f"{cost:.2f}"
-            tokens = str(status.tokens_to_embed)
-            self.estimate.setText(text.replace("%1", str(pending)).replace("%2", tokens).replace("%3", shown))
-
-    def _mode_text(self, status: KnowledgeStatus) -> str:
-        if status.mode.mode == "hybrid":
-            hybrid = self.tr("Hybrid search with %1, %2 passages embedded.")
-            return hybrid.replace("%1", status.model).replace("%2", str(status.embedded))
-        if status.mode.reason == "embeddings_failed":
-            return self.tr(
-                "Keyword search only: the embeddings service failed (the details are in the log); it is "
-                "tried again at the next question."
-            )
-        return self.tr(
-            "Keyword search only: no embeddings are configured (on Azure, name an embeddings deployment "
-            "on the Connection tab)."
-        )
-
-    def values(self, prefs: Preferences) -> Preferences:
-        return replace(prefs, knowledge_folder=self.picker.folder())
 
 
 class NetworkPage(QWidget):

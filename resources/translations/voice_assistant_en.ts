@@ -561,14 +561,24 @@
 <context>
     <name>IndexingProgress</name>
     <message>
-        <location filename="../../desktop/ui/indexing_progress.py" line="47"/>
+        <location filename="../../desktop/ui/indexing_progress.py" line="57"/>
         <source>Indexing: %1</source>
         <translation>Indexing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/indexing_progress.py" line="49"/>
+        <location filename="../../desktop/ui/indexing_progress.py" line="59"/>
         <source>Reading the knowledge folder: %1 of %2 files done; now %3</source>
         <translation>Reading the knowledge folder: %1 of %2 files done; now %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/indexing_progress.py" line="68"/>
+        <source>Embedding passages for search: %1 of %2</source>
+        <translation>Embedding passages for search: %1 of %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/indexing_progress.py" line="72"/>
+        <source>The knowledge folder's passages are embedded once, so the search finds what a question means, not only its words: %1 of %2 done.</source>
+        <translation>The knowledge folder's passages are embedded once, so the search finds what a question means, not only its words: %1 of %2 done.</translation>
     </message>
 </context>
 <context>
@@ -602,39 +612,64 @@
 <context>
     <name>KnowledgePage</name>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="96"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="60"/>
         <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</source>
         <translation>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="110"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="85"/>
         <source>Folder</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="119"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="86"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="129"/>
-        <source>%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million tokens. This is an estimate.</source>
-        <translation>%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million tokens. This is an estimate.</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="73"/>
+        <source>Embed now</source>
+        <translation>Embed now</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="139"/>
-        <source>Hybrid search with %1, %2 passages embedded.</source>
-        <translation>Hybrid search with %1, %2 passages embedded.</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="115"/>
+        <source>Keyword search for now: %1 passages wait for your go-ahead to be embedded with %2.</source>
+        <translation>Keyword search for now: %1 passages wait for your go-ahead to be embedded with %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="143"/>
-        <source>Keyword search only: the embeddings service failed (the details are in the log); it is tried again at the next question.</source>
-        <translation>Keyword search only: the embeddings service failed (the details are in the log); it is tried again at the next question.</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="120"/>
+        <source>Keyword search only: the demo provider has no embeddings service. With Azure OpenAI or OpenAI the search also finds what a question means.</source>
+        <translation>Keyword search only: the demo provider has no embeddings service. With Azure OpenAI or OpenAI the search also finds what a question means.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="147"/>
-        <source>Keyword search only: no embeddings are configured (on Azure, name an embeddings deployment on the Connection tab).</source>
-        <translation>Keyword search only: no embeddings are configured (on Azure, name an embeddings deployment on the Connection tab).</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="125"/>
+        <source>Keyword search only: no embeddings deployment is set. On the Connection tab, name a deployment of an embeddings model (for example %1) on the same Azure resource as the realtime deployment.</source>
+        <translation>Keyword search only: no embeddings deployment is set. On the Connection tab, name a deployment of an embeddings model (for example %1) on the same Azure resource as the realtime deployment.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="132"/>
+        <source>Keyword search only: the embeddings service failed; it is tried again at the next question.</source>
+        <translation>Keyword search only: the embeddings service failed; it is tried again at the next question.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="135"/>
+        <source>Keyword search only: the embeddings service is not set up (no API key, or the endpoint is not a valid address); see the Connection tab.</source>
+        <translation>Keyword search only: the embeddings service is not set up (no API key, or the endpoint is not a valid address); see the Connection tab.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="141"/>
+        <source>Hybrid search (words and meaning) with %1: %2 of %3 passages embedded, the rest in the background.</source>
+        <translation>Hybrid search (words and meaning) with %1: %2 of %3 passages embedded, the rest in the background.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="144"/>
+        <source>Hybrid search (words and meaning) with %1: %2 passages embedded.</source>
+        <translation>Hybrid search (words and meaning) with %1: %2 passages embedded.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="149"/>
+        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</source>
+        <translation>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</translation>
     </message>
 </context>
 <context>

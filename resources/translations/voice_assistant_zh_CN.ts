@@ -561,14 +561,24 @@
 <context>
     <name>IndexingProgress</name>
     <message>
-        <location filename="../../desktop/ui/indexing_progress.py" line="47"/>
+        <location filename="../../desktop/ui/indexing_progress.py" line="57"/>
         <source>Indexing: %1</source>
         <translation>正在建立索引：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/indexing_progress.py" line="49"/>
+        <location filename="../../desktop/ui/indexing_progress.py" line="59"/>
         <source>Reading the knowledge folder: %1 of %2 files done; now %3</source>
         <translation>正在读取知识库文件夹：已完成 %1 / %2 个文件；正在读取 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/indexing_progress.py" line="68"/>
+        <source>Embedding passages for search: %1 of %2</source>
+        <translation>正在为搜索嵌入段落：%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/indexing_progress.py" line="72"/>
+        <source>The knowledge folder's passages are embedded once, so the search finds what a question means, not only its words: %1 of %2 done.</source>
+        <translation>知识库文件夹的段落只嵌入一次，之后搜索不仅匹配字词，还能理解问题的意思：已完成 %1 / %2。</translation>
     </message>
 </context>
 <context>
@@ -602,39 +612,64 @@
 <context>
     <name>KnowledgePage</name>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="96"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="60"/>
         <source>The assistant answers questions from the documents in this folder (Markdown, text, PDF, Word, HTML), and says which ones it used, with the page and heading. Changes in the folder are picked up by themselves; a big folder is read in the background, with its progress in the status bar.</source>
         <translation>助理根据此文件夹中的文档（Markdown、文本、PDF、Word、HTML）回答问题，并说明用到了哪些文档及其页码和标题。文件夹中的改动会自动生效；较大的文件夹在后台读取，进度显示在状态栏中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="110"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="85"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="119"/>
+        <location filename="../../desktop/ui/knowledge_page.py" line="86"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="129"/>
-        <source>%1 passages still to embed, about %2 tokens: roughly $%3 once, at $0.02 per million tokens. This is an estimate.</source>
-        <translation>还有 %1 个段落待嵌入，约 %2 个 token：一次性费用约 $%3（按每百万 token $0.02 计）。这只是估算。</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="73"/>
+        <source>Embed now</source>
+        <translation>立即嵌入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="139"/>
-        <source>Hybrid search with %1, %2 passages embedded.</source>
-        <translation>混合搜索（%1），已嵌入 %2 个段落。</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="115"/>
+        <source>Keyword search for now: %1 passages wait for your go-ahead to be embedded with %2.</source>
+        <translation>暂时只用关键词搜索：%1 个段落正等待您同意后用 %2 嵌入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="143"/>
-        <source>Keyword search only: the embeddings service failed (the details are in the log); it is tried again at the next question.</source>
-        <translation>只用关键词搜索：嵌入服务出错（详情见日志）；下一个问题时会再试。</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="120"/>
+        <source>Keyword search only: the demo provider has no embeddings service. With Azure OpenAI or OpenAI the search also finds what a question means.</source>
+        <translation>只用关键词搜索：演示服务没有嵌入服务。使用 Azure OpenAI 或 OpenAI 时，搜索还能理解问题的意思。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="147"/>
-        <source>Keyword search only: no embeddings are configured (on Azure, name an embeddings deployment on the Connection tab).</source>
-        <translation>只用关键词搜索：未配置嵌入（使用 Azure 时，请在“连接”页填写嵌入部署）。</translation>
+        <location filename="../../desktop/ui/knowledge_page.py" line="125"/>
+        <source>Keyword search only: no embeddings deployment is set. On the Connection tab, name a deployment of an embeddings model (for example %1) on the same Azure resource as the realtime deployment.</source>
+        <translation>只用关键词搜索：尚未设置嵌入部署。请在“连接”页填写一个嵌入模型的部署（例如 %1），它须与实时部署位于同一 Azure 资源上。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="132"/>
+        <source>Keyword search only: the embeddings service failed; it is tried again at the next question.</source>
+        <translation>只用关键词搜索：嵌入服务出错；下一个问题时会再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="135"/>
+        <source>Keyword search only: the embeddings service is not set up (no API key, or the endpoint is not a valid address); see the Connection tab.</source>
+        <translation>只用关键词搜索：嵌入服务未设置好（没有 API 密钥，或终结点地址无效）；请查看“连接”页。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="141"/>
+        <source>Hybrid search (words and meaning) with %1: %2 of %3 passages embedded, the rest in the background.</source>
+        <translation>混合搜索（字词加语义），模型 %1：已嵌入 %2 / %3 个段落，其余在后台进行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="144"/>
+        <source>Hybrid search (words and meaning) with %1: %2 passages embedded.</source>
+        <translation>混合搜索（字词加语义），模型 %1：已嵌入 %2 个段落。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/knowledge_page.py" line="149"/>
+        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</source>
+        <translation>嵌入会把这些段落的文字发送到您的嵌入服务（仅一次）：约 %1 个 token，按每百万 token $0.02 计约 %2。这只是估算。</translation>
     </message>
 </context>
 <context>

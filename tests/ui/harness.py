@@ -134,7 +134,14 @@ async def demo_root(qapp: QApplication, store: QSettings, prefs: Preferences) ->
     """The composition root as in the app (real tools, demo provider, synthetic microphone, no
     greeting) running in the background, and an orderly quit however the test ends. The caller
     points DATA_DIR_ENV somewhere and keeps sys.excepthook, which Root replaces."""
-    save_preferences(store, dataclasses.replace(prefs, provider=ProviderKind.DEMO))
+    async with running_root(qapp, store, dataclasses.replace(prefs, provider=ProviderKind.DEMO)) as root:
+        yield root
+
+
+@contextlib.asynccontextmanager
+async def running_root(qapp: QApplication, store: QSettings, prefs: Preferences) -> AsyncIterator[Root]:
+    """`demo_root` with the provider of `prefs` (its key in the test's keychain, no environment)."""
+    save_preferences(store, prefs)
     session_factory = FastSessionFactory(audio=lambda _p: (SyntheticMicrophone(), RecordingSpeaker()),
                                          environ={}, reconnect=QUICK_RECONNECT)  # fmt: skip
     session_factory.greet = False

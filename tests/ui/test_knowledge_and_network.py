@@ -9,11 +9,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from desktop.app.launch import install_translators
 from desktop.session.events import SessionState
 from desktop.settings.keychain import ICE_ACCOUNT, SERVICE
 from desktop.settings.preferences import Preferences, load_preferences, session_config
@@ -21,6 +22,7 @@ from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.knowledge_sync import FileToRead, IndexProgress
 from desktop.storage.paths import DATA_DIR_ENV
 from desktop.tools.knowledge import default_folder
+from desktop.ui.indexing_progress import IndexingProgress
 from desktop.ui.main_window import MainWindow
 from desktop.ui.network_watch import NetworkWatch
 from desktop.ui.settings_dialog import SettingsDialog
@@ -169,6 +171,31 @@ def test_the_status_bar_shows_indexing_progress_reported_from_any_thread(qtbot: 
     assert "3 of 10" in indexing.toolTip() and "handbook/rooms.docx" in indexing.toolTip()
     indexing.report(IndexProgress(10, 10, ""))
     qtbot.waitUntil(lambda: not indexing.isVisible())
+
+
+def test_the_status_bar_says_the_passages_being_embedded(qapp: QApplication, qtbot: QtBot) -> None:
+    """The embeddings stage in words, English and Chinese, not a file name "passages"; then the files'
+    stage shows its own numbers again."""
+    progress = IndexingProgress()
+    qtbot.addWidget(progress)
+    progress.report(IndexProgress(640, 48_120, "passages", stage="embeddings"))
+    qtbot.waitUntil(lambda: progress.isVisible() and progress.label.text() != "")
+    assert progress.label.text() == "Embedding passages for search: 640 of 48,120"
+    assert not progress.bar.isTextVisible() and progress.bar.value() == 640  # the sentence says the numbers
+    assert "640 of 48,120 done" in progress.toolTip()
+    installed = install_translators(qapp, QLocale("zh_CN"))
+    try:
+        chinese = IndexingProgress()
+        qtbot.addWidget(chinese)
+        chinese.report(IndexProgress(640, 48_120, "passages", stage="embeddings"))
+        qtbot.waitUntil(lambda: chinese.label.text() != "")
+        assert chinese.label.text() == "正在为搜索嵌入段落：640 / 48,120"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+    progress.report(IndexProgress(3, 10, "rooms.docx"))
+    qtbot.waitUntil(lambda: "rooms.docx" in progress.label.text())
+    assert progress.bar.isTextVisible() and progress.bar.text() == "3 / 10"
 
 
 def test_the_window_shows_a_big_folder_being_indexed_and_stays_responsive(

@@ -1,6 +1,7 @@
 """The knowledge search in Settings: the embeddings deployment beside the realtime one, the search mode
-(hybrid, or keyword search only and why), the one-time cost estimate, and a new embedder for the running
-knowledge base when the provider, key or embeddings deployment changes."""
+(hybrid, or keyword search only and why, said once), a big folder's estimate and its "Embed now" before
+anything is embedded, and a new embedder for the running knowledge base when the provider, key or
+embeddings deployment changes."""
 
 from __future__ import annotations
 
@@ -10,22 +11,26 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from desktop.app.launch import install_translators
+from desktop.demo.server import DemoServer
 from desktop.realtime import ProviderKind
+from desktop.settings.keychain import KeyStore
 from desktop.settings.preferences import Preferences, load_preferences, save_preferences
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.paths import DATA_DIR_ENV
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
-from desktop.tools.knowledge_embeddings import KnowledgeStatus, SearchMode
+from desktop.tools.knowledge_embeddings import FallbackReason, KnowledgeStatus, SearchMode
+from desktop.ui.knowledge_page import NO_BREAK_HYPHEN, KnowledgePage
 from desktop.ui.settings_dialog import SettingsDialog
-from desktop.ui.settings_pages import KnowledgePage
-from tests.ui.harness import demo_root, wait_until
+from tests.ui.harness import opened_app, running_root, wait_until
 
 MODEL = "text-embedding-3-small"
+OPENAI_KEY = "openai-test-key-0123456789"
 
 
 def test_the_embeddings_deployment_is_saved_and_read_back(qtbot: QtBot, settings_store: QSettings) -> None:
@@ -46,20 +51,115 @@ def test_the_embeddings_deployment_is_saved_and_read_back(qtbot: QtBot, settings
     assert reopened.values().embeddings_deployment == "my-embeddings"
 
 
-def test_the_knowledge_page_shows_the_search_mode(qtbot: QtBot) -> None:
+def test_the_knowledge_page_says_hybrid_with_the_model_and_the_passages(qtbot: QtBot) -> None:
     page = KnowledgePage(Preferences())
     qtbot.addWidget(page)
     assert not page.search_mode.isVisibleTo(page)  # until the status is counted
-    page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 120, 120))
+    page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 48_120, 48_120))
     assert page.search_mode.isVisibleTo(page)
-    assert page.search_mode.text() == f"Hybrid search with {MODEL}, 120 passages embedded."
-    assert not page.estimate.isVisibleTo(page)
-    page.show_status(KnowledgeStatus(SearchMode("lexical", "no_embedder")))
-    assert page.search_mode.text().startswith("Keyword search only: no embeddings are configured")
-    page.show_status(KnowledgeStatus(SearchMode("lexical", "embeddings_failed", "TimeoutError: ")))
-    assert page.search_mode.text().startswith("Keyword search only: the embeddings service failed")
-    assert "TimeoutError" not in page.search_mode.text()  # the detail goes to the log
-    assert not page.estimate.isVisibleTo(page)
+    assert shown(page.search_mode) == (
+        f"Hybrid search (words and meaning) with {MODEL}: 48,120 passages embedded."
+    )
+    assert MODEL.replace("-", NO_BREAK_HYPHEN) in page.search_mode.text()  # never cut at a line's end
+    page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 48_120, 640, 1000, 47_480))
+    assert shown(page.search_mode) == (
+        f"Hybrid search (words and meaning) with {MODEL}: 640 of 48,120 passages embedded, the rest in the "
+        "background."
+    )
+    assert not any(row.isVisibleTo(page) for row in (page.detail, page.estimate, page.embed_now))
+
+
+@pytest.mark.parametrize(("reason", "sentence"), [
+    ("demo", "Keyword search only: the demo provider has no embeddings service."),
+    ("no_deployment", "Keyword search only: no embeddings deployment is set."),
+    ("not_configured", "Keyword search only: the embeddings service is not set up"),
+    ("embeddings_failed", "Keyword search only: the embeddings service failed;"),
+])
+def test_the_knowledge_page_says_why_keyword_search_once(
+    qtbot: QtBot, reason: FallbackReason, sentence: str
+) -> None:
+    page = KnowledgePage(Preferences())
+    qtbot.addWidget(page)
+    page.show_status(KnowledgeStatus(SearchMode("lexical", reason)))
+    assert shown(page.search_mode).startswith(sentence)
+    assert shown(page.search_mode).count("Keyword search only") == 1
+    assert not any(row.isVisibleTo(page) for row in (page.detail, page.estimate, page.embed_now))
+    if reason == "no_deployment":
+        assert "text-embedding-3-small" in shown(page.search_mode)  # what to deploy, beside the realtime one
+
+
+def test_a_service_failure_s_detail_follows_in_a_smaller_line(qtbot: QtBot) -> None:
+    page = KnowledgePage(Preferences())
+    qtbot.addWidget(page)
+    detail = "The embeddings service answered HTTP 503."
+    page.show_status(KnowledgeStatus(SearchMode("lexical", "embeddings_failed", detail)))
+    assert detail not in shown(page.search_mode)
+    assert page.detail.isVisibleTo(page) and page.detail.text() == detail
+    assert page.detail.font().pointSizeF() < page.search_mode.font().pointSizeF()
+    page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 10, 10))  # the service is back
+    assert not page.detail.isVisibleTo(page)
+
+
+def test_a_big_folder_waits_for_the_go_ahead_with_the_estimate(qtbot: QtBot) -> None:
+    page = KnowledgePage(Preferences())
+    qtbot.addWidget(page)
+    page.show_status(AWAITING)
+    assert shown(page.search_mode) == (
+        f"Keyword search for now: 48,120 passages wait for your go-ahead to be embedded with {MODEL}."
+    )
+    assert page.estimate.isVisibleTo(page) and page.embed_now.isVisibleTo(page)
+    assert page.estimate.text() == (
+        "Embedding them sends their text to your embeddings service once: about 2,405,000 tokens, roughly "
+        "$0.05 at $0.02 per million tokens. This is an estimate."
+    )
+    approvals: list[bool] = []
+    page.embedApproved.connect(lambda: approvals.append(True))
+    page.embed_now.click()
+    assert approvals == [True] and not page.embed_now.isEnabled()  # one click; the new status follows
+    page.show_status(KnowledgeStatus(SearchMode("hybrid"), MODEL, 48_120, 0, 2_405_000, 48_120))
+    assert not page.estimate.isVisibleTo(page) and not page.embed_now.isVisibleTo(page)
+
+
+def test_the_knowledge_page_speaks_chinese(qapp: QApplication, qtbot: QtBot) -> None:
+    installed = install_translators(qapp, QLocale("zh_CN"))
+    try:
+        page = KnowledgePage(Preferences())
+        qtbot.addWidget(page)
+        page.show_status(AWAITING)
+        assert shown(page.search_mode) == f"暂时只用关键词搜索：48,120 个段落正等待您同意后用 {MODEL} 嵌入。"
+        assert "约 2,405,000 个 token" in page.estimate.text() and "$0.05" in page.estimate.text()
+        assert page.embed_now.text() == "立即嵌入"
+        page.show_status(KnowledgeStatus(SearchMode("lexical", "no_deployment")))
+        assert shown(page.search_mode).startswith("只用关键词搜索：尚未设置嵌入部署。")
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+
+
+def test_embed_now_approves_through_the_controller_and_shows_the_new_status(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    """The running window and controller: the knowledge page offers "Embed now" for a big folder; the
+    click reaches the knowledge base's approval, and the page shows the status that follows."""
+    knowledge = AwaitingKnowledge()
+
+    async def scenario() -> None:
+        async with opened_app(settings_store) as app:
+            app.controller.knowledge_status = knowledge.status
+            app.controller.approve_embedding = knowledge.approve
+            app.controller.open_settings()
+            await wait_until(lambda: app.window.settings_dialog is not None)
+            dialog = app.window.settings_dialog
+            assert dialog is not None
+            page = dialog.knowledge
+            await wait_until(lambda: page.embed_now.isVisibleTo(page))
+            assert knowledge.approvals == 0  # nothing is embedded before the go-ahead
+            page.embed_now.click()
+            await wait_until(lambda: shown(page.search_mode).startswith("Hybrid search"))
+            assert knowledge.approvals == 1 and not page.embed_now.isVisibleTo(page)
+            dialog.reject()
+
+    qloop.run_until_complete(scenario())
 
 
 def test_the_estimate_is_counted_on_the_worker_and_shown(qtbot: QtBot, tmp_path: Path) -> None:
@@ -85,11 +185,8 @@ def test_the_estimate_is_counted_on_the_worker_and_shown(qtbot: QtBot, tmp_path:
     page = KnowledgePage(Preferences())
     qtbot.addWidget(page)
     page.show_status(counted)
-    assert page.search_mode.text() == f"Hybrid search with {MODEL}, 0 passages embedded."
-    assert page.estimate.isVisibleTo(page)
-    assert f"{counted.passages} passages still to embed" in page.estimate.text()
-    assert f"about {counted.tokens_to_embed} tokens" in page.estimate.text()
-    assert "estimate" in page.estimate.text()
+    assert counted.texts_to_embed == counted.passages
+    assert shown(page.search_mode).startswith(f"Hybrid search (words and meaning) with {MODEL}: 0 of ")
 
 
 def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
@@ -99,14 +196,16 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The running app (demo provider: the demo server's embeddings): the dialog shows the hybrid search;
-    Azure without an embeddings deployment makes it keyword-only; back to the demo it is hybrid again
-    without embedding anything twice (the same model)."""
+    """The running app on OpenAI (a demo server standing in for it, its embeddings over HTTP): the dialog
+    shows the hybrid search; Azure without an embeddings deployment makes it keyword-only; back to OpenAI
+    it is hybrid again without embedding anything twice (the same model)."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
 
-    async def scenario() -> None:
-        async with demo_root(qapp, settings_store, Preferences()) as root:
+    async def scenario(server: DemoServer) -> None:
+        await KeyStore({}).save(ProviderKind.OPENAI, OPENAI_KEY)
+        openai = Preferences(ProviderKind.OPENAI, endpoint=server.base_url, deployment="gpt-realtime")
+        async with running_root(qapp, settings_store, openai) as root:
             await wait_until(lambda: root.controller.knowledge_status is not None, limit=20)
             assert root.toolbox is not None
             knowledge = root.toolbox.knowledge
@@ -115,31 +214,59 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
             await wait_until(lambda: root.window.settings_dialog is not None, limit=20)
             dialog = root.window.settings_dialog
             assert dialog is not None
-            await wait_until(lambda: dialog.knowledge.search_mode.text().startswith("Hybrid search with"))
-            assert not dialog.knowledge.estimate.isVisibleTo(dialog.knowledge)  # everything embedded
+            await wait_until(lambda: shown(dialog.knowledge.search_mode).startswith("Hybrid search"))
+            assert root.controller.approve_embedding is not None  # the page's "Embed now" reaches the base
+            assert not dialog.knowledge.embed_now.isVisibleTo(dialog.knowledge)  # a small folder: no asking
             dialog.reject()
             stages: list[str] = []
             knowledge.observe_progress(lambda progress: stages.append(progress.stage))
-            azure = replace(
-                root.controller.prefs,
-                provider=ProviderKind.AZURE,
-                endpoint="https://example.openai.azure.com",
-                deployment="gpt-realtime",
-            )
+            azure = replace(openai, provider=ProviderKind.AZURE, endpoint="https://example.openai.azure.com")
             root.controller.apply_settings(azure, "azure-key-0123456789")
-            await wait_until(lambda: knowledge.mode.reason == "no_embedder")
-            root.controller.apply_settings(replace(azure, provider=ProviderKind.DEMO), "")
+            await wait_until(lambda: knowledge.mode.mode == "lexical")
+            root.controller.apply_settings(openai, OPENAI_KEY)
             await wait_until(lambda: knowledge.mode.mode == "hybrid")
             await knowledge.refresh()
             assert "embeddings" not in stages  # the same model: no passage embedded again
 
-    qloop.run_until_complete(scenario())
+    async def with_server() -> None:
+        server = DemoServer(api_key=OPENAI_KEY)
+        await server.start()
+        try:
+            await scenario(server)
+        finally:
+            await server.stop()
+
+    qloop.run_until_complete(with_server())
+
+
+def shown(label: QLabel) -> str:
+    """A label's text with plain hyphens (a model's name is shown with non-breaking ones)."""
+    return label.text().replace(NO_BREAK_HYPHEN, "-")
+
+
+AWAITING = KnowledgeStatus(SearchMode("lexical", "awaiting_approval"), MODEL, 48_120, 0, 2_405_000, 48_120)
+
+
+class AwaitingKnowledge:
+    """A big folder's status: waiting for the go-ahead until `approve`, then embedding."""
+
+    def __init__(self) -> None:
+        self.approvals = 0
+
+    async def status(self) -> KnowledgeStatus:
+        if self.approvals:
+            return KnowledgeStatus(SearchMode("hybrid"), MODEL, 48_120, 0, 2_405_000, 48_120)
+        return AWAITING
+
+    def approve(self) -> None:
+        self.approvals += 1
 
 
 class NeverAsked:
     """An embedder the status never calls: it only names the model and the dimensions."""
 
     model = MODEL
+    identity = f"openai:{MODEL}"
     dimensions = 256
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
