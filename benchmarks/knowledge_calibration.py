@@ -81,7 +81,8 @@ def no_cut(scored: Sequence[tuple[float, Hashable]], count: int) -> list[Hashabl
 CUTS: dict[str, Cut] = {
     "none (plain RRF)": no_cut,
     "share of best 0.5 (old)": share_of_best(0.5),
-    **{f"z >= {z}": z_score(z) for z in (1.0, 1.5, 2.0, 2.5, 3.0)},
+    **{f"z >= {z}" + (" (the app's)" if z == knowledge_vectors.NEAR_Z else ""): z_score(z)
+       for z in (1.0, 1.5, 2.0, 2.5, 3.0)},
     **{f"robust z >= {z}": robust_z(z) for z in (2.0, 3.0, 4.0)},
 }
 
@@ -147,11 +148,12 @@ async def accuracy_per_cut(data: Path, embedder: Embedder) -> dict[str, Found]:
         worker.close()
 
 
-async def _table() -> dict[str, dict[str, int]]:
+async def _table() -> dict[str, dict[str, Found]]:
     server = DemoServer()
     await server.start()
     try:
         demo = embeddings_client_for(SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url))
+        assert demo is not None  # the demo provider always has its embeddings
         with tempfile.TemporaryDirectory(prefix="knowledge-calibration-") as scratch:
             return {"demo vectors": await accuracy_per_cut(Path(scratch), demo),
                     "wordllama": await accuracy_per_cut(Path(scratch), WordLlamaEmbedder())}

@@ -40,7 +40,7 @@ CANDIDATES_PER_RESULT = 50
 # the mean of the candidates' (a z-score: the same whatever the embedder's scale and offset of cosines).
 # On a small folder every passage is a candidate, and reciprocal rank fusion (flat at k = 60) would
 # otherwise let a far passage that the words rank first beat the passage the meaning ranks first.
-NEAR_Z = 1.5
+NEAR_Z = 2.0
 _SQL_CHUNK = 500  # bound parameters per statement, well under SQLite's limit
 
 Key = TypeVar("Key", bound=Hashable)
@@ -51,8 +51,8 @@ def v3_text_vectors(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE passage_texts (rowid INTEGER PRIMARY KEY, text_hash TEXT NOT NULL)")
     conn.execute("CREATE INDEX passage_texts_by_hash ON passage_texts (text_hash)")
     conn.execute(  # a rowid table: a vector of 1 KB would spill out of an index page (WITHOUT ROWID)
-        "CREATE TABLE text_vectors (id INTEGER PRIMARY KEY, embedder TEXT NOT NULL, dimensions INTEGER NOT NULL,"
-        " text_hash TEXT NOT NULL, vector BLOB NOT NULL, signs BLOB NOT NULL,"
+        "CREATE TABLE text_vectors (id INTEGER PRIMARY KEY, embedder TEXT NOT NULL,"
+        " dimensions INTEGER NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, signs BLOB NOT NULL,"
         " UNIQUE (embedder, dimensions, text_hash))"
     )
     conn.execute("CREATE INDEX text_vectors_by_hash ON text_vectors (text_hash)")

@@ -26,7 +26,7 @@ def test_fusion_keeps_first_seen_order_on_ties() -> None:
 
 def test_the_cut_ignores_the_scale_and_offset_of_similarities() -> None:
     rng = random.Random(3)
-    similarities = [rng.gauss(0.2, 0.05) for _ in range(300)] + [0.55, 0.5, 0.31]
+    similarities = [rng.gauss(0.2, 0.05) for _ in range(300)] + [0.55, 0.5, 0.36]
     scored = [(s, n) for n, s in enumerate(similarities)]
     kept = standing_out(scored, 20)
     assert kept[:2] == [300, 301] and 302 in kept and len(kept) < 20
