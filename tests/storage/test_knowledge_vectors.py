@@ -4,12 +4,11 @@ embedded again (vectors belong to texts, not to passages)."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 
-from desktop.storage.knowledge_index import MIGRATIONS, KnowledgeIndex
+from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.knowledge_vectors import MIN_CANDIDATES, fused, standing_out
-from desktop.storage.migrations import migrate, open_database
+from tests.storage.knowledge_versions import index_file_at, is_current
 
 E = "test:m"  # an embedder identity
 
@@ -167,11 +166,9 @@ def test_a_vector_for_a_replaced_passage_is_not_stored(tmp_path: Path) -> None:
 
 def test_passages_indexed_before_the_vectors_get_their_text_hashes(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite3"
-    conn = open_database(str(path), synchronous="NORMAL")
-    migrate(conn, MIGRATIONS[:2])
-    conn.execute("INSERT INTO passages (rowid, text, heading, name, position) VALUES (5, 'old', 'H', 'a', 0)")
-    conn.close()
+    index_file_at(path, 2, "INSERT INTO passages (rowid, text, heading, name, position)"
+                           " VALUES (5, 'old', 'H', 'a', 0)")
     index = KnowledgeIndex(path)
     assert [p.text for p in index.passages_to_embed(E, 2)] == ["H\nold"]
     index.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert is_current(path)
