@@ -40,7 +40,7 @@ CANDIDATES_PER_RESULT = 50
 # the mean of the candidates' (a z-score: the same whatever the embedder's scale and offset of cosines).
 # On a small folder every passage is a candidate, and reciprocal rank fusion (flat at k = 60) would
 # otherwise let a far passage that the words rank first beat the passage the meaning ranks first.
-NEAR_Z = 2.0
+NEAR_Z = 1.5
 _SQL_CHUNK = 500  # bound parameters per statement, well under SQLite's limit
 
 Key = TypeVar("Key", bound=Hashable)

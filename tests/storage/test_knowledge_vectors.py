@@ -144,14 +144,24 @@ def test_a_text_shared_by_passages_is_embedded_once(tmp_path: Path) -> None:
     index.close()
 
 
+FAR = {f"far{n:02}": (n - 8) / 80 for n in range(17)}  # cosines -0.1 to 0.1
+
+
+def _toward(cosine: float) -> list[float]:
+    return [cosine, (1 - cosine * cosine) ** 0.5]
+
+
 def test_a_stale_vector_is_never_returned(tmp_path: Path) -> None:
-    folder, index = _folder(tmp_path, {"a.md": _sections("one alpha", "two beta", "three gamma")})
+    words = ["one alpha", "two beta", *(f"{name} words" for name in FAR)]
+    folder, index = _folder(tmp_path, {"a.md": _sections(*words)})
     wanted = index.passages_to_embed(E, 2)
-    index.store_vectors(E, wanted, [[1.0, 0.0] if "two" in p.text else [0.0, 1.0] for p in wanted])
-    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E, limit=1)] == ["Part two"]
-    (folder / "a.md").write_text(_sections("one alpha", "two rewritten", "three gamma"), encoding="utf-8")
+    cosines = {"one": 0.9, "two": 1.0, **FAR}
+    index.store_vectors(E, wanted, [_toward(cosines[p.text.split()[2]]) for p in wanted])
+    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)] == ["Part two", "Part one"]
+    words[1] = "two rewritten"
+    (folder / "a.md").write_text(_sections(*words), encoding="utf-8")
     index.sync(folder)  # the same rowid now holds another text, not yet embedded
-    assert "Part two" not in [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)]
+    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)] == ["Part one"]
     index.close()
 
 
