@@ -15,8 +15,10 @@ seed, the rounds or the padding invalidates every stored `signs` column.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import random
+from collections import Counter
 from collections.abc import Sequence
 
 ROTATION_SEED = 19
@@ -57,19 +59,11 @@ def nearest_by_hamming(signs: Sequence[int], query: int, count: int) -> list[int
     if len(signs) <= count:
         return list(range(len(signs)))
     distances = [(entry ^ query).bit_count() for entry in signs]
-    per_distance = [0] * (max(distances) + 1)
-    for distance in distances:
-        per_distance[distance] += 1
+    per_distance = Counter(distances)
     taken, cut = 0, 0
     while taken + per_distance[cut] < count:  # the last distance of which only some enter
         taken += per_distance[cut]
         cut += 1
-    room_at_cut = count - taken
-    chosen = []
-    for position, distance in enumerate(distances):
-        if distance < cut:
-            chosen.append(position)
-        elif distance == cut and room_at_cut:
-            chosen.append(position)
-            room_at_cut -= 1
-    return chosen
+    chosen = [position for position, distance in enumerate(distances) if distance < cut]
+    at_cut = (position for position, distance in enumerate(distances) if distance == cut)
+    return sorted(chosen + list(itertools.islice(at_cut, count - taken)))

@@ -50,11 +50,12 @@ def v3_text_vectors(conn: sqlite3.Connection) -> None:
     """The hash of each passage's text, and the vectors of texts (none yet: made after the next sync)."""
     conn.execute("CREATE TABLE passage_texts (rowid INTEGER PRIMARY KEY, text_hash TEXT NOT NULL)")
     conn.execute("CREATE INDEX passage_texts_by_hash ON passage_texts (text_hash)")
-    conn.execute(
-        "CREATE TABLE text_vectors (embedder TEXT NOT NULL, dimensions INTEGER NOT NULL,"
-        " text_hash TEXT NOT NULL, vector BLOB NOT NULL, signs BLOB NOT NULL,"
-        " PRIMARY KEY (embedder, dimensions, text_hash)) WITHOUT ROWID"
+    conn.execute(  # a rowid table: a vector of 1 KB would spill out of an index page (WITHOUT ROWID)
+        "CREATE TABLE text_vectors (id INTEGER PRIMARY KEY, embedder TEXT NOT NULL,"
+        " dimensions INTEGER NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, signs BLOB NOT NULL,"
+        " UNIQUE (embedder, dimensions, text_hash))"
     )
+    conn.execute("CREATE INDEX text_vectors_by_hash ON text_vectors (text_hash)")
     conn.executemany(
         "INSERT INTO passage_texts (rowid, text_hash) VALUES (?, ?)",
         [(rowid, text_hash(embedding_text(heading, text))) for rowid, heading, text in conn.execute(
@@ -149,51 +150,49 @@ class VectorScan:
 
     def __init__(self) -> None:
         self._loaded: tuple[str, int] | None = None
-        self._rowids: list[int] = []
-        self._hashes: list[str] = []
+        self._rowids: list[int] = []  # the passages'
+        self._vector_ids: list[int] = []  # the ids of their vectors in `text_vectors`
         self._signs: list[int] = []
 
     def forget(self) -> None:
         self._loaded = None
-        self._rowids, self._hashes, self._signs = [], [], []
+        self._rowids, self._vector_ids, self._signs = [], [], []
 
     def nearest(self, conn: sqlite3.Connection, embedder: str, question: Sequence[float],
                 count: int) -> list[int]:
         """The rowids of the passages, at most `count`, nearest to the (normalised) question vector and
         standing out from the candidates (`standing_out`), nearest first."""
-        query = array("f", question)
+        query = list(question)  # a list multiplies faster than an array in `_similarities`
         self.load(conn, embedder, len(query))
         wanted = max(MIN_CANDIDATES, count * CANDIDATES_PER_RESULT)
         chosen = nearest_by_hamming(self._signs, int.from_bytes(sign_bits(query)), wanted)
-        similarity = _similarities(conn, embedder, query, {self._hashes[i] for i in chosen})
-        scored = [(similarity[self._hashes[i]], self._rowids[i]) for i in chosen
-                  if self._hashes[i] in similarity]
+        similarity = _similarities(conn, query, {self._vector_ids[i] for i in chosen})
+        scored = [(similarity[self._vector_ids[i]], self._rowids[i]) for i in chosen
+                  if self._vector_ids[i] in similarity]
         return standing_out(scored, count)
 
     def load(self, conn: sqlite3.Connection, embedder: str, dimensions: int) -> None:
         if self._loaded == (embedder, dimensions):
             return
         found = conn.execute(
-            "SELECT t.rowid, t.text_hash, v.signs FROM passage_texts t JOIN text_vectors v"
+            "SELECT t.rowid, v.id, v.signs FROM passage_texts t JOIN text_vectors v"
             " ON v.text_hash = t.text_hash AND v.embedder = ? AND v.dimensions = ?", (embedder, dimensions),
         ).fetchall()
         self._rowids = [row[0] for row in found]
-        self._hashes = [row[1] for row in found]
+        self._vector_ids = [row[1] for row in found]
         self._signs = [int.from_bytes(row[2]) for row in found]
         self._loaded = (embedder, dimensions)
 
 
-def _similarities(conn: sqlite3.Connection, embedder: str, query: array[float],
-                  hashes: set[str]) -> dict[str, float]:
-    """The exact dot product of the question with the vector of each of `hashes`."""
-    wanted, similarity = list(hashes), {}
+def _similarities(conn: sqlite3.Connection, query: list[float], vector_ids: set[int]) -> dict[int, float]:
+    """The exact dot product of the question with each of the vectors `vector_ids`."""
+    wanted, similarity = sorted(vector_ids), {}
     for start in range(0, len(wanted), _SQL_CHUNK):
         chunk = wanted[start:start + _SQL_CHUNK]
-        for digest, blob in conn.execute(
-            "SELECT text_hash, vector FROM text_vectors WHERE embedder = ? AND dimensions = ?"
-            f" AND text_hash IN ({','.join('?' * len(chunk))})", (embedder, len(query), *chunk),
+        for vector_id, blob in conn.execute(
+            f"SELECT id, vector FROM text_vectors WHERE id IN ({','.join('?' * len(chunk))})", chunk
         ):
-            similarity[digest] = sum(map(operator.mul, array("f", blob), query))
+            similarity[vector_id] = sum(map(operator.mul, array("f", blob), query))
     return similarity
 
 

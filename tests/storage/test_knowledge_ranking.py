@@ -4,16 +4,15 @@ better passage out; the progress of a sync, in order; the old trigram index is r
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from benchmarks.knowledge_corpus import CHINESE, ENGLISH, Question, write_folder
-from desktop.storage.knowledge_index import MIGRATIONS, KnowledgeIndex
+from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.knowledge_sync import IndexProgress
-from desktop.storage.migrations import migrate, open_database
+from tests.storage.knowledge_versions import index_file_at, is_current
 
 PASSAGES = 5_000
 
@@ -90,11 +89,8 @@ def test_a_sync_reports_its_progress_in_order(tmp_path: Path) -> None:
 
 def test_the_trigram_index_of_version_1_is_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite3"
-    conn = open_database(str(path), synchronous="NORMAL")
-    migrate(conn, MIGRATIONS[:1])
-    conn.execute("INSERT INTO documents VALUES ('/gone/a.md', 'a.md', 1, 1, 'x')")
-    conn.execute("INSERT INTO passages (text, path, name, position) VALUES ('old', '/gone/a.md', 'a.md', 0)")
-    conn.close()
+    index_file_at(path, 1, "INSERT INTO documents VALUES ('/gone/a.md', 'a.md', 1, 1, 'x')",
+                  "INSERT INTO passages (text, path, name, position) VALUES ('old', '/gone/a.md', 'a.md', 0)")
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "a.md").write_text("# Parking\n\nVisitors park in garage B.\n")
@@ -103,5 +99,4 @@ def test_the_trigram_index_of_version_1_is_rebuilt(tmp_path: Path) -> None:
     assert index.sync(folder).added == 1
     assert index.search("garage")[0].heading == "Parking"
     index.close()
-    with sqlite3.connect(path) as check:
-        assert check.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert is_current(path)

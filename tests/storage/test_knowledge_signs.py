@@ -37,7 +37,8 @@ def _recall(signs: list[int], query_signs: list[int], vectors: list[list[float]]
             queries: list[list[float]]) -> float:
     found = 0
     for query, query_bits in zip(queries, query_signs, strict=True):
-        exact = sorted(range(len(vectors)), key=lambda i: -sum(a * b for a, b in zip(vectors[i], query)))
+        similarity = [sum(a * b for a, b in zip(vector, query, strict=True)) for vector in vectors]
+        exact = sorted(range(len(vectors)), key=lambda i: -similarity[i])
         found += len(set(exact[:10]) & set(nearest_by_hamming(signs, query_bits, 200)))
     return found / (10 * len(queries))
 

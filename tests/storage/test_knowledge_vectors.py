@@ -4,12 +4,11 @@ embedded again (vectors belong to texts, not to passages)."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 
-from desktop.storage.knowledge_index import MIGRATIONS, KnowledgeIndex
+from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.knowledge_vectors import MIN_CANDIDATES, fused, standing_out
-from desktop.storage.migrations import migrate, open_database
+from tests.storage.knowledge_versions import index_file_at, is_current
 
 E = "test:m"  # an embedder identity
 
@@ -26,7 +25,7 @@ def test_fusion_keeps_first_seen_order_on_ties() -> None:
 
 def test_the_cut_ignores_the_scale_and_offset_of_similarities() -> None:
     rng = random.Random(3)
-    similarities = [rng.gauss(0.2, 0.05) for _ in range(300)] + [0.55, 0.5, 0.31]
+    similarities = [rng.gauss(0.2, 0.05) for _ in range(300)] + [0.55, 0.5, 0.36]
     scored = [(s, n) for n, s in enumerate(similarities)]
     kept = standing_out(scored, 20)
     assert kept[:2] == [300, 301] and 302 in kept and len(kept) < 20
@@ -145,14 +144,24 @@ def test_a_text_shared_by_passages_is_embedded_once(tmp_path: Path) -> None:
     index.close()
 
 
+FAR = {f"far{n:02}": (n - 8) / 80 for n in range(17)}  # cosines -0.1 to 0.1
+
+
+def _toward(cosine: float) -> list[float]:
+    return [cosine, (1 - cosine * cosine) ** 0.5]
+
+
 def test_a_stale_vector_is_never_returned(tmp_path: Path) -> None:
-    folder, index = _folder(tmp_path, {"a.md": _sections("one alpha", "two beta", "three gamma")})
+    words = ["one alpha", "two beta", *(f"{name} words" for name in FAR)]
+    folder, index = _folder(tmp_path, {"a.md": _sections(*words)})
     wanted = index.passages_to_embed(E, 2)
-    index.store_vectors(E, wanted, [[1.0, 0.0] if "two" in p.text else [0.0, 1.0] for p in wanted])
-    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E, limit=1)] == ["Part two"]
-    (folder / "a.md").write_text(_sections("one alpha", "two rewritten", "three gamma"), encoding="utf-8")
+    cosines = {"one": 0.9, "two": 1.0, **FAR}
+    index.store_vectors(E, wanted, [_toward(cosines[p.text.split()[2]]) for p in wanted])
+    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)] == ["Part two", "Part one"]
+    words[1] = "two rewritten"
+    (folder / "a.md").write_text(_sections(*words), encoding="utf-8")
     index.sync(folder)  # the same rowid now holds another text, not yet embedded
-    assert "Part two" not in [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)]
+    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)] == ["Part one"]
     index.close()
 
 
@@ -167,11 +176,9 @@ def test_a_vector_for_a_replaced_passage_is_not_stored(tmp_path: Path) -> None:
 
 def test_passages_indexed_before_the_vectors_get_their_text_hashes(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite3"
-    conn = open_database(str(path), synchronous="NORMAL")
-    migrate(conn, MIGRATIONS[:2])
-    conn.execute("INSERT INTO passages (rowid, text, heading, name, position) VALUES (5, 'old', 'H', 'a', 0)")
-    conn.close()
+    index_file_at(path, 2, "INSERT INTO passages (rowid, text, heading, name, position)"
+                           " VALUES (5, 'old', 'H', 'a', 0)")
     index = KnowledgeIndex(path)
     assert [p.text for p in index.passages_to_embed(E, 2)] == ["H\nold"]
     index.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert is_current(path)

@@ -1,7 +1,7 @@
 """The paraphrase set (benchmarks/knowledge_paraphrases.py, 24 questions in Chinese and English over the
 sample folder): the hybrid search with the demo server's embeddings finds the answering page first
 clearly more often than the words alone. The same function gives `python -m benchmarks.knowledge` its
-rows."""
+rows. A plumbing test of the demo's stand-in vectors, not a measure of retrieval with a real model."""
 
 from __future__ import annotations
 
