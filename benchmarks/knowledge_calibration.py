@@ -98,9 +98,13 @@ class WordLlamaEmbedder:
         package = Path(wordllama.__file__).parent  # the wheel's own weights and tokenizer
         self._model: Any = WordLlama.load(cache_dir=package, disable_download=True)
         self.model = "wordllama:l2_supercat-256"
+        self.identity = self.model
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
         return [_normalised(list(map(float, row))) for row in self._model.embed(texts)]
+
+    async def close(self) -> None:
+        return None
 
 
 def _normalised(vector: list[float]) -> list[float]:
