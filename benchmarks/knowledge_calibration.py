@@ -127,7 +127,7 @@ async def _vectors_alone(index: KnowledgeIndex, embedder: Embedder) -> Found:
     for number, questions in enumerate((ENGLISH, CHINESE)):
         vectors = await embedder.embed([p.question for p in questions])
         for paraphrase, vector in zip(questions, vectors, strict=True):
-            hits = index.hybrid_search("", vector, embedder.model, limit=1)  # no terms: vectors only
+            hits = index.hybrid_search("", vector, embedder.identity, limit=1)  # no terms: vectors only
             found[number] += bool(hits) and hits[0].name == paraphrase.page
     return found[0], found[1]
 
@@ -148,6 +148,7 @@ async def accuracy_per_cut(data: Path, embedder: Embedder) -> dict[str, Found]:
         return found
     finally:
         knowledge_vectors.standing_out = CHOSEN
+        await embedder.close()
         await worker.run(index.close)
         worker.close()
 
