@@ -36,13 +36,13 @@ from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
 from desktop.tools.ports import Embedder
 
-Cut = Callable[[Sequence[tuple[float, Hashable]], int], list[Hashable]]
+Cut = Callable[..., list[Hashable]]  # (scored, count, *, alone) -> the keys kept, as `standing_out`
 CHOSEN = knowledge_vectors.standing_out  # the app's cut; the table swaps others in for a moment
 
 
 def share_of_best(share: float) -> Cut:
     """The first rule: at least `share` of the best similarity (and the best above 0)."""
-    def cut(scored: Sequence[tuple[float, Hashable]], count: int) -> list[Hashable]:
+    def cut(scored: Sequence[tuple[float, Hashable]], count: int, *, alone: bool = False) -> list[Hashable]:
         import heapq
         best = heapq.nlargest(count, scored, key=operator.itemgetter(0))
         if not best or best[0][0] <= 0:
@@ -52,18 +52,18 @@ def share_of_best(share: float) -> Cut:
 
 
 def z_score(z: float) -> Cut:
-    def cut(scored: Sequence[tuple[float, Hashable]], count: int) -> list[Hashable]:
-        return CHOSEN(scored, count, z)
+    def cut(scored: Sequence[tuple[float, Hashable]], count: int, *, alone: bool = False) -> list[Hashable]:
+        return CHOSEN(scored, count, z, alone=alone)
     return cut
 
 
 def robust_z(z: float) -> Cut:
     """Median and median absolute deviation (scaled to a normal's deviation) instead of mean and deviation."""
-    def cut(scored: Sequence[tuple[float, Hashable]], count: int) -> list[Hashable]:
+    def cut(scored: Sequence[tuple[float, Hashable]], count: int, *, alone: bool = False) -> list[Hashable]:
         import heapq
         values = [similarity for similarity, _ in scored]
         if len(values) < 3:
-            return CHOSEN(scored, count, z)
+            return CHOSEN(scored, count, z, alone=alone)
         middle = statistics.median(values)
         spread = 1.4826 * statistics.median(abs(v - middle) for v in values)
         if spread == 0:
@@ -73,7 +73,7 @@ def robust_z(z: float) -> Cut:
     return cut
 
 
-def no_cut(scored: Sequence[tuple[float, Hashable]], count: int) -> list[Hashable]:
+def no_cut(scored: Sequence[tuple[float, Hashable]], count: int, *, alone: bool = False) -> list[Hashable]:
     import heapq
     return [key for _, key in heapq.nlargest(count, scored, key=operator.itemgetter(0))]
 

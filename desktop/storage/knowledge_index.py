@@ -214,13 +214,14 @@ class KnowledgeIndex:
         """The bm25 ranking and the ranking of the passages nearest to the question's `vector` (made by
         `embedder`, an identity such as `openai:text-embedding-3-small`), fused; a Hit's score is then its
         fusion score. Only passages whose similarity stands out enter the vector ranking
-        (`VectorScan.nearest`), and on a tie the nearer passage comes first."""
+        (`VectorScan.nearest`; without a bm25 ranking, those above the mean), and on a tie the nearer
+        passage comes first."""
         if limit <= 0:
             return []
         wanted = max(limit, VECTOR_CANDIDATES)
         lexical = {row["rowid"]: row for row in self._lexical(question, wanted)}
         with self._lock:
-            nearest = self._vectors.nearest(self._conn, embedder, vector, wanted)
+            nearest = self._vectors.nearest(self._conn, embedder, vector, wanted, alone=not lexical)
         best = fused([nearest, list(lexical)])[:limit]  # a tie goes to the meaning
         rows = {**self._rows([rowid for rowid, _ in best if rowid not in lexical]), **lexical}
         return [_hit(rows[rowid], round(score, 5)) for rowid, score in best if rowid in rows]

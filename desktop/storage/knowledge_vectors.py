@@ -16,7 +16,8 @@ those are ranked by the exact dot product (the vectors are normalised: it is the
 scan in pure Python is far too slow at tens of thousands of passages (docs/measurements.md).
 
 The vector ranking and the bm25 ranking meet by reciprocal rank fusion (`fused`); only passages whose
-similarity stands out from the candidates' enter it (`standing_out`).
+similarity stands out from the candidates' enter it (`standing_out`). When no passage has the question's
+words there is nothing to fuse with: the nearest passages above the candidates' mean are the answer.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ CANDIDATES_PER_RESULT = 50
 # the mean of the candidates' (a z-score: the same whatever the embedder's scale and offset of cosines).
 # On a small folder every passage is a candidate, and reciprocal rank fusion (flat at k = 60) would
 # otherwise let a far passage that the words rank first beat the passage the meaning ranks first.
+# Without a bm25 ranking (no passage has the question's words) that flatness does not matter and the cut
+# is not made: the best passages above the candidates' mean enter (docs/measurements.md, why no higher bar).
 NEAR_Z = 1.5
 _SQL_CHUNK = 500  # bound parameters per statement, well under SQLite's limit
 
@@ -159,9 +162,9 @@ class VectorScan:
         self._rowids, self._vector_ids, self._signs = [], [], []
 
     def nearest(self, conn: sqlite3.Connection, embedder: str, question: Sequence[float],
-                count: int) -> list[int]:
+                count: int, *, alone: bool = False) -> list[int]:
         """The rowids of the passages, at most `count`, nearest to the (normalised) question vector and
-        standing out from the candidates (`standing_out`), nearest first."""
+        standing out from the candidates (`standing_out`; `alone`: no other ranking), nearest first."""
         query = list(question)  # a list multiplies faster than an array in `_similarities`
         self.load(conn, embedder, len(query))
         wanted = max(MIN_CANDIDATES, count * CANDIDATES_PER_RESULT)
@@ -169,7 +172,7 @@ class VectorScan:
         similarity = _similarities(conn, query, {self._vector_ids[i] for i in chosen})
         scored = [(similarity[self._vector_ids[i]], self._rowids[i]) for i in chosen
                   if self._vector_ids[i] in similarity]
-        return standing_out(scored, count)
+        return standing_out(scored, count, alone=alone)
 
     def load(self, conn: sqlite3.Connection, embedder: str, dimensions: int) -> None:
         if self._loaded == (embedder, dimensions):
@@ -196,17 +199,21 @@ def _similarities(conn: sqlite3.Connection, query: list[float], vector_ids: set[
     return similarity
 
 
-def standing_out(scored: Sequence[tuple[float, Key]], count: int, z: float = NEAR_Z) -> list[Key]:
+def standing_out(scored: Sequence[tuple[float, Key]], count: int, z: float = NEAR_Z, *,
+                 alone: bool = False) -> list[Key]:
     """The keys of the best `count` of (similarity, key) whose similarity is at least `z` standard
     deviations above the mean of all `scored`, best first. Of n values none can lie more than
-    sqrt(n - 1) deviations above their mean: on a folder of a few passages, the bar is that instead."""
+    sqrt(n - 1) deviations above their mean: on a folder of a few passages, the bar is that instead.
+    `alone`: this ranking is the only one (no passage has the question's words), so the cut, which only
+    corrects the flatness of fusing two rankings, is not made: the best `count` above the mean enter."""
     if len(scored) < 2:
         return [key for _, key in scored[:count]]
     mean = math.fsum(similarity for similarity, _ in scored) / len(scored)
     spread = math.sqrt(math.fsum((similarity - mean) ** 2 for similarity, _ in scored) / len(scored))
     if spread == 0:
         return []  # nothing stands out
-    bar = mean + spread * min(z, math.sqrt(len(scored) - 1)) - 1e-9 * spread
+    deviations = 0.0 if alone else min(z, math.sqrt(len(scored) - 1))
+    bar = mean + spread * (deviations - 1e-9 if deviations else 1e-9)  # above the mean, at least
     return [key for similarity, key in heapq.nlargest(count, scored, key=operator.itemgetter(0))
             if similarity >= bar]
 

@@ -38,6 +38,17 @@ def test_of_two_passages_only_the_nearer_stands_out() -> None:
     assert standing_out([(0.9, "a")], 2) == ["a"]
 
 
+def test_alone_the_nearest_above_the_mean_enter_without_the_cut() -> None:
+    three = [(0.7, "a"), (0.3, "b"), (0.2, "c")]
+    assert standing_out(three, 4) == []  # beside a bm25 ranking, nothing stands out 1.5 deviations
+    assert standing_out(three, 4, alone=True) == ["a"]  # the only ranking: the one above the mean
+    five = [(0.8, "a"), (0.75, "b"), (0.1, "c"), (0.05, "d"), (0.0, "e")]
+    assert standing_out(five, 4) == []
+    assert standing_out(five, 4, alone=True) == ["a", "b"]
+    assert standing_out(five, 1, alone=True) == ["a"]
+    assert standing_out([(0.5, n) for n in range(4)], 4, alone=True) == []  # all alike: none is nearer
+
+
 def _unit(rng: random.Random, dimensions: int) -> list[float]:
     vector = [rng.gauss(0, 1) for _ in range(dimensions)]
     norm = sum(x * x for x in vector) ** 0.5
@@ -157,11 +168,24 @@ def test_a_stale_vector_is_never_returned(tmp_path: Path) -> None:
     wanted = index.passages_to_embed(E, 2)
     cosines = {"one": 0.9, "two": 1.0, **FAR}
     index.store_vectors(E, wanted, [_toward(cosines[p.text.split()[2]]) for p in wanted])
-    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)] == ["Part two", "Part one"]
+    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)][:2] == ["Part two", "Part one"]
     words[1] = "two rewritten"
     (folder / "a.md").write_text(_sections(*words), encoding="utf-8")
     index.sync(folder)  # the same rowid now holds another text, not yet embedded
-    assert [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)] == ["Part one"]
+    headings = [hit.heading for hit in index.hybrid_search("zzz", [1.0, 0.0], E)]
+    assert headings[0] == "Part one" and "Part two" not in headings
+    index.close()
+
+
+def test_without_the_words_a_small_folder_answers_from_the_vectors(tmp_path: Path) -> None:
+    texts = {"a.txt": "alpha", "b.txt": "beta", "c.txt": "gamma", "d.txt": "delta", "e.txt": "epsilon"}
+    _, index = _folder(tmp_path, texts)
+    wanted = index.passages_to_embed(E, 2)
+    cosines = {"alpha": 0.8, "beta": 0.75, "gamma": 0.1, "delta": 0.05, "epsilon": 0.0}
+    index.store_vectors(E, wanted, [_toward(cosines[p.text]) for p in wanted])
+    assert [hit.name for hit in index.hybrid_search("zzz", [1.0, 0.0], E)] == ["a.txt", "b.txt"]
+    # with the words of one far passage, the cut applies and the fusion puts the words' hit first
+    assert [hit.name for hit in index.hybrid_search("delta", [1.0, 0.0], E)] == ["d.txt"]
     index.close()
 
 
