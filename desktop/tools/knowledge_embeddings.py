@@ -37,9 +37,11 @@ from desktop.tools.ports import Embedder
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 64  # passages per embeddings request
+# Passages per call of the embedder, between which the progress is told and the vectors stored: as many
+# as the embeddings client sends in one request (its BATCH_SIZE), so each call is one request, bounded
+# by the client's own timeout (no second batching or timeout here).
+EMBED_BATCH = 128
 QUESTION_SECONDS = 1.0  # how long a question waits for its vector before it gets the words' answer
-BATCH_SECONDS = 60.0
 ASK_ABOVE_PASSAGES = 2000  # a bigger backlog waits for the person's go-ahead (`approve_embedding`)
 PRICE_PER_MILLION_TOKENS = 0.02  # US dollars, text-embedding-3-small on OpenAI's price list
 
@@ -201,7 +203,7 @@ class Embeddings:
                     return False
                 self._tell(IndexProgress(start, len(wanted), "passages", stage="embeddings"))
                 batch = wanted[start:start + EMBED_BATCH]
-                vectors = await self._vectors(embedder, [p.text for p in batch], BATCH_SECONDS)
+                vectors = await self._vectors(embedder, [p.text for p in batch])
                 await self._worker.run(self._index.store_vectors, embedder.identity, batch, vectors)
         except Exception as exc:  # any failure of the service: the search goes lexical
             self._failed(embedder, exc)
@@ -219,7 +221,12 @@ class Embeddings:
             return await self._worker.run(self._index.search, question, limit)
         lexical = asyncio.ensure_future(self._worker.run(self._index.search, question, limit))
         try:
-            (vector,) = await self._vectors(embedder, [question], QUESTION_SECONDS)
+            async with asyncio.timeout(QUESTION_SECONDS):
+                (vector,) = await self._vectors(embedder, [question])
+        except TimeoutError:
+            self._failed(embedder, TimeoutError(f"The embeddings service did not answer within "
+                                                f"{QUESTION_SECONDS:g} s."))
+            return await lexical
         except Exception as exc:  # offline, an HTTP error, too slow: the words' answer, this time
             self._failed(embedder, exc)
             return await lexical
@@ -228,12 +235,8 @@ class Embeddings:
         return await self._worker.run(self._index.hybrid_search, question, vector, embedder.identity, limit)
 
     @staticmethod
-    async def _vectors(embedder: Embedder, texts: list[str], seconds: float) -> list[list[float]]:
-        try:
-            async with asyncio.timeout(seconds):
-                vectors = await embedder.embed(texts)
-        except TimeoutError:
-            raise TimeoutError(f"The embeddings service did not answer within {seconds:g} s.") from None
+    async def _vectors(embedder: Embedder, texts: list[str]) -> list[list[float]]:
+        vectors = await embedder.embed(texts)
         if len(vectors) != len(texts) or any(len(v) != embedder.dimensions for v in vectors):
             raise ValueError(f"the embedder returned {len(vectors)} vectors, not {len(texts)} of "
                              f"{embedder.dimensions} dimensions")

@@ -64,7 +64,8 @@ class Embedder(Protocol):
     dimensions: int
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
-        """One normalised vector of `dimensions` floats per text, in order."""
+        """One normalised vector of `dimensions` floats per text, in order; raises when the service
+        fails, or does not answer within the embedder's own timeout."""
         ...
 
     async def close(self) -> None:
