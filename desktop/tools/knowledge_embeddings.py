@@ -5,8 +5,9 @@ awaits; this class runs on the asyncio loop. It asks the worker which passages l
 (`KnowledgeIndex.passages_to_embed`), awaits the embedder for a batch of them on the loop, and hands the
 vectors back to the worker to store (`KnowledgeIndex.store_vectors`), batch by batch, telling the
 progress path as it goes. A search starts the words' search on the worker and meanwhile awaits the
-question's vector (at most `QUESTION_SECONDS`); with the vector it runs the fused search, without it
-it answers with the words. Neither side blocks the GUI thread (it only runs the loop's callbacks).
+question's vector (at most `QUESTION_SECONDS`; a slower answer is not a failure: it arrives in the
+background and the next question is hybrid again); with the vector it runs the fused search, without
+it it answers with the words. Neither side blocks the GUI thread (it only runs the loop's callbacks).
 
 The search is lexical, never an error to the model, and `SearchMode.reason` says why: no embedder
 (the app's reason: "demo", "no_deployment", "not_configured"), the service failed
@@ -24,7 +25,6 @@ tokens (and dollars) the rest will cost.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -97,10 +97,10 @@ def _tally(index: KnowledgeIndex, identity: str, dimensions: int) -> tuple[int, 
 
 
 def _sentence(exc: Exception) -> str:
-    """A failure as Settings shows it: a SessionError's (or the timeout's) sentence, else type and text."""
+    """A failure as Settings shows it: a SessionError's sentence, else type and text."""
     message = getattr(exc, "message", "")
     if not (isinstance(message, str) and message):
-        message = str(exc) if isinstance(exc, TimeoutError) and str(exc) else f"{type(exc).__name__}: {exc}"
+        message = f"{type(exc).__name__}: {exc}"
     return message[:300]
 
 
@@ -120,6 +120,7 @@ class Embeddings:
         self._complete_for: tuple[str, int] | None = None  # (identity, dimensions) every passage has
         self._catching_up = asyncio.Lock()  # two syncs never embed the same passages twice
         self._closing: set[asyncio.Task[None]] = set()  # embedders replaced, closed when idle
+        self._questions: set[asyncio.Future[list[list[float]]]] = set()  # slow questions, finishing
         self._logged: SearchMode | None = None  # the mode last logged (the first is not)
         self.set_embedder(embedder, reason=reason)
 
@@ -155,6 +156,9 @@ class Embeddings:
             self._note()
 
     async def close(self) -> None:
+        for asking in list(self._questions):
+            asking.cancel()
+        await asyncio.gather(*self._questions, return_exceptions=True)
         embedder, self._embedder = self._embedder, None
         if embedder is not None:
             self._close_when_idle(embedder)
@@ -221,18 +225,39 @@ class Embeddings:
             return await self._worker.run(self._index.search, question, limit)
         lexical = asyncio.ensure_future(self._worker.run(self._index.search, question, limit))
         try:
-            async with asyncio.timeout(QUESTION_SECONDS):
-                (vector,) = await self._vectors(embedder, [question])
-        except TimeoutError:
-            self._failed(embedder, TimeoutError(f"The embeddings service did not answer within "
-                                                f"{QUESTION_SECONDS:g} s."))
-            return await lexical
-        except Exception as exc:  # offline, an HTTP error, too slow: the words' answer, this time
-            self._failed(embedder, exc)
-            return await lexical
+            vector = await self._question_vector(embedder, question)
+            if vector is None:
+                return await lexical
+            hits = await self._worker.run(self._index.hybrid_search, question, vector, embedder.identity,
+                                          limit)
+        finally:
+            await _settled(lexical)  # the words' search, not needed after all (it is quick)
+        return hits
+
+    async def _question_vector(self, embedder: Embedder, question: str) -> list[float] | None:
+        """The question's vector, or None for the words' answer this time: the service failed (that
+        starts the wait), or is slower than `QUESTION_SECONDS` (not a failure: the request goes on in the
+        background, bounded by the client's own timeout, and keeps the connection warm; if it fails
+        after all, that is the failure)."""
+        asking = asyncio.ensure_future(self._vectors(embedder, [question]))
+        try:
+            await asyncio.wait({asking}, timeout=QUESTION_SECONDS)
+        finally:
+            if not asking.done():
+                self._questions.add(asking)
+                asking.add_done_callback(lambda task: self._heard(embedder, task))
+        return self._heard(embedder, asking) if asking.done() else None
+
+    def _heard(self, embedder: Embedder, asking: asyncio.Future[list[list[float]]]) -> list[float] | None:
+        self._questions.discard(asking)
+        if asking.cancelled():
+            return None
+        if (exc := asking.exception()) is not None:
+            if isinstance(exc, Exception):
+                self._failed(embedder, exc)
+            return None
         self._succeeded(embedder)
-        await _discard(lexical)
-        return await self._worker.run(self._index.hybrid_search, question, vector, embedder.identity, limit)
+        return asking.result()[0]
 
     @staticmethod
     async def _vectors(embedder: Embedder, texts: list[str]) -> list[list[float]]:
@@ -277,8 +302,15 @@ class Embeddings:
         task.add_done_callback(self._closing.discard)
 
 
-async def _discard(task: asyncio.Future[Any]) -> None:
-    """The words' search, not needed after all (it ran first on the worker; it is quick)."""
+async def _settled(task: asyncio.Future[Any]) -> None:
+    """Cancels `task` if it has not ended and waits for it; its own error, or its cancellation, is not
+    the caller's (the caller's cancellation is)."""
     task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
+    try:
         await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if not task.cancelled() or (current is not None and current.cancelling()):
+            raise  # not (only) the task's: ours
+    except Exception:
+        log.debug("the words' search failed", exc_info=True)

@@ -113,24 +113,52 @@ async def test_azure_without_an_embeddings_deployment_is_lexical(server: DemoSer
     assert not any("embeddings" in request for request in server.requests)
 
 
-async def test_a_slow_service_gets_the_words_answer_within_the_cap(
+async def test_a_slow_question_gets_the_words_answer_and_is_not_a_failure(
     server: DemoServer, make_base: Callable[[], KnowledgeBase], clock: Clock
 ) -> None:
     """The passages are embedded; then the service takes 4 s a request: a question waits about 1 s for
-    its vector, then answers with the words (the generous limit here only catches a hang), and no
-    embeddings request goes out until the wait after that failure is over."""
+    its vector, then answers with the words (the generous limit here only catches a hang); the search
+    stays hybrid, the request ends in the background, and the next question is hybrid again."""
     base = make_base()
     await base.refresh()
-    server.faults.embeddings_delay = 4.0  # the server finishes the abandoned request on stop
+    server.faults.embeddings_delay = 4.0
     async with asyncio.timeout(3.5):
         status, output, sources = await ask(base, "cancel a meeting")
     assert (status, output["status"], sources[0]) == ("done", "done", "cancellation.md")
+    assert base.mode.mode == "hybrid"
+    await _until_no_question_runs(base)
+    assert base.mode.mode == "hybrid"
+    server.faults.embeddings_delay = 0.0
+    _, _, sources = await ask(base, BOOKING_QUESTION)
+    assert sources[0] == "booking.md"
+
+
+async def test_a_question_that_outlasts_the_client_timeout_is_a_failure(
+    server: DemoServer, make_base: Callable[[], KnowledgeBase], clock: Clock
+) -> None:
+    """The service takes longer than the client's own timeout: the words answer at once, then the
+    request's timeout is the failure, and no request goes out until the wait after it is over."""
+    base = make_base()
+    await base.refresh()
+    client = base._embeddings._embedder
+    assert isinstance(client, EmbeddingsClient)
+    client.timeout = 1.5
+    server.faults.embeddings_delay = 4.0  # the server finishes the abandoned request on stop
+    _, output, sources = await ask(base, "cancel a meeting")
+    assert (output["status"], sources[0]) == ("done", "cancellation.md")
+    await _until_no_question_runs(base)
     assert (base.mode.mode, base.mode.reason) == ("lexical", "embeddings_failed")
-    assert "did not answer within 1 s" in base.mode.detail
+    assert "within 1.5 s" in base.mode.detail
     asked = len(server.requests)
     await ask(base, BOOKING_QUESTION)
-    assert len(server.requests) == asked  # backing off: the question did not wait again
+    assert len(server.requests) == asked  # backing off: the question did not ask
     server.faults.embeddings_delay = 0.0
     clock.advance(30)
     _, _, sources = await ask(base, BOOKING_QUESTION)
     assert sources[0] == "booking.md" and base.mode.mode == "hybrid"
+
+
+async def _until_no_question_runs(base: KnowledgeBase) -> None:
+    async with asyncio.timeout(10):
+        while base._embeddings._questions:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
