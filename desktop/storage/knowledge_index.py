@@ -38,7 +38,7 @@ from desktop.storage.knowledge_vectors import (
     forget_texts,
     fused,
     passages_to_embed,
-    prune_vectors,
+    prune_orphans,
     record_texts,
     store_vectors,
     v3_text_vectors,
@@ -125,6 +125,8 @@ class KnowledgeIndex:
             tally.count(item.name, self.index_file(item))
         if progress and plan.to_read:
             progress(tally.progress(ended=True))
+        if plan.to_read or plan.removed:
+            self.prune_vectors()
         return tally.report()
 
     def plan_sync(self, folder: Path) -> SyncPlan:
@@ -144,6 +146,11 @@ class KnowledgeIndex:
             if _changed(resolved, known.get(resolved))
         ]
         return SyncPlan(folder, tuple(to_read), len(gone))
+
+    def prune_vectors(self) -> None:
+        """At the end of a sync: drops the vectors no passage has, but for the newest (`prune_orphans`)."""
+        with self._lock, self._transaction():
+            prune_orphans(self._conn, self._conn.execute("SELECT count(*) FROM passage_texts").fetchone()[0])
 
     def index_file(self, item: FileToRead) -> Outcome:
         """Reads one file of a plan into the index; an unreadable file is dropped from it."""
@@ -177,7 +184,7 @@ class KnowledgeIndex:
             ).fetchone()
             first, _ = _rows_of(document)
             self._conn.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", _rows_of(document))
-            old_texts = forget_texts(self._conn, *_rows_of(document))
+            forget_texts(self._conn, *_rows_of(document))
             self._conn.executemany(
                 "INSERT INTO passages (rowid, text, shown_text, heading, shown_heading, name, position, page)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -185,7 +192,6 @@ class KnowledgeIndex:
                  for p in passages],
             )
             record_texts(self._conn, [(first + p.position, p.heading, p.text) for p in passages])
-            prune_vectors(self._conn, old_texts)
             self._vectors.forget()
         return "updated" if known else "added"
 
@@ -194,7 +200,7 @@ class KnowledgeIndex:
             found = self._conn.execute("SELECT id FROM documents WHERE path = ?", (str(path),)).fetchone()
             if found is not None:
                 self._conn.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", _rows_of(found[0]))
-                prune_vectors(self._conn, forget_texts(self._conn, *_rows_of(found[0])))
+                forget_texts(self._conn, *_rows_of(found[0]))
                 self._conn.execute("DELETE FROM documents WHERE id = ?", (found[0],))
                 self._vectors.forget()
 

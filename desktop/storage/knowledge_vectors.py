@@ -5,8 +5,11 @@ as `openai:text-embedding-3-small`, which service and model made it), the dimens
 the text the embedder read (the heading above the passage, then the passage). `passage_texts` holds
 each passage's hash, written in the same transaction as the passage, and the scan joins the two by
 hash. So a text shared by two passages is embedded once, a passage that only moved (a paragraph
-inserted above it) keeps its vector, and a vector whose text was edited away is never scanned: no
-passage has its hash any more. Such vectors are pruned when their document is replaced or dropped.
+inserted above it, its file renamed or moved) keeps its vector, and a vector whose text was edited
+away is never scanned: no passage has its hash any more. Such orphans are pruned at the end of each
+sync, not while it runs (a file renamed is dropped before its new name is read), and the newest of them
+are kept, as many as there are passages: an edit undone, or a switch to another folder and back, embeds
+nothing again, and the file stays under about twice what the scan reads.
 Each vector is a float32 BLOB (`array('f')` in the machine's byte order: the index is a local cache
 that can always be rebuilt).
 
@@ -128,23 +131,20 @@ def record_texts(conn: sqlite3.Connection, passages: Iterable[tuple[int, str | N
     )
 
 
-def forget_texts(conn: sqlite3.Connection, first: int, last: int) -> list[str]:
-    """Forgets the text hashes of the passages between rowids `first` and `last`; returns them, for
-    `prune_vectors` once the new passages are recorded."""
-    hashes = [row[0] for row in conn.execute(
-        "DELETE FROM passage_texts WHERE rowid BETWEEN ? AND ? RETURNING text_hash", (first, last))]
-    return list(dict.fromkeys(hashes))
+def forget_texts(conn: sqlite3.Connection, first: int, last: int) -> None:
+    """Forgets the text hashes of the passages between rowids `first` and `last` (their vectors stay
+    until `prune_orphans`, at the end of the sync: a file renamed or moved keeps them)."""
+    conn.execute("DELETE FROM passage_texts WHERE rowid BETWEEN ? AND ?", (first, last))
 
 
-def prune_vectors(conn: sqlite3.Connection, hashes: Sequence[str]) -> None:
-    """Drops the vectors (of every embedder) of those of `hashes` that no passage has any more."""
-    for start in range(0, len(hashes), _SQL_CHUNK):
-        chunk = hashes[start:start + _SQL_CHUNK]
-        conn.execute(
-            f"DELETE FROM text_vectors WHERE text_hash IN ({','.join('?' * len(chunk))})"
-            " AND NOT EXISTS (SELECT 1 FROM passage_texts t WHERE t.text_hash = text_vectors.text_hash)",
-            chunk,
-        )
+def prune_orphans(conn: sqlite3.Connection, keep: int) -> int:
+    """Drops the vectors (of every embedder) whose text no passage has, but for the `keep` newest of
+    them; returns how many were dropped."""
+    return conn.execute(
+        "DELETE FROM text_vectors WHERE id IN (SELECT v.id FROM text_vectors v WHERE NOT EXISTS"
+        " (SELECT 1 FROM passage_texts t WHERE t.text_hash = v.text_hash) ORDER BY v.id DESC"
+        " LIMIT -1 OFFSET ?)", (max(0, keep),),
+    ).rowcount
 
 
 class VectorScan:

@@ -156,6 +156,8 @@ class KnowledgeBase:
             finally:
                 if plan.to_read:
                     self._tell(tally.progress(ended=True))
+            if plan.to_read or plan.removed:  # the vectors no passage has any more, after the last file
+                await self._worker.run(self._index.prune_vectors)
         report = tally.report()
         if folder == self._folder:  # not if the person picked another folder meanwhile
             self._synced.set()

@@ -115,7 +115,8 @@ def test_changed_text_embedder_or_dimensions_ask_again(tmp_path: Path) -> None:
     (folder / "a.txt").unlink()
     index.sync(folder)
     assert [p.text for p in index.passages_to_embed(E, 2)] == ["beta, changed"]
-    assert _vector_count(index) == 0  # a's text is gone, and b's old one: both vectors pruned
+    # a's text is gone, and b's old one: of those two vectors the newer is kept (one, as many as passages)
+    assert _vector_count(index) == 1
     index.close()
 
 
@@ -129,7 +130,36 @@ def test_editing_one_paragraph_embeds_only_it(tmp_path: Path) -> None:
     (folder / "a.md").write_text(_sections("one alpha", "two beta, edited", "three gamma"), encoding="utf-8")
     index.sync(folder)
     assert _embed_all(index) == ["Part two\ntwo beta, edited"]
-    assert _vector_count(index) == 3  # the old text's vector pruned
+    assert _vector_count(index) == 4  # the old text's vector kept (fewer orphans than passages)
+    (folder / "a.md").write_text(_sections("one alpha", "two beta", "three gamma"), encoding="utf-8")
+    index.sync(folder)
+    assert _embed_all(index) == []  # the edit undone: its vector was kept
+    index.close()
+
+
+def test_a_renamed_file_embeds_nothing_again(tmp_path: Path) -> None:
+    folder, index = _folder(tmp_path, {"a.md": _sections("one alpha", "two beta"), "b.txt": "gamma"})
+    assert len(_embed_all(index)) == 3
+    (folder / "sub").mkdir()
+    (folder / "a.md").rename(folder / "sub" / "renamed.md")
+    index.sync(folder)
+    assert _embed_all(index) == [] and index.embedded_passages(E, 2) == 3
+    assert _vector_count(index) == 3
+    index.close()
+
+
+def test_another_folder_and_back_embeds_nothing_again_within_the_bound(tmp_path: Path) -> None:
+    folder, index = _folder(tmp_path, {"a.txt": "alpha", "b.txt": "beta"})
+    _embed_all(index)
+    other = tmp_path / "other"
+    other.mkdir()
+    for name in ("c.txt", "d.txt", "e.txt"):
+        (other / name).write_text(f"{name} text", encoding="utf-8")
+    index.sync(other)
+    assert len(_embed_all(index)) == 3
+    index.sync(folder)
+    assert _embed_all(index) == []  # a and b kept their vectors while the other folder was indexed
+    assert _vector_count(index) == 4  # c, d, e are orphans now: the newest two kept, as many as passages
     index.close()
 
 

@@ -175,3 +175,23 @@ async def test_a_replaced_embedder_stops_its_catch_up(index: KnowledgeIndex, wor
     assert old.requests == 1 and old.closed
     assert len(new.embedded) == 2 and base.mode.mode == "hybrid"
     await base.close()
+
+
+@pytest.mark.usefixtures("ask_above_one")
+async def test_a_renamed_file_is_not_embedded_again_nor_asked_about(index: KnowledgeIndex,
+                                                                    worker: StoreWorker,
+                                                                    folder: Path) -> None:
+    """Renaming a file drops it before its new name is read: its passages keep their vectors (the
+    vectors no passage has are pruned only at the end of the sync), and no go-ahead is asked again."""
+    embedder = FakeEmbedder()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder)
+    await base.refresh()
+    assert (base.mode.mode, base.mode.reason) == ("lexical", "awaiting_approval")
+    base.approve_embedding()
+    await base.refresh()
+    assert len(embedder.embedded) == 2 and base.mode.mode == "hybrid"
+    (folder / "booking.md").rename(folder / "booking rules.md")
+    await base.refresh()
+    assert len(embedder.embedded) == 2 and base.mode.mode == "hybrid"
+    _, _, sources = await ask(base, PARAPHRASE)
+    assert sources[0] == "booking rules.md"
