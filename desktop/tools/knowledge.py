@@ -137,12 +137,14 @@ class KnowledgeBase:
 
     async def refresh(self) -> SyncReport:
         """One sync of the folder, a worker job per file read (stops early if another folder is picked),
-        then the embeddings of the passages that need one (with an embedder)."""
-        report = await self._sync_files()
-        await self._embeddings.catch_up(changed=bool(report.added or report.updated or report.removed))
+        then the embeddings of the passages that need one (with an embedder; they stop too)."""
+        folder, report = await self._sync_files()
+        await self._embeddings.catch_up(changed=bool(report.added or report.updated or report.removed),
+                                        wanted=lambda: folder == self._folder)
         return report
 
-    async def _sync_files(self) -> SyncReport:
+    async def _sync_files(self) -> tuple[Path, SyncReport]:
+        """The folder synced, and what the sync did."""
         async with self._sync_lock:  # one sync at a time; a second caller waits and re-checks
             folder = self._folder
             plan = await self._worker.run(self._index.plan_sync, folder)
@@ -163,7 +165,7 @@ class KnowledgeBase:
             self._synced.set()
         if report.added or report.updated or report.removed:
             log.info("knowledge index: %s", report)
-        return report
+        return folder, report
 
     def _tell(self, progress: IndexProgress) -> None:
         self._progress = None if progress.ended or progress.stage != "files" else progress

@@ -172,38 +172,41 @@ class Embeddings:
                                                                    embedder.dimensions)
         return KnowledgeStatus(mode, embedder.model, passages, embedded, tokens, texts)
 
-    async def catch_up(self, *, changed: bool) -> None:
+    async def catch_up(self, *, changed: bool, wanted: Callable[[], bool] = lambda: True) -> None:
         """Embeds the passages that lack a vector of the embedder's identity, in batches (unless a big
         backlog waits for the go-ahead, or the service is being left alone after a failure); then loads
-        the vectors' sign bits, so the first question does not wait for that."""
+        the vectors' sign bits, so the first question does not wait for that. Stops between two batches
+        once `wanted()` is False (another folder was picked: its sync comes first)."""
         if self._embedder is None:
             return
         async with self._catching_up:
             embedder = self._embedder
-            if embedder is not None:
-                await self._catch_up(embedder, changed=changed)
+            if embedder is not None and wanted():
+                await self._catch_up(embedder, changed=changed, wanted=wanted)
 
-    async def _catch_up(self, embedder: Embedder, *, changed: bool) -> None:
+    async def _catch_up(self, embedder: Embedder, *, changed: bool, wanted: Callable[[], bool]) -> None:
         key = (embedder.identity, embedder.dimensions)
         if changed:
             self._complete_for = None
         if self._complete_for == key or not self._backoff.ready():
             return
-        wanted = await self._worker.run(self._index.passages_to_embed, *key)
-        if embedder is not self._embedder:
-            return  # replaced meanwhile: the next catch-up counts the new one's backlog
-        self._awaiting = len(wanted) > ASK_ABOVE_PASSAGES and not self._approved
+        backlog = await self._worker.run(self._index.passages_to_embed, *key)
+        if embedder is not self._embedder or not wanted():
+            return  # replaced, or another folder, meanwhile: the next catch-up counts anew
+        self._awaiting = len(backlog) > ASK_ABOVE_PASSAGES and not self._approved
         self._note()
-        if self._awaiting or not await self._embed(embedder, wanted):
+        if self._awaiting or not await self._embed(embedder, backlog, wanted):
             return
         self._complete_for, self._approved = key, False  # caught up: a later big backlog asks again
         await self._worker.run(self._index.load_vectors, *key)
 
-    async def _embed(self, embedder: Embedder, wanted: list[Any]) -> bool:  # KnowledgeIndex's passages
-        """Embeds and stores `wanted`, batch by batch; False if the service failed or was replaced."""
+    async def _embed(self, embedder: Embedder, wanted: list[Any],  # KnowledgeIndex's passages
+                     still_wanted: Callable[[], bool]) -> bool:
+        """Embeds and stores `wanted`, batch by batch; False if the service failed or was replaced, or
+        the catch-up is no longer wanted."""
         try:
             for start in range(0, len(wanted), EMBED_BATCH):
-                if embedder is not self._embedder:
+                if embedder is not self._embedder or not still_wanted():
                     return False
                 self._tell(IndexProgress(start, len(wanted), "passages", stage="embeddings"))
                 batch = wanted[start:start + EMBED_BATCH]

@@ -195,3 +195,27 @@ async def test_a_renamed_file_is_not_embedded_again_nor_asked_about(index: Knowl
     assert len(embedder.embedded) == 2 and base.mode.mode == "hybrid"
     _, _, sources = await ask(base, PARAPHRASE)
     assert sources[0] == "booking rules.md"
+
+
+async def test_another_folder_stops_the_catch_up(index: KnowledgeIndex, worker: StoreWorker, folder: Path,
+                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The person picked another folder mid-backlog: no further batch of the old one is asked for, and
+    the next sync reads the new folder and embeds its passages."""
+    monkeypatch.setattr(knowledge_embeddings, "EMBED_BATCH", 1)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "parking.md").write_text("# Parking\n\nThe garage opens at seven.\n", encoding="utf-8")
+    embedder = FakeEmbedder()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder)
+    original = embedder.embed
+
+    async def pick_another_folder_after_the_first(texts: list[str]) -> list[list[float]]:
+        base.set_folder(other)
+        return await original(texts)
+
+    embedder.embed = pick_another_folder_after_the_first  # type: ignore[method-assign]
+    await base.refresh()
+    assert embedder.requests == 1
+    await base.refresh()
+    assert embedder.requests == 2 and "garage" in embedder.embedded[-1]
+    assert (await base.status()).embedded == 1
