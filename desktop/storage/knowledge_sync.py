@@ -19,16 +19,14 @@ Outcome = Literal["added", "updated", "unchanged", "unreadable"]
 @dataclass(frozen=True, slots=True)
 class IndexProgress:
     """How far a sync has got: `done` of `total` files read (files that did not change since the last
-    sync are not counted), and the one being read now."""
+    sync are not counted), and the one being read now; or, at the stage "embeddings", `done` of `total`
+    passages embedded."""
 
     done: int
     total: int
-    current: str = ""  # the file being read, relative to the folder; "" once the sync has ended
-    stage: Literal["files", "embeddings"] = "files"  # embeddings: `done` of `total` passages embedded
-
-    @property
-    def ended(self) -> bool:
-        return not self.current
+    current: str = ""  # the file being read, relative to the folder; "" between files and at the end
+    stage: Literal["files", "embeddings"] = "files"
+    ended: bool = False  # the stage is over (also when it stopped early)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +68,9 @@ class SyncTally:
     def progress(self, *, ended: bool = False) -> IndexProgress:
         """Where the sync stands: the next file to read, or ended (also when it stops early)."""
         total = len(self._plan.to_read)
-        current = "" if ended or self.done >= total else self._plan.to_read[self.done].name
-        return IndexProgress(self.done, total, current)
+        ended = ended or self.done >= total
+        return IndexProgress(self.done, total, "" if ended else self._plan.to_read[self.done].name,
+                             ended=ended)
 
     def report(self) -> SyncReport:
         outcomes = [outcome for _, outcome in self._outcomes]

@@ -208,7 +208,7 @@ class Embeddings:
             for start in range(0, len(wanted), EMBED_BATCH):
                 if embedder is not self._embedder or not still_wanted():
                     return False
-                self._tell(IndexProgress(start, len(wanted), "passages", stage="embeddings"))
+                self._tell(IndexProgress(start, len(wanted), stage="embeddings"))
                 batch = wanted[start:start + EMBED_BATCH]
                 vectors = await self._vectors(embedder, [p.text for p in batch])
                 await self._worker.run(self._index.store_vectors, embedder.identity, batch, vectors)
@@ -217,7 +217,7 @@ class Embeddings:
             return False
         finally:
             if wanted:
-                self._tell(IndexProgress(len(wanted), len(wanted), stage="embeddings"))
+                self._tell(IndexProgress(len(wanted), len(wanted), stage="embeddings", ended=True))
         if wanted:  # nothing asked, nothing learnt of the service
             self._succeeded(embedder)
         return True

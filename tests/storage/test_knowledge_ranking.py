@@ -76,14 +76,14 @@ def test_a_sync_reports_its_progress_in_order(tmp_path: Path) -> None:
     heard: list[IndexProgress] = []
     index.sync(folder, heard.append)
     assert heard == [IndexProgress(0, 3, "a.txt"), IndexProgress(1, 3, "b.md"),
-                     IndexProgress(2, 3, "sub/c.md"), IndexProgress(3, 3, "")]
+                     IndexProgress(2, 3, "sub/c.md"), IndexProgress(3, 3, "", ended=True)]
     assert [p.ended for p in heard] == [False, False, False, True]
     heard.clear()
     index.sync(folder, heard.append)
     assert heard == []  # nothing changed: nothing read, nothing to show
     (folder / "b.md").write_text("new text of b\n")
     index.sync(folder, heard.append)
-    assert heard == [IndexProgress(0, 1, "b.md"), IndexProgress(1, 1, "")]
+    assert heard == [IndexProgress(0, 1, "b.md"), IndexProgress(1, 1, "", ended=True)]
     index.close()
 
 

@@ -177,7 +177,7 @@ async def test_progress_is_heard_in_order_and_a_question_is_answered_between_two
         while not heard[-1].ended:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
     assert heard == [IndexProgress(0, 3, "a.md"), IndexProgress(1, 3, "b.md"),
-                     IndexProgress(2, 3, "c.md"), IndexProgress(3, 3, "")]
+                     IndexProgress(2, 3, "c.md"), IndexProgress(3, 3, "", ended=True)]
     _, body, sources = await ask(registry, "When does the kitchen close?", "after")
     assert sources == ("c.md",) and "indexing" not in body
     await base.close()

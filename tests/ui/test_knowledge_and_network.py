@@ -169,7 +169,7 @@ def test_the_status_bar_shows_indexing_progress_reported_from_any_thread(qtbot: 
     assert (indexing.bar.value(), indexing.bar.maximum()) == (3, 10)
     assert indexing.bar.text() == "3 / 10" and "rooms.docx" in indexing.label.text()
     assert "3 of 10" in indexing.toolTip() and "handbook/rooms.docx" in indexing.toolTip()
-    indexing.report(IndexProgress(10, 10, ""))
+    indexing.report(IndexProgress(10, 10, "", ended=True))
     qtbot.waitUntil(lambda: not indexing.isVisible())
 
 
@@ -178,7 +178,7 @@ def test_the_status_bar_says_the_passages_being_embedded(qapp: QApplication, qtb
     stage shows its own numbers again."""
     progress = IndexingProgress()
     qtbot.addWidget(progress)
-    progress.report(IndexProgress(640, 48_120, "passages", stage="embeddings"))
+    progress.report(IndexProgress(640, 48_120, stage="embeddings"))
     qtbot.waitUntil(lambda: progress.isVisible() and progress.label.text() != "")
     assert progress.label.text() == "Embedding passages for search: 640 of 48,120"
     assert not progress.bar.isTextVisible() and progress.bar.value() == 640  # the sentence says the numbers
@@ -187,7 +187,7 @@ def test_the_status_bar_says_the_passages_being_embedded(qapp: QApplication, qtb
     try:
         chinese = IndexingProgress()
         qtbot.addWidget(chinese)
-        chinese.report(IndexProgress(640, 48_120, "passages", stage="embeddings"))
+        chinese.report(IndexProgress(640, 48_120, stage="embeddings"))
         qtbot.waitUntil(lambda: chinese.label.text() != "")
         assert chinese.label.text() == "正在为搜索嵌入段落：640 / 48,120"
     finally:
