@@ -2,12 +2,14 @@
 
 Hybrid search fuses the bm25 ranking with the passages nearest to the question; on a small folder every
 passage is near in rank, so only those whose similarity stands out enter the fusion
-(`knowledge_vectors.standing_out`). That cut must hold for any embedder: the demo server's stand-in
-vectors put unrelated text near cosine 0, real embeddings at 0.1-0.3 and related text at 0.4-0.7.
-This prints top-1 accuracy of the paraphrase set (benchmarks/knowledge_paraphrases.py, the sample
-folder) for lexical search and for hybrid search under each cut, with the demo's vectors and with a
-real text-embedding model that runs offline, `wordllama` (256 dimensions, weights in its wheel; the
-`calibrate` extra: `pip install -e .[calibrate]`). Without wordllama it says so and exits 0.
+(`knowledge_vectors.standing_out`; without a bm25 ranking, those above the candidates' mean). That cut
+must hold for any embedder: the demo server's stand-in vectors put unrelated text near cosine 0, real
+embeddings at 0.1-0.3 and related text at 0.4-0.7. This prints top-1 accuracy of the paraphrase set
+(benchmarks/knowledge_paraphrases.py, the sample folder) for lexical search and for hybrid search under
+each cut (handed to `KnowledgeIndex.hybrid_search`), and how many of a few questions about nothing in
+the folder get passages at all, with the demo's vectors and with a real text-embedding model that runs
+offline, `wordllama` (256 dimensions, weights in its wheel; the `calibrate` extra:
+`pip install -e .[calibrate]`). Without wordllama it says so and exits 0.
 
 The paraphrase set is a plumbing test of the demo's vectors: its questions were written with the
 stand-in's table in view, so the demo figures say the pipeline works, not how good retrieval is.
@@ -22,27 +24,27 @@ import math
 import operator
 import statistics
 import tempfile
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.knowledge_paraphrases import PARAPHRASES, top1
+from benchmarks.knowledge_paraphrases import PARAPHRASES
 from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.embeddings import embeddings_client_for
-from desktop.storage import knowledge_vectors
+from desktop.storage import clean_question, knowledge_vectors
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.worker import StoreWorker
 from desktop.tools.knowledge import KnowledgeBase
 from desktop.tools.ports import Embedder
 
-Cut = Callable[..., list[Hashable]]  # (scored, count, *, alone) -> the keys kept, as `standing_out`
-CHOSEN = knowledge_vectors.standing_out  # the app's cut; the table swaps others in for a moment
+Cut = knowledge_vectors.Cut  # (scored, count, *, alone) -> the rowids kept
+CHOSEN = knowledge_vectors.standing_out  # the app's cut
 
 
 def share_of_best(share: float) -> Cut:
     """The first rule: at least `share` of the best similarity (and the best above 0)."""
-    def cut(scored: Sequence[tuple[float, Hashable]], count: int, *, alone: bool = False) -> list[Hashable]:
+    def cut(scored: Sequence[tuple[float, int]], count: int, *, alone: bool = False) -> list[int]:
         import heapq
         best = heapq.nlargest(count, scored, key=operator.itemgetter(0))
         if not best or best[0][0] <= 0:
@@ -51,15 +53,25 @@ def share_of_best(share: float) -> Cut:
     return cut
 
 
-def z_score(z: float) -> Cut:
-    def cut(scored: Sequence[tuple[float, Hashable]], count: int, *, alone: bool = False) -> list[Hashable]:
+def z_score(z: float, alone_z: float | None = None) -> Cut:
+    """`standing_out` at `z`; without a bm25 ranking, the app's floor (the mean) or else `alone_z` too."""
+    def cut(scored: Sequence[tuple[float, int]], count: int, *, alone: bool = False) -> list[int]:
+        if alone and alone_z is not None:
+            return CHOSEN(scored, count, alone_z)
         return CHOSEN(scored, count, z, alone=alone)
+    return cut
+
+
+def above_mean_by(gap: float) -> Cut:
+    """The app's cut; without a bm25 ranking, passages at least `gap` (in cosine) above the mean."""
+    def cut(scored: Sequence[tuple[float, int]], count: int, *, alone: bool = False) -> list[int]:
+        return CHOSEN(scored, count, alone=alone, gap=gap)
     return cut
 
 
 def robust_z(z: float) -> Cut:
     """Median and median absolute deviation (scaled to a normal's deviation) instead of mean and deviation."""
-    def cut(scored: Sequence[tuple[float, Hashable]], count: int, *, alone: bool = False) -> list[Hashable]:
+    def cut(scored: Sequence[tuple[float, int]], count: int, *, alone: bool = False) -> list[int]:
         import heapq
         values = [similarity for similarity, _ in scored]
         if len(values) < 3:
@@ -73,16 +85,22 @@ def robust_z(z: float) -> Cut:
     return cut
 
 
-def no_cut(scored: Sequence[tuple[float, Hashable]], count: int, *, alone: bool = False) -> list[Hashable]:
+def no_cut(scored: Sequence[tuple[float, int]], count: int, *, alone: bool = False) -> list[int]:
     import heapq
     return [key for _, key in heapq.nlargest(count, scored, key=operator.itemgetter(0))]
 
 
+APPS = " (the app's; without words: above the mean)"
 CUTS: dict[str, Cut] = {
     "none (plain RRF)": no_cut,
     "share of best 0.5 (old)": share_of_best(0.5),
-    **{f"z >= {z}" + (" (the app's)" if z == knowledge_vectors.NEAR_Z else ""): z_score(z)
+    **{f"z >= {z}" + (APPS if z == knowledge_vectors.NEAR_Z else ""): z_score(z)
        for z in (1.0, 1.5, 2.0, 2.5, 3.0)},
+    **{f"z >= 1.5, without words z >= {alone}" + (" (before)" if alone == 1.5 else ""): z_score(1.5, alone)
+       for alone in (0.5, 1.0, 1.5)},
+    **{f"z >= 1.5, without words {gap} above the mean" + (" (the app's)" if gap == knowledge_vectors.ALONE_GAP
+                                                           else ""): above_mean_by(gap)
+       for gap in (0.1, 0.2, 0.25, 0.3)},
     **{f"robust z >= {z}": robust_z(z) for z in (2.0, 3.0, 4.0)},
 }
 
@@ -114,40 +132,46 @@ def _normalised(vector: list[float]) -> list[float]:
 
 ENGLISH = tuple(p for p in PARAPHRASES if p.question.isascii())
 CHINESE = tuple(p for p in PARAPHRASES if not p.question.isascii())
-Found = tuple[int, int]  # (English, Chinese) questions whose page came first
+OFF_TOPIC = ("what's the weather in Berlin tomorrow", "怎么做红烧肉", "who won the football match last night",
+             "推荐一部好看的电影", "how tall is Mount Everest", "今天股市怎么样", "tell me a joke",
+             "猫为什么喜欢纸箱", "what is the capital of Australia", "明天会下雨吗")
+Found = tuple[int, int, int]  # English and Chinese questions whose page came first; off-topic answered
 
 
-async def _found(base: KnowledgeBase) -> Found:
-    return (await top1(base, ENGLISH)).found_first, (await top1(base, CHINESE)).found_first
-
-
-async def _vectors_alone(index: KnowledgeIndex, embedder: Embedder) -> Found:
-    """The questions whose page holds the passage nearest to the question's vector (no words, no cut)."""
-    found = [0, 0]
-    for number, questions in enumerate((ENGLISH, CHINESE)):
-        vectors = await embedder.embed([p.question for p in questions])
-        for paraphrase, vector in zip(questions, vectors, strict=True):
-            hits = index.hybrid_search("", vector, embedder.identity, limit=1)  # no terms: vectors only
-            found[number] += bool(hits) and hits[0].name == paraphrase.page
-    return found[0], found[1]
+def per_cut(count: Callable[[bool, Cut], Any]) -> dict[str, Any]:
+    """The rows under lexical: the vectors alone (no words, no cut), then hybrid under each of CUTS;
+    `count(words, cut)` counts what the questions found, asked with their words or without."""
+    return {"vectors alone": count(False, no_cut),
+            **{f"hybrid, cut: {name}": count(True, cut) for name, cut in CUTS.items()}}
 
 
 async def accuracy_per_cut(data: Path, embedder: Embedder) -> dict[str, Found]:
-    """Top-1 hits of the paraphrase set: lexical, the vectors alone, then hybrid under each of CUTS."""
+    """Top-1 hits of the paraphrase set and off-topic questions answered: lexical, the vectors alone,
+    then hybrid under each of CUTS (each question asked as the tool asks: `clean_question`, 4 passages)."""
     worker = StoreWorker("calibration")
     index = KnowledgeIndex(data / f"{embedder.model.replace(':', '-')}.sqlite3")
     try:
-        found = {"lexical": await _found(KnowledgeBase(index, worker))}
-        hybrid = KnowledgeBase(index, worker, embedder=embedder)
-        await hybrid.refresh()
-        knowledge_vectors.standing_out = no_cut  # type: ignore[assignment]  # the scan looks it up per call
-        found["vectors alone"] = await _vectors_alone(index, embedder)
-        for name, cut in CUTS.items():
-            knowledge_vectors.standing_out = cut  # type: ignore[assignment]
-            found[f"hybrid, cut: {name}"] = await _found(hybrid)
-        return found
+        await KnowledgeBase(index, worker, embedder=embedder).refresh()
+        groups = [[clean_question(p.question) for p in group] for group in (ENGLISH, CHINESE)]
+        groups.append([clean_question(question) for question in OFF_TOPIC])
+        vectors = [await embedder.embed(group) for group in groups]
+        pages = [[p.page for p in group] for group in (ENGLISH, CHINESE)]
+
+        def count(words: bool, cut: Cut | None) -> Found:
+            firsts = []
+            for number, (questions, asked) in enumerate(zip(groups, vectors, strict=True)):
+                hits = [index.search(question) if cut is None else
+                        index.hybrid_search(question if words else "", vector, embedder.identity, cut=cut)
+                        for question, vector in zip(questions, asked, strict=True)]
+                if number < 2:
+                    firsts.append(sum(bool(h) and h[0].name == page
+                                      for h, page in zip(hits, pages[number], strict=True)))
+                else:
+                    firsts.append(sum(bool(h) for h in hits))
+            return firsts[0], firsts[1], firsts[2]
+
+        return {"lexical": count(True, None), **per_cut(count)}
     finally:
-        knowledge_vectors.standing_out = CHOSEN
         await embedder.close()
         await worker.run(index.close)
         worker.close()
@@ -174,10 +198,12 @@ def main() -> int:
     table = asyncio.run(_table())
     columns = list(table)
     print(f"Paraphrases answered first: English of {len(ENGLISH)} + Chinese of {len(CHINESE)} (sample"
-          " folder; the demo column is a plumbing test of the stand-in vectors)\n")
+          " folder; the demo column is a plumbing test of the stand-in vectors); off-topic: of"
+          f" {len(OFF_TOPIC)} questions about nothing in the folder, those given passages at all\n")
     print("| ranking | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns))
     for row in table[columns[0]]:
-        cells = [f"{sum(table[c][row])} ({table[c][row][0]} + {table[c][row][1]})" for c in columns]
+        cells = [f"{en + zh} ({en} + {zh}), off-topic {off}"
+                 for en, zh, off in (table[column][row] for column in columns)]
         print(f"| {row} | " + " | ".join(cells) + " |")
     return 0
 

@@ -25,15 +25,15 @@ import sys
 import sysconfig
 import tempfile
 import time
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmarks.figures import percentiles
-from desktop.storage import knowledge_vectors
 from desktop.storage.knowledge_index import Hit, KnowledgeIndex
-from desktop.storage.knowledge_signs import nearest_by_hamming
+from desktop.storage.knowledge_signs import nearest_by_hamming, sign_bits
 
 DOCS_PER_FILE = 25
 QUESTIONS = 200
@@ -152,22 +152,17 @@ def _timed(index: KnowledgeIndex, asked: Asked, embedder: str) -> dict[str, str]
             for kind, values in times.items()}
 
 
-def top1(index: KnowledgeIndex, asked: Asked, embedder: str) -> dict[str, int]:
-    from benchmarks.knowledge_calibration import CHOSEN, CUTS, no_cut
+def top1(index: KnowledgeIndex, asked: Asked, identity: str) -> dict[str, int]:
+    from benchmarks.knowledge_calibration import Cut, per_cut
+
     def first(hits: list[Hit], doc: Docstring) -> bool:
         return bool(hits) and hits[0].heading == doc.name
 
-    found = {"lexical": sum(first(index.search(d.summary, 1), d) for d, _ in asked)}
-    try:
-        knowledge_vectors.standing_out = no_cut  # type: ignore[assignment]
-        found["vectors alone"] = sum(first(index.hybrid_search("", v, embedder, 1), d) for d, v in asked)
-        for name, cut in CUTS.items():
-            knowledge_vectors.standing_out = cut  # type: ignore[assignment]
-            found[f"hybrid, cut: {name}"] = sum(first(index.hybrid_search(d.summary, v, embedder, 1), d)
-                                                for d, v in asked)
-    finally:
-        knowledge_vectors.standing_out = CHOSEN
-    return found
+    def count(words: bool, cut: Cut) -> int:
+        return sum(first(index.hybrid_search(d.summary if words else "", v, identity, 1, cut=cut), d)
+                   for d, v in asked)
+
+    return {"lexical": sum(first(index.search(d.summary, 1), d) for d, _ in asked), **per_cut(count)}
 
 
 def run(passages: int) -> None:
@@ -187,16 +182,15 @@ def run(passages: int) -> None:
             asked_docs = random.Random(SEED).sample(docs, QUESTIONS)
             asked_vectors = _unit_rows(model.embed([d.summary for d in asked_docs]))
             asked = list(zip(asked_docs, asked_vectors.tolist(), strict=True))
-            _report(index, embedder, [p.text_hash for p in wanted], vectors, asked, asked_vectors)
+            _report(index, embedder, vectors, asked, asked_vectors)
         finally:
             index.close()
 
 
-def _report(index: KnowledgeIndex, embedder: str, hashes: list[str], vectors: Any, asked: Asked,
+def _report(index: KnowledgeIndex, embedder: str, vectors: Any, asked: Asked,
             asked_vectors: Any) -> None:
-    stored = dict(index._conn.execute("SELECT text_hash, signs FROM text_vectors WHERE embedder = ?",
-                                      (embedder,)))  # the rotated sign bits the scan uses
-    rotated = [int.from_bytes(stored[digest]) for digest in hashes]
+    # the rotated sign bits the scan uses, as `store_vectors` makes them from the same float32 vectors
+    rotated = [int.from_bytes(sign_bits(array("f", vector))) for vector in vectors.tolist()]
     real = recall_at_10(vectors, asked_vectors, rotated, _signs(asked_vectors))
     synthetic = unequal_variance_recall(len(vectors))
     print("\n| candidate stage, recall at 10 | wordllama docstrings | unequal variance (random) |")

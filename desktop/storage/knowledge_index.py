@@ -22,6 +22,7 @@ from pathlib import Path
 
 from desktop.storage.documents import SUPPORTED_SUFFIXES, passages_of, read_sections
 from desktop.storage.knowledge_query import indexed_text, match_expression, terms_of
+from desktop.storage.knowledge_schema import MIGRATIONS
 from desktop.storage.knowledge_sync import (
     FileToRead,
     IndexProgress,
@@ -32,6 +33,7 @@ from desktop.storage.knowledge_sync import (
     documents_under,
 )
 from desktop.storage.knowledge_vectors import (
+    Cut,
     PassageToEmbed,
     VectorScan,
     embedded_passages,
@@ -40,8 +42,8 @@ from desktop.storage.knowledge_vectors import (
     passages_to_embed,
     prune_orphans,
     record_texts,
+    standing_out,
     store_vectors,
-    v3_text_vectors,
 )
 from desktop.storage.migrations import migrate, open_database
 
@@ -51,38 +53,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 ROWS_PER_DOCUMENT = 1 << 20  # passages of document `id` have rowids id * ROWS_PER_DOCUMENT + position
 HEADING_WEIGHT = 1.0  # bm25 weight of a match in the heading above a passage (the text's is 1.0)
 
-
-def _v1_initial(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        "CREATE TABLE documents (path TEXT PRIMARY KEY, name TEXT NOT NULL, mtime_ns INTEGER NOT NULL,"
-        " size INTEGER NOT NULL, sha256 TEXT NOT NULL)"
-    )
-    conn.execute(
-        "CREATE VIRTUAL TABLE passages USING fts5("
-        "text, path UNINDEXED, name UNINDEXED, position UNINDEXED, tokenize = 'trigram')"
-    )
-
-
-def _v2_words_pages_and_headings(conn: sqlite3.Connection) -> None:
-    """Words (stemmed) and pairs of CJK characters instead of trigrams, so bm25 ranks every kind of term;
-    each passage with the heading above it and its PDF page; a document's passages at rowids of its
-    own (`_rows_of`), so replacing or dropping it touches those rows only, not a scan of them all.
-    The index is rebuilt from the documents: the next sync reads every file again."""
-    conn.execute("DROP TABLE passages")
-    conn.execute("DROP TABLE documents")
-    conn.execute(
-        "CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
-        " mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL)"
-    )
-    conn.execute(  # shown_*: the text as the document has it, where the indexed form differs (Chinese)
-        "CREATE VIRTUAL TABLE passages USING fts5(text, heading, shown_text UNINDEXED,"
-        " shown_heading UNINDEXED, name UNINDEXED, position UNINDEXED, page UNINDEXED,"
-        " tokenize = 'porter unicode61 remove_diacritics 2')"
-    )
-
-
-MIGRATIONS = (_v1_initial, _v2_words_pages_and_headings, v3_text_vectors)
-
 _COLUMNS = ("rowid, name, position, page, coalesce(shown_heading, heading) AS heading,"
             " coalesce(shown_text, text) AS text")
 _SEARCH = (
@@ -90,6 +60,16 @@ _SEARCH = (
     " FROM passages WHERE passages MATCH ? ORDER BY score LIMIT ?"
 )
 VECTOR_CANDIDATES = 20  # passages each ranking brings to the fusion
+
+
+@dataclass(frozen=True, slots=True)
+class WordsRanking:
+    """The passages that have the question's words, best first (`KnowledgeIndex.rank_words`)."""
+
+    rows: tuple[sqlite3.Row, ...]
+
+    def hits(self, limit: int) -> list[Hit]:
+        return [_hit(row, round(-float(row["score"]), 3)) for row in self.rows[:max(0, limit)]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,49 +194,55 @@ class KnowledgeIndex:
 
     def search(self, question: str, limit: int = 4) -> list[Hit]:
         """The best passages for any text at all; an empty list when nothing matches."""
-        return [_hit(row, round(-float(row["score"]), 3)) for row in self._lexical(question, limit)]
+        return self.rank_words(question, limit).hits(limit)
 
-    def hybrid_search(self, question: str, vector: list[float], embedder: str, limit: int = 4) -> list[Hit]:
-        """The bm25 ranking and the ranking of the passages nearest to the question's `vector` (made by
-        `embedder`, an identity such as `openai:text-embedding-3-small`), fused; a Hit's score is then its
-        fusion score. Only passages whose similarity stands out enter the vector ranking
-        (`VectorScan.nearest`; without a bm25 ranking, those above the mean), and on a tie the nearer
-        passage comes first."""
+    def rank_words(self, question: str, count: int = VECTOR_CANDIDATES) -> WordsRanking:
+        """The bm25 ranking of the passages, at most `count`: its best hits are `search`'s, and
+        `hybrid_search` takes it instead of searching the words again."""
+        return WordsRanking(tuple(self._lexical(question, count)))
+
+    def hybrid_search(self, question: str, vector: list[float], identity: str, limit: int = 4, *,
+                      words: WordsRanking | None = None, cut: Cut = standing_out) -> list[Hit]:
+        """The bm25 ranking (`words`, if the caller has it: `rank_words` of `question`) and the ranking of
+        the passages nearest to the question's `vector` (made by the embedder `identity`, such as
+        `openai:text-embedding-3-small`), fused; a Hit's score is then its fusion score. Only passages
+        that `cut` keeps enter the vector ranking (the app's: those that stand out, or without a bm25
+        ranking those above the mean), and on a tie the nearer passage comes first."""
         if limit <= 0:
             return []
         wanted = max(limit, VECTOR_CANDIDATES)
-        lexical = {row["rowid"]: row for row in self._lexical(question, wanted)}
+        lexical = {row["rowid"]: row for row in (words or self.rank_words(question, wanted)).rows[:wanted]}
         with self._lock:
-            nearest = self._vectors.nearest(self._conn, embedder, vector, wanted, alone=not lexical)
-        best = fused([nearest, list(lexical)])[:limit]  # a tie goes to the meaning
+            scored = self._vectors.scored(self._conn, identity, vector, wanted)
+        best = fused([cut(scored, wanted, alone=not lexical), list(lexical)])[:limit]  # a tie: the meaning
         rows = {**self._rows([rowid for rowid, _ in best if rowid not in lexical]), **lexical}
         return [_hit(rows[rowid], round(score, 5)) for rowid, score in best if rowid in rows]
 
-    def passages_to_embed(self, embedder: str, dimensions: int) -> list[PassageToEmbed]:
-        """The distinct texts of the passages without a vector of `embedder` at `dimensions` (a text
-        shared by passages, or kept by a passage that moved, has one already)."""
+    def passages_to_embed(self, identity: str, dimensions: int) -> list[PassageToEmbed]:
+        """The distinct texts of the passages without a vector of the embedder `identity` at `dimensions`
+        (a text shared by passages, or kept by a passage that moved, has one already)."""
         with self._lock:
-            return passages_to_embed(self._conn, embedder, dimensions)
+            return passages_to_embed(self._conn, identity, dimensions)
 
-    def embedded_passages(self, embedder: str, dimensions: int) -> int:
-        """How many passages have a vector of `embedder` at `dimensions` (for Settings' count)."""
+    def embedded_passages(self, identity: str, dimensions: int) -> int:
+        """How many passages have a vector of the embedder `identity` at `dimensions` (Settings' count)."""
         with self._lock:
-            return embedded_passages(self._conn, embedder, dimensions)
+            return embedded_passages(self._conn, identity, dimensions)
 
     def passage_count(self) -> int:
         with self._lock:
             return int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
-    def store_vectors(self, embedder: str, passages: list[PassageToEmbed], vectors: list[list[float]]) -> int:
+    def store_vectors(self, identity: str, passages: list[PassageToEmbed], vectors: list[list[float]]) -> int:
         with self._lock, self._transaction():
-            stored = store_vectors(self._conn, embedder, passages, vectors)
+            stored = store_vectors(self._conn, identity, passages, vectors)
             self._vectors.forget()
         return stored
 
-    def load_vectors(self, embedder: str, dimensions: int) -> None:
-        """Loads what a hybrid search of `embedder` scans, ahead of the first one."""
+    def load_vectors(self, identity: str, dimensions: int) -> None:
+        """Loads what a hybrid search with vectors of the embedder `identity` scans, ahead of the first."""
         with self._lock:
-            self._vectors.load(self._conn, embedder, dimensions)
+            self._vectors.load(self._conn, identity, dimensions)
 
     def _lexical(self, question: str, limit: int) -> list[sqlite3.Row]:
         terms = terms_of(question)

@@ -33,7 +33,7 @@ import sqlite3
 from array import array
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from desktop.storage.knowledge_signs import nearest_by_hamming, sign_bits
 
@@ -44,12 +44,22 @@ CANDIDATES_PER_RESULT = 50
 # the mean of the candidates' (a z-score: the same whatever the embedder's scale and offset of cosines).
 # On a small folder every passage is a candidate, and reciprocal rank fusion (flat at k = 60) would
 # otherwise let a far passage that the words rank first beat the passage the meaning ranks first.
-# Without a bm25 ranking (no passage has the question's words) that flatness does not matter and the cut
-# is not made: the best passages above the candidates' mean enter (docs/measurements.md, why no higher bar).
 NEAR_Z = 1.5
+# Without a bm25 ranking (no passage has the question's words) that flatness does not matter and the z cut
+# is not made: a passage enters if its similarity (a cosine) lies this much above the candidates' mean.
+# Measured (docs/measurements.md): no z bar tells a question about nothing from the issue's own question
+# on the sample folder, and a gap in cosine depends on the embedder's scale; so only the mean, for now.
+ALONE_GAP = 0.0
 _SQL_CHUNK = 500  # bound parameters per statement, well under SQLite's limit
 
 Key = TypeVar("Key", bound=Hashable)
+
+
+class Cut(Protocol):
+    """Which of the (similarity, rowid) candidates enter the vector ranking, best first, at most `count`;
+    `alone`: there is no bm25 ranking to fuse with. The app's is `standing_out`; the benchmarks try others."""
+
+    def __call__(self, scored: Sequence[tuple[float, int]], count: int, *, alone: bool) -> list[int]: ...
 
 
 def v3_text_vectors(conn: sqlite3.Connection) -> None:
@@ -83,27 +93,27 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def passages_to_embed(conn: sqlite3.Connection, embedder: str, dimensions: int) -> list[PassageToEmbed]:
-    """The distinct texts of the passages that have no vector of `embedder` at `dimensions`."""
+def passages_to_embed(conn: sqlite3.Connection, identity: str, dimensions: int) -> list[PassageToEmbed]:
+    """The distinct texts of the passages that have no vector of the embedder `identity` at `dimensions`."""
     found = conn.execute(
         "SELECT t.text_hash, coalesce(p.shown_heading, p.heading), coalesce(p.shown_text, p.text)"
         " FROM passage_texts t JOIN passages p ON p.rowid = t.rowid WHERE NOT EXISTS (SELECT 1"
         " FROM text_vectors v WHERE v.embedder = ? AND v.dimensions = ? AND v.text_hash = t.text_hash)"
-        " ORDER BY t.rowid", (embedder, dimensions),
+        " ORDER BY t.rowid", (identity, dimensions),
     )
     wanted = {digest: embedding_text(heading, text) for digest, heading, text in found if digest}
     return [PassageToEmbed(text, digest) for digest, text in wanted.items()]
 
 
-def embedded_passages(conn: sqlite3.Connection, embedder: str, dimensions: int) -> int:
-    """How many passages have a vector of `embedder` at `dimensions` for their present text."""
+def embedded_passages(conn: sqlite3.Connection, identity: str, dimensions: int) -> int:
+    """How many passages have a vector of the embedder `identity` at `dimensions` for their present text."""
     return int(conn.execute(
         "SELECT count(*) FROM passage_texts t JOIN text_vectors v ON v.text_hash = t.text_hash"
-        " AND v.embedder = ? AND v.dimensions = ?", (embedder, dimensions),
+        " AND v.embedder = ? AND v.dimensions = ?", (identity, dimensions),
     ).fetchone()[0])
 
 
-def store_vectors(conn: sqlite3.Connection, embedder: str, passages: Sequence[PassageToEmbed],
+def store_vectors(conn: sqlite3.Connection, identity: str, passages: Sequence[PassageToEmbed],
                   vectors: Sequence[Sequence[float]]) -> int:
     """Stores one batch; a text that no passage has any more (edited meanwhile) is skipped. Returns how
     many were stored."""
@@ -115,7 +125,7 @@ def store_vectors(conn: sqlite3.Connection, embedder: str, passages: Sequence[Pa
                         (passage.text_hash,)).fetchone() is None:
             continue
         floats = array("f", vector)
-        rows.append((embedder, len(floats), passage.text_hash, floats.tobytes(), sign_bits(floats)))
+        rows.append((identity, len(floats), passage.text_hash, floats.tobytes(), sign_bits(floats)))
     conn.executemany(
         "INSERT OR REPLACE INTO text_vectors (embedder, dimensions, text_hash, vector, signs)"
         " VALUES (?, ?, ?, ?, ?)", rows,
@@ -138,7 +148,7 @@ def forget_texts(conn: sqlite3.Connection, first: int, last: int) -> None:
 
 
 def prune_orphans(conn: sqlite3.Connection, keep: int) -> int:
-    """Drops the vectors (of every embedder) whose text no passage has, but for the `keep` newest of
+    """Drops the vectors (of every embedder identity) whose text no passage has, but for the `keep` newest of
     them; returns how many were dropped."""
     return conn.execute(
         "DELETE FROM text_vectors WHERE id IN (SELECT v.id FROM text_vectors v WHERE NOT EXISTS"
@@ -148,7 +158,7 @@ def prune_orphans(conn: sqlite3.Connection, keep: int) -> int:
 
 
 class VectorScan:
-    """The sign bits of the passages' vectors of one embedder, held in memory between searches;
+    """The sign bits of the passages' vectors of one embedder identity, held in memory between searches;
     `forget` after a write."""
 
     def __init__(self) -> None:
@@ -161,30 +171,29 @@ class VectorScan:
         self._loaded = None
         self._rowids, self._vector_ids, self._signs = [], [], []
 
-    def nearest(self, conn: sqlite3.Connection, embedder: str, question: Sequence[float],
-                count: int, *, alone: bool = False) -> list[int]:
-        """The rowids of the passages, at most `count`, nearest to the (normalised) question vector and
-        standing out from the candidates (`standing_out`; `alone`: no other ranking), nearest first."""
+    def scored(self, conn: sqlite3.Connection, identity: str, question: Sequence[float],
+               count: int) -> list[tuple[float, int]]:
+        """(similarity, rowid) of the candidates for the `count` passages nearest to the (normalised)
+        question vector: those nearest by sign bits, their similarity exact (for a `Cut`)."""
         query = list(question)  # a list multiplies faster than an array in `_similarities`
-        self.load(conn, embedder, len(query))
+        self.load(conn, identity, len(query))
         wanted = max(MIN_CANDIDATES, count * CANDIDATES_PER_RESULT)
         chosen = nearest_by_hamming(self._signs, int.from_bytes(sign_bits(query)), wanted)
         similarity = _similarities(conn, query, {self._vector_ids[i] for i in chosen})
-        scored = [(similarity[self._vector_ids[i]], self._rowids[i]) for i in chosen
-                  if self._vector_ids[i] in similarity]
-        return standing_out(scored, count, alone=alone)
+        return [(similarity[self._vector_ids[i]], self._rowids[i]) for i in chosen
+                if self._vector_ids[i] in similarity]
 
-    def load(self, conn: sqlite3.Connection, embedder: str, dimensions: int) -> None:
-        if self._loaded == (embedder, dimensions):
+    def load(self, conn: sqlite3.Connection, identity: str, dimensions: int) -> None:
+        if self._loaded == (identity, dimensions):
             return
         found = conn.execute(
             "SELECT t.rowid, v.id, v.signs FROM passage_texts t JOIN text_vectors v"
-            " ON v.text_hash = t.text_hash AND v.embedder = ? AND v.dimensions = ?", (embedder, dimensions),
+            " ON v.text_hash = t.text_hash AND v.embedder = ? AND v.dimensions = ?", (identity, dimensions),
         ).fetchall()
         self._rowids = [row[0] for row in found]
         self._vector_ids = [row[1] for row in found]
         self._signs = [int.from_bytes(row[2]) for row in found]
-        self._loaded = (embedder, dimensions)
+        self._loaded = (identity, dimensions)
 
 
 def _similarities(conn: sqlite3.Connection, query: list[float], vector_ids: set[int]) -> dict[int, float]:
@@ -200,20 +209,23 @@ def _similarities(conn: sqlite3.Connection, query: list[float], vector_ids: set[
 
 
 def standing_out(scored: Sequence[tuple[float, Key]], count: int, z: float = NEAR_Z, *,
-                 alone: bool = False) -> list[Key]:
+                 alone: bool = False, gap: float = ALONE_GAP) -> list[Key]:
     """The keys of the best `count` of (similarity, key) whose similarity is at least `z` standard
     deviations above the mean of all `scored`, best first. Of n values none can lie more than
     sqrt(n - 1) deviations above their mean: on a folder of a few passages, the bar is that instead.
-    `alone`: this ranking is the only one (no passage has the question's words), so the cut, which only
-    corrects the flatness of fusing two rankings, is not made: the best `count` above the mean enter."""
+    `alone`: this ranking is the only one (no passage has the question's words), so the z cut, which only
+    corrects the flatness of fusing two rankings, is not made: the best `count` at least `gap` above the
+    mean enter."""
     if len(scored) < 2:
         return [key for _, key in scored[:count]]
     mean = math.fsum(similarity for similarity, _ in scored) / len(scored)
     spread = math.sqrt(math.fsum((similarity - mean) ** 2 for similarity, _ in scored) / len(scored))
     if spread == 0:
         return []  # nothing stands out
-    deviations = 0.0 if alone else min(z, math.sqrt(len(scored) - 1))
-    bar = mean + spread * (deviations - 1e-9 if deviations else 1e-9)  # above the mean, at least
+    if alone:
+        bar = mean + max(gap, 1e-9 * spread)
+    else:
+        bar = mean + spread * min(z, math.sqrt(len(scored) - 1)) - 1e-9 * spread
     return [key for similarity, key in heapq.nlargest(count, scored, key=operator.itemgetter(0))
             if similarity >= bar]
 

@@ -4,10 +4,11 @@ How the async embedder and the sync index meet: the index lives on its `StoreWor
 awaits; this class runs on the asyncio loop. It asks the worker which passages lack a vector
 (`KnowledgeIndex.passages_to_embed`), awaits the embedder for a batch of them on the loop, and hands the
 vectors back to the worker to store (`KnowledgeIndex.store_vectors`), batch by batch, telling the
-progress path as it goes. A search starts the words' search on the worker and meanwhile awaits the
+progress path as it goes. A search starts the words' ranking on the worker and meanwhile awaits the
 question's vector (at most `QUESTION_SECONDS`; a slower answer is not a failure: it arrives in the
-background and the next question is hybrid again); with the vector it runs the fused search, without
-it it answers with the words. Neither side blocks the GUI thread (it only runs the loop's callbacks).
+background and the next question is hybrid again); with the vector it fuses the words' ranking with the
+vectors', without it it answers from the words' ranking alone. Neither side blocks the GUI thread (it
+only runs the loop's callbacks).
 
 The search is lexical, never an error to the model, and `SearchMode.reason` says why: no embedder
 (the app's reason: "demo", "no_deployment", "not_configured"), the service failed
@@ -226,16 +227,16 @@ class Embeddings:
         embedder = self._embedder
         if embedder is None or self._awaiting or not self._backoff.ready():
             return await self._worker.run(self._index.search, question, limit)
-        lexical = asyncio.ensure_future(self._worker.run(self._index.search, question, limit))
+        lexical = asyncio.ensure_future(self._worker.run(self._index.rank_words, question))
         try:
             vector = await self._question_vector(embedder, question)
-            if vector is None:
-                return await lexical
-            hits = await self._worker.run(self._index.hybrid_search, question, vector, embedder.identity,
-                                          limit)
+            words = await lexical
         finally:
-            await _settled(lexical)  # the words' search, not needed after all (it is quick)
-        return hits
+            await _settled(lexical)  # if this search was cancelled meanwhile
+        if vector is None:
+            return words.hits(limit)
+        return await self._worker.run(self._index.hybrid_search, question, vector, embedder.identity, limit,
+                                      words=words)
 
     async def _question_vector(self, embedder: Embedder, question: str) -> list[float] | None:
         """The question's vector, or None for the words' answer this time: the service failed (that

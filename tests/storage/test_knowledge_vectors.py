@@ -47,6 +47,9 @@ def test_alone_the_nearest_above_the_mean_enter_without_the_cut() -> None:
     assert standing_out(five, 4, alone=True) == ["a", "b"]
     assert standing_out(five, 1, alone=True) == ["a"]
     assert standing_out([(0.5, n) for n in range(4)], 4, alone=True) == []  # all alike: none is nearer
+    # a gap in cosine above the mean (measured as an alternative, not the app's): not by much, not in
+    assert standing_out([(0.25, "a"), (0.15, "b"), (0.1, "c"), (0.05, "d")], 4, alone=True) == ["a", "b"]
+    assert standing_out([(0.25, "a"), (0.15, "b"), (0.1, "c"), (0.05, "d")], 4, alone=True, gap=0.2) == []
 
 
 def _unit(rng: random.Random, dimensions: int) -> list[float]:
