@@ -274,7 +274,8 @@ class Embeddings:
     def _failed(self, embedder: Embedder, exc: Exception) -> None:
         if embedder is not self._embedder:
             return  # a replaced embedder's request (closed under it): not the current service's failure
-        self._backoff.failed()
+        wanted_wait = getattr(exc, "retry_after", None)  # a SessionError's: the service's Retry-After
+        self._backoff.failed(wanted_wait if isinstance(wanted_wait, (int, float)) else 0.0)
         self._failure = _sentence(exc)
         log.info("no embeddings request for %g s", self._backoff.wait)
         self._note()

@@ -162,3 +162,22 @@ async def _until_no_question_runs(base: KnowledgeBase) -> None:
     async with asyncio.timeout(10):
         while base._embeddings._questions:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
+
+
+async def test_a_rate_limit_is_waited_out_as_the_service_asks(
+    server: DemoServer, make_base: Callable[[], KnowledgeBase], clock: Clock
+) -> None:
+    """A 429 with Retry-After: 120: no embeddings request goes out for 120 s (not the first 30 s)."""
+    server.faults.embeddings_status, server.faults.retry_after = 429, "120"
+    base = make_base()
+    await ask(base, "cancel a meeting")
+    assert base.mode.reason == "embeddings_failed"
+    server.faults.embeddings_status = None
+    clock.advance(31)
+    asked = len(server.requests)
+    await ask(base, BOOKING_QUESTION)
+    assert len(server.requests) == asked and base.mode.reason == "embeddings_failed"
+    clock.advance(90)
+    await base.refresh()  # the passages are embedded now
+    _, _, sources = await ask(base, BOOKING_QUESTION)
+    assert sources[0] == "booking.md" and base.mode.mode == "hybrid"

@@ -131,13 +131,30 @@ def test_the_wait_doubles_up_to_ten_minutes_and_a_success_ends_it() -> None:
     for _ in range(7):
         backoff.failed()
         waits.append(backoff.wait)
+        assert not backoff.ready()
+        clock.advance(backoff.wait)
+        assert backoff.ready()
     assert waits == [30, 60, 120, 240, 480, 600, 600]
-    assert not backoff.ready()
-    clock.advance(600)
-    assert backoff.ready()
     backoff.failed()
     backoff.succeeded()
     assert backoff.ready() and backoff.wait == 0
+
+
+def test_failures_of_one_outage_double_the_wait_once_and_retry_after_is_waited() -> None:
+    clock = Clock()
+    backoff = Backoff(clock=clock)
+    backoff.failed()
+    clock.advance(5)
+    backoff.failed()  # a request in flight with the first: the same outage
+    assert backoff.wait == 25
+    backoff.failed(at_least=90)  # the service asked for 90 s
+    assert backoff.wait == 90
+    clock.advance(90)
+    assert backoff.ready()
+    backoff.failed()  # after the wait: the next outage doubles
+    assert backoff.wait == 60
+    backoff.failed(at_least=10)  # a shorter Retry-After does not shorten the wait
+    assert backoff.wait == 60
 
 
 async def test_embedders_are_closed_when_replaced_and_at_the_end(index: KnowledgeIndex, worker: StoreWorker,
