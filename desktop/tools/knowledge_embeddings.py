@@ -291,7 +291,8 @@ class Embeddings:
         mode, logged = self.mode, self._logged
         if logged is not None and (mode.mode, mode.reason) != (logged.mode, logged.reason):
             why = f" ({mode.reason}{': ' + mode.detail if mode.detail else ''})" if mode.reason else ""
-            log.warning("knowledge search is now %s%s", mode.mode, why)
+            level = logging.WARNING if mode.reason == "embeddings_failed" else logging.INFO
+            log.log(level, "knowledge search is now %s%s", mode.mode, why)
         self._logged = mode
 
     def _close_when_idle(self, embedder: Embedder) -> None:

@@ -5,6 +5,7 @@ sessions are closed when replaced or when the knowledge base closes."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,19 @@ async def test_another_folder_stops_the_catch_up(index: KnowledgeIndex, worker: 
     await base.refresh()
     assert embedder.requests == 2 and "garage" in embedder.embedded[-1]
     assert (await base.status()).embedded == 1
+
+
+async def test_only_a_failure_is_logged_as_a_warning(index: KnowledgeIndex, worker: StoreWorker, folder: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="desktop.tools.knowledge_embeddings")
+    embedder = FakeEmbedder()
+    base = KnowledgeBase(index, worker, folder, embedder=embedder)
+    await base.refresh()
+    base.set_embedder(None, reason="no_deployment")  # a routine change: hybrid, then lexical
+    base.set_embedder(embedder)
+    embedder.fail = True
+    await ask(base, PARAPHRASE)
+    changes = [(r.levelno, r.getMessage()) for r in caplog.records
+               if "knowledge search is now" in r.getMessage()]
+    assert [level for level, _ in changes] == [logging.INFO, logging.INFO, logging.WARNING]
+    assert "embeddings_failed" in changes[-1][1]
