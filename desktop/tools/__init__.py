@@ -10,7 +10,7 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.tools.knowledge import KnowledgeBase, default_folder
-    from desktop.tools.knowledge_embeddings import FallbackReason, KnowledgeStatus
+    from desktop.tools.knowledge_status import FallbackReason, KnowledgeStatus
     from desktop.tools.ports import (
         ConfirmationAnswer,
         ConfirmationRequest,
@@ -42,7 +42,7 @@ __getattr__ = lazy_exports(
             "KnowledgeBase",
             "default_folder",
         ),
-        "knowledge_embeddings": ("FallbackReason", "KnowledgeStatus"),
+        "knowledge_status": ("FallbackReason", "KnowledgeStatus"),
         "ports": (
             "ConfirmationAnswer",
             "ConfirmationRequest",

@@ -32,7 +32,8 @@ from desktop.storage import (
     clean_question,
     resource,
 )
-from desktop.tools.knowledge_embeddings import Embeddings, FallbackReason, KnowledgeStatus, SearchMode
+from desktop.tools.knowledge_embeddings import Embeddings
+from desktop.tools.knowledge_status import FallbackReason, KnowledgeStatus, SearchMode
 from desktop.tools.ports import Embedder
 from desktop.tools.registry import Outcome, Tool
 

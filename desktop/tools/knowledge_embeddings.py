@@ -19,8 +19,8 @@ it is spent. After a failure no request goes out (question or catch-up) for a gr
 
 Settings may swap the embedder (`set_embedder`: another service, key or deployment; the old one is
 closed); vectors are kept per `Embedder.identity` and text, so only another model embeds again.
-`status` counts, on the worker, what Settings shows: the passages embedded and an estimate of the
-tokens (and dollars) the rest will cost.
+`status` counts, on the worker, what Settings shows (`knowledge_status.py`): the passages embedded and
+an estimate of the tokens (and dollars) the rest will cost.
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from desktop.storage import Hit, IndexProgress, KnowledgeIndex, StoreWorker
 from desktop.tools.backoff import Backoff
+from desktop.tools.knowledge_status import FallbackReason, KnowledgeStatus, SearchMode, status_counts
 from desktop.tools.ports import Embedder
 
 log = logging.getLogger(__name__)
@@ -44,58 +44,6 @@ log = logging.getLogger(__name__)
 EMBED_BATCH = 128
 QUESTION_SECONDS = 1.0  # how long a question waits for its vector before it gets the words' answer
 ASK_ABOVE_PASSAGES = 2000  # a bigger backlog waits for the person's go-ahead (`approve_embedding`)
-PRICE_PER_MILLION_TOKENS = 0.02  # US dollars, text-embedding-3-small on OpenAI's price list
-
-# Why the search is lexical ("" when hybrid): "demo", the demo has no embeddings service; "no_deployment",
-# Azure without an embeddings deployment; "not_configured", no key or a malformed endpoint;
-# "embeddings_failed", the service failed (`SearchMode.detail`); "awaiting_approval", a big backlog
-# waits for the person's go-ahead.
-FallbackReason = Literal[
-    "", "demo", "no_deployment", "not_configured", "embeddings_failed", "awaiting_approval"
-]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchMode:
-    mode: Literal["hybrid", "lexical"]
-    reason: FallbackReason = ""  # why lexical; "" when hybrid
-    detail: str = ""  # the failure's sentence, for the log and Settings (never a key: errors carry none)
-
-
-@dataclass(frozen=True, slots=True)
-class KnowledgeStatus:
-    """What Settings shows of the search: its mode, the model, the passages embedded, and an estimate of
-    the one-time cost of the texts still to embed."""
-
-    mode: SearchMode
-    model: str = ""
-    passages: int = 0
-    embedded: int = 0
-    tokens_to_embed: int = 0  # an estimate (`estimated_tokens`)
-    texts_to_embed: int = 0  # the passages' texts without a vector yet
-
-    @property
-    def estimated_cost(self) -> float:
-        return self.tokens_to_embed * PRICE_PER_MILLION_TOKENS / 1_000_000
-
-    @property
-    def needs_approval(self) -> bool:
-        """The backlog waits for the person's go-ahead (`KnowledgeBase.approve_embedding`)."""
-        return self.mode.reason == "awaiting_approval"
-
-
-def estimated_tokens(text: str) -> int:
-    """About four characters a token in Latin script, about one a character in Chinese (non-ASCII)."""
-    ascii_characters = sum(1 for character in text if character < "\x80")
-    return len(text) - ascii_characters + (ascii_characters + 3) // 4
-
-
-def _tally(index: KnowledgeIndex, identity: str, dimensions: int) -> tuple[int, int, int, int]:
-    """On the worker: the passages, those embedded, the texts still to embed and their tokens."""
-    pending = index.passages_to_embed(identity, dimensions)  # distinct texts: a shared one counts once
-    embedded = index.embedded_passages(identity, dimensions)
-    return index.passage_count(), embedded, len(pending), sum(estimated_tokens(p.text) for p in pending)
-
 
 def _sentence(exc: Exception) -> str:
     """A failure as Settings shows it: a SessionError's sentence, else type and text."""
@@ -169,8 +117,8 @@ class Embeddings:
         embedder, mode = self._embedder, self.mode
         if embedder is None:
             return KnowledgeStatus(mode)
-        passages, embedded, texts, tokens = await self._worker.run(_tally, self._index, embedder.identity,
-                                                                   embedder.dimensions)
+        passages, embedded, texts, tokens = await self._worker.run(
+            status_counts, self._index, embedder.identity, embedder.dimensions)
         return KnowledgeStatus(mode, embedder.model, passages, embedded, tokens, texts)
 
     async def catch_up(self, *, changed: bool, wanted: Callable[[], bool] = lambda: True) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from desktop.storage import KnowledgeIndex, MeetingStore, StoreWorker, paths
 from desktop.tools.knowledge import KnowledgeBase
-from desktop.tools.knowledge_embeddings import FallbackReason
+from desktop.tools.knowledge_status import FallbackReason
 from desktop.tools.meetings import MeetingTools
 from desktop.tools.ports import Confirmer, Embedder
 from desktop.tools.registry import ToolRegistry
