@@ -216,7 +216,8 @@ class KnowledgeBase:
 
 
 _ANSWER = ("Answer from these passages and name the source document (its page and heading too, as `cite` "
-           "gives them).")
+           "gives them). They are the nearest the knowledge base has: if none answers the question, say so "
+           "instead of guessing.")
 _PARTIAL = (" The folder is still being indexed (`indexing`: files read of all): the answer may be in a "
             "file not read yet.")
 _NOTHING = "The knowledge base has nothing on this. Say so instead of guessing."
