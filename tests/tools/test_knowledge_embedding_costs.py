@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -175,19 +176,24 @@ async def test_embedders_are_closed_when_replaced_and_at_the_end(index: Knowledg
     assert second.closed and third.closed
 
 
+def _as_each_batch_goes(embedder: FakeEmbedder, action: Callable[[], None]) -> None:
+    """Runs `action` as each batch is asked of `embedder`, the batch then answered."""
+    original = embedder.embed
+
+    async def embed(texts: list[str]) -> list[list[float]]:
+        action()
+        return await original(texts)
+
+    embedder.embed = embed  # type: ignore[method-assign]
+
+
 async def test_a_replaced_embedder_stops_its_catch_up(index: KnowledgeIndex, worker: StoreWorker,
                                                      folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings swapped the embedder mid-backlog: the old one's next batch is not asked for."""
     monkeypatch.setattr(knowledge_embeddings, "EMBED_BATCH", 1)
     old, new = FakeEmbedder(), FakeEmbedder(model="another-model")
     base = KnowledgeBase(index, worker, folder, embedder=old)
-    original = old.embed
-
-    async def swap_after_the_first(texts: list[str]) -> list[list[float]]:
-        base.set_embedder(new)
-        return await original(texts)
-
-    old.embed = swap_after_the_first  # type: ignore[method-assign]
+    _as_each_batch_goes(old, lambda: base.set_embedder(new))
     await base.refresh()
     await base.refresh()
     assert old.requests == 1 and old.closed
@@ -225,13 +231,7 @@ async def test_another_folder_stops_the_catch_up(index: KnowledgeIndex, worker: 
     (other / "parking.md").write_text("# Parking\n\nThe garage opens at seven.\n", encoding="utf-8")
     embedder = FakeEmbedder()
     base = KnowledgeBase(index, worker, folder, embedder=embedder)
-    original = embedder.embed
-
-    async def pick_another_folder_after_the_first(texts: list[str]) -> list[list[float]]:
-        base.set_folder(other)
-        return await original(texts)
-
-    embedder.embed = pick_another_folder_after_the_first  # type: ignore[method-assign]
+    _as_each_batch_goes(embedder, lambda: base.set_folder(other))
     await base.refresh()
     assert embedder.requests == 1
     await base.refresh()
