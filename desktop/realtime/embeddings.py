@@ -152,7 +152,8 @@ def embeddings_client_for(
     """The client for the configured service, or None where it has no embeddings (Azure without an
     embeddings deployment). Raises SessionError for a missing key or a malformed endpoint."""
     kind = config.provider
-    name = config.embeddings_deployment.strip()
+    # The stored deployment is Azure's only; OpenAI's model comes from OPENAI_EMBEDDINGS_MODEL or the default.
+    name = config.embeddings_deployment.strip() if kind in _AZURE else config.embeddings_model.strip()
     if kind in _AZURE and not name:
         return None
     endpoint = _checked_endpoint(config)

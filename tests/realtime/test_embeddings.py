@@ -81,7 +81,9 @@ async def test_the_identity_names_who_makes_the_vectors(server: DemoServer) -> N
     host = server.base_url.removeprefix("http://")
     assert client(server).identity == "openai:text-embedding-3-small"
     large = "text-embedding-3-large"
-    assert client(server, embeddings_deployment=large).identity == f"openai:{large}"
+    assert client(server, embeddings_model=large).identity == f"openai:{large}"
+    # An Azure deployment's name is no OpenAI model: OpenAI keeps its own (the default here).
+    assert client(server, embeddings_deployment="my-azure-embeddings").model == "text-embedding-3-small"
     assert client(server, ProviderKind.AZURE).identity == f"azure:{host}/{AZURE_DEPLOYMENT}"
     assert client(server, ProviderKind.AZURE_PREVIEW).identity == f"azure:{host}/{AZURE_DEPLOYMENT}"
     demo = opened(embeddings_client_for(SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url)))

@@ -18,8 +18,10 @@ from pytestqt.qtbot import QtBot
 from desktop.app.launch import install_translators
 from desktop.demo.server import DemoServer
 from desktop.realtime import ProviderKind
+from desktop.realtime.embeddings import embeddings_client_for
 from desktop.settings.keychain import KeyStore
-from desktop.settings.preferences import Preferences, load_preferences, save_preferences
+from desktop.settings.preferences import Preferences, load_preferences, save_preferences, session_config
+from desktop.settings.target import resolve_target
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.paths import DATA_DIR_ENV
 from desktop.storage.worker import StoreWorker
@@ -45,10 +47,16 @@ def test_the_embeddings_deployment_is_saved_and_read_back(qtbot: QtBot, settings
     qtbot.addWidget(reopened)
     assert reopened.embeddings_deployment.text() == "my-embeddings"
     reopened.provider.setCurrentIndex(reopened.provider.findData(ProviderKind.OPENAI.value))
-    # OpenAI names its model itself: the field is off, the note names the model, the stored value stays.
+    # OpenAI names its model itself: the field is off, the note names the model; the stored value stays for
+    # Azure and never reaches OpenAI (tests/settings/test_target.py: OpenAI's model is its own).
     assert not reopened.embeddings_deployment.isEnabled() and reopened.embeddings_note.isVisibleTo(reopened)
     assert MODEL in reopened.embeddings_note.text()
-    assert reopened.values().embeddings_deployment == "my-embeddings"
+    on_openai = reopened.values()
+    assert on_openai.embeddings_deployment == "my-embeddings"
+    config = session_config(on_openai)
+    target = asyncio.run(resolve_target(config, KeyStore({"OPENAI_API_KEY": OPENAI_KEY})))
+    client = embeddings_client_for(target.apply(config))
+    assert client is not None and client.model == MODEL
 
 
 def test_the_knowledge_page_says_hybrid_with_the_model_and_the_passages(qtbot: QtBot) -> None:
