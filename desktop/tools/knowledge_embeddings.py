@@ -57,6 +57,7 @@ class SearchMode:
     mode: Literal["hybrid", "lexical"]
     reason: FallbackReason = ""  # why lexical; "" when hybrid
     detail: str = ""  # the failure's sentence, for the log and Settings (never a key: errors carry none)
+    code: str = ""  # the failure's code (a SessionError's), for Settings' translated sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,16 @@ def _sentence(exc: Exception) -> str:
     return message[:300]
 
 
+def _code(exc: Exception) -> str:
+    """A failure's code: a SessionError's own, else the timeout's or a malformed answer's."""
+    code = getattr(exc, "code", "")
+    if isinstance(code, str) and code:
+        return code
+    if isinstance(exc, TimeoutError):
+        return "embeddings_timeout"
+    return "embeddings_malformed" if isinstance(exc, ValueError) else ""
+
+
 class Embeddings:
     def __init__(self, index: KnowledgeIndex, worker: StoreWorker, embedder: Embedder | None,
                  tell: Callable[[IndexProgress], None], *, reason: FallbackReason = "",
@@ -112,6 +123,7 @@ class Embeddings:
         self._embedder: Embedder | None = None
         self._reason: FallbackReason = "not_configured"  # why there is no embedder
         self._failure = ""  # the last failure's sentence; "" after a success
+        self._failure_code = ""  # and its code
         self._awaiting = False  # a backlog above ASK_ABOVE_PASSAGES waits for the go-ahead
         self._approved = False  # the go-ahead, for the backlog at hand (kept until it is embedded)
         self._backoff = Backoff(clock=clock)
@@ -128,7 +140,7 @@ class Embeddings:
         if self._awaiting:
             return SearchMode("lexical", "awaiting_approval")
         if self._failure:
-            return SearchMode("lexical", "embeddings_failed", self._failure)
+            return SearchMode("lexical", "embeddings_failed", self._failure, self._failure_code)
         return SearchMode("hybrid")
 
     def set_embedder(self, embedder: Embedder | None, *, reason: FallbackReason = "") -> None:
@@ -243,7 +255,7 @@ class Embeddings:
         if embedder is not self._embedder:
             return  # a replaced embedder's request (closed under it): not the current service's failure
         self._backoff.failed()
-        self._failure = _sentence(exc)
+        self._failure, self._failure_code = _sentence(exc), _code(exc)
         log.info("no embeddings request for %g s", self._backoff.wait)
         self._note()
 

@@ -90,7 +90,7 @@ async def test_an_embeddings_fault_leaves_the_words(
     status, output, sources = await ask(base, "cancel a meeting")
     assert (status, output["status"], sources[0]) == ("done", "done", "cancellation.md")
     assert (base.mode.mode, base.mode.reason) == ("lexical", "embeddings_failed")
-    assert "HTTP 503" in base.mode.detail
+    assert "HTTP 503" in base.mode.detail and base.mode.code == "server_error"  # Settings translates it
     status, output, _ = await ask(base, BOOKING_QUESTION)  # what the words alone miss: not an error
     assert status == "done" and output["status"] in ("done", "no_results")
     server.faults.embeddings_status = None  # the service is back: the next sync after the wait embeds
@@ -126,7 +126,7 @@ async def test_a_slow_service_gets_the_words_answer_within_the_cap(
         status, output, sources = await ask(base, "cancel a meeting")
     assert (status, output["status"], sources[0]) == ("done", "done", "cancellation.md")
     assert (base.mode.mode, base.mode.reason) == ("lexical", "embeddings_failed")
-    assert "did not answer within 1 s" in base.mode.detail
+    assert "did not answer within 1 s" in base.mode.detail and base.mode.code == "embeddings_timeout"
     asked = len(server.requests)
     await ask(base, BOOKING_QUESTION)
     assert len(server.requests) == asked  # backing off: the question did not wait again
