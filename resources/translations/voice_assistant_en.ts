@@ -506,6 +506,16 @@
         <source>The service is busy; trying again in %1 s</source>
         <translation>The service is busy; trying again in %1 s</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings service did not answer in time.</source>
+        <translation>The embeddings service did not answer in time.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings service&apos;s answer did not hold the vectors asked for.</source>
+        <translation>The embeddings service&apos;s answer did not hold the vectors asked for.</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
@@ -648,8 +658,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="132"/>
-        <source>Keyword search only: the embeddings service failed; it is tried again at the next question.</source>
-        <translation>Keyword search only: the embeddings service failed; it is tried again at the next question.</translation>
+        <source>Keyword search only: the embeddings service failed; it is tried again after a wait (from 30 seconds, up to 10 minutes after repeated failures).</source>
+        <translation>Keyword search only: the embeddings service failed; it is tried again after a wait (from 30 seconds, up to 10 minutes after repeated failures).</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="135"/>

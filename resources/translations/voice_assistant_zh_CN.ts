@@ -506,6 +506,16 @@
         <source>The service is busy; trying again in %1 s</source>
         <translation>服务暂时繁忙，%1 秒后重试</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings service did not answer in time.</source>
+        <translation>嵌入服务没有及时回应。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings service&apos;s answer did not hold the vectors asked for.</source>
+        <translation>嵌入服务的回应里没有所请求的向量。</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
@@ -648,8 +658,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="132"/>
-        <source>Keyword search only: the embeddings service failed; it is tried again at the next question.</source>
-        <translation>只用关键词搜索：嵌入服务出错；下一个问题时会再试。</translation>
+        <source>Keyword search only: the embeddings service failed; it is tried again after a wait (from 30 seconds, up to 10 minutes after repeated failures).</source>
+        <translation>只用关键词搜索：嵌入服务出错；稍等后会再试（先等 30 秒，多次出错后最长等 10 分钟）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="135"/>

@@ -139,6 +139,12 @@ def test_the_knowledge_page_speaks_chinese(qapp: QApplication, qtbot: QtBot) -> 
         assert page.embed_now.text() == "立即嵌入"
         page.show_status(KnowledgeStatus(SearchMode("lexical", "no_deployment")))
         assert shown(page.search_mode).startswith("只用关键词搜索：尚未设置嵌入部署。")
+        for code, chinese in (("server_error", "服务出现内部错误，请稍后再试。"),
+                              ("embeddings_timeout", "嵌入服务没有及时回应。")):
+            english = f"The service's English sentence ({code})."
+            page.show_status(KnowledgeStatus(SearchMode("lexical", "embeddings_failed", english, code)))
+            assert "稍等后会再试" in shown(page.search_mode)  # not "at the next question": after a wait
+            assert page.detail.text() == chinese and page.detail.toolTip() == english  # the original beside
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
@@ -279,3 +285,6 @@ class NeverAsked:
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
         raise AssertionError("the status embeds nothing")
+
+    async def close(self) -> None:
+        pass
