@@ -253,6 +253,44 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
     qloop.run_until_complete(with_server())
 
 
+def test_two_quick_saves_apply_only_the_latest_embedder(
+    qloop: asyncio.AbstractEventLoop,
+    qapp: QApplication,
+    settings_store: QSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first save's embedder is still being made (a slow keychain) when the second save's is ready:
+    the first is cancelled, so it cannot finish last and replace the newer one."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
+    slow_keychain = asyncio.Event()
+    made: list[FallbackReason] = []
+
+    async def embedder(prefs: Preferences, keys: KeyStore) -> tuple[None, FallbackReason]:
+        reason: FallbackReason = "no_deployment" if prefs.provider is ProviderKind.AZURE else "demo"
+        if reason == "no_deployment":
+            await slow_keychain.wait()
+        made.append(reason)
+        return None, reason
+
+    async def scenario() -> None:
+        async with running_root(qapp, settings_store, Preferences()) as root:
+            await wait_until(lambda: root.toolbox is not None, limit=20)
+            assert root.toolbox is not None
+            monkeypatch.setattr(root.session_factory, "embedder", embedder)
+            root.controller.apply_settings(Preferences(ProviderKind.AZURE), "")
+            await wait_until(lambda: bool(root._renewals))
+            await asyncio.sleep(0)  # the first renewal waits on the keychain
+            root.controller.apply_settings(Preferences(), "")
+            await wait_until(lambda: made == ["demo"])
+            slow_keychain.set()  # the first would finish now, after the second
+            await wait_until(lambda: not root._renewals)
+            assert made == ["demo"] and root.toolbox.knowledge.mode.reason == "demo"
+
+    qloop.run_until_complete(scenario())
+
+
 def shown(label: QLabel) -> str:
     """A label's text with plain hyphens (a model's name is shown with non-breaking ones)."""
     return label.text().replace(NO_BREAK_HYPHEN, "-")
