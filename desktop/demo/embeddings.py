@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 OPENAI_PATH = "/v1/embeddings"
 AZURE_PATH = "/openai/deployments/{deployment}/embeddings"
-EMBEDDINGS_MODELS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072}
+EMBEDDINGS_MODELS = {
+    "text-embedding-3-small": 1536,
+    "text-embedding-3-large": 3072,
+    "text-embedding-ada-002": 1536,
+}
+FIXED_DIMENSIONS = {"text-embedding-ada-002"}  # takes no `dimensions` (nor an Azure deployment named so)
 MAX_INPUTS = 2048
 
 
@@ -59,6 +64,8 @@ async def _embeddings(server: DemoServer, provider: ServedProvider, request: web
     if provider is ServedProvider.OPENAI and model not in EMBEDDINGS_MODELS:
         sentence = f"The model '{model}' does not exist or you do not have access to it."
         return error_response(404, sentence, code="model_not_found", param="model")
+    if model in FIXED_DIMENSIONS and "dimensions" in body:
+        return error_response(400, "This model does not support specifying dimensions.", code=None)
     texts, dimensions = _inputs(body.get("input")), body.get("dimensions", 1536)
     if texts is None:
         return error_response(

@@ -117,10 +117,24 @@ class EmbeddingsClient:
         except aiohttp.ClientError as exc:
             log.debug("embeddings request failed: %s", self._masker.text(repr(exc)))
             raise unreachable(self.url) from None
+        if rejects_dimensions(status, body):
+            raise SessionError(
+                f"The model of '{self.model}' does not take dimensions: "
+                "use text-embedding-3-small or -large.",
+                code="embeddings_no_dimensions",
+                retryable=False,
+            )
         if not 200 <= status < 300:
             masked = self._masker.text(body)
             raise http_failure(STEP, status, masked, target=self.model, retry_after=wait)
         return read_vectors(body, len(batch), self.dimensions)
+
+
+def rejects_dimensions(status: int, body: str) -> bool:
+    """The 400 of a model with fixed dimensions (text-embedding-ada-002: "This model does not support
+    specifying dimensions."): asking again never helps, another model does."""
+    said = body.lower()
+    return status == 400 and "dimensions" in said and "not support" in said
 
 
 def read_vectors(body: str, count: int, dimensions: int) -> list[list[float]]:

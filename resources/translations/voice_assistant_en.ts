@@ -516,6 +516,11 @@
         <source>The embeddings service&apos;s answer did not hold the vectors asked for.</source>
         <translation>The embeddings service&apos;s answer did not hold the vectors asked for.</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings model does not take dimensions: use text-embedding-3-small or -large.</source>
+        <translation>The embeddings model does not take dimensions: use text-embedding-3-small or -large.</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
@@ -1296,8 +1301,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="119"/>
-        <source>e.g. text-embedding-3-small; empty: keyword search only</source>
-        <translation>e.g. text-embedding-3-small; empty: keyword search only</translation>
+        <source>e.g. text-embedding-3-small or -large; empty: keyword search only</source>
+        <translation>e.g. text-embedding-3-small or -large; empty: keyword search only</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="122"/>

@@ -516,6 +516,11 @@
         <source>The embeddings service&apos;s answer did not hold the vectors asked for.</source>
         <translation>嵌入服务的回应里没有所请求的向量。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings model does not take dimensions: use text-embedding-3-small or -large.</source>
+        <translation>该嵌入模型不接受 dimensions 参数：请改用 text-embedding-3-small 或 -large。</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
@@ -1296,8 +1301,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="119"/>
-        <source>e.g. text-embedding-3-small; empty: keyword search only</source>
-        <translation>例如 text-embedding-3-small；留空：只用关键词搜索</translation>
+        <source>e.g. text-embedding-3-small or -large; empty: keyword search only</source>
+        <translation>例如 text-embedding-3-small 或 -large；留空：只用关键词搜索</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="122"/>

@@ -149,6 +149,22 @@ async def test_an_unknown_azure_deployment_is_named(server: DemoServer) -> None:
     assert "'missing'" in one_sentence(caught.value) and caught.value.code == "not_found"
 
 
+@pytest.mark.parametrize("kind", [ProviderKind.OPENAI, ProviderKind.AZURE])
+async def test_a_model_without_dimensions_says_which_models_take_them(
+    server: DemoServer, kind: ProviderKind
+) -> None:
+    """text-embedding-ada-002 refuses `dimensions` for good (HTTP 400): one sentence naming the models."""
+    ada = "text-embedding-ada-002"
+    server.embeddings_deployment = ada  # the Azure deployment of that model
+    named = {"embeddings_deployment": ada} if kind is ProviderKind.AZURE else {"embeddings_model": ada}
+    with pytest.raises(SessionError) as caught:
+        await client(server, kind, **named).embed(["会议"])
+    assert one_sentence(caught.value) == (
+        f"The model of '{ada}' does not take dimensions: use text-embedding-3-small or -large."
+    )
+    assert caught.value.code == "embeddings_no_dimensions" and not caught.value.retryable
+
+
 @pytest.mark.parametrize(
     ("status", "code"), [(429, "rate_limited"), (500, "server_error"), (503, "server_error")]
 )

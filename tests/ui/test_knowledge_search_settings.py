@@ -140,7 +140,9 @@ def test_the_knowledge_page_speaks_chinese(qapp: QApplication, qtbot: QtBot) -> 
         page.show_status(KnowledgeStatus(SearchMode("lexical", "no_deployment")))
         assert shown(page.search_mode).startswith("只用关键词搜索：尚未设置嵌入部署。")
         for code, chinese in (("server_error", "服务出现内部错误，请稍后再试。"),
-                              ("embeddings_timeout", "嵌入服务没有及时回应。")):
+                              ("embeddings_timeout", "嵌入服务没有及时回应。"),
+                              ("embeddings_no_dimensions", "该嵌入模型不接受 dimensions 参数：请改用 "
+                                                           "text-embedding-3-small 或 -large。")):
             english = f"The service's English sentence ({code})."
             page.show_status(KnowledgeStatus(SearchMode("lexical", "embeddings_failed", english, code)))
             assert "稍等后会再试" in shown(page.search_mode)  # not "at the next question": after a wait
