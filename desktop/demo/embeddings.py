@@ -17,7 +17,7 @@ from aiohttp import web
 
 from desktop.demo.auth import error_response, forced_error
 from desktop.demo.concepts import embedding
-from desktop.demo.endpoints import ServedProvider, _check_api_key, _wait_headers
+from desktop.demo.endpoints import ServedProvider, check_api_key, wait_headers
 
 if TYPE_CHECKING:
     from desktop.demo.server import DemoServer
@@ -49,9 +49,9 @@ async def _embeddings(server: DemoServer, provider: ServedProvider, request: web
         await asyncio.sleep(faults.embeddings_delay)
     if faults.embeddings_status is not None:
         return forced_error(
-            faults.embeddings_status, quota=faults.quota_exhausted, headers=_wait_headers(faults)
+            faults.embeddings_status, quota=faults.quota_exhausted, headers=wait_headers(faults)
         )
-    problem = _check_api_key(server, provider, request) or _model_problem(server, provider, request)
+    problem = check_api_key(server, provider, request) or _model_problem(server, provider, request)
     if problem is not None:
         return problem
     try:

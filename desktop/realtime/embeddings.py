@@ -25,7 +25,7 @@ import aiohttp
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
-from desktop.realtime.providers import DEMO_API_KEY, _checked_endpoint, provider_name, unreachable
+from desktop.realtime.providers import DEMO_API_KEY, checked_endpoint, provider_name, unreachable
 from desktop.realtime.retry_after import retry_after
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def embeddings_client_for(
     name = config.embeddings_deployment.strip() if kind in _AZURE else config.embeddings_model.strip()
     if kind in _AZURE and not name:
         return None
-    endpoint = _checked_endpoint(config)
+    endpoint = checked_endpoint(config)
     api_key = config.api_key or (DEMO_API_KEY if kind is ProviderKind.DEMO else "")
     if not api_key:
         raise SessionError(
