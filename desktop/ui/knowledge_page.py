@@ -153,7 +153,8 @@ class KnowledgePage(QWidget):
     def _estimate_text(self, status: KnowledgeStatus) -> str:
         estimate = self.tr(
             "Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 "
-            "at $0.02 per million tokens. This is an estimate."
+            "at text-embedding-3-small's $0.02 per million tokens (text-embedding-3-large costs $0.13). This "
+            "is an estimate."
         )
         return _filled(estimate, _count(status.tokens_to_embed), _dollars(status.estimated_cost))
 

@@ -120,7 +120,10 @@ class SettingsDialog(QDialog):
             self.tr("e.g. text-embedding-3-small or -large; empty: keyword search only")
         )
         self.embeddings_note = _note(
-            self.tr("OpenAI: the knowledge search uses the model text-embedding-3-small.")
+            self.tr(
+                "OpenAI: the knowledge search uses the model text-embedding-3-small (the environment "
+                "variable OPENAI_EMBEDDINGS_MODEL names another)."
+            )
         )
         self.api_key = QLineEdit(api_key)
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)

@@ -683,8 +683,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="149"/>
-        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</source>
-        <translation>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</translation>
+        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at text-embedding-3-small&apos;s $0.02 per million tokens (text-embedding-3-large costs $0.13). This is an estimate.</source>
+        <translation>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at text-embedding-3-small&apos;s $0.02 per million tokens (text-embedding-3-large costs $0.13). This is an estimate.</translation>
     </message>
 </context>
 <context>
@@ -1306,8 +1306,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="122"/>
-        <source>OpenAI: the knowledge search uses the model text-embedding-3-small.</source>
-        <translation>OpenAI: the knowledge search uses the model text-embedding-3-small.</translation>
+        <source>OpenAI: the knowledge search uses the model text-embedding-3-small (the environment variable OPENAI_EMBEDDINGS_MODEL names another).</source>
+        <translation>OpenAI: the knowledge search uses the model text-embedding-3-small (the environment variable OPENAI_EMBEDDINGS_MODEL names another).</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="148"/>

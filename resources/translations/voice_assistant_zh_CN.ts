@@ -683,8 +683,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="149"/>
-        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</source>
-        <translation>嵌入会把这些段落的文字发送到您的嵌入服务（仅一次）：约 %1 个 token，按每百万 token $0.02 计约 %2。这只是估算。</translation>
+        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at text-embedding-3-small&apos;s $0.02 per million tokens (text-embedding-3-large costs $0.13). This is an estimate.</source>
+        <translation>嵌入会把这些段落的文字发送到您的嵌入服务（仅一次）：约 %1 个 token，按 text-embedding-3-small 每百万 token $0.02 的价格计约 %2（text-embedding-3-large 为 $0.13）。这只是估算。</translation>
     </message>
 </context>
 <context>
@@ -1306,8 +1306,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="122"/>
-        <source>OpenAI: the knowledge search uses the model text-embedding-3-small.</source>
-        <translation>OpenAI：知识库搜索使用 text-embedding-3-small 模型。</translation>
+        <source>OpenAI: the knowledge search uses the model text-embedding-3-small (the environment variable OPENAI_EMBEDDINGS_MODEL names another).</source>
+        <translation>OpenAI：知识库搜索使用 text-embedding-3-small 模型（可用环境变量 OPENAI_EMBEDDINGS_MODEL 指定其他模型）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="148"/>

@@ -118,7 +118,8 @@ def test_a_big_folder_waits_for_the_go_ahead_with_the_estimate(qtbot: QtBot) -> 
     assert page.estimate.isVisibleTo(page) and page.embed_now.isVisibleTo(page)
     assert page.estimate.text() == (
         "Embedding them sends their text to your embeddings service once: about 2,405,000 tokens, roughly "
-        "$0.05 at $0.02 per million tokens. This is an estimate."
+        "$0.05 at text-embedding-3-small's $0.02 per million tokens (text-embedding-3-large costs $0.13). "
+        "This is an estimate."
     )
     approvals: list[bool] = []
     page.embedApproved.connect(lambda: approvals.append(True))
