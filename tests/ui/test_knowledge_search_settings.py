@@ -206,18 +206,20 @@ def test_the_estimate_is_counted_on_the_worker_and_shown(qtbot: QtBot, tmp_path:
     assert shown(page.search_mode).startswith(f"Hybrid search (words and meaning) with {MODEL}: 0 of ")
 
 
+@pytest.fixture
+def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running app's data folder of the test's own, and the excepthook back after it."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
+
+
+@pytest.mark.usefixtures("app_data")
 def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
-    qloop: asyncio.AbstractEventLoop,
-    qapp: QApplication,
-    settings_store: QSettings,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings
 ) -> None:
     """The running app on OpenAI (a demo server standing in for it, its embeddings over HTTP): the dialog
     shows the hybrid search; Azure without an embeddings deployment makes it keyword-only; back to OpenAI
     it is hybrid again without embedding anything twice (the same model)."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
 
     async def scenario(server: DemoServer) -> None:
         await KeyStore({}).save(ProviderKind.OPENAI, OPENAI_KEY)
@@ -256,17 +258,13 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
     qloop.run_until_complete(with_server())
 
 
+@pytest.mark.usefixtures("app_data")
 def test_two_quick_saves_apply_only_the_latest_embedder(
-    qloop: asyncio.AbstractEventLoop,
-    qapp: QApplication,
-    settings_store: QSettings,
-    tmp_path: Path,
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The first save's embedder is still being made (a slow keychain) when the second save's is ready:
     the first is cancelled, so it cannot finish last and replace the newer one."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
     slow_keychain = asyncio.Event()
     made: list[FallbackReason] = []
 
