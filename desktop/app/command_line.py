@@ -124,6 +124,10 @@ def _add_knowledge(commands: Subparsers) -> None:
         "--folder", metavar="DIR", help="the folder to search (default: the one chosen in the app's "
         "settings, else the bundled sample documents)",
     )  # fmt: skip
+    search.add_argument(
+        "--words-only", action="store_true", help="search the words alone (default: as the app searches, "
+        "with the configured service's embeddings where it has them)",
+    )  # fmt: skip
     _json_option(search, "what the tool returns to the model")
 
 

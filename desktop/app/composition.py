@@ -148,7 +148,10 @@ class Root:
 
     def _renew_embedder(self) -> None:
         """The provider, key or embeddings deployment changed: the knowledge base searches with the new
-        embeddings (or the words only) without a restart."""
+        embeddings (or the words only) without a restart. Only the latest change counts: a renewal still
+        under way (a slower keychain) is cancelled, so it cannot finish after this one and win."""
+        for earlier in list(self._renewals):
+            earlier.cancel()
         task = asyncio.get_running_loop().create_task(self._use_embedder(), name="embedder")
         self._renewals.add(task)
         task.add_done_callback(self._renewals.discard)

@@ -17,14 +17,19 @@ from aiohttp import web
 
 from desktop.demo.auth import error_response, forced_error
 from desktop.demo.concepts import embedding
-from desktop.demo.endpoints import ServedProvider, _check_api_key, _wait_headers
+from desktop.demo.endpoints import ServedProvider, check_api_key, wait_headers
 
 if TYPE_CHECKING:
     from desktop.demo.server import DemoServer
 
 OPENAI_PATH = "/v1/embeddings"
 AZURE_PATH = "/openai/deployments/{deployment}/embeddings"
-EMBEDDINGS_MODELS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072}
+EMBEDDINGS_MODELS = {
+    "text-embedding-3-small": 1536,
+    "text-embedding-3-large": 3072,
+    "text-embedding-ada-002": 1536,
+}
+FIXED_DIMENSIONS = {"text-embedding-ada-002"}  # takes no `dimensions` (nor an Azure deployment named so)
 MAX_INPUTS = 2048
 
 
@@ -44,9 +49,9 @@ async def _embeddings(server: DemoServer, provider: ServedProvider, request: web
         await asyncio.sleep(faults.embeddings_delay)
     if faults.embeddings_status is not None:
         return forced_error(
-            faults.embeddings_status, quota=faults.quota_exhausted, headers=_wait_headers(faults)
+            faults.embeddings_status, quota=faults.quota_exhausted, headers=wait_headers(faults)
         )
-    problem = _check_api_key(server, provider, request) or _model_problem(server, provider, request)
+    problem = check_api_key(server, provider, request) or _model_problem(server, provider, request)
     if problem is not None:
         return problem
     try:
@@ -59,6 +64,8 @@ async def _embeddings(server: DemoServer, provider: ServedProvider, request: web
     if provider is ServedProvider.OPENAI and model not in EMBEDDINGS_MODELS:
         sentence = f"The model '{model}' does not exist or you do not have access to it."
         return error_response(404, sentence, code="model_not_found", param="model")
+    if model in FIXED_DIMENSIONS and "dimensions" in body:
+        return error_response(400, "This model does not support specifying dimensions.", code=None)
     texts, dimensions = _inputs(body.get("input")), body.get("dimensions", 1536)
     if texts is None:
         return error_response(

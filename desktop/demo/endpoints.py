@@ -114,7 +114,7 @@ def _gate(provider: ServedProvider, request: web.Request) -> web.Response | None
     return None
 
 
-def _check_api_key(server: DemoServer, provider: ServedProvider, request: web.Request) -> web.Response | None:
+def check_api_key(server: DemoServer, provider: ServedProvider, request: web.Request) -> web.Response | None:
     if provider is ServedProvider.OPENAI:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token == server.api_key:
@@ -151,11 +151,11 @@ async def mint(server: DemoServer, provider: ServedProvider, request: web.Reques
     if faults.mint_delay:
         await asyncio.sleep(faults.mint_delay)
     if faults.mint_status is not None:
-        return forced_error(faults.mint_status, quota=faults.quota_exhausted, headers=_wait_headers(faults))
+        return forced_error(faults.mint_status, quota=faults.quota_exhausted, headers=wait_headers(faults))
     if faults.mint_failures > 0:
         faults.mint_failures -= 1
-        return forced_error(faults.mint_failure_status, headers=_wait_headers(faults))
-    problem = _gate(provider, request) or _check_api_key(server, provider, request)
+        return forced_error(faults.mint_failure_status, headers=wait_headers(faults))
+    problem = _gate(provider, request) or check_api_key(server, provider, request)
     if problem is not None:
         return problem
     try:
@@ -200,7 +200,7 @@ async def mint(server: DemoServer, provider: ServedProvider, request: web.Reques
     return web.json_response(_mint_body(provider, key, session))
 
 
-def _wait_headers(faults: Faults) -> dict[str, str]:
+def wait_headers(faults: Faults) -> dict[str, str]:
     """The wait a forced error asks for, as the faults say (Retry-After, Azure's retry-after-ms)."""
     headers = {"Retry-After": faults.retry_after} if faults.retry_after is not None else {}
     if faults.retry_after_ms is not None:
@@ -220,7 +220,7 @@ async def sdp(server: DemoServer, provider: ServedProvider, request: web.Request
     if faults.sdp_delay:
         await asyncio.sleep(faults.sdp_delay)
     if faults.sdp_status is not None:
-        return forced_error(faults.sdp_status, quota=faults.quota_exhausted, headers=_wait_headers(faults))
+        return forced_error(faults.sdp_status, quota=faults.quota_exhausted, headers=wait_headers(faults))
     problem = _gate(provider, request)
     if problem is not None:
         return problem

@@ -58,9 +58,11 @@ class SessionConfig:
     endpoint: str = ""  # Azure resource URL, OpenAI base URL, or http://127.0.0.1:PORT
     webrtc_url: str = ""  # Azure preview only: the regional .../v1/realtimertc URL
     deployment: str = ""  # Azure deployment name or OpenAI model id
-    # Azure: the embeddings deployment on the same resource ("" = no embeddings); OpenAI: the embeddings
-    # model ("" = text-embedding-3-small). desktop/realtime/embeddings.py reads it.
+    # Azure only: the embeddings deployment on the same resource ("" = no embeddings).
     embeddings_deployment: str = ""
+    # OpenAI only: the embeddings model ("" = text-embedding-3-small), set by OPENAI_EMBEDDINGS_MODEL.
+    # desktop/realtime/embeddings.py reads both.
+    embeddings_model: str = ""
     api_key: str = field(default="", repr=False)
     voice: str = "sage"
     instructions: str = ""  # empty means the default meeting-assistant prompt

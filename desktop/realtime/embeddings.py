@@ -25,7 +25,7 @@ import aiohttp
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
-from desktop.realtime.providers import DEMO_API_KEY, _checked_endpoint, provider_name, unreachable
+from desktop.realtime.providers import DEMO_API_KEY, checked_endpoint, provider_name, unreachable
 from desktop.realtime.retry_after import retry_after
 
 log = logging.getLogger(__name__)
@@ -117,10 +117,24 @@ class EmbeddingsClient:
         except aiohttp.ClientError as exc:
             log.debug("embeddings request failed: %s", self._masker.text(repr(exc)))
             raise unreachable(self.url) from None
+        if rejects_dimensions(status, body):
+            raise SessionError(
+                f"The model of '{self.model}' does not take dimensions: "
+                "use text-embedding-3-small or -large.",
+                code="embeddings_no_dimensions",
+                retryable=False,
+            )
         if not 200 <= status < 300:
             masked = self._masker.text(body)
             raise http_failure(STEP, status, masked, target=self.model, retry_after=wait)
         return read_vectors(body, len(batch), self.dimensions)
+
+
+def rejects_dimensions(status: int, body: str) -> bool:
+    """The 400 of a model with fixed dimensions (text-embedding-ada-002: "This model does not support
+    specifying dimensions."): asking again never helps, another model does."""
+    said = body.lower()
+    return status == 400 and "dimensions" in said and "not support" in said
 
 
 def read_vectors(body: str, count: int, dimensions: int) -> list[list[float]]:
@@ -152,10 +166,11 @@ def embeddings_client_for(
     """The client for the configured service, or None where it has no embeddings (Azure without an
     embeddings deployment). Raises SessionError for a missing key or a malformed endpoint."""
     kind = config.provider
-    name = config.embeddings_deployment.strip()
+    # The stored deployment is Azure's only; OpenAI's model comes from OPENAI_EMBEDDINGS_MODEL or the default.
+    name = config.embeddings_deployment.strip() if kind in _AZURE else config.embeddings_model.strip()
     if kind in _AZURE and not name:
         return None
-    endpoint = _checked_endpoint(config)
+    endpoint = checked_endpoint(config)
     api_key = config.api_key or (DEMO_API_KEY if kind is ProviderKind.DEMO else "")
     if not api_key:
         raise SessionError(

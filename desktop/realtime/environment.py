@@ -25,7 +25,7 @@ OPENAI_VARS = {
     "OPENAI_BASE_URL": "endpoint",
     "OPENAI_API_KEY": "api_key",
     "OPENAI_REALTIME_MODEL": "deployment",
-    "OPENAI_EMBEDDINGS_MODEL": "embeddings_deployment",
+    "OPENAI_EMBEDDINGS_MODEL": "embeddings_model",
 }
 
 

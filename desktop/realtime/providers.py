@@ -160,7 +160,7 @@ def provider_name(kind: ProviderKind) -> str:
     return _NAMES[kind]
 
 
-def _checked_endpoint(config: SessionConfig) -> str:
+def checked_endpoint(config: SessionConfig) -> str:
     """The endpoint, required where the provider has no default, and well formed (SessionError if not)."""
     kind = config.provider
     if kind is ProviderKind.OPENAI:
@@ -179,7 +179,7 @@ def _checked_endpoint(config: SessionConfig) -> str:
 def _urls(config: SessionConfig, deployment: str) -> tuple[str, str]:
     """(mint URL, SDP URL) of the configured provider."""
     kind = config.provider
-    endpoint = _checked_endpoint(config)
+    endpoint = checked_endpoint(config)
     if kind in (ProviderKind.OPENAI, ProviderKind.DEMO):
         return f"{endpoint}/v1/realtime/client_secrets", f"{endpoint}/v1/realtime/calls"
     if kind is ProviderKind.AZURE:

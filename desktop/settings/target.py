@@ -26,6 +26,7 @@ from desktop.realtime import (
 from desktop.settings.keychain import KeySource, KeyStore, ResolvedKey
 
 _DEMO = ProviderKind.DEMO
+_AZURE = (ProviderKind.AZURE, ProviderKind.AZURE_PREVIEW)
 _KEY_ORIGINS = {"keychain": "the keychain", "this run": "this run's memory", "entered": "the settings dialog"}
 
 
@@ -37,7 +38,8 @@ class Target:
     endpoint: str = ""
     webrtc_url: str = ""  # Azure preview only
     deployment: str = ""
-    embeddings_deployment: str = ""  # Azure: "" means no embeddings; OpenAI: "" means the default model
+    embeddings_deployment: str = ""  # Azure only (the stored setting): "" means no embeddings
+    embeddings_model: str = ""  # OpenAI only (OPENAI_EMBEDDINGS_MODEL): "" means text-embedding-3-small
     api_key: str = field(default="", repr=False)
     key_source: KeySource = "none"
     environment: tuple[str, ...] = ()  # the variables that decided part of it
@@ -71,6 +73,7 @@ class Target:
                 webrtc_url="",
                 deployment="",
                 embeddings_deployment="",
+                embeddings_model="",
                 api_key="",
             )
         return dataclasses.replace(
@@ -79,7 +82,9 @@ class Target:
             endpoint=self.endpoint,
             webrtc_url=self.webrtc_url if self.provider is ProviderKind.AZURE_PREVIEW else "",
             deployment=self.deployment,
-            embeddings_deployment=self.embeddings_deployment,
+            # Each to its own provider: an Azure deployment's name is no OpenAI model.
+            embeddings_deployment=self.embeddings_deployment if self.provider in _AZURE else "",
+            embeddings_model=self.embeddings_model if self.provider is ProviderKind.OPENAI else "",
             api_key=self.api_key,
         )
 
@@ -139,6 +144,7 @@ async def resolve_target(
         webrtc_url=fields.get("webrtc_url", settings.webrtc_url).strip(),
         deployment=fields.get("deployment", settings.deployment).strip(),
         embeddings_deployment=fields.get("embeddings_deployment", settings.embeddings_deployment).strip(),
+        embeddings_model=fields.get("embeddings_model", "").strip(),  # the environment's only
         api_key=key.value,
         key_source=key.source,
         environment=found.names,

@@ -53,6 +53,16 @@ def _sentence(exc: Exception) -> str:
     return message[:300]
 
 
+def _code(exc: Exception) -> str:
+    """A failure's code: a SessionError's own, else the timeout's or a malformed answer's."""
+    code = getattr(exc, "code", "")
+    if isinstance(code, str) and code:
+        return code
+    if isinstance(exc, TimeoutError):
+        return "embeddings_timeout"
+    return "embeddings_malformed" if isinstance(exc, ValueError) else ""
+
+
 class Embeddings:
     def __init__(self, index: KnowledgeIndex, worker: StoreWorker, embedder: Embedder | None,
                  tell: Callable[[IndexProgress], None], *, reason: FallbackReason = "",
@@ -63,6 +73,7 @@ class Embeddings:
         self._embedder: Embedder | None = None
         self._reason: FallbackReason = "not_configured"  # why there is no embedder
         self._failure = ""  # the last failure's sentence; "" after a success
+        self._failure_code = ""  # and its code
         self._awaiting = False  # a backlog above ASK_ABOVE_PASSAGES waits for the go-ahead
         self._approved = False  # the go-ahead, for the backlog at hand (kept until it is embedded)
         self._backoff = Backoff(clock=clock)
@@ -80,7 +91,7 @@ class Embeddings:
         if self._awaiting:
             return SearchMode("lexical", "awaiting_approval")
         if self._failure:
-            return SearchMode("lexical", "embeddings_failed", self._failure)
+            return SearchMode("lexical", "embeddings_failed", self._failure, self._failure_code)
         return SearchMode("hybrid")
 
     def set_embedder(self, embedder: Embedder | None, *, reason: FallbackReason = "") -> None:
@@ -224,7 +235,7 @@ class Embeddings:
             return  # a replaced embedder's request (closed under it): not the current service's failure
         wanted_wait = getattr(exc, "retry_after", None)  # a SessionError's: the service's Retry-After
         self._backoff.failed(wanted_wait if isinstance(wanted_wait, (int, float)) else 0.0)
-        self._failure = _sentence(exc)
+        self._failure, self._failure_code = _sentence(exc), _code(exc)
         log.info("no embeddings request for %g s", self._backoff.wait)
         self._note()
 

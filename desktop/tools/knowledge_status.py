@@ -24,6 +24,7 @@ class SearchMode:
     mode: Literal["hybrid", "lexical"]
     reason: FallbackReason = ""  # why lexical; "" when hybrid
     detail: str = ""  # the failure's sentence, for the log and Settings (never a key: errors carry none)
+    code: str = ""  # the failure's code (a SessionError's), for Settings' translated sentence
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,13 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     "transcription_failed": QT_TRANSLATE_NOOP("ErrorText", "Your words could not be transcribed."),
     "response_failed": QT_TRANSLATE_NOOP("ErrorText", "The assistant could not answer."),
     "event_too_large": QT_TRANSLATE_NOOP("ErrorText", "That message is too long to send."),
+    "embeddings_timeout": QT_TRANSLATE_NOOP("ErrorText", "The embeddings service did not answer in time."),
+    "embeddings_no_dimensions": QT_TRANSLATE_NOOP(
+        "ErrorText", "The embeddings model does not take dimensions: use text-embedding-3-small or -large."
+    ),
+    "embeddings_malformed": QT_TRANSLATE_NOOP(
+        "ErrorText", "The embeddings service's answer did not hold the vectors asked for."
+    ),
 }
 
 # While reconnecting, the banner's countdown to the attempt the service asked to wait for (%1: seconds).

@@ -15,8 +15,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.session import ErrorRaised
 from desktop.settings import Preferences
 from desktop.tools import KnowledgeStatus
+from desktop.ui.error_text import localized
 from desktop.ui.folder_picker import FolderPicker
 
 DETAIL_SCALE = 0.9  # the failure's detail, a little smaller than the sentence it follows
@@ -92,8 +94,11 @@ class KnowledgePage(QWidget):
         estimate and the button that starts it."""
         self.search_mode.setText(self._mode_text(status))
         self.search_mode.show()
-        failed = status.mode.reason == "embeddings_failed" and bool(status.mode.detail)
-        self.detail.setText(status.mode.detail if failed else "")
+        mode = status.mode
+        failed = mode.reason == "embeddings_failed" and bool(mode.detail)
+        # In the person's language where the code has a sentence; the service's own English as tooltip.
+        self.detail.setText(localized(ErrorRaised(mode.detail, mode.code)) if failed else "")
+        self.detail.setToolTip(mode.detail if failed else "")
         self.detail.setVisible(failed)
         waiting = status.needs_approval
         if waiting:
@@ -129,7 +134,8 @@ class KnowledgePage(QWidget):
             return _filled(no_deployment, _unbroken(EXAMPLE_MODEL))
         if reason == "embeddings_failed":
             return self.tr(
-                "Keyword search only: the embeddings service failed; it is tried again at the next question."
+                "Keyword search only: the embeddings service failed; it is tried again after a wait (from "
+                "30 seconds, up to 10 minutes after repeated failures)."
             )
         return self.tr(
             "Keyword search only: the embeddings service is not set up (no API key, or the endpoint is not "
@@ -147,7 +153,8 @@ class KnowledgePage(QWidget):
     def _estimate_text(self, status: KnowledgeStatus) -> str:
         estimate = self.tr(
             "Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 "
-            "at $0.02 per million tokens. This is an estimate."
+            "at text-embedding-3-small's $0.02 per million tokens (text-embedding-3-large costs $0.13). This "
+            "is an estimate."
         )
         return _filled(estimate, _count(status.tokens_to_embed), _dollars(status.estimated_cost))
 

@@ -117,10 +117,13 @@ class SettingsDialog(QDialog):
         self.deployment = QLineEdit(prefs.deployment)
         self.embeddings_deployment = QLineEdit(prefs.embeddings_deployment)
         self.embeddings_deployment.setPlaceholderText(
-            self.tr("e.g. text-embedding-3-small; empty: keyword search only")
+            self.tr("e.g. text-embedding-3-small or -large; empty: keyword search only")
         )
         self.embeddings_note = _note(
-            self.tr("OpenAI: the knowledge search uses the model text-embedding-3-small.")
+            self.tr(
+                "OpenAI: the knowledge search uses the model text-embedding-3-small (the environment "
+                "variable OPENAI_EMBEDDINGS_MODEL names another)."
+            )
         )
         self.api_key = QLineEdit(api_key)
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)

@@ -506,6 +506,21 @@
         <source>The service is busy; trying again in %1 s</source>
         <translation>The service is busy; trying again in %1 s</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings service did not answer in time.</source>
+        <translation>The embeddings service did not answer in time.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings service&apos;s answer did not hold the vectors asked for.</source>
+        <translation>The embeddings service&apos;s answer did not hold the vectors asked for.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings model does not take dimensions: use text-embedding-3-small or -large.</source>
+        <translation>The embeddings model does not take dimensions: use text-embedding-3-small or -large.</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
@@ -648,8 +663,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="132"/>
-        <source>Keyword search only: the embeddings service failed; it is tried again at the next question.</source>
-        <translation>Keyword search only: the embeddings service failed; it is tried again at the next question.</translation>
+        <source>Keyword search only: the embeddings service failed; it is tried again after a wait (from 30 seconds, up to 10 minutes after repeated failures).</source>
+        <translation>Keyword search only: the embeddings service failed; it is tried again after a wait (from 30 seconds, up to 10 minutes after repeated failures).</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="135"/>
@@ -668,8 +683,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="149"/>
-        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</source>
-        <translation>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</translation>
+        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at text-embedding-3-small&apos;s $0.02 per million tokens (text-embedding-3-large costs $0.13). This is an estimate.</source>
+        <translation>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at text-embedding-3-small&apos;s $0.02 per million tokens (text-embedding-3-large costs $0.13). This is an estimate.</translation>
     </message>
 </context>
 <context>
@@ -1286,13 +1301,13 @@
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="119"/>
-        <source>e.g. text-embedding-3-small; empty: keyword search only</source>
-        <translation>e.g. text-embedding-3-small; empty: keyword search only</translation>
+        <source>e.g. text-embedding-3-small or -large; empty: keyword search only</source>
+        <translation>e.g. text-embedding-3-small or -large; empty: keyword search only</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="122"/>
-        <source>OpenAI: the knowledge search uses the model text-embedding-3-small.</source>
-        <translation>OpenAI: the knowledge search uses the model text-embedding-3-small.</translation>
+        <source>OpenAI: the knowledge search uses the model text-embedding-3-small (the environment variable OPENAI_EMBEDDINGS_MODEL names another).</source>
+        <translation>OpenAI: the knowledge search uses the model text-embedding-3-small (the environment variable OPENAI_EMBEDDINGS_MODEL names another).</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="148"/>

@@ -506,6 +506,21 @@
         <source>The service is busy; trying again in %1 s</source>
         <translation>服务暂时繁忙，%1 秒后重试</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings service did not answer in time.</source>
+        <translation>嵌入服务没有及时回应。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings service&apos;s answer did not hold the vectors asked for.</source>
+        <translation>嵌入服务的回应里没有所请求的向量。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The embeddings model does not take dimensions: use text-embedding-3-small or -large.</source>
+        <translation>该嵌入模型不接受 dimensions 参数：请改用 text-embedding-3-small 或 -large。</translation>
+    </message>
 </context>
 <context>
     <name>EventTable</name>
@@ -648,8 +663,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="132"/>
-        <source>Keyword search only: the embeddings service failed; it is tried again at the next question.</source>
-        <translation>只用关键词搜索：嵌入服务出错；下一个问题时会再试。</translation>
+        <source>Keyword search only: the embeddings service failed; it is tried again after a wait (from 30 seconds, up to 10 minutes after repeated failures).</source>
+        <translation>只用关键词搜索：嵌入服务出错；稍等后会再试（先等 30 秒，多次出错后最长等 10 分钟）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="135"/>
@@ -668,8 +683,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/knowledge_page.py" line="149"/>
-        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at $0.02 per million tokens. This is an estimate.</source>
-        <translation>嵌入会把这些段落的文字发送到您的嵌入服务（仅一次）：约 %1 个 token，按每百万 token $0.02 计约 %2。这只是估算。</translation>
+        <source>Embedding them sends their text to your embeddings service once: about %1 tokens, roughly %2 at text-embedding-3-small&apos;s $0.02 per million tokens (text-embedding-3-large costs $0.13). This is an estimate.</source>
+        <translation>嵌入会把这些段落的文字发送到您的嵌入服务（仅一次）：约 %1 个 token，按 text-embedding-3-small 每百万 token $0.02 的价格计约 %2（text-embedding-3-large 为 $0.13）。这只是估算。</translation>
     </message>
 </context>
 <context>
@@ -1286,13 +1301,13 @@
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="119"/>
-        <source>e.g. text-embedding-3-small; empty: keyword search only</source>
-        <translation>例如 text-embedding-3-small；留空：只用关键词搜索</translation>
+        <source>e.g. text-embedding-3-small or -large; empty: keyword search only</source>
+        <translation>例如 text-embedding-3-small 或 -large；留空：只用关键词搜索</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="122"/>
-        <source>OpenAI: the knowledge search uses the model text-embedding-3-small.</source>
-        <translation>OpenAI：知识库搜索使用 text-embedding-3-small 模型。</translation>
+        <source>OpenAI: the knowledge search uses the model text-embedding-3-small (the environment variable OPENAI_EMBEDDINGS_MODEL names another).</source>
+        <translation>OpenAI：知识库搜索使用 text-embedding-3-small 模型（可用环境变量 OPENAI_EMBEDDINGS_MODEL 指定其他模型）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="148"/>

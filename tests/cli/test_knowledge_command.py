@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from desktop.demo import DemoServerThread
+from desktop.demo.server import DemoServer
 from tests.cli.terminal import ROOT, environment, one_sentence, run, store_settings
 
 PARKING = "Parking permits for the garage on level B2 are issued by the front desk."
@@ -79,9 +81,10 @@ def test_a_configured_folder_that_is_gone_falls_back_to_the_sample_and_says_so(t
     done = _search(tmp_path, "Cancelling less than two hours before the start")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("cancellation.md, passage ")
-    assert done.stderr.strip() == (
-        f"The knowledge folder {tmp_path / 'gone'} is not there; the sample documents are searched instead."
-    )
+    assert done.stderr.splitlines() == [
+        f"The knowledge folder {tmp_path / 'gone'} is not there; the sample documents are searched instead.",
+        "Keyword search only: the demo provider has no embeddings service.",  # which search ran
+    ]
 
 
 def test_bad_input_is_one_sentence_and_status_1(tmp_path: Path) -> None:
@@ -107,3 +110,35 @@ def test_the_tool_commands_load_no_more_of_qt_than_qsettings(tmp_path: Path) -> 
         assert bool(qt) == bool(allowed), sorted(qt)
         assert {name.split(".")[1] for name in qt if name.startswith("PySide6.Qt")} <= allowed, sorted(qt)
         assert "aiortc" not in imported and "sounddevice" not in imported
+
+
+BOOKING_QUESTION = "知识库里关于预订规则怎么说"  # the page says 预约: the words alone miss it
+OPENAI_KEY = "sk-knowledge-command-test-0123456789"
+
+
+def test_the_search_is_hybrid_where_the_app_s_is_and_says_which_ran(tmp_path: Path) -> None:
+    """OpenAI (a demo server standing in for it, its embeddings over HTTP): the sample folder is searched
+    with words and meaning, as the assistant would; `--words-only` asks the words alone."""
+    server = DemoServerThread(DemoServer(api_key=OPENAI_KEY))
+    base_url = server.start()
+    try:
+        openai = {
+            "VOICE_ASSISTANT_PROVIDER": "openai", "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": OPENAI_KEY
+        }
+        hybrid = run(tmp_path, "knowledge", "search", BOOKING_QUESTION, "--json", **openai)
+        assert hybrid.returncode == 0, hybrid.stderr
+        assert json.loads(hybrid.stdout)["sources"][0] == "booking.md"
+        assert hybrid.stderr.strip() == "Hybrid search (words and meaning) with text-embedding-3-small."
+        assert OPENAI_KEY not in hybrid.stdout + hybrid.stderr
+        words = run(tmp_path, "knowledge", "search", BOOKING_QUESTION, "--json", "--words-only", **openai)
+        assert words.returncode == 0, words.stderr
+        assert json.loads(words.stdout).get("sources", [""])[:1] != ["booking.md"]
+        assert words.stderr.strip() == "Keyword search only, as asked (--words-only)."
+    finally:
+        server.stop()
+
+
+def test_the_demo_provider_searches_the_words_and_says_why(tmp_path: Path) -> None:
+    done = _search(tmp_path, "Cancelling less than two hours before the start")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "Keyword search only: the demo provider has no embeddings service."

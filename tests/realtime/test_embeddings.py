@@ -81,7 +81,9 @@ async def test_the_identity_names_who_makes_the_vectors(server: DemoServer) -> N
     host = server.base_url.removeprefix("http://")
     assert client(server).identity == "openai:text-embedding-3-small"
     large = "text-embedding-3-large"
-    assert client(server, embeddings_deployment=large).identity == f"openai:{large}"
+    assert client(server, embeddings_model=large).identity == f"openai:{large}"
+    # An Azure deployment's name is no OpenAI model: OpenAI keeps its own (the default here).
+    assert client(server, embeddings_deployment="my-azure-embeddings").model == "text-embedding-3-small"
     assert client(server, ProviderKind.AZURE).identity == f"azure:{host}/{AZURE_DEPLOYMENT}"
     assert client(server, ProviderKind.AZURE_PREVIEW).identity == f"azure:{host}/{AZURE_DEPLOYMENT}"
     demo = opened(embeddings_client_for(SessionConfig(provider=ProviderKind.DEMO, endpoint=server.base_url)))
@@ -145,6 +147,22 @@ async def test_an_unknown_azure_deployment_is_named(server: DemoServer) -> None:
     with pytest.raises(SessionError) as caught:
         await client(server, ProviderKind.AZURE, embeddings_deployment="missing").embed(["会议"])
     assert "'missing'" in one_sentence(caught.value) and caught.value.code == "not_found"
+
+
+@pytest.mark.parametrize("kind", [ProviderKind.OPENAI, ProviderKind.AZURE])
+async def test_a_model_without_dimensions_says_which_models_take_them(
+    server: DemoServer, kind: ProviderKind
+) -> None:
+    """text-embedding-ada-002 refuses `dimensions` for good (HTTP 400): one sentence naming the models."""
+    ada = "text-embedding-ada-002"
+    server.embeddings_deployment = ada  # the Azure deployment of that model
+    named = {"embeddings_deployment": ada} if kind is ProviderKind.AZURE else {"embeddings_model": ada}
+    with pytest.raises(SessionError) as caught:
+        await client(server, kind, **named).embed(["会议"])
+    assert one_sentence(caught.value) == (
+        f"The model of '{ada}' does not take dimensions: use text-embedding-3-small or -large."
+    )
+    assert caught.value.code == "embeddings_no_dimensions" and not caught.value.retryable
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import pytest
 from keyring.backends import fail
 
 from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.embeddings import EmbeddingsClient, embeddings_client_for
 from desktop.realtime.errors import SessionError
 from desktop.realtime.providers import provider_for
 from desktop.settings.keychain import KeyStore
@@ -95,3 +96,28 @@ async def test_the_embeddings_deployment_is_stored_overridden_and_never_sent_to_
     assert "AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT" in target.environment
     demo = await resolve_target(stored, KeyStore({}))  # no key: the demo stands in
     assert demo.apply(stored, demo_endpoint="http://127.0.0.1:1").embeddings_deployment == ""
+
+
+async def test_openai_takes_its_embeddings_model_from_the_environment_never_the_azure_setting() -> None:
+    """The stored embeddings deployment is Azure's: on OpenAI it would name no model (a 404, then keyword
+    search only). OpenAI's model is OPENAI_EMBEDDINGS_MODEL, else text-embedding-3-small."""
+    stored = SessionConfig(provider=ProviderKind.OPENAI, embeddings_deployment="my-azure-embeddings")
+    keys = KeyStore({"OPENAI_API_KEY": "sk-test-0123456789"})
+    openai = (await resolve_target(stored, keys)).apply(stored)
+    assert (openai.embeddings_deployment, openai.embeddings_model) == ("", "")
+    assert opened(embeddings_client_for(openai)).model == "text-embedding-3-small"
+    large = KeyStore({
+        "OPENAI_API_KEY": "sk-test-0123456789",
+        "OPENAI_EMBEDDINGS_MODEL": "text-embedding-3-large",
+    })
+    target = await resolve_target(stored, large)
+    assert "OPENAI_EMBEDDINGS_MODEL" in target.environment
+    assert opened(embeddings_client_for(target.apply(stored))).model == "text-embedding-3-large"
+    azure = dataclasses.replace(stored, provider=ProviderKind.AZURE, endpoint=STORED)
+    on_azure = (await resolve_target(azure, KeyStore(ENV))).apply(azure)
+    assert (on_azure.embeddings_deployment, on_azure.embeddings_model) == ("my-azure-embeddings", "")
+
+
+def opened(client: EmbeddingsClient | None) -> EmbeddingsClient:
+    assert client is not None
+    return client

@@ -85,7 +85,7 @@ async def test_vectors_of_the_wrong_size_fall_back(index: KnowledgeIndex, worker
     base = KnowledgeBase(index, worker, folder, embedder=embedder)
     _, output, _ = await ask(base, "booking rules")
     assert output["status"] == "done"
-    assert base.mode.reason == "embeddings_failed"
+    assert (base.mode.reason, base.mode.code) == ("embeddings_failed", "embeddings_malformed")
 
 
 async def test_two_syncs_at_once_embed_each_passage_once(index: KnowledgeIndex, worker: StoreWorker,

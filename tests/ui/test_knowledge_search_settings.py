@@ -18,8 +18,10 @@ from pytestqt.qtbot import QtBot
 from desktop.app.launch import install_translators
 from desktop.demo.server import DemoServer
 from desktop.realtime import ProviderKind
+from desktop.realtime.embeddings import embeddings_client_for
 from desktop.settings.keychain import KeyStore
-from desktop.settings.preferences import Preferences, load_preferences, save_preferences
+from desktop.settings.preferences import Preferences, load_preferences, save_preferences, session_config
+from desktop.settings.target import resolve_target
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.paths import DATA_DIR_ENV
 from desktop.storage.worker import StoreWorker
@@ -45,10 +47,16 @@ def test_the_embeddings_deployment_is_saved_and_read_back(qtbot: QtBot, settings
     qtbot.addWidget(reopened)
     assert reopened.embeddings_deployment.text() == "my-embeddings"
     reopened.provider.setCurrentIndex(reopened.provider.findData(ProviderKind.OPENAI.value))
-    # OpenAI names its model itself: the field is off, the note names the model, the stored value stays.
+    # OpenAI names its model itself: the field is off, the note names the model; the stored value stays for
+    # Azure and never reaches OpenAI (tests/settings/test_target.py: OpenAI's model is its own).
     assert not reopened.embeddings_deployment.isEnabled() and reopened.embeddings_note.isVisibleTo(reopened)
     assert MODEL in reopened.embeddings_note.text()
-    assert reopened.values().embeddings_deployment == "my-embeddings"
+    on_openai = reopened.values()
+    assert on_openai.embeddings_deployment == "my-embeddings"
+    config = session_config(on_openai)
+    target = asyncio.run(resolve_target(config, KeyStore({"OPENAI_API_KEY": OPENAI_KEY})))
+    client = embeddings_client_for(target.apply(config))
+    assert client is not None and client.model == MODEL
 
 
 def test_the_knowledge_page_says_hybrid_with_the_model_and_the_passages(qtbot: QtBot) -> None:
@@ -110,7 +118,8 @@ def test_a_big_folder_waits_for_the_go_ahead_with_the_estimate(qtbot: QtBot) -> 
     assert page.estimate.isVisibleTo(page) and page.embed_now.isVisibleTo(page)
     assert page.estimate.text() == (
         "Embedding them sends their text to your embeddings service once: about 2,405,000 tokens, roughly "
-        "$0.05 at $0.02 per million tokens. This is an estimate."
+        "$0.05 at text-embedding-3-small's $0.02 per million tokens (text-embedding-3-large costs $0.13). "
+        "This is an estimate."
     )
     approvals: list[bool] = []
     page.embedApproved.connect(lambda: approvals.append(True))
@@ -131,6 +140,14 @@ def test_the_knowledge_page_speaks_chinese(qapp: QApplication, qtbot: QtBot) -> 
         assert page.embed_now.text() == "立即嵌入"
         page.show_status(KnowledgeStatus(SearchMode("lexical", "no_deployment")))
         assert shown(page.search_mode).startswith("只用关键词搜索：尚未设置嵌入部署。")
+        for code, chinese in (("server_error", "服务出现内部错误，请稍后再试。"),
+                              ("embeddings_timeout", "嵌入服务没有及时回应。"),
+                              ("embeddings_no_dimensions", "该嵌入模型不接受 dimensions 参数：请改用 "
+                                                           "text-embedding-3-small 或 -large。")):
+            english = f"The service's English sentence ({code})."
+            page.show_status(KnowledgeStatus(SearchMode("lexical", "embeddings_failed", english, code)))
+            assert "稍等后会再试" in shown(page.search_mode)  # not "at the next question": after a wait
+            assert page.detail.text() == chinese and page.detail.toolTip() == english  # the original beside
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
@@ -189,18 +206,20 @@ def test_the_estimate_is_counted_on_the_worker_and_shown(qtbot: QtBot, tmp_path:
     assert shown(page.search_mode).startswith(f"Hybrid search (words and meaning) with {MODEL}: 0 of ")
 
 
+@pytest.fixture
+def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running app's data folder of the test's own, and the excepthook back after it."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
+
+
+@pytest.mark.usefixtures("app_data")
 def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
-    qloop: asyncio.AbstractEventLoop,
-    qapp: QApplication,
-    settings_store: QSettings,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings
 ) -> None:
     """The running app on OpenAI (a demo server standing in for it, its embeddings over HTTP): the dialog
     shows the hybrid search; Azure without an embeddings deployment makes it keyword-only; back to OpenAI
     it is hybrid again without embedding anything twice (the same model)."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
 
     async def scenario(server: DemoServer) -> None:
         await KeyStore({}).save(ProviderKind.OPENAI, OPENAI_KEY)
@@ -239,6 +258,40 @@ def test_a_settings_change_gives_the_knowledge_base_a_new_embedder(
     qloop.run_until_complete(with_server())
 
 
+@pytest.mark.usefixtures("app_data")
+def test_two_quick_saves_apply_only_the_latest_embedder(
+    qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first save's embedder is still being made (a slow keychain) when the second save's is ready:
+    the first is cancelled, so it cannot finish last and replace the newer one."""
+    slow_keychain = asyncio.Event()
+    made: list[FallbackReason] = []
+
+    async def embedder(prefs: Preferences, keys: KeyStore) -> tuple[None, FallbackReason]:
+        reason: FallbackReason = "no_deployment" if prefs.provider is ProviderKind.AZURE else "demo"
+        if reason == "no_deployment":
+            await slow_keychain.wait()
+        made.append(reason)
+        return None, reason
+
+    async def scenario() -> None:
+        async with running_root(qapp, settings_store, Preferences()) as root:
+            await wait_until(lambda: root.toolbox is not None, limit=20)
+            assert root.toolbox is not None
+            monkeypatch.setattr(root.session_factory, "embedder", embedder)
+            root.controller.apply_settings(Preferences(ProviderKind.AZURE), "")
+            await wait_until(lambda: bool(root._renewals))
+            await asyncio.sleep(0)  # the first renewal waits on the keychain
+            root.controller.apply_settings(Preferences(), "")
+            await wait_until(lambda: made == ["demo"])
+            slow_keychain.set()  # the first would finish now, after the second
+            await wait_until(lambda: not root._renewals)
+            assert made == ["demo"] and root.toolbox.knowledge.mode.reason == "demo"
+
+    qloop.run_until_complete(scenario())
+
+
 def shown(label: QLabel) -> str:
     """A label's text with plain hyphens (a model's name is shown with non-breaking ones)."""
     return label.text().replace(NO_BREAK_HYPHEN, "-")
@@ -271,3 +324,6 @@ class NeverAsked:
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
         raise AssertionError("the status embeds nothing")
+
+    async def close(self) -> None:
+        pass
