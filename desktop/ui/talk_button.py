@@ -84,12 +84,19 @@ class TalkButton(QPushButton):
         self.setText(self._fitted(label))  # after polishing: the style sheet sets the font
 
     def _fitted(self, label: str) -> str:
-        """A button too narrow for the whole sentence (a small window beside the calendar) shows
-        the hint on a second line instead of cutting both ends off."""
+        """A button too narrow for the whole sentence (a small window beside the calendar) shows it
+        on two lines instead of cutting both ends off: the hint on the second, or else the words
+        after the space nearest the middle."""
         room = self.width() - _PADDING_AND_BORDER
-        if _HINT_SEPARATOR in label and self.fontMetrics().horizontalAdvance(label) > room:
+        if self.fontMetrics().horizontalAdvance(label) <= room:
+            return label
+        if _HINT_SEPARATOR in label:
             return label.replace(_HINT_SEPARATOR, "\n", 1)
-        return label
+        spaces = [at for at, char in enumerate(label) if char == " "]
+        if not spaces:  # Chinese: no space to break at
+            return label
+        middle = min(spaces, key=lambda at: abs(at - len(label) // 2))
+        return label[:middle] + "\n" + label[middle + 1 :]
 
     def _label(self) -> str:
         state = self._state

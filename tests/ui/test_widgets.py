@@ -275,3 +275,18 @@ def test_a_tool_call_waiting_for_the_person_says_so(qtbot: QtBot) -> None:
     pane.mark_confirming("unknown")
     assert pane.tr("declined by you") in pane.bubble_texts()[0]
     assert "`createMeeting` — declined by you" in pane.markdown()  # the export uses the same words
+
+
+def test_a_narrow_talk_button_breaks_a_long_sentence_without_a_hint_at_a_space(qtbot: QtBot) -> None:
+    """"Waiting for your answer in the meeting dialog" has no hint to move: beside the calendar it was
+    cut off at both ends; it now breaks at the space nearest its middle."""
+    button = TalkButton()
+    qtbot.addWidget(button)
+    button.set_state(SessionState.THINKING)
+    button.set_confirmations_open(1)
+    button.show()
+    button.resize(900, 64)
+    assert button.text() == "Waiting for your answer in the meeting dialog"
+    button.resize(300, 64)
+    assert button.text() == "Waiting for your answer\nin the meeting dialog"
+    assert button.label() == "Waiting for your answer in the meeting dialog"
