@@ -56,6 +56,11 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     "transcription_failed": QT_TRANSLATE_NOOP("ErrorText", "Your words could not be transcribed."),
     "response_failed": QT_TRANSLATE_NOOP("ErrorText", "The assistant could not answer."),
     "event_too_large": QT_TRANSLATE_NOOP("ErrorText", "That message is too long to send."),
+    "replay_incomplete": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The connection was renewed, but part of the conversation could not be restored: the assistant "
+        "may not remember everything said before.",
+    ),
 }
 
 # While reconnecting, the banner's countdown to the attempt the service asked to wait for (%1: seconds).

@@ -492,6 +492,11 @@
         <translation>That message is too long to send.</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/error_text.py" line="56"/>
+        <source>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</source>
+        <translation>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/error_text.py" line="31"/>
         <source>The service asks to wait longer than the app waits by itself; start the conversation again later.</source>
         <translation>The service asks to wait longer than the app waits by itself; start the conversation again later.</translation>

@@ -492,6 +492,11 @@
         <translation>这条消息太长，无法发送。</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/error_text.py" line="56"/>
+        <source>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</source>
+        <translation>连接已恢复，但之前的部分对话未能恢复：助手可能不记得之前说过的所有内容。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/error_text.py" line="31"/>
         <source>The service asks to wait longer than the app waits by itself; start the conversation again later.</source>
         <translation>服务要求等待的时间超过了应用自动等待的上限，请稍后再开始对话。</translation>
