@@ -103,6 +103,89 @@ def test_push_to_talk_with_space(
     run(qloop, scenario())
 
 
+def test_holding_space_through_a_sentence_is_one_turn_whatever_the_loop_does(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
+) -> None:
+    """Under load Qt does not flag X11's auto-repeat: the hold arrives as release/press pairs."""
+
+    def sent(kind: str) -> int:
+        return sum(1 for e in app.server.client_events if e.event.get("type") == kind)
+
+    async def scenario() -> None:
+        nonlocal app
+        async with opened_app(settings_store, prefs=PTT, greet=False) as app:
+            await connected(app)
+            app.window.activateWindow()
+            app.window.talk.setFocus()
+            updates = sent("session.update")
+
+            async def unflagged_repeats() -> None:
+                for _pair in range(12):
+                    qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
+                    qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
+                    await asyncio.sleep(0.03)
+
+            repeats: asyncio.Task[None] | None = None
+
+            def hold() -> None:
+                nonlocal repeats
+                qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
+                repeats = asyncio.ensure_future(unflagged_repeats())
+
+            async def let_go() -> None:
+                assert repeats is not None
+                await repeats
+
+            def release() -> None:
+                qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
+
+            app.server.queue_user_transcript(QUESTION)
+            hold()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            app.microphone.say(tone())
+            await app.microphone.wait_spoken()
+            await let_go()
+            release()
+            await wait_until(lambda: QUESTION in texts(app) and len(texts(app)) >= 2)
+            await wait_until(lambda: app.controller.state is SessionState.READY)
+            assert sent("input_audio_buffer.commit") == 1  # one turn
+            assert sent("input_audio_buffer.clear") == 1  # at the press only: no part of it was lost
+            assert sent("response.cancel") == 0  # nothing cut the answer short
+            assert sent("session.update") == updates  # turn detection was never switched
+            assert texts(app).count(QUESTION) == 1
+
+    app: Running
+    run(qloop, scenario())
+
+
+def test_holding_space_hands_free_is_one_click_whatever_the_loop_does(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
+) -> None:
+    """Hands-free, Space is a click on the talk button: a hold that arrives as release/press pairs
+    (auto-repeat Qt did not flag) still switches listening once, not once per pair."""
+
+    async def scenario() -> None:
+        async with opened_app(settings_store, greet=False) as app:
+            await connected(app)
+            session = app.controller.call_session()
+            assert session is not None and session.hands_free
+            app.window.activateWindow()
+            app.window.talk.setFocus()
+            updates = [e for e in app.server.client_events if e.event.get("type") == "session.update"]
+            qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
+            for _pair in range(12):
+                qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
+                qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
+                await asyncio.sleep(0.03)
+            qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
+            await wait_until(lambda: not session.hands_free)  # one click: listening stops
+            await asyncio.sleep(0.2)
+            now = [e for e in app.server.client_events if e.event.get("type") == "session.update"]
+            assert len(now) == len(updates) + 1 and not session.hands_free
+
+    run(qloop, scenario())
+
+
 def test_switching_modes_mid_session(qloop: asyncio.AbstractEventLoop, settings_store: QSettings) -> None:
     async def scenario() -> None:
         async with opened_app(settings_store, prefs=PTT, greet=False) as app:

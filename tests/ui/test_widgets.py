@@ -91,7 +91,36 @@ def test_space_talks_except_while_typing(qtbot: QtBot) -> None:
     button.setFocus()
     qtbot.keyPress(button, Qt.Key.Key_Space)
     qtbot.keyRelease(button, Qt.Key.Key_Space)
-    assert heard == ["pressed", "released"]
+    qtbot.waitUntil(lambda: heard == ["pressed", "released"])
+    space.stop()
+
+
+def test_a_release_and_press_pair_inside_one_hold_is_the_same_hold(qtbot: QtBot) -> None:
+    """X11 auto-repeat that Qt did not flag (a loaded loop): the pairs continue the hold; one turn."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    button = QPushButton("Talk", window)
+    space = SpaceKey(window)
+    heard: list[str] = []
+    space.pressed.connect(lambda: heard.append("pressed"))
+    space.released.connect(lambda: heard.append("released"))
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    button.setFocus()
+    qtbot.keyPress(button, Qt.Key.Key_Space)
+    for _pair in range(20):
+        qtbot.keyRelease(button, Qt.Key.Key_Space)  # unflagged, as Qt delivers them under load
+        qtbot.keyPress(button, Qt.Key.Key_Space)
+        qtbot.wait(5)
+    assert heard == ["pressed"]
+    qtbot.keyRelease(button, Qt.Key.Key_Space)
+    assert heard == ["pressed"]  # let go only once no press follows
+    qtbot.waitUntil(lambda: heard == ["pressed", "released"])
+    qtbot.keyPress(button, Qt.Key.Key_Space)  # a press after that is a new turn
+    assert heard == ["pressed", "released", "pressed"]
+    qtbot.keyRelease(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: heard[-1] == "released")
     space.stop()
 
 
