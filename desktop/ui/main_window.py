@@ -30,6 +30,7 @@ from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.space_key import SpaceKey
 from desktop.ui.talk_button import TalkButton
+from desktop.ui.talk_gesture import TalkGesture
 from desktop.ui.target_notice import target_notice
 from desktop.ui.transcript import TranscriptPane
 
@@ -128,6 +129,8 @@ class MainWindow(QMainWindow):
         self.controller = controller
         c = controller
         c.stateChanged.connect(self._show_state)
+        self.gesture = TalkGesture(c)
+        c.stateChanged.connect(lambda state, _detail: self.gesture.state_changed(state))
         c.userTranscript.connect(self.transcript.show_event)
         c.assistantTranscript.connect(self.transcript.show_event)
         c.toolActivity.connect(self.transcript.show_event)
@@ -144,8 +147,8 @@ class MainWindow(QMainWindow):
         c.retryScheduled.connect(self._show_retry_wait)
         c.knowledgeFolderChanged.connect(self._show_knowledge_folder)
         c.settingsReady.connect(self._open_settings_dialog)
-        self.talk.pressed.connect(self._talk_pressed)
-        self.talk.released.connect(self._talk_released)
+        self.talk.pressed.connect(self.gesture.pressed)
+        self.talk.released.connect(self.gesture.released)
         self.hands_free.toggled.connect(lambda on: c.set_push_to_talk(not on))
         self.start.clicked.connect(c.start_call)
         self.end.clicked.connect(c.end_call)
@@ -159,8 +162,8 @@ class MainWindow(QMainWindow):
         self._show_mode(c.push_to_talk)
         self._show_state(c.state, "")
         self._show_knowledge_folder(c.prefs.knowledge_folder)
-        self.space.pressed.connect(self._talk_pressed)
-        self.space.released.connect(self._talk_released)
+        self.space.pressed.connect(self.gesture.pressed)
+        self.space.released.connect(self.gesture.released)
 
     def _show_state(self, state: SessionState, detail: str) -> None:
         if state in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
@@ -288,22 +291,6 @@ class MainWindow(QMainWindow):
         if self.end.isEnabled():  # a conversation is on: it keeps the settings it started with
             saved = self.tr("Saved. The new settings apply from the next conversation.")
             self.statusBar().showMessage(saved, 6000)
-
-    # --- talking gestures --------------------------------------------------------------------
-
-    def _talk_pressed(self) -> None:
-        assert self.controller is not None
-        c = self.controller
-        if c.push_to_talk and c.state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
-            c.press_talk()
-
-    def _talk_released(self) -> None:
-        assert self.controller is not None
-        c = self.controller
-        if c.push_to_talk and c.state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
-            c.release_talk()
-        else:
-            c.click_talk()
 
     def _quit(self) -> None:
         self._close_reason = "Quit was chosen (the File menu or its shortcut, Ctrl+Q)"

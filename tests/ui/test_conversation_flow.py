@@ -158,31 +158,42 @@ def test_holding_space_through_a_sentence_is_one_turn_whatever_the_loop_does(
     run(qloop, scenario())
 
 
-def test_holding_space_hands_free_is_one_click_whatever_the_loop_does(
+def test_holding_space_hands_free_through_a_sentence_gets_it_answered(
     qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
 ) -> None:
-    """Hands-free, Space is a click on the talk button: a hold that arrives as release/press pairs
-    (auto-repeat Qt did not flag) still switches listening once, not once per pair."""
+    """Hands-free, the service hears the turn; a hold of Space is the person talking, even when it
+    arrives as release/press pairs (auto-repeat Qt did not flag): listening is never switched, and
+    the release does not cancel the answer the words asked for. A tap still switches listening."""
+
+    def sent(kind: str) -> int:
+        return sum(1 for e in app.server.client_events if e.event.get("type") == kind)
 
     async def scenario() -> None:
+        nonlocal app
         async with opened_app(settings_store, greet=False) as app:
             await connected(app)
             session = app.controller.call_session()
             assert session is not None and session.hands_free
             app.window.activateWindow()
             app.window.talk.setFocus()
-            updates = [e for e in app.server.client_events if e.event.get("type") == "session.update"]
+            updates = sent("session.update")
+            app.server.queue_user_transcript(QUESTION)
             qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
-            for _pair in range(12):
+            app.microphone.say(tone(0.8))
+            for _pair in range(25):
                 qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
                 qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
-                await asyncio.sleep(0.03)
+                await asyncio.sleep(0.04)
+            await wait_until(lambda: QUESTION in texts(app))
             qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
-            await wait_until(lambda: not session.hands_free)  # one click: listening stops
-            await asyncio.sleep(0.2)
-            now = [e for e in app.server.client_events if e.event.get("type") == "session.update"]
-            assert len(now) == len(updates) + 1 and not session.hands_free
+            await wait_until(lambda: len(texts(app)) >= 2 and app.controller.state is SessionState.LISTENING)
+            assert (sent("session.update"), sent("response.cancel")) == (updates, 0)
+            assert session.hands_free
+            qtbot.keyClick(app.window.talk, Qt.Key.Key_Space)  # a tap: listening off
+            await wait_until(lambda: not session.hands_free)
+            assert sent("session.update") == updates + 1
 
+    app: Running
     run(qloop, scenario())
 
 
