@@ -57,6 +57,13 @@ class Preferences:
     knowledge_folder: str = ""  # empty: the bundled sample documents
     ice_servers: str = ""  # one STUN/TURN URL a line; empty: none (the credential is in the keychain)
     ice_username: str = ""
+    # The person's prices, US dollars per million tokens of each kind (0: not priced), for the usage
+    # estimate in the status bar: they differ by model, provider and contract.
+    price_text_in: float = 0.0
+    price_audio_in: float = 0.0
+    price_cached_in: float = 0.0
+    price_text_out: float = 0.0
+    price_audio_out: float = 0.0
 
 
 _HINTS = typing.get_type_hints(Preferences)

@@ -27,6 +27,7 @@ from desktop.session import (
     SessionState,
     StateChanged,
     ToolActivity,
+    Usage,
     UserTranscript,
 )
 from desktop.settings import KeyStore, Preferences
@@ -55,6 +56,7 @@ class Controller(SettingsActions):
     assistantTranscript = Signal(object)  # AssistantTranscript
     toolActivity = Signal(object)  # ToolActivity
     rawEvent = Signal(object)  # RawEvent
+    usageReported = Signal(object)  # Usage: one response's tokens (the window sums them)
     connectionRenewed = Signal(str)  # the reason; the conversation goes on
     retryScheduled = Signal(object)  # RetryScheduled: the service asked to wait before the next attempt
     microphoneLevel = Signal(float)
@@ -75,6 +77,7 @@ class Controller(SettingsActions):
             RawEvent: self.rawEvent,
             ErrorRaised: self.errorRaised,
             RetryScheduled: self.retryScheduled,
+            Usage: self.usageReported,
         }
         self._level_timer = QTimer(self)
         self._level_timer.setInterval(LEVEL_INTERVAL_MS)
@@ -172,7 +175,7 @@ class Controller(SettingsActions):
             if event.source == "microphone":
                 self.microphoneLevel.emit(event.rms)
         elif (signal := self._signal_for.get(type(event))) is not None:
-            signal.emit(event)  # Usage has no reader yet
+            signal.emit(event)
 
     def _set_state(self, state: SessionState, detail: str = "") -> None:
         self.state = state

@@ -33,6 +33,7 @@ from desktop.ui.talk_button import TalkButton
 from desktop.ui.talk_gesture import TalkGesture
 from desktop.ui.target_notice import target_notice
 from desktop.ui.transcript import TranscriptPane
+from desktop.ui.usage_label import UsageLabel, token_prices
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
     from desktop.settings import Target
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.status_text = QLabel()
         self.knowledge_text = QLabel()
         self.indexing = IndexingProgress()  # the knowledge folder's sync, fed by the composition root
+        self.usage = UsageLabel()  # the tokens of this conversation
         self.folder_dialog: QFileDialog | None = None
         self.inspector = InspectorDock(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
@@ -95,9 +97,9 @@ class MainWindow(QMainWindow):
         # CALENDAR PANE: the composition root adds it to the right of the conversation (add_side_pane).
         self.setCentralWidget(self._splitter)
         self.knowledge_text.setContentsMargins(0, 0, 16, 0)
-        self.statusBar().addPermanentWidget(self.indexing)
-        self.statusBar().addPermanentWidget(self.knowledge_text)
-        self.statusBar().addPermanentWidget(self.status_text)
+        self.usage.setContentsMargins(0, 0, 16, 0)
+        for widget in (self.indexing, self.knowledge_text, self.usage, self.status_text):
+            self.statusBar().addPermanentWidget(widget)
 
     def add_side_pane(self, pane: QWidget) -> None:
         self._splitter.addWidget(pane)
@@ -136,6 +138,9 @@ class MainWindow(QMainWindow):
         c.toolActivity.connect(self.transcript.show_event)
         c.toolActivity.connect(self._note_tool_outcome)
         c.rawEvent.connect(self.inspector.add)
+        self.usage.prices = self.transcript.prices = lambda: token_prices(c.prefs)
+        c.usageReported.connect(self.usage.count)
+        c.usageReported.connect(self.transcript.count)
         c.secretKnown.connect(self.inspector.masker.add)
         c.errorRaised.connect(self._show_error)
         c.audioRecovered.connect(lambda sentence: self.banner.show_message(sentence, kind="info"))
@@ -172,6 +177,7 @@ class MainWindow(QMainWindow):
         self.talk.set_state(state, detail)
         if state is SessionState.CONNECTING:
             self.banner.hide()  # a new attempt: the last one's problem is history
+            self.usage.start_conversation()
         if state is SessionState.RECONNECTING:
             self.banner.show_message(self.talk.label(), kind="info", cancel=True)
             self._reconnecting_shown = True
@@ -288,6 +294,7 @@ class MainWindow(QMainWindow):
     def _settings_accepted(self, dialog: SettingsDialog) -> None:
         assert self.controller is not None
         self.controller.apply_settings(dialog.values(), dialog.entered_key(), dialog.entered_ice_credential())
+        self.usage.refresh()  # the prices may have changed
         if self.end.isEnabled():  # a conversation is on: it keeps the settings it started with
             saved = self.tr("Saved. The new settings apply from the next conversation.")
             self.statusBar().showMessage(saved, 6000)

@@ -28,6 +28,7 @@ from desktop.realtime import ProviderKind, default_instructions
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences
 from desktop.ui.settings_pages import AudioPage, KnowledgePage, NetworkPage
 from desktop.ui.url_warning import UrlWarning
+from desktop.ui.usage_page import UsagePage
 
 _TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")
 _EAGERNESS = ("auto", "low", "medium", "high")
@@ -79,6 +80,8 @@ class SettingsDialog(QDialog):
         tabs.addTab(self.audio, self.tr("Audio"))
         self.knowledge = KnowledgePage(prefs)
         tabs.addTab(self.knowledge, self.tr("Knowledge"))
+        self.usage = UsagePage(prefs)
+        tabs.addTab(self.usage, self.tr("Usage"))
         self.network = NetworkPage(prefs, ice_credential)
         tabs.addTab(self.network, self.tr("Network (advanced)"))
         self.tabs = tabs
@@ -236,7 +239,9 @@ class SettingsDialog(QDialog):
 
     def values(self) -> Preferences:
         instructions = self.instructions.toPlainText().strip()
-        prefs = self.audio.values(self.network.values(self.knowledge.values(self._prefs)))
+        prefs = self._prefs
+        for page in (self.knowledge, self.network, self.audio, self.usage):
+            prefs = page.values(prefs)
         return replace(
             prefs,
             provider=ProviderKind(self.provider.currentData()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -24,7 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.session import Usage
 from desktop.ui.transcript_model import ConversationEvent, Role, TranscriptModel, TranscriptTurn
+from desktop.ui.usage_label import usage_breakdown, usage_line
+from desktop.ui.usage_tally import TokenPrices
 
 _SHOWN_CHARS = 300
 _FOLLOW_SLACK_PX = 24
@@ -93,6 +97,7 @@ class TranscriptPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.conversation = TranscriptModel()
+        self.prices: Callable[[], TokenPrices] = TokenPrices  # the window's: the prices in Settings
         self._bubbles: list[Bubble] = []
         self._save_dialog: QFileDialog | None = None
         self._list = QVBoxLayout()
@@ -249,9 +254,19 @@ class TranscriptPane(QWidget):
             "tool": self.tr("Tool"),
             "marker": self.tr("connection renewed"),
         }
-        return self.conversation.to_markdown(
+        text = self.conversation.to_markdown(
             labels, self.tr("interrupted"), self.tr("Documents used: %1"), self._status_words()
         )
+        tally = self.conversation.usage
+        if not tally.responses:
+            return text
+        prices = self.prices()
+        lines = [usage_line(tally.counts, prices), *usage_breakdown(tally.counts, prices).splitlines()]
+        return text + f"**{self.tr('Usage')}:** " + "  \n".join(lines) + "\n"
+
+    def count(self, usage: Usage) -> None:
+        """One response's tokens, for the Markdown export's totals."""
+        self.conversation.usage.add(usage.details)
 
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self.markdown())

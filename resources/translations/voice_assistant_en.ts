@@ -1065,6 +1065,11 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
+        <source>Usage</source>
+        <translation>Usage</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
         <source>Settings</source>
         <translation>Settings</translation>
@@ -1337,6 +1342,11 @@
 <context>
     <name>TranscriptPane</name>
     <message>
+        <location filename="../../desktop/ui/transcript.py" line="1"/>
+        <source>Usage</source>
+        <translation>Usage</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/transcript.py" line="113"/>
         <source>Type a message and press Enter</source>
         <translation>Type a message and press Enter</translation>
@@ -1444,6 +1454,72 @@
         <location filename="../../desktop/ui/url_warning.py" line="32"/>
         <source>The regional WebRTC URL is not a valid URL; it looks like %1.</source>
         <translation>The regional WebRTC URL is not a valid URL; it looks like %1.</translation>
+    </message>
+</context>
+<context>
+    <name>UsageLabel</name>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Enter prices in Settings (Usage) to see an estimate of the cost.</source>
+        <translation>Enter prices in Settings (Usage) to see an estimate of the cost.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Estimated cost: %1 at the prices in Settings (the service's bill is what counts)</source>
+        <translation>Estimated cost: %1 at the prices in Settings (the service's bill is what counts)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Output: %1 text, %2 audio</source>
+        <translation>Output: %1 text, %2 audio</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Input: %1 text, %2 audio, %3 cached</source>
+        <translation>Input: %1 text, %2 audio, %3 cached</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Tokens: %1 in · %2 out</source>
+        <translation>Tokens: %1 in · %2 out</translation>
+    </message>
+</context>
+<context>
+    <name>UsagePage</name>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source> per 1M tokens</source>
+        <translation> per 1M tokens</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Audio output</source>
+        <translation>Audio output</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Text output</source>
+        <translation>Text output</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Cached input</source>
+        <translation>Cached input</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Audio input</source>
+        <translation>Audio input</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Text input</source>
+        <translation>Text input</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</source>
+        <translation>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</translation>
     </message>
 </context>
 </TS>

@@ -1065,6 +1065,11 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
         <source>Settings</source>
         <translation>设置</translation>
@@ -1337,6 +1342,11 @@
 <context>
     <name>TranscriptPane</name>
     <message>
+        <location filename="../../desktop/ui/transcript.py" line="1"/>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/transcript.py" line="113"/>
         <source>Type a message and press Enter</source>
         <translation>输入消息后按回车发送</translation>
@@ -1444,6 +1454,72 @@
         <location filename="../../desktop/ui/url_warning.py" line="32"/>
         <source>The regional WebRTC URL is not a valid URL; it looks like %1.</source>
         <translation>区域 WebRTC URL 不是有效的 URL；它应类似于 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>UsageLabel</name>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Enter prices in Settings (Usage) to see an estimate of the cost.</source>
+        <translation>在设置（用量）中填写价格后，这里会显示费用估计。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Estimated cost: %1 at the prices in Settings (the service's bill is what counts)</source>
+        <translation>估计费用：按设置中的价格约 %1（以服务商账单为准）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Output: %1 text, %2 audio</source>
+        <translation>输出：文本 %1，音频 %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Input: %1 text, %2 audio, %3 cached</source>
+        <translation>输入：文本 %1，音频 %2，缓存 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Tokens: %1 in · %2 out</source>
+        <translation>Token：输入 %1 · 输出 %2</translation>
+    </message>
+</context>
+<context>
+    <name>UsagePage</name>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source> per 1M tokens</source>
+        <translation> / 每百万 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Audio output</source>
+        <translation>音频输出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Text output</source>
+        <translation>文本输出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Cached input</source>
+        <translation>缓存输入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Audio input</source>
+        <translation>音频输入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Text input</source>
+        <translation>文本输入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</source>
+        <translation>状态栏会统计每次对话用掉的 token。填写你的模型价格（每百万 token 多少美元，见服务商的价目表），状态栏还会显示费用估计。价格为 0 的类别不计入。</translation>
     </message>
 </context>
 </TS>
