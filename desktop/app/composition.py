@@ -19,6 +19,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.memory import limit_malloc_arenas, release_free_memory
+from desktop.app.notices import bundled_or_generated
 from desktop.app.session_factory import AppSessionFactory
 from desktop.settings import KeyStore, load_preferences
 from desktop.ui import Controller, MainWindow
@@ -48,6 +49,7 @@ class Root:
         self.session_factory = session_factory
         self.keys = KeyStore(session_factory.environ)  # the same environment the factory was given
         self.controller = Controller(store, load_preferences(store), self.keys, session_factory)
+        self.controller.about.third_party_notices = bundled_or_generated
         self.quit_requested = asyncio.Event()
         self.quit_reason = ""
         self._on_quit = on_quit

@@ -31,6 +31,7 @@ from desktop.session import (
     UserTranscript,
 )
 from desktop.settings import KeyStore, Preferences
+from desktop.ui.about_actions import AboutActions
 from desktop.ui.error_text import localized_notice
 from desktop.ui.ports import SessionFactory, SessionHandle
 from desktop.ui.settings_actions import SettingsActions
@@ -66,6 +67,7 @@ class Controller(SettingsActions):
         self, store: QSettings, prefs: Preferences, keys: KeyStore, session_factory: SessionFactory
     ) -> None:
         super().__init__(store, prefs, keys, session_factory)
+        self.about = AboutActions(store, keys, lambda: self.prefs, self._spawn)
         self._call: SessionHandle | None = None
         self.state = SessionState.IDLE
         self._hands_free_on = False

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.session import ErrorRaised, RetryScheduled, SessionState, ToolActivity
+from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized, retry_countdown
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self.inspector_action.setText(self.tr("Event inspector"))
         self.inspector_action.setShortcut(QKeySequence("Ctrl+I"))
         view.addAction(self.inspector_action)
+        self.about_action = bar.addMenu(self.tr("&Help")).addAction(self.tr("&About Voice Assistant"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     # --- wiring to the controller ------------------------------------------------------------
 
@@ -164,6 +167,8 @@ class MainWindow(QMainWindow):
         for banner in (self.banner, self.notice):
             banner.settingsRequested.connect(c.open_settings)
         self.settings_action.triggered.connect(c.open_settings)
+        self.about_action.triggered.connect(c.about.open)
+        c.about.aboutReady.connect(lambda about: AboutDialog(about, self).open())
         self._show_mode(c.push_to_talk)
         self._show_state(c.state, "")
         self._show_knowledge_folder(c.prefs.knowledge_folder)

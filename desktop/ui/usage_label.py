@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.session import Usage
@@ -16,6 +16,16 @@ from desktop.settings import Preferences
 from desktop.ui.usage_tally import TokenCounts, TokenPrices, UsageTally
 
 _CONTEXT = "UsageLabel"
+# QT_TRANSLATE_NOOP is typed as returning object; these are the templates' source texts.
+_TOKENS = str(QT_TRANSLATE_NOOP("UsageLabel", "Tokens: %1 in · %2 out"))
+_INPUT = str(QT_TRANSLATE_NOOP("UsageLabel", "Input: %1 text, %2 audio, %3 cached"))
+_OUTPUT = str(QT_TRANSLATE_NOOP("UsageLabel", "Output: %1 text, %2 audio"))
+_ESTIMATE = str(QT_TRANSLATE_NOOP(
+    "UsageLabel", "Estimated cost: %1 at the prices in Settings (the service's bill is what counts)"
+))
+_NO_PRICES = str(QT_TRANSLATE_NOOP(
+    "UsageLabel", "Enter prices in Settings (Usage) to see an estimate of the cost."
+))
 
 
 def token_prices(prefs: Preferences) -> TokenPrices:
@@ -46,21 +56,20 @@ def cost_text(dollars: float, approximate: str = "≈ ") -> str:
 
 def usage_line(counts: TokenCounts, prices: TokenPrices) -> str:
     """"Tokens: 1,234 in · 567 out", then the estimate where prices are set."""
-    line = _filled("Tokens: %1 in · %2 out", counts.input, counts.output)
+    line = _filled(_TOKENS, counts.input, counts.output)
     return f"{line} · {cost_text(counts.cost(prices))}" if prices.any else line
 
 
 def usage_breakdown(counts: TokenCounts, prices: TokenPrices) -> str:
     """The sum by kind, over lines (a tooltip, the Markdown export)."""
     lines = [
-        _filled("Input: %1 text, %2 audio, %3 cached", counts.text_in, counts.audio_in, counts.cached_in),
-        _filled("Output: %1 text, %2 audio", counts.text_out, counts.audio_out),
+        _filled(_INPUT, counts.text_in, counts.audio_in, counts.cached_in),
+        _filled(_OUTPUT, counts.text_out, counts.audio_out),
     ]
     if prices.any:
-        estimate = _tr("Estimated cost: %1 at the prices in Settings (the service's bill is what counts)")
-        lines.append(estimate.replace("%1", cost_text(counts.cost(prices), approximate="")))
+        lines.append(_tr(_ESTIMATE).replace("%1", cost_text(counts.cost(prices), approximate="")))
     else:
-        lines.append(_tr("Enter prices in Settings (Usage) to see an estimate of the cost."))
+        lines.append(_tr(_NO_PRICES))
     return "\n".join(lines)
 
 

@@ -629,6 +629,16 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../desktop/ui/main_window.py" line="1"/>
+        <source>&amp;About Voice Assistant</source>
+        <translation>&amp;About Voice Assistant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/main_window.py" line="50"/>
         <source>Voice Assistant</source>
         <translation>Voice Assistant</translation>
@@ -1520,6 +1530,59 @@
         <location filename="../../desktop/ui/usage_page.py" line="1"/>
         <source>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</source>
         <translation>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Voice Assistant is built with the open-source software below, under these licences:</source>
+        <translation>Voice Assistant is built with the open-source software below, under these licences:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>The licence notices could not be read.</source>
+        <translation>The licence notices could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Log</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Data</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>chosen by the service</source>
+        <translation>chosen by the service</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Voice Assistant</source>
+        <translation>Voice Assistant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>About Voice Assistant</source>
+        <translation>About Voice Assistant</translation>
     </message>
 </context>
 </TS>

@@ -629,6 +629,16 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../desktop/ui/main_window.py" line="1"/>
+        <source>&amp;About Voice Assistant</source>
+        <translation>关于语音助手(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/main_window.py" line="50"/>
         <source>Voice Assistant</source>
         <translation>语音助理</translation>
@@ -1520,6 +1530,59 @@
         <location filename="../../desktop/ui/usage_page.py" line="1"/>
         <source>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</source>
         <translation>状态栏会统计每次对话用掉的 token。填写你的模型价格（每百万 token 多少美元，见服务商的价目表），状态栏还会显示费用估计。价格为 0 的类别不计入。</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Voice Assistant is built with the open-source software below, under these licences:</source>
+        <translation>语音助手使用了以下开源软件，遵循各自的许可证：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>The licence notices could not be read.</source>
+        <translation>无法读取许可证声明。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>chosen by the service</source>
+        <translation>由服务决定</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Voice Assistant</source>
+        <translation>语音助手</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>About Voice Assistant</source>
+        <translation>关于语音助手</translation>
     </message>
 </context>
 </TS>

@@ -37,7 +37,7 @@ TRANSLATED_SOURCES = (
     "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/recurrence_editor.py", "ui/recurrence_words.py",
     "ui/settings_actions.py",
     "ui/settings_dialog.py", "ui/settings_pages.py", "ui/single_instance.py",
-    "ui/talk_button.py", "ui/transcript.py",
+    "ui/talk_button.py", "ui/transcript.py", "ui/usage_label.py", "ui/usage_page.py", "ui/about_dialog.py",
 )  # fmt: skip
 
 
