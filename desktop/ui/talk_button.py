@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from desktop.session import SessionState
+from desktop.ui.label_fit import fitted
 
 _STYLE = """
 TalkButton { border-radius: 14px; padding: 10px 18px; font-size: 15px; font-weight: 600;
@@ -28,8 +29,8 @@ TalkButton[state="failed"] { background: #dc2626; }
 TalkButton:pressed { background: #166534; }
 """
 
-_HINT_SEPARATOR = " — "  # "what is happening — what a press does"
 _PADDING_AND_BORDER = 2 * (18 + 2)  # the style sheet's horizontal padding and border
+_PADDING_VERTICAL = 2 * (10 + 2)
 _ATTEMPT = re.compile(r"attempt (\d+) of (\d+)")  # the session's detail while reconnecting
 
 
@@ -72,7 +73,7 @@ class TalkButton(QPushButton):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.setText(self._fitted(self._label()))
+        self._show(self._label())
 
     def _render(self) -> None:
         label = self._label()
@@ -81,22 +82,23 @@ class TalkButton(QPushButton):
         # A dynamic property does not restyle by itself.
         self.style().unpolish(self)
         self.style().polish(self)
-        self.setText(self._fitted(label))  # after polishing: the style sheet sets the font
+        self._show(label)  # after polishing: the style sheet sets the font
+
+    def _show(self, label: str) -> None:
+        shown = self._fitted(label)
+        self.setText(shown)
+        self.setToolTip(label if "…" in shown and "…" not in label else "")  # elided: the whole sentence
 
     def _fitted(self, label: str) -> str:
-        """A button too narrow for the whole sentence (a small window beside the calendar) shows it
-        on two lines instead of cutting both ends off: the hint on the second, or else the words
-        after the space nearest the middle."""
-        room = self.width() - _PADDING_AND_BORDER
-        if self.fontMetrics().horizontalAdvance(label) <= room:
-            return label
-        if _HINT_SEPARATOR in label:
-            return label.replace(_HINT_SEPARATOR, "\n", 1)
-        spaces = [at for at, char in enumerate(label) if char == " "]
-        if not spaces:  # Chinese: no space to break at
-            return label
-        middle = min(spaces, key=lambda at: abs(at - len(label) // 2))
-        return label[:middle] + "\n" + label[middle + 1 :]
+        """A button too narrow for the whole sentence (a small window beside the calendar, a large
+        scale) wraps it over the lines its height holds, eliding only what still does not fit
+        (`desktop.ui.label_fit`)."""
+        metrics = self.fontMetrics()
+        lines = max(1, (self.height() - _PADDING_VERTICAL) // max(1, metrics.lineSpacing()))
+        return fitted(
+            label, self.width() - _PADDING_AND_BORDER, metrics.horizontalAdvance,
+            lambda line, room: metrics.elidedText(line, Qt.TextElideMode.ElideRight, room), min(lines, 3),
+        )
 
     def _label(self) -> str:
         state = self._state

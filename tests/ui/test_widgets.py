@@ -3,6 +3,7 @@ the Chinese translation, and that launching imports no media stack before the wi
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -319,3 +320,30 @@ def test_a_narrow_talk_button_breaks_a_long_sentence_without_a_hint_at_a_space(q
     button.resize(300, 64)
     assert button.text() == "Waiting for your answer\nin the meeting dialog"
     assert button.label() == "Waiting for your answer in the meeting dialog"
+
+
+@pytest.mark.parametrize("language", ["en_US", "zh_CN"])
+def test_every_talk_label_fits_its_button_down_to_a_narrow_one(qapp: QApplication, qtbot: QtBot,
+                                                               language: str) -> None:
+    """At 150 % and 200 % the window beside the calendar leaves the button narrow: every state's label
+    wraps, and elides only what still does not fit (the whole sentence is then its tooltip)."""
+    installed = install_translators(qapp, QLocale(language))
+    try:
+        button = TalkButton()
+        qtbot.addWidget(button)
+        button.show()
+        for push_to_talk, confirmations, state in itertools.product((True, False), (0, 1), SessionState):
+            button.set_push_to_talk(push_to_talk)
+            button.set_confirmations_open(confirmations)
+            button.set_state(state, "attempt 2 of 6")
+            for width in range(140, 420, 20):
+                button.resize(width, 64)
+                room = width - 2 * (18 + 2)
+                lines = button.text().split("\n")
+                widths = [button.fontMetrics().horizontalAdvance(line) for line in lines]
+                assert len(lines) <= 2 and max(widths) <= room
+                if "…" in button.text() and "…" not in button.label():
+                    assert button.toolTip() == button.label()
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
