@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.audio import canceller
 from desktop.realtime import ProviderKind, default_instructions
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences
-from desktop.ui.settings_pages import AudioPage, KnowledgePage, NetworkPage
+from desktop.ui.settings_pages import AudioPage, CalendarPage, KnowledgePage, NetworkPage
 from desktop.ui.url_warning import UrlWarning
 from desktop.ui.usage_page import UsagePage
 
@@ -80,6 +80,8 @@ class SettingsDialog(QDialog):
         tabs.addTab(self.audio, self.tr("Audio"))
         self.knowledge = KnowledgePage(prefs)
         tabs.addTab(self.knowledge, self.tr("Knowledge"))
+        self.calendar = CalendarPage(prefs)
+        tabs.addTab(self.calendar, self.tr("Calendar"))
         self.usage = UsagePage(prefs)
         tabs.addTab(self.usage, self.tr("Usage"))
         self.network = NetworkPage(prefs, ice_credential)
@@ -240,7 +242,7 @@ class SettingsDialog(QDialog):
     def values(self) -> Preferences:
         instructions = self.instructions.toPlainText().strip()
         prefs = self._prefs
-        for page in (self.knowledge, self.network, self.audio, self.usage):
+        for page in (self.knowledge, self.calendar, self.network, self.audio, self.usage):
             prefs = page.values(prefs)
         return replace(
             prefs,
