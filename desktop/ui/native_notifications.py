@@ -14,6 +14,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from desktop.storage import resource
+
 log = logging.getLogger(__name__)
 
 
@@ -31,9 +33,9 @@ class NativeNotifications:
 
     async def _ask(self) -> bool:
         try:
-            from desktop_notifier import Capability, DesktopNotifier
+            from desktop_notifier import Capability, DesktopNotifier, Icon
 
-            notifier = DesktopNotifier(app_name=self._app_name)
+            notifier = DesktopNotifier(app_name=self._app_name, app_icon=Icon(path=resource("icons", "app.png")))
             capabilities = await notifier.get_capabilities()
         except Exception as error:  # no DBus session, no service, the library missing: our own window
             log.info("system notifications are not available (%s); reminders use a window of our own",
