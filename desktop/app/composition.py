@@ -152,12 +152,9 @@ class Root:
 
     def _show_meeting(self, reminder: Reminder) -> None:
         """A reminder's Show: the window up and in front, the calendar on the meeting's day."""
-        if self.window.isMinimized() or self.window.isHidden():
-            self.window.showNormal()
-        self.window.raise_()
-        self.window.activateWindow()
-        if self.pane is not None:
-            self.pane.select_day(reminder.start.astimezone().date())
+        from desktop.ui import show_day
+
+        show_day(self.window, self.pane, reminder.start.astimezone().date())
 
     def _knowledge_folder(self, folder: str) -> Path | None:
         """The person's folder, or None (the bundled sample) when none is chosen or it is gone."""

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from desktop.ui.network_watch import NetworkWatch
     from desktop.ui.ports import SessionHandle
     from desktop.ui.qt_confirmer import QtConfirmer
-    from desktop.ui.reminder_presenter import ReminderPresenter
+    from desktop.ui.reminder_presenter import ReminderPresenter, show_day
     from desktop.ui.single_instance import Instance, claim
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "ReminderPresenter",
     "SessionHandle",
     "claim",
+    "show_day",
 ]
 
 __getattr__ = lazy_exports(
@@ -48,7 +49,10 @@ __getattr__ = lazy_exports(
         "network_watch": ("NetworkWatch",),
         "ports": ("SessionHandle",),
         "qt_confirmer": ("QtConfirmer",),
-        "reminder_presenter": ("ReminderPresenter",),
+        "reminder_presenter": (
+            "ReminderPresenter",
+            "show_day",
+        ),
         "single_instance": (
             "Instance",
             "claim",

@@ -32,11 +32,12 @@ class ReminderPicker(QComboBox):
             return self.tr("No reminder")
         if minutes == 0:
             return self.tr("At the start")
+        days, hours = minutes // (24 * 60), minutes // 60
         if minutes % (24 * 60) == 0:
-            return self.tr("%n day(s) before", "", minutes // (24 * 60))
+            return self.tr("1 day before") if days == 1 else filled(self.tr("%1 days before"), str(days))
         if minutes % 60 == 0:
-            return self.tr("%n hour(s) before", "", minutes // 60)
-        return self.tr("%n minute(s) before", "", minutes)
+            return self.tr("1 hour before") if hours == 1 else filled(self.tr("%1 hours before"), str(hours))
+        return self.tr("1 minute before") if minutes == 1 else filled(self.tr("%1 minutes before"), str(minutes))
 
     def value(self) -> int | None:
         data = self.currentData()

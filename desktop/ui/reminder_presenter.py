@@ -14,11 +14,13 @@ import asyncio
 import logging
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from desktop.tools import Checked, Reminder
+from desktop.ui.calendar_pane import CalendarPane
 from desktop.ui.native_notifications import NativeNotifications
 from desktop.ui.placeholders import filled
 from desktop.ui.reminder_popup import ReminderPopup
@@ -89,7 +91,9 @@ class ReminderPresenter(QObject):
         minutes = math.ceil((reminder.start - self._clock()).total_seconds() / 60)
         if minutes <= 0:
             return self.tr("Starting now")
-        return self.tr("Starts in %n minute(s)", "", minutes)
+        if minutes == 1:
+            return self.tr("Starts in 1 minute")
+        return filled(self.tr("Starts in %1 minutes"), str(minutes))
 
     def when(self, reminder: Reminder) -> str:
         """"2026-12-07 10:00–10:30 (30 min)", or the dates of an all-day event."""
@@ -107,4 +111,14 @@ class ReminderPresenter(QObject):
                        f"{first.start.astimezone():%Y-%m-%d %H:%M}")
         if len(missed) == 1:
             return named
-        return named + " " + self.tr("And %n more.", "", len(missed) - 1)
+        return named + " " + filled(self.tr("And %1 more."), str(len(missed) - 1))
+
+
+def show_day(window: QWidget, pane: CalendarPane | None, day: date) -> None:
+    """A reminder's Show: the window up (from hidden or minimised) and in front, the calendar on `day`."""
+    if window.isMinimized() or window.isHidden():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    if pane is not None:
+        pane.select_day(day)

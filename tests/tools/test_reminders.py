@@ -9,6 +9,7 @@ clock, and a meeting booked after its reminder time gets none.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,7 +19,10 @@ import pytest
 from desktop.storage.meeting_model import NO_REMINDER, MeetingDraft, Recurrence
 from desktop.storage.meetings import MeetingStore
 from desktop.storage.worker import StoreWorker
+from desktop.tools.ports import ToolCall
+from desktop.tools.registry import ToolRegistry
 from desktop.tools.reminders import Checked, Reminder, ReminderScheduler
+from tests.tools.fakes import ScriptedConfirmer
 
 CST = timezone(timedelta(hours=8))
 DAY = (datetime.now(CST) + timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -192,3 +196,16 @@ async def test_run_presents_each_look_and_looks_again_when_the_calendar_changes(
     finally:
         running.cancel()
     assert titles(looks[-1].due) == ["Booked by hand"]
+
+
+async def test_a_meeting_booked_by_voice_takes_the_reminder_chosen_in_the_dialog(
+        store: MeetingStore, registry: ToolRegistry, confirmer: ScriptedConfirmer) -> None:
+    arguments = {"title": "Voice", "start_time": "2025-09-09 15:30:00", "duration": 30}
+    await registry.execute(ToolCall("call-1", "createMeeting", json.dumps(arguments)))
+    assert "reminder" not in confirmer.requests[0].fields  # the default, unless the person changes it
+    confirmer.edits = {"reminder": 5}
+    await registry.execute(ToolCall("call-2", "createMeeting", json.dumps({**arguments, "title": "Own"})))
+    confirmer.edits = {"reminder": 10_000_000}
+    result = await registry.execute(ToolCall("call-3", "createMeeting", json.dumps(arguments)))
+    assert '"failed"' in result.output and "reminder" in result.output
+    assert [(m.title, m.reminder) for m in store.all()] == [("Voice", None), ("Own", 5)]
