@@ -6,18 +6,20 @@ and Show raising the window on the meeting's day."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from desktop.settings import Preferences, load_preferences, save_preferences
-from desktop.storage.meeting_model import NO_REMINDER
+from desktop.storage.meeting_model import NO_REMINDER, MeetingDraft
 from desktop.storage.meetings import MeetingStore
+from desktop.storage.paths import DATA_DIR_ENV
 from desktop.storage.worker import StoreWorker
 from desktop.tools.reminders import Checked, Reminder
 from desktop.ui.calendar_pane import CalendarPane
@@ -25,6 +27,7 @@ from desktop.ui.meeting_dialog import MeetingDialog
 from desktop.ui.native_notifications import NativeNotifications
 from desktop.ui.reminder_presenter import ReminderPresenter, show_day
 from desktop.ui.settings_dialog import SettingsDialog
+from tests.ui.harness import demo_root, wait_until
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2025, 9, 9, 15, 20, tzinfo=CST)
@@ -175,3 +178,39 @@ def test_show_raises_the_hidden_window_on_the_meeting_s_day(
     show_day(window, pane, date(2025, 9, 23))
     assert window.isVisible() and pane.selected_day() == date(2025, 9, 23)
     pane.shutdown()
+
+
+def test_the_app_reminds_with_its_window_hidden_and_says_what_was_missed(
+        qloop: asyncio.AbstractEventLoop, qapp: QApplication, settings_store: QSettings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole app (the composition root) on a calendar written by an earlier run: a meeting in five
+    minutes is announced though the window is hidden, one that started while the app was closed is
+    said once in the status bar, and Show brings the window back on the meeting's day."""
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv(DATA_DIR_ENV, str(data))
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
+    now = datetime.now().astimezone().replace(microsecond=0)
+    earlier = MeetingStore(data / "calendar.sqlite3")
+    soon = earlier.create(MeetingDraft("Soon", now + timedelta(minutes=5), 30))
+    earlier.create(MeetingDraft("Started while closed", now - timedelta(minutes=30), 60))
+    earlier._conn.execute("UPDATE meetings SET created_at = ?", ((now - timedelta(days=1)).isoformat(),))
+    earlier.reminder_log().record([], int((now - timedelta(hours=2)).timestamp()))  # last run: 2 hours ago
+    earlier.close()
+
+    async def scenario() -> None:
+        async with demo_root(qapp, settings_store, Preferences()) as root:
+            root.window.hide()
+            await wait_until(lambda: root.reminders is not None and bool(root.reminders.popups), limit=20)
+            assert root.reminders is not None and root.pane is not None
+            [popup] = root.reminders.popups
+            assert popup.title.text() == "Soon" and not root.window.isVisible()
+            assert root.window.statusBar().currentMessage().startswith(
+                "Missed while the app was closed: “Started while closed”")
+            assert [m.title for m in root.reminders.missed] == ["Started while closed"]
+            popup.show_button.click()
+            assert root.window.isVisible()
+            assert root.pane.selected_day() == soon.start.astimezone().date()
+
+    qloop.run_until_complete(scenario())
