@@ -26,12 +26,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Literal
 
-from desktop.storage import NO_REMINDER, LoggedReminder, Meeting, MeetingStore, StoreWorker
+from desktop.storage import (
+    MAX_REMINDER_MINUTES,
+    NO_REMINDER,
+    LoggedReminder,
+    Meeting,
+    MeetingStore,
+    StoreWorker,
+)
 
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(minutes=1)
-LOOK_AHEAD = timedelta(days=7)  # the longest reminder a meeting may have (MAX_REMINDER_MINUTES)
+LOOK_AHEAD = timedelta(minutes=MAX_REMINDER_MINUTES)  # the longest reminder a meeting may have
 MISSED_KEPT = timedelta(days=1)  # what `missed` lists: meetings missed since then
 LOG_KEPT = timedelta(days=30)
 MAX_WAIT_S = 60.0

@@ -35,7 +35,8 @@ class NativeNotifications:
         try:
             from desktop_notifier import Capability, DesktopNotifier, Icon
 
-            notifier = DesktopNotifier(app_name=self._app_name, app_icon=Icon(path=resource("icons", "app.png")))
+            icon = Icon(path=resource("icons", "app.png"))
+            notifier = DesktopNotifier(app_name=self._app_name, app_icon=icon)
             capabilities = await notifier.get_capabilities()
         except Exception as error:  # no DBus session, no service, the library missing: our own window
             log.info("system notifications are not available (%s); reminders use a window of our own",

@@ -37,7 +37,9 @@ class ReminderPicker(QComboBox):
             return self.tr("1 day before") if days == 1 else filled(self.tr("%1 days before"), str(days))
         if minutes % 60 == 0:
             return self.tr("1 hour before") if hours == 1 else filled(self.tr("%1 hours before"), str(hours))
-        return self.tr("1 minute before") if minutes == 1 else filled(self.tr("%1 minutes before"), str(minutes))
+        if minutes == 1:
+            return self.tr("1 minute before")
+        return filled(self.tr("%1 minutes before"), str(minutes))
 
     def value(self) -> int | None:
         data = self.currentData()

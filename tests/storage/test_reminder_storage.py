@@ -13,7 +13,13 @@ from icalendar import Calendar
 
 from desktop.storage.ics import from_ics, to_ics
 from desktop.storage.meeting_migrations import MIGRATIONS
-from desktop.storage.meeting_model import NO_REMINDER, InvalidMeeting, MeetingDraft, Recurrence, check_reminder
+from desktop.storage.meeting_model import (
+    NO_REMINDER,
+    InvalidMeeting,
+    MeetingDraft,
+    Recurrence,
+    check_reminder,
+)
 from desktop.storage.meetings import MeetingStore
 from desktop.storage.reminder_log import LoggedReminder
 

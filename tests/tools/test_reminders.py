@@ -185,14 +185,21 @@ async def test_run_presents_each_look_and_looks_again_when_the_calendar_changes(
     clock = Clock(at(9, 55))
     store, reminders = scheduler(path, opened, worker, clock)
     looks: list[Checked] = []
-    running = asyncio.ensure_future(reminders.run(looks.append))
+    looked = asyncio.Event()
+
+    def present(look: Checked) -> None:
+        looks.append(look)
+        looked.set()
+
+    running = asyncio.ensure_future(reminders.run(present))
     try:
         async with asyncio.timeout(10):
-            while not looks:
-                await asyncio.sleep(0.01)
+            await looked.wait()
+            looked.clear()
             await worker.run(store.create, MeetingDraft("Booked by hand", at(10), 30, reminder=15))
-            while not any(look.due for look in looks):
-                await asyncio.sleep(0.01)
+            while not looks[-1].due:  # the change wakes it at once, not the minute's look
+                await looked.wait()
+                looked.clear()
     finally:
         running.cancel()
     assert titles(looks[-1].due) == ["Booked by hand"]

@@ -71,9 +71,9 @@ def test_settings_keep_the_default_reminder(qtbot: QtBot, settings_store: QSetti
     assert Preferences().default_reminder_minutes == 10
 
 
-def presenter(qtbot: QtBot, shown: list[Reminder], native: NativeNotifications | None = None) -> ReminderPresenter:
-    made = ReminderPresenter(shown.append, native=native, clock=lambda: NOW)
-    return made
+def presenter(qtbot: QtBot, shown: list[Reminder],
+              native: NativeNotifications | None = None) -> ReminderPresenter:
+    return ReminderPresenter(shown.append, native=native, clock=lambda: NOW)
 
 
 def test_the_app_s_own_reminder_says_what_and_when_and_show_goes_to_it(qtbot: QtBot) -> None:
@@ -116,7 +116,8 @@ class StubNative(NativeNotifications):
         return self.takes
 
 
-def test_the_system_s_notification_is_used_where_it_is_taken(qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
+def test_the_system_s_notification_is_used_where_it_is_taken(
+        qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
     shown: list[Reminder] = []
     native = StubNative(takes=True)
     reminders = presenter(qtbot, shown, native)
@@ -127,13 +128,15 @@ def test_the_system_s_notification_is_used_where_it_is_taken(qtbot: QtBot, qloop
 
     qloop.run_until_complete(scenario())
     [(title, message, buttons)] = native.sent
-    assert title == "Starts in 10 minutes" and message.startswith("Standup\n") and buttons == ("Show", "Dismiss")
+    assert title == "Starts in 10 minutes" and message.startswith("Standup\n")
+    assert buttons == ("Show", "Dismiss")
     assert reminders.popups == []
     native.on_show()
     assert shown == [STANDUP]
 
 
-def test_where_the_system_refuses_the_app_shows_its_own(qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
+def test_where_the_system_refuses_the_app_shows_its_own(
+        qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
     reminders = presenter(qtbot, [], StubNative(takes=False))
 
     async def scenario() -> None:
