@@ -8,7 +8,8 @@ calendar's file: a restart never repeats one), and says when the next one falls 
 A reminder is shown when its time has come and the meeting has not started yet, or it came at most
 `grace` ago (a reminder "at the start" seen a few seconds late). A meeting that started since the last
 look, its reminder not shown (the app was closed, or the computer asleep), is not announced late: it is
-logged as missed, and `missed` lists those. A meeting booked after its reminder time (a meeting in five
+logged as missed (those of the last day: a daily meeting missed for a month is not thirty lines), and
+`missed` lists those. A meeting booked after its reminder time (a meeting in five
 minutes, booked now) gets none: the person knows. The first look ever misses nothing before it.
 
 The clock is injected (`clock`), as in desktop/session/wake.py, so tests say what time it is; `run`
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 
 GRACE = timedelta(minutes=1)
 LOOK_AHEAD = timedelta(minutes=MAX_REMINDER_MINUTES)  # the longest reminder a meeting may have
-MISSED_KEPT = timedelta(days=1)  # what `missed` lists: meetings missed since then
+MISSED_KEPT = timedelta(days=1)  # how far back a meeting counts as missed, and `missed` lists
 LOG_KEPT = timedelta(days=30)
 MAX_WAIT_S = 60.0
 
@@ -99,7 +100,8 @@ class ReminderScheduler:
     def check_now(self, now: datetime, default: int) -> Checked:
         """`check` itself, on the calling thread (the store's worker)."""
         last = self._log.checked_until()
-        since = now if last is None else min(datetime.fromtimestamp(last, now.tzinfo), now)
+        since = now if last is None else datetime.fromtimestamp(last, now.tzinfo)
+        since = min(max(since, now - MISSED_KEPT), now)  # closed for weeks: only the last day is missed
         if last is None:
             self._log.prune(int((now - LOG_KEPT).timestamp()))
         found = self._store.between(min(since, now - self._grace), now + LOOK_AHEAD, self._tz)

@@ -122,6 +122,16 @@ async def test_a_meeting_that_started_while_closed_is_missed_not_announced(
     assert missed.start == at(9) and missed.duration == 30 and missed.meeting_id is None
 
 
+def test_after_weeks_closed_only_the_last_day_counts_as_missed(path: Path, opened: list[MeetingStore],
+                                                               worker: StoreWorker) -> None:
+    store, reminders = scheduler(path, opened, worker, Clock(at(8)))
+    store.create(MeetingDraft("Daily", at(9), 15, time_zone="Asia/Shanghai",
+                              recurrence=Recurrence("FREQ=DAILY;COUNT=60")))
+    reminders.check_now(at(8), 10)
+    missed = reminders.check_now(at(12, day=30), 10).missed
+    assert [m.start for m in missed] == [at(9, day=30)]
+
+
 async def test_a_reminder_late_within_the_grace_is_shown_and_an_upcoming_one_too(
         path: Path, opened: list[MeetingStore], worker: StoreWorker) -> None:
     clock = Clock(at(8))
