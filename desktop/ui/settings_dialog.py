@@ -70,7 +70,6 @@ class SettingsDialog(QDialog):
         """`environment`: the variables that override these settings in this run."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
-        self.setMinimumWidth(560)
         self._prefs = prefs
         tabs = QTabWidget()
         tabs.addTab(self._connection_tab(prefs, api_key, keychain_works, environment), self.tr("Connection"))
@@ -87,6 +86,8 @@ class SettingsDialog(QDialog):
         self.network = NetworkPage(prefs, ice_credential)
         tabs.addTab(self.network, self.tr("Network (advanced)"))
         self.tabs = tabs
+        # Every page's name in sight, in any language: the dialog is as wide as its tab bar.
+        self.setMinimumWidth(max(560, tabs.tabBar().sizeHint().width() + 24))
         choice = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(choice.Ok | choice.Cancel)
         buttons.accepted.connect(self.accept)
