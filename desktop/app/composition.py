@@ -8,6 +8,7 @@ qasync loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -25,8 +26,8 @@ from desktop.settings import KeyStore, load_preferences
 from desktop.ui import Controller, MainWindow
 
 if TYPE_CHECKING:
-    from desktop.tools import Toolbox
-    from desktop.ui import CalendarPane, NetworkWatch
+    from desktop.tools import Reminder, Toolbox
+    from desktop.ui import CalendarPane, NetworkWatch, ReminderPresenter
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class Root:
         self.toolbox: Toolbox | None = None
         self.pane: CalendarPane | None = None
         self.network: NetworkWatch | None = None
+        self.reminders: ReminderPresenter | None = None
+        self._reminding: asyncio.Future[None] | None = None
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
@@ -110,6 +113,7 @@ class Root:
             self.window,
             snapshot=lambda: self.pane.meetings() if self.pane else [],
             on_asking=self.window.confirmation_opened,
+            default_reminder=self._default_reminder,
         )
         try:
             self.toolbox = await Toolbox.open(
@@ -119,13 +123,38 @@ class Root:
             log.exception("The calendar or the knowledge base could not be opened")
             self.window.show_tools_unavailable()
             return
-        self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker)
+        self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker,
+                                 default_reminder=self._default_reminder)
         self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
         self.window.add_side_pane(self.pane)
         self.toolbox.knowledge.observe_progress(self.window.indexing.report)
         self.toolbox.start()
         self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
         self.session_factory.tools = self.toolbox.registry
+        self._start_reminders(self.toolbox)
+
+    def _default_reminder(self) -> int:
+        return self.controller.prefs.default_reminder_minutes
+
+    def _start_reminders(self, toolbox: Toolbox) -> None:
+        """Meeting reminders for the rest of the run, the window shown or hidden: the system's
+        notifications where it has them, the app's own small window otherwise."""
+        from desktop.storage import APP_NAME
+        from desktop.tools import ReminderScheduler
+        from desktop.ui import NativeNotifications, ReminderPresenter
+
+        scheduler = ReminderScheduler(toolbox.store, toolbox.meeting_worker,
+                                      default_minutes=self._default_reminder)
+        self.reminders = ReminderPresenter(self._show_meeting, native=NativeNotifications(APP_NAME),
+                                           parent=self.window)
+        self.reminders.missed_found.connect(lambda text: self.window.statusBar().showMessage(text, 20000))
+        self._reminding = asyncio.ensure_future(scheduler.run(self.reminders.present))
+
+    def _show_meeting(self, reminder: Reminder) -> None:
+        """A reminder's Show: the window up and in front, the calendar on the meeting's day."""
+        from desktop.ui import show_day
+
+        show_day(self.window, self.pane, reminder.start.astimezone().date())
 
     def _knowledge_folder(self, folder: str) -> Path | None:
         """The person's folder, or None (the bundled sample) when none is chosen or it is gone."""
@@ -147,11 +176,20 @@ class Root:
         writes and close."""
         await self.controller.shutdown()
         await self.session_factory.close()
+        await self._stop_reminders()
         if self.pane is not None:
             self.pane.shutdown()
         if self.toolbox is not None:
             await self.toolbox.close()
         self.window.close()
+
+    async def _stop_reminders(self) -> None:
+        if self._reminding is not None:
+            self._reminding.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reminding
+        if self.reminders is not None:
+            self.reminders.close_all()
 
     def _install_error_hooks(self, loop: asyncio.AbstractEventLoop) -> None:
         def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

@@ -64,6 +64,9 @@ class Preferences:
     price_cached_in: float = 0.0
     price_text_out: float = 0.0
     price_audio_out: float = 0.0
+    # Minutes before each meeting its reminder is due, unless the meeting has its own; -1: none
+    # (desktop.storage's DEFAULT_REMINDER_MINUTES and NO_REMINDER: settings does not import storage).
+    default_reminder_minutes: int = 10
 
 
 _HINTS = typing.get_type_hints(Preferences)

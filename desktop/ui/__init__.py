@@ -14,9 +14,11 @@ if TYPE_CHECKING:
     from desktop.ui.event_loop import BatchingQEventLoop
     from desktop.ui.main_window import MainWindow
     from desktop.ui.meeting_dialog import MeetingDialog
+    from desktop.ui.native_notifications import NativeNotifications
     from desktop.ui.network_watch import NetworkWatch
     from desktop.ui.ports import SessionHandle
     from desktop.ui.qt_confirmer import QtConfirmer
+    from desktop.ui.reminder_presenter import ReminderPresenter, show_day
     from desktop.ui.single_instance import Instance, claim
 
 __all__ = [
@@ -26,10 +28,13 @@ __all__ = [
     "Instance",
     "MainWindow",
     "MeetingDialog",
+    "NativeNotifications",
     "NetworkWatch",
     "QtConfirmer",
+    "ReminderPresenter",
     "SessionHandle",
     "claim",
+    "show_day",
 ]
 
 __getattr__ = lazy_exports(
@@ -40,9 +45,14 @@ __getattr__ = lazy_exports(
         "event_loop": ("BatchingQEventLoop",),
         "main_window": ("MainWindow",),
         "meeting_dialog": ("MeetingDialog",),
+        "native_notifications": ("NativeNotifications",),
         "network_watch": ("NetworkWatch",),
         "ports": ("SessionHandle",),
         "qt_confirmer": ("QtConfirmer",),
+        "reminder_presenter": (
+            "ReminderPresenter",
+            "show_day",
+        ),
         "single_instance": (
             "Instance",
             "claim",

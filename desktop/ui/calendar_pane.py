@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.storage import (
+    DEFAULT_REMINDER_MINUTES,
     MAX_YEARS_AWAY,
     Meeting,
     MeetingChange,
@@ -61,9 +62,12 @@ class CalendarPane(QWidget):
         *,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] | None = None,
+        default_reminder: Callable[[], int] = lambda: DEFAULT_REMINDER_MINUTES,
     ) -> None:
+        """`default_reminder()` is the default of Settings, which the meeting dialog names."""
         super().__init__(parent)
         self._store = store
+        self._default_reminder = default_reminder
         self._tz = tz
         self._now = now or (lambda: datetime.now().astimezone(tz))
         self._meetings: list[Meeting] = []
@@ -192,7 +196,8 @@ class CalendarPane(QWidget):
         start = localize(datetime.combine(day, time(9)), self._tz)
         fields = {"title": "", "start_time": f"{start:%Y-%m-%d %H:%M:00}", "duration": 30}
         return self._open(MeetingDialog(self, "new", fields, others=self._meetings, tz=self._tz,
-                                        now=self._now), self._save_new)
+                                        now=self._now, default_reminder=self._default_reminder()),
+                          self._save_new)
 
     def edit_selected(self) -> MeetingDialog | None:
         """Edits the chosen meeting; for an occurrence of a series, the series."""
@@ -202,7 +207,8 @@ class CalendarPane(QWidget):
             return None
         meeting = self._series.get(chosen.id, chosen)
         dialog = MeetingDialog(self, "edit", meeting.describe(self._tz), others=self._meetings,
-                               exclude_id=meeting.id, tz=self._tz, now=self._now)
+                               exclude_id=meeting.id, tz=self._tz, now=self._now,
+                               default_reminder=self._default_reminder())
         return self._open(dialog, lambda values: self._save_edit(meeting, values))
 
     def delete_selected(self) -> MeetingDialog | None:

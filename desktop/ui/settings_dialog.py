@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.audio import canceller
 from desktop.realtime import ProviderKind, default_instructions
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences
-from desktop.ui.settings_pages import AudioPage, KnowledgePage, NetworkPage
+from desktop.ui.settings_pages import AudioPage, CalendarPage, KnowledgePage, NetworkPage
 from desktop.ui.url_warning import UrlWarning
 from desktop.ui.usage_page import UsagePage
 
@@ -70,7 +70,6 @@ class SettingsDialog(QDialog):
         """`environment`: the variables that override these settings in this run."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
-        self.setMinimumWidth(560)
         self._prefs = prefs
         tabs = QTabWidget()
         tabs.addTab(self._connection_tab(prefs, api_key, keychain_works, environment), self.tr("Connection"))
@@ -80,11 +79,15 @@ class SettingsDialog(QDialog):
         tabs.addTab(self.audio, self.tr("Audio"))
         self.knowledge = KnowledgePage(prefs)
         tabs.addTab(self.knowledge, self.tr("Knowledge"))
+        self.calendar = CalendarPage(prefs)
+        tabs.addTab(self.calendar, self.tr("Calendar"))
         self.usage = UsagePage(prefs)
         tabs.addTab(self.usage, self.tr("Usage"))
         self.network = NetworkPage(prefs, ice_credential)
         tabs.addTab(self.network, self.tr("Network (advanced)"))
         self.tabs = tabs
+        # Every page's name in sight, in any language: the dialog is as wide as its tab bar.
+        self.setMinimumWidth(max(560, tabs.tabBar().sizeHint().width() + 24))
         choice = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(choice.Ok | choice.Cancel)
         buttons.accepted.connect(self.accept)
@@ -240,7 +243,7 @@ class SettingsDialog(QDialog):
     def values(self) -> Preferences:
         instructions = self.instructions.toPlainText().strip()
         prefs = self._prefs
-        for page in (self.knowledge, self.network, self.audio, self.usage):
+        for page in (self.knowledge, self.calendar, self.network, self.audio, self.usage):
             prefs = page.values(prefs)
         return replace(
             prefs,

@@ -1,6 +1,6 @@
-"""Three settings pages beside the connection and voice ones: the sound devices and their processing,
-the knowledge folder, and the ICE (STUN/TURN) servers for networks that block direct UDP. Each fills
-its part of a `Preferences`."""
+"""Four settings pages beside the connection and voice ones: the sound devices and their processing,
+the knowledge folder, the calendar's default reminder, and the ICE (STUN/TURN) servers for networks
+that block direct UDP. Each fills its part of a `Preferences`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences, ice_urls
 from desktop.ui.folder_picker import FolderPicker
+from desktop.ui.reminder_picker import ReminderPicker
 
 
 class AudioPage(QWidget):
@@ -113,6 +114,27 @@ class KnowledgePage(QWidget):
 
     def values(self, prefs: Preferences) -> Preferences:
         return replace(prefs, knowledge_folder=self.picker.folder())
+
+
+class CalendarPage(QWidget):
+    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reminder = ReminderPicker()
+        self.reminder.set_value(prefs.default_reminder_minutes)
+        about = QLabel(
+            self.tr(
+                "A notification reminds you of each meeting, while the window is hidden too. A meeting "
+                "can have its own reminder (in its dialog); the others use this one."
+            )
+        )
+        about.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(about)
+        form.addRow(self.tr("Remind me"), self.reminder)
+
+    def values(self, prefs: Preferences) -> Preferences:
+        minutes = self.reminder.value()
+        return replace(prefs, default_reminder_minutes=minutes if minutes is not None else -1)
 
 
 class NetworkPage(QWidget):

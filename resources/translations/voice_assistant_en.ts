@@ -156,6 +156,19 @@
     </message>
 </context>
 <context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="126"/>
+        <source>A notification reminds you of each meeting, while the window is hidden too. A meeting can have its own reminder (in its dialog); the others use this one.</source>
+        <translation>A notification reminds you of each meeting, while the window is hidden too. A meeting can have its own reminder (in its dialog); the others use this one.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="133"/>
+        <source>Remind me</source>
+        <translation>Remind me</translation>
+    </message>
+</context>
+<context>
     <name>CalendarPane</name>
     <message>
         <location filename="../../desktop/ui/calendar_saves.py" line="65"/>
@@ -836,6 +849,11 @@
         <source>The start time %1 is too far from today.</source>
         <translation>The start time %1 is too far from today.</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="49"/>
+        <source>Reminder</source>
+        <translation>Reminder</translation>
+    </message>
 </context>
 <context>
     <name>NetworkPage</name>
@@ -1073,6 +1091,120 @@
     </message>
 </context>
 <context>
+    <name>ReminderPicker</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="24"/>
+        <source>Default (%1)</source>
+        <translation>Default (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="25"/>
+        <source>No reminder</source>
+        <translation>No reminder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="30"/>
+        <source>At the start</source>
+        <translation>At the start</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="37"/>
+        <source>1 day before</source>
+        <translation>1 day before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="37"/>
+        <source>%1 days before</source>
+        <translation>%1 days before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="30"/>
+        <source>1 hour before</source>
+        <translation>1 hour before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="39"/>
+        <source>%1 hours before</source>
+        <translation>%1 hours before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="40"/>
+        <source>1 minute before</source>
+        <translation>1 minute before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="40"/>
+        <source>%1 minutes before</source>
+        <translation>%1 minutes before</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPopup</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="29"/>
+        <source>Meeting reminder</source>
+        <translation>Meeting reminder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="2"/>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="2"/>
+        <source>Dismiss</source>
+        <translation>Dismiss</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPresenter</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="1"/>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="3"/>
+        <source>Dismiss</source>
+        <translation>Dismiss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="90"/>
+        <source>All-day event</source>
+        <translation>All-day event</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="88"/>
+        <source>Starting now</source>
+        <translation>Starting now</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="95"/>
+        <source>Starts in 1 minute</source>
+        <translation>Starts in 1 minute</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="96"/>
+        <source>Starts in %1 minutes</source>
+        <translation>Starts in %1 minutes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="105"/>
+        <source>%1–%2 (%3 min)</source>
+        <translation>%1–%2 (%3 min)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="110"/>
+        <source>Missed while the app was closed: “%1” at %2.</source>
+        <translation>Missed while the app was closed: “%1” at %2.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="114"/>
+        <source>And %1 more.</source>
+        <translation>And %1 more.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
@@ -1243,6 +1375,11 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Transcription language</source>
         <translation>Transcription language</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="29"/>
+        <source>Calendar</source>
+        <translation>Calendar</translation>
     </message>
 </context>
 <context>

@@ -156,6 +156,19 @@
     </message>
 </context>
 <context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="126"/>
+        <source>A notification reminds you of each meeting, while the window is hidden too. A meeting can have its own reminder (in its dialog); the others use this one.</source>
+        <translation>每个会议开始前都会有通知提醒你，窗口隐藏时也一样。会议可以有自己的提醒（在会议对话框中设置）；其余会议使用这里的设置。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="133"/>
+        <source>Remind me</source>
+        <translation>提醒我</translation>
+    </message>
+</context>
+<context>
     <name>CalendarPane</name>
     <message>
         <location filename="../../desktop/ui/calendar_saves.py" line="65"/>
@@ -836,6 +849,11 @@
         <source>The start time %1 is too far from today.</source>
         <translation>开始时间 %1 离今天太远。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="49"/>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
 </context>
 <context>
     <name>NetworkPage</name>
@@ -1073,6 +1091,120 @@
     </message>
 </context>
 <context>
+    <name>ReminderPicker</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="24"/>
+        <source>Default (%1)</source>
+        <translation>默认（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="25"/>
+        <source>No reminder</source>
+        <translation>不提醒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="30"/>
+        <source>At the start</source>
+        <translation>开始时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="37"/>
+        <source>1 day before</source>
+        <translation>提前 1 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="37"/>
+        <source>%1 days before</source>
+        <translation>提前 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="30"/>
+        <source>1 hour before</source>
+        <translation>提前 1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="39"/>
+        <source>%1 hours before</source>
+        <translation>提前 %1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="40"/>
+        <source>1 minute before</source>
+        <translation>提前 1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="40"/>
+        <source>%1 minutes before</source>
+        <translation>提前 %1 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPopup</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="29"/>
+        <source>Meeting reminder</source>
+        <translation>会议提醒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="2"/>
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="2"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPresenter</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="1"/>
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="3"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="90"/>
+        <source>All-day event</source>
+        <translation>全天事件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="88"/>
+        <source>Starting now</source>
+        <translation>即将开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="95"/>
+        <source>Starts in 1 minute</source>
+        <translation>1 分钟后开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="96"/>
+        <source>Starts in %1 minutes</source>
+        <translation>%1 分钟后开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="105"/>
+        <source>%1–%2 (%3 min)</source>
+        <translation>%1–%2（%3 分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="110"/>
+        <source>Missed while the app was closed: “%1” at %2.</source>
+        <translation>应用关闭期间错过了：“%1”（%2）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="114"/>
+        <source>And %1 more.</source>
+        <translation>另有 %1 个。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
@@ -1243,6 +1375,11 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>Transcription language</source>
         <translation>转写语言</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="29"/>
+        <source>Calendar</source>
+        <translation>日历</translation>
     </message>
 </context>
 <context>

@@ -36,6 +36,7 @@ TRANSLATED_SOURCES = (
     "ui/folder_picker.py", "ui/indexing_progress.py", "ui/inspector.py", "ui/level_meter.py",
     "ui/main_window.py",
     "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/recurrence_editor.py", "ui/recurrence_words.py",
+    "ui/reminder_picker.py", "ui/reminder_popup.py", "ui/reminder_presenter.py",
     "ui/settings_actions.py",
     "ui/settings_dialog.py", "ui/settings_pages.py", "ui/single_instance.py",
     "ui/talk_button.py", "ui/transcript.py", "ui/usage_label.py", "ui/usage_page.py", "ui/about_dialog.py",
