@@ -67,6 +67,9 @@ class Preferences:
     # Minutes before each meeting its reminder is due, unless the meeting has its own; -1: none
     # (desktop.storage's DEFAULT_REMINDER_MINUTES and NO_REMINDER: settings does not import storage).
     default_reminder_minutes: int = 10
+    # Held while another application has focus, it talks as the talk button does (QKeySequence's
+    # portable text; empty: off). Where the platform allows it: desktop.ui.global_shortcut.
+    talk_shortcut: str = "Ctrl+Alt+Space"
 
 
 _HINTS = typing.get_type_hints(Preferences)

@@ -26,6 +26,7 @@ from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized, retry_countdown
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
+from desktop.ui.global_shortcut import GlobalShortcut
 from desktop.ui.indexing_progress import IndexingProgress
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self._reconnecting_shown = False
         self._confirming: set[str] = set()  # call ids whose meeting dialog is open
         self.space = SpaceKey(self)
+        self.global_shortcut = GlobalShortcut(self)  # the talk shortcut in every application
         self.settings_dialog: SettingsDialog | None = None
         self.controller: Controller | None = None
 
@@ -174,6 +176,9 @@ class MainWindow(QMainWindow):
         self._show_knowledge_folder(c.prefs.knowledge_folder)
         self.space.pressed.connect(self.gesture.pressed)
         self.space.released.connect(self.gesture.released)
+        self.global_shortcut.pressed.connect(self.gesture.pressed)
+        self.global_shortcut.released.connect(self.gesture.released)
+        self.global_shortcut.set_shortcut(c.prefs.talk_shortcut)
 
     def _show_state(self, state: SessionState, detail: str) -> None:
         if state in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
@@ -286,6 +291,7 @@ class MainWindow(QMainWindow):
             devices=context.devices,
             ice_credential=context.ice_credential,
             environment=context.environment,
+            shortcut_status=self.global_shortcut.status.sentence,
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -298,8 +304,14 @@ class MainWindow(QMainWindow):
 
     def _settings_accepted(self, dialog: SettingsDialog) -> None:
         assert self.controller is not None
+        shortcut = self.controller.prefs.talk_shortcut
         self.controller.apply_settings(dialog.values(), dialog.entered_key(), dialog.entered_ice_credential())
         self.usage.refresh()  # the prices may have changed
+        if self.controller.prefs.talk_shortcut != shortcut:
+            status = self.global_shortcut.set_shortcut(self.controller.prefs.talk_shortcut)
+            if not status.works and self.controller.prefs.talk_shortcut:
+                self.statusBar().showMessage(status.sentence, 10000)
+                return
         if self.end.isEnabled():  # a conversation is on: it keeps the settings it started with
             saved = self.tr("Saved. The new settings apply from the next conversation.")
             self.statusBar().showMessage(saved, 6000)
@@ -310,6 +322,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.space.stop()
+        self.global_shortcut.stop()
         event.accept()
         self.closeRequested.emit(self._close_reason)
 

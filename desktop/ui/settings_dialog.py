@@ -27,6 +27,7 @@ from desktop.audio import canceller
 from desktop.realtime import ProviderKind, default_instructions
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences
 from desktop.ui.settings_pages import AudioPage, CalendarPage, KnowledgePage, NetworkPage
+from desktop.ui.shortcut_field import ShortcutField
 from desktop.ui.url_warning import UrlWarning
 from desktop.ui.usage_page import UsagePage
 
@@ -65,12 +66,15 @@ class SettingsDialog(QDialog):
         ice_credential: str = "",
         environment: tuple[str, ...] = (),
         echo_canceller: bool | None = None,  # None: whether it is installed here
+        shortcut_status: str = "",
         parent: QWidget | None = None,
     ) -> None:
-        """`environment`: the variables that override these settings in this run."""
+        """`environment`: the variables that override these settings in this run; `shortcut_status`:
+        whether the talk shortcut works in every application here, or why not."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self._prefs = prefs
+        self.shortcut = ShortcutField(prefs.talk_shortcut, shortcut_status)
         tabs = QTabWidget()
         tabs.addTab(self._connection_tab(prefs, api_key, keychain_works, environment), self.tr("Connection"))
         tabs.addTab(self._voice_tab(prefs), self.tr("Voice and turns"))
@@ -181,6 +185,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Instructions"), self.instructions)
         form.addRow("", reset)
         form.addRow(self.tr("Turn detection"), self.turn_mode)
+        form.addRow(self.tr("Talk from any application"), self.shortcut)
         form.addRow(self.tr("Threshold"), self.threshold)
         form.addRow(self.tr("Prefix padding"), self.prefix_padding)
         form.addRow(self.tr("Silence duration"), self.silence)
@@ -261,6 +266,7 @@ class SettingsDialog(QDialog):
             eagerness=self.eagerness.currentData(),
             transcription_model=self.transcription_model.text().strip(),
             transcription_language=self.language.text().strip(),
+            talk_shortcut=self.shortcut.value(),
         )
 
     def entered_key(self) -> str:

@@ -1,0 +1,131 @@
+"""Push-to-talk from anywhere: a shortcut (Ctrl+Alt+Space by default) held while another application
+has focus talks as the talk button does. `pressed` and `released` mean what the button's do
+(`desktop.ui.talk_gesture.TalkGesture`); one hold is one turn (`desktop.ui.same_hold`).
+
+One backend a platform, each the platform's own way of handing an application one shortcut and no
+other key (nothing here watches the keyboard): X11 a key grab (`shortcut_x11`), Windows a hot key
+(`shortcut_windows`). Where none can be had (macOS for now, Wayland, a display without a keyboard of
+its own), `status` says why in a sentence that Settings shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
+
+from desktop.ui.same_hold import SameHold
+
+log = logging.getLogger(__name__)
+DEFAULT_SHORTCUT = "Ctrl+Alt+Space"
+_NEEDS_NO_MODIFIER = range(Qt.Key.Key_F1.value, Qt.Key.Key_F35.value + 1)
+
+
+class Backend(Protocol):
+    def grab(
+        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
+        on_release: Callable[[], None],
+    ) -> str | None: ...  # None once grabbed, else why not
+    def ungrab(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ShortcutStatus:
+    works: bool
+    sentence: str  # what Settings says: that it works, or why not
+
+
+def unavailable_here(platform: str) -> str | None:
+    """Why this platform has no global shortcut, or None where a backend exists."""
+    if platform in ("xcb", "windows"):
+        return None
+    if platform == "cocoa":
+        return _tr(
+            "Not available on macOS yet: a shortcut that works in every application needs the "
+            "Accessibility permission (System Settings, Privacy & Security), which this app does not "
+            "ask for yet. Space talks while this window is in front."
+        )
+    if platform.startswith("wayland"):
+        return _tr(
+            "Not available on Wayland yet: there a shortcut for every application goes through the "
+            "desktop's GlobalShortcuts portal, which this app does not use yet. Space talks while this "
+            "window is in front."
+        )
+    return _tr("Not available on this display (%1): it has no keyboard of its own.").replace("%1", platform)
+
+
+def _backend(platform: str) -> Backend:
+    if platform == "windows":
+        from desktop.ui.shortcut_windows import WindowsHotKey
+
+        return WindowsHotKey()
+    from desktop.ui.shortcut_x11 import X11KeyGrab
+
+    return X11KeyGrab()
+
+
+class GlobalShortcut(QObject):
+    pressed = Signal()
+    released = Signal()
+
+    def __init__(self, parent: QObject | None = None, platform: str | None = None) -> None:
+        """`platform`: Qt's platform name (None: this application's)."""
+        super().__init__(parent)
+        self._platform = QGuiApplication.platformName() if platform is None else platform
+        self._hold = SameHold(self)
+        self._hold.pressed.connect(self.pressed)
+        self._hold.released.connect(self.released)
+        self._backend: Backend | None = None
+        self.status = ShortcutStatus(False, _tr("Off."))
+
+    def set_shortcut(self, text: str) -> ShortcutStatus:
+        """Listen for `text` (portable form, "Ctrl+Alt+Space"; empty: off) instead of the last one."""
+        self._release_grab()
+        self.status = self._grab(text)
+        if text:
+            log.info("Global shortcut %s: %s", text, "works" if self.status.works else self.status.sentence)
+        return self.status
+
+    def stop(self) -> None:
+        self._release_grab()
+        if self._backend is not None:
+            self._backend.stop()
+            self._backend = None
+
+    def _grab(self, text: str) -> ShortcutStatus:
+        sequence = QKeySequence(text)
+        if sequence.isEmpty():
+            return ShortcutStatus(False, _tr("Off."))
+        why = unavailable_here(self._platform)
+        if why is not None:
+            return ShortcutStatus(False, why)
+        combination = sequence[0]  # type: ignore[index]  # QKeySequence::operator[], not in the stubs
+        key, modifiers = combination.key(), combination.keyboardModifiers()
+        if sequence.count() > 1 or (not modifiers and key.value not in _NEEDS_NO_MODIFIER):
+            return ShortcutStatus(False, _tr(
+                "Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in "
+                "other applications is left alone."
+            ))
+        if self._backend is None:
+            self._backend = _backend(self._platform)
+        why = self._backend.grab(key, modifiers, self._hold.press, self._hold.release)
+        if why is not None:
+            return ShortcutStatus(False, why)
+        shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        return ShortcutStatus(True, _tr("Works in every application: hold %1 to talk.").replace("%1", shown))
+
+    def _release_grab(self) -> None:
+        if self._backend is not None:
+            self._backend.ungrab()
+        if self._hold.held:  # the person still holds the old shortcut: that turn ends here
+            self._hold.stop()
+            self.released.emit()
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("GlobalShortcut", text)
