@@ -11,7 +11,8 @@ its own), `status` says why in a sentence that Settings shows.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +21,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 
 from desktop.ui.same_hold import SameHold
 
+translate = QCoreApplication.translate
 log = logging.getLogger(__name__)
 DEFAULT_SHORTCUT = "Ctrl+Alt+Space"
 _NEEDS_NO_MODIFIER = range(Qt.Key.Key_F1.value, Qt.Key.Key_F35.value + 1)
@@ -40,26 +42,34 @@ class ShortcutStatus:
     sentence: str  # what Settings says: that it works, or why not
 
 
-def unavailable_here(platform: str) -> str | None:
-    """Why this platform has no global shortcut, or None where a backend exists."""
+def unavailable_here(platform: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """Why this platform has no global shortcut, or None where a backend exists. Qt on XWayland is
+    Wayland all the same: an X11 grab there hears the key only while an X11 window has focus."""
+    if platform == "xcb" and (environ.get("WAYLAND_DISPLAY") or environ.get("XDG_SESSION_TYPE") == "wayland"):
+        platform = "wayland"
     if platform in ("xcb", "windows"):
         return None
     if platform == "cocoa":
-        return _tr(
+        return translate(
+            "GlobalShortcut",
             "Not available on macOS yet: a shortcut that works in every application needs the "
             "Accessibility permission (System Settings, Privacy & Security), which this app does not "
             "ask for yet. Space talks while this window is in front."
         )
     if platform.startswith("wayland"):
-        return _tr(
+        return translate(
+            "GlobalShortcut",
             "Not available on Wayland yet: there a shortcut for every application goes through the "
             "desktop's GlobalShortcuts portal, which this app does not use yet. Space talks while this "
             "window is in front."
         )
-    return _tr("Not available on this display (%1): it has no keyboard of its own.").replace("%1", platform)
+    no_keyboard = translate(
+        "GlobalShortcut", "Not available on this display (%1): it has no keyboard of its own."
+    )
+    return no_keyboard.replace("%1", platform)
 
 
-def _backend(platform: str) -> Backend:
+def backend_for(platform: str) -> Backend:
     if platform == "windows":
         from desktop.ui.shortcut_windows import WindowsHotKey
 
@@ -73,15 +83,23 @@ class GlobalShortcut(QObject):
     pressed = Signal()
     released = Signal()
 
-    def __init__(self, parent: QObject | None = None, platform: str | None = None) -> None:
-        """`platform`: Qt's platform name (None: this application's)."""
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        platform: str | None = None,
+        backend_for: Callable[[str], Backend] = backend_for,
+        environ: Mapping[str, str] = os.environ,
+    ) -> None:
+        """`platform`: Qt's platform name (None: this application's); `environ` tells XWayland apart."""
         super().__init__(parent)
         self._platform = QGuiApplication.platformName() if platform is None else platform
+        self._backend_for = backend_for
+        self._environ = environ
         self._hold = SameHold(self)
         self._hold.pressed.connect(self.pressed)
         self._hold.released.connect(self.released)
         self._backend: Backend | None = None
-        self.status = ShortcutStatus(False, _tr("Off."))
+        self.status = _off()
 
     def set_shortcut(self, text: str) -> ShortcutStatus:
         """Listen for `text` (portable form, "Ctrl+Alt+Space"; empty: off) instead of the last one."""
@@ -100,24 +118,32 @@ class GlobalShortcut(QObject):
     def _grab(self, text: str) -> ShortcutStatus:
         sequence = QKeySequence(text)
         if sequence.isEmpty():
-            return ShortcutStatus(False, _tr("Off."))
-        why = unavailable_here(self._platform)
+            return _off()
+        why = unavailable_here(self._platform, self._environ)
         if why is not None:
             return ShortcutStatus(False, why)
         combination = sequence[0]  # type: ignore[index]  # QKeySequence::operator[], not in the stubs
         key, modifiers = combination.key(), combination.keyboardModifiers()
         if sequence.count() > 1 or (not modifiers and key.value not in _NEEDS_NO_MODIFIER):
-            return ShortcutStatus(False, _tr(
+            return ShortcutStatus(False, translate(
+                "GlobalShortcut",
                 "Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in "
-                "other applications is left alone."
+                "other applications is left alone.",
             ))
-        if self._backend is None:
-            self._backend = _backend(self._platform)
-        why = self._backend.grab(key, modifiers, self._hold.press, self._hold.release)
+        try:
+            if self._backend is None:
+                self._backend = self._backend_for(self._platform)
+            why = self._backend.grab(key, modifiers, self._hold.press, self._hold.release)
+        except Exception:  # a system library missing or different: the app goes on without it
+            log.exception("The global shortcut could not be set up")
+            why = translate(
+                "GlobalShortcut", "Could not listen for the shortcut here; the details are in the log."
+            )
         if why is not None:
             return ShortcutStatus(False, why)
         shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
-        return ShortcutStatus(True, _tr("Works in every application: hold %1 to talk.").replace("%1", shown))
+        works = translate("GlobalShortcut", "Works in every application: hold %1 to talk.")
+        return ShortcutStatus(True, works.replace("%1", shown))
 
     def _release_grab(self) -> None:
         if self._backend is not None:
@@ -127,5 +153,6 @@ class GlobalShortcut(QObject):
             self.released.emit()
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("GlobalShortcut", text)
+def _off() -> ShortcutStatus:
+    off = translate("GlobalShortcut", "Off: Space talks while this window is in front.")
+    return ShortcutStatus(False, off)

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt, QTimer
 
+translate = QCoreApplication.translate
 _WM_HOTKEY = 0x0312
 _HOTKEY_ID = 0x5641  # any id of this app's own, below 0xC000
 _ALREADY_REGISTERED = 1409  # ERROR_HOTKEY_ALREADY_REGISTERED
@@ -73,11 +74,11 @@ class WindowsHotKey(QAbstractNativeEventFilter):
         self.ungrab()
         vk = virtual_key(key)
         if vk is None:
-            return _tr("This keyboard has no such key here.")
+            return translate("GlobalShortcut", "This keyboard has no such key here.")
         if not self._user32.RegisterHotKey(None, _HOTKEY_ID, windows_modifiers(modifiers), vk):
             if ctypes.get_last_error() == _ALREADY_REGISTERED:  # type: ignore[attr-defined]
-                return _tr("Another application already uses this shortcut.")
-            return _tr("Windows refused this shortcut.")
+                return translate("GlobalShortcut", "Another application already uses this shortcut.")
+            return translate("GlobalShortcut", "Windows refused this shortcut.")
         self._vk, self._on_press, self._on_release = vk, on_press, on_release
         return None
 
@@ -109,6 +110,3 @@ class WindowsHotKey(QAbstractNativeEventFilter):
             self._held.stop()
             self._on_release()
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("GlobalShortcut", text)

@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QNativeInterface
 
+translate = QCoreApplication.translate
 _KEY_PRESS, _KEY_RELEASE = 2, 3
 _BAD_ACCESS = 10
 _GRAB_MODE_ASYNC = 1
@@ -155,7 +156,7 @@ class X11KeyGrab(QAbstractNativeEventFilter):
         keysym = keysym_for(key)
         keycode = self._keycode_of(keysym) if keysym is not None else None
         if keycode is None:
-            return _tr("This keyboard has no such key here.")
+            return translate("GlobalShortcut", "This keyboard has no such key here.")
         mask = x11_modifiers(modifiers)
         for locks in _LOCKS:
             cookie = self._xcb.xcb_grab_key_checked(
@@ -167,8 +168,9 @@ class X11KeyGrab(QAbstractNativeEventFilter):
                 self._libc.free(error)
                 self.ungrab()
                 if code == _BAD_ACCESS:
-                    return _tr("Another application already uses this shortcut.")
-                return _tr("The display refused this shortcut (X11 error %1).").replace("%1", str(code))
+                    return translate("GlobalShortcut", "Another application already uses this shortcut.")
+                refused = translate("GlobalShortcut", "The display refused this shortcut (X11 error %1).")
+                return refused.replace("%1", str(code))
             self._grabbed.append((keycode, mask | locks))
         self._keycode, self._on_press, self._on_release = keycode, on_press, on_release
         return None
@@ -214,6 +216,3 @@ class X11KeyGrab(QAbstractNativeEventFilter):
         finally:
             self._libc.free(reply)
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("GlobalShortcut", text)

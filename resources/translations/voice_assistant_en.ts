@@ -577,6 +577,64 @@
     </message>
 </context>
 <context>
+    <name>GlobalShortcut</name>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Could not listen for the shortcut here; the details are in the log.</source>
+        <translation>Could not listen for the shortcut here; the details are in the log.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</source>
+        <translation>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on Wayland yet: there a shortcut for every application goes through the desktop's GlobalShortcuts portal, which this app does not use yet. Space talks while this window is in front.</source>
+        <translation>Not available on Wayland yet: there a shortcut for every application goes through the desktop's GlobalShortcuts portal, which this app does not use yet. Space talks while this window is in front.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on this display (%1): it has no keyboard of its own.</source>
+        <translation>Not available on this display (%1): it has no keyboard of its own.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Off: Space talks while this window is in front.</source>
+        <translation>Off: Space talks while this window is in front.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in other applications is left alone.</source>
+        <translation>Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in other applications is left alone.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Works in every application: hold %1 to talk.</source>
+        <translation>Works in every application: hold %1 to talk.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>This keyboard has no such key here.</source>
+        <translation>This keyboard has no such key here.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>Another application already uses this shortcut.</source>
+        <translation>Another application already uses this shortcut.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>The display refused this shortcut (X11 error %1).</source>
+        <translation>The display refused this shortcut (X11 error %1).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_windows.py" line="1"/>
+        <source>Windows refused this shortcut.</source>
+        <translation>Windows refused this shortcut.</translation>
+    </message>
+</context>
+<context>
     <name>IndexingProgress</name>
     <message>
         <location filename="../../desktop/ui/indexing_progress.py" line="47"/>
@@ -1380,6 +1438,24 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="29"/>
         <source>Calendar</source>
         <translation>Calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
+        <source>Talk from any application</source>
+        <translation>Talk from any application</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutField</name>
+    <message>
+        <location filename="../../desktop/ui/shortcut_field.py" line="1"/>
+        <source>Off once saved: Space still talks while this window is in front.</source>
+        <translation>Off once saved: Space still talks while this window is in front.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_field.py" line="1"/>
+        <source>Tried when you press OK; if it cannot work here, the status bar says why.</source>
+        <translation>Tried when you press OK; if it cannot work here, the status bar says why.</translation>
     </message>
 </context>
 <context>

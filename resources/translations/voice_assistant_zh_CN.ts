@@ -577,6 +577,64 @@
     </message>
 </context>
 <context>
+    <name>GlobalShortcut</name>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Could not listen for the shortcut here; the details are in the log.</source>
+        <translation>无法在此处监听该快捷键；详情见日志。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</source>
+        <translation>macOS 上暂不可用：在所有应用中都有效的快捷键需要“辅助功能”权限（系统设置 &gt; 隐私与安全性），本应用尚未申请该权限。本窗口在前台时，按住空格键即可说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on Wayland yet: there a shortcut for every application goes through the desktop's GlobalShortcuts portal, which this app does not use yet. Space talks while this window is in front.</source>
+        <translation>Wayland 上暂不可用：在那里，对所有应用有效的快捷键须经由桌面的 GlobalShortcuts 门户，本应用尚未使用它。本窗口在前台时，按住空格键即可说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on this display (%1): it has no keyboard of its own.</source>
+        <translation>在此显示环境（%1）中不可用：它没有自己的键盘。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Off: Space talks while this window is in front.</source>
+        <translation>已关闭：本窗口在前台时，按住空格键即可说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in other applications is left alone.</source>
+        <translation>请选择一个与 Ctrl、Alt 或 Meta 组合的按键（或单独一个功能键），以免影响在其他应用中打字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Works in every application: hold %1 to talk.</source>
+        <translation>在所有应用中均有效：按住 %1 即可说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>This keyboard has no such key here.</source>
+        <translation>此键盘上没有这个键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>Another application already uses this shortcut.</source>
+        <translation>另一个应用已在使用此快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>The display refused this shortcut (X11 error %1).</source>
+        <translation>显示服务器拒绝了此快捷键（X11 错误 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_windows.py" line="1"/>
+        <source>Windows refused this shortcut.</source>
+        <translation>Windows 拒绝了此快捷键。</translation>
+    </message>
+</context>
+<context>
     <name>IndexingProgress</name>
     <message>
         <location filename="../../desktop/ui/indexing_progress.py" line="47"/>
@@ -1380,6 +1438,24 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="29"/>
         <source>Calendar</source>
         <translation>日历</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
+        <source>Talk from any application</source>
+        <translation>在任何应用中说话</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutField</name>
+    <message>
+        <location filename="../../desktop/ui/shortcut_field.py" line="1"/>
+        <source>Off once saved: Space still talks while this window is in front.</source>
+        <translation>保存后关闭：本窗口在前台时，仍可按住空格键说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_field.py" line="1"/>
+        <source>Tried when you press OK; if it cannot work here, the status bar says why.</source>
+        <translation>按“确定”后生效；如果在此处无法使用，状态栏会说明原因。</translation>
     </message>
 </context>
 <context>

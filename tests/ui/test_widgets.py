@@ -33,12 +33,14 @@ TRANSLATED_SOURCES = (
     "app/launch.py", "app/composition.py", "audio/notices.py", "ui/banner.py", "ui/calendar_files.py",
     "ui/calendar_pane.py",
     "ui/controller.py", "ui/error_text.py",
-    "ui/folder_picker.py", "ui/indexing_progress.py", "ui/inspector.py", "ui/level_meter.py",
+    "ui/folder_picker.py", "ui/global_shortcut.py", "ui/indexing_progress.py", "ui/inspector.py",
+    "ui/level_meter.py",
     "ui/main_window.py",
     "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/recurrence_editor.py", "ui/recurrence_words.py",
     "ui/reminder_picker.py", "ui/reminder_popup.py", "ui/reminder_presenter.py",
     "ui/settings_actions.py",
-    "ui/settings_dialog.py", "ui/settings_pages.py", "ui/single_instance.py",
+    "ui/settings_dialog.py", "ui/settings_pages.py", "ui/shortcut_field.py", "ui/shortcut_windows.py",
+    "ui/shortcut_x11.py", "ui/single_instance.py",
     "ui/talk_button.py", "ui/transcript.py", "ui/usage_label.py", "ui/usage_page.py", "ui/about_dialog.py",
 )  # fmt: skip
 
