@@ -4,17 +4,22 @@ field in Settings; and where it is not available, the sentence that says why."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.settings import Preferences
+from desktop.session import SessionState
+from desktop.settings import Preferences, load_preferences
 from desktop.ui.global_shortcut import GlobalShortcut
 from desktop.ui.settings_dialog import SettingsDialog
+from tests.ui.harness import opened_app, wait_until
+from tests.ui.test_conversation_flow import QUESTION, texts, tone
 from tests.ui.x11_display import Child, xdotool, xvfb
 
 
@@ -194,3 +199,52 @@ def test_settings_edits_the_shortcut_and_says_whether_it_works(qtbot: QtBot) -> 
     assert field.note.text().startswith("Off once saved")
     field.edit.setKeySequence(QKeySequence("Ctrl+Alt+Space"))
     assert field.note.text() == said  # the stored one again: what the app said of it
+
+
+def test_the_shortcut_held_while_another_window_is_active_is_one_push_to_talk_turn(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
+) -> None:
+    """The window's wiring: the shortcut's press and release reach the talk gesture, the window
+    not active (offscreen there is no grab: the signals stand for the one the X11 test saw)."""
+
+    async def scenario() -> None:
+        push_to_talk = Preferences(turn_mode="push_to_talk")
+        async with opened_app(settings_store, prefs=push_to_talk, greet=False) as app:
+            elsewhere = QWidget()
+            qtbot.addWidget(elsewhere)
+            elsewhere.show()
+            elsewhere.activateWindow()
+            await wait_until(elsewhere.isActiveWindow)
+            assert not app.window.isActiveWindow()
+            app.server.queue_user_transcript(QUESTION)
+            shortcut = app.window.global_shortcut
+            shortcut.pressed.emit()  # not connected: the press starts the call, and the hold talks
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            app.microphone.say(tone())
+            await app.microphone.wait_spoken()
+            shortcut.released.emit()
+            await wait_until(lambda: QUESTION in texts(app))
+            sent = [e.event.get("type") for e in app.server.client_events]
+            assert sent.count("input_audio_buffer.commit") == 1
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_shortcut_changed_in_settings_is_tried_and_what_happened_is_said(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings
+) -> None:
+    async def scenario() -> None:
+        async with opened_app(settings_store) as app:
+            app.controller.open_settings()
+            await wait_until(lambda: app.window.settings_dialog is not None)
+            dialog = app.window.settings_dialog
+            assert dialog is not None
+            assert dialog.shortcut.note.text().startswith("Not available on this display (offscreen)")
+            dialog.shortcut.edit.setKeySequence(QKeySequence("Ctrl+Shift+F9"))
+            dialog.accept()
+            assert app.controller.prefs.talk_shortcut == "Ctrl+Shift+F9"
+            said = app.window.statusBar().currentMessage()
+            assert said.startswith("Not available on this display (offscreen)")
+            assert load_preferences(settings_store).talk_shortcut == "Ctrl+Shift+F9"
+
+    qloop.run_until_complete(scenario())
