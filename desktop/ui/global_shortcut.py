@@ -14,26 +14,17 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 
 from desktop.ui.same_hold import SameHold
+from desktop.ui.shortcut_backend import Backend
 
 translate = QCoreApplication.translate
 log = logging.getLogger(__name__)
 DEFAULT_SHORTCUT = "Ctrl+Alt+Space"
 _NEEDS_NO_MODIFIER = range(Qt.Key.Key_F1.value, Qt.Key.Key_F35.value + 1)
-
-
-class Backend(Protocol):
-    def grab(
-        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
-        on_release: Callable[[], None],
-    ) -> str | None: ...  # None once grabbed, else why not
-    def ungrab(self) -> None: ...
-    def stop(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,9 @@ import ctypes
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+
+from desktop.ui.shortcut_backend import NativeShortcut
 
 translate = QCoreApplication.translate
 _WM_HOTKEY = 0x0312
@@ -55,17 +57,16 @@ def windows_modifiers(modifiers: Qt.KeyboardModifier) -> int:
     return sum(mask for flag, mask in _MODIFIERS.items() if modifiers & flag) | _MOD_NOREPEAT
 
 
-class WindowsHotKey(QAbstractNativeEventFilter):
+class WindowsHotKey(NativeShortcut):
+    event_type = b"windows_generic_MSG"
+
     def __init__(self) -> None:
-        super().__init__()
         self._user32: Any = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
         self._vk = 0
-        self._on_press: Callable[[], None] = lambda: None
-        self._on_release: Callable[[], None] = lambda: None
         self._held = QTimer()  # runs only from a press to its release
         self._held.setInterval(_RELEASE_CHECK_MS)
         self._held.timeout.connect(self._check_release)
-        QCoreApplication.instance().installNativeEventFilter(self)  # type: ignore[union-attr]
+        super().__init__()
 
     def grab(
         self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
@@ -79,34 +80,26 @@ class WindowsHotKey(QAbstractNativeEventFilter):
             if ctypes.get_last_error() == _ALREADY_REGISTERED:  # type: ignore[attr-defined]
                 return translate("GlobalShortcut", "Another application already uses this shortcut.")
             return translate("GlobalShortcut", "Windows refused this shortcut.")
-        self._vk, self._on_press, self._on_release = vk, on_press, on_release
+        self._vk, self.on_press, self.on_release, self.grabbed = vk, on_press, on_release, True
         return None
 
     def ungrab(self) -> None:
         if self._vk:
             self._user32.UnregisterHotKey(None, _HOTKEY_ID)
-        self._vk = 0
+        self._vk, self.grabbed = 0, False
         self._held.stop()
 
-    def stop(self) -> None:
-        self.ungrab()
-        QCoreApplication.instance().removeNativeEventFilter(self)  # type: ignore[union-attr]
-
-    def nativeEventFilter(
-        self, eventType: QByteArray | bytes | bytearray | memoryview, message: Any
-    ) -> tuple[bool, int]:
-        if not self._vk or QByteArray(eventType).data() != b"windows_generic_MSG":
-            return False, 0
-        msg = _Message.from_address(int(message))
+    def _take(self, address: int) -> bool:
+        msg = _Message.from_address(address)
         if msg.message != _WM_HOTKEY or msg.wParam != _HOTKEY_ID:
-            return False, 0
+            return False
         if not self._held.isActive():
             self._held.start()
-            self._on_press()
-        return True, 0
+            self.on_press()
+        return True
 
     def _check_release(self) -> None:
         if not self._user32.GetAsyncKeyState(self._vk) & 0x8000:
             self._held.stop()
-            self._on_release()
+            self.on_release()
 

@@ -17,8 +17,10 @@ import ctypes.util
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QNativeInterface
+
+from desktop.ui.shortcut_backend import NativeShortcut
 
 translate = QCoreApplication.translate
 _KEY_PRESS, _KEY_RELEASE = 2, 3
@@ -129,11 +131,12 @@ def x11_modifiers(modifiers: Qt.KeyboardModifier) -> int:
     return sum(mask for flag, mask in _MODIFIERS.items() if modifiers & flag)
 
 
-class X11KeyGrab(QAbstractNativeEventFilter):
+class X11KeyGrab(NativeShortcut):
     """Grabs one key combination on the root window and reports its presses and releases."""
 
+    event_type = b"xcb_generic_event_t"
+
     def __init__(self) -> None:
-        super().__init__()
         x11 = QGuiApplication.instance().nativeInterface()  # type: ignore[union-attr]
         assert isinstance(x11, QNativeInterface.QX11Application)
         self._connection = ctypes.c_void_p(x11.connection())
@@ -143,9 +146,7 @@ class X11KeyGrab(QAbstractNativeEventFilter):
         self._keycode_range = (setup.contents.min_keycode, setup.contents.max_keycode)
         self._grabbed: list[tuple[int, int]] = []  # (keycode, modifiers)
         self._keycode = 0
-        self._on_press: Callable[[], None] = lambda: None
-        self._on_release: Callable[[], None] = lambda: None
-        QCoreApplication.instance().installNativeEventFilter(self)  # type: ignore[union-attr]
+        super().__init__()
 
     def grab(
         self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
@@ -172,7 +173,7 @@ class X11KeyGrab(QAbstractNativeEventFilter):
                 refused = translate("GlobalShortcut", "The display refused this shortcut (X11 error %1).")
                 return refused.replace("%1", str(code))
             self._grabbed.append((keycode, mask | locks))
-        self._keycode, self._on_press, self._on_release = keycode, on_press, on_release
+        self._keycode, self.on_press, self.on_release, self.grabbed = keycode, on_press, on_release, True
         return None
 
     def ungrab(self) -> None:
@@ -180,24 +181,16 @@ class X11KeyGrab(QAbstractNativeEventFilter):
             self._xcb.xcb_ungrab_key(self._connection, keycode, self._root, mask)
         if self._grabbed:
             self._xcb.xcb_flush(self._connection)
-        self._grabbed, self._keycode = [], 0
+        self._grabbed, self._keycode, self.grabbed = [], 0, False
 
-    def stop(self) -> None:
-        self.ungrab()
-        QCoreApplication.instance().removeNativeEventFilter(self)  # type: ignore[union-attr]
-
-    def nativeEventFilter(
-        self, eventType: QByteArray | bytes | bytearray | memoryview, message: Any
-    ) -> tuple[bool, int]:
-        if not self._keycode or QByteArray(eventType).data() != b"xcb_generic_event_t":
-            return False, 0
-        event = _KeyEvent.from_address(int(message))
+    def _take(self, address: int) -> bool:
+        event = _KeyEvent.from_address(address)
         kind = event.response_type & 0x7F
         ours = event.detail == self._keycode and event.event == self._root  # the grab's, not a window's
         if kind not in (_KEY_PRESS, _KEY_RELEASE) or not ours:
-            return False, 0
-        (self._on_press if kind == _KEY_PRESS else self._on_release)()
-        return True, 0
+            return False
+        (self.on_press if kind == _KEY_PRESS else self.on_release)()
+        return True
 
     def _keycode_of(self, keysym: int) -> int | None:
         first, last = self._keycode_range

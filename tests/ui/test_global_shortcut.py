@@ -248,3 +248,58 @@ def test_a_shortcut_changed_in_settings_is_tried_and_what_happened_is_said(
             assert load_preferences(settings_store).talk_shortcut == "Ctrl+Shift+F9"
 
     qloop.run_until_complete(scenario())
+
+
+class FakeUser32:
+    """Windows' user32 as the hot key uses it: RegisterHotKey, UnregisterHotKey, GetAsyncKeyState."""
+
+    def __init__(self, free: bool = True) -> None:
+        self.free = free
+        self.registered: list[tuple[int, int]] = []
+        self.down = False
+
+    def RegisterHotKey(self, _window: None, _id: int, modifiers: int, vk: int) -> int:
+        if self.free:
+            self.registered.append((modifiers, vk))
+        return int(self.free)
+
+    def UnregisterHotKey(self, _window: None, _id: int) -> int:
+        self.registered.clear()
+        return 1
+
+    def GetAsyncKeyState(self, _vk: int) -> int:
+        return 0x8000 if self.down else 0
+
+
+def test_the_windows_hot_key_hears_the_press_and_finds_the_release_while_held(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows itself is not here: its user32 is a fake, the messages are built as Windows lays them
+    out, and they go through the same native-event path as on Windows."""
+    import ctypes
+
+    from desktop.ui import shortcut_windows
+
+    user32 = FakeUser32()
+    monkeypatch.setattr(ctypes, "WinDLL", lambda *_a, **_k: user32, raising=False)
+    monkeypatch.setattr(ctypes, "get_last_error", lambda: 1409, raising=False)
+    shortcut = GlobalShortcut(platform="windows", environ={})
+    heard = heard_by(shortcut)
+    assert shortcut.set_shortcut("Ctrl+Alt+Space").works
+    assert user32.registered == [(0x4000 | 0x2 | 0x1, 0x20)]  # MOD_NOREPEAT | CONTROL | ALT, VK_SPACE
+    backend = shortcut._backend
+    assert isinstance(backend, shortcut_windows.WindowsHotKey)
+    hot_key = shortcut_windows._Message(None, 0x0312, 0x5641)
+    other = shortcut_windows._Message(None, 0x0312, 0x1)
+    address = ctypes.addressof
+    user32.down = True
+    assert backend.nativeEventFilter(b"windows_generic_MSG", address(hot_key)) == (True, 0)
+    assert backend.nativeEventFilter(b"windows_generic_MSG", address(other)) == (False, 0)
+    assert heard == ["pressed"]
+    qtbot.wait(100)
+    assert heard == ["pressed"]  # still held
+    user32.down = False
+    qtbot.waitUntil(lambda: heard == ["pressed", "released"])
+    user32.free = False
+    assert shortcut.set_shortcut("Ctrl+Alt+F9").sentence == "Another application already uses this shortcut."
+    shortcut.stop()

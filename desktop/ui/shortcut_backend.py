@@ -1,0 +1,56 @@
+"""What a platform's global shortcut backend is (`Backend`), and the base of those that hear the
+shortcut through Qt's native event filter (`NativeShortcut`): X11's key grab, Windows' hot key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt
+
+
+class Backend(Protocol):
+    def grab(
+        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
+        on_release: Callable[[], None],
+    ) -> str | None: ...  # None once grabbed, else why not, in a sentence
+    def ungrab(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+class NativeShortcut(QAbstractNativeEventFilter):
+    """Installed as the application's native event filter until `stop`. A subclass names the native
+    events it reads (`event_type`), grabs and ungrabs, and tells from one event's address whether it
+    was the shortcut's (`_take`), calling `on_press` or `on_release`."""
+
+    event_type = b""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_press: Callable[[], None] = lambda: None
+        self.on_release: Callable[[], None] = lambda: None
+        self.grabbed = False
+        _application().installNativeEventFilter(self)
+
+    def ungrab(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self.ungrab()
+        _application().removeNativeEventFilter(self)
+
+    def nativeEventFilter(
+        self, eventType: QByteArray | bytes | bytearray | memoryview, message: Any
+    ) -> tuple[bool, int]:
+        if not self.grabbed or QByteArray(eventType).data() != self.event_type:
+            return False, 0
+        return self._take(int(message)), 0
+
+    def _take(self, address: int) -> bool:
+        raise NotImplementedError
+
+
+def _application() -> QCoreApplication:
+    app = QCoreApplication.instance()
+    assert app is not None
+    return app
