@@ -20,8 +20,9 @@ class Backend(Protocol):
 
 class NativeShortcut(QAbstractNativeEventFilter):
     """Installed as the application's native event filter until `stop`. A subclass names the native
-    events it reads (`event_type`), grabs and ungrabs, and tells from one event's address whether it
-    was the shortcut's (`_take`), calling `on_press` or `on_release`."""
+    events it reads (`event_type`), finds the key's code (`_code`), grabs it (`_grab`) and ungrabs,
+    and tells from one event's address whether it was the shortcut's (`_take`), calling `on_press` or
+    `on_release`."""
 
     event_type = b""
 
@@ -32,7 +33,27 @@ class NativeShortcut(QAbstractNativeEventFilter):
         self.grabbed = False
         _application().installNativeEventFilter(self)
 
+    def grab(
+        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
+        on_release: Callable[[], None],
+    ) -> str | None:
+        """None once grabbed; else why not, in a sentence."""
+        self.ungrab()
+        code = self._code(key)
+        if code is None:
+            return QCoreApplication.translate("GlobalShortcut", "This keyboard has no such key here.")
+        why = self._grab(code, modifiers)
+        if why is None:
+            self.on_press, self.on_release, self.grabbed = on_press, on_release, True
+        return why
+
     def ungrab(self) -> None:
+        raise NotImplementedError
+
+    def _code(self, key: Qt.Key) -> int | None:
+        raise NotImplementedError
+
+    def _grab(self, code: int, modifiers: Qt.KeyboardModifier) -> str | None:
         raise NotImplementedError
 
     def stop(self) -> None:

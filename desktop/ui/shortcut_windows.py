@@ -9,7 +9,6 @@ key during one hold, it does not watch the keyboard at rest. MOD_NOREPEAT keeps 
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -68,19 +67,15 @@ class WindowsHotKey(NativeShortcut):
         self._held.timeout.connect(self._check_release)
         super().__init__()
 
-    def grab(
-        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
-        on_release: Callable[[], None],
-    ) -> str | None:
-        self.ungrab()
-        vk = virtual_key(key)
-        if vk is None:
-            return translate("GlobalShortcut", "This keyboard has no such key here.")
+    def _code(self, key: Qt.Key) -> int | None:
+        return virtual_key(key)
+
+    def _grab(self, vk: int, modifiers: Qt.KeyboardModifier) -> str | None:
         if not self._user32.RegisterHotKey(None, _HOTKEY_ID, windows_modifiers(modifiers), vk):
             if ctypes.get_last_error() == _ALREADY_REGISTERED:  # type: ignore[attr-defined]
                 return translate("GlobalShortcut", "Another application already uses this shortcut.")
             return translate("GlobalShortcut", "Windows refused this shortcut.")
-        self._vk, self.on_press, self.on_release, self.grabbed = vk, on_press, on_release, True
+        self._vk = vk
         return None
 
     def ungrab(self) -> None:

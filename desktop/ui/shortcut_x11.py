@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -148,16 +147,11 @@ class X11KeyGrab(NativeShortcut):
         self._keycode = 0
         super().__init__()
 
-    def grab(
-        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
-        on_release: Callable[[], None],
-    ) -> str | None:
-        """None once grabbed; else why not, in a sentence."""
-        self.ungrab()
+    def _code(self, key: Qt.Key) -> int | None:
         keysym = keysym_for(key)
-        keycode = self._keycode_of(keysym) if keysym is not None else None
-        if keycode is None:
-            return translate("GlobalShortcut", "This keyboard has no such key here.")
+        return self._keycode_of(keysym) if keysym is not None else None
+
+    def _grab(self, keycode: int, modifiers: Qt.KeyboardModifier) -> str | None:
         mask = x11_modifiers(modifiers)
         for locks in _LOCKS:
             cookie = self._xcb.xcb_grab_key_checked(
@@ -173,7 +167,7 @@ class X11KeyGrab(NativeShortcut):
                 refused = translate("GlobalShortcut", "The display refused this shortcut (X11 error %1).")
                 return refused.replace("%1", str(code))
             self._grabbed.append((keycode, mask | locks))
-        self._keycode, self.on_press, self.on_release, self.grabbed = keycode, on_press, on_release, True
+        self._keycode = keycode
         return None
 
     def ungrab(self) -> None:

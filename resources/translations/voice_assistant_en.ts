@@ -614,7 +614,7 @@
         <translation>Works in every application: hold %1 to talk.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <location filename="../../desktop/ui/shortcut_backend.py" line="1"/>
         <source>This keyboard has no such key here.</source>
         <translation>This keyboard has no such key here.</translation>
     </message>

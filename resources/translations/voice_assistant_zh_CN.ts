@@ -614,7 +614,7 @@
         <translation>在所有应用中均有效：按住 %1 即可说话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <location filename="../../desktop/ui/shortcut_backend.py" line="1"/>
         <source>This keyboard has no such key here.</source>
         <translation>此键盘上没有这个键。</translation>
     </message>
