@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.space.released.connect(self.gesture.released)
         self.global_shortcut.pressed.connect(self.gesture.pressed)
         self.global_shortcut.released.connect(self.gesture.released)
+        self.global_shortcut.said.connect(lambda sentence: self.statusBar().showMessage(sentence, 10000))
         self.global_shortcut.set_shortcut(c.prefs.talk_shortcut)
 
     def _show_state(self, state: SessionState, detail: str) -> None:
@@ -299,6 +300,7 @@ class MainWindow(QMainWindow):
         self.controller.checkStep.connect(dialog.show_check_step)
         self.controller.checkFinished.connect(dialog.check_finished)
         dialog.accepted.connect(lambda: self._settings_accepted(dialog))
+        self.global_shortcut.statusChanged.connect(dialog.shortcut.show_status)
         self.settings_dialog = dialog
         dialog.open()  # not exec(): the conversation keeps running behind it
 
@@ -307,14 +309,11 @@ class MainWindow(QMainWindow):
         shortcut = self.controller.prefs.talk_shortcut
         self.controller.apply_settings(dialog.values(), dialog.entered_key(), dialog.entered_ice_credential())
         self.usage.refresh()  # the prices may have changed
-        if self.controller.prefs.talk_shortcut != shortcut:
-            status = self.global_shortcut.set_shortcut(self.controller.prefs.talk_shortcut)
-            if not status.works and self.controller.prefs.talk_shortcut:
-                self.statusBar().showMessage(status.sentence, 10000)
-                return
         if self.end.isEnabled():  # a conversation is on: it keeps the settings it started with
             saved = self.tr("Saved. The new settings apply from the next conversation.")
             self.statusBar().showMessage(saved, 6000)
+        if self.controller.prefs.talk_shortcut != shortcut:  # what goes wrong with it is said over that
+            self.global_shortcut.set_shortcut(self.controller.prefs.talk_shortcut, chosen=True)
 
     def _quit(self) -> None:
         self._close_reason = "Quit was chosen (the File menu or its shortcut, Ctrl+Q)"

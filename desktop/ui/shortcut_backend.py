@@ -1,5 +1,6 @@
 """What a platform's global shortcut backend is (`Backend`), and the base of those that hear the
-shortcut through Qt's native event filter (`NativeShortcut`): X11's key grab, Windows' hot key."""
+shortcut through Qt's native event filter (`NativeShortcut`): X11's key grab, Windows' hot key. The
+Wayland portal's answer comes later (`PENDING`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt
 
 
+class Pending:
+    """The grab's answer comes later, through `on_settled` (a desktop that asks the person first)."""
+
+
+PENDING = Pending()
+Settled = Callable[[str | None, str | None], None]  # why not (None: it works), the shortcut as shown
+
+
 class Backend(Protocol):
     def grab(
         self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
-        on_release: Callable[[], None],
-    ) -> str | None: ...  # None once grabbed, else why not, in a sentence
+        on_release: Callable[[], None], on_settled: Settled,
+    ) -> str | Pending | None: ...  # None once grabbed, else why not in a sentence, or PENDING
     def ungrab(self) -> None: ...
     def stop(self) -> None: ...
 
@@ -35,9 +44,9 @@ class NativeShortcut(QAbstractNativeEventFilter):
 
     def grab(
         self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
-        on_release: Callable[[], None],
-    ) -> str | None:
-        """None once grabbed; else why not, in a sentence."""
+        on_release: Callable[[], None], on_settled: Settled,
+    ) -> str | Pending | None:
+        """None once grabbed; else why not, in a sentence (at once: `on_settled` is not called)."""
         self.ungrab()
         code = self._code(key)
         if code is None:
@@ -75,3 +84,10 @@ def _application() -> QCoreApplication:
     app = QCoreApplication.instance()
     assert app is not None
     return app
+
+
+def failed() -> str:
+    """Why not, when a backend broke (the cause goes to the log)."""
+    return QCoreApplication.translate(
+        "GlobalShortcut", "Could not listen for the shortcut here; the details are in the log."
+    )

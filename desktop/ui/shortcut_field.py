@@ -3,8 +3,11 @@ says whether it works here and, if not, why (`desktop.ui.global_shortcut.Shortcu
 
 from __future__ import annotations
 
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QKeySequenceEdit, QLabel, QVBoxLayout, QWidget
+
+from desktop.ui.global_shortcut import ShortcutStatus
 
 
 class ShortcutField(QWidget):
@@ -23,6 +26,12 @@ class ShortcutField(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.note)
         self.edit.keySequenceChanged.connect(self._changed)
+
+    @Slot(object)
+    def show_status(self, status: ShortcutStatus) -> None:
+        """The desktop's later answer about the stored shortcut (Wayland's portal)."""
+        self._status = status.sentence
+        self._changed()
 
     def value(self) -> str:
         return self.edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)

@@ -579,7 +579,7 @@
 <context>
     <name>GlobalShortcut</name>
     <message>
-        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <location filename="../../desktop/ui/shortcut_backend.py" line="1"/>
         <source>Could not listen for the shortcut here; the details are in the log.</source>
         <translation>Could not listen for the shortcut here; the details are in the log.</translation>
     </message>
@@ -589,9 +589,24 @@
         <translation>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>Not available here: this Wayland desktop offers no GlobalShortcuts portal, the only way an application may have a shortcut in every application there. Space talks while this window is in front.</source>
+        <translation>Not available here: this Wayland desktop offers no GlobalShortcuts portal, the only way an application may have a shortcut in every application there. Space talks while this window is in front.</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
-        <source>Not available on Wayland yet: there a shortcut for every application goes through the desktop's GlobalShortcuts portal, which this app does not use yet. Space talks while this window is in front.</source>
-        <translation>Not available on Wayland yet: there a shortcut for every application goes through the desktop's GlobalShortcuts portal, which this app does not use yet. Space talks while this window is in front.</translation>
+        <source>Asking the desktop for this shortcut…</source>
+        <translation>Asking the desktop for this shortcut…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>The desktop did not give the app this shortcut.</source>
+        <translation>The desktop did not give the app this shortcut.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>Hold to talk to the voice assistant</source>
+        <translation>Hold to talk to the voice assistant</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/global_shortcut.py" line="1"/>

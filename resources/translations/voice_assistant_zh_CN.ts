@@ -579,7 +579,7 @@
 <context>
     <name>GlobalShortcut</name>
     <message>
-        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <location filename="../../desktop/ui/shortcut_backend.py" line="1"/>
         <source>Could not listen for the shortcut here; the details are in the log.</source>
         <translation>无法在此处监听该快捷键；详情见日志。</translation>
     </message>
@@ -589,9 +589,24 @@
         <translation>macOS 上暂不可用：在所有应用中都有效的快捷键需要“辅助功能”权限（系统设置 &gt; 隐私与安全性），本应用尚未申请该权限。本窗口在前台时，按住空格键即可说话。</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>Not available here: this Wayland desktop offers no GlobalShortcuts portal, the only way an application may have a shortcut in every application there. Space talks while this window is in front.</source>
+        <translation>此处不可用：此 Wayland 桌面没有提供 GlobalShortcuts 门户，而在那里这是应用获得全局快捷键的唯一途径。本窗口在前台时，按住空格键即可说话。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
-        <source>Not available on Wayland yet: there a shortcut for every application goes through the desktop's GlobalShortcuts portal, which this app does not use yet. Space talks while this window is in front.</source>
-        <translation>Wayland 上暂不可用：在那里，对所有应用有效的快捷键须经由桌面的 GlobalShortcuts 门户，本应用尚未使用它。本窗口在前台时，按住空格键即可说话。</translation>
+        <source>Asking the desktop for this shortcut…</source>
+        <translation>正在向桌面申请此快捷键……</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>The desktop did not give the app this shortcut.</source>
+        <translation>桌面没有把此快捷键分配给本应用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>Hold to talk to the voice assistant</source>
+        <translation>按住即可与语音助手说话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/global_shortcut.py" line="1"/>

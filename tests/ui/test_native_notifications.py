@@ -9,12 +9,9 @@ No `from __future__ import annotations`: dbus-fast reads the DBus signatures fro
 
 import asyncio
 import contextlib
-import shutil
-import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface, method, signal
 
@@ -61,20 +58,6 @@ class NotificationServer(ServiceInterface):
     @signal()
     def NotificationClosed(self, nid: int, reason: int) -> "uu":
         return [nid, reason]
-
-
-@pytest.fixture
-def session_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    if shutil.which("dbus-daemon") is None:
-        pytest.skip("dbus-daemon is not installed")
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
-                              stdout=subprocess.PIPE, text=True)
-    assert daemon.stdout is not None
-    address = daemon.stdout.readline().strip()
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-    yield address
-    daemon.terminate()
-    daemon.wait(timeout=10)
 
 
 @contextlib.asynccontextmanager

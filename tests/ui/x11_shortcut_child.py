@@ -27,8 +27,17 @@ def listen(shortcut: str) -> None:
     heard = GlobalShortcut()
     hold = heard._hold
     press, release = hold.press, hold.release
-    hold.press = lambda: (say("raw-press"), press())  # type: ignore[method-assign]
-    hold.release = lambda: (say("raw-release"), release())  # type: ignore[method-assign]
+
+    def raw_press() -> None:
+        say("raw-press")
+        press()
+
+    def raw_release() -> None:
+        say("raw-release")
+        release()
+
+    hold.press = raw_press  # type: ignore[method-assign]
+    hold.release = raw_release  # type: ignore[method-assign]
     heard.pressed.connect(lambda: say("pressed"))
     heard.released.connect(lambda: say("released"))
     status = heard.set_shortcut(shortcut)
