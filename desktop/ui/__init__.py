@@ -10,6 +10,7 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.ui.calendar_pane import CalendarPane
+    from desktop.ui.colour_scheme import follow_system
     from desktop.ui.controller import Controller
     from desktop.ui.event_loop import BatchingQEventLoop
     from desktop.ui.main_window import MainWindow
@@ -34,6 +35,7 @@ __all__ = [
     "ReminderPresenter",
     "SessionHandle",
     "claim",
+    "follow_system",
     "show_day",
 ]
 
@@ -41,6 +43,7 @@ __getattr__ = lazy_exports(
     __name__,
     {
         "calendar_pane": ("CalendarPane",),
+        "colour_scheme": ("follow_system",),
         "controller": ("Controller",),
         "event_loop": ("BatchingQEventLoop",),
         "main_window": ("MainWindow",),
