@@ -4,7 +4,7 @@ line, and a tool card per status, in the colours of the scheme shown (`desktop.u
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QLabel
 
 from desktop.ui.theme import Colours, Swatch
@@ -30,9 +30,10 @@ def swatch(colours: Colours, look: str) -> Swatch:
     return colours.bubbles[look]
 
 
-def bubbles_style(colours: Colours) -> str:
-    """Every bubble's look in the scheme's colours, on the conversation's Base."""
-    rules = ["#conversation { background: palette(base); }"]
+def bubbles_style(colours: Colours, base: QColor) -> str:
+    """Every bubble's look in the scheme's colours, on the conversation's background (the palette's
+    Base: given, as a widget's own palette follows the application's only later)."""
+    rules = [f"#conversation {{ background: {base.name()}; }}"]
     looks = [*colours.bubbles, *(f"tool-{status}" for status in colours.tool_cards)]
     for look in looks:
         paint, shape = swatch(colours, look), _SHAPES[look.split("-")[0]]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -101,7 +101,8 @@ class TranscriptPane(QWidget):
 
     def restyle(self) -> None:
         """The bubbles in the colours of the scheme shown now, their inline colours too."""
-        self._holder.setStyleSheet(bubbles_style(theme.current()))
+        base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+        self._holder.setStyleSheet(bubbles_style(theme.current(), base))
         for bubble, turn in zip(self._bubbles, self.conversation.turns, strict=True):
             bubble.setText(self._render(turn))
 
