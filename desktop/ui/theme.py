@@ -48,81 +48,76 @@ class Colours:
     error: str
 
 
-def _talk(text: str, **backgrounds: str) -> dict[str, Swatch]:
-    looks = {state: Swatch(background, text) for state, background in backgrounds.items()}
-    looks["closed"], looks["reconnecting"] = looks["idle"], looks["connecting"]
-    return looks
+# Each colour as (light, dark), side by side; a swatch as (background, text, border, accent).
+Pair = tuple[str, str]
+_CLEAR: Pair = ("transparent", "transparent")
+_WHITE: Pair = ("#ffffff", "#ffffff")
+
+_TALK: dict[str, Pair] = {  # the label is white on each
+    "idle": ("#6b7280", "#4b5563"),
+    "connecting": ("#b45309", "#b45309"),
+    "ready": ("#2563eb", "#1d4ed8"),
+    "listening": ("#15803d", "#15803d"),
+    "thinking": ("#7c3aed", "#6d28d9"),
+    "assistant_speaking": ("#9333ea", "#7e22ce"),
+    "failed": ("#dc2626", "#b91c1c"),
+    "pressed": ("#14532d", "#14532d"),
+}
+_SPEAKING_BORDER: Pair = ("#bbf7d0", "#4ade80")
+_USER_SPEAKING: Pair = ("#166534", "#166534")
+_TALK_FOCUS: Pair = ("#172554", "#93c5fd")
+_GREY: Pair = ("#f3f4f6", "#2c2f35")
+_RED: Pair = ("#fef2f2", "#3f1010")
+_BUBBLES: dict[str, tuple[Pair, ...]] = {
+    "user": (("#dbeafe", "#1e3a5f"), ("#0f172a", "#e8eef7"), _CLEAR, ("#4b5563", "#b6c2d3")),
+    "assistant": (_GREY, ("#0f172a", "#e8eaed"), _CLEAR, ("#4b5563", "#b0b5bd")),
+    "marker": (_CLEAR, ("#6b7280", "#9aa0a6")),
+}
+_AMBER: tuple[Pair, ...] = (("#fffbeb", "#3b2607"), ("#78350f", "#fde68a"))
+_TOOL_CARDS: dict[str, tuple[Pair, ...]] = {
+    "requested": (*_AMBER, ("#fcd34d", "#b45309"), ("#92400e", "#fbbf24")),
+    "confirming": (*_AMBER, ("#f59e0b", "#f59e0b"), ("#92400e", "#fbbf24")),
+    "done": (("#f0fdf4", "#0b2e1a"), ("#14532d", "#bbf7d0"), ("#86efac", "#15803d"), ("#166534", "#4ade80")),
+    "declined": (_GREY, ("#374151", "#d1d5db"), ("#d1d5db", "#4b5563"), ("#4b5563", "#a3a9b3")),
+    "failed": (_RED, ("#7f1d1d", "#fecaca"), ("#fca5a5", "#b91c1c"), ("#991b1b", "#f87171")),
+}
+_BANNERS: dict[str, tuple[Pair, ...]] = {
+    "error": (_RED, ("#111827", "#fde8e8"), ("#fca5a5", "#b91c1c")),
+    "info": (("#eff6ff", "#172a46"), ("#111827", "#e5edf7"), ("#93c5fd", "#3b82f6")),
+}
+_BUSY_DAY: tuple[Pair, ...] = (("#e3f2fd", "#1e3a5f"), ("#1565c0", "#bfdbfe"))
+_SINGLE: dict[str, Pair] = {
+    "weekend": ("#b91c1c", "#fca5a5"),
+    "meter_track": ("#e5e7eb", "#3c3f44"),
+    "meter_level": ("#16a34a", "#22c55e"),
+    "meter_loud": ("#dc2626", "#ef4444"),
+    "warning": ("#92400e", "#fbbf24"),
+    "error": ("#b91c1c", "#f87171"),
+}
 
 
-_LIGHT = Colours(
-    scheme=Scheme.Light,
-    talk={
-        **_talk(
-            "#ffffff", idle="#6b7280", connecting="#b45309", ready="#2563eb", listening="#15803d",
-            thinking="#7c3aed", assistant_speaking="#9333ea", failed="#dc2626", pressed="#14532d",
-        ),
-        "user_speaking": Swatch("#166534", "#ffffff", "#bbf7d0"),
-    },
-    talk_focus="#172554",
-    bubbles={
-        "user": Swatch("#dbeafe", "#0f172a", accent="#4b5563"),
-        "assistant": Swatch("#f3f4f6", "#0f172a", accent="#4b5563"),
-        "marker": Swatch("transparent", "#6b7280"),
-    },
-    tool_cards={
-        "requested": Swatch("#fffbeb", "#78350f", "#fcd34d", "#92400e"),
-        "confirming": Swatch("#fffbeb", "#78350f", "#f59e0b", "#92400e"),
-        "done": Swatch("#f0fdf4", "#14532d", "#86efac", "#166534"),
-        "declined": Swatch("#f3f4f6", "#374151", "#d1d5db", "#4b5563"),
-        "failed": Swatch("#fef2f2", "#7f1d1d", "#fca5a5", "#991b1b"),
-    },
-    banners={
-        "error": Swatch("#fef2f2", "#111827", "#fca5a5"),
-        "info": Swatch("#eff6ff", "#111827", "#93c5fd"),
-    },
-    busy_day=Swatch("#e3f2fd", "#1565c0"),
-    weekend="#b91c1c",
-    meter_track="#e5e7eb",
-    meter_level="#16a34a",
-    meter_loud="#dc2626",
-    warning="#92400e",
-    error="#b91c1c",
-)  # fmt: skip
+def _in(scheme: Scheme) -> Colours:
+    side = 1 if scheme == Scheme.Dark else 0
 
-_DARK = Colours(
-    scheme=Scheme.Dark,
-    talk={
-        **_talk(
-            "#ffffff", idle="#4b5563", connecting="#b45309", ready="#1d4ed8", listening="#15803d",
-            thinking="#6d28d9", assistant_speaking="#7e22ce", failed="#b91c1c", pressed="#14532d",
-        ),
-        "user_speaking": Swatch("#166534", "#ffffff", "#4ade80"),
-    },
-    talk_focus="#93c5fd",
-    bubbles={
-        "user": Swatch("#1e3a5f", "#e8eef7", accent="#b6c2d3"),
-        "assistant": Swatch("#2c2f35", "#e8eaed", accent="#b0b5bd"),
-        "marker": Swatch("transparent", "#9aa0a6"),
-    },
-    tool_cards={
-        "requested": Swatch("#3b2607", "#fde68a", "#b45309", "#fbbf24"),
-        "confirming": Swatch("#3b2607", "#fde68a", "#f59e0b", "#fbbf24"),
-        "done": Swatch("#0b2e1a", "#bbf7d0", "#15803d", "#4ade80"),
-        "declined": Swatch("#2c2f35", "#d1d5db", "#4b5563", "#a3a9b3"),
-        "failed": Swatch("#3f1010", "#fecaca", "#b91c1c", "#f87171"),
-    },
-    banners={
-        "error": Swatch("#3f1010", "#fde8e8", "#b91c1c"),
-        "info": Swatch("#172a46", "#e5edf7", "#3b82f6"),
-    },
-    busy_day=Swatch("#1e3a5f", "#bfdbfe"),
-    weekend="#fca5a5",
-    meter_track="#3c3f44",
-    meter_level="#22c55e",
-    meter_loud="#ef4444",
-    warning="#fbbf24",
-    error="#f87171",
-)  # fmt: skip
+    def swatch(*pairs: Pair) -> Swatch:
+        return Swatch(*(pair[side] for pair in pairs))
+
+    talk = {state: swatch(background, _WHITE) for state, background in _TALK.items()}
+    talk |= {"closed": talk["idle"], "reconnecting": talk["connecting"]}
+    talk["user_speaking"] = swatch(_USER_SPEAKING, _WHITE, _SPEAKING_BORDER)
+    return Colours(
+        scheme=scheme,
+        talk=talk,
+        talk_focus=_TALK_FOCUS[side],
+        bubbles={name: swatch(*pairs) for name, pairs in _BUBBLES.items()},
+        tool_cards={status: swatch(*pairs) for status, pairs in _TOOL_CARDS.items()},
+        banners={kind: swatch(*pairs) for kind, pairs in _BANNERS.items()},
+        busy_day=swatch(*_BUSY_DAY),
+        **{name: pair[side] for name, pair in _SINGLE.items()},
+    )
+
+
+_LIGHT, _DARK = _in(Scheme.Light), _in(Scheme.Dark)
 
 _DARK_PALETTE = {
     QPalette.ColorRole.Window: "#202124",
