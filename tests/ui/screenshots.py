@@ -2,7 +2,9 @@
 server (a meeting booked by voice: the meeting dialog, the tool card, the busy days in the calendar) and
 a banner, in one colour scheme and language per run.
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" python -m tests.ui.screenshots OUT --scheme dark --language zh_CN
+    xvfb-run -a -s "-screen 0 2000x1400x24" python -m tests.ui.screenshots OUT --scheme dark --language zh_CN
+
+`--live` starts in the other scheme and switches while the window is open.
 
 QT_SCALE_FACTOR sets the scale. Where the platform takes Qt's request for a scheme (Qt 6.8+,
 `QStyleHints.setColorScheme`) that is used; elsewhere the app's own handler, as the system's change
@@ -16,6 +18,7 @@ import asyncio
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from desktop.session.events import SessionState
 from desktop.settings.preferences import Preferences
 from desktop.storage.meeting_model import MeetingDraft
 from desktop.storage.paths import DATA_DIR_ENV
-from desktop.ui.colour_scheme import follow_system
+from desktop.ui.colour_scheme import SystemScheme, follow_system
 from desktop.ui.event_loop import BatchingQEventLoop
 from desktop.ui.meeting_dialog import MeetingDialog
 from tests.ui.harness import demo_root, wait_until
@@ -45,6 +48,8 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--scheme", choices=("light", "dark"), default="light")
     parser.add_argument("--language", default="en")
+    live = "start in the other scheme and switch to this one before the last shot"
+    parser.add_argument("--live", action="store_true", help=live)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     data = tempfile.mkdtemp(prefix="shots-")
@@ -55,22 +60,32 @@ def main() -> int:
     QLocale.setDefault(QLocale(args.language))  # the calendar's month and day names, as on such a system
     install_translators(app, QLocale(args.language))
     scheme = Qt.ColorScheme.Dark if args.scheme == "dark" else Qt.ColorScheme.Light
+    other = Qt.ColorScheme.Light if args.scheme == "dark" else Qt.ColorScheme.Dark
     system = follow_system(app)
-    QGuiApplication.styleHints().setColorScheme(scheme)
-    if QGuiApplication.styleHints().colorScheme() != scheme:
-        system.follow(scheme)
+    _switch(system, other if args.live else scheme)
     scale = os.environ.get("QT_SCALE_FACTOR", "1")
-    name = f"{args.scheme}-{args.language}-{round(float(scale) * 100)}"
+    name = f"{args.scheme}-{args.language}-{round(float(scale) * 100)}{'-live' if args.live else ''}"
     loop = BatchingQEventLoop(app)
     asyncio.set_event_loop(loop)
     store = QSettings(str(Path(data) / "settings.ini"), QSettings.Format.IniFormat)
     chinese = args.language.startswith("zh")
     with loop:
-        loop.run_until_complete(_shoot(app, store, args.out, name, BOOKING["zh" if chinese else "en"]))
+        booking = BOOKING["zh" if chinese else "en"]
+        switch = (lambda: _switch(system, scheme)) if args.live else (lambda: None)
+        loop.run_until_complete(_shoot(app, store, args.out, name, booking, switch))
     return 0
 
 
-async def _shoot(app: QApplication, store: QSettings, out: Path, name: str, booking: str) -> None:
+def _switch(system: SystemScheme, scheme: Qt.ColorScheme) -> None:
+    """Qt's request where the platform takes it (Qt 6.8+), else the handler the system's change calls."""
+    QGuiApplication.styleHints().setColorScheme(scheme)
+    if QGuiApplication.styleHints().colorScheme() != scheme:
+        system.follow(scheme)
+
+
+async def _shoot(
+    app: QApplication, store: QSettings, out: Path, name: str, booking: str, switch: Callable[[], None]
+) -> None:
     async with demo_root(app, store, Preferences()) as root:
         window = root.window
         window.resize(1180, 760)
@@ -89,6 +104,7 @@ async def _shoot(app: QApplication, store: QSettings, out: Path, name: str, book
         await wait_until(lambda: _booked(root), limit=30)
         await asyncio.sleep(1.5)  # the spoken confirmation's words arrive
         window.show_unexpected_error()  # a red banner
+        switch()
         await _settle()
         window.grab().save(str(out / f"{name}.png"))
 
