@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from desktop.ui.qt_confirmer import QtConfirmer
     from desktop.ui.reminder_presenter import ReminderPresenter, show_day
     from desktop.ui.single_instance import Instance, claim
+    from desktop.ui.tray import Tray
 
 __all__ = [
     "BatchingQEventLoop",
@@ -33,6 +34,7 @@ __all__ = [
     "QtConfirmer",
     "ReminderPresenter",
     "SessionHandle",
+    "Tray",
     "claim",
     "show_day",
 ]
@@ -57,5 +59,6 @@ __getattr__ = lazy_exports(
             "Instance",
             "claim",
         ),
+        "tray": ("Tray",),
     },
 )
