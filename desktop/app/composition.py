@@ -138,7 +138,7 @@ class Root:
         self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
         self.window.add_side_pane(self.pane)
         if self.tray is not None:
-            self.tray.use_calendar(self.pane)
+            self.tray.use_calendar(self.pane, self.toolbox.store, self.toolbox.meeting_worker)
         self.toolbox.knowledge.observe_progress(self.window.indexing.report)
         self.toolbox.start()
         self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
@@ -26,10 +26,11 @@ from desktop.session import SessionState
 from desktop.ui.placeholders import filled
 from desktop.ui.reminder_presenter import show_day
 from desktop.ui.single_instance import bring_to_front
+from desktop.ui.store_calls import StoreCalls
 from desktop.ui.tray_icons import TrayState, state_icon, state_words, tray_state
 
 if TYPE_CHECKING:
-    from desktop.storage import Meeting
+    from desktop.storage import Meeting, MeetingStore, StoreWorker
     from desktop.tools import Reminder
     from desktop.ui.calendar_pane import CalendarPane
     from desktop.ui.controller import Controller
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 CLOSE_NOTE_KEY = "tray/close_note_shown"  # the first close to the tray has been explained
 _OFF = frozenset({SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED})
 _LONGEST_TITLE = 40  # characters of a meeting's title in the menu; the rest elided
+_LOOK_AHEAD = timedelta(days=366)  # how far the next meeting is looked for
+_KEPT = 20  # upcoming meetings kept between look-ups: time passing needs no new one
 
 
 class Tray(QObject):
@@ -54,6 +57,9 @@ class Tray(QObject):
         self._store = store
         self._now = now
         self._pane: CalendarPane | None = None
+        self._calls: StoreCalls | None = None
+        self._store_of_meetings: MeetingStore | None = None
+        self._coming: list[Meeting] = []  # the next meetings, as last looked up
         self._reminders: ReminderPresenter | None = None
         self._missed_seen = 0  # missed meetings the person has looked at through the menu
         self.note: QMessageBox | None = None
@@ -102,13 +108,19 @@ class Tray(QObject):
         self.quit_action = menu.addAction(self.tr("Quit"))
         self.quit_action.triggered.connect(lambda: self._window.quit_app("Quit was chosen in the tray"))
         menu.aboutToShow.connect(self.refresh)
+        menu.aboutToShow.connect(self.look_up_next)
         self.refresh()
 
     # --- wiring from the composition root ----------------------------------------------------
 
-    def use_calendar(self, pane: CalendarPane) -> None:
+    def use_calendar(self, pane: CalendarPane, store: MeetingStore, worker: StoreWorker) -> None:
+        """The next meeting comes from `store` (looked up on its worker whenever the calendar changes
+        and the menu opens); its day is shown in `pane`."""
         self._pane = pane
-        self.refresh()
+        self._store_of_meetings = store
+        self._calls = StoreCalls(store, worker, self)
+        self._calls.changed.connect(lambda _change: self.look_up_next())
+        self.look_up_next()
 
     def use_reminders(self, reminders: ReminderPresenter) -> None:
         self._reminders = reminders
@@ -118,6 +130,8 @@ class Tray(QObject):
     def shutdown(self) -> None:
         """Quitting: the window closes for good, and the icon leaves the panel."""
         self._window.keep_on_close = lambda: False
+        if self._calls is not None:
+            self._calls.stop()
         self.icon.hide()
         self.menu.deleteLater()
 
@@ -155,13 +169,19 @@ class Tray(QObject):
                 text += " " + filled(self.tr("(and %1 more)"), str(len(missed) - 1))
             self.missed_action.setText(text)
 
+    def look_up_next(self) -> None:
+        if self._calls is not None and self._store_of_meetings is not None:
+            self._calls.call(_coming, self._found, self.tr("Could not read the calendar"),
+                             self._store_of_meetings, self._now())
+
+    def _found(self, coming: list[Meeting]) -> None:
+        self._coming = coming
+        self.refresh()
+
     def next_meeting(self) -> Meeting | None:
-        """The first meeting that has not started yet, among those the calendar has loaded."""
-        if self._pane is None:
-            return None
+        """The first meeting that has not started yet."""
         now = self._now()
-        coming = [meeting for meeting in self._pane.meetings() if meeting.start >= now]
-        return min(coming, key=lambda meeting: meeting.start, default=None)
+        return next((meeting for meeting in self._coming if meeting.start >= now), None)
 
     def _unseen_missed(self) -> list[Reminder]:
         missed = self._reminders.missed if self._reminders is not None else []
@@ -209,6 +229,11 @@ class Tray(QObject):
             self.note.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.note.show()
         self.noteShown.emit(text)
+
+
+def _coming(store: MeetingStore, now: datetime) -> list[Meeting]:
+    """On the store's worker: the next meetings that start from `now` on, in start order."""
+    return [meeting for meeting in store.between(now, now + _LOOK_AHEAD) if meeting.start >= now][:_KEPT]
 
 
 def _stored_true(raw: object) -> bool:
