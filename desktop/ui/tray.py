@@ -166,7 +166,7 @@ class Tray(QObject):
             text = filled(self.tr("Missed while closed: %1, %2"), _short(first.title),
                           _when(first.start, first.all_day))
             if len(missed) > 1:
-                text += " " + filled(self.tr("(and %1 more)"), str(len(missed) - 1))
+                text = filled(self.tr("%1 (and %2 more)"), text, str(len(missed) - 1))
             self.missed_action.setText(text)
 
     def look_up_next(self) -> None:

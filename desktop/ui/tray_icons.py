@@ -107,7 +107,9 @@ def _paint_sign(painter: QPainter, area: QRectF, shown: TrayState) -> None:
     painter.setPen(pen)
     painter.setBrush(QColor("white"))
     if shown is TrayState.LISTENING:
-        painter.drawEllipse(centre, radius * 0.35, radius * 0.35)
+        painter.setPen(Qt.PenStyle.NoPen)
+        dot = radius * 0.4
+        painter.drawEllipse(QRectF(centre.x() - dot, centre.y() - dot, 2 * dot, 2 * dot))
     elif shown is TrayState.SPEAKING:
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for reach in (0.3, 0.6):

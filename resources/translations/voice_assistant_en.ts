@@ -1649,8 +1649,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="1"/>
-        <source>(and %1 more)</source>
-        <translation>(and %1 more)</translation>
+        <source>%1 (and %2 more)</source>
+        <translation>%1 (and %2 more)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="1"/>

@@ -1649,8 +1649,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="1"/>
-        <source>(and %1 more)</source>
-        <translation>（另有 %1 个）</translation>
+        <source>%1 (and %2 more)</source>
+        <translation>%1（另有 %2 个）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="1"/>

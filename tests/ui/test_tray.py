@@ -14,8 +14,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtGui import QAction
+from PySide6.QtNetwork import QLocalSocket
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
@@ -33,7 +34,7 @@ from desktop.ui.controller import Controller
 from desktop.ui.main_window import MainWindow
 from desktop.ui.reminder_presenter import ReminderPresenter
 from desktop.ui.settings_pages import CalendarPage
-from desktop.ui.single_instance import bring_to_front
+from desktop.ui.single_instance import SHOWN, Instance, bring_to_front, server_name
 from desktop.ui.tray import CLOSE_NOTE_KEY, Tray
 from desktop.ui.tray_icons import TrayState
 from tests.ui.harness import connected, demo_root, opened_app, wait_until
@@ -309,3 +310,26 @@ def test_the_app_stays_in_the_tray_until_quit(
             assert root.quit_reason == "Quit was chosen in the tray"
 
     qloop.run_until_complete(scenario())
+
+
+def test_a_second_launch_shows_the_window_kept_in_the_tray(
+        qtbot: QtBot, window: MainWindow, settings_store: QSettings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window closed to the tray; a second launch asks the app, over its local socket, for the
+    window (as single_instance.py's launch does), and it comes back."""
+    tray_exists(monkeypatch)
+    make_tray(window, settings_store)
+    lock = QLockFile(str(tmp_path / "held.lock"))
+    assert lock.tryLock(0)
+    instance = Instance(lock)
+    instance.listen(window)
+    window.close()
+    assert not window.isVisible()
+    launch = QLocalSocket()
+    answer = bytearray()
+    launch.readyRead.connect(lambda: answer.extend(launch.readAll().data()))
+    launch.connectToServer(server_name())
+    launch.write(b"show\n")
+    qtbot.waitUntil(lambda: launch.state() == QLocalSocket.LocalSocketState.UnconnectedState)
+    assert bytes(answer) == SHOWN and window.isVisible()
+    instance.release()
