@@ -15,11 +15,13 @@ tray message has no Show and Dismiss buttons, and not every platform says which 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QMessageBox, QSystemTrayIcon
 
 from desktop.session import SessionState
@@ -74,6 +76,7 @@ class Tray(QObject):
         window.confirmationsChanged.connect(lambda _count: self._show_state())
         window.keep_on_close = self.keeps_app
         window.keptInTray.connect(self._explain_first_close)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
         self._show_mode(controller.push_to_talk)
         self._show_state()
         if self.available():
@@ -147,6 +150,9 @@ class Tray(QObject):
         self.start_action.setEnabled(not connected)
         self.end_action.setEnabled(connected)
 
+    def _scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        QTimer.singleShot(0, self._show_state)  # the badges' ring, once the palette has followed
+
     def _show_mode(self, push_to_talk: bool) -> None:
         self.hands_free_action.setChecked(not push_to_talk)
 
@@ -190,7 +196,8 @@ class Tray(QObject):
     # --- what the person does ----------------------------------------------------------------
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason is QSystemTrayIcon.ActivationReason.Trigger:
+        # macOS opens the menu on the same click: the window stays as it is (the menu can show it).
+        if reason is QSystemTrayIcon.ActivationReason.Trigger and sys.platform != "darwin":
             self.toggle_window()
 
     def toggle_window(self) -> None:
@@ -215,6 +222,7 @@ class Tray(QObject):
 
     def _explain_first_close(self) -> None:
         """The window went to the tray: the first time ever, say where the app went."""
+        log.info("The window was closed; the app keeps running in the tray")
         if _stored_true(self._store.value(CLOSE_NOTE_KEY, False)):
             return
         self._store.setValue(CLOSE_NOTE_KEY, True)
