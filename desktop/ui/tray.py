@@ -233,7 +233,9 @@ class Tray(QObject):
         if self.icon.isVisible() and self.icon.supportsMessages():
             self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
         else:
-            self.note = QMessageBox(QMessageBox.Icon.Information, title, text)
+            self.note = QMessageBox(QMessageBox.Icon.Information, self._window.windowTitle(), title)
+            self.note.setInformativeText(text)
+            self.note.setStyleSheet("#qt_msgbox_label, #qt_msgbox_informativelabel { min-width: 26em; }")
             self.note.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.note.show()
         self.noteShown.emit(text)
