@@ -333,3 +333,15 @@ def test_a_second_launch_shows_the_window_kept_in_the_tray(
     qtbot.waitUntil(lambda: launch.state() == QLocalSocket.LocalSocketState.UnconnectedState)
     assert bytes(answer) == SHOWN and window.isVisible()
     instance.release()
+
+
+def test_where_the_tray_shows_no_message_the_first_close_is_a_small_note(
+        qtbot: QtBot, window: MainWindow, settings_store: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    tray_exists(monkeypatch)
+    tray = make_tray(window, settings_store)
+    tray.icon.hide()  # not shown on the panel: it can carry no message
+    window.close()
+    assert tray.note is not None and tray.note.isVisible()
+    assert tray.note.text() == "Voice Assistant is still running"
+    assert "File → Quit" in tray.note.informativeText()
+    tray.note.accept()
