@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from desktop.ui.qt_confirmer import QtConfirmer
     from desktop.ui.reminder_presenter import ReminderPresenter, show_day
     from desktop.ui.single_instance import Instance, claim
+    from desktop.ui.tray import Tray
 
 __all__ = [
     "BatchingQEventLoop",
@@ -34,6 +35,7 @@ __all__ = [
     "QtConfirmer",
     "ReminderPresenter",
     "SessionHandle",
+    "Tray",
     "claim",
     "follow_system",
     "show_day",
@@ -60,5 +62,6 @@ __getattr__ = lazy_exports(
             "Instance",
             "claim",
         ),
+        "tray": ("Tray",),
     },
 )

@@ -40,6 +40,7 @@ TRANSLATED_SOURCES = (
     "ui/settings_actions.py",
     "ui/settings_dialog.py", "ui/settings_pages.py", "ui/single_instance.py",
     "ui/talk_button.py", "ui/transcript.py", "ui/usage_label.py", "ui/usage_page.py", "ui/about_dialog.py",
+    "ui/target_notice.py", "ui/tray.py", "ui/tray_icons.py",
 )  # fmt: skip
 
 
