@@ -46,6 +46,7 @@ class Colours:
     meter_loud: str
     warning: str  # a warning line on the window's colour
     error: str
+    tray_badges: Mapping[str, Swatch]  # the tray icon's state badge ("listening", …) and its sign
 
 
 # Each colour as (light, dark), side by side; a swatch as (background, text, border, accent).
@@ -86,6 +87,13 @@ _BANNERS: dict[str, tuple[Pair, ...]] = {
     "info": (("#eff6ff", "#172a46"), ("#111827", "#e5edf7"), ("#93c5fd", "#3b82f6")),
 }
 _BUSY_DAY: tuple[Pair, ...] = (("#e3f2fd", "#1e3a5f"), ("#1565c0", "#bfdbfe"))
+# Mid tones that read on light and dark panels alike (the panel's colour is not the app's palette).
+_TRAY_BADGES: dict[str, Pair] = {
+    "listening": ("#16a34a", "#16a34a"),
+    "speaking": ("#9333ea", "#9333ea"),
+    "confirming": ("#d97706", "#d97706"),
+    "error": ("#dc2626", "#dc2626"),
+}
 _SINGLE: dict[str, Pair] = {
     "weekend": ("#b91c1c", "#fca5a5"),
     "meter_track": ("#e5e7eb", "#3c3f44"),
@@ -113,6 +121,7 @@ def _in(scheme: Scheme) -> Colours:
         tool_cards={status: swatch(*pairs) for status, pairs in _TOOL_CARDS.items()},
         banners={kind: swatch(*pairs) for kind, pairs in _BANNERS.items()},
         busy_day=swatch(*_BUSY_DAY),
+        tray_badges={state: swatch(background, _WHITE) for state, background in _TRAY_BADGES.items()},
         **{name: pair[side] for name, pair in _SINGLE.items()},
     )
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixma
 
 from desktop.session import SessionState
 from desktop.storage import resource
+from desktop.ui.theme import current
 
 _CONTEXT = "TrayIcon"
 _SIZES = (16, 22, 24, 32, 48, 64)
@@ -30,12 +31,6 @@ class TrayState(enum.Enum):
     ERROR = "error"
 
 
-_BADGE_COLOUR = {
-    TrayState.LISTENING: "#16a34a",
-    TrayState.SPEAKING: "#9333ea",
-    TrayState.CONFIRMING: "#d97706",
-    TrayState.ERROR: "#dc2626",
-}
 _LISTENING = frozenset({SessionState.LISTENING, SessionState.USER_SPEAKING})
 _SPEAKING = frozenset({SessionState.THINKING, SessionState.ASSISTANT_SPEAKING})
 
@@ -93,19 +88,20 @@ def _paint_badge(pixmap: QPixmap, shown: TrayState, palette: QPalette) -> None:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(palette.color(QPalette.ColorRole.Window), max(1.0, side / 16)))
-    painter.setBrush(QColor(_BADGE_COLOUR[shown]))
+    badge_colours = current().tray_badges[shown.value]
+    painter.setBrush(QColor(badge_colours.background))
     painter.drawEllipse(area)
-    _paint_sign(painter, area, shown)
+    _paint_sign(painter, area, shown, QColor(badge_colours.text))
     painter.end()
 
 
-def _paint_sign(painter: QPainter, area: QRectF, shown: TrayState) -> None:
-    """White on the badge: a dot (listening), waves (speaking), "?" (confirming), "!" (error)."""
+def _paint_sign(painter: QPainter, area: QRectF, shown: TrayState, ink: QColor) -> None:
+    """On the badge: a dot (listening), waves (speaking), "?" (confirming), "!" (error)."""
     centre, radius = area.center(), area.width() / 2
-    pen = QPen(QColor("white"), max(1.0, radius / 4))
+    pen = QPen(ink, max(1.0, radius / 4))
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     painter.setPen(pen)
-    painter.setBrush(QColor("white"))
+    painter.setBrush(ink)
     if shown is TrayState.LISTENING:
         painter.setPen(Qt.PenStyle.NoPen)
         dot = radius * 0.4
