@@ -27,7 +27,7 @@ from desktop.ui import Controller, MainWindow
 
 if TYPE_CHECKING:
     from desktop.tools import Reminder, Toolbox
-    from desktop.ui import CalendarPane, NetworkWatch, ReminderPresenter
+    from desktop.ui import CalendarPane, NetworkWatch, ReminderPresenter, Tray
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class Root:
         self.window = window
         self.session_factory = session_factory
         self.keys = KeyStore(session_factory.environ)  # the same environment the factory was given
+        self.store = store
         self.controller = Controller(store, load_preferences(store), self.keys, session_factory)
         self.controller.about.third_party_notices = bundled_or_generated
         self.quit_requested = asyncio.Event()
@@ -58,6 +59,7 @@ class Root:
         self.pane: CalendarPane | None = None
         self.network: NetworkWatch | None = None
         self.reminders: ReminderPresenter | None = None
+        self.tray: Tray | None = None
         self._reminding: asyncio.Future[None] | None = None
 
     async def run(self) -> int:
@@ -66,6 +68,7 @@ class Root:
         self.window.closeRequested.connect(self.request_quit)
         self.app.aboutToQuit.connect(lambda: self.request_quit("the application was asked to quit"))
         self.window.bind(self.controller)
+        self._start_tray()
         self.controller.announce_provider()
         self._watch_network()
         try:
@@ -92,6 +95,13 @@ class Root:
         self.quit_reason = reason
         self._on_quit()
         self.quit_requested.set()
+
+    def _start_tray(self) -> None:
+        """The tray icon and its menu; where the desktop has a tray, closing the window keeps the app."""
+        from desktop.ui import Tray
+
+        self.tray = Tray(self.window, self.controller, self.store)
+        log.info("System tray: %s", "available" if self.tray.available() else "not available, closing quits")
 
     def _watch_network(self) -> None:
         """Network changes check the call at once; without QtNetwork, liveness notices in time."""
@@ -127,6 +137,8 @@ class Root:
                                  default_reminder=self._default_reminder)
         self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
         self.window.add_side_pane(self.pane)
+        if self.tray is not None:
+            self.tray.use_calendar(self.pane, self.toolbox.store, self.toolbox.meeting_worker)
         self.toolbox.knowledge.observe_progress(self.window.indexing.report)
         self.toolbox.start()
         self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
@@ -148,6 +160,8 @@ class Root:
         self.reminders = ReminderPresenter(self._show_meeting, native=NativeNotifications(APP_NAME),
                                            parent=self.window)
         self.reminders.missed_found.connect(lambda text: self.window.statusBar().showMessage(text, 20000))
+        if self.tray is not None:
+            self.tray.use_reminders(self.reminders)
         self._reminding = asyncio.ensure_future(scheduler.run(self.reminders.present))
 
     def _show_meeting(self, reminder: Reminder) -> None:
@@ -181,6 +195,8 @@ class Root:
             self.pane.shutdown()
         if self.toolbox is not None:
             await self.toolbox.close()
+        if self.tray is not None:
+            self.tray.shutdown()
         self.window.close()
 
     async def _stop_reminders(self) -> None:

@@ -67,6 +67,8 @@ class Preferences:
     # Minutes before each meeting its reminder is due, unless the meeting has its own; -1: none
     # (desktop.storage's DEFAULT_REMINDER_MINUTES and NO_REMINDER: settings does not import storage).
     default_reminder_minutes: int = 10
+    # Closing the window leaves the app running in the system tray (where the desktop has one).
+    close_to_tray: bool = True
     # Held while another application has focus, it talks as the talk button does (QKeySequence's
     # portable text; empty: off). Where the platform allows it: desktop.ui.global_shortcut.
     talk_shortcut: str = "Ctrl+Alt+Space"

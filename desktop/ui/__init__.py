@@ -10,6 +10,7 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.ui.calendar_pane import CalendarPane
+    from desktop.ui.colour_scheme import follow_system
     from desktop.ui.controller import Controller
     from desktop.ui.event_loop import BatchingQEventLoop
     from desktop.ui.main_window import MainWindow
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from desktop.ui.qt_confirmer import QtConfirmer
     from desktop.ui.reminder_presenter import ReminderPresenter, show_day
     from desktop.ui.single_instance import Instance, claim
+    from desktop.ui.tray import Tray
 
 __all__ = [
     "BatchingQEventLoop",
@@ -33,7 +35,9 @@ __all__ = [
     "QtConfirmer",
     "ReminderPresenter",
     "SessionHandle",
+    "Tray",
     "claim",
+    "follow_system",
     "show_day",
 ]
 
@@ -41,6 +45,7 @@ __getattr__ = lazy_exports(
     __name__,
     {
         "calendar_pane": ("CalendarPane",),
+        "colour_scheme": ("follow_system",),
         "controller": ("Controller",),
         "event_loop": ("BatchingQEventLoop",),
         "main_window": ("MainWindow",),
@@ -57,5 +62,6 @@ __getattr__ = lazy_exports(
             "Instance",
             "claim",
         ),
+        "tray": ("Tray",),
     },
 )

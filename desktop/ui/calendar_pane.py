@@ -39,8 +39,10 @@ from desktop.storage import (
     StoreWorker,
     localize,
 )
+from desktop.ui import theme
 from desktop.ui.calendar_files import CalendarFiles
 from desktop.ui.calendar_saves import CalendarSaves
+from desktop.ui.colour_scheme import on_change
 from desktop.ui.meeting_dialog import MeetingDialog
 from desktop.ui.placeholders import filled
 from desktop.ui.recurrence_words import rule_in_words
@@ -80,6 +82,8 @@ class CalendarPane(QWidget):
         self._files = CalendarFiles(self, store, self._calls, tz, self._show_notice)
         self._saves = CalendarSaves(self, store, self._calls, tz, self._now, self._show_notice)
         self.calendar.currentPageChanged.connect(lambda _year, _month: self.reload())
+        self.restyle()
+        on_change(self.restyle)
         self.reload()
 
     def _build(self) -> None:
@@ -151,12 +155,21 @@ class CalendarPane(QWidget):
         self._mark_days()
         self._show_day()
 
+    def restyle(self) -> None:
+        """Weekends and busy days in the colours of the scheme shown now."""
+        weekend = QTextCharFormat()
+        weekend.setForeground(QColor(theme.current().weekend))
+        for day in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            self.calendar.setWeekdayTextFormat(day, weekend)
+        self._mark_days()
+
     def _mark_days(self) -> None:
         self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # clears every marked day
+        busy = theme.current().busy_day
         marked = QTextCharFormat()
         marked.setFontWeight(QFont.Weight.Bold)
-        marked.setForeground(QColor("#1565c0"))
-        marked.setBackground(QColor("#e3f2fd"))
+        marked.setForeground(QColor(busy.text))
+        marked.setBackground(QColor(busy.background))
         for day in self._by_day:  # a daily series is held ~400 times over: each day once
             self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), marked)
 

@@ -98,6 +98,7 @@ class GlobalShortcut(QObject):
         self._pending = False  # the desktop has yet to answer
         self._chosen = False  # the person just chose this shortcut: `said` tells them how it went
         self.status = _off()
+        self.text = ""  # the shortcut asked for last (portable text)
 
     def set_shortcut(self, text: str, *, chosen: bool = False) -> ShortcutStatus:
         """Listen for `text` (portable form, "Ctrl+Alt+Space"; empty: off) instead of the last one.
@@ -105,6 +106,7 @@ class GlobalShortcut(QObject):
         in Settings."""
         self._release_grab()
         self._asked += 1
+        self.text = text
         self._chosen = chosen and bool(text)
         self.status = self._grab(text)
         if text:

@@ -6,6 +6,7 @@ it owns no asyncio work. The calendar pane arrives through `add_side_pane` from 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -30,15 +31,15 @@ from desktop.ui.global_shortcut import GlobalShortcut
 from desktop.ui.indexing_progress import IndexingProgress
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
+from desktop.ui.settings_opener import open_settings_dialog
 from desktop.ui.space_key import SpaceKey
 from desktop.ui.talk_button import TalkButton
 from desktop.ui.talk_gesture import TalkGesture
-from desktop.ui.target_notice import target_notice
+from desktop.ui.target_notice import show_keychain_missing, show_target_notice
 from desktop.ui.transcript import TranscriptPane
 from desktop.ui.usage_label import UsageLabel, token_prices
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
-    from desktop.settings import Target
     from desktop.ui.controller import Controller
     from desktop.ui.ports import SettingsContext
     from desktop.ui.settings_dialog import SettingsDialog
@@ -48,10 +49,13 @@ _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "
 
 class MainWindow(QMainWindow):
     closeRequested = Signal(str)  # why, for the log: the window was closed, or Quit was chosen
+    keptInTray = Signal()  # closed while the app stays in the tray: hidden, not closed
+    confirmationsChanged = Signal(int)  # meeting dialogs waiting for the person
 
     def __init__(self) -> None:
         super().__init__()
         self._close_reason = "the window was closed"
+        self.keep_on_close: Callable[[], bool] = lambda: False  # the tray says True while it keeps the app
         self.setWindowTitle(self.tr("Voice Assistant"))
         self.resize(980, 680)
         self.banner = Banner()
@@ -121,7 +125,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         quit_action = file.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self._quit)
+        quit_action.triggered.connect(lambda: self.quit_app())
         view = bar.addMenu(self.tr("&View"))
         self.inspector_action: QAction = self.inspector.toggleViewAction()
         self.inspector_action.setText(self.tr("Event inspector"))
@@ -151,8 +155,8 @@ class MainWindow(QMainWindow):
         c.audioRecovered.connect(lambda sentence: self.banner.show_message(sentence, kind="info"))
         c.microphoneLevel.connect(self.meter.set_level)
         c.pushToTalkChanged.connect(self._show_mode)
-        c.targetKnown.connect(self._show_target)
-        c.keychainMissing.connect(self._show_keychain_missing)
+        c.targetKnown.connect(lambda target: show_target_notice(self.notice, target))
+        c.keychainMissing.connect(lambda: show_keychain_missing(self.notice))
         c.connectionRenewed.connect(self._show_renewed)
         c.retryScheduled.connect(self._show_retry_wait)
         c.knowledgeFolderChanged.connect(self._show_knowledge_folder)
@@ -185,6 +189,7 @@ class MainWindow(QMainWindow):
         if state in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
             self._confirming.clear()  # the session took its dialogs down
             self.talk.set_confirmations_open(0)
+            self.confirmationsChanged.emit(0)
         self.talk.set_state(state, detail)
         if state is SessionState.CONNECTING:
             self.banner.hide()  # a new attempt: the last one's problem is history
@@ -222,6 +227,7 @@ class MainWindow(QMainWindow):
     def _show_confirmations(self) -> None:
         self.talk.set_confirmations_open(len(self._confirming))
         self.status_text.setText(self.talk.label())
+        self.confirmationsChanged.emit(len(self._confirming))
 
     def _show_renewed(self, _reason: str) -> None:
         self.transcript.mark_renewed()
@@ -267,59 +273,38 @@ class MainWindow(QMainWindow):
         """What the person sees of a bug: one sentence; the traceback goes to the log only."""
         self.banner.show_message(self.tr("Something went wrong; the details are in the log."), retry=True)
 
-    def _show_target(self, target: Target) -> None:
-        notice = target_notice(target)
-        if notice is None:
-            self.notice.hide()
-        else:
-            self.notice.show_message(notice.text, kind=notice.kind, settings=notice.settings)
-
-    def _show_keychain_missing(self) -> None:
-        self.notice.show_message(
-            self.tr("No system keychain is available: your API key is kept for this run only."),
-            kind="info",
-            settings=True,
-        )
-
     def _open_settings_dialog(self, context: SettingsContext) -> None:
-        from desktop.ui.settings_dialog import SettingsDialog
-
         assert self.controller is not None
-        dialog = SettingsDialog(
-            context.prefs,
-            context.api_key,
-            keychain_works=context.keychain_works,
-            devices=context.devices,
-            ice_credential=context.ice_credential,
-            environment=context.environment,
-            shortcut_status=self.global_shortcut.status.sentence,
-            parent=self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.testRequested.connect(self.controller.test_connection)
-        self.controller.checkStep.connect(dialog.show_check_step)
-        self.controller.checkFinished.connect(dialog.check_finished)
-        dialog.accepted.connect(lambda: self._settings_accepted(dialog))
-        self.global_shortcut.statusChanged.connect(dialog.shortcut.show_status)
+        shortcut = self.global_shortcut
+        saved = self._settings_saved
+        dialog = open_settings_dialog(self, self.controller, context, saved, shortcut.status.sentence)
+        shortcut.statusChanged.connect(dialog.shortcut.show_status)  # the desktop's later answer
         self.settings_dialog = dialog
-        dialog.open()  # not exec(): the conversation keeps running behind it
 
-    def _settings_accepted(self, dialog: SettingsDialog) -> None:
-        assert self.controller is not None
-        shortcut = self.controller.prefs.talk_shortcut
-        self.controller.apply_settings(dialog.values(), dialog.entered_key(), dialog.entered_ice_credential())
+    def _settings_saved(self) -> None:
         self.usage.refresh()  # the prices may have changed
         if self.end.isEnabled():  # a conversation is on: it keeps the settings it started with
             saved = self.tr("Saved. The new settings apply from the next conversation.")
             self.statusBar().showMessage(saved, 6000)
-        if self.controller.prefs.talk_shortcut != shortcut:  # what goes wrong with it is said over that
-            self.global_shortcut.set_shortcut(self.controller.prefs.talk_shortcut, chosen=True)
+        chosen = self.controller.prefs.talk_shortcut if self.controller else ""
+        if chosen != self.global_shortcut.text:  # what goes wrong with it is said over that
+            self.global_shortcut.set_shortcut(chosen, chosen=True)
 
-    def _quit(self) -> None:
-        self._close_reason = "Quit was chosen (the File menu or its shortcut, Ctrl+Q)"
+    def quit_app(self, reason: str = "Quit was chosen (the File menu or its shortcut, Ctrl+Q)") -> None:
+        """Quits for real, whether or not closing the window would keep the app in the tray."""
+        self._close_reason = reason
+        self.keep_on_close = lambda: False
         self.close()
 
+    def confirmations_open(self) -> int:
+        return len(self._confirming)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.keep_on_close():  # the app stays in the tray (desktop/ui/tray.py)
+            event.ignore()
+            self.hide()
+            self.keptInTray.emit()
+            return
         self.space.stop()
         self.global_shortcut.stop()
         event.accept()

@@ -42,6 +42,7 @@ from desktop.storage import (
     localize,
     parse_local,
 )
+from desktop.ui.colour_scheme import tint
 from desktop.ui.overlap_check import proposed_occurrences
 from desktop.ui.placeholders import filled as _filled
 from desktop.ui.recurrence_editor import CancelScope, RecurrenceEditor
@@ -115,9 +116,8 @@ class MeetingDialog(QDialog):
         self.days_edit.setSuffix(self.tr(" day(s)"))
         self.recurrence = RecurrenceEditor()
         self.reminder = ReminderPicker(self._default_reminder)
-        self.warning_label = QLabel()
+        self.warning_label = tint(QLabel(), lambda colours: colours.warning)
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet("color: #b35c00;")
         self.form = QFormLayout()
         self.form.addRow(self.tr("Title"), self.title_edit)
         self.form.addRow(self.tr("Start"), self.start_edit)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.audio import canceller
 from desktop.realtime import ProviderKind, default_instructions
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences
+from desktop.ui.colour_scheme import tint
 from desktop.ui.settings_pages import AudioPage, CalendarPage, KnowledgePage, NetworkPage
 from desktop.ui.shortcut_field import ShortcutField
 from desktop.ui.url_warning import UrlWarning
@@ -44,12 +45,12 @@ def _combo(items: list[tuple[str, str]], current: str) -> QComboBox:
     return box
 
 
-def _note(text: str, color: str = "") -> QLabel:
-    """A wrapped line under the fields; a colour marks a warning."""
+def _note(text: str, *, warning: bool = False) -> QLabel:
+    """A wrapped line under the fields; a warning in the scheme's warning colour."""
     label = QLabel(text)
     label.setWordWrap(True)
-    if color:
-        label.setStyleSheet(f"color:{color}")
+    if warning:
+        tint(label, lambda colours: colours.warning)
     return label
 
 
@@ -130,7 +131,7 @@ class SettingsDialog(QDialog):
                 "No system keychain is available: the key will be kept for this run only and asked for "
                 "again next time."
             ),
-            "#b45309",
+            warning=True,
         )
         self.key_warning.setVisible(not keychain_works)
         overridden = self.tr("In this run, environment variables override these settings: %1.")

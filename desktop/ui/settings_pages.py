@@ -1,6 +1,7 @@
 """Four settings pages beside the connection and voice ones: the sound devices and their processing,
-the knowledge folder, the calendar's default reminder, and the ICE (STUN/TURN) servers for networks
-that block direct UDP. Each fills its part of a `Preferences`."""
+the knowledge folder, the calendar's default reminder (and whether closing the window keeps the app in
+the tray, for its reminders), and the ICE (STUN/TURN) servers for networks that block direct UDP. Each
+fills its part of a `Preferences`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -128,13 +130,21 @@ class CalendarPage(QWidget):
             )
         )
         about.setWordWrap(True)
+        self.close_to_tray = QCheckBox(self.tr("Keep running in the tray when the window is closed"))
+        self.close_to_tray.setChecked(prefs.close_to_tray)
+        tray_here = QSystemTrayIcon.isSystemTrayAvailable()
+        self.close_to_tray.setEnabled(tray_here)
+        self.close_to_tray.setToolTip("" if tray_here else self.tr(
+            "This desktop has no system tray, so closing the window quits the app."))
         form = QFormLayout(self)
         form.addRow(about)
         form.addRow(self.tr("Remind me"), self.reminder)
+        form.addRow("", self.close_to_tray)
 
     def values(self, prefs: Preferences) -> Preferences:
         minutes = self.reminder.value()
-        return replace(prefs, default_reminder_minutes=minutes if minutes is not None else -1)
+        return replace(prefs, default_reminder_minutes=minutes if minutes is not None else -1,
+                       close_to_tray=self.close_to_tray.isChecked())
 
 
 class NetworkPage(QWidget):

@@ -13,21 +13,28 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from desktop.session import SessionState
+from desktop.ui import theme
+from desktop.ui.colour_scheme import on_change
 from desktop.ui.label_fit import fitted
+from desktop.ui.theme import Colours
 
-_STYLE = """
-TalkButton { border-radius: 14px; padding: 10px 18px; font-size: 15px; font-weight: 600;
-             color: white; background: #6b7280; border: 2px solid transparent; }
-TalkButton:focus { border-color: #1d4ed8; }
-TalkButton[state="ready"] { background: #2563eb; }
-TalkButton[state="listening"] { background: #16a34a; }
-TalkButton[state="user_speaking"] { background: #15803d; border-color: #bbf7d0; }
-TalkButton[state="thinking"] { background: #7c3aed; }
-TalkButton[state="assistant_speaking"] { background: #9333ea; }
-TalkButton[state="connecting"], TalkButton[state="reconnecting"] { background: #d97706; }
-TalkButton[state="failed"] { background: #dc2626; }
-TalkButton:pressed { background: #166534; }
-"""
+
+def _style(colours: Colours) -> str:
+    """The button's look per state (a dynamic property): the scheme's colours, one shape."""
+    idle = colours.talk["idle"]
+    rules = [
+        "TalkButton { border-radius: 14px; padding: 10px 18px; font-size: 15px; font-weight: 600;"
+        f" color: {idle.text}; background: {idle.background}; border: 2px solid transparent; }}",
+        f"TalkButton:focus {{ border-color: {colours.talk_focus}; }}",
+    ]
+    states = sorted(colours.talk, key=lambda state: state == "pressed")  # a held button looks held
+    for state in states:
+        look = colours.talk[state]
+        selector = "TalkButton:pressed" if state == "pressed" else f'TalkButton[state="{state}"]'
+        border = "" if look.border == "transparent" else f" border-color: {look.border};"
+        rules.append(f"{selector} {{ background: {look.background}; color: {look.text};{border} }}")
+    return "\n".join(rules)
+
 
 _PADDING_AND_BORDER = 2 * (18 + 2)  # the style sheet's horizontal padding and border
 _PADDING_VERTICAL = 2 * (10 + 2)
@@ -38,7 +45,8 @@ class TalkButton(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("talkButton")
-        self.setStyleSheet(_STYLE)
+        self.restyle()
+        on_change(self.restyle)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(64)
         self._state = SessionState.IDLE
@@ -74,6 +82,10 @@ class TalkButton(QPushButton):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._show(self._label())
+
+    def restyle(self) -> None:
+        """In the colours of the scheme shown now."""
+        self.setStyleSheet(_style(theme.current()))
 
     def _render(self) -> None:
         label = self._label()

@@ -167,6 +167,16 @@
         <source>Remind me</source>
         <translation>Remind me</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="1"/>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Keep running in the tray when the window is closed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="1"/>
+        <source>This desktop has no system tray, so closing the window quits the app.</source>
+        <translation>This desktop has no system tray, so closing the window quits the app.</translation>
+    </message>
 </context>
 <context>
     <name>CalendarPane</name>
@@ -1679,6 +1689,112 @@
         <location filename="../../desktop/ui/transcript.py" line="285"/>
         <source>The conversation could not be saved: %1</source>
         <translation>The conversation could not be saved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Show window</source>
+        <translation>Show window</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Start conversation</source>
+        <translation>Start conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>End conversation</source>
+        <translation>End conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Hands-free</source>
+        <translation>Hands-free</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Voice Assistant: %1</source>
+        <translation>Voice Assistant: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>No meetings coming up</source>
+        <translation>No meetings coming up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Next: %1, %2</source>
+        <translation>Next: %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Missed while closed: %1, %2</source>
+        <translation>Missed while closed: %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>%1 (and %2 more)</source>
+        <translation>%1 (and %2 more)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Could not read the calendar</source>
+        <translation>Could not read the calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Voice Assistant is still running</source>
+        <translation>Voice Assistant is still running</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>It stays in the tray, and meeting reminders keep coming. To quit, choose Quit in the tray's menu or File → Quit.</source>
+        <translation>It stays in the tray, and meeting reminders keep coming. To quit, choose Quit in the tray's menu or File → Quit.</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>In a conversation</source>
+        <translation>In a conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Not in a conversation</source>
+        <translation>Not in a conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Listening</source>
+        <translation>Listening</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>The assistant is speaking</source>
+        <translation>The assistant is speaking</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Waiting for your confirmation</source>
+        <translation>Waiting for your confirmation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>The conversation stopped with an error</source>
+        <translation>The conversation stopped with an error</translation>
     </message>
 </context>
 <context>

@@ -167,6 +167,16 @@
         <source>Remind me</source>
         <translation>提醒我</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="1"/>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>关闭窗口后继续在系统托盘中运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="1"/>
+        <source>This desktop has no system tray, so closing the window quits the app.</source>
+        <translation>此桌面没有系统托盘，因此关闭窗口会退出应用。</translation>
+    </message>
 </context>
 <context>
     <name>CalendarPane</name>
@@ -1679,6 +1689,112 @@
         <location filename="../../desktop/ui/transcript.py" line="285"/>
         <source>The conversation could not be saved: %1</source>
         <translation>无法保存对话：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Show window</source>
+        <translation>显示窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Start conversation</source>
+        <translation>开始对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>End conversation</source>
+        <translation>结束对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Hands-free</source>
+        <translation>免按键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Voice Assistant: %1</source>
+        <translation>语音助理：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>No meetings coming up</source>
+        <translation>近期没有会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Next: %1, %2</source>
+        <translation>下一个会议：%1，%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Missed while closed: %1, %2</source>
+        <translation>关闭期间错过：%1，%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>%1 (and %2 more)</source>
+        <translation>%1（另有 %2 个）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Could not read the calendar</source>
+        <translation>无法读取日历</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Voice Assistant is still running</source>
+        <translation>语音助理仍在运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>It stays in the tray, and meeting reminders keep coming. To quit, choose Quit in the tray's menu or File → Quit.</source>
+        <translation>它会留在系统托盘中，会议提醒照常送达。要退出，请在托盘菜单中选择“退出”，或选择“文件 → 退出”。</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>In a conversation</source>
+        <translation>对话中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Not in a conversation</source>
+        <translation>未在对话中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Listening</source>
+        <translation>正在听</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>The assistant is speaking</source>
+        <translation>助理正在说话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Waiting for your confirmation</source>
+        <translation>正在等待你的确认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>The conversation stopped with an error</source>
+        <translation>对话因出错而中断</translation>
     </message>
 </context>
 <context>
