@@ -54,6 +54,7 @@ class Tray(QObject):
     def __init__(self, window: MainWindow, controller: Controller, store: QSettings, *,
                  now: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> None:
         super().__init__(window)
+        self._stopped = False  # after `shutdown` the menu is gone: late signals change nothing
         self._window = window
         self._controller = controller
         self._store = store
@@ -71,9 +72,9 @@ class Tray(QObject):
         self._build_menu()
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        controller.stateChanged.connect(lambda _state, _detail: self._show_state())
+        controller.stateChanged.connect(self._state_changed)
         controller.pushToTalkChanged.connect(self._show_mode)
-        window.confirmationsChanged.connect(lambda _count: self._show_state())
+        window.confirmationsChanged.connect(self._state_changed)
         window.keep_on_close = self.keeps_app
         window.keptInTray.connect(self._explain_first_close)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
@@ -127,12 +128,13 @@ class Tray(QObject):
 
     def use_reminders(self, reminders: ReminderPresenter) -> None:
         self._reminders = reminders
-        reminders.missed_found.connect(lambda _sentence: self.refresh())
+        reminders.missed_found.connect(self._missed_found)
         self.refresh()
 
     def shutdown(self) -> None:
         """Quitting: the window closes for good, and the icon leaves the panel."""
         self._window.keep_on_close = lambda: False
+        self._stopped = True
         if self._calls is not None:
             self._calls.stop()
         self.icon.hide()
@@ -140,7 +142,15 @@ class Tray(QObject):
 
     # --- what it shows -----------------------------------------------------------------------
 
+    def _state_changed(self, *_about: object) -> None:
+        self._show_state()
+
+    def _missed_found(self, _sentence: str) -> None:
+        self.refresh()
+
     def _show_state(self) -> None:
+        if self._stopped:
+            return
         state = self._controller.state
         self.shown = tray_state(state, self._window.confirmations_open())
         self.icon.setIcon(state_icon(self.shown, self._window.palette()))
@@ -154,10 +164,13 @@ class Tray(QObject):
         QTimer.singleShot(0, self._show_state)  # the badges' ring, once the palette has followed
 
     def _show_mode(self, push_to_talk: bool) -> None:
-        self.hands_free_action.setChecked(not push_to_talk)
+        if not self._stopped:
+            self.hands_free_action.setChecked(not push_to_talk)
 
     def refresh(self) -> None:
         """The meeting lines, as the calendar and the reminders have them now (each time the menu opens)."""
+        if self._stopped:
+            return
         upcoming = self.next_meeting()
         if upcoming is None:
             self.next_action.setText(self.tr("No meetings coming up"))
