@@ -8,6 +8,7 @@ qasync loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -19,13 +20,14 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.memory import limit_malloc_arenas, release_free_memory
+from desktop.app.notices import bundled_or_generated
 from desktop.app.session_factory import AppSessionFactory
 from desktop.settings import KeyStore, load_preferences
 from desktop.ui import Controller, MainWindow
 
 if TYPE_CHECKING:
-    from desktop.tools import Toolbox
-    from desktop.ui import CalendarPane, NetworkWatch
+    from desktop.tools import Reminder, Toolbox
+    from desktop.ui import CalendarPane, NetworkWatch, ReminderPresenter, Tray
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,9 @@ class Root:
         self.window = window
         self.session_factory = session_factory
         self.keys = KeyStore(session_factory.environ)  # the same environment the factory was given
+        self.store = store
         self.controller = Controller(store, load_preferences(store), self.keys, session_factory)
+        self.controller.about.third_party_notices = bundled_or_generated
         self.quit_requested = asyncio.Event()
         self.quit_reason = ""
         self._on_quit = on_quit
@@ -55,6 +59,9 @@ class Root:
         self.pane: CalendarPane | None = None
         self.network: NetworkWatch | None = None
         self._renewals: set[asyncio.Task[None]] = set()  # embedders being built after a settings change
+        self.reminders: ReminderPresenter | None = None
+        self.tray: Tray | None = None
+        self._reminding: asyncio.Future[None] | None = None
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
@@ -62,6 +69,7 @@ class Root:
         self.window.closeRequested.connect(self.request_quit)
         self.app.aboutToQuit.connect(lambda: self.request_quit("the application was asked to quit"))
         self.window.bind(self.controller)
+        self._start_tray()
         self.controller.announce_provider()
         self._watch_network()
         try:
@@ -89,6 +97,13 @@ class Root:
         self._on_quit()
         self.quit_requested.set()
 
+    def _start_tray(self) -> None:
+        """The tray icon and its menu; where the desktop has a tray, closing the window keeps the app."""
+        from desktop.ui import Tray
+
+        self.tray = Tray(self.window, self.controller, self.store)
+        log.info("System tray: %s", "available" if self.tray.available() else "not available, closing quits")
+
     def _watch_network(self) -> None:
         """Network changes check the call at once; without QtNetwork, liveness notices in time."""
         try:
@@ -109,6 +124,7 @@ class Root:
             self.window,
             snapshot=lambda: self.pane.meetings() if self.pane else [],
             on_asking=self.window.confirmation_opened,
+            default_reminder=self._default_reminder,
         )
         prefs = self.controller.prefs
         embedder, reason = await self.session_factory.embedder(prefs, self.keys)
@@ -120,9 +136,12 @@ class Root:
             log.exception("The calendar or the knowledge base could not be opened")
             self.window.show_tools_unavailable()
             return
-        self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker)
+        self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker,
+                                 default_reminder=self._default_reminder)
         self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
         self.window.add_side_pane(self.pane)
+        if self.tray is not None:
+            self.tray.use_calendar(self.pane, self.toolbox.store, self.toolbox.meeting_worker)
         self.toolbox.knowledge.observe_progress(self.window.indexing.report)
         self.toolbox.start()
         self.controller.knowledgeFolderChanged.connect(self._use_knowledge_folder)
@@ -130,6 +149,32 @@ class Root:
         self.controller.knowledge_status = self.toolbox.knowledge.status
         self.controller.approve_embedding = self.toolbox.knowledge.approve_embedding
         self.session_factory.tools = self.toolbox.registry
+        self._start_reminders(self.toolbox)
+
+    def _default_reminder(self) -> int:
+        return self.controller.prefs.default_reminder_minutes
+
+    def _start_reminders(self, toolbox: Toolbox) -> None:
+        """Meeting reminders for the rest of the run, the window shown or hidden: the system's
+        notifications where it has them, the app's own small window otherwise."""
+        from desktop.storage import APP_NAME
+        from desktop.tools import ReminderScheduler
+        from desktop.ui import NativeNotifications, ReminderPresenter
+
+        scheduler = ReminderScheduler(toolbox.store, toolbox.meeting_worker,
+                                      default_minutes=self._default_reminder)
+        self.reminders = ReminderPresenter(self._show_meeting, native=NativeNotifications(APP_NAME),
+                                           parent=self.window)
+        self.reminders.missed_found.connect(lambda text: self.window.statusBar().showMessage(text, 20000))
+        if self.tray is not None:
+            self.tray.use_reminders(self.reminders)
+        self._reminding = asyncio.ensure_future(scheduler.run(self.reminders.present))
+
+    def _show_meeting(self, reminder: Reminder) -> None:
+        """A reminder's Show: the window up and in front, the calendar on the meeting's day."""
+        from desktop.ui import show_day
+
+        show_day(self.window, self.pane, reminder.start.astimezone().date())
 
     def _knowledge_folder(self, folder: str) -> Path | None:
         """The person's folder, or None (the bundled sample) when none is chosen or it is gone."""
@@ -170,11 +215,22 @@ class Root:
         for renewal in list(self._renewals):  # an embedder made now would outlive the knowledge base
             renewal.cancel()
         await self.session_factory.close()
+        await self._stop_reminders()
         if self.pane is not None:
             self.pane.shutdown()
         if self.toolbox is not None:
             await self.toolbox.close()
+        if self.tray is not None:
+            self.tray.shutdown()
         self.window.close()
+
+    async def _stop_reminders(self) -> None:
+        if self._reminding is not None:
+            self._reminding.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reminding
+        if self.reminders is not None:
+            self.reminders.close_all()
 
     def _install_error_hooks(self, loop: asyncio.AbstractEventLoop) -> None:
         def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

@@ -30,6 +30,7 @@ from desktop.ui import (  # noqa: E402
     Instance,
     MainWindow,
     claim,
+    follow_system,
 )
 
 TRANSLATION_NAME = "voice_assistant"
@@ -116,6 +117,7 @@ def run_window(argv: list[str] | None = None) -> int:
     app.setDesktopFileName(APP_ID)  # Wayland's app id: the window gets the launcher's entry and icon
     app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
     app.setQuitOnLastWindowClosed(False)  # the root quits after an orderly shutdown
+    follow_system(app)  # the system's colour scheme, dark or light, from the first paint on
     install_translators(app, QLocale.system())  # before the claim: "does not answer" is in a box
     instance = claim()  # before the window: a second launch shows none of its own
     if isinstance(instance, int):  # the app runs already and was asked to bring its window forward

@@ -153,9 +153,11 @@ def _item_create(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def message_item(dialect: Dialect, role: str, text: str, item_id: str) -> dict[str, Any]:
-    """A user or assistant message as text: the user's words are `input_text`; the assistant's are
-    `text` in the preview dialect and `output_text` in GA (each dialect refuses the other's)."""
-    kind = "input_text" if role == "user" else ("text" if dialect is Dialect.PREVIEW else "output_text")
+    """A user, system or assistant message as text: the user's words (and a system note) are
+    `input_text`; the assistant's are `text` in the preview dialect and `output_text` in GA (each
+    dialect refuses the other's)."""
+    assistant = "text" if dialect is Dialect.PREVIEW else "output_text"
+    kind = "input_text" if role in ("user", "system") else assistant
     return _item_create(
         {"id": item_id, "type": "message", "role": role, "content": [{"type": kind, "text": text}]}
     )

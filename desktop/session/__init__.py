@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         SessionState,
         StateChanged,
         ToolActivity,
+        Usage,
         UserTranscript,
     )
     from desktop.session.model_call import ModelCall
@@ -38,6 +39,7 @@ __all__ = [
     "SessionState",
     "StateChanged",
     "ToolActivity",
+    "Usage",
     "UserTranscript",
     "VoiceSession",
 ]
@@ -55,6 +57,7 @@ __getattr__ = lazy_exports(
             "SessionState",
             "StateChanged",
             "ToolActivity",
+            "Usage",
             "UserTranscript",
         ),
         "model_call": ("ModelCall",),

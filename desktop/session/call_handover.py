@@ -23,6 +23,7 @@ from desktop.realtime import (
     Dialect,
     Masker,
     Provider,
+    ServerError,
     SessionConfig,
     SessionError,
     TurnDetection,
@@ -30,8 +31,10 @@ from desktop.realtime import (
     provider_for,
 )
 from desktop.realtime import client_events as ce
+from desktop.session.effects import Effect
 from desktop.session.history import ConversationHistory
 from desktop.session.model_call import ConnectionFactory, EventHandler, ModelCall, RawHandler
+from desktop.session.replay_record import ReplayRecord
 from desktop.tools import ToolExecutor
 
 log = logging.getLogger(__name__)
@@ -78,6 +81,7 @@ class CallHandover:
         self._provider: Provider | None = None
         self._fanout: TrackFanout | None = None
         self._retired: set[ModelCall] = set()  # replaced calls still closing
+        self._replayed = ReplayRecord()
 
     def prepare(self) -> None:
         """Resolve the provider (SessionError when misconfigured) and share the started microphone."""
@@ -104,7 +108,7 @@ class CallHandover:
         detached first (`detach`): one call is active at a time. `reason` and `answer_owed` are for
         the log line."""
         assert self.model_call is None, "detach the active call before switching to another"
-        replay = history.replay(self.dialect)
+        replay = self._replayed.stamp(history.replay(self.dialect), self.dialect)
         sent = 0
         for event in replay:
             with contextlib.suppress(SessionError):  # an item too large to send is left out
@@ -121,6 +125,11 @@ class CallHandover:
         )
         self.model_call, self.ready = model_call, True
         model_call.activate(self._audio_out.attach)
+
+    def replay_refused(self, error: ServerError) -> list[Effect] | None:
+        """What to do when `error` refuses part of the last replay (`ReplayRecord.refused`); None when
+        it is about something else."""
+        return self._replayed.refused(error)
 
     def detach(self) -> ModelCall | None:
         """The active call stops counting (it closes with `retire`); returns it."""

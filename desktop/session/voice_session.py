@@ -262,7 +262,9 @@ class VoiceSession:
     def _dispatch(self, event: ServerEvent) -> None:
         if isinstance(event, ItemCreated):
             self._history.item_created(event.item_id, event.item)
-        if isinstance(event, ServerError) and event.code == "session_expired":
+        if isinstance(event, ServerError) and (todo := self._call_handover.replay_refused(event)) is not None:
+            self._apply(todo)  # a background step: the log hears it, the person only of lost context
+        elif isinstance(event, ServerError) and event.code == "session_expired":
             error = SessionError("The session reached its time limit and ended.", code=event.code)
             self._reconnector.lost(error, EXPIRED)
         else:

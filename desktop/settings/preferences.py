@@ -59,6 +59,21 @@ class Preferences:
     knowledge_folder: str = ""  # empty: the bundled sample documents
     ice_servers: str = ""  # one STUN/TURN URL a line; empty: none (the credential is in the keychain)
     ice_username: str = ""
+    # The person's prices, US dollars per million tokens of each kind (0: not priced), for the usage
+    # estimate in the status bar: they differ by model, provider and contract.
+    price_text_in: float = 0.0
+    price_audio_in: float = 0.0
+    price_cached_in: float = 0.0
+    price_text_out: float = 0.0
+    price_audio_out: float = 0.0
+    # Minutes before each meeting its reminder is due, unless the meeting has its own; -1: none
+    # (desktop.storage's DEFAULT_REMINDER_MINUTES and NO_REMINDER: settings does not import storage).
+    default_reminder_minutes: int = 10
+    # Closing the window leaves the app running in the system tray (where the desktop has one).
+    close_to_tray: bool = True
+    # Held while another application has focus, it talks as the talk button does (QKeySequence's
+    # portable text; empty: off). Where the platform allows it: desktop.ui.global_shortcut.
+    talk_shortcut: str = "Ctrl+Alt+Space"
 
 
 _HINTS = typing.get_type_hints(Preferences)

@@ -16,16 +16,20 @@ if TYPE_CHECKING:
     from desktop.storage.knowledge_query import clean_question
     from desktop.storage.knowledge_sync import IndexProgress, SyncReport, SyncTally
     from desktop.storage.meeting_model import (
+        DEFAULT_REMINDER_MINUTES,
         DEFAULT_TITLE,
         MAX_ALL_DAY_DAYS,
         MAX_DURATION_MINUTES,
+        MAX_REMINDER_MINUTES,
         MAX_TITLE_CHARS,
         MAX_YEARS_AWAY,
         MINUTES_PER_DAY,
+        NO_REMINDER,
         InvalidMeeting,
         Meeting,
         MeetingDraft,
         Recurrence,
+        check_reminder,
         check_start,
         check_title,
         clashes_of,
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     from desktop.storage.occurrences import checked_draft, draft_occurrences, moved_recurrence, zone_name
     from desktop.storage.paths import APP_AUTHOR, APP_ID, APP_NAME, DATA_DIR_ENV, data_dir, log_dir, resource
     from desktop.storage.recurrence_rule import MAX_COUNT, MAX_RULE_CHARS, RuleParts, parse_rule
+    from desktop.storage.reminder_log import LoggedReminder
     from desktop.storage.worker import StoreWorker
 
 __all__ = [
@@ -46,19 +51,23 @@ __all__ = [
     "APP_ID",
     "APP_NAME",
     "DATA_DIR_ENV",
+    "DEFAULT_REMINDER_MINUTES",
     "DEFAULT_TITLE",
     "MAX_ALL_DAY_DAYS",
     "MAX_COUNT",
     "MAX_DURATION_MINUTES",
+    "MAX_REMINDER_MINUTES",
     "MAX_RULE_CHARS",
     "MAX_TITLE_CHARS",
     "MAX_YEARS_AWAY",
     "MINUTES_PER_DAY",
+    "NO_REMINDER",
     "Hit",
     "ImportReport",
     "IndexProgress",
     "InvalidMeeting",
     "KnowledgeIndex",
+    "LoggedReminder",
     "Meeting",
     "MeetingChange",
     "MeetingDraft",
@@ -69,6 +78,7 @@ __all__ = [
     "StoreWorker",
     "SyncReport",
     "SyncTally",
+    "check_reminder",
     "check_start",
     "check_title",
     "checked_draft",
@@ -111,16 +121,20 @@ __getattr__ = lazy_exports(
             "SyncTally",
         ),
         "meeting_model": (
+            "DEFAULT_REMINDER_MINUTES",
             "DEFAULT_TITLE",
             "InvalidMeeting",
             "MAX_ALL_DAY_DAYS",
             "MAX_DURATION_MINUTES",
+            "MAX_REMINDER_MINUTES",
             "MAX_TITLE_CHARS",
             "MAX_YEARS_AWAY",
             "MINUTES_PER_DAY",
             "Meeting",
+            "NO_REMINDER",
             "MeetingDraft",
             "Recurrence",
+            "check_reminder",
             "check_start",
             "check_title",
             "clashes_of",
@@ -140,6 +154,7 @@ __getattr__ = lazy_exports(
             "moved_recurrence",
             "zone_name",
         ),
+        "reminder_log": ("LoggedReminder",),
         "recurrence_rule": (
             "MAX_COUNT",
             "MAX_RULE_CHARS",

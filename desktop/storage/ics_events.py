@@ -1,5 +1,7 @@
 """One meeting as a VEVENT and back: times, all-day dates, the series' RRULE, EXDATE, RDATE and TZID.
 
+Its reminder goes out and comes in as a VALARM (ics_alarms.py).
+
 Written: a meeting with a zone name in that zone (TZID), a series without one in floating time (its
 wall-clock time, as it repeats), any other meeting in UTC; an all-day event as DATE values. Read: a
 TZID or UTC time is that instant (a series keeps the zone it repeats in), a floating time is local, a
@@ -16,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from desktop.storage.ics_alarms import event_reminder, reminder_alarm
 from desktop.storage.meeting_model import (
     MAX_ALL_DAY_DAYS,
     MAX_DURATION_MINUTES,
@@ -71,6 +74,9 @@ def meeting_event(meeting: Meeting, stamp: datetime) -> Any:
         for name, walls in (("exdate", recurrence.exdates), ("rdate", recurrence.rdates)):
             if walls:
                 event.add(name, [_written(wall, meeting, keeps) for wall in sorted(walls)])
+    alarm = reminder_alarm(meeting.reminder, meeting.title)
+    if alarm is not None:
+        event.add_component(alarm)
     return event
 
 
@@ -130,7 +136,8 @@ def event_draft(event: Any, tz: tzinfo | None, now: datetime) -> MeetingDraft | 
         return recurrence
     draft = MeetingDraft(title=event_title(event), start=moment, duration=duration, source="import",
                          uid=str(event.get("UID", "")) or _content_uid(moment, duration, event_title(event)),
-                         all_day=all_day, time_zone=time_zone, recurrence=recurrence)
+                         all_day=all_day, time_zone=time_zone, recurrence=recurrence,
+                         reminder=event_reminder(event, moment, duration))
     try:
         return checked_draft(draft, now)
     except InvalidMeeting:

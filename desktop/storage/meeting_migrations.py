@@ -111,4 +111,29 @@ def _v4_end_epoch(conn: sqlite3.Connection) -> None:
                  " WHERE rrule IS NULL AND rdates = ''")
 
 
-MIGRATIONS = (_v1_initial, _v2_uid_epoch_import, _v3_series_all_day_zone, _v4_end_epoch)
+def _v5_reminders(conn: sqlite3.Connection) -> None:
+    """Adds each meeting's reminder (minutes before; NULL: the person's default; -1: none; rows stored
+    before keep the default), and what the reminders did: each occurrence shown or missed once, by its
+    uid and start, and until when the calendar was last looked at, so a restart neither repeats a
+    reminder nor announces late what started while the app was closed."""
+    conn.execute("ALTER TABLE meetings ADD COLUMN reminder INTEGER"
+                 " CHECK (reminder IS NULL OR reminder >= -1)")
+    conn.execute(
+        """
+        CREATE TABLE reminder_log (
+            uid TEXT NOT NULL,
+            start_epoch INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('shown', 'missed')),
+            title TEXT NOT NULL,
+            duration INTEGER NOT NULL,
+            all_day INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (uid, start_epoch)
+        )
+        """
+    )
+    conn.execute(
+        "CREATE TABLE reminder_clock (id INTEGER PRIMARY KEY CHECK (id = 1), checked_epoch INTEGER NOT NULL)"
+    )
+
+
+MIGRATIONS = (_v1_initial, _v2_uid_epoch_import, _v3_series_all_day_zone, _v4_end_epoch, _v5_reminders)

@@ -28,6 +28,11 @@ MINUTES_PER_DAY = 24 * 60
 # Further out than this is almost certainly a misheard year, not a plan.
 MAX_YEARS_AWAY = 10
 MAX_LISTED_CLASHES = 5  # a weekly series over a weekly meeting clashes every week: name a few
+# A meeting's reminder: minutes before its start; None is the person's default (Settings), and
+# NO_REMINDER none at all. A week ahead is the most a calendar file may ask for.
+NO_REMINDER = -1
+DEFAULT_REMINDER_MINUTES = 10
+MAX_REMINDER_MINUTES = 7 * 24 * 60
 
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:00"
 _LOCAL_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
@@ -62,6 +67,7 @@ class MeetingDraft:
     all_day: bool = False
     time_zone: str | None = None  # the IANA zone a series keeps its wall-clock time in; None: local
     recurrence: Recurrence | None = None
+    reminder: int | None = None  # minutes before; None: the default; NO_REMINDER: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,7 @@ class Meeting:
     recurrence: Recurrence | None = None
     # On an occurrence of a series: its wall-clock start within the series (what an EXDATE names).
     occurrence: datetime | None = None
+    reminder: int | None = None  # minutes before; None: the default; NO_REMINDER: none
 
     @property
     def end(self) -> datetime:
@@ -91,8 +98,9 @@ class Meeting:
 
     def describe(self, tz: tzinfo | None = None) -> dict[str, object]:
         """The plain form the model and the dialogs see, in the wall-clock time of `tz` (None: the
-        system's zone now, which differs from the stored offset after travelling). `all_day` and
-        `recurrence` appear only on an all-day event and on a series."""
+        system's zone now, which differs from the stored offset after travelling). `all_day`,
+        `recurrence` and `reminder` appear only on an all-day event, on a series, and when the meeting
+        has a reminder of its own."""
         described: dict[str, object] = {
             "id": self.id,
             "title": self.title,
@@ -103,6 +111,8 @@ class Meeting:
             described["all_day"] = True
         if self.recurrence is not None:
             described["recurrence"] = self.recurrence.rule
+        if self.reminder is not None:
+            described["reminder"] = self.reminder
         return described
 
 
@@ -160,6 +170,17 @@ def check_duration(duration: int, all_day: bool = False) -> int:
             f"duration {duration} is not possible; give minutes from 1 to {MAX_DURATION_MINUTES}."
         )
     return duration
+
+
+def check_reminder(minutes: object) -> int | None:
+    """A reminder as stored: None (the default), NO_REMINDER, or minutes before the start."""
+    if minutes is None:
+        return None
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not (
+            minutes == NO_REMINDER or 0 <= minutes <= MAX_REMINDER_MINUTES):
+        raise InvalidMeeting(f"reminder {minutes!r} is not possible; give minutes from 0 to "
+                             f"{MAX_REMINDER_MINUTES}, or {NO_REMINDER} for none.")
+    return minutes
 
 
 def check_start(start: datetime, now: datetime) -> datetime:

@@ -13,7 +13,8 @@ from desktop.storage.occurrences import last_end, zone
 log = logging.getLogger(__name__)
 
 COLUMNS = (
-    "id, uid, title, start, duration, created_at, source, call_id, all_day, time_zone, rrule, exdates, rdates"
+    "id, uid, title, start, duration, created_at, source, call_id, all_day, time_zone, rrule, exdates,"
+    " rdates, reminder"
 )
 # Rows that are expanded in Python: a series (its rule or added dates) and all-day events (on their
 # dates in the person's zone). The others are found by their epoch alone.
@@ -59,6 +60,7 @@ def row_to_meeting(row: sqlite3.Row) -> Meeting:
         all_day=bool(row["all_day"]),
         time_zone=row["time_zone"],
         recurrence=recurrence,
+        reminder=row["reminder"],
     )
 
 
@@ -78,6 +80,7 @@ def draft_values(draft: MeetingDraft) -> dict[str, Any]:
         "rrule": (recurrence.rule or None) if recurrence is not None else None,
         "exdates": wall_times_text(recurrence.exdates) if recurrence is not None else "",
         "rdates": wall_times_text(recurrence.rdates) if recurrence is not None else "",
+        "reminder": draft.reminder,
     }
 
 

@@ -24,6 +24,7 @@ from desktop.storage.meeting_model import Meeting, MeetingDraft, localize
 from desktop.storage.meeting_rows import COLUMNS, EXPANDED, draft_values, row_to_meeting, wall_times_text
 from desktop.storage.migrations import migrate, open_database
 from desktop.storage.occurrences import first_occurrence, moved_recurrence, occurrences
+from desktop.storage.reminder_log import ReminderLog
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ class MeetingStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    def reminder_log(self) -> ReminderLog:
+        """What the reminders did, in the same file (use it on the store's worker, as the store)."""
+        return ReminderLog(self._conn, self._lock)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """`listener` runs after each commit, on the thread that wrote; returns an unsubscribe."""
@@ -166,11 +171,11 @@ class MeetingStore:
         rule = stored.recurrence.rule if stored.recurrence is not None else None
         return self.update_from(meeting_id, MeetingDraft(
             title, start, duration, stored.source, stored.call_id, stored.uid, stored.all_day,
-            stored.time_zone, moved_recurrence(stored, start, rule)))
+            stored.time_zone, moved_recurrence(stored, start, rule), stored.reminder))
 
     def update_from(self, meeting_id: int, draft: MeetingDraft) -> Meeting:
-        """Stores the draft's title, time, length, all-day flag, zone and recurrence over the meeting's
-        (its uid, source and call_id stay). `moved_recurrence` keeps a series' left-out dates."""
+        """Stores the draft's title, time, length, all-day flag, zone, recurrence and reminder over the
+        meeting's (its uid, source and call_id stay). `moved_recurrence` keeps a series' left-out dates."""
         values = draft_values(draft)
         with self._lock:
             cursor = self._conn.execute(

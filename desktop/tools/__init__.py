@@ -1,5 +1,6 @@
-"""The assistant's tools: registry, argument validation, meetings and the knowledge base. Tools do
-not know they are called by voice.
+"""The assistant's tools: registry, argument validation, meetings and the knowledge base, and the
+meetings' reminders (reminders.py, which the window presents). Tools do not know they are called by
+voice.
 
 Other packages import only the names below; modules inside the package import each other directly.
 """
@@ -19,15 +20,19 @@ if TYPE_CHECKING:
         ToolExecutor,
         ToolResult,
     )
+    from desktop.tools.reminders import Checked, Reminder, ReminderScheduler
     from desktop.tools.toolbox import Toolbox
 
 __all__ = [
+    "Checked",
     "ConfirmationAnswer",
     "ConfirmationRequest",
     "Embedder",
     "FallbackReason",
     "KnowledgeBase",
     "KnowledgeStatus",
+    "Reminder",
+    "ReminderScheduler",
     "ToolCall",
     "ToolExecutor",
     "ToolResult",
@@ -50,6 +55,11 @@ __getattr__ = lazy_exports(
             "ToolCall",
             "ToolExecutor",
             "ToolResult",
+        ),
+        "reminders": (
+            "Checked",
+            "Reminder",
+            "ReminderScheduler",
         ),
         "toolbox": ("Toolbox",),
     },

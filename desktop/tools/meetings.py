@@ -23,6 +23,7 @@ from desktop.storage import (
     MeetingStore,
     Recurrence,
     StoreWorker,
+    check_reminder,
     check_start,
     check_title,
     checked_draft,
@@ -107,6 +108,7 @@ class MeetingTools:
                 all_day=args.get("all_day") is True,  # only the dialog sets it
                 time_zone=zone_name(self._tz) if rule else None,
                 recurrence=Recurrence(rule) if rule else None,
+                reminder=check_reminder(args.get("reminder")),  # only the dialog sets it
             )
             return checked_draft(draft, self._now())
         except (InvalidMeeting, ValueError, TypeError, OverflowError) as exc:
@@ -244,13 +246,16 @@ def _first_of_each(meetings: list[Meeting]) -> list[Meeting]:
 
 
 def _fields(draft: MeetingDraft) -> dict[str, Any]:
-    """What the dialog shows and the person may edit; `all_day` and `recurrence` only when set."""
+    """What the dialog shows and the person may edit; `all_day`, `recurrence` and `reminder` only when
+    set."""
     fields: dict[str, Any] = {"title": draft.title, "start_time": format_local(draft.start),
                               "duration": draft.duration}
     if draft.all_day:
         fields["all_day"] = True
     if draft.recurrence is not None:
         fields["recurrence"] = draft.recurrence.rule
+    if draft.reminder is not None:
+        fields["reminder"] = draft.reminder
     return fields
 
 

@@ -14,13 +14,23 @@ from typing import Literal
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from desktop.ui import theme
+from desktop.ui.colour_scheme import on_change
+from desktop.ui.theme import Colours
+
 Kind = Literal["error", "info"]
 
-_STYLE = """
-Banner[kind="error"] { background: #fef2f2; border: 1px solid #fca5a5; border-radius: 6px; }
-Banner[kind="info"] { background: #eff6ff; border: 1px solid #93c5fd; border-radius: 6px; }
-Banner QLabel { color: #111827; }
-"""
+
+def _style(colours: Colours) -> str:
+    rules = [
+        f'Banner[kind="{kind}"] {{ background: {look.background}; border: 1px solid {look.border};'
+        f" border-radius: 6px; }}\n"
+        f'Banner[kind="{kind}"] QLabel {{ color: {look.text}; }}'
+        for kind, look in colours.banners.items()
+    ]
+    return "\n".join(rules)
+
+
 TICK_MS = 1000
 EARLY_TICK = 0.1  # seconds: a timer that fires a little early must not show the same second twice
 
@@ -33,7 +43,8 @@ class Banner(QFrame):
     def __init__(self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
         """`clock` (monotonic seconds) is what a countdown is measured against; tests inject one."""
         super().__init__(parent)
-        self.setStyleSheet(_STYLE)
+        self.restyle()
+        on_change(self.restyle)
         self._clock = clock
         self._countdown = QTimer(self)
         self._countdown.setInterval(TICK_MS)
@@ -79,6 +90,10 @@ class Banner(QFrame):
         self.cancel.setVisible(cancel)
         self.dismiss.setVisible(not cancel)
         self.show()
+
+    def restyle(self) -> None:
+        """In the colours of the scheme shown now."""
+        self.setStyleSheet(_style(theme.current()))
 
     def count_down(self, template: str, seconds: float, *, then: str, cancel: bool = False) -> None:
         """Show `template` with %1 as the whole seconds left, updated each second; after `seconds`,

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.storage import (
+    DEFAULT_REMINDER_MINUTES,
     MAX_YEARS_AWAY,
     Meeting,
     MeetingChange,
@@ -38,8 +39,10 @@ from desktop.storage import (
     StoreWorker,
     localize,
 )
+from desktop.ui import theme
 from desktop.ui.calendar_files import CalendarFiles
 from desktop.ui.calendar_saves import CalendarSaves
+from desktop.ui.colour_scheme import on_change
 from desktop.ui.meeting_dialog import MeetingDialog
 from desktop.ui.placeholders import filled
 from desktop.ui.recurrence_words import rule_in_words
@@ -61,9 +64,12 @@ class CalendarPane(QWidget):
         *,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] | None = None,
+        default_reminder: Callable[[], int] = lambda: DEFAULT_REMINDER_MINUTES,
     ) -> None:
+        """`default_reminder()` is the default of Settings, which the meeting dialog names."""
         super().__init__(parent)
         self._store = store
+        self._default_reminder = default_reminder
         self._tz = tz
         self._now = now or (lambda: datetime.now().astimezone(tz))
         self._meetings: list[Meeting] = []
@@ -76,6 +82,8 @@ class CalendarPane(QWidget):
         self._files = CalendarFiles(self, store, self._calls, tz, self._show_notice)
         self._saves = CalendarSaves(self, store, self._calls, tz, self._now, self._show_notice)
         self.calendar.currentPageChanged.connect(lambda _year, _month: self.reload())
+        self.restyle()
+        on_change(self.restyle)
         self.reload()
 
     def _build(self) -> None:
@@ -147,12 +155,21 @@ class CalendarPane(QWidget):
         self._mark_days()
         self._show_day()
 
+    def restyle(self) -> None:
+        """Weekends and busy days in the colours of the scheme shown now."""
+        weekend = QTextCharFormat()
+        weekend.setForeground(QColor(theme.current().weekend))
+        for day in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            self.calendar.setWeekdayTextFormat(day, weekend)
+        self._mark_days()
+
     def _mark_days(self) -> None:
         self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # clears every marked day
+        busy = theme.current().busy_day
         marked = QTextCharFormat()
         marked.setFontWeight(QFont.Weight.Bold)
-        marked.setForeground(QColor("#1565c0"))
-        marked.setBackground(QColor("#e3f2fd"))
+        marked.setForeground(QColor(busy.text))
+        marked.setBackground(QColor(busy.background))
         for day in self._by_day:  # a daily series is held ~400 times over: each day once
             self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), marked)
 
@@ -192,7 +209,8 @@ class CalendarPane(QWidget):
         start = localize(datetime.combine(day, time(9)), self._tz)
         fields = {"title": "", "start_time": f"{start:%Y-%m-%d %H:%M:00}", "duration": 30}
         return self._open(MeetingDialog(self, "new", fields, others=self._meetings, tz=self._tz,
-                                        now=self._now), self._save_new)
+                                        now=self._now, default_reminder=self._default_reminder()),
+                          self._save_new)
 
     def edit_selected(self) -> MeetingDialog | None:
         """Edits the chosen meeting; for an occurrence of a series, the series."""
@@ -202,7 +220,8 @@ class CalendarPane(QWidget):
             return None
         meeting = self._series.get(chosen.id, chosen)
         dialog = MeetingDialog(self, "edit", meeting.describe(self._tz), others=self._meetings,
-                               exclude_id=meeting.id, tz=self._tz, now=self._now)
+                               exclude_id=meeting.id, tz=self._tz, now=self._now,
+                               default_reminder=self._default_reminder())
         return self._open(dialog, lambda values: self._save_edit(meeting, values))
 
     def delete_selected(self) -> MeetingDialog | None:

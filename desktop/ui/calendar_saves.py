@@ -21,6 +21,7 @@ from desktop.storage import (
     MeetingDraft,
     MeetingStore,
     Recurrence,
+    check_reminder,
     checked_draft,
     moved_recurrence,
     parse_local,
@@ -70,7 +71,8 @@ class CalendarSaves(QObject):
                                  duration=values["duration"], source="manual",
                                  all_day=values.get("all_day") is True,
                                  time_zone=(time_zone or zone_name(self._tz)) if rule else None,
-                                 recurrence=Recurrence(rule) if rule else None)
+                                 recurrence=Recurrence(rule) if rule else None,
+                                 reminder=check_reminder(values.get("reminder")))
         except (InvalidMeeting, OverflowError, ValueError) as exc:
             self._notice(str(exc) if isinstance(exc, InvalidMeeting) else far)
             return

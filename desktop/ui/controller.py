@@ -27,9 +27,11 @@ from desktop.session import (
     SessionState,
     StateChanged,
     ToolActivity,
+    Usage,
     UserTranscript,
 )
 from desktop.settings import KeyStore, Preferences
+from desktop.ui.about_actions import AboutActions
 from desktop.ui.error_text import localized_notice
 from desktop.ui.ports import SessionFactory, SessionHandle
 from desktop.ui.settings_actions import SettingsActions
@@ -55,6 +57,7 @@ class Controller(SettingsActions):
     assistantTranscript = Signal(object)  # AssistantTranscript
     toolActivity = Signal(object)  # ToolActivity
     rawEvent = Signal(object)  # RawEvent
+    usageReported = Signal(object)  # Usage: one response's tokens (the window sums them)
     connectionRenewed = Signal(str)  # the reason; the conversation goes on
     retryScheduled = Signal(object)  # RetryScheduled: the service asked to wait before the next attempt
     microphoneLevel = Signal(float)
@@ -64,6 +67,7 @@ class Controller(SettingsActions):
         self, store: QSettings, prefs: Preferences, keys: KeyStore, session_factory: SessionFactory
     ) -> None:
         super().__init__(store, prefs, keys, session_factory)
+        self.about = AboutActions(store, keys, lambda: self.prefs, self._spawn)
         self._call: SessionHandle | None = None
         self.state = SessionState.IDLE
         self._hands_free_on = False
@@ -75,6 +79,7 @@ class Controller(SettingsActions):
             RawEvent: self.rawEvent,
             ErrorRaised: self.errorRaised,
             RetryScheduled: self.retryScheduled,
+            Usage: self.usageReported,
         }
         self._level_timer = QTimer(self)
         self._level_timer.setInterval(LEVEL_INTERVAL_MS)
@@ -172,7 +177,7 @@ class Controller(SettingsActions):
             if event.source == "microphone":
                 self.microphoneLevel.emit(event.rms)
         elif (signal := self._signal_for.get(type(event))) is not None:
-            signal.emit(event)  # Usage has no reader yet
+            signal.emit(event)
 
     def _set_state(self, state: SessionState, detail: str = "") -> None:
         self.state = state

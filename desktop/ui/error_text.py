@@ -63,6 +63,11 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     "embeddings_malformed": QT_TRANSLATE_NOOP(
         "ErrorText", "The embeddings service's answer did not hold the vectors asked for."
     ),
+    "replay_incomplete": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The connection was renewed, but part of the conversation could not be restored: the assistant "
+        "may not remember everything said before.",
+    ),
 }
 
 # While reconnecting, the banner's countdown to the attempt the service asked to wait for (%1: seconds).

@@ -9,6 +9,9 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from desktop.ui import theme
+from desktop.ui.colour_scheme import on_change
+
 _RELEASE = 0.80  # fraction of the previous reading kept per update when the level drops
 
 
@@ -20,6 +23,7 @@ class LevelMeter(QWidget):
         self.setMinimumHeight(48)
         self.setToolTip(self.tr("Microphone level"))
         self.setAccessibleName(self.tr("Microphone level"))
+        on_change(self.update)
 
     @property
     def shown_level(self) -> float:
@@ -36,13 +40,14 @@ class LevelMeter(QWidget):
         return QSize(14, 64)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        colours = theme.current()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = QRectF(self.rect()).adjusted(1, 1, -1, -1)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#e5e7eb"))
+        painter.setBrush(QColor(colours.meter_track))
         painter.drawRoundedRect(frame, 4, 4)
         height = frame.height() * self._shown
         bar = QRectF(frame.left(), frame.bottom() - height, frame.width(), height)
-        painter.setBrush(QColor("#16a34a") if self._shown < 0.85 else QColor("#dc2626"))
+        painter.setBrush(QColor(colours.meter_level if self._shown < 0.85 else colours.meter_loud))
         painter.drawRoundedRect(bar, 4, 4)

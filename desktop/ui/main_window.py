@@ -6,6 +6,7 @@ it owns no asyncio work. The calendar pane arrives through `add_side_pane` from 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -22,19 +23,23 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.session import ErrorRaised, RetryScheduled, SessionState, ToolActivity
+from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized, retry_countdown
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
+from desktop.ui.global_shortcut import GlobalShortcut
 from desktop.ui.indexing_progress import IndexingProgress
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.level_meter import LevelMeter
+from desktop.ui.settings_opener import open_settings_dialog
 from desktop.ui.space_key import SpaceKey
 from desktop.ui.talk_button import TalkButton
-from desktop.ui.target_notice import target_notice
+from desktop.ui.talk_gesture import TalkGesture
+from desktop.ui.target_notice import show_keychain_missing, show_target_notice
 from desktop.ui.transcript import TranscriptPane
+from desktop.ui.usage_label import UsageLabel, token_prices
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
-    from desktop.settings import Target
     from desktop.ui.controller import Controller
     from desktop.ui.ports import SettingsContext
     from desktop.ui.settings_dialog import SettingsDialog
@@ -44,10 +49,13 @@ _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "
 
 class MainWindow(QMainWindow):
     closeRequested = Signal(str)  # why, for the log: the window was closed, or Quit was chosen
+    keptInTray = Signal()  # closed while the app stays in the tray: hidden, not closed
+    confirmationsChanged = Signal(int)  # meeting dialogs waiting for the person
 
     def __init__(self) -> None:
         super().__init__()
         self._close_reason = "the window was closed"
+        self.keep_on_close: Callable[[], bool] = lambda: False  # the tray says True while it keeps the app
         self.setWindowTitle(self.tr("Voice Assistant"))
         self.resize(980, 680)
         self.banner = Banner()
@@ -65,6 +73,7 @@ class MainWindow(QMainWindow):
         self.status_text = QLabel()
         self.knowledge_text = QLabel()
         self.indexing = IndexingProgress()  # the knowledge folder's sync, fed by the composition root
+        self.usage = UsageLabel()  # the tokens of this conversation
         self.folder_dialog: QFileDialog | None = None
         self.inspector = InspectorDock(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
@@ -74,6 +83,7 @@ class MainWindow(QMainWindow):
         self._reconnecting_shown = False
         self._confirming: set[str] = set()  # call ids whose meeting dialog is open
         self.space = SpaceKey(self)
+        self.global_shortcut = GlobalShortcut(self)  # the talk shortcut in every application
         self.settings_dialog: SettingsDialog | None = None
         self.controller: Controller | None = None
 
@@ -94,9 +104,9 @@ class MainWindow(QMainWindow):
         # CALENDAR PANE: the composition root adds it to the right of the conversation (add_side_pane).
         self.setCentralWidget(self._splitter)
         self.knowledge_text.setContentsMargins(0, 0, 16, 0)
-        self.statusBar().addPermanentWidget(self.indexing)
-        self.statusBar().addPermanentWidget(self.knowledge_text)
-        self.statusBar().addPermanentWidget(self.status_text)
+        self.usage.setContentsMargins(0, 0, 16, 0)
+        for widget in (self.indexing, self.knowledge_text, self.usage, self.status_text):
+            self.statusBar().addPermanentWidget(widget)
 
     def add_side_pane(self, pane: QWidget) -> None:
         self._splitter.addWidget(pane)
@@ -115,12 +125,14 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         quit_action = file.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self._quit)
+        quit_action.triggered.connect(lambda: self.quit_app())
         view = bar.addMenu(self.tr("&View"))
         self.inspector_action: QAction = self.inspector.toggleViewAction()
         self.inspector_action.setText(self.tr("Event inspector"))
         self.inspector_action.setShortcut(QKeySequence("Ctrl+I"))
         view.addAction(self.inspector_action)
+        self.about_action = bar.addMenu(self.tr("&Help")).addAction(self.tr("&About Voice Assistant"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     # --- wiring to the controller ------------------------------------------------------------
 
@@ -128,24 +140,29 @@ class MainWindow(QMainWindow):
         self.controller = controller
         c = controller
         c.stateChanged.connect(self._show_state)
+        self.gesture = TalkGesture(c)
+        c.stateChanged.connect(lambda state, _detail: self.gesture.state_changed(state))
         c.userTranscript.connect(self.transcript.show_event)
         c.assistantTranscript.connect(self.transcript.show_event)
         c.toolActivity.connect(self.transcript.show_event)
         c.toolActivity.connect(self._note_tool_outcome)
         c.rawEvent.connect(self.inspector.add)
+        self.usage.prices = self.transcript.prices = lambda: token_prices(c.prefs)
+        c.usageReported.connect(self.usage.count)
+        c.usageReported.connect(self.transcript.count)
         c.secretKnown.connect(self.inspector.masker.add)
         c.errorRaised.connect(self._show_error)
         c.audioRecovered.connect(lambda sentence: self.banner.show_message(sentence, kind="info"))
         c.microphoneLevel.connect(self.meter.set_level)
         c.pushToTalkChanged.connect(self._show_mode)
-        c.targetKnown.connect(self._show_target)
-        c.keychainMissing.connect(self._show_keychain_missing)
+        c.targetKnown.connect(lambda target: show_target_notice(self.notice, target))
+        c.keychainMissing.connect(lambda: show_keychain_missing(self.notice))
         c.connectionRenewed.connect(self._show_renewed)
         c.retryScheduled.connect(self._show_retry_wait)
         c.knowledgeFolderChanged.connect(self._show_knowledge_folder)
         c.settingsReady.connect(self._open_settings_dialog)
-        self.talk.pressed.connect(self._talk_pressed)
-        self.talk.released.connect(self._talk_released)
+        self.talk.pressed.connect(self.gesture.pressed)
+        self.talk.released.connect(self.gesture.released)
         self.hands_free.toggled.connect(lambda on: c.set_push_to_talk(not on))
         self.start.clicked.connect(c.start_call)
         self.end.clicked.connect(c.end_call)
@@ -156,19 +173,27 @@ class MainWindow(QMainWindow):
         for banner in (self.banner, self.notice):
             banner.settingsRequested.connect(c.open_settings)
         self.settings_action.triggered.connect(c.open_settings)
+        self.about_action.triggered.connect(c.about.open)
+        c.about.aboutReady.connect(lambda about: AboutDialog(about, self).open())
         self._show_mode(c.push_to_talk)
         self._show_state(c.state, "")
         self._show_knowledge_folder(c.prefs.knowledge_folder)
-        self.space.pressed.connect(self._talk_pressed)
-        self.space.released.connect(self._talk_released)
+        self.space.pressed.connect(self.gesture.pressed)
+        self.space.released.connect(self.gesture.released)
+        self.global_shortcut.pressed.connect(self.gesture.pressed)
+        self.global_shortcut.released.connect(self.gesture.released)
+        self.global_shortcut.said.connect(lambda sentence: self.statusBar().showMessage(sentence, 10000))
+        self.global_shortcut.set_shortcut(c.prefs.talk_shortcut)
 
     def _show_state(self, state: SessionState, detail: str) -> None:
         if state in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
             self._confirming.clear()  # the session took its dialogs down
             self.talk.set_confirmations_open(0)
+            self.confirmationsChanged.emit(0)
         self.talk.set_state(state, detail)
         if state is SessionState.CONNECTING:
             self.banner.hide()  # a new attempt: the last one's problem is history
+            self.usage.start_conversation()
         if state is SessionState.RECONNECTING:
             self.banner.show_message(self.talk.label(), kind="info", cancel=True)
             self._reconnecting_shown = True
@@ -202,6 +227,7 @@ class MainWindow(QMainWindow):
     def _show_confirmations(self) -> None:
         self.talk.set_confirmations_open(len(self._confirming))
         self.status_text.setText(self.talk.label())
+        self.confirmationsChanged.emit(len(self._confirming))
 
     def _show_renewed(self, _reason: str) -> None:
         self.transcript.mark_renewed()
@@ -247,72 +273,40 @@ class MainWindow(QMainWindow):
         """What the person sees of a bug: one sentence; the traceback goes to the log only."""
         self.banner.show_message(self.tr("Something went wrong; the details are in the log."), retry=True)
 
-    def _show_target(self, target: Target) -> None:
-        notice = target_notice(target)
-        if notice is None:
-            self.notice.hide()
-        else:
-            self.notice.show_message(notice.text, kind=notice.kind, settings=notice.settings)
-
-    def _show_keychain_missing(self) -> None:
-        self.notice.show_message(
-            self.tr("No system keychain is available: your API key is kept for this run only."),
-            kind="info",
-            settings=True,
-        )
-
     def _open_settings_dialog(self, context: SettingsContext) -> None:
-        from desktop.ui.settings_dialog import SettingsDialog
-
         assert self.controller is not None
-        dialog = SettingsDialog(
-            context.prefs,
-            context.api_key,
-            keychain_works=context.keychain_works,
-            devices=context.devices,
-            ice_credential=context.ice_credential,
-            environment=context.environment,
-            parent=self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.testRequested.connect(self.controller.test_connection)
-        self.controller.checkStep.connect(dialog.show_check_step)
-        self.controller.checkFinished.connect(dialog.check_finished)
-        self.controller.knowledgeStatusKnown.connect(dialog.knowledge.show_status)
-        dialog.knowledge.embedApproved.connect(self.controller.embed_knowledge_now)
-        dialog.accepted.connect(lambda: self._settings_accepted(dialog))
+        shortcut = self.global_shortcut
+        saved = self._settings_saved
+        dialog = open_settings_dialog(self, self.controller, context, saved, shortcut.status.sentence)
+        shortcut.statusChanged.connect(dialog.shortcut.show_status)  # the desktop's later answer
         self.settings_dialog = dialog
-        dialog.open()  # not exec(): the conversation keeps running behind it
 
-    def _settings_accepted(self, dialog: SettingsDialog) -> None:
-        assert self.controller is not None
-        self.controller.apply_settings(dialog.values(), dialog.entered_key(), dialog.entered_ice_credential())
+    def _settings_saved(self) -> None:
+        self.usage.refresh()  # the prices may have changed
         if self.end.isEnabled():  # a conversation is on: it keeps the settings it started with
             saved = self.tr("Saved. The new settings apply from the next conversation.")
             self.statusBar().showMessage(saved, 6000)
+        chosen = self.controller.prefs.talk_shortcut if self.controller else ""
+        if chosen != self.global_shortcut.text:  # what goes wrong with it is said over that
+            self.global_shortcut.set_shortcut(chosen, chosen=True)
 
-    # --- talking gestures --------------------------------------------------------------------
-
-    def _talk_pressed(self) -> None:
-        assert self.controller is not None
-        c = self.controller
-        if c.push_to_talk and c.state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
-            c.press_talk()
-
-    def _talk_released(self) -> None:
-        assert self.controller is not None
-        c = self.controller
-        if c.push_to_talk and c.state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED):
-            c.release_talk()
-        else:
-            c.click_talk()
-
-    def _quit(self) -> None:
-        self._close_reason = "Quit was chosen (the File menu or its shortcut, Ctrl+Q)"
+    def quit_app(self, reason: str = "Quit was chosen (the File menu or its shortcut, Ctrl+Q)") -> None:
+        """Quits for real, whether or not closing the window would keep the app in the tray."""
+        self._close_reason = reason
+        self.keep_on_close = lambda: False
         self.close()
 
+    def confirmations_open(self) -> int:
+        return len(self._confirming)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.keep_on_close():  # the app stays in the tray (desktop/ui/tray.py)
+            event.ignore()
+            self.hide()
+            self.keptInTray.emit()
+            return
         self.space.stop()
+        self.global_shortcut.stop()
         event.accept()
         self.closeRequested.emit(self._close_reason)
 

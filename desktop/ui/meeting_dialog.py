@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.storage import (
+    DEFAULT_REMINDER_MINUTES,
     DEFAULT_TITLE,
     MAX_ALL_DAY_DAYS,
     MAX_DURATION_MINUTES,
@@ -41,10 +42,12 @@ from desktop.storage import (
     localize,
     parse_local,
 )
+from desktop.ui.colour_scheme import tint
 from desktop.ui.overlap_check import proposed_occurrences
 from desktop.ui.placeholders import filled as _filled
 from desktop.ui.recurrence_editor import CancelScope, RecurrenceEditor
 from desktop.ui.recurrence_words import rule_in_words
+from desktop.ui.reminder_picker import ReminderPicker
 
 Mode = Literal["create", "cancel", "new", "edit"]
 _LISTED_CLASHES = 5
@@ -62,9 +65,12 @@ class MeetingDialog(QDialog):
         exclude_id: int | None = None,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] | None = None,
+        default_reminder: int = DEFAULT_REMINDER_MINUTES,
     ) -> None:
+        """`default_reminder` is the default of Settings, which the reminder choice names."""
         super().__init__(parent)
         self._mode = mode
+        self._default_reminder = default_reminder
         self._tz = tz
         self._now = now or (lambda: datetime.now().astimezone(tz))
         self._others = others  # sorted by start, as the calendar pane holds them
@@ -109,9 +115,9 @@ class MeetingDialog(QDialog):
         self.days_edit.setRange(1, MAX_ALL_DAY_DAYS)
         self.days_edit.setSuffix(self.tr(" day(s)"))
         self.recurrence = RecurrenceEditor()
-        self.warning_label = QLabel()
+        self.reminder = ReminderPicker(self._default_reminder)
+        self.warning_label = tint(QLabel(), lambda colours: colours.warning)
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet("color: #b35c00;")
         self.form = QFormLayout()
         self.form.addRow(self.tr("Title"), self.title_edit)
         self.form.addRow(self.tr("Start"), self.start_edit)
@@ -119,6 +125,7 @@ class MeetingDialog(QDialog):
         self.form.addRow(self.tr("Duration"), self.duration_edit)
         self.form.addRow(self.tr("Days"), self.days_edit)
         self.form.addRow(self.tr("Repeats"), self.recurrence)
+        self.form.addRow(self.tr("Reminder"), self.reminder)
         layout = QVBoxLayout(self)
         if heading:
             layout.addWidget(QLabel(heading))
@@ -131,6 +138,7 @@ class MeetingDialog(QDialog):
             edit.setReadOnly(read_only)
         self.start_edit.setReadOnly(read_only)
         self.all_day_box.setEnabled(not read_only)
+        self.reminder.setEnabled(not read_only)
         self.recurrence.set_read_only(read_only)
         # Not the title: it changes nothing the warning says, and each keystroke would recheck.
         self.start_edit.dateTimeChanged.connect(self._start_changed)
@@ -169,8 +177,11 @@ class MeetingDialog(QDialog):
         self.duration_edit.setValue(30 if all_day else min(duration, MAX_DURATION_MINUTES))
         rule = str(fields.get("recurrence") or "")
         self.recurrence.set_rule(rule, start)
+        reminder = fields.get("reminder")
+        self.reminder.set_value(reminder if isinstance(reminder, int) else None)
         if self._mode == "cancel":  # only what the meeting is
             self.form.setRowVisible(self.recurrence, bool(rule))
+            self.form.setRowVisible(self.reminder, False)
             self.form.setRowVisible(self.all_day_box, all_day)
             if "scope" in fields:  # an occurrence of a series: it alone, or the whole series
                 self._add_scope(str(fields["scope"]), start, rule)
@@ -206,8 +217,8 @@ class MeetingDialog(QDialog):
         return self.duration_edit.value()
 
     def values(self) -> dict[str, Any]:
-        """The fields as shown, in the same form the tools use (`all_day` and `recurrence` when set,
-        or when they were given)."""
+        """The fields as shown, in the same form the tools use (`all_day`, `recurrence` and `reminder`
+        when set, or when they were given)."""
         values: dict[str, Any] = {
             "title": self.title_edit.text().strip() or DEFAULT_TITLE,
             "start_time": format_local(self.start()),
@@ -218,6 +229,8 @@ class MeetingDialog(QDialog):
         rule = self.recurrence.rule()
         if rule or "recurrence" in self._given:
             values["recurrence"] = rule
+        if self.reminder.value() is not None or "reminder" in self._given:
+            values["reminder"] = self.reminder.value()
         return values
 
     def _timing(self) -> dict[str, Any]:

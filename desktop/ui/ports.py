@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from desktop.realtime import SessionConfig
@@ -35,6 +36,19 @@ class SettingsContext:
     devices: tuple[list[str], list[str]]
     ice_credential: str = ""
     environment: tuple[str, ...] = ()  # variables that override the settings in this run
+
+
+@dataclass(frozen=True, slots=True)
+class AboutContext:
+    """What Help → About shows."""
+
+    version: str
+    service: str  # who answers the next call
+    model: str  # its model or deployment; "" where the service picks it (the demo)
+    data_dir: Path
+    settings_file: Path | None
+    log_dir: Path
+    notices: str  # THIRD_PARTY_NOTICES; "" where it could not be read
 
 
 class SessionFactory(Protocol):

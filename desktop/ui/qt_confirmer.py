@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from desktop.storage import Meeting
+from desktop.storage import DEFAULT_REMINDER_MINUTES, Meeting
 from desktop.tools import ConfirmationAnswer, ConfirmationRequest
 from desktop.ui.meeting_dialog import MeetingDialog, Mode
 
@@ -26,24 +26,27 @@ class QtConfirmer:
         tz: tzinfo | None = None,
         now: Callable[[], datetime] | None = None,
         on_asking: Callable[[str], None] | None = None,
+        default_reminder: Callable[[], int] = lambda: DEFAULT_REMINDER_MINUTES,
     ) -> None:
         """`snapshot` (e.g. `CalendarPane.meetings`) lets the dialog re-check overlaps as the
         person edits; without it the dialog shows the tool's warnings for the proposed values.
         `on_asking(call_id)` runs when a dialog opens, so the transcript can say that the tool
-        call now waits for the person (`TranscriptPane.mark_confirming`)."""
+        call now waits for the person (`TranscriptPane.mark_confirming`). `default_reminder()` is the
+        default of Settings, which the dialog's reminder choice names."""
         self._parent = parent
         self._snapshot = snapshot
         self._on_asking = on_asking
         self._tz = tz
         self._now = now
+        self._default_reminder = default_reminder
         self.open_dialogs: list[MeetingDialog] = []
 
     async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer:
         future: asyncio.Future[ConfirmationAnswer] = asyncio.get_running_loop().create_future()
         mode: Mode = "create" if request.kind == "create_meeting" else "cancel"
         others = self._snapshot() if self._snapshot is not None and mode == "create" else None
-        dialog = MeetingDialog(self._parent, mode, request.fields, request.warnings,
-                               others=others, tz=self._tz, now=self._now)
+        dialog = MeetingDialog(self._parent, mode, request.fields, request.warnings, others=others,
+                               tz=self._tz, now=self._now, default_reminder=self._default_reminder())
 
         def answer(result: int) -> None:
             if future.done():

@@ -26,9 +26,12 @@ from PySide6.QtWidgets import (
 from desktop.audio import canceller
 from desktop.realtime import ProviderKind, default_instructions
 from desktop.settings import GA_ONLY_VOICES, VOICES, Preferences
+from desktop.ui.colour_scheme import tint
 from desktop.ui.knowledge_page import KnowledgePage
-from desktop.ui.settings_pages import AudioPage, NetworkPage
+from desktop.ui.settings_pages import AudioPage, CalendarPage, NetworkPage
+from desktop.ui.shortcut_field import ShortcutField
 from desktop.ui.url_warning import UrlWarning
+from desktop.ui.usage_page import UsagePage
 
 _TURN_MODES = ("server_vad", "semantic_vad", "push_to_talk")
 _EAGERNESS = ("auto", "low", "medium", "high")
@@ -44,12 +47,12 @@ def _combo(items: list[tuple[str, str]], current: str) -> QComboBox:
     return box
 
 
-def _note(text: str, color: str = "") -> QLabel:
-    """A wrapped line under the fields; a colour marks a warning."""
+def _note(text: str, *, warning: bool = False) -> QLabel:
+    """A wrapped line under the fields; a warning in the scheme's warning colour."""
     label = QLabel(text)
     label.setWordWrap(True)
-    if color:
-        label.setStyleSheet(f"color:{color}")
+    if warning:
+        tint(label, lambda colours: colours.warning)
     return label
 
 
@@ -66,13 +69,15 @@ class SettingsDialog(QDialog):
         ice_credential: str = "",
         environment: tuple[str, ...] = (),
         echo_canceller: bool | None = None,  # None: whether it is installed here
+        shortcut_status: str = "",
         parent: QWidget | None = None,
     ) -> None:
-        """`environment`: the variables that override these settings in this run."""
+        """`environment`: the variables that override these settings in this run; `shortcut_status`:
+        whether the talk shortcut works in every application here, or why not."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
-        self.setMinimumWidth(560)
         self._prefs = prefs
+        self.shortcut = ShortcutField(prefs.talk_shortcut, shortcut_status)
         tabs = QTabWidget()
         tabs.addTab(self._connection_tab(prefs, api_key, keychain_works, environment), self.tr("Connection"))
         tabs.addTab(self._voice_tab(prefs), self.tr("Voice and turns"))
@@ -81,9 +86,15 @@ class SettingsDialog(QDialog):
         tabs.addTab(self.audio, self.tr("Audio"))
         self.knowledge = KnowledgePage(prefs)
         tabs.addTab(self.knowledge, self.tr("Knowledge"))
+        self.calendar = CalendarPage(prefs)
+        tabs.addTab(self.calendar, self.tr("Calendar"))
+        self.usage = UsagePage(prefs)
+        tabs.addTab(self.usage, self.tr("Usage"))
         self.network = NetworkPage(prefs, ice_credential)
         tabs.addTab(self.network, self.tr("Network (advanced)"))
         self.tabs = tabs
+        # Every page's name in sight, in any language: the dialog is as wide as its tab bar.
+        self.setMinimumWidth(max(560, tabs.tabBar().sizeHint().width() + 24))
         choice = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(choice.Ok | choice.Cancel)
         buttons.accepted.connect(self.accept)
@@ -132,7 +143,7 @@ class SettingsDialog(QDialog):
                 "No system keychain is available: the key will be kept for this run only and asked for "
                 "again next time."
             ),
-            "#b45309",
+            warning=True,
         )
         self.key_warning.setVisible(not keychain_works)
         overridden = self.tr("In this run, environment variables override these settings: %1.")
@@ -189,6 +200,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Instructions"), self.instructions)
         form.addRow("", reset)
         form.addRow(self.tr("Turn detection"), self.turn_mode)
+        form.addRow(self.tr("Talk from any application"), self.shortcut)
         form.addRow(self.tr("Threshold"), self.threshold)
         form.addRow(self.tr("Prefix padding"), self.prefix_padding)
         form.addRow(self.tr("Silence duration"), self.silence)
@@ -252,7 +264,9 @@ class SettingsDialog(QDialog):
 
     def values(self) -> Preferences:
         instructions = self.instructions.toPlainText().strip()
-        prefs = self.audio.values(self.network.values(self.knowledge.values(self._prefs)))
+        prefs = self._prefs
+        for page in (self.knowledge, self.calendar, self.network, self.audio, self.usage):
+            prefs = page.values(prefs)
         return replace(
             prefs,
             provider=ProviderKind(self.provider.currentData()),
@@ -274,6 +288,7 @@ class SettingsDialog(QDialog):
             eagerness=self.eagerness.currentData(),
             transcription_model=self.transcription_model.text().strip(),
             transcription_language=self.language.text().strip(),
+            talk_shortcut=self.shortcut.value(),
         )
 
     def entered_key(self) -> str:

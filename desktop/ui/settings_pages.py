@@ -1,6 +1,7 @@
-"""Two settings pages beside the connection and voice ones: the sound devices and their processing, and
-the ICE (STUN/TURN) servers for networks that block direct UDP. Each fills its part of a `Preferences`.
-The knowledge page is `knowledge_page.py`."""
+"""Three settings pages beside the connection and voice ones: the sound devices and their processing,
+the calendar's default reminder (and whether closing the window keeps the app in the tray, for its
+reminders), and the ICE (STUN/TURN) servers for networks that block direct UDP. Each fills its part of a
+`Preferences`. The knowledge page is `knowledge_page.py`."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.settings import Preferences, ice_urls
+from desktop.ui.reminder_picker import ReminderPicker
 
 
 class AudioPage(QWidget):
@@ -91,6 +94,35 @@ class AudioPage(QWidget):
         text = box.currentText().strip()
         index = box.findText(text)
         return str(box.itemData(index)) if index >= 0 else text
+
+
+class CalendarPage(QWidget):
+    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reminder = ReminderPicker()
+        self.reminder.set_value(prefs.default_reminder_minutes)
+        about = QLabel(
+            self.tr(
+                "A notification reminds you of each meeting, while the window is hidden too. A meeting "
+                "can have its own reminder (in its dialog); the others use this one."
+            )
+        )
+        about.setWordWrap(True)
+        self.close_to_tray = QCheckBox(self.tr("Keep running in the tray when the window is closed"))
+        self.close_to_tray.setChecked(prefs.close_to_tray)
+        tray_here = QSystemTrayIcon.isSystemTrayAvailable()
+        self.close_to_tray.setEnabled(tray_here)
+        self.close_to_tray.setToolTip("" if tray_here else self.tr(
+            "This desktop has no system tray, so closing the window quits the app."))
+        form = QFormLayout(self)
+        form.addRow(about)
+        form.addRow(self.tr("Remind me"), self.reminder)
+        form.addRow("", self.close_to_tray)
+
+    def values(self, prefs: Preferences) -> Preferences:
+        minutes = self.reminder.value()
+        return replace(prefs, default_reminder_minutes=minutes if minutes is not None else -1,
+                       close_to_tray=self.close_to_tray.isChecked())
 
 
 class NetworkPage(QWidget):

@@ -1,4 +1,8 @@
-"""Space as the talk button: held anywhere in the window it talks, except while the person types."""
+"""Space as the talk button: held anywhere in the window it talks, except while the person types.
+
+One press is one turn: a release followed within `SAME_HOLD_MS` by a press of Space is X11's
+auto-repeat that Qt, under load, did not flag, and continues the same hold (`desktop.ui.same_hold`).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.same_hold import SameHold
+
 _TYPING_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 
 
@@ -26,29 +32,33 @@ class SpaceKey(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
-        self._held = False
+        self._hold = SameHold(self)
+        self._hold.pressed.connect(self.pressed)
+        self._hold.released.connect(self.released)
         _application().installEventFilter(self)
 
     def stop(self) -> None:
         _application().removeEventFilter(self)
+        self._hold.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(event, QKeyEvent):
             return False
-        if event.key() != Qt.Key.Key_Space or not self._window.isActiveWindow():
+        if event.key() != Qt.Key.Key_Space:
             return False
-        # A space typed into a text box is text; but a Space already held ends as talking.
-        if isinstance(QApplication.focusWidget(), _TYPING_WIDGETS) and not self._held:
+        # A held Space ends as talking wherever its release goes (another window, a text box).
+        if not self._hold.held and not self._window.isActiveWindow():
+            return False
+        # A space typed into a text box is text.
+        if isinstance(QApplication.focusWidget(), _TYPING_WIDGETS) and not self._hold.held:
             return False
         if event.isAutoRepeat():
             return True
-        if kind == QEvent.Type.KeyPress and not self._held:
-            self._held = True
-            self.pressed.emit()
-        elif kind == QEvent.Type.KeyRelease and self._held:
-            self._held = False
-            self.released.emit()
+        if kind == QEvent.Type.KeyPress:
+            self._hold.press()
+        else:
+            self._hold.release()
         return True
 
 

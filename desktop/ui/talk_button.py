@@ -8,28 +8,36 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from desktop.session import SessionState
+from desktop.ui import theme
+from desktop.ui.colour_scheme import on_change
+from desktop.ui.label_fit import fitted
+from desktop.ui.theme import Colours
 
-_STYLE = """
-TalkButton { border-radius: 14px; padding: 10px 18px; font-size: 15px; font-weight: 600;
-             color: white; background: #6b7280; border: 2px solid transparent; }
-TalkButton:focus { border-color: #1d4ed8; }
-TalkButton[state="ready"] { background: #2563eb; }
-TalkButton[state="listening"] { background: #16a34a; }
-TalkButton[state="user_speaking"] { background: #15803d; border-color: #bbf7d0; }
-TalkButton[state="thinking"] { background: #7c3aed; }
-TalkButton[state="assistant_speaking"] { background: #9333ea; }
-TalkButton[state="connecting"], TalkButton[state="reconnecting"] { background: #d97706; }
-TalkButton[state="failed"] { background: #dc2626; }
-TalkButton:pressed { background: #166534; }
-"""
 
-_HINT_SEPARATOR = " — "  # "what is happening — what a press does"
+def _style(colours: Colours) -> str:
+    """The button's look per state (a dynamic property): the scheme's colours, one shape."""
+    idle = colours.talk["idle"]
+    rules = [
+        "TalkButton { border-radius: 14px; padding: 10px 18px; font-size: 15px; font-weight: 600;"
+        f" color: {idle.text}; background: {idle.background}; border: 2px solid transparent; }}",
+        f"TalkButton:focus {{ border-color: {colours.talk_focus}; }}",
+    ]
+    states = sorted(colours.talk, key=lambda state: state == "pressed")  # a held button looks held
+    for state in states:
+        look = colours.talk[state]
+        selector = "TalkButton:pressed" if state == "pressed" else f'TalkButton[state="{state}"]'
+        border = "" if look.border == "transparent" else f" border-color: {look.border};"
+        rules.append(f"{selector} {{ background: {look.background}; color: {look.text};{border} }}")
+    return "\n".join(rules)
+
+
 _PADDING_AND_BORDER = 2 * (18 + 2)  # the style sheet's horizontal padding and border
+_PADDING_VERTICAL = 2 * (10 + 2)
 _ATTEMPT = re.compile(r"attempt (\d+) of (\d+)")  # the session's detail while reconnecting
 
 
@@ -37,7 +45,8 @@ class TalkButton(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("talkButton")
-        self.setStyleSheet(_STYLE)
+        self.restyle()
+        on_change(self.restyle)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(64)
         self._state = SessionState.IDLE
@@ -72,7 +81,11 @@ class TalkButton(QPushButton):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.setText(self._fitted(self._label()))
+        self._show(self._label())
+
+    def restyle(self) -> None:
+        """In the colours of the scheme shown now."""
+        self.setStyleSheet(_style(theme.current()))
 
     def _render(self) -> None:
         label = self._label()
@@ -81,15 +94,23 @@ class TalkButton(QPushButton):
         # A dynamic property does not restyle by itself.
         self.style().unpolish(self)
         self.style().polish(self)
-        self.setText(self._fitted(label))  # after polishing: the style sheet sets the font
+        self._show(label)  # after polishing: the style sheet sets the font
+
+    def _show(self, label: str) -> None:
+        shown = self._fitted(label)
+        self.setText(shown)
+        self.setToolTip(label if "…" in shown and "…" not in label else "")  # elided: the whole sentence
 
     def _fitted(self, label: str) -> str:
-        """A button too narrow for the whole sentence (a small window beside the calendar) shows
-        the hint on a second line instead of cutting both ends off."""
-        room = self.width() - _PADDING_AND_BORDER
-        if _HINT_SEPARATOR in label and self.fontMetrics().horizontalAdvance(label) > room:
-            return label.replace(_HINT_SEPARATOR, "\n", 1)
-        return label
+        """A button too narrow for the whole sentence (a small window beside the calendar, a large
+        scale) wraps it over the lines its height holds, eliding only what still does not fit
+        (`desktop.ui.label_fit`)."""
+        metrics = self.fontMetrics()
+        lines = max(1, (self.height() - _PADDING_VERTICAL) // max(1, metrics.lineSpacing()))
+        return fitted(
+            label, self.width() - _PADDING_AND_BORDER, metrics.horizontalAdvance,
+            lambda line, room: metrics.elidedText(line, Qt.TextElideMode.ElideRight, room), min(lines, 3),
+        )
 
     def _label(self) -> str:
         state = self._state

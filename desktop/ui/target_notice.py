@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop.realtime import ProviderKind
 from desktop.session import ErrorRaised
-from desktop.ui.banner import Kind
+from desktop.ui.banner import Banner, Kind
 from desktop.ui.error_text import localized
 
 if TYPE_CHECKING:
@@ -76,3 +76,22 @@ def _set_by_environment(problem: SessionError, target: Target) -> TargetNotice |
         "again (the settings do not change it).",
     )
     return TargetNotice(told.replace("%1", given), "error", False)
+
+
+def show_target_notice(notice: Banner, target: Target) -> None:
+    """The window's notice line says what the next call connects to, or hides when nothing needs saying."""
+    said = target_notice(target)
+    if said is None:
+        notice.hide()
+    else:
+        notice.show_message(said.text, kind=said.kind, settings=said.settings)
+
+
+def show_keychain_missing(notice: Banner) -> None:
+    notice.show_message(
+        QCoreApplication.translate(
+            "MainWindow", "No system keychain is available: your API key is kept for this run only."
+        ),
+        kind="info",
+        settings=True,
+    )

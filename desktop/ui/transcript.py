@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QTextDocument
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,7 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.session import Usage
+from desktop.ui import theme
+from desktop.ui.bubble import Bubble, bubbles_style, look_of, swatch
+from desktop.ui.colour_scheme import on_change
 from desktop.ui.transcript_model import ConversationEvent, Role, TranscriptModel, TranscriptTurn
+from desktop.ui.usage_label import usage_breakdown, usage_line
+from desktop.ui.usage_tally import TokenPrices
 
 _SHOWN_CHARS = 300
 _FOLLOW_SLACK_PX = 24
@@ -53,39 +60,6 @@ def _outcome(output: str) -> str:
     return output[:_SHOWN_CHARS]
 
 
-_BUBBLE = {
-    "user": "background:#dbeafe; border-radius:10px; padding:8px 10px; color:#0f172a;",
-    "assistant": "background:#f3f4f6; border-radius:10px; padding:8px 10px; color:#0f172a;",
-    "tool": "background:#fffbeb; border:1px solid #fcd34d; border-radius:8px; padding:6px 10px;"
-    " color:#78350f; font-size:12px;",
-    "marker": "color:#6b7280; font-size:11px; font-style:italic; padding:2px 8px;",
-}
-
-
-class Bubble(QLabel):
-    """A word-wrapped label as wide as its longest line, up to its maximum width: QLabel alone picks
-    a narrow wrapping width for long text."""
-
-    _PADDING = 24  # the style sheet's horizontal padding and border
-
-    def __init__(self, role: Role) -> None:
-        super().__init__()
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setStyleSheet(_BUBBLE[role])
-        self._layout_text = QTextDocument()
-
-    def sizeHint(self) -> QSize:
-        self._layout_text.setDefaultFont(self.font())
-        self._layout_text.setHtml(self.text())
-        width = min(int(self._layout_text.idealWidth()) + self._PADDING, self.maximumWidth())
-        return QSize(width, self.heightForWidth(width))
-
-    def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
-
-
 class TranscriptPane(QWidget):
     sendRequested = Signal(str)
     problem = Signal(str)  # one sentence for the banner
@@ -93,6 +67,7 @@ class TranscriptPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.conversation = TranscriptModel()
+        self.prices: Callable[[], TokenPrices] = TokenPrices  # the window's: the prices in Settings
         self._bubbles: list[Bubble] = []
         self._save_dialog: QFileDialog | None = None
         self._list = QVBoxLayout()
@@ -100,8 +75,8 @@ class TranscriptPane(QWidget):
         self._list.addStretch(1)
         holder = QWidget()
         holder.setObjectName("conversation")
-        holder.setStyleSheet("#conversation { background: white; }")
         holder.setLayout(self._list)
+        self._holder = holder
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setWidget(holder)
@@ -121,6 +96,15 @@ class TranscriptPane(QWidget):
         self.copy.clicked.connect(self.copy_to_clipboard)
         self.clear.clicked.connect(self.clear_conversation)
         self.save.clicked.connect(self._ask_where_to_save)
+        self.restyle()
+        on_change(self.restyle)
+
+    def restyle(self) -> None:
+        """The bubbles in the colours of the scheme shown now, their inline colours too."""
+        base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+        self._holder.setStyleSheet(bubbles_style(theme.current(), base))
+        for bubble, turn in zip(self._bubbles, self.conversation.turns, strict=True):
+            bubble.setText(self._render(turn))
 
     def _lay_out(self) -> None:
         tools = QHBoxLayout()
@@ -148,6 +132,7 @@ class TranscriptPane(QWidget):
             bubble = self._new_bubble(turn.role)
             self._bubbles.insert(change.index, bubble)
             self._list.insertWidget(change.index, self._row(turn.role, bubble))
+        self._bubbles[change.index].show_as(look_of(turn))
         self._bubbles[change.index].setText(self._render(turn))
 
     def mark_confirming(self, call_id: str) -> None:
@@ -203,14 +188,16 @@ class TranscriptPane(QWidget):
             return self._render_tool(turn)
         text = html.escape(turn.text).replace("\n", "<br>") or "…"
         if turn.interrupted:
-            text += f' <i style="color:#6b7280">— {self.tr("interrupted")}</i>'
+            muted = swatch(theme.current(), turn.role).accent
+            text += f' <i style="color:{muted}">— {self.tr("interrupted")}</i>'
         return text
 
     def _render_tool(self, turn: TranscriptTurn) -> str:
         assert turn.tool is not None
         tool = turn.tool
         parts = [f"<b>{html.escape(tool.name)}</b> — {self._status_words()[tool.status]}"]
-        parts.append(f'<span style="color:#92400e">{html.escape(_readable(tool.arguments))}</span>')
+        detail = swatch(theme.current(), look_of(turn)).accent
+        parts.append(f'<span style="color:{detail}">{html.escape(_readable(tool.arguments))}</span>')
         if tool.output and not tool.sources:  # a knowledge answer: its documents say more than its JSON
             parts.append(html.escape(_outcome(tool.output)))
         if tool.sources:
@@ -249,9 +236,19 @@ class TranscriptPane(QWidget):
             "tool": self.tr("Tool"),
             "marker": self.tr("connection renewed"),
         }
-        return self.conversation.to_markdown(
+        text = self.conversation.to_markdown(
             labels, self.tr("interrupted"), self.tr("Documents used: %1"), self._status_words()
         )
+        tally = self.conversation.usage
+        if not tally.responses:
+            return text
+        prices = self.prices()
+        lines = [usage_line(tally.counts, prices), *usage_breakdown(tally.counts, prices).splitlines()]
+        return text + f"**{self.tr('Usage')}:** " + "  \n".join(lines) + "\n"
+
+    def count(self, usage: Usage) -> None:
+        """One response's tokens, for the Markdown export's totals."""
+        self.conversation.usage.add(usage.details)
 
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self.markdown())

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from desktop.session import AssistantTranscript, ToolActivity, UserTranscript
+from desktop.ui.usage_tally import UsageTally
 
 Role = Literal["user", "assistant", "tool", "marker"]  # marker: "connection renewed" and the like
 ConversationEvent = UserTranscript | AssistantTranscript | ToolActivity
@@ -38,6 +39,7 @@ class TranscriptModel:
     turns: list[TranscriptTurn] = field(default_factory=list)
     _by_key: dict[str, TranscriptTurn] = field(default_factory=dict)
     _marks: int = 0
+    usage: UsageTally = field(default_factory=UsageTally)  # the tokens of the responses shown
 
     def apply(self, event: ConversationEvent) -> Change | None:
         if isinstance(event, UserTranscript):
@@ -55,6 +57,7 @@ class TranscriptModel:
     def clear(self) -> None:
         self.turns.clear()
         self._by_key.clear()
+        self.usage.clear()
 
     def _user(self, event: UserTranscript) -> Change | None:
         turn = self._by_key.get(event.item_id)

@@ -9,13 +9,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from desktop.realtime import ProviderKind, malformed_field
+from desktop.ui.colour_scheme import tint
 
 
 class UrlWarning(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color:#b91c1c")
+        tint(self, lambda colours: colours.error)
         self.hide()
 
     def check(self, kind: ProviderKind, endpoint: QLineEdit, webrtc_url: QLineEdit) -> bool:

@@ -415,6 +415,11 @@
 <context>
     <name>ErrorText</name>
     <message>
+        <location filename="../../desktop/ui/error_text.py" line="56"/>
+        <source>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</source>
+        <translation>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/error_text.py" line="20"/>
         <source>The service rejected the API key; check it in the settings.</source>
         <translation>The service rejected the API key; check it in the settings.</translation>
@@ -699,6 +704,16 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../desktop/ui/main_window.py" line="1"/>
+        <source>&amp;About Voice Assistant</source>
+        <translation>&amp;About Voice Assistant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/main_window.py" line="50"/>
         <source>Voice Assistant</source>
         <translation>Voice Assistant</translation>
@@ -796,6 +811,11 @@
 </context>
 <context>
     <name>MeetingDialog</name>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="49"/>
+        <source>Reminder</source>
+        <translation>Reminder</translation>
+    </message>
     <message>
         <location filename="../../desktop/ui/meeting_dialog.py" line="90"/>
         <source>Confirm meeting</source>
@@ -1135,6 +1155,21 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
+        <source>Usage</source>
+        <translation>Usage</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="29"/>
+        <source>Calendar</source>
+        <translation>Calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
+        <source>Talk from any application</source>
+        <translation>Talk from any application</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
         <source>Settings</source>
         <translation>Settings</translation>
@@ -1422,6 +1457,11 @@
 <context>
     <name>TranscriptPane</name>
     <message>
+        <location filename="../../desktop/ui/transcript.py" line="1"/>
+        <source>Usage</source>
+        <translation>Usage</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/transcript.py" line="113"/>
         <source>Type a message and press Enter</source>
         <translation>Type a message and press Enter</translation>
@@ -1529,6 +1569,454 @@
         <location filename="../../desktop/ui/url_warning.py" line="32"/>
         <source>The regional WebRTC URL is not a valid URL; it looks like %1.</source>
         <translation>The regional WebRTC URL is not a valid URL; it looks like %1.</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="126"/>
+        <source>A notification reminds you of each meeting, while the window is hidden too. A meeting can have its own reminder (in its dialog); the others use this one.</source>
+        <translation>A notification reminds you of each meeting, while the window is hidden too. A meeting can have its own reminder (in its dialog); the others use this one.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="133"/>
+        <source>Remind me</source>
+        <translation>Remind me</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="1"/>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Keep running in the tray when the window is closed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="1"/>
+        <source>This desktop has no system tray, so closing the window quits the app.</source>
+        <translation>This desktop has no system tray, so closing the window quits the app.</translation>
+    </message>
+</context>
+<context>
+    <name>GlobalShortcut</name>
+    <message>
+        <location filename="../../desktop/ui/shortcut_backend.py" line="1"/>
+        <source>Could not listen for the shortcut here; the details are in the log.</source>
+        <translation>Could not listen for the shortcut here; the details are in the log.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</source>
+        <translation>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>Not available here: this Wayland desktop offers no GlobalShortcuts portal, the only way an application may have a shortcut in every application there. Space talks while this window is in front.</source>
+        <translation>Not available here: this Wayland desktop offers no GlobalShortcuts portal, the only way an application may have a shortcut in every application there. Space talks while this window is in front.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Asking the desktop for this shortcut…</source>
+        <translation>Asking the desktop for this shortcut…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>The desktop did not give the app this shortcut.</source>
+        <translation>The desktop did not give the app this shortcut.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>Hold to talk to the voice assistant</source>
+        <translation>Hold to talk to the voice assistant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on this display (%1): it has no keyboard of its own.</source>
+        <translation>Not available on this display (%1): it has no keyboard of its own.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Off: Space talks while this window is in front.</source>
+        <translation>Off: Space talks while this window is in front.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in other applications is left alone.</source>
+        <translation>Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in other applications is left alone.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Works in every application: hold %1 to talk.</source>
+        <translation>Works in every application: hold %1 to talk.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_backend.py" line="1"/>
+        <source>This keyboard has no such key here.</source>
+        <translation>This keyboard has no such key here.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>Another application already uses this shortcut.</source>
+        <translation>Another application already uses this shortcut.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>The display refused this shortcut (X11 error %1).</source>
+        <translation>The display refused this shortcut (X11 error %1).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_windows.py" line="1"/>
+        <source>Windows refused this shortcut.</source>
+        <translation>Windows refused this shortcut.</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPicker</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="24"/>
+        <source>Default (%1)</source>
+        <translation>Default (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="25"/>
+        <source>No reminder</source>
+        <translation>No reminder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="30"/>
+        <source>At the start</source>
+        <translation>At the start</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="37"/>
+        <source>1 day before</source>
+        <translation>1 day before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="37"/>
+        <source>%1 days before</source>
+        <translation>%1 days before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="30"/>
+        <source>1 hour before</source>
+        <translation>1 hour before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="39"/>
+        <source>%1 hours before</source>
+        <translation>%1 hours before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="40"/>
+        <source>1 minute before</source>
+        <translation>1 minute before</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="40"/>
+        <source>%1 minutes before</source>
+        <translation>%1 minutes before</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPopup</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="29"/>
+        <source>Meeting reminder</source>
+        <translation>Meeting reminder</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="2"/>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="2"/>
+        <source>Dismiss</source>
+        <translation>Dismiss</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPresenter</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="1"/>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="3"/>
+        <source>Dismiss</source>
+        <translation>Dismiss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="90"/>
+        <source>All-day event</source>
+        <translation>All-day event</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="88"/>
+        <source>Starting now</source>
+        <translation>Starting now</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="95"/>
+        <source>Starts in 1 minute</source>
+        <translation>Starts in 1 minute</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="96"/>
+        <source>Starts in %1 minutes</source>
+        <translation>Starts in %1 minutes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="105"/>
+        <source>%1–%2 (%3 min)</source>
+        <translation>%1–%2 (%3 min)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="110"/>
+        <source>Missed while the app was closed: “%1” at %2.</source>
+        <translation>Missed while the app was closed: “%1” at %2.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="114"/>
+        <source>And %1 more.</source>
+        <translation>And %1 more.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutField</name>
+    <message>
+        <location filename="../../desktop/ui/shortcut_field.py" line="1"/>
+        <source>Off once saved: Space still talks while this window is in front.</source>
+        <translation>Off once saved: Space still talks while this window is in front.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_field.py" line="1"/>
+        <source>Tried when you press OK; if it cannot work here, the status bar says why.</source>
+        <translation>Tried when you press OK; if it cannot work here, the status bar says why.</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Show window</source>
+        <translation>Show window</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Start conversation</source>
+        <translation>Start conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>End conversation</source>
+        <translation>End conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Hands-free</source>
+        <translation>Hands-free</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Voice Assistant: %1</source>
+        <translation>Voice Assistant: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>No meetings coming up</source>
+        <translation>No meetings coming up</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Next: %1, %2</source>
+        <translation>Next: %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Missed while closed: %1, %2</source>
+        <translation>Missed while closed: %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>%1 (and %2 more)</source>
+        <translation>%1 (and %2 more)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Could not read the calendar</source>
+        <translation>Could not read the calendar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Voice Assistant is still running</source>
+        <translation>Voice Assistant is still running</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>It stays in the tray, and meeting reminders keep coming. To quit, choose Quit in the tray's menu or File → Quit.</source>
+        <translation>It stays in the tray, and meeting reminders keep coming. To quit, choose Quit in the tray's menu or File → Quit.</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>In a conversation</source>
+        <translation>In a conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Not in a conversation</source>
+        <translation>Not in a conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Listening</source>
+        <translation>Listening</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>The assistant is speaking</source>
+        <translation>The assistant is speaking</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Waiting for your confirmation</source>
+        <translation>Waiting for your confirmation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>The conversation stopped with an error</source>
+        <translation>The conversation stopped with an error</translation>
+    </message>
+</context>
+<context>
+    <name>UsageLabel</name>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Enter prices in Settings (Usage) to see an estimate of the cost.</source>
+        <translation>Enter prices in Settings (Usage) to see an estimate of the cost.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Estimated cost: %1 at the prices in Settings (the service's bill is what counts)</source>
+        <translation>Estimated cost: %1 at the prices in Settings (the service's bill is what counts)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Output: %1 text, %2 audio</source>
+        <translation>Output: %1 text, %2 audio</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Input: %1 text, %2 audio, %3 cached</source>
+        <translation>Input: %1 text, %2 audio, %3 cached</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Tokens: %1 in · %2 out</source>
+        <translation>Tokens: %1 in · %2 out</translation>
+    </message>
+</context>
+<context>
+    <name>UsagePage</name>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source> per 1M tokens</source>
+        <translation> per 1M tokens</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Audio output</source>
+        <translation>Audio output</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Text output</source>
+        <translation>Text output</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Cached input</source>
+        <translation>Cached input</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Audio input</source>
+        <translation>Audio input</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Text input</source>
+        <translation>Text input</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</source>
+        <translation>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Voice Assistant is built with the open-source software below, under these licences:</source>
+        <translation>Voice Assistant is built with the open-source software below, under these licences:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>The licence notices could not be read.</source>
+        <translation>The licence notices could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Log</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Data</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>chosen by the service</source>
+        <translation>chosen by the service</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Voice Assistant</source>
+        <translation>Voice Assistant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>About Voice Assistant</source>
+        <translation>About Voice Assistant</translation>
     </message>
 </context>
 </TS>

@@ -415,6 +415,11 @@
 <context>
     <name>ErrorText</name>
     <message>
+        <location filename="../../desktop/ui/error_text.py" line="56"/>
+        <source>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</source>
+        <translation>连接已恢复，但之前的部分对话未能恢复：助手可能不记得之前说过的所有内容。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/error_text.py" line="20"/>
         <source>The service rejected the API key; check it in the settings.</source>
         <translation>服务拒绝了 API 密钥，请在设置中检查。</translation>
@@ -699,6 +704,16 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../desktop/ui/main_window.py" line="1"/>
+        <source>&amp;About Voice Assistant</source>
+        <translation>关于语音助手(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/main_window.py" line="50"/>
         <source>Voice Assistant</source>
         <translation>语音助理</translation>
@@ -796,6 +811,11 @@
 </context>
 <context>
     <name>MeetingDialog</name>
+    <message>
+        <location filename="../../desktop/ui/meeting_dialog.py" line="49"/>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
     <message>
         <location filename="../../desktop/ui/meeting_dialog.py" line="90"/>
         <source>Confirm meeting</source>
@@ -1135,6 +1155,21 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="29"/>
+        <source>Calendar</source>
+        <translation>日历</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="1"/>
+        <source>Talk from any application</source>
+        <translation>在任何应用中说话</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
         <source>Settings</source>
         <translation>设置</translation>
@@ -1422,6 +1457,11 @@
 <context>
     <name>TranscriptPane</name>
     <message>
+        <location filename="../../desktop/ui/transcript.py" line="1"/>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/transcript.py" line="113"/>
         <source>Type a message and press Enter</source>
         <translation>输入消息后按回车发送</translation>
@@ -1529,6 +1569,454 @@
         <location filename="../../desktop/ui/url_warning.py" line="32"/>
         <source>The regional WebRTC URL is not a valid URL; it looks like %1.</source>
         <translation>区域 WebRTC URL 不是有效的 URL；它应类似于 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="126"/>
+        <source>A notification reminds you of each meeting, while the window is hidden too. A meeting can have its own reminder (in its dialog); the others use this one.</source>
+        <translation>每个会议开始前都会有通知提醒你，窗口隐藏时也一样。会议可以有自己的提醒（在会议对话框中设置）；其余会议使用这里的设置。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="133"/>
+        <source>Remind me</source>
+        <translation>提醒我</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="1"/>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>关闭窗口后继续在系统托盘中运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="1"/>
+        <source>This desktop has no system tray, so closing the window quits the app.</source>
+        <translation>此桌面没有系统托盘，因此关闭窗口会退出应用。</translation>
+    </message>
+</context>
+<context>
+    <name>GlobalShortcut</name>
+    <message>
+        <location filename="../../desktop/ui/shortcut_backend.py" line="1"/>
+        <source>Could not listen for the shortcut here; the details are in the log.</source>
+        <translation>无法在此处监听该快捷键；详情见日志。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</source>
+        <translation>macOS 上暂不可用：在所有应用中都有效的快捷键需要“辅助功能”权限（系统设置 &gt; 隐私与安全性），本应用尚未申请该权限。本窗口在前台时，按住空格键即可说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>Not available here: this Wayland desktop offers no GlobalShortcuts portal, the only way an application may have a shortcut in every application there. Space talks while this window is in front.</source>
+        <translation>此处不可用：此 Wayland 桌面没有提供 GlobalShortcuts 门户，而在那里这是应用获得全局快捷键的唯一途径。本窗口在前台时，按住空格键即可说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Asking the desktop for this shortcut…</source>
+        <translation>正在向桌面申请此快捷键……</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>The desktop did not give the app this shortcut.</source>
+        <translation>桌面没有把此快捷键分配给本应用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
+        <source>Hold to talk to the voice assistant</source>
+        <translation>按住即可与语音助手说话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Not available on this display (%1): it has no keyboard of its own.</source>
+        <translation>在此显示环境（%1）中不可用：它没有自己的键盘。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Off: Space talks while this window is in front.</source>
+        <translation>已关闭：本窗口在前台时，按住空格键即可说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in other applications is left alone.</source>
+        <translation>请选择一个与 Ctrl、Alt 或 Meta 组合的按键（或单独一个功能键），以免影响在其他应用中打字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
+        <source>Works in every application: hold %1 to talk.</source>
+        <translation>在所有应用中均有效：按住 %1 即可说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_backend.py" line="1"/>
+        <source>This keyboard has no such key here.</source>
+        <translation>此键盘上没有这个键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>Another application already uses this shortcut.</source>
+        <translation>另一个应用已在使用此快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_x11.py" line="1"/>
+        <source>The display refused this shortcut (X11 error %1).</source>
+        <translation>显示服务器拒绝了此快捷键（X11 错误 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_windows.py" line="1"/>
+        <source>Windows refused this shortcut.</source>
+        <translation>Windows 拒绝了此快捷键。</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPicker</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="24"/>
+        <source>Default (%1)</source>
+        <translation>默认（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="25"/>
+        <source>No reminder</source>
+        <translation>不提醒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="30"/>
+        <source>At the start</source>
+        <translation>开始时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="37"/>
+        <source>1 day before</source>
+        <translation>提前 1 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="37"/>
+        <source>%1 days before</source>
+        <translation>提前 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="30"/>
+        <source>1 hour before</source>
+        <translation>提前 1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="39"/>
+        <source>%1 hours before</source>
+        <translation>提前 %1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="40"/>
+        <source>1 minute before</source>
+        <translation>提前 1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_picker.py" line="40"/>
+        <source>%1 minutes before</source>
+        <translation>提前 %1 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPopup</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="29"/>
+        <source>Meeting reminder</source>
+        <translation>会议提醒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="2"/>
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_popup.py" line="2"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPresenter</name>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="1"/>
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="3"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="90"/>
+        <source>All-day event</source>
+        <translation>全天事件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="88"/>
+        <source>Starting now</source>
+        <translation>即将开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="95"/>
+        <source>Starts in 1 minute</source>
+        <translation>1 分钟后开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="96"/>
+        <source>Starts in %1 minutes</source>
+        <translation>%1 分钟后开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="105"/>
+        <source>%1–%2 (%3 min)</source>
+        <translation>%1–%2（%3 分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="110"/>
+        <source>Missed while the app was closed: “%1” at %2.</source>
+        <translation>应用关闭期间错过了：“%1”（%2）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/reminder_presenter.py" line="114"/>
+        <source>And %1 more.</source>
+        <translation>另有 %1 个。</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutField</name>
+    <message>
+        <location filename="../../desktop/ui/shortcut_field.py" line="1"/>
+        <source>Off once saved: Space still talks while this window is in front.</source>
+        <translation>保存后关闭：本窗口在前台时，仍可按住空格键说话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_field.py" line="1"/>
+        <source>Tried when you press OK; if it cannot work here, the status bar says why.</source>
+        <translation>按“确定”后生效；如果在此处无法使用，状态栏会说明原因。</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Show window</source>
+        <translation>显示窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Start conversation</source>
+        <translation>开始对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>End conversation</source>
+        <translation>结束对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Hands-free</source>
+        <translation>免按键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Voice Assistant: %1</source>
+        <translation>语音助理：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>No meetings coming up</source>
+        <translation>近期没有会议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Next: %1, %2</source>
+        <translation>下一个会议：%1，%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Missed while closed: %1, %2</source>
+        <translation>关闭期间错过：%1，%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>%1 (and %2 more)</source>
+        <translation>%1（另有 %2 个）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Could not read the calendar</source>
+        <translation>无法读取日历</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>Voice Assistant is still running</source>
+        <translation>语音助理仍在运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="1"/>
+        <source>It stays in the tray, and meeting reminders keep coming. To quit, choose Quit in the tray's menu or File → Quit.</source>
+        <translation>它会留在系统托盘中，会议提醒照常送达。要退出，请在托盘菜单中选择“退出”，或选择“文件 → 退出”。</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>In a conversation</source>
+        <translation>对话中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Not in a conversation</source>
+        <translation>未在对话中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Listening</source>
+        <translation>正在听</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>The assistant is speaking</source>
+        <translation>助理正在说话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>Waiting for your confirmation</source>
+        <translation>正在等待你的确认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_icons.py" line="1"/>
+        <source>The conversation stopped with an error</source>
+        <translation>对话因出错而中断</translation>
+    </message>
+</context>
+<context>
+    <name>UsageLabel</name>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Enter prices in Settings (Usage) to see an estimate of the cost.</source>
+        <translation>在设置（用量）中填写价格后，这里会显示费用估计。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Estimated cost: %1 at the prices in Settings (the service's bill is what counts)</source>
+        <translation>估计费用：按设置中的价格约 %1（以服务商账单为准）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Output: %1 text, %2 audio</source>
+        <translation>输出：文本 %1，音频 %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Input: %1 text, %2 audio, %3 cached</source>
+        <translation>输入：文本 %1，音频 %2，缓存 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_label.py" line="1"/>
+        <source>Tokens: %1 in · %2 out</source>
+        <translation>Token：输入 %1 · 输出 %2</translation>
+    </message>
+</context>
+<context>
+    <name>UsagePage</name>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source> per 1M tokens</source>
+        <translation> / 每百万 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Audio output</source>
+        <translation>音频输出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Text output</source>
+        <translation>文本输出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Cached input</source>
+        <translation>缓存输入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Audio input</source>
+        <translation>音频输入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>Text input</source>
+        <translation>文本输入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/usage_page.py" line="1"/>
+        <source>The status bar counts the tokens of each conversation. Enter what your model costs, in US dollars per million tokens (see your provider's price list), and it shows an estimate of the cost too. Leave a price at 0 to leave that kind out.</source>
+        <translation>状态栏会统计每次对话用掉的 token。填写你的模型价格（每百万 token 多少美元，见服务商的价目表），状态栏还会显示费用估计。价格为 0 的类别不计入。</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Voice Assistant is built with the open-source software below, under these licences:</source>
+        <translation>语音助手使用了以下开源软件，遵循各自的许可证：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>The licence notices could not be read.</source>
+        <translation>无法读取许可证声明。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>chosen by the service</source>
+        <translation>由服务决定</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>Voice Assistant</source>
+        <translation>语音助手</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/about_dialog.py" line="1"/>
+        <source>About Voice Assistant</source>
+        <translation>关于语音助手</translation>
     </message>
 </context>
 </TS>

@@ -33,6 +33,8 @@ class FakeRealtimeService:
     `refusals`: the next connection attempts fail with these errors, one each, in turn.
     `gate`: when set, every connection attempt waits for it (a reconnect caught in the middle).
     `expires_in`: session.created carries an `expires_at` this many seconds after `clock()`.
+    `refuse_item`: given a conversation.item.create's item, the message of the error that refuses it
+    (echoing the event's `event_id`, as the service does), or None to take it.
     """
 
     def __init__(
@@ -48,6 +50,7 @@ class FakeRealtimeService:
         self.expires_in: float | None = None
         self.refusals: list[SessionError] = []
         self.gate: asyncio.Event | None = None
+        self.refuse_item: Callable[[dict[str, Any]], str | None] = lambda _item: None
         self.connections: list[FakeConnection] = []
         self._ids = itertools.count(1)
 
@@ -204,6 +207,8 @@ class FakeConnection:
         match event.get("type"):
             case "session.update":
                 self.server_sends({"type": "session.updated", "session": event.get("session", {})})
+            case "conversation.item.create" if (refusal := self._service.refuse_item(event["item"])):
+                self._error("invalid_value", refusal, event.get("event_id", ""))
             case "conversation.item.create":
                 item = dict(event["item"])
                 item.setdefault("id", self._service.new_id("item"))
@@ -251,6 +256,6 @@ class FakeConnection:
         done = {"id": response, "status": status, "status_details": {}, "output": [item], "usage": usage}
         self.server_sends({"type": "response.done", "response": done})
 
-    def _error(self, code: str, message: str) -> None:
-        error = {"type": "invalid_request_error", "code": code, "message": message}
+    def _error(self, code: str, message: str, event_id: str = "") -> None:
+        error = {"type": "invalid_request_error", "code": code, "message": message, "event_id": event_id}
         self.server_sends({"type": "error", "error": error})

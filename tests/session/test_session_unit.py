@@ -229,5 +229,54 @@ async def test_a_silent_call_is_found_by_a_check_and_replaced(running: Running) 
     assert renewal.reason == CHECKED and running.service.current is not first
 
 
+def _booked(call: FakeConnection) -> None:
+    """The conversation gets a tool call and its output, as after a booking."""
+    arguments = '{"title": "Design review", "start": "2026-12-08T10:00"}'
+    call.server_sends({"type": "conversation.item.created", "item": {
+        "id": "item_call", "type": "function_call", "call_id": "call_1", "name": "scheduleMeeting",
+        "arguments": arguments}})
+    output = {"type": "function_call_output", "call_id": "call_1", "output": '{"status": "saved"}'}
+    call.server_sends({"type": "conversation.item.created", "item": {"id": "item_output", **output}})
+
+
+async def test_a_refused_replay_of_a_tool_call_is_told_again_as_a_note_not_shown(running: Running) -> None:
+    first = await _greeted(running)
+    _booked(first)
+    await until(lambda: len(running.session._history) == 3)
+    running.service.refuse_item = lambda item: (
+        "Tool call ID 'call_1' not found in conversation." if item["type"] == "function_call_output" else None
+    )
+    first.drop()
+    await running.events.wait_for(ConnectionRenewed)
+    second = running.service.current
+    await until(lambda: any(item["role"] == "system" for item in _messages(second)))
+    (note,) = [item for item in _messages(second) if item["role"] == "system"]
+    text = note["content"][0]["text"]
+    assert note["content"][0]["type"] == "input_text"
+    assert "scheduleMeeting" in text and "Design review" in text and '"saved"' in text
+    await running.reaches(SessionState.LISTENING, after=running.events.of(ConnectionRenewed)[-1])
+    assert running.events.of(ErrorRaised) == []  # the person can do nothing about it: the log has it
+
+
+async def test_a_refused_replay_of_words_says_once_that_context_was_lost(running: Running) -> None:
+    first = await _greeted(running)
+    running.session.send_text("Book the design review.")
+    await running.events.wait_for(AssistantTranscript, lambda _e: len(running.finals()) == 2)
+    running.service.refuse_item = lambda item: "Replayed messages are not accepted."
+    first.drop()
+    await running.events.wait_for(ConnectionRenewed)
+    lost = await running.events.wait_for(ErrorRaised)
+    assert lost.code == "replay_incomplete" and not lost.fatal
+    await running.reaches(SessionState.LISTENING, after=running.events.of(ConnectionRenewed)[-1])
+    assert len(running.events.of(ErrorRaised)) == 1  # three refusals, one sentence
+    running.service.current.drop()  # the next renewal may say it again, once
+    await running.events.wait_for(ErrorRaised, lambda _e: len(running.events.of(ErrorRaised)) == 2)
+
+
+def _messages(call: FakeConnection) -> list[dict[str, object]]:
+    items = [event["item"] for event in call.sent("conversation.item.create")]
+    return [item for item in items if item["type"] == "message"]
+
+
 async def _nothing() -> None:
     return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,3 +71,18 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.set_event_loop(None)
     gc.collect()
     gc.enable()
+
+
+@pytest.fixture
+def session_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private DBus session bus (dbus-daemon) as the session's; skipped where it is not installed."""
+    if shutil.which("dbus-daemon") is None:
+        pytest.skip("dbus-daemon is not installed")
+    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
+                              stdout=subprocess.PIPE, text=True)
+    assert daemon.stdout is not None
+    address = daemon.stdout.readline().strip()
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    yield address
+    daemon.terminate()
+    daemon.wait(timeout=10)

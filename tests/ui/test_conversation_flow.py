@@ -103,6 +103,100 @@ def test_push_to_talk_with_space(
     run(qloop, scenario())
 
 
+def test_holding_space_through_a_sentence_is_one_turn_whatever_the_loop_does(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
+) -> None:
+    """Under load Qt does not flag X11's auto-repeat: the hold arrives as release/press pairs."""
+
+    def sent(kind: str) -> int:
+        return sum(1 for e in app.server.client_events if e.event.get("type") == kind)
+
+    async def scenario() -> None:
+        nonlocal app
+        async with opened_app(settings_store, prefs=PTT, greet=False) as app:
+            await connected(app)
+            app.window.activateWindow()
+            app.window.talk.setFocus()
+            updates = sent("session.update")
+
+            async def unflagged_repeats() -> None:
+                for _pair in range(12):
+                    qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
+                    qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
+                    await asyncio.sleep(0.03)
+
+            repeats: asyncio.Task[None] | None = None
+
+            def hold() -> None:
+                nonlocal repeats
+                qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
+                repeats = asyncio.ensure_future(unflagged_repeats())
+
+            async def let_go() -> None:
+                assert repeats is not None
+                await repeats
+
+            def release() -> None:
+                qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
+
+            app.server.queue_user_transcript(QUESTION)
+            hold()
+            await wait_until(lambda: app.controller.state is SessionState.LISTENING)
+            app.microphone.say(tone())
+            await app.microphone.wait_spoken()
+            await let_go()
+            release()
+            await wait_until(lambda: QUESTION in texts(app) and len(texts(app)) >= 2)
+            await wait_until(lambda: app.controller.state is SessionState.READY)
+            assert sent("input_audio_buffer.commit") == 1  # one turn
+            assert sent("input_audio_buffer.clear") == 1  # at the press only: no part of it was lost
+            assert sent("response.cancel") == 0  # nothing cut the answer short
+            assert sent("session.update") == updates  # turn detection was never switched
+            assert texts(app).count(QUESTION) == 1
+
+    app: Running
+    run(qloop, scenario())
+
+
+def test_holding_space_hands_free_through_a_sentence_gets_it_answered(
+    qloop: asyncio.AbstractEventLoop, settings_store: QSettings, qtbot: QtBot
+) -> None:
+    """Hands-free, the service hears the turn; a hold of Space is the person talking, even when it
+    arrives as release/press pairs (auto-repeat Qt did not flag): listening is never switched, and
+    the release does not cancel the answer the words asked for. A tap still switches listening."""
+
+    def sent(kind: str) -> int:
+        return sum(1 for e in app.server.client_events if e.event.get("type") == kind)
+
+    async def scenario() -> None:
+        nonlocal app
+        async with opened_app(settings_store, greet=False) as app:
+            await connected(app)
+            session = app.controller.call_session()
+            assert session is not None and session.hands_free
+            app.window.activateWindow()
+            app.window.talk.setFocus()
+            updates = sent("session.update")
+            app.server.queue_user_transcript(QUESTION)
+            qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
+            app.microphone.say(tone(0.8))
+            for _pair in range(25):
+                qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
+                qtbot.keyPress(app.window.talk, Qt.Key.Key_Space)
+                await asyncio.sleep(0.04)
+            await wait_until(lambda: QUESTION in texts(app))
+            qtbot.keyRelease(app.window.talk, Qt.Key.Key_Space)
+            await wait_until(lambda: len(texts(app)) >= 2 and app.controller.state is SessionState.LISTENING)
+            assert (sent("session.update"), sent("response.cancel")) == (updates, 0)
+            assert session.hands_free
+            qtbot.keyClick(app.window.talk, Qt.Key.Key_Space)  # a tap: listening off
+            await wait_until(lambda: not session.hands_free)
+            assert sent("session.update") == updates + 1
+
+    app: Running
+    run(qloop, scenario())
+
+
 def test_switching_modes_mid_session(qloop: asyncio.AbstractEventLoop, settings_store: QSettings) -> None:
     async def scenario() -> None:
         async with opened_app(settings_store, prefs=PTT, greet=False) as app:

@@ -3,6 +3,7 @@ the Chinese translation, and that launching imports no media stack before the wi
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -32,13 +33,18 @@ TRANSLATED_SOURCES = (
     "app/launch.py", "app/composition.py", "audio/notices.py", "ui/banner.py", "ui/calendar_files.py",
     "ui/calendar_pane.py",
     "ui/controller.py", "ui/error_text.py",
-    "ui/folder_picker.py", "ui/indexing_progress.py", "ui/inspector.py", "ui/knowledge_page.py",
+    "ui/folder_picker.py", "ui/global_shortcut.py", "ui/indexing_progress.py", "ui/inspector.py",
+    "ui/knowledge_page.py",
     "ui/level_meter.py",
     "ui/main_window.py",
     "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/recurrence_editor.py", "ui/recurrence_words.py",
+    "ui/reminder_picker.py", "ui/reminder_popup.py", "ui/reminder_presenter.py",
     "ui/settings_actions.py",
-    "ui/settings_dialog.py", "ui/settings_pages.py", "ui/single_instance.py",
-    "ui/talk_button.py", "ui/transcript.py",
+    "ui/settings_dialog.py", "ui/settings_pages.py", "ui/shortcut_backend.py", "ui/shortcut_field.py",
+    "ui/shortcut_portal.py", "ui/shortcut_windows.py",
+    "ui/shortcut_x11.py", "ui/single_instance.py",
+    "ui/talk_button.py", "ui/transcript.py", "ui/usage_label.py", "ui/usage_page.py", "ui/about_dialog.py",
+    "ui/target_notice.py", "ui/tray.py", "ui/tray_icons.py",
 )  # fmt: skip
 
 
@@ -92,7 +98,36 @@ def test_space_talks_except_while_typing(qtbot: QtBot) -> None:
     button.setFocus()
     qtbot.keyPress(button, Qt.Key.Key_Space)
     qtbot.keyRelease(button, Qt.Key.Key_Space)
-    assert heard == ["pressed", "released"]
+    qtbot.waitUntil(lambda: heard == ["pressed", "released"])
+    space.stop()
+
+
+def test_a_release_and_press_pair_inside_one_hold_is_the_same_hold(qtbot: QtBot) -> None:
+    """X11 auto-repeat that Qt did not flag (a loaded loop): the pairs continue the hold; one turn."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    button = QPushButton("Talk", window)
+    space = SpaceKey(window)
+    heard: list[str] = []
+    space.pressed.connect(lambda: heard.append("pressed"))
+    space.released.connect(lambda: heard.append("released"))
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    button.setFocus()
+    qtbot.keyPress(button, Qt.Key.Key_Space)
+    for _pair in range(20):
+        qtbot.keyRelease(button, Qt.Key.Key_Space)  # unflagged, as Qt delivers them under load
+        qtbot.keyPress(button, Qt.Key.Key_Space)
+        qtbot.wait(5)
+    assert heard == ["pressed"]
+    qtbot.keyRelease(button, Qt.Key.Key_Space)
+    assert heard == ["pressed"]  # let go only once no press follows
+    qtbot.waitUntil(lambda: heard == ["pressed", "released"])
+    qtbot.keyPress(button, Qt.Key.Key_Space)  # a press after that is a new turn
+    assert heard == ["pressed", "released", "pressed"]
+    qtbot.keyRelease(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: heard[-1] == "released")
     space.stop()
 
 
@@ -276,3 +311,45 @@ def test_a_tool_call_waiting_for_the_person_says_so(qtbot: QtBot) -> None:
     pane.mark_confirming("unknown")
     assert pane.tr("declined by you") in pane.bubble_texts()[0]
     assert "`createMeeting` — declined by you" in pane.markdown()  # the export uses the same words
+
+
+def test_a_narrow_talk_button_breaks_a_long_sentence_without_a_hint_at_a_space(qtbot: QtBot) -> None:
+    """"Waiting for your answer in the meeting dialog" has no hint to move: beside the calendar it was
+    cut off at both ends; it now breaks at the space nearest its middle."""
+    button = TalkButton()
+    qtbot.addWidget(button)
+    button.set_state(SessionState.THINKING)
+    button.set_confirmations_open(1)
+    button.show()
+    button.resize(900, 64)
+    assert button.text() == "Waiting for your answer in the meeting dialog"
+    button.resize(300, 64)
+    assert button.text() == "Waiting for your answer\nin the meeting dialog"
+    assert button.label() == "Waiting for your answer in the meeting dialog"
+
+
+@pytest.mark.parametrize("language", ["en_US", "zh_CN"])
+def test_every_talk_label_fits_its_button_down_to_a_narrow_one(qapp: QApplication, qtbot: QtBot,
+                                                               language: str) -> None:
+    """At 150 % and 200 % the window beside the calendar leaves the button narrow: every state's label
+    wraps, and elides only what still does not fit (the whole sentence is then its tooltip)."""
+    installed = install_translators(qapp, QLocale(language))
+    try:
+        button = TalkButton()
+        qtbot.addWidget(button)
+        button.show()
+        for push_to_talk, confirmations, state in itertools.product((True, False), (0, 1), SessionState):
+            button.set_push_to_talk(push_to_talk)
+            button.set_confirmations_open(confirmations)
+            button.set_state(state, "attempt 2 of 6")
+            for width in range(140, 420, 20):
+                button.resize(width, 64)
+                room = width - 2 * (18 + 2)
+                lines = button.text().split("\n")
+                widths = [button.fontMetrics().horizontalAdvance(line) for line in lines]
+                assert len(lines) <= 2 and max(widths) <= room
+                if "…" in button.text() and "…" not in button.label():
+                    assert button.toolTip() == button.label()
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)

@@ -1,0 +1,70 @@
+"""The system's own notifications, through desktop-notifier (DBus org.freedesktop.Notifications on
+Linux, WinRT toasts on Windows, UserNotifications on macOS), with Show and Dismiss buttons.
+
+Used only where the service is there and takes buttons: desktop-notifier logs a failed send instead of
+raising it, and on a platform it does not serve (macOS outside an app bundle) it sends nowhere, so
+`send` answers whether the notification was really handed over (desktop-notifier's dispatch), and the
+window shows its own reminder (reminder_popup.py) when it was not. No DBus session (a server, CI, a
+bare X display) is such a case. The library is imported on first use, after the window is up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from desktop.storage import resource
+
+log = logging.getLogger(__name__)
+
+
+class NativeNotifications:
+    def __init__(self, app_name: str) -> None:
+        self._app_name = app_name
+        self._notifier: Any = None
+        self._usable: bool | None = None
+
+    async def usable(self) -> bool:
+        """Whether the system's service is there and shows buttons (asked once per run)."""
+        if self._usable is None:
+            self._usable = await self._ask()
+        return self._usable
+
+    async def _ask(self) -> bool:
+        try:
+            from desktop_notifier import Capability, DesktopNotifier, Icon
+
+            icon = Icon(path=resource("icons", "app.png"))
+            notifier = DesktopNotifier(app_name=self._app_name, app_icon=icon)
+            capabilities = await notifier.get_capabilities()
+        except Exception as error:  # no DBus session, no service, the library missing: our own window
+            log.info("system notifications are not available (%s); reminders use a window of our own",
+                     type(error).__name__)
+            return False
+        if Capability.BUTTONS not in capabilities:
+            log.info("the system's notifications take no buttons; reminders use a window of our own")
+            return False
+        self._notifier = notifier
+        return True
+
+    async def send(self, title: str, message: str, buttons: tuple[str, str],
+                   on_show: Callable[[], None], on_dismiss: Callable[[], None]) -> bool:
+        """Hands the notification to the system: Show (`buttons[0]`, or a click on it) calls
+        `on_show`, Dismiss (`buttons[1]`, or closing it) `on_dismiss`. False when it was not handed
+        over, and the caller shows its own."""
+        if not await self.usable():
+            return False
+        from desktop_notifier import Button
+
+        dispatched: list[bool] = []
+        try:
+            await self._notifier.send(
+                title, message,
+                buttons=[Button(title=buttons[0], on_pressed=on_show),
+                         Button(title=buttons[1], on_pressed=on_dismiss)],
+                on_clicked=on_show, on_dismissed=on_dismiss, on_dispatched=lambda: dispatched.append(True))
+        except Exception:
+            log.warning("the system did not take the notification", exc_info=True)
+            return False
+        return bool(dispatched)
