@@ -216,12 +216,12 @@ class Root:
             renewal.cancel()
         await self.session_factory.close()
         await self._stop_reminders()
+        if self.tray is not None:  # before the calendar closes: its menu looks meetings up there
+            self.tray.shutdown()
         if self.pane is not None:
             self.pane.shutdown()
         if self.toolbox is not None:
             await self.toolbox.close()
-        if self.tray is not None:
-            self.tray.shutdown()
         self.window.close()
 
     async def _stop_reminders(self) -> None:

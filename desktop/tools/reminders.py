@@ -85,6 +85,7 @@ class ReminderScheduler:
         self._tz = tz
         self._grace = grace
         self._log = store.reminder_log()
+        self._pruned = False  # the log's old entries go once a run
         self._changed: asyncio.Event | None = None
 
     async def check(self) -> Checked:
@@ -102,8 +103,9 @@ class ReminderScheduler:
         last = self._log.checked_until()
         since = now if last is None else datetime.fromtimestamp(last, now.tzinfo)
         since = min(max(since, now - MISSED_KEPT), now)  # closed for weeks: only the last day is missed
-        if last is None:
+        if not self._pruned:
             self._log.prune(int((now - LOG_KEPT).timestamp()))
+            self._pruned = True
         found = self._store.between(min(since, now - self._grace), now + LOOK_AHEAD, self._tz)
         timed = [(o, lead) for o in found if (lead := _lead(o, default)) is not None]
         done = self._log.logged(_key(o) for o, _lead_minutes in timed)
@@ -143,8 +145,11 @@ class ReminderScheduler:
                 except Exception:
                     log.exception("looking for due meeting reminders failed")
                 else:
-                    present(checked)
                     wait = self._wait(checked.next_due)
+                    try:
+                        present(checked)
+                    except Exception:  # one look's showing failed: the next reminders still come
+                        log.exception("showing meeting reminders failed")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(changed.wait(), wait)
         finally:
@@ -157,7 +162,11 @@ class ReminderScheduler:
 
 
 def _lead(occurrence: Meeting, default: int) -> int | None:
-    """Minutes before the start it is due; None for no reminder."""
+    """Minutes before the start it is due; None for no reminder. The default is for timed meetings: an
+    all-day event starts at midnight, and a reminder at 23:50 the night before helps nobody; it is
+    reminded of only with a reminder of its own."""
+    if occurrence.reminder is None and occurrence.all_day:
+        return None
     minutes = occurrence.reminder if occurrence.reminder is not None else default
     return None if minutes == NO_REMINDER or minutes < 0 else minutes
 

@@ -26,6 +26,8 @@ class ReminderPopup(QWidget):
         self.reminder = reminder
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        # macOS hides tool windows while the app is inactive, and a reminder comes exactly then.
+        self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
         self.setWindowTitle(self.tr("Meeting reminder"))
         self.heading = QLabel(heading)
         self.title = QLabel(reminder.title)

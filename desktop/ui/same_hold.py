@@ -40,6 +40,12 @@ class SameHold(QObject):
         if self.held:
             self._letting_go.start()
 
+    def end(self) -> None:
+        """The hold ends now, whatever comes (the key's release will go to another application)."""
+        if self.held:
+            self._letting_go.stop()
+            self._let_go()
+
     def stop(self) -> None:
         """Forget a hold without a word (the key is no longer watched)."""
         self._letting_go.stop()

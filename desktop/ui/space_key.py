@@ -43,6 +43,9 @@ class SpaceKey(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.ApplicationDeactivate:
+            self._hold.end()  # another application has the keyboard: Space's release will not come here
+            return False
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(event, QKeyEvent):
             return False
         if event.key() != Qt.Key.Key_Space:

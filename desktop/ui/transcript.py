@@ -244,7 +244,8 @@ class TranscriptPane(QWidget):
             return text
         prices = self.prices()
         lines = [usage_line(tally.counts, prices), *usage_breakdown(tally.counts, prices).splitlines()]
-        return text + f"**{self.tr('Usage')}:** " + "  \n".join(lines) + "\n"
+        # Everything since the transcript was last cleared (the status bar counts this conversation).
+        return text + f"**{self.tr('Usage of this transcript')}:** " + "  \n".join(lines) + "\n"
 
     def count(self, usage: Usage) -> None:
         """One response's tokens, for the Markdown export's totals."""

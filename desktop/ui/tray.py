@@ -89,7 +89,8 @@ class Tray(QObject):
 
     def keeps_app(self) -> bool:
         """Whether closing the window leaves the app running in the tray."""
-        return self.available() and self._controller.prefs.close_to_tray
+        # The icon must be up: a tray that appeared after the start has none of ours to bring it back.
+        return self.available() and self.icon.isVisible() and self._controller.prefs.close_to_tray
 
     def _build_menu(self) -> None:
         menu = self.menu

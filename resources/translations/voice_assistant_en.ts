@@ -1458,6 +1458,11 @@
     <name>TranscriptPane</name>
     <message>
         <location filename="../../desktop/ui/transcript.py" line="1"/>
+        <source>Usage of this transcript</source>
+        <translation>Usage of this transcript</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/transcript.py" line="1"/>
         <source>Usage</source>
         <translation>Usage</translation>
     </message>

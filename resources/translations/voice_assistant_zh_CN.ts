@@ -1458,6 +1458,11 @@
     <name>TranscriptPane</name>
     <message>
         <location filename="../../desktop/ui/transcript.py" line="1"/>
+        <source>Usage of this transcript</source>
+        <translation>本记录的用量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/transcript.py" line="1"/>
         <source>Usage</source>
         <translation>用量</translation>
     </message>

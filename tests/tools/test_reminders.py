@@ -182,6 +182,18 @@ def test_a_meeting_s_own_reminder_or_none_beats_the_default(path: Path, opened: 
     assert later.reminder is None
 
 
+def test_an_all_day_event_is_reminded_of_only_with_a_reminder_of_its_own(
+    path: Path, opened: list[MeetingStore], worker: StoreWorker
+) -> None:
+    """The default would fire at 23:50 the night before: it applies to timed meetings only."""
+    clock = Clock(at(20, day=-1))
+    store, reminders = scheduler(path, opened, worker, clock)
+    store.create(MeetingDraft("Holiday", at(0), 24 * 60, all_day=True))
+    store.create(MeetingDraft("Offsite", at(0, day=1), 24 * 60, all_day=True, reminder=12 * 60))
+    assert reminders.check_now(at(23, 50, day=-1), 10).due == ()
+    assert titles(reminders.check_now(at(12), 10).due) == ["Offsite"]
+
+
 def test_a_meeting_booked_after_its_reminder_time_gets_none(path: Path, opened: list[MeetingStore],
                                                             worker: StoreWorker) -> None:
     soon = datetime.now(CST).replace(second=0, microsecond=0) + timedelta(minutes=5)

@@ -339,9 +339,18 @@ def test_where_the_tray_shows_no_message_the_first_close_is_a_small_note(
         qtbot: QtBot, window: MainWindow, settings_store: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
     tray_exists(monkeypatch)
     tray = make_tray(window, settings_store)
-    tray.icon.hide()  # not shown on the panel: it can carry no message
+    monkeypatch.setattr(QSystemTrayIcon, "supportsMessages", staticmethod(lambda: False))
     window.close()
     assert tray.note is not None and tray.note.isVisible()
     assert tray.note.text() == "Voice Assistant is still running"
     assert "File → Quit" in tray.note.informativeText()
     tray.note.accept()
+
+
+def test_a_tray_that_came_after_the_start_does_not_swallow_the_window(
+        qtbot: QtBot, window: MainWindow, settings_store: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No icon of ours on the panel: closing quits, as without a tray."""
+    tray_exists(monkeypatch)
+    tray = make_tray(window, settings_store)
+    tray.icon.hide()
+    assert not tray.keeps_app()

@@ -92,7 +92,7 @@ def test_the_status_bar_sums_a_conversation_and_estimates_with_prices(
             assert load_preferences(settings_store).price_audio_out == 64.0
             app.window.transcript.save_markdown(tmp_path / "c.md")
             saved = (tmp_path / "c.md").read_text(encoding="utf-8")
-            assert "**Usage:** Tokens: " in saved and "Output: " in saved
+            assert "**Usage of this transcript:** Tokens: " in saved and "Output: " in saved
             app.window.end.click()
             await wait_until(lambda: app.window.start.isEnabled())
             app.window.start.click()  # a new conversation counts from zero: its greeting only

@@ -10,7 +10,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -99,6 +99,29 @@ def test_space_talks_except_while_typing(qtbot: QtBot) -> None:
     qtbot.keyPress(button, Qt.Key.Key_Space)
     qtbot.keyRelease(button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: heard == ["pressed", "released"])
+    space.stop()
+
+
+def test_a_space_hold_ends_when_another_application_takes_the_keyboard(qtbot: QtBot) -> None:
+    """Its release will go to the other application: the turn ends now, and the next Space is a new one."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    button = QPushButton("Talk", window)
+    space = SpaceKey(window)
+    heard: list[str] = []
+    space.pressed.connect(lambda: heard.append("pressed"))
+    space.released.connect(lambda: heard.append("released"))
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    button.setFocus()
+    qtbot.keyPress(button, Qt.Key.Key_Space)
+    QApplication.sendEvent(QApplication.instance(), QEvent(QEvent.Type.ApplicationDeactivate))
+    assert heard == ["pressed", "released"]
+    qtbot.keyPress(button, Qt.Key.Key_Space)  # back again: a new hold
+    assert heard == ["pressed", "released", "pressed"]
+    qtbot.keyRelease(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: heard[-1] == "released")
     space.stop()
 
 
