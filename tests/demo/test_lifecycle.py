@@ -4,8 +4,8 @@ server keeps (bounded, so the demo provider can run all day)."""
 from __future__ import annotations
 
 import asyncio
-import math
 import json
+import math
 import time
 
 import pytest
