@@ -102,8 +102,8 @@ def test_space_talks_except_while_typing(qtbot: QtBot) -> None:
     space.stop()
 
 
-def test_a_space_hold_ends_when_another_application_takes_the_keyboard(qtbot: QtBot) -> None:
-    """Its release will go to the other application: the turn ends now, and the next Space is a new one."""
+def _talk_by_space(qtbot: QtBot) -> tuple[QPushButton, SpaceKey, list[str]]:
+    """A focused button in an active window with Space as the talk key; `heard` lists its signals."""
     window = QWidget()
     qtbot.addWidget(window)
     button = QPushButton("Talk", window)
@@ -115,6 +115,12 @@ def test_a_space_hold_ends_when_another_application_takes_the_keyboard(qtbot: Qt
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     button.setFocus()
+    return button, space, heard
+
+
+def test_a_space_hold_ends_when_another_application_takes_the_keyboard(qtbot: QtBot) -> None:
+    """Its release will go to the other application: the turn ends now, and the next Space is a new one."""
+    button, space, heard = _talk_by_space(qtbot)
     qtbot.keyPress(button, Qt.Key.Key_Space)
     QApplication.sendEvent(QApplication.instance(), QEvent(QEvent.Type.ApplicationDeactivate))
     assert heard == ["pressed", "released"]
@@ -127,17 +133,7 @@ def test_a_space_hold_ends_when_another_application_takes_the_keyboard(qtbot: Qt
 
 def test_a_release_and_press_pair_inside_one_hold_is_the_same_hold(qtbot: QtBot) -> None:
     """X11 auto-repeat that Qt did not flag (a loaded loop): the pairs continue the hold; one turn."""
-    window = QWidget()
-    qtbot.addWidget(window)
-    button = QPushButton("Talk", window)
-    space = SpaceKey(window)
-    heard: list[str] = []
-    space.pressed.connect(lambda: heard.append("pressed"))
-    space.released.connect(lambda: heard.append("released"))
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    button.setFocus()
+    button, space, heard = _talk_by_space(qtbot)
     qtbot.keyPress(button, Qt.Key.Key_Space)
     for _pair in range(20):
         qtbot.keyRelease(button, Qt.Key.Key_Space)  # unflagged, as Qt delivers them under load
