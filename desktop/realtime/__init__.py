@@ -10,7 +10,7 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.realtime import client_events, server_events
-    from desktop.realtime.config import Dialect, ProviderKind, SessionConfig, TurnDetection, TurnMode
+    from desktop.realtime.config import Dialect, KeyFrom, ProviderKind, SessionConfig, TurnDetection, TurnMode
     from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
     from desktop.realtime.embeddings import embeddings_client_for
     from desktop.realtime.endpoints import malformed_field, shown_url
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         AZURE_VARS,
         OPENAI_VARS,
         PROVIDER,
+        TOKEN_BEARER,
         environment_overrides,
         key_variable,
         parse_provider,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         SessionCreated,
         SessionUpdated,
     )
+    from desktop.realtime.token_service import token_url_problem
 
 __all__ = [
     "AZURE_VARS",
@@ -50,9 +52,11 @@ __all__ = [
     "OPENAI_DEFAULT_BASE",
     "OPENAI_VARS",
     "PROVIDER",
+    "TOKEN_BEARER",
     "Connection",
     "Dialect",
     "ItemCreated",
+    "KeyFrom",
     "Masker",
     "Provider",
     "ProviderKind",
@@ -80,6 +84,7 @@ __all__ = [
     "remember_secrets",
     "server_events",
     "shown_url",
+    "token_url_problem",
 ]
 
 __getattr__ = lazy_exports(
@@ -87,6 +92,7 @@ __getattr__ = lazy_exports(
     {
         "config": (
             "Dialect",
+            "KeyFrom",
             "ProviderKind",
             "SessionConfig",
             "TurnDetection",
@@ -108,6 +114,7 @@ __getattr__ = lazy_exports(
             "OPENAI_VARS",
             "parse_provider",
             "PROVIDER",
+            "TOKEN_BEARER",
         ),
         "errors": ("SessionError",),
         "instructions": (
@@ -138,5 +145,6 @@ __getattr__ = lazy_exports(
             "SessionCreated",
             "SessionUpdated",
         ),
+        "token_service": ("token_url_problem",),
     },
 )

@@ -24,6 +24,9 @@ class Dialect(enum.Enum):
 
 
 TurnMode = Literal["server_vad", "semantic_vad", "none"]
+# Where the ephemeral key comes from: minted with the resource's API key, or handed out by the person's
+# organisation's token service (desktop/realtime/token_service.py), which holds the resource key itself.
+KeyFrom = Literal["api_key", "token_service"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,9 @@ class SessionConfig:
     # desktop/realtime/embeddings.py reads both.
     embeddings_model: str = ""
     api_key: str = field(default="", repr=False)
+    key_from: KeyFrom = "api_key"
+    token_url: str = ""  # key_from "token_service": where the key is asked for (a POST)
+    token_bearer: str = field(default="", repr=False)  # sent to the token service only, when set
     voice: str = "sage"
     instructions: str = ""  # empty means the default meeting-assistant prompt
     turn_detection: TurnDetection = field(default_factory=TurnDetection)

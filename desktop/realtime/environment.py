@@ -1,7 +1,7 @@
 """Environment variables that override the stored settings (handy for CI, --check and power users).
 
 `environment_overrides` is the one reading of them: which provider they choose and which of its
-variables apply.
+variables apply (VOICE_ASSISTANT_TOKEN_URL, the token-service mode, to any remote provider).
 `desktop.settings.target` builds what a call connects to from it; nothing else reads these variables.
 """
 
@@ -27,6 +27,11 @@ OPENAI_VARS = {
     "OPENAI_REALTIME_MODEL": "deployment",
     "OPENAI_EMBEDDINGS_MODEL": "embeddings_model",
 }
+
+# The token-service mode, for any remote provider: a URL set here means the key is asked for there.
+TOKEN_URL = "VOICE_ASSISTANT_TOKEN_URL"
+TOKEN_BEARER = "VOICE_ASSISTANT_TOKEN_BEARER"  # a secret: read by KeyStore, like the API keys
+TOKEN_VARS = {TOKEN_URL: "token_url", TOKEN_BEARER: "token_bearer"}
 
 
 def parse_provider(name: str) -> ProviderKind:
@@ -72,10 +77,11 @@ def environment_overrides(stored: ProviderKind, env: Mapping[str, str]) -> Overr
         kind = parse_provider(env[PROVIDER])
         names.append(PROVIDER)
     fields: dict[str, str] = {}
-    for name, attribute in variables_of(kind).items():
+    remote = TOKEN_VARS if kind is not ProviderKind.DEMO else {}
+    for name, attribute in (variables_of(kind) | remote).items():
         value = env.get(name, "").strip()
         if value:
             names.append(name)
-            if attribute != "api_key":
+            if attribute not in ("api_key", "token_bearer"):
                 fields[attribute] = value
     return Overrides(kind, fields, tuple(names))

@@ -102,3 +102,32 @@ def http_failure(
         code=code or f"http_{status}",
         retryable=False,
     )
+
+
+def token_failure(status: int, body: str, *, retry_after: float | None = None) -> SessionError:
+    """Map the token service's HTTP failure to one sentence (`body` already masked). Its 401 and 403
+    refuse the bearer token, not an API key: the app sends it none."""
+    message, _code = _server_error(body)
+    said = message if body.lstrip().startswith("{") else ""  # an HTML error page is not worth quoting
+    because = _because(status, said)
+    if status in (401, 403):
+        return SessionError(
+            f"The token service refused the bearer token; check it in the settings{because}",
+            code="token_unauthorized",
+            retryable=False,
+        )
+    if status == 429:
+        return SessionError(
+            f"The token service is limiting requests right now; try again shortly{because}",
+            code="token_rate_limited",
+            retry_after=retry_after,
+        )
+    if status >= 500:
+        return SessionError(
+            f"The token service had an error and handed out no session key; try again shortly{because}",
+            code="token_server_error",
+            retry_after=retry_after if status == 503 else None,
+        )
+    return SessionError(
+        f"The token service refused to hand out a session key{because}", code="token_refused", retryable=False
+    )

@@ -8,7 +8,6 @@ HTTPS or a particular host.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,9 @@ from desktop.realtime.config import Dialect, ProviderKind, SessionConfig
 from desktop.realtime.endpoints import endpoint_problem, invalid_url, webrtc_url_problem
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
+from desktop.realtime.mint_answer import read_mint_answer
 from desktop.realtime.retry_after import retry_after
+from desktop.realtime.token_service import TokenService, token_service_for
 
 if TYPE_CHECKING:  # aiohttp is imported where a key is minted: the window's notice needs only the URLs
     import aiohttp
@@ -46,9 +47,16 @@ class Provider:
     mint_url: str
     sdp_url: str
     channel_label: str
-    api_key: str = field(repr=False)
+    api_key: str = field(repr=False)  # "" when the key comes from a token service
     deployment: str
     voice: str
+    token_service: TokenService | None = None  # set: the key is asked for there, not minted
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What must never be shown: the API key, or the token service's bearer token."""
+        bearer = self.token_service.bearer if self.token_service is not None else ""
+        return tuple(secret for secret in (self.api_key, bearer) if secret)
 
     @property
     def name(self) -> str:
@@ -57,7 +65,8 @@ class Provider:
     @property
     def hosts(self) -> str:
         """Where the key is minted and the call set up, for the log: hosts only, never a path or query."""
-        mint, calls = _host(self.mint_url), _host(self.sdp_url)
+        minted_at = self.token_service.url if self.token_service is not None else self.mint_url
+        mint, calls = _host(minted_at), _host(self.sdp_url)
         return mint if mint == calls else f"{mint} (calls at {calls})"
 
     @property
@@ -89,8 +98,12 @@ class Provider:
         }
 
     async def mint(self, http: aiohttp.ClientSession, limit: float) -> str:
-        """POST for an ephemeral key; the API key goes nowhere else."""
+        """POST for an ephemeral key; the API key goes nowhere else. With a token service, it hands
+        out the key (its own mint's answer, passed through)."""
         import aiohttp
+
+        if self.token_service is not None:
+            return await self.token_service.fetch_key(http, limit)
 
         try:
             async with asyncio.timeout(limit):
@@ -125,16 +138,7 @@ def _host(url: str) -> str:
 
 def read_ephemeral_key(body: str) -> str:
     """The key sits at `client_secret.value` (preview) or top-level `value` (GA)."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        secret = data.get("client_secret")
-        value = secret.get("value") if isinstance(secret, dict) else data.get("value")
-        if isinstance(value, str) and value:
-            return value
-    raise SessionError("The service's answer to the key request held no session key.", code="mint_malformed")
+    return read_mint_answer(body)[0]
 
 
 def unreachable(url: str) -> SessionError:
@@ -202,6 +206,9 @@ def provider_for(config: SessionConfig) -> Provider:
     dialect = Dialect.PREVIEW if kind is ProviderKind.AZURE_PREVIEW else Dialect.GA
     azure = kind in (ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE)
     label = "realtime-channel" if azure else "oai-events"  # each provider's samples name it so
+    if config.key_from == "token_service" and kind is not ProviderKind.DEMO:
+        service = token_service_for(config.token_url, config.token_bearer)
+        return Provider(kind, dialect, mint_url, sdp_url, label, "", deployment, config.voice, service)
     api_key = config.api_key or (DEMO_API_KEY if kind is ProviderKind.DEMO else "")
     _require(api_key, f"No API key is configured for {_NAMES[kind]}.")
     return Provider(kind, dialect, mint_url, sdp_url, label, api_key, deployment, config.voice)

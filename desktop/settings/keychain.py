@@ -1,5 +1,5 @@
-"""The API key and the TURN credential: kept in the system keychain through keyring; the key can be
-overridden from the environment.
+"""The API key, the TURN credential and the token service's bearer token: kept in the system keychain
+through keyring; the key and the bearer token can be overridden from the environment.
 
 keyring is imported and called only inside an executor thread: backends talk to D-Bus, the macOS
 keychain or the Windows credential store, any of which may block for seconds. Where no backend works
@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from desktop.realtime import ProviderKind, key_variable, remember_secrets
+from desktop.realtime import TOKEN_BEARER, ProviderKind, key_variable, remember_secrets
 
 log = logging.getLogger(__name__)
 
 SERVICE = "VoiceAssistant"
 ICE_ACCOUNT = "ice-credential"
+TOKEN_BEARER_ACCOUNT = "token-service-bearer"
 
 # "entered": typed in the settings dialog and not saved yet (its connection test).
 KeySource = Literal["environment", "keychain", "this run", "entered", "none"]
@@ -126,6 +127,19 @@ class KeyStore:
 
     async def save_ice_credential(self, value: str) -> KeySource:
         return await self._save(ICE_ACCOUNT, value)
+
+    async def load_token_bearer(self) -> ResolvedKey:
+        """The token service's bearer token: VOICE_ASSISTANT_TOKEN_BEARER, else the stored one."""
+        override = self._environ.get(TOKEN_BEARER, "").strip()
+        if override:
+            return ResolvedKey(override, "environment")
+        return await self.load_stored_token_bearer()
+
+    async def load_stored_token_bearer(self) -> ResolvedKey:
+        return await self._load(TOKEN_BEARER_ACCOUNT)
+
+    async def save_token_bearer(self, value: str) -> KeySource:
+        return await self._save(TOKEN_BEARER_ACCOUNT, value)
 
     async def _load(self, account: str) -> ResolvedKey:
         if account in self._memory:

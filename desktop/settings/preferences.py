@@ -17,7 +17,14 @@ from typing import Any, Literal, get_args, get_origin
 
 from PySide6.QtCore import QSettings
 
-from desktop.realtime import ProviderKind, SessionConfig, TurnDetection, TurnMode, default_instructions
+from desktop.realtime import (
+    KeyFrom,
+    ProviderKind,
+    SessionConfig,
+    TurnDetection,
+    TurnMode,
+    default_instructions,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +50,10 @@ class Preferences:
     deployment: str = ""
     # Azure: the embeddings deployment beside the realtime one ("" = none); OpenAI: the model ("" = default)
     embeddings_deployment: str = ""
+    # "token_service": the session key comes from the organisation's token service at token_url (its
+    # bearer token is in the keychain) instead of being minted with the API key.
+    key_from: KeyFrom = "api_key"
+    token_url: str = ""
     voice: str = "sage"
     instructions: str = ""  # empty: the bundled meeting-assistant prompt
     turn_mode: TurnChoice = "server_vad"
@@ -138,6 +149,8 @@ def session_config(prefs: Preferences, *, ice_credential: str = "") -> SessionCo
         webrtc_url=prefs.webrtc_url.strip(),
         deployment=prefs.deployment.strip(),
         embeddings_deployment=prefs.embeddings_deployment.strip(),
+        key_from=prefs.key_from,
+        token_url=prefs.token_url.strip() if prefs.key_from == "token_service" else "",
         voice=prefs.voice,
         instructions=prefs.instructions or default_instructions(),
         turn_detection=turn,
