@@ -1,4 +1,5 @@
-"""The connection check: mint, call setup, media, event channel and session.updated, step by step.
+"""The connection check: mint (or the token service's key), call setup, media, event channel and
+session.updated, step by step.
 
 Used by `voice-assistant --check` and by the settings dialog's "Test connection". It speaks no audio
 and starts no conversation: it proves that the configured provider would accept a session with the
@@ -42,6 +43,9 @@ STEP_LABELS = {
     "session": "session settings confirmed (session.updated)",
 }
 STEP_ORDER = tuple(STEP_LABELS)
+# In the token-service mode its key stands in for the mint: the step says where the key came from.
+STEP_LABELS["token"] = "session key from the token service"
+TOKEN_STEP_ORDER = ("token", *STEP_ORDER[1:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +77,14 @@ class _Check:
         self.steps: list[CheckStep] = []
         self.last = time.monotonic()
 
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The steps this check goes through: the token service's key stands in for the mint."""
+        return TOKEN_STEP_ORDER if self.provider.token_service is not None else STEP_ORDER
+
     def record(self, name: str, ok: bool = True, detail: str = "") -> None:
+        if name == "mint" and self.provider.token_service is not None:
+            name, detail = "token", detail or f"from {self.provider.token_service.host}"
         now = time.monotonic()
         step = CheckStep(name, STEP_LABELS[name], ok, now - self.last, detail)
         self.last = now
@@ -127,7 +138,7 @@ async def run_check(config: SessionConfig, on_step: StepHandler | None = None) -
     """Run every step; a failed step is reported through `on_step` too, and ends the check. A
     configuration that cannot work (a malformed endpoint, a missing deployment) fails before any step:
     nothing is sent."""
-    masker = Masker([config.api_key])
+    masker = Masker([config.api_key, config.token_bearer])
     try:
         provider = provider_for(config)
     except SessionError as error:
@@ -137,7 +148,7 @@ async def run_check(config: SessionConfig, on_step: StepHandler | None = None) -
         session = await check.run()
     except SessionError as error:
         done = {step.name for step in check.steps}
-        failed = next((name for name in STEP_ORDER if name not in done), "session")
+        failed = next((name for name in check.order if name not in done), "session")
         message = masker.text(error.message)
         check.record(failed, ok=False, detail=message)
         return CheckResult(False, tuple(check.steps), message, error.retryable)
@@ -182,7 +193,8 @@ def check_main(
         print(error.message, file=sys.stderr)
         return 2
     about = target.describe(stand_in=False) if target is not None else config.provider.value
-    print(f"Checking the connection to {Masker([config.api_key]).text(about)}…", flush=True)
+    masker = Masker([config.api_key, config.token_bearer])
+    print(f"Checking the connection to {masker.text(about)}…", flush=True)
     if target is not None and target.environment:
         print(f"Set by the environment: {', '.join(target.environment)}.", flush=True)
     aiortc_patches.install()  # this run's start-up, as the app's

@@ -36,3 +36,12 @@ class Faults:
     # Timing like the real services: transcript and response.done as soon as "generated" while the audio
     # still plays; only output_audio_buffer.stopped marks its end (and response.cancel then finds nothing).
     early_response_done: bool = False
+    # The token service (POST /token, desktop/demo/token_endpoint.py): answers every request with this
+    # HTTP status; waits this long first; drops the connection unanswered ("down"); answers 200 with an
+    # HTML page; redirects elsewhere; or hands out keys already at the end of their life.
+    token_status: int | None = None
+    token_delay: float = 0.0
+    token_down: bool = False
+    token_not_json: bool = False
+    token_redirect: bool = False
+    token_stale_key: bool = False

@@ -22,6 +22,7 @@ from desktop.demo.endpoints import ROUTES, RequestHandler, ServedProvider, json_
 from desktop.demo.faults import Faults
 from desktop.demo.handlers import ReceivedEvent
 from desktop.demo.speech import Voice
+from desktop.demo.token_endpoint import token_routes
 
 __all__ = ["Brain", "DemoServer", "Faults", "ReceivedEvent", "ServedProvider", "ServerCall"]
 
@@ -55,6 +56,7 @@ class DemoServer:
         on_audio_received: AudioHook | None = None,
     ) -> None:
         self.api_key = api_key
+        self.token_bearer = ""  # its token service (POST /token) asks for this bearer token when set
         self.deployment = deployment
         self.embeddings_deployment = embeddings_deployment  # the Azure embeddings deployment it serves
         self.faults = faults if faults is not None else Faults()
@@ -75,6 +77,7 @@ class DemoServer:
         app = web.Application(middlewares=[self._note_request, json_errors])
         app.add_routes(routes(self))
         app.add_routes(embedding_routes(self))
+        app.add_routes(token_routes(self))
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()

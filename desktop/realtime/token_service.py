@@ -37,6 +37,7 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # A key with less life left than this is not used: setting up the call takes a few seconds of it.
 FRESH_ENOUGH_SECONDS = 15.0
 _ASKS = 2  # a key near its expiry earns one more request
+_IN_THE_CLEAR = "http:// would send the bearer token in the clear (http:// is for this computer only)"
 
 
 def token_url_problem(url: str) -> str:
@@ -46,7 +47,7 @@ def token_url_problem(url: str) -> str:
         return reason
     parts = urlsplit(url)
     if parts.scheme.lower() == "http" and (parts.hostname or "").lower() not in LOCAL_HOSTS:
-        return "http:// sends the bearer token in the clear, so it is only for 127.0.0.1 or localhost; use https://"
+        return _IN_THE_CLEAR
     return ""
 
 
@@ -56,8 +57,14 @@ def token_service_for(url: str, bearer: str) -> TokenService:
     if not url:
         raise SessionError("No token service URL is configured.", code="not_configured", retryable=False)
     if reason := token_url_problem(url):
-        error = invalid_url("The token service URL", url, reason, [bearer])
-        raise SessionError(error.message, code="bad_token_url", retryable=False)
+        if reason == _IN_THE_CLEAR:
+            sentence = (
+                f"The token service URL '{shown_url(url, [bearer])}' uses http://, which would send the"
+                " bearer token in the clear; use https:// (http:// is only for 127.0.0.1 or localhost)."
+            )
+        else:
+            sentence = invalid_url("The token service URL", url, reason, [bearer]).message
+        raise SessionError(sentence, code="bad_token_url", retryable=False)
     remember_secrets(bearer.strip())  # whatever logs it later, the log file shows it masked
     return TokenService(url, bearer.strip())
 
