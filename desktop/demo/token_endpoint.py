@@ -49,7 +49,7 @@ async def hand_out(server: DemoServer, provider: ServedProvider, request: web.Re
         request.transport.abort()  # as a service that went away: no answer at all
         return web.Response(status=503)
     if faults.token_status is not None:
-        return forced_error(faults.token_status, headers=wait_headers(faults))
+        return _forced(faults.token_status, wait_headers(faults))
     if faults.token_redirect:
         return web.Response(status=302, headers={"Location": f"{server.base_url}/elsewhere{TOKEN_PATH}"})
     if faults.token_not_json:
@@ -60,6 +60,20 @@ async def hand_out(server: DemoServer, provider: ServedProvider, request: web.Re
     if faults.token_stale_key and status == 200:
         body = _staled(body)
     return web.Response(status=status, text=body, content_type="application/json")
+
+
+def _forced(status: int, headers: dict[str, str]) -> web.Response:
+    """A forced error in the token service's own words where they differ from the mint's."""
+    if status in _OWN_WORDS:
+        return error_response(status, _OWN_WORDS[status], code=str(status), headers=headers)
+    return forced_error(status, headers=headers)
+
+
+_OWN_WORDS = {
+    401: "The bearer token is missing or not valid.",
+    403: "This bearer token may not ask for realtime keys.",
+    429: "Too many key requests from this client; retry after 10 seconds.",
+}
 
 
 async def _mint(server: DemoServer, provider: ServedProvider) -> tuple[int, str]:

@@ -108,8 +108,9 @@ def token_failure(status: int, body: str, *, retry_after: float | None = None) -
     """Map the token service's HTTP failure to one sentence (`body` already masked). Its 401 and 403
     refuse the bearer token, not an API key: the app sends it none."""
     message, _code = _server_error(body)
-    said = message if body.lstrip().startswith("{") else ""  # an HTML error page is not worth quoting
-    because = _because(status, said)
+    # An HTML error page, or a message that only repeats the status, is not worth quoting.
+    quoted = body.lstrip().startswith("{") and message.rstrip(".") != f"HTTP {status}"
+    because = _because(status, message if quoted else "")
     if status in (401, 403):
         return SessionError(
             f"The token service refused the bearer token; check it in the settings{because}",

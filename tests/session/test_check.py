@@ -90,3 +90,25 @@ def test_check_main_reads_the_chosen_providers_environment(
     assert key not in captured.out + captured.err
     if not right:
         assert "rejected the key" in captured.err
+
+
+@pytest.mark.parametrize("right", [True, False], ids=["served", "not-found"])
+def test_check_main_in_the_token_service_mode(
+    threaded_server: str, right: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """VOICE_ASSISTANT_TOKEN_URL turns the mode on; the token step is reported as its own, passed or
+    failed (a path the service does not serve), and the bearer token never shows."""
+    bearer = "org-bearer-0123456789"
+    monkeypatch.delenv("VOICE_ASSISTANT_PROVIDER", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    for name, value in _environment(ProviderKind.AZURE, threaded_server, "").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("VOICE_ASSISTANT_TOKEN_URL", f"{threaded_server}/token/azure")
+    monkeypatch.setenv("VOICE_ASSISTANT_TOKEN_BEARER", bearer)
+    if not right:
+        monkeypatch.setenv("VOICE_ASSISTANT_TOKEN_URL", f"{threaded_server}/token/no-such-provider")
+    assert check_main(provider="azure") == (0 if right else 1)
+    captured = capsys.readouterr()
+    assert bearer not in captured.out + captured.err
+    assert "session key from the token service" in captured.out
+    assert ("[ok  ] session key from the token service" in captured.out) is right
