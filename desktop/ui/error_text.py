@@ -63,6 +63,44 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     "embeddings_malformed": QT_TRANSLATE_NOOP(
         "ErrorText", "The embeddings service's answer did not hold the vectors asked for."
     ),
+    # The token-service mode (desktop/realtime/token_service.py): the organisation's service, not the model's.
+    "token_unreachable": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "Could not reach your organisation's token service; check its URL in the settings and the network "
+        "connection.",
+    ),
+    "token_unauthorized": QT_TRANSLATE_NOOP(
+        "ErrorText", "The token service refused the bearer token; check it in the settings."
+    ),
+    "token_rate_limited": QT_TRANSLATE_NOOP(
+        "ErrorText", "The token service is limiting requests right now; try again shortly."
+    ),
+    "token_server_error": QT_TRANSLATE_NOOP(
+        "ErrorText", "The token service had an error and handed out no session key; try again shortly."
+    ),
+    "token_timeout": QT_TRANSLATE_NOOP(
+        "ErrorText", "The token service did not answer in time; try again shortly."
+    ),
+    "token_malformed": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The token service's answer held no session key; check that it passes its mint's answer through.",
+    ),
+    "token_redirect": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The token service answered with a redirect, which is not followed so that the bearer token goes "
+        "nowhere else; enter the URL it redirects to.",
+    ),
+    "token_expired": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The token service handed out a session key that has expired or is about to; check the service's "
+        "clock and key cache.",
+    ),
+    "token_refused": QT_TRANSLATE_NOOP("ErrorText", "The token service refused to hand out a session key."),
+    "bad_token_url": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The token service URL is not a valid https:// URL (http:// only for this computer); correct it in "
+        "the settings.",
+    ),
     "replay_incomplete": QT_TRANSLATE_NOOP(
         "ErrorText",
         "The connection was renewed, but part of the conversation could not be restored: the assistant "
@@ -73,6 +111,9 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
 # While reconnecting, the banner's countdown to the attempt the service asked to wait for (%1: seconds).
 _COUNTDOWN: dict[str, object] = {
     "rate_limited": QT_TRANSLATE_NOOP("ErrorText", "Rate limited; trying again in %1 s"),
+    "token_rate_limited": QT_TRANSLATE_NOOP(
+        "ErrorText", "The token service is limiting requests; trying again in %1 s"
+    ),
 }
 _BUSY_COUNTDOWN = QT_TRANSLATE_NOOP("ErrorText", "The service is busy; trying again in %1 s")
 

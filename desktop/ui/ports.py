@@ -36,6 +36,7 @@ class SettingsContext:
     devices: tuple[list[str], list[str]]
     ice_credential: str = ""
     environment: tuple[str, ...] = ()  # variables that override the settings in this run
+    token_bearer: str = ""  # the token service's stored bearer token
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""The controller's settings half: preferences, the API key and TURN credential, the connection
+"""The controller's settings half: preferences, the API key, TURN credential and token service's bearer
+token, the connection
 test, the knowledge folder and search (its status for the dialog, the go-ahead to embed a big folder, a
 new embedder after a change of service); and the task bookkeeping both halves share.
 
@@ -92,12 +93,17 @@ class SettingsActions(QObject):
             return
         self.targetKnown.emit(target)
 
-    async def _target(self, prefs: Preferences, entered_key: str | None = None) -> Target:
-        """What a call with `prefs` connects to (`desktop.settings.target`, as for --check); `entered_key` is
-        the key typed in the settings dialog (None: the stored one)."""
-        target = await resolve_target(session_config(prefs), self._keys, entered_key=entered_key)
-        if target.api_key:
-            self.secretKnown.emit(target.api_key)
+    async def _target(
+        self, prefs: Preferences, entered_key: str | None = None, entered_bearer: str | None = None
+    ) -> Target:
+        """What a call with `prefs` connects to (`desktop.settings.target`, as for --check); `entered_key`
+        and `entered_bearer` are those typed in the settings dialog (None: the stored ones)."""
+        target = await resolve_target(
+            session_config(prefs), self._keys, entered_key=entered_key, entered_bearer=entered_bearer
+        )
+        for secret in (target.api_key, target.token_bearer):
+            if secret:
+                self.secretKnown.emit(secret)
         return target
 
     async def _ice_credential(self, prefs: Preferences) -> str:
@@ -123,11 +129,12 @@ class SettingsActions(QObject):
         works = await self._keys.probe()
         devices = await self._session_factory.devices()
         ice = await self._keys.load_ice_credential()
+        bearer = (await self._keys.load_stored_token_bearer()).value
         try:
             environment = environment_overrides(self.prefs.provider, self._keys.environ).names
         except SessionError:
             environment = (PROVIDER,)  # names no provider: the banner has said so at launch
-        context = SettingsContext(self.prefs, resolved.value, works, devices, ice, environment)
+        context = SettingsContext(self.prefs, resolved.value, works, devices, ice, environment, bearer)
         self._key_in_dialog = resolved.value
         self.settingsReady.emit(context)
         await self._count_knowledge()
@@ -149,8 +156,15 @@ class SettingsActions(QObject):
             self._store_preferences(replace(self.prefs, knowledge_folder=folder))
             self.knowledgeFolderChanged.emit(folder)
 
-    def apply_settings(self, prefs: Preferences, api_key: str, ice_credential: str | None = None) -> None:
-        """Store what the settings dialog returned; `ice_credential` None leaves the stored one."""
+    def apply_settings(
+        self,
+        prefs: Preferences,
+        api_key: str,
+        ice_credential: str | None = None,
+        token_bearer: str | None = None,
+    ) -> None:
+        """Store what the settings dialog returned; `ice_credential` or `token_bearer` None leaves the
+        stored one."""
         folder_changed = prefs.knowledge_folder != self.prefs.knowledge_folder
         embeddings_changed = self._embeddings_changed(prefs, api_key)
         self._store_preferences(prefs)
@@ -158,6 +172,8 @@ class SettingsActions(QObject):
             self.knowledgeFolderChanged.emit(prefs.knowledge_folder)
         if ice_credential is not None:
             self._spawn(self._save_ice_credential(ice_credential), "save-ice")
+        if token_bearer is not None:
+            self._spawn(self._save_token_bearer(token_bearer), "save-bearer")
         self.push_to_talk = prefs.turn_mode == "push_to_talk"
         if not self.push_to_talk:
             self._vad_mode = prefs.turn_mode
@@ -190,17 +206,24 @@ class SettingsActions(QObject):
             self.secretKnown.emit(credential)
         await self._keys.save_ice_credential(credential)
 
-    def test_connection(self, prefs: Preferences, api_key: str, ice_credential: str = "") -> None:
-        if not self._busy("check"):
-            self._spawn(self._check(prefs, api_key, ice_credential), "check")
+    async def _save_token_bearer(self, bearer: str) -> None:
+        if bearer:
+            self.secretKnown.emit(bearer)
+        await self._keys.save_token_bearer(bearer)
 
-    async def _check(self, prefs: Preferences, api_key: str, ice_credential: str) -> None:
-        for secret in (api_key, ice_credential):
+    def test_connection(
+        self, prefs: Preferences, api_key: str, ice_credential: str = "", token_bearer: str = ""
+    ) -> None:
+        if not self._busy("check"):
+            self._spawn(self._check(prefs, api_key, ice_credential, token_bearer), "check")
+
+    async def _check(self, prefs: Preferences, api_key: str, ice_credential: str, token_bearer: str) -> None:
+        for secret in (api_key, ice_credential, token_bearer):
             if secret:
                 self.secretKnown.emit(secret)
         try:
             # What the call would connect to with these settings; a missing key is reported, not replaced.
-            target = await self._target(prefs, entered_key=api_key)
+            target = await self._target(prefs, entered_key=api_key, entered_bearer=token_bearer)
             config = await self._session_factory.config(prefs, target, ice_credential, stand_in=False)
             works, reason = await self._session_factory.check(config, self.checkStep.emit)
         except Exception as exc:

@@ -30,6 +30,7 @@ from desktop.ui.colour_scheme import tint
 from desktop.ui.knowledge_page import KnowledgePage
 from desktop.ui.settings_pages import AudioPage, CalendarPage, NetworkPage
 from desktop.ui.shortcut_field import ShortcutField
+from desktop.ui.token_fields import TokenServiceFields
 from desktop.ui.url_warning import UrlWarning
 from desktop.ui.usage_page import UsagePage
 
@@ -57,7 +58,7 @@ def _note(text: str, *, warning: bool = False) -> QLabel:
 
 
 class SettingsDialog(QDialog):
-    testRequested = Signal(object, str, str)  # Preferences, API key, ICE credential
+    testRequested = Signal(object, str, str, str)  # Preferences, API key, ICE credential, bearer token
 
     def __init__(
         self,
@@ -70,13 +71,16 @@ class SettingsDialog(QDialog):
         environment: tuple[str, ...] = (),
         echo_canceller: bool | None = None,  # None: whether it is installed here
         shortcut_status: str = "",
+        token_bearer: str = "",
         parent: QWidget | None = None,
     ) -> None:
         """`environment`: the variables that override these settings in this run; `shortcut_status`:
-        whether the talk shortcut works in every application here, or why not."""
+        whether the talk shortcut works in every application here, or why not; `token_bearer`: the
+        token service's stored bearer token."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self._prefs = prefs
+        self.token = TokenServiceFields(prefs.key_from, prefs.token_url, token_bearer, self)
         self.shortcut = ShortcutField(prefs.talk_shortcut, shortcut_status)
         tabs = QTabWidget()
         tabs.addTab(self._connection_tab(prefs, api_key, keychain_works, environment), self.tr("Connection"))
@@ -103,6 +107,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(buttons)
         self.provider.currentIndexChanged.connect(self._provider_changed)
+        self.token.key_from.currentIndexChanged.connect(self._provider_changed)
         self.turn_mode.currentIndexChanged.connect(self._turn_mode_changed)
         self._provider_changed()
         self._turn_mode_changed()
@@ -162,6 +167,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Deployment or model"), self.deployment)
         form.addRow(self.tr("Embeddings deployment"), self.embeddings_deployment)
         form.addRow("", self.embeddings_note)
+        self.token.add_rows(form)
         form.addRow(self.tr("API key"), self.api_key)
         form.addRow("", self.key_warning)
         form.addRow("", self.test)
@@ -230,6 +236,7 @@ class SettingsDialog(QDialog):
         self.webrtc_url.setEnabled(kind is ProviderKind.AZURE_PREVIEW)
         self.embeddings_deployment.setEnabled(kind in _AZURE)  # OpenAI names the model itself
         self.embeddings_note.setVisible(kind is ProviderKind.OPENAI)
+        self.token.show_for(remote, api_key=self.api_key)
 
     def _turn_mode_changed(self) -> None:
         mode = self.turn_mode.currentData()
@@ -238,7 +245,9 @@ class SettingsDialog(QDialog):
         self.eagerness.setEnabled(mode == "semantic_vad")
 
     def _urls_well_formed(self) -> bool:
-        if self.url_warning.check(ProviderKind(self.provider.currentData()), self.endpoint, self.webrtc_url):
+        kind = ProviderKind(self.provider.currentData())
+        endpoints = self.url_warning.check(kind, self.endpoint, self.webrtc_url)
+        if endpoints and (kind is ProviderKind.DEMO or self.token.well_formed()):
             return True
         self.tabs.setCurrentIndex(0)  # where the warning is
         return False
@@ -252,7 +261,9 @@ class SettingsDialog(QDialog):
             return
         self.steps.clear()
         self.test.setEnabled(False)
-        self.testRequested.emit(self.values(), self.entered_key(), self.network.entered_credential())
+        self.testRequested.emit(
+            self.values(), self.entered_key(), self.network.entered_credential(), self.token.entered_bearer()
+        )
 
     def show_check_step(self, text: str) -> None:
         self.steps.addItem(text)
@@ -264,7 +275,8 @@ class SettingsDialog(QDialog):
 
     def values(self) -> Preferences:
         instructions = self.instructions.toPlainText().strip()
-        prefs = self._prefs
+        key_from, token_url = self.token.values()
+        prefs = replace(self._prefs, key_from=key_from, token_url=token_url)
         for page in (self.knowledge, self.calendar, self.network, self.audio, self.usage):
             prefs = page.values(prefs)
         return replace(
@@ -296,3 +308,6 @@ class SettingsDialog(QDialog):
 
     def entered_ice_credential(self) -> str:
         return self.network.entered_credential()
+
+    def entered_token_bearer(self) -> str:
+        return self.token.entered_bearer()

@@ -32,6 +32,7 @@ def open_settings_dialog(
         ice_credential=context.ice_credential,
         environment=context.environment,
         shortcut_status=shortcut_status,
+        token_bearer=context.token_bearer,
         parent=parent,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -46,5 +47,7 @@ def open_settings_dialog(
 
 
 def _accepted(controller: Controller, dialog: SettingsDialog, saved: Callable[[], None]) -> None:
-    controller.apply_settings(dialog.values(), dialog.entered_key(), dialog.entered_ice_credential())
+    controller.apply_settings(
+        dialog.values(), dialog.entered_key(), dialog.entered_ice_credential(), dialog.entered_token_bearer()
+    )
     saved()

@@ -415,6 +415,61 @@
 <context>
     <name>ErrorText</name>
     <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>Could not reach your organisation&apos;s token service; check its URL in the settings and the network connection.</source>
+        <translation>Could not reach your organisation&apos;s token service; check its URL in the settings and the network connection.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service refused the bearer token; check it in the settings.</source>
+        <translation>The token service refused the bearer token; check it in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service is limiting requests right now; try again shortly.</source>
+        <translation>The token service is limiting requests right now; try again shortly.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service had an error and handed out no session key; try again shortly.</source>
+        <translation>The token service had an error and handed out no session key; try again shortly.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service did not answer in time; try again shortly.</source>
+        <translation>The token service did not answer in time; try again shortly.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service&apos;s answer held no session key; check that it passes its mint&apos;s answer through.</source>
+        <translation>The token service&apos;s answer held no session key; check that it passes its mint&apos;s answer through.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service answered with a redirect, which is not followed so that the bearer token goes nowhere else; enter the URL it redirects to.</source>
+        <translation>The token service answered with a redirect, which is not followed so that the bearer token goes nowhere else; enter the URL it redirects to.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service handed out a session key that has expired or is about to; check the service&apos;s clock and key cache.</source>
+        <translation>The token service handed out a session key that has expired or is about to; check the service&apos;s clock and key cache.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service refused to hand out a session key.</source>
+        <translation>The token service refused to hand out a session key.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service URL is not a valid https:// URL (http:// only for this computer); correct it in the settings.</source>
+        <translation>The token service URL is not a valid https:// URL (http:// only for this computer); correct it in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service is limiting requests; trying again in %1 s</source>
+        <translation>The token service is limiting requests; trying again in %1 s</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/error_text.py" line="56"/>
         <source>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</source>
         <translation>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</translation>
@@ -2022,6 +2077,49 @@
         <location filename="../../desktop/ui/about_dialog.py" line="1"/>
         <source>About Voice Assistant</source>
         <translation>About Voice Assistant</translation>
+    </message>
+</context>
+<context>
+    <name>TokenServiceFields</name>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>Minted with the API key</source>
+        <translation>Minted with the API key</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>From my organisation&apos;s token service</source>
+        <translation>From my organisation&apos;s token service</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>The app asks this URL for each session key; the resource&apos;s API key stays with your organisation. The bearer token is kept in the system keychain, like the API key.</source>
+        <translation>The app asks this URL for each session key; the resource&apos;s API key stays with your organisation. The bearer token is kept in the system keychain, like the API key.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>Session key</source>
+        <translation>Session key</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>Token service URL</source>
+        <translation>Token service URL</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>Bearer token</source>
+        <translation>Bearer token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>The token service URL must be a https:// URL (http:// only for 127.0.0.1 or localhost), such as %1.</source>
+        <translation>The token service URL must be a https:// URL (http:// only for 127.0.0.1 or localhost), such as %1.</translation>
     </message>
 </context>
 </TS>

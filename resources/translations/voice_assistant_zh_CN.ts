@@ -415,6 +415,61 @@
 <context>
     <name>ErrorText</name>
     <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>Could not reach your organisation&apos;s token service; check its URL in the settings and the network connection.</source>
+        <translation>无法连接到你所在组织的令牌服务，请检查设置中的 URL 和网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service refused the bearer token; check it in the settings.</source>
+        <translation>令牌服务拒绝了持有者令牌，请在设置中检查。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service is limiting requests right now; try again shortly.</source>
+        <translation>令牌服务当前正在限制请求，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service had an error and handed out no session key; try again shortly.</source>
+        <translation>令牌服务出错，未发放会话密钥，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service did not answer in time; try again shortly.</source>
+        <translation>令牌服务没有及时答复，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service&apos;s answer held no session key; check that it passes its mint&apos;s answer through.</source>
+        <translation>令牌服务的答复中没有会话密钥，请检查它是否原样转发了签发密钥的答复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service answered with a redirect, which is not followed so that the bearer token goes nowhere else; enter the URL it redirects to.</source>
+        <translation>令牌服务返回了重定向。为了不让持有者令牌发往别处，应用不跟随重定向；请填写重定向后的 URL。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service handed out a session key that has expired or is about to; check the service&apos;s clock and key cache.</source>
+        <translation>令牌服务发放的会话密钥已过期或即将过期，请检查该服务的时钟和密钥缓存。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service refused to hand out a session key.</source>
+        <translation>令牌服务拒绝发放会话密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service URL is not a valid https:// URL (http:// only for this computer); correct it in the settings.</source>
+        <translation>令牌服务的 URL 不是有效的 https:// URL（http:// 仅限本机），请在设置中更正。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The token service is limiting requests; trying again in %1 s</source>
+        <translation>令牌服务正在限制请求，%1 秒后重试</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/error_text.py" line="56"/>
         <source>The connection was renewed, but part of the conversation could not be restored: the assistant may not remember everything said before.</source>
         <translation>连接已恢复，但之前的部分对话未能恢复：助手可能不记得之前说过的所有内容。</translation>
@@ -2022,6 +2077,49 @@
         <location filename="../../desktop/ui/about_dialog.py" line="1"/>
         <source>About Voice Assistant</source>
         <translation>关于语音助手</translation>
+    </message>
+</context>
+<context>
+    <name>TokenServiceFields</name>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>Minted with the API key</source>
+        <translation>用 API 密钥签发</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>From my organisation&apos;s token service</source>
+        <translation>来自我所在组织的令牌服务</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>The app asks this URL for each session key; the resource&apos;s API key stays with your organisation. The bearer token is kept in the system keychain, like the API key.</source>
+        <translation>应用每次都向这个 URL 索取会话密钥；资源的 API 密钥留在你的组织内。持有者令牌与 API 密钥一样保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>Session key</source>
+        <translation>会话密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>Token service URL</source>
+        <translation>令牌服务 URL</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>Bearer token</source>
+        <translation>持有者令牌</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/token_fields.py" line="1"/>
+        <source>The token service URL must be a https:// URL (http:// only for 127.0.0.1 or localhost), such as %1.</source>
+        <translation>令牌服务的 URL 必须以 https:// 开头（http:// 仅限 127.0.0.1 或 localhost），例如 %1。</translation>
     </message>
 </context>
 </TS>

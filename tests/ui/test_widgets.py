@@ -44,7 +44,7 @@ TRANSLATED_SOURCES = (
     "ui/shortcut_portal.py", "ui/shortcut_windows.py",
     "ui/shortcut_x11.py", "ui/single_instance.py",
     "ui/talk_button.py", "ui/transcript.py", "ui/usage_label.py", "ui/usage_page.py", "ui/about_dialog.py",
-    "ui/target_notice.py", "ui/tray.py", "ui/tray_icons.py",
+    "ui/target_notice.py", "ui/token_fields.py", "ui/tray.py", "ui/tray_icons.py",
 )  # fmt: skip
 
 
