@@ -23,6 +23,6 @@ def read_mint_answer(body: str) -> tuple[str, float | None]:
         holder = secret if isinstance(secret, dict) else data
         value, expires = holder.get("value"), holder.get("expires_at")
         if isinstance(value, str) and value:
-            known = isinstance(expires, int | float) and not isinstance(expires, bool)
-            return value, float(expires) if known else None
+            readable = isinstance(expires, int | float) and not isinstance(expires, bool)
+            return value, float(expires) if readable and expires is not None else None
     raise SessionError("The service's answer to the key request held no session key.", code="mint_malformed")

@@ -1,5 +1,6 @@
-"""What never goes into the packaged app: the benchmarks, the scripts and the tests, top-level folders
-beside desktop/ that nothing under desktop/ imports (tests/packaging/test_product_boundary.py).
+"""What never goes into the packaged app: the benchmarks, the examples (the reference token service),
+the scripts and the tests, top-level folders beside desktop/ that nothing under desktop/ imports
+(tests/packaging/test_product_boundary.py).
 
 build.spec excludes them from PyInstaller's analysis and fails the build if the analysis collected any
 of them anyway; tests/packaging/test_build_spec.py checks that without building, and .ci/run lists the
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-DEVELOPER_ONLY = ("benchmarks", "scripts", "tests")
+DEVELOPER_ONLY = ("benchmarks", "examples", "scripts", "tests")
 
 
 def developer_only(modules: Iterable[str]) -> list[str]:

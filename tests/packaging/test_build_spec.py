@@ -50,8 +50,11 @@ def test_every_top_level_folder_of_python_but_the_product_is_developer_only() ->
 
 def test_developer_only_modules_are_told_from_the_product() -> None:
     names = ["desktop.audio", "benchmarks", "benchmarks.far_end", "tests.demo.partition", "scripts.x",
-             "testsuite", "pytest", "desktop.tests"]  # fmt: skip
-    assert developer_only(names) == ["benchmarks", "benchmarks.far_end", "scripts.x", "tests.demo.partition"]
+             "testsuite", "pytest", "desktop.tests", "examples.token_service.server", "example"]  # fmt: skip
+    assert developer_only(names) == [
+        "benchmarks", "benchmarks.far_end", "examples.token_service.server", "scripts.x",
+        "tests.demo.partition",
+    ]  # fmt: skip
 
 
 def test_a_developer_only_module_in_the_analysis_fails_the_build() -> None:

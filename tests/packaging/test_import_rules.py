@@ -137,7 +137,7 @@ def test_what_tests_benchmarks_and_scripts_import_from_desktop_exists() -> None:
     """They may import internals, but only ones that exist: a name a package dropped fails here, with
     its file and line, rather than as one test module that no longer collects."""
     problems = []
-    outside = ("tests", "benchmarks", "scripts")
+    outside = ("tests", "benchmarks", "scripts", "examples")
     for path in sorted(p for folder in outside for p in (ROOT / folder).rglob("*.py")):
         for imported in _imports(path):
             if imported.module.split(".")[0] != "desktop":

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEVELOPER_ONLY = ("benchmarks", "scripts", "tests")
+DEVELOPER_ONLY = ("benchmarks", "examples", "scripts", "tests")
 IMPORTING_CALLS = {"import_module", "__import__", "find_spec", "run_module"}
 DOTTED_NAME = re.compile(rf"^(?:{'|'.join(DEVELOPER_ONLY)})(?:\.\w+)+$")
 

@@ -1,0 +1,1 @@
+"""Examples to run beside the app, never part of it (resources/build/developer_only.py)."""
