@@ -20,7 +20,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from desktop import __version__
-from desktop.realtime import AZURE_VARS, OPENAI_VARS, mask_secrets, remember_secrets
+from desktop.realtime import AZURE_VARS, OPENAI_VARS, TOKEN_BEARER, mask_secrets, remember_secrets
 from desktop.storage import log_dir
 
 FILE_NAME = "voice-assistant.log"
@@ -110,4 +110,5 @@ def _environment_keys() -> list[str]:
     names = {
         name for table in (AZURE_VARS, OPENAI_VARS) for name, field in table.items() if field == "api_key"
     }
+    names.add(TOKEN_BEARER)  # the token service's bearer token is a secret like them
     return [os.environ.get(name, "").strip() for name in sorted(names)]
