@@ -4,11 +4,8 @@ overrides, the key and where it came from, and the demo standing in where no key
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
-import keyring
 import pytest
-from keyring.backends import fail
 
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.embeddings import EmbeddingsClient, embeddings_client_for
@@ -25,15 +22,6 @@ ENV = {
     "AZURE_OPENAI_DEPLOYMENT": "from-env",
     "AZURE_OPENAI_API_KEY": "azure-env-key-0123456789",
 }
-
-
-@pytest.fixture(autouse=True)
-def no_keychain() -> Iterator[None]:
-    """Never the person's keychain: stored keys live in the KeyStore's memory for the test."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 async def test_the_environment_beats_the_settings_and_is_named() -> None:

@@ -4,12 +4,6 @@ standing in for the key the app does not hold."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import keyring
-import pytest
-from keyring.backends import fail
-
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.settings.keychain import KeyStore
 from desktop.settings.preferences import Preferences, session_config
@@ -24,14 +18,6 @@ STORED = SessionConfig(
     token_url=TOKEN_URL,
 )
 ENV = {"VOICE_ASSISTANT_TOKEN_URL": TOKEN_URL, "VOICE_ASSISTANT_TOKEN_BEARER": "env-bearer-0123456789"}
-
-
-@pytest.fixture(autouse=True)
-def no_keychain() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 def test_the_preferences_carry_the_mode_and_its_url() -> None:
