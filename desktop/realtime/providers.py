@@ -73,7 +73,13 @@ class Provider:
     def call_refused_hint(self) -> str:
         """Added to "the key was refused at call setup". Azure preview mints on the resource but sets
         up the call on a regional host: a region other than the resource's refuses the fresh key, which
-        reads like a bad key but is a wrong URL."""
+        reads like a bad key but is a wrong URL. A token service's key is refused when the service
+        mints for another resource than the endpoint in the settings."""
+        if self.token_service is not None:
+            return (
+                " The key came from the token service: check that it mints for this endpoint's resource"
+                " and deployment."
+            )
         if self.kind is ProviderKind.AZURE_PREVIEW:
             return (
                 " Also check that the regional WebRTC URL names your resource's region"

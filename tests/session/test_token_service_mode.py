@@ -11,13 +11,14 @@ import pytest
 
 from desktop.app.connection_check import TOKEN_STEP_ORDER, CheckStep, run_check
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.errors import SessionError
 from desktop.session.events import AssistantTranscript, ErrorRaised
 from desktop.session.reconnect import RENEWAL
 from desktop.session.voice_session import VoiceSession
 from tests.session.conftest import RunningDemoServer
-from tests.session.harness import API_KEY, Collector, MeetingTools, assert_nothing_left
+from tests.session.harness import API_KEY, DEPLOYMENT, Collector, MeetingTools, assert_nothing_left
 from tests.session.reconnecting import QUICK, renewed, start
 
 BEARER = "org-bearer-0123456789"
@@ -101,3 +102,17 @@ async def test_the_check_names_the_token_step_that_failed(
     assert not result.ok and words in result.error
     assert [(step.name, step.ok) for step in seen] == [("token", False)]
     assert BEARER not in result.error and API_KEY not in result.error
+
+
+async def test_a_key_for_another_resource_is_refused_at_call_setup_with_a_hint(
+    demo: RunningDemoServer,
+) -> None:
+    other = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT)  # the resource the token service mints for
+    other_url = await other.start()
+    try:
+        config = _token_config(demo, ProviderKind.OPENAI, token_url=f"{other_url}/token")
+        result = await run_check(config)
+    finally:
+        await other.stop()
+    assert not result.ok and "rejected the key during the call setup" in result.error
+    assert "The key came from the token service" in result.error
