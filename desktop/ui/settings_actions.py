@@ -183,9 +183,11 @@ class SettingsActions(QObject):
     def _embeddings_changed(self, prefs: Preferences, api_key: str) -> bool:
         """Whether the knowledge search needs another embedder: another service or embeddings deployment,
         or a key other than the one the dialog opened with."""
-        service = (prefs.provider, prefs.endpoint, prefs.embeddings_deployment)
-        before = (self.prefs.provider, self.prefs.endpoint, self.prefs.embeddings_deployment)
-        return service != before or api_key != self._key_in_dialog
+
+        def service(p: Preferences) -> tuple[object, ...]:  # the key's source too: a token service has none
+            return (p.provider, p.endpoint, p.embeddings_deployment, p.key_from)
+
+        return service(prefs) != service(self.prefs) or api_key != self._key_in_dialog
 
     async def _save_key(self, provider: ProviderKind, api_key: str, embeddings_changed: bool = False) -> None:
         kept = None

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.environment import TOKEN_BEARER, TOKEN_URL, environment_overrides
 from desktop.realtime.errors import SessionError
 from desktop.realtime.providers import Provider, provider_for
 
@@ -180,3 +181,12 @@ def test_https_or_this_computer_is_accepted(url: str) -> None:
 def test_no_url_is_said_so() -> None:
     with pytest.raises(SessionError, match="No token service URL is configured"):
         _provider("", endpoint="https://api.openai.com")
+
+
+def test_the_environment_sets_the_mode_for_remote_providers_only() -> None:
+    env = {TOKEN_URL: "https://tokens.example.com/k", TOKEN_BEARER: BEARER}
+    remote = environment_overrides(ProviderKind.AZURE, env)
+    assert remote.fields == {"token_url": "https://tokens.example.com/k"}  # the bearer is the KeyStore's
+    assert set(remote.names) == {TOKEN_URL, TOKEN_BEARER}
+    demo = environment_overrides(ProviderKind.DEMO, env)
+    assert demo.fields == {} and demo.names == ()
