@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from desktop.realtime.config import Dialect, KeyFrom, ProviderKind, SessionConfig, TurnDetection, TurnMode
     from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
     from desktop.realtime.embeddings import embeddings_client_for
-    from desktop.realtime.endpoints import malformed_field, shown_url
+    from desktop.realtime.endpoints import malformed_field, query_values, shown_url
     from desktop.realtime.environment import (
         AZURE_VARS,
         OPENAI_VARS,
@@ -81,6 +81,7 @@ __all__ = [
     "parse_server_event",
     "provider_for",
     "provider_name",
+    "query_values",
     "remember_secrets",
     "server_events",
     "shown_url",
@@ -105,6 +106,7 @@ __getattr__ = lazy_exports(
         "embeddings": ("embeddings_client_for",),
         "endpoints": (
             "malformed_field",
+            "query_values",
             "shown_url",
         ),
         "environment": (

@@ -70,7 +70,7 @@ class Connection:
         self._on_track = on_track
         self._on_lost = on_lost
         self._expecting_media = expecting_media
-        self.masker = Masker([provider.api_key, config.ice_credential])
+        self.masker = Masker([*provider.secrets, config.ice_credential])
         self.max_message_size = DEFAULT_MAX_MESSAGE_SIZE
         self._pc: RTCPeerConnection | None = None
         self._channel: Any = None

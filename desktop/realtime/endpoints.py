@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from desktop.realtime.config import ProviderKind
 from desktop.realtime.errors import SessionError
@@ -68,6 +68,13 @@ def shown_url(value: str, secrets: Iterable[str] = ()) -> str:
         masker.add(urlsplit(value).password or "")
     shown = masker.text(value)
     return f"{shown[:_SHOWN_LENGTH]}…" if len(shown) > _SHOWN_LENGTH else shown
+
+
+def query_values(url: str) -> list[str]:
+    """The values in `url`'s query: a token service's URL may carry its key there (`?code=…`)."""
+    with contextlib.suppress(ValueError):
+        return [value for _name, value in parse_qsl(urlsplit(url).query) if value]
+    return []
 
 
 def invalid_url(label: str, value: str, reason: str, secrets: Iterable[str] = ()) -> SessionError:

@@ -117,7 +117,7 @@ class Provider:
                 async with http.post(
                     self.mint_url, json=self.mint_body(), headers=self.mint_headers(), allow_redirects=False
                 ) as reply:
-                    body = await reply.text()
+                    body = await reply.text(errors="replace")  # a proxy's page in another charset
                     status, wait = reply.status, retry_after(reply.headers)
         except TimeoutError:
             raise SessionError(

@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -107,7 +108,7 @@ class TokenService:
                 async with http.post(
                     self.url, json={}, headers=self.headers(), allow_redirects=False
                 ) as reply:
-                    body = await reply.text()
+                    body = await reply.text(errors="replace")  # a proxy's page in another charset
                     status, wait = reply.status, retry_after(reply.headers)
                     said_at = _server_time(reply.headers.get("Date", ""))
         except TimeoutError:
@@ -153,6 +154,9 @@ def _server_time(date: str) -> float | None:
     """The reply's Date header as Unix seconds (None if absent or unreadable): key lifetimes are
     counted on the service's clock, so a wrong clock here does not make every key look expired."""
     try:
-        return parsedate_to_datetime(date).timestamp() if date else None
+        if not date:
+            return None
+        said = parsedate_to_datetime(date)
+        return (said if said.tzinfo else said.replace(tzinfo=UTC)).timestamp()  # "-0000" is UTC too
     except (TypeError, ValueError):
         return None

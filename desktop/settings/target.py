@@ -25,6 +25,7 @@ from desktop.realtime import (
     key_variable,
     provider_for,
     provider_name,
+    query_values,
     shown_url,
 )
 from desktop.settings.keychain import KeySource, KeyStore, ResolvedKey
@@ -136,7 +137,7 @@ class Target:
     def _key_part(self, secrets: list[str]) -> str:
         if not self.token_service:
             return f"API key from {self.key_origin}" if self.api_key else "no API key"
-        where = shown_url(self.token_url, secrets) or "(no URL)"
+        where = shown_url(self.token_url, [*secrets, *query_values(self.token_url)]) or "(no URL)"
         bearer = (
             f"bearer token from {_origin(self.bearer_source, TOKEN_BEARER)}"
             if self.token_bearer

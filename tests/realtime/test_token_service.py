@@ -107,20 +107,51 @@ async def test_an_answer_that_is_not_json(server: DemoServer) -> None:
     assert error.code == "token_malformed" and "is not JSON" in error.message
 
 
-async def test_an_answer_without_a_key() -> None:
-    async def empty(_request: web.Request) -> web.Response:
-        return web.json_response({"session": {"model": DEPLOYMENT}})
+async def _answering(reply: web.Response) -> tuple[web.AppRunner, str]:
+    """A token service of its own on 127.0.0.1 that gives `reply`; its runner and URL."""
+    async def answer(_request: web.Request) -> web.Response:
+        return reply
 
     app = web.Application()
-    app.add_routes([web.post("/token", empty)])
+    app.add_routes([web.post("/token", answer)])
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}/token"
+
+
+async def test_an_answer_without_a_key() -> None:
+    runner, url = await _answering(web.json_response({"session": {"model": DEPLOYMENT}}))
     try:
-        error = await _failure(_provider(f"http://127.0.0.1:{runner.addresses[0][1]}/token"))
+        error = await _failure(_provider(url))
     finally:
         await runner.cleanup()
     assert error.code == "token_malformed" and "holds no session key" in error.message
+
+
+async def test_an_answer_in_another_charset_is_one_sentence() -> None:
+    """A proxy's sign-in page in latin-1 without a charset: not a crash."""
+    page = web.Response(body=b"\xff\xfe<html>Anmeldung erforderlich \xe4</html>", content_type="text/html")
+    runner, url = await _answering(page)
+    try:
+        error = await _failure(_provider(url))
+    finally:
+        await runner.cleanup()
+    assert error.code == "token_malformed" and "is not JSON" in error.message
+
+
+def test_a_date_in_minus_zero_is_utc() -> None:
+    from desktop.realtime.token_service import _server_time
+
+    assert _server_time("Mon, 07 Dec 2026 03:00:00 -0000") == _server_time("Mon, 07 Dec 2026 03:00:00 GMT")
+
+
+def test_a_key_in_the_token_url_s_query_is_not_shown() -> None:
+    from desktop.settings.target import Target
+
+    target = Target(ProviderKind.AZURE, "https://res.openai.azure.com", deployment="gpt-realtime",
+                    key_from="token_service", token_url="https://mint.example.org/api/token?code=s3cr3t-value")
+    assert "s3cr3t-value" not in target.describe() and "mint.example.org" in target.describe()
 
 
 async def test_a_service_that_is_down(server: DemoServer) -> None:
