@@ -190,7 +190,9 @@ class Connection:
             masked, target = self.masker.text(body), self._provider.deployment
             error = http_failure("call setup", status, masked, target=target, retry_after=wait)
             if status in (401, 403):  # the freshly minted key was refused: a new attempt may work
-                error = SessionError(error.message + self._provider.call_refused_hint, code=error.code)
+                # The app holds no API key in token mode: the banner must not ask to check one.
+                code = "token_key_refused" if self._provider.token_service is not None else error.code
+                error = SessionError(error.message + self._provider.call_refused_hint, code=code)
             raise error
         if not body.lstrip().startswith("v=0"):
             raise SessionError(

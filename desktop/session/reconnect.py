@@ -266,7 +266,7 @@ class Reconnector:
 def _refused_again(previous: SessionError, current: SessionError) -> bool:
     """A key refused at call setup may have expired in between, so one refusal earns another attempt
     with a fresh key; the same refusal twice in a row means the key itself is wrong."""
-    return current.code == previous.code == "unauthorized"
+    return current.code == previous.code and current.code in ("unauthorized", "token_key_refused")
 
 
 def _asked_too_long(asked: float, cap: float) -> SessionError:

@@ -101,6 +101,11 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
         "The token service URL is not a valid https:// URL (http:// only for this computer); correct it in "
         "the settings.",
     ),
+    "token_key_refused": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The service refused the session key from your token service; check that it mints for the "
+        "endpoint and deployment in the settings.",
+    ),
     "replay_incomplete": QT_TRANSLATE_NOOP(
         "ErrorText",
         "The connection was renewed, but part of the conversation could not be restored: the assistant "

@@ -416,6 +416,11 @@
     <name>ErrorText</name>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The service refused the session key from your token service; check that it mints for the endpoint and deployment in the settings.</source>
+        <translation>The service refused the session key from your token service; check that it mints for the endpoint and deployment in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
         <source>Could not reach your organisation&apos;s token service; check its URL in the settings and the network connection.</source>
         <translation>Could not reach your organisation&apos;s token service; check its URL in the settings and the network connection.</translation>
     </message>

@@ -416,6 +416,11 @@
     <name>ErrorText</name>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The service refused the session key from your token service; check that it mints for the endpoint and deployment in the settings.</source>
+        <translation>服务拒绝了令牌服务发放的会话密钥；请检查它是否为设置中的终结点和部署签发密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
         <source>Could not reach your organisation&apos;s token service; check its URL in the settings and the network connection.</source>
         <translation>无法连接到你所在组织的令牌服务，请检查设置中的 URL 和网络连接。</translation>
     </message>
