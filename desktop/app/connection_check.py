@@ -21,6 +21,7 @@ from desktop.realtime import (
     DEMO_API_KEY,
     DEMO_MODEL,
     PROVIDER,
+    Connection,
     Masker,
     Provider,
     ProviderKind,
@@ -29,6 +30,7 @@ from desktop.realtime import (
     build_instructions,
     parse_provider,
     provider_for,
+    websocket_connector,
 )
 from desktop.realtime import client_events as ce
 from desktop.session import ModelCall
@@ -39,9 +41,11 @@ STEP_LABELS = {
     "sdp": "call set up (SDP answer received)",
     "ice": "media connected (ICE/DTLS)",
     "data_channel": "event channel open",
+    "websocket": "WebSocket open",
     "session": "session settings confirmed (session.updated)",
 }
-STEP_ORDER = tuple(STEP_LABELS)
+STEP_ORDER = ("mint", "sdp", "ice", "data_channel", "session")  # WebRTC's
+WEBSOCKET_STEP_ORDER = ("mint", "websocket", "session")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ class _Check:
             on_raw=lambda _event: None,
             on_lost=lambda _call, _error: None,
             expecting_media=lambda: False,
+            connect=websocket_connector(None) if self.config.transport == "websocket" else Connection,
         )
         settings = ce.SessionSettings.from_config(
             self.config, build_instructions(self.config.instructions), self.config.tools
@@ -137,7 +142,8 @@ async def run_check(config: SessionConfig, on_step: StepHandler | None = None) -
         session = await check.run()
     except SessionError as error:
         done = {step.name for step in check.steps}
-        failed = next((name for name in STEP_ORDER if name not in done), "session")
+        order = WEBSOCKET_STEP_ORDER if config.transport == "websocket" else STEP_ORDER
+        failed = next((name for name in order if name not in done), "session")
         message = masker.text(error.message)
         check.record(failed, ok=False, detail=message)
         return CheckResult(False, tuple(check.steps), message, error.retryable)

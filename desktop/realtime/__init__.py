@@ -10,7 +10,14 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.realtime import client_events, server_events
-    from desktop.realtime.config import Dialect, ProviderKind, SessionConfig, TurnDetection, TurnMode
+    from desktop.realtime.config import (
+        Dialect,
+        ProviderKind,
+        SessionConfig,
+        Transport,
+        TurnDetection,
+        TurnMode,
+    )
     from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
     from desktop.realtime.embeddings import embeddings_client_for
     from desktop.realtime.endpoints import malformed_field, shown_url
@@ -41,6 +48,7 @@ if TYPE_CHECKING:
         SessionCreated,
         SessionUpdated,
     )
+    from desktop.realtime.websocket_connection import WebSocketConnection, websocket_connector
 
 __all__ = [
     "AZURE_VARS",
@@ -62,8 +70,10 @@ __all__ = [
     "SessionCreated",
     "SessionError",
     "SessionUpdated",
+    "Transport",
     "TurnDetection",
     "TurnMode",
+    "WebSocketConnection",
     "build_instructions",
     "client_events",
     "decode_message",
@@ -80,6 +90,7 @@ __all__ = [
     "remember_secrets",
     "server_events",
     "shown_url",
+    "websocket_connector",
 ]
 
 __getattr__ = lazy_exports(
@@ -89,6 +100,7 @@ __getattr__ = lazy_exports(
             "Dialect",
             "ProviderKind",
             "SessionConfig",
+            "Transport",
             "TurnDetection",
             "TurnMode",
         ),
@@ -137,6 +149,10 @@ __getattr__ = lazy_exports(
             "ServerEvent",
             "SessionCreated",
             "SessionUpdated",
+        ),
+        "websocket_connection": (
+            "WebSocketConnection",
+            "websocket_connector",
         ),
     },
 )

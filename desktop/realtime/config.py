@@ -24,6 +24,10 @@ class Dialect(enum.Enum):
 
 
 TurnMode = Literal["server_vad", "semantic_vad", "none"]
+# How a call reaches the service: WebRTC (RTP audio + a data channel, desktop/realtime/connection.py) or
+# one WebSocket carrying events and base64 audio (desktop/realtime/websocket_connection.py), for
+# networks that block UDP.
+Transport = Literal["webrtc", "websocket"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ class SessionConfig:
     transcription_language: str = ""
     tools: tuple[dict[str, Any], ...] = ()  # function schemas, from the tool registry
     tool_choice: str = "auto"
+    transport: Transport = "webrtc"
     ice_servers: tuple[str, ...] = ()  # no STUN/TURN unless the person configured some
     ice_username: str = ""  # for the TURN servers above
     ice_credential: str = field(default="", repr=False)

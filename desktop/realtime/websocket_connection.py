@@ -1,0 +1,351 @@
+"""One call to a realtime model over a WebSocket: for networks where WebRTC's UDP media never flows.
+
+It is a `RealtimeConnection` like the WebRTC `Connection` (same constructor, `open`, `send`, `close`,
+`still_receiving`, loss reported once), so the session, tools, transcripts, inspector and renewal
+never learn which one they have. Events travel as JSON text frames; the audio travels inside them:
+the microphone as `input_audio_buffer.append` (PCM16 24 kHz, base64, cut and encoded by a task of the
+connection, never in a sound-card callback), the reply as `response.output_audio.delta` (GA) or
+`response.audio.delta` (preview), which go into `ReplyTrack`, handed to `on_track` once, so the same
+speaker path (playout buffer, echo canceller's far end, level meter, barge-in flush) plays them. The
+inspector sees each delta with its audio elided.
+
+Where WebRTC's server owns the output audio buffer, here the client does (`ReplyTrack`), so the
+connection says what WebRTC's server says of that buffer: `output_audio_buffer.started` when a
+response's audio begins to play and `output_audio_buffer.stopped` when it has all been handed out or
+has been dropped. Each carries `"local": true` for the inspector. Barge-in is where the transports
+differ (realtime-protocol.md §5): over WebRTC the server truncates what was not played; over the
+WebSocket the service cannot know what was played, so the client must say it with
+`conversation.item.truncate` and `audio_end_ms` = what the speaker really played. The connection
+does this when the person starts talking over a reply (`input_audio_buffer.speech_started`) and when
+the session asks for `output_audio_buffer.clear` (a WebRTC-only event the WebSocket service would
+refuse): it drops the unplayed audio and whatever the cut item still sends. It does not make up an
+`output_audio_buffer.cleared`: that event says the server dropped its buffer and cut the item, which
+here only the service's own `conversation.item.truncated` (or its error) can confirm, and the session
+sees that reply unchanged; the local buffer's end is the `stopped` above.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from desktop.realtime.client_events import encode
+from desktop.realtime.config import SessionConfig
+from desktop.realtime.connection import (
+    CLOSED_WHILE_CONNECTING,
+    SAFE_MESSAGE_SIZE,
+    LostHandler,
+    MessageHandler,
+    TrackHandler,
+)
+from desktop.realtime.errors import SessionError
+from desktop.realtime.masking import Masker
+from desktop.realtime.providers import Provider
+from desktop.realtime.websocket_audio import Heard, PcmChunker, ReplyTrack
+from desktop.realtime.websocket_endpoints import mints_for_websocket, websocket_headers, websocket_url
+from desktop.realtime.websocket_upgrade import open_websocket, websocket_session
+
+log = logging.getLogger(__name__)
+
+AUDIO_DELTAS = frozenset({"response.output_audio.delta", "response.audio.delta"})
+AUDIO_ENDS = frozenset({"response.output_audio.done", "response.audio.done", "response.done"})
+
+
+class WebSocketConnection:
+    def __init__(
+        self,
+        config: SessionConfig,
+        provider: Provider,
+        audio_track: MediaStreamTrack,
+        *,
+        on_message: MessageHandler,
+        on_track: TrackHandler,
+        on_lost: LostHandler,
+        expecting_media: Callable[[], bool] = lambda: False,
+        played_seconds: Callable[[], float] | None = None,
+    ) -> None:
+        """`played_seconds`: the speaker's count of audio really played (AudioOutput.played_seconds),
+        for the truncation point; without it, what was handed to the speaker counts as played."""
+        self._config = config
+        self._provider = provider
+        self._audio_track = audio_track
+        self._on_message = on_message
+        self._on_track = on_track
+        self._on_lost = on_lost
+        del expecting_media  # no RTP to watch: the socket's heartbeat notices a silent service
+        self.masker = Masker([provider.api_key])
+        self.max_message_size = SAFE_MESSAGE_SIZE  # the data channel's limit: the same events fit both
+        self.url = websocket_url(config, provider)
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._http: aiohttp.ClientSession | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._outgoing: asyncio.Queue[str] = asyncio.Queue()  # client events, in order
+        self._reply = ReplyTrack(self._started, self._stopped, played_seconds)
+        self._track_handed = False
+        self._cut_items: set[str] = set()
+        self._received_at = 0.0
+        self._opened = False
+        self._closing = False
+        self._lost_reported = False
+
+    @property
+    def is_open(self) -> bool:
+        return self._ws is not None and not self._ws.closed and not self._closing
+
+    @property
+    def reply_track(self) -> ReplyTrack:
+        return self._reply
+
+    async def open(self, on_step: Callable[[str], None] | None = None) -> None:
+        """Mint (where the key is ephemeral), then the WebSocket upgrade; closes all again on failure."""
+        step = on_step or (lambda _name: None)
+        try:
+            await self._open(step)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def _open(self, step: Callable[[str], None]) -> None:
+        timeouts = self._config.timeouts
+        http = self._http = websocket_session()
+        ephemeral = ""
+        if mints_for_websocket(self._provider):
+            ephemeral = await self._provider.mint(http, timeouts.mint)
+            self.masker.add(ephemeral)
+            step("mint")
+        self._ensure_not_closing()
+        headers = websocket_headers(self._provider, ephemeral)
+        del ephemeral
+        self._ws = await open_websocket(http, self.url, headers, self._provider, timeouts, self.masker)
+        self._ensure_not_closing()
+        step("websocket")
+        self._opened = True
+        self._received_at = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._read(self._ws), name="websocket-reader"),
+            loop.create_task(self._send_microphone(self._ws), name="websocket-microphone"),
+            loop.create_task(self._send_events(self._ws), name="websocket-events"),
+        ]
+
+    def _ensure_not_closing(self) -> None:
+        if self._closing:
+            raise SessionError(CLOSED_WHILE_CONNECTING, code="closed")
+
+    def send(self, event: dict[str, Any]) -> None:
+        """Send one client event; refuse one over the data channel's size limit, like WebRTC does."""
+        if event.get("type") == "output_audio_buffer.clear":  # WebRTC's; here the client's own buffer
+            self._cut_reply()
+            return
+        text = encode(event)
+        size = len(text.encode())
+        if size > self.max_message_size:
+            raise SessionError(
+                f"The {event.get('type', 'event')} event is {size} bytes, over the connection's limit of "
+                f"{self.max_message_size} bytes; shorten the instructions or tool descriptions.",
+                code="event_too_large",
+                retryable=False,
+            )
+        self._send_text(text)
+
+    def _send_text(self, text: str) -> None:
+        if self._ws is None or self._closing:
+            return  # before open there is no call to send to; after close, nothing is listening
+        self._outgoing.put_nowait(text)
+
+    async def _send_events(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        with contextlib.suppress(ConnectionError, aiohttp.ClientError):
+            while True:
+                await ws.send_str(await self._outgoing.get())
+
+    async def still_receiving(self, seconds: float) -> bool:
+        """A quick check after a network change or a wake-up: does the service still answer a ping?"""
+        ws = self._ws
+        if ws is None or not self.is_open:
+            return False
+        before = self._received_at
+        with contextlib.suppress(ConnectionError, aiohttp.ClientError):
+            await ws.ping()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while loop.time() < deadline:
+            await asyncio.sleep(min(0.05, seconds))
+            if not self.is_open:
+                return False
+            if self._received_at != before:
+                return True
+        return False
+
+    # The microphone, off the audio callbacks.
+    async def _send_microphone(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        chunker = PcmChunker()
+        try:
+            while not ws.closed:
+                media = await self._audio_track.recv()
+                for chunk in chunker.feed(media):
+                    audio = base64.b64encode(chunk).decode("ascii")
+                    await ws.send_str(json.dumps({"type": "input_audio_buffer.append", "audio": audio}))
+        except (MediaStreamError, ConnectionError, aiohttp.ClientError):
+            return
+
+    # What the service sends.
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            message = await ws.receive()
+            self._received_at = loop.time()
+            if message.type is aiohttp.WSMsgType.TEXT:
+                self._received(message.data)
+            elif message.type is aiohttp.WSMsgType.BINARY:
+                self._received(message.data.decode("utf-8", errors="replace"))
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING):
+                continue
+            elif message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                self._lost(_lost_sentence(ws, message))
+                return
+
+    def _received(self, text: str) -> None:
+        try:
+            data = json.loads(text) if text.startswith("{") else None
+        except ValueError:
+            data = None
+        kind = data.get("type") if isinstance(data, dict) else None
+        try:
+            if kind in AUDIO_DELTAS and isinstance(data, dict):
+                text = self._audio_delta(data)
+            elif kind == "input_audio_buffer.speech_started":
+                self._cut_reply()
+            elif kind in AUDIO_ENDS and isinstance(data, dict):
+                self._reply.end(_response_id(data))
+            self._on_message(text)
+        except Exception:  # raised here, it would end the reader, and the call with it
+            log.exception("handling a server event failed")
+
+    def _audio_delta(self, data: dict[str, Any]) -> str:
+        """Queue the delta's audio for the speaker; the event itself goes on without it."""
+        delta = data.get("delta")
+        audio = b""
+        if isinstance(delta, str):
+            with contextlib.suppress(ValueError):
+                audio = base64.b64decode(delta, validate=False)
+        item_id = str(data.get("item_id") or "")
+        if item_id not in self._cut_items:
+            content_index = data.get("content_index")
+            key = (_response_id(data), item_id, content_index if isinstance(content_index, int) else 0)
+            self._hand_track()
+            self._reply.add(key, audio)
+        return json.dumps({**data, "delta": f"<{len(audio)} bytes of audio>"})
+
+    def _hand_track(self) -> None:
+        if not self._track_handed:
+            self._track_handed = True
+            self._on_track(self._reply)
+
+    def _cut_reply(self) -> None:
+        """Stop the reply here and tell the service how much of it was heard."""
+        heard = self._reply.clear()
+        if heard is None or heard.item_id in self._cut_items:
+            return
+        self._cut_items.add(heard.item_id)
+        self._send_text(encode(_truncate(heard, self._reply.played_ms(heard))))
+
+    def _started(self, response_id: str) -> None:
+        self._say_locally({"type": "output_audio_buffer.started", "response_id": response_id})
+
+    def _stopped(self, response_id: str) -> None:
+        self._say_locally({"type": "output_audio_buffer.stopped", "response_id": response_id})
+
+    def _say_locally(self, event: dict[str, Any]) -> None:
+        """An event about the client's own output buffer, delivered on the next turn of the loop, as a
+        received one would be (never inside the session's own call that caused it)."""
+        text = json.dumps({**event, "local": True})
+        asyncio.get_running_loop().call_soon(self._deliver_local, text)
+
+    def _deliver_local(self, text: str) -> None:
+        if not self._closing:
+            try:
+                self._on_message(text)
+            except Exception:
+                log.exception("handling a local event failed")
+
+    def _lost(self, sentence: str) -> None:
+        if self._closing or self._lost_reported or not self._opened:
+            return
+        self._lost_reported = True
+        self._on_lost(SessionError(sentence, code="connection_lost"))
+
+    async def close(self) -> None:
+        """Close the socket, its tasks and the reply track; safe to call twice."""
+        self._closing = True
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._reply.stop()
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._ws.close(), 2.0)
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+
+
+def _truncate(heard: Heard, audio_end_ms: int) -> dict[str, Any]:
+    return {
+        "type": "conversation.item.truncate",
+        "item_id": heard.item_id,
+        "content_index": heard.content_index,
+        "audio_end_ms": audio_end_ms,
+    }
+
+
+def _response_id(data: dict[str, Any]) -> str:
+    response = data.get("response")
+    if isinstance(response, dict) and isinstance(response.get("id"), str):
+        return str(response["id"])
+    return str(data.get("response_id") or "")
+
+
+def _lost_sentence(ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage) -> str:
+    if isinstance(ws.exception(), aiohttp.ServerTimeoutError):  # the heartbeat's ping went unanswered
+        return "The service stopped answering; the connection is lost."
+    log.debug("WebSocket ended: %s, close code %s", message.type.name, ws.close_code)
+    return "The connection to the service was lost (its WebSocket closed)."
+
+
+def websocket_connector(played_seconds: Callable[[], float] | None) -> Callable[..., WebSocketConnection]:
+    """A connection factory (session/model_call.py's ConnectionFactory) for WebSocket calls whose
+    truncation points come from the speaker's `played_seconds`."""
+
+    def connect(
+        config: SessionConfig,
+        provider: Provider,
+        audio_track: MediaStreamTrack,
+        *,
+        on_message: MessageHandler,
+        on_track: TrackHandler,
+        on_lost: LostHandler,
+        expecting_media: Callable[[], bool] = lambda: False,
+    ) -> WebSocketConnection:
+        return WebSocketConnection(
+            config,
+            provider,
+            audio_track,
+            on_message=on_message,
+            on_track=on_track,
+            on_lost=on_lost,
+            expecting_media=expecting_media,
+            played_seconds=played_seconds,
+        )
+
+    return connect
