@@ -101,6 +101,11 @@ class WebSocketConnection:
         return self._ws is not None and not self._ws.closed and not self._closing
 
     @property
+    def peer_connection(self) -> None:
+        """None: a WebSocket call has no peer connection (diagnostics ask WebRTC calls for theirs)."""
+        return None
+
+    @property
     def reply_track(self) -> ReplyTrack:
         return self._reply
 
