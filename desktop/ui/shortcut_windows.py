@@ -97,4 +97,3 @@ class WindowsHotKey(NativeShortcut):
         if not self._user32.GetAsyncKeyState(self._vk) & 0x8000:
             self._held.stop()
             self.on_release()
-

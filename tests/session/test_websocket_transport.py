@@ -58,6 +58,12 @@ def _session(
     return session, Collector(session), speaker, microphone
 
 
+def _after(events: Collector, state: StateChanged) -> bool:
+    """`state` came after the assistant started speaking."""
+    speaking = [e for e in events.of(StateChanged) if e.state is SessionState.ASSISTANT_SPEAKING]
+    return bool(speaking) and events.events.index(state) > events.events.index(speaking[0])
+
+
 def _sent(demo: RunningDemoServer, kind: str) -> list[dict[str, Any]]:
     return [r.event for r in demo.server.client_events if r.event.get("type") == kind]
 
@@ -73,7 +79,9 @@ async def test_the_greeting_is_heard_on_the_speaker(demo: RunningDemoServer, kin
     await events.wait_for(StateChanged, lambda e: e.state is SessionState.ASSISTANT_SPEAKING)
     greeting = await events.wait_for(AssistantTranscript, lambda e: e.final, limit=20)
     assert greeting.text
-    await events.wait_for(StateChanged, lambda e: e.state is SessionState.LISTENING and e is events.events[-1])
+    stopped = await events.wait_for(RawEvent, lambda e: e.type == "output_audio_buffer.stopped")
+    assert stopped.payload["local"] is True  # the client's own buffer, said as WebRTC's server says it
+    await events.wait_for(StateChanged, lambda e: e.state is SessionState.LISTENING and _after(events, e))
     deltas = [e for e in events.of(RawEvent) if e.type.endswith("audio.delta")]
     assert deltas and all(e.payload["delta"].endswith("bytes of audio>") for e in deltas)
     raw = repr(events.of(RawEvent))
@@ -160,7 +168,9 @@ async def test_a_dropped_socket_is_renewed_and_told_the_conversation(demo: Runni
     await assert_nothing_left(session, demo.stop)
 
 
-async def test_no_key_in_the_url_or_the_log(demo: RunningDemoServer, caplog: pytest.LogCaptureFixture) -> None:
+async def test_no_key_in_the_url_or_the_log(
+    demo: RunningDemoServer, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     session, events, _speaker, _microphone = _session(demo, ProviderKind.AZURE_PREVIEW, greet_first=False)
     await session.connect()

@@ -72,4 +72,3 @@ class InlineDecodingReceiver(rtcrtpreceiver.RTCRtpReceiver):
             private["_RTCRtpReceiver__decoder_queue"] = InlineDecoder(
                 self, private["_RTCRtpReceiver__decoder_error"]
             )
-
