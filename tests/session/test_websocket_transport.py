@@ -59,9 +59,10 @@ def _session(
 
 
 def _after(events: Collector, state: StateChanged) -> bool:
-    """`state` came after the assistant started speaking."""
+    """`state` came after the assistant started speaking (events compare equal: find them by identity)."""
+    position = {id(event): index for index, event in enumerate(events.events)}
     speaking = [e for e in events.of(StateChanged) if e.state is SessionState.ASSISTANT_SPEAKING]
-    return bool(speaking) and events.events.index(state) > events.events.index(speaking[0])
+    return bool(speaking) and position[id(state)] > position[id(speaking[0])]
 
 
 def _sent(demo: RunningDemoServer, kind: str) -> list[dict[str, Any]]:
