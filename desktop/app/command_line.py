@@ -244,3 +244,4 @@ def _launch(qt_arguments: list[str]) -> int:
     from desktop.app.launch import run_window
 
     return run_window([sys.argv[0], *qt_arguments])
+

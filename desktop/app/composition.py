@@ -136,9 +136,8 @@ class Root:
             log.exception("The calendar or the knowledge base could not be opened")
             self.window.show_tools_unavailable()
             return
-        self.pane = CalendarPane(
-            self.toolbox.store, self.toolbox.meeting_worker, default_reminder=self._default_reminder
-        )
+        self.pane = CalendarPane(self.toolbox.store, self.toolbox.meeting_worker,
+                                 default_reminder=self._default_reminder)
         self.pane.notice.connect(lambda text: self.window.statusBar().showMessage(text, 5000))
         self.window.add_side_pane(self.pane)
         if self.tray is not None:
@@ -162,12 +161,10 @@ class Root:
         from desktop.tools import ReminderScheduler
         from desktop.ui import NativeNotifications, ReminderPresenter
 
-        scheduler = ReminderScheduler(
-            toolbox.store, toolbox.meeting_worker, default_minutes=self._default_reminder
-        )
-        self.reminders = ReminderPresenter(
-            self._show_meeting, native=NativeNotifications(APP_NAME), parent=self.window
-        )
+        scheduler = ReminderScheduler(toolbox.store, toolbox.meeting_worker,
+                                      default_minutes=self._default_reminder)
+        self.reminders = ReminderPresenter(self._show_meeting, native=NativeNotifications(APP_NAME),
+                                           parent=self.window)
         self.reminders.missed_found.connect(lambda text: self.window.statusBar().showMessage(text, 20000))
         if self.tray is not None:
             self.tray.use_reminders(self.reminders)

@@ -139,9 +139,8 @@ def day_range(first_text: str | None, last_text: str | None, today: date) -> tup
     if last < first:
         raise CommandFailed(f"--to {last} is before --from {first}.")
     if (last - first).days > MAX_DAYS:
-        raise CommandFailed(
-            f"{first} to {last} is longer than {MAX_YEARS_AWAY} years; ask for a shorter range."
-        )
+        raise CommandFailed(f"{first} to {last} is longer than {MAX_YEARS_AWAY} years; "
+                            "ask for a shorter range.")
     return first, last
 
 

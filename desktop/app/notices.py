@@ -38,30 +38,17 @@ class NativePart:
 
 
 NATIVE_PARTS = (
-    NativePart(
-        "Qt 6 (through PySide6 and Shiboken6)",
-        "LGPL-3.0-only",
-        ("LGPL-3.0.txt", "GPL-3.0.txt"),
-        re.compile(r"Qt6|qt6|PySide6|shiboken6", re.IGNORECASE),
-        "The Qt libraries are dynamically linked and may be replaced by the person (LGPL-3.0 §4); "
-        "the source is at https://download.qt.io/official_releases/qt/ and "
-        "https://download.qt.io/official_releases/QtForPython/.",
-    ),
-    NativePart(
-        "FFmpeg and the libraries bundled with PyAV",
-        "LGPL-2.1-or-later",
-        ("LGPL-2.1.txt",),
-        re.compile(r"libav|libsw|av\.libs|avcodec|avformat|avutil|swresample|avfilter|avdevice"),
-        "Dynamically linked, as built for PyAV's wheels (https://github.com/PyAV-Org/pyav-ffmpeg); "
-        "the FFmpeg source is at https://ffmpeg.org/download.html.",
-    ),
-    NativePart(
-        "PortAudio",
-        "MIT",
-        ("PortAudio.txt",),
-        re.compile(r"portaudio", re.IGNORECASE),
-        "Loaded by sounddevice; https://www.portaudio.com/.",
-    ),
+    NativePart("Qt 6 (through PySide6 and Shiboken6)", "LGPL-3.0-only", ("LGPL-3.0.txt", "GPL-3.0.txt"),
+               re.compile(r"Qt6|qt6|PySide6|shiboken6", re.IGNORECASE),
+               "The Qt libraries are dynamically linked and may be replaced by the person (LGPL-3.0 §4); "
+               "the source is at https://download.qt.io/official_releases/qt/ and "
+               "https://download.qt.io/official_releases/QtForPython/."),
+    NativePart("FFmpeg and the libraries bundled with PyAV", "LGPL-2.1-or-later", ("LGPL-2.1.txt",),
+               re.compile(r"libav|libsw|av\.libs|avcodec|avformat|avutil|swresample|avfilter|avdevice"),
+               "Dynamically linked, as built for PyAV's wheels (https://github.com/PyAV-Org/pyav-ffmpeg); "
+               "the FFmpeg source is at https://ffmpeg.org/download.html."),
+    NativePart("PortAudio", "MIT", ("PortAudio.txt",), re.compile(r"portaudio", re.IGNORECASE),
+               "Loaded by sounddevice; https://www.portaudio.com/."),
 )
 
 
@@ -115,9 +102,8 @@ def _distribution_section(dist: metadata.Distribution) -> list[str]:
     if home := meta.get("home_page") or _project_url(list(meta.get("project_url", []))):
         lines.append(f"Home: {home}")
     for path in dist.files or []:
-        if _LICENCE_FILE.search(str(path)) and str(path).endswith(
-            (".txt", ".md", ".rst", "LICENSE", "NOTICE", "COPYING", "AUTHORS", ".APACHE", ".BSD")
-        ):
+        if _LICENCE_FILE.search(str(path)) and str(path).endswith((".txt", ".md", ".rst", "LICENSE", "NOTICE",
+                                                                   "COPYING", "AUTHORS", ".APACHE", ".BSD")):
             text = _read(path)
             if text:
                 lines += ["", f"--- {Path(str(path)).name} ---", text.rstrip()]

@@ -31,7 +31,9 @@ def remember_secrets(*secrets: str) -> None:
     global _remembered
     with _remembering:
         new = {
-            secret for secret in secrets if len(secret) >= _SHORTEST_REMEMBERED and secret not in _remembered
+            secret
+            for secret in secrets
+            if len(secret) >= _SHORTEST_REMEMBERED and secret not in _remembered
         }
         if new:
             _remembered = _longest_first([*_remembered, *new])

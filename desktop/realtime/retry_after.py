@@ -48,3 +48,4 @@ def _until_date(text: str, now: float) -> float | None:
     if moment.tzinfo is None:  # RFC 9110 dates are GMT; a date without a zone is taken as such
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, moment.timestamp() - now)
+

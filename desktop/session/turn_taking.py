@@ -87,7 +87,9 @@ class TurnTaking:
 
     def quiet(self, now: TurnInputs) -> bool:
         """Nobody speaking, nothing generating or playing, no tool call open: a call may be swapped."""
-        return now.state in _QUIET and not self.talking and not self.assistant_busy and not now.tools_pending
+        return (
+            now.state in _QUIET and not self.talking and not self.assistant_busy and not now.tools_pending
+        )
 
     def press_talk_button(self, at: float) -> list[Effect]:
         """Whatever was recorded before goes, the assistant stops, and the microphone opens."""

@@ -20,34 +20,10 @@ _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _HTML_SKIPPED = frozenset({"script", "style", "noscript", "template"})
-_HTML_BLOCKS = frozenset(
-    {
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "tr",
-        "table",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "nav",
-        "aside",
-        "blockquote",
-        "pre",
-        "hr",
-        "form",
-        "figure",
-        "figcaption",
-        "main",
-    }
-)
+_HTML_BLOCKS = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "section", "article", "header",
+    "footer", "nav", "aside", "blockquote", "pre", "hr", "form", "figure", "figcaption", "main",
+})
 
 
 @dataclass(frozen=True, slots=True)

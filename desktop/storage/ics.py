@@ -88,9 +88,8 @@ def _event_draft(event: Any, tz: tzinfo | None, now: datetime) -> MeetingDraft |
         return NotImported.TOO_FAR
 
 
-def _apply_change(
-    event: Any, drafts: list[MeetingDraft], refused: list[tuple[str, str]], tz: tzinfo | None, now: datetime
-) -> None:
+def _apply_change(event: Any, drafts: list[MeetingDraft], refused: list[tuple[str, str]],
+                  tz: tzinfo | None, now: datetime) -> None:
     """One changed or cancelled occurrence: out of its series, and in as a meeting of its own."""
     uid = str(event.get("UID", ""))
     try:

@@ -134,17 +134,10 @@ def event_draft(event: Any, tz: tzinfo | None, now: datetime) -> MeetingDraft | 
     recurrence = _recurrence(event, moment, all_day, time_zone, tz)
     if isinstance(recurrence, NotImported):
         return recurrence
-    draft = MeetingDraft(
-        title=event_title(event),
-        start=moment,
-        duration=duration,
-        source="import",
-        uid=str(event.get("UID", "")) or _content_uid(moment, duration, event_title(event)),
-        all_day=all_day,
-        time_zone=time_zone,
-        recurrence=recurrence,
-        reminder=event_reminder(event, moment, duration),
-    )
+    draft = MeetingDraft(title=event_title(event), start=moment, duration=duration, source="import",
+                         uid=str(event.get("UID", "")) or _content_uid(moment, duration, event_title(event)),
+                         all_day=all_day, time_zone=time_zone, recurrence=recurrence,
+                         reminder=event_reminder(event, moment, duration))
     try:
         return checked_draft(draft, now)
     except InvalidMeeting:
@@ -188,9 +181,8 @@ def _zone_name(tz: tzinfo) -> str | None:
     return key if isinstance(key, str) and zone(key) is not None else None
 
 
-def _recurrence(
-    event: Any, moment: datetime, all_day: bool, time_zone: str | None, tz: tzinfo | None
-) -> Recurrence | NotImported | None:
+def _recurrence(event: Any, moment: datetime, all_day: bool, time_zone: str | None,
+                tz: tzinfo | None) -> Recurrence | NotImported | None:
     rules = event.rrules
     if len(rules) > 1 or event.get("EXRULE") is not None:
         return NotImported.RULE_NOT_SUPPORTED
@@ -213,9 +205,8 @@ def _recurrence(
     return Recurrence(parts.text() if parts is not None else "", exdates, rdates)
 
 
-def _walls(
-    values: Iterable[date], first: datetime, all_day: bool, keeps: ZoneInfo | None, tz: tzinfo | None
-) -> tuple[datetime, ...]:
+def _walls(values: Iterable[date], first: datetime, all_day: bool, keeps: ZoneInfo | None,
+           tz: tzinfo | None) -> tuple[datetime, ...]:
     """Left-out or added dates as wall-clock times, those near enough to the series to matter: from
     MAX_YEARS_AWAY before its start (an added date may come first) to MAX_SPAN_YEARS after it. Others
     (the year 1, one no time zone reaches) are dropped."""

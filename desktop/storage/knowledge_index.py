@@ -53,10 +53,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 ROWS_PER_DOCUMENT = 1 << 20  # passages of document `id` have rowids id * ROWS_PER_DOCUMENT + position
 HEADING_WEIGHT = 1.0  # bm25 weight of a match in the heading above a passage (the text's is 1.0)
 
-_COLUMNS = (
-    "rowid, name, position, page, coalesce(shown_heading, heading) AS heading,"
-    " coalesce(shown_text, text) AS text"
-)
+_COLUMNS = ("rowid, name, position, page, coalesce(shown_heading, heading) AS heading,"
+            " coalesce(shown_text, text) AS text")
 _SEARCH = (
     f"SELECT {_COLUMNS}, bm25(passages, 1.0, ?) AS score"
     " FROM passages WHERE passages MATCH ? ORDER BY score LIMIT ?"
@@ -71,7 +69,7 @@ class WordsRanking:
     rows: tuple[sqlite3.Row, ...]
 
     def hits(self, limit: int) -> list[Hit]:
-        return [_hit(row, round(-float(row["score"]), 3)) for row in self.rows[: max(0, limit)]]
+        return [_hit(row, round(-float(row["score"]), 3)) for row in self.rows[:max(0, limit)]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,17 +168,8 @@ class KnowledgeIndex:
             self._conn.executemany(
                 "INSERT INTO passages (rowid, text, shown_text, heading, shown_heading, name, position, page)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        first + p.position,
-                        *_indexed(p.text),
-                        *_indexed(p.heading),
-                        item.name,
-                        p.position,
-                        p.page,
-                    )
-                    for p in passages
-                ],
+                [(first + p.position, *_indexed(p.text), *_indexed(p.heading), item.name, p.position, p.page)
+                 for p in passages],
             )
             record_texts(self._conn, [(first + p.position, p.heading, p.text) for p in passages])
             self._vectors.forget()
@@ -212,16 +201,8 @@ class KnowledgeIndex:
         `hybrid_search` takes it instead of searching the words again."""
         return WordsRanking(tuple(self._lexical(question, count)))
 
-    def hybrid_search(
-        self,
-        question: str,
-        vector: list[float],
-        identity: str,
-        limit: int = 4,
-        *,
-        words: WordsRanking | None = None,
-        cut: Cut = standing_out,
-    ) -> list[Hit]:
+    def hybrid_search(self, question: str, vector: list[float], identity: str, limit: int = 4, *,
+                      words: WordsRanking | None = None, cut: Cut = standing_out) -> list[Hit]:
         """The bm25 ranking (`words`, if the caller has it: `rank_words` of `question`) and the ranking of
         the passages nearest to the question's `vector` (made by the embedder `identity`, such as
         `openai:text-embedding-3-small`), fused; a Hit's score is then its fusion score. Only passages

@@ -75,7 +75,7 @@ def _pieces(word: str) -> list[str]:
 
 
 def _pairs(run: str) -> list[str]:
-    """ "会议室" -> "会议", "议室"; a single character stays as it is."""
+    """"会议室" -> "会议", "议室"; a single character stays as it is."""
     return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
 
 

@@ -69,9 +69,8 @@ class SyncTally:
         """Where the sync stands: the next file to read, or ended (also when it stops early)."""
         total = len(self._plan.to_read)
         ended = ended or self.done >= total
-        return IndexProgress(
-            self.done, total, "" if ended else self._plan.to_read[self.done].name, ended=ended
-        )
+        return IndexProgress(self.done, total, "" if ended else self._plan.to_read[self.done].name,
+                             ended=ended)
 
     def report(self) -> SyncReport:
         outcomes = [outcome for _, outcome in self._outcomes]

@@ -74,12 +74,8 @@ def v3_text_vectors(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX text_vectors_by_hash ON text_vectors (text_hash)")
     conn.executemany(
         "INSERT INTO passage_texts (rowid, text_hash) VALUES (?, ?)",
-        [
-            (rowid, text_hash(embedding_text(heading, text)))
-            for rowid, heading, text in conn.execute(
-                "SELECT rowid, coalesce(shown_heading, heading), coalesce(shown_text, text) FROM passages"
-            )
-        ],
+        [(rowid, text_hash(embedding_text(heading, text))) for rowid, heading, text in conn.execute(
+            "SELECT rowid, coalesce(shown_heading, heading), coalesce(shown_text, text) FROM passages")],
     )
 
 
@@ -103,8 +99,7 @@ def passages_to_embed(conn: sqlite3.Connection, identity: str, dimensions: int) 
         "SELECT t.text_hash, coalesce(p.shown_heading, p.heading), coalesce(p.shown_text, p.text)"
         " FROM passage_texts t JOIN passages p ON p.rowid = t.rowid WHERE NOT EXISTS (SELECT 1"
         " FROM text_vectors v WHERE v.embedder = ? AND v.dimensions = ? AND v.text_hash = t.text_hash)"
-        " ORDER BY t.rowid",
-        (identity, dimensions),
+        " ORDER BY t.rowid", (identity, dimensions),
     )
     wanted = {digest: embedding_text(heading, text) for digest, heading, text in found if digest}
     return [PassageToEmbed(text, digest) for digest, text in wanted.items()]
@@ -112,40 +107,28 @@ def passages_to_embed(conn: sqlite3.Connection, identity: str, dimensions: int) 
 
 def embedded_passages(conn: sqlite3.Connection, identity: str, dimensions: int) -> int:
     """How many passages have a vector of the embedder `identity` at `dimensions` for their present text."""
-    return int(
-        conn.execute(
-            "SELECT count(*) FROM passage_texts t JOIN text_vectors v ON v.text_hash = t.text_hash"
-            " AND v.embedder = ? AND v.dimensions = ?",
-            (identity, dimensions),
-        ).fetchone()[0]
-    )
+    return int(conn.execute(
+        "SELECT count(*) FROM passage_texts t JOIN text_vectors v ON v.text_hash = t.text_hash"
+        " AND v.embedder = ? AND v.dimensions = ?", (identity, dimensions),
+    ).fetchone()[0])
 
 
-def store_vectors(
-    conn: sqlite3.Connection,
-    identity: str,
-    passages: Sequence[PassageToEmbed],
-    vectors: Sequence[Sequence[float]],
-) -> int:
+def store_vectors(conn: sqlite3.Connection, identity: str, passages: Sequence[PassageToEmbed],
+                  vectors: Sequence[Sequence[float]]) -> int:
     """Stores one batch; a text that no passage has any more (edited meanwhile) is skipped. Returns how
     many were stored."""
     if len(passages) != len(vectors):
         raise ValueError("one vector per passage expected")
     rows = []
     for passage, vector in zip(passages, vectors, strict=True):
-        if (
-            conn.execute(
-                "SELECT 1 FROM passage_texts WHERE text_hash = ? LIMIT 1", (passage.text_hash,)
-            ).fetchone()
-            is None
-        ):
+        if conn.execute("SELECT 1 FROM passage_texts WHERE text_hash = ? LIMIT 1",
+                        (passage.text_hash,)).fetchone() is None:
             continue
         floats = array("f", vector)
         rows.append((identity, len(floats), passage.text_hash, floats.tobytes(), sign_bits(floats)))
     conn.executemany(
         "INSERT OR REPLACE INTO text_vectors (embedder, dimensions, text_hash, vector, signs)"
-        " VALUES (?, ?, ?, ?, ?)",
-        rows,
+        " VALUES (?, ?, ?, ?, ?)", rows,
     )
     return len(rows)
 
@@ -170,8 +153,7 @@ def prune_orphans(conn: sqlite3.Connection, keep: int) -> int:
     return conn.execute(
         "DELETE FROM text_vectors WHERE id IN (SELECT v.id FROM text_vectors v WHERE NOT EXISTS"
         " (SELECT 1 FROM passage_texts t WHERE t.text_hash = v.text_hash) ORDER BY v.id DESC"
-        " LIMIT -1 OFFSET ?)",
-        (max(0, keep),),
+        " LIMIT -1 OFFSET ?)", (max(0, keep),),
     ).rowcount
 
 
@@ -189,9 +171,8 @@ class VectorScan:
         self._loaded = None
         self._rowids, self._vector_ids, self._signs = [], [], []
 
-    def scored(
-        self, conn: sqlite3.Connection, identity: str, question: Sequence[float], count: int
-    ) -> list[tuple[float, int]]:
+    def scored(self, conn: sqlite3.Connection, identity: str, question: Sequence[float],
+               count: int) -> list[tuple[float, int]]:
         """(similarity, rowid) of the candidates for the `count` passages nearest to the (normalised)
         question vector: those nearest by sign bits, their similarity exact (for a `Cut`)."""
         query = list(question)  # a list multiplies faster than an array in `_similarities`
@@ -199,19 +180,15 @@ class VectorScan:
         wanted = max(MIN_CANDIDATES, count * CANDIDATES_PER_RESULT)
         chosen = nearest_by_hamming(self._signs, int.from_bytes(sign_bits(query)), wanted)
         similarity = _similarities(conn, query, {self._vector_ids[i] for i in chosen})
-        return [
-            (similarity[self._vector_ids[i]], self._rowids[i])
-            for i in chosen
-            if self._vector_ids[i] in similarity
-        ]
+        return [(similarity[self._vector_ids[i]], self._rowids[i]) for i in chosen
+                if self._vector_ids[i] in similarity]
 
     def load(self, conn: sqlite3.Connection, identity: str, dimensions: int) -> None:
         if self._loaded == (identity, dimensions):
             return
         found = conn.execute(
             "SELECT t.rowid, v.id, v.signs FROM passage_texts t JOIN text_vectors v"
-            " ON v.text_hash = t.text_hash AND v.embedder = ? AND v.dimensions = ?",
-            (identity, dimensions),
+            " ON v.text_hash = t.text_hash AND v.embedder = ? AND v.dimensions = ?", (identity, dimensions),
         ).fetchall()
         self._rowids = [row[0] for row in found]
         self._vector_ids = [row[1] for row in found]
@@ -223,7 +200,7 @@ def _similarities(conn: sqlite3.Connection, query: list[float], vector_ids: set[
     """The exact dot product of the question with each of the vectors `vector_ids`."""
     wanted, similarity = sorted(vector_ids), {}
     for start in range(0, len(wanted), _SQL_CHUNK):
-        chunk = wanted[start : start + _SQL_CHUNK]
+        chunk = wanted[start:start + _SQL_CHUNK]
         for vector_id, blob in conn.execute(
             f"SELECT id, vector FROM text_vectors WHERE id IN ({','.join('?' * len(chunk))})", chunk
         ):
@@ -231,14 +208,8 @@ def _similarities(conn: sqlite3.Connection, query: list[float], vector_ids: set[
     return similarity
 
 
-def standing_out(
-    scored: Sequence[tuple[float, Key]],
-    count: int,
-    z: float = NEAR_Z,
-    *,
-    alone: bool = False,
-    gap: float = ALONE_GAP,
-) -> list[Key]:
+def standing_out(scored: Sequence[tuple[float, Key]], count: int, z: float = NEAR_Z, *,
+                 alone: bool = False, gap: float = ALONE_GAP) -> list[Key]:
     """The keys of the best `count` of (similarity, key) whose similarity is at least `z` standard
     deviations above the mean of all `scored`, best first. Of n values none can lie more than
     sqrt(n - 1) deviations above their mean: on a folder of a few passages, the bar is that instead.
@@ -255,11 +226,8 @@ def standing_out(
         bar = mean + max(gap, 1e-9 * spread)
     else:
         bar = mean + spread * min(z, math.sqrt(len(scored) - 1)) - 1e-9 * spread
-    return [
-        key
-        for similarity, key in heapq.nlargest(count, scored, key=operator.itemgetter(0))
-        if similarity >= bar
-    ]
+    return [key for similarity, key in heapq.nlargest(count, scored, key=operator.itemgetter(0))
+            if similarity >= bar]
 
 
 def fused(rankings: Sequence[Sequence[Key]], k: int = RRF_K) -> list[tuple[Key, float]]:

@@ -107,9 +107,8 @@ def _v4_end_epoch(conn: sqlite3.Connection) -> None:
     so a query skips series that ended before its range. A series stored before stays NULL: it is
     expanded as before, until it is next written."""
     conn.execute("ALTER TABLE meetings ADD COLUMN end_epoch INTEGER")
-    conn.execute(
-        "UPDATE meetings SET end_epoch = start_epoch + duration * 60 WHERE rrule IS NULL AND rdates = ''"
-    )
+    conn.execute("UPDATE meetings SET end_epoch = start_epoch + duration * 60"
+                 " WHERE rrule IS NULL AND rdates = ''")
 
 
 def _v5_reminders(conn: sqlite3.Connection) -> None:
@@ -117,9 +116,8 @@ def _v5_reminders(conn: sqlite3.Connection) -> None:
     before keep the default), and what the reminders did: each occurrence shown or missed once, by its
     uid and start, and until when the calendar was last looked at, so a restart neither repeats a
     reminder nor announces late what started while the app was closed."""
-    conn.execute(
-        "ALTER TABLE meetings ADD COLUMN reminder INTEGER CHECK (reminder IS NULL OR reminder >= -1)"
-    )
+    conn.execute("ALTER TABLE meetings ADD COLUMN reminder INTEGER"
+                 " CHECK (reminder IS NULL OR reminder >= -1)")
     conn.execute(
         """
         CREATE TABLE reminder_log (

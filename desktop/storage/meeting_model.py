@@ -176,15 +176,10 @@ def check_reminder(minutes: object) -> int | None:
     """A reminder as stored: None (the default), NO_REMINDER, or minutes before the start."""
     if minutes is None:
         return None
-    if (
-        not isinstance(minutes, int)
-        or isinstance(minutes, bool)
-        or not (minutes == NO_REMINDER or 0 <= minutes <= MAX_REMINDER_MINUTES)
-    ):
-        raise InvalidMeeting(
-            f"reminder {minutes!r} is not possible; give minutes from 0 to "
-            f"{MAX_REMINDER_MINUTES}, or {NO_REMINDER} for none."
-        )
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not (
+            minutes == NO_REMINDER or 0 <= minutes <= MAX_REMINDER_MINUTES):
+        raise InvalidMeeting(f"reminder {minutes!r} is not possible; give minutes from 0 to "
+                             f"{MAX_REMINDER_MINUTES}, or {NO_REMINDER} for none.")
     return minutes
 
 
@@ -203,9 +198,8 @@ def overlapping(
     return [m for m in meetings if m.id != exclude_id and not m.all_day and m.start < end and start < m.end]
 
 
-def clashes_of(
-    proposed: Iterable[Meeting], others: Sequence[Meeting], exclude_id: int | None = None
-) -> list[Meeting]:
+def clashes_of(proposed: Iterable[Meeting], others: Sequence[Meeting],
+               exclude_id: int | None = None) -> list[Meeting]:
     """The meetings among `others` (sorted by start, as `MeetingStore.between` hands them out) that
     overlap any of the `proposed` occurrences, each once. A timed meeting lasts at most a day, so each
     occurrence is looked for by bisection among those starting from a day before it until its end: the

@@ -85,7 +85,9 @@ class MeetingStore:
 
     def _select(self, where: str, params: Iterable[object] = ()) -> list[Meeting]:
         with self._lock:
-            rows = self._conn.execute(f"SELECT {COLUMNS} FROM meetings {where}", tuple(params)).fetchall()
+            rows = self._conn.execute(
+                f"SELECT {COLUMNS} FROM meetings {where}", tuple(params)
+            ).fetchall()
         return [row_to_meeting(r) for r in rows]
 
     def get(self, meeting_id: int) -> Meeting | None:
@@ -107,12 +109,10 @@ class MeetingStore:
         zone) is where floating times and all-day dates are placed."""
         low, high = int(start.timestamp()), int(end.timestamp())
         singles = self._select(
-            f"WHERE NOT {EXPANDED} AND start_epoch < ? AND start_epoch + duration * 60 > ?", (high, low)
-        )
+            f"WHERE NOT {EXPANDED} AND start_epoch < ? AND start_epoch + duration * 60 > ?", (high, low))
         expanded = self._select(  # a series that ended before the range is skipped
             f"WHERE {EXPANDED} AND start_epoch < ? AND (end_epoch IS NULL OR end_epoch > ?)",
-            (high + _SLACK_S, low - _SLACK_S),
-        )
+            (high + _SLACK_S, low - _SLACK_S))
         found = singles + [o for meeting in expanded for o in occurrences(meeting, start, end, tz)]
         return sorted(found, key=lambda m: (m.start, m.id))
 
@@ -152,13 +152,9 @@ class MeetingStore:
         return meeting
 
     def _insert(self, draft: MeetingDraft) -> int:
-        values = {
-            **draft_values(draft),
-            "uid": draft.uid or new_uid(),
-            "source": draft.source,
-            "call_id": draft.call_id,
-            "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        }
+        values = {**draft_values(draft), "uid": draft.uid or new_uid(), "source": draft.source,
+                  "call_id": draft.call_id,
+                  "created_at": datetime.now().astimezone().isoformat(timespec="seconds")}
         names = ", ".join(values)
         cursor = self._conn.execute(
             f"INSERT INTO meetings ({names}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
@@ -173,21 +169,9 @@ class MeetingStore:
         if stored is None:
             raise MeetingNotFound(f"Meeting {meeting_id} no longer exists.")
         rule = stored.recurrence.rule if stored.recurrence is not None else None
-        return self.update_from(
-            meeting_id,
-            MeetingDraft(
-                title,
-                start,
-                duration,
-                stored.source,
-                stored.call_id,
-                stored.uid,
-                stored.all_day,
-                stored.time_zone,
-                moved_recurrence(stored, start, rule),
-                stored.reminder,
-            ),
-        )
+        return self.update_from(meeting_id, MeetingDraft(
+            title, start, duration, stored.source, stored.call_id, stored.uid, stored.all_day,
+            stored.time_zone, moved_recurrence(stored, start, rule), stored.reminder))
 
     def update_from(self, meeting_id: int, draft: MeetingDraft) -> Meeting:
         """Stores the draft's title, time, length, all-day flag, zone, recurrence and reminder over the
@@ -219,9 +203,8 @@ class MeetingStore:
                 self._conn.execute("DELETE FROM meetings WHERE id = ?", (meeting_id,))
                 change = MeetingChange("deleted", series)
             else:
-                self._conn.execute(
-                    "UPDATE meetings SET exdates = ? WHERE id = ?", (wall_times_text(exdates), meeting_id)
-                )
+                self._conn.execute("UPDATE meetings SET exdates = ? WHERE id = ?",
+                                   (wall_times_text(exdates), meeting_id))
                 change = MeetingChange("updated", self.get(meeting_id))
         self._notify(change)
         return change.meeting
@@ -242,12 +225,9 @@ class MeetingStore:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 for draft in drafts:
-                    known = (
-                        draft.uid
-                        and self._conn.execute(
-                            "SELECT 1 FROM meetings WHERE uid = ?", (draft.uid,)
-                        ).fetchone()
-                    )
+                    known = draft.uid and self._conn.execute(
+                        "SELECT 1 FROM meetings WHERE uid = ?", (draft.uid,)
+                    ).fetchone()
                     if known:
                         skipped += 1
                         continue

@@ -76,23 +76,15 @@ def _to_wall(moment: datetime, meeting: Timed, tz: tzinfo | None) -> datetime:
     return moment.astimezone(keeps or tz).replace(tzinfo=None)
 
 
-def _walls(
-    meeting: Timed, tz: tzinfo | None, not_after: datetime, not_before: datetime | None = None
-) -> list[datetime]:
+def _walls(meeting: Timed, tz: tzinfo | None, not_after: datetime,
+           not_before: datetime | None = None) -> list[datetime]:
     """The series' wall-clock occurrences from `not_before` (None: its start) to `not_after`."""
     recurrence = meeting.recurrence or Recurrence()
     first = wall_start(meeting)
     parts: RuleParts | None = parse_rule(recurrence.rule) if recurrence.rule else None
     rdates = recurrence.rdates if parts is not None else (first, *recurrence.rdates)
-    return rule_set(
-        parts,
-        first,
-        recurrence.exdates,
-        rdates,
-        lambda until: _to_wall(until, meeting, tz),
-        not_after=not_after,
-        not_before=not_before,
-    )
+    return rule_set(parts, first, recurrence.exdates, rdates, lambda until: _to_wall(until, meeting, tz),
+                    not_after=not_after, not_before=not_before)
 
 
 def occurrences(meeting: Meeting, start: datetime, end: datetime, tz: tzinfo | None = None) -> list[Meeting]:
@@ -154,12 +146,8 @@ def checked_draft(draft: MeetingDraft, now: datetime) -> MeetingDraft:
     check_start(draft.start, now)
     check_duration(draft.duration, draft.all_day)
     start = draft.start.replace(hour=0, minute=0, second=0, microsecond=0) if draft.all_day else draft.start
-    checked = replace(
-        draft,
-        title=check_title(draft.title),
-        start=start,
-        time_zone=None if draft.all_day else draft.time_zone,
-    )
+    checked = replace(draft, title=check_title(draft.title), start=start,
+                      time_zone=None if draft.all_day else draft.time_zone)
     recurrence = draft.recurrence
     if recurrence is None or not (recurrence.rule.strip() or recurrence.rdates):
         return replace(checked, recurrence=None)
@@ -170,15 +158,12 @@ def checked_draft(draft: MeetingDraft, now: datetime) -> MeetingDraft:
     checked = replace(checked, recurrence=replace(recurrence, rule=rule))
     first = first_occurrence(checked, start.tzinfo)
     if first is None:
-        raise InvalidMeeting(
-            f"recurrence gives no meeting within {MAX_YEARS_AWAY} years of its start: the "
-            "rule never matches, or its end or the left-out dates remove every one."
-        )
+        raise InvalidMeeting(f"recurrence gives no meeting within {MAX_YEARS_AWAY} years of its start: the "
+                             "rule never matches, or its end or the left-out dates remove every one.")
     synchronized = _aware(first, checked, start.tzinfo)
     if abs(synchronized.year - now.year) > MAX_YEARS_AWAY:
-        raise InvalidMeeting(
-            f"recurrence: its first meeting would be in {synchronized.year}, too far from today."
-        )
+        raise InvalidMeeting(f"recurrence: its first meeting would be in {synchronized.year}, "
+                             "too far from today.")
     return replace(checked, start=synchronized)
 
 
@@ -195,17 +180,6 @@ def moved_recurrence(series: Meeting, start: datetime, rule: str | None) -> Recu
 
 def draft_occurrences(draft: MeetingDraft, until: datetime, tz: tzinfo | None = None) -> list[Meeting]:
     """The occurrences a draft would have from its start until `until` (id 0: not stored yet)."""
-    proposed = Meeting(
-        0,
-        draft.uid or "",
-        draft.title,
-        draft.start,
-        draft.duration,
-        draft.start,
-        draft.source,
-        draft.call_id,
-        draft.all_day,
-        draft.time_zone,
-        draft.recurrence,
-    )
+    proposed = Meeting(0, draft.uid or "", draft.title, draft.start, draft.duration, draft.start,
+                       draft.source, draft.call_id, draft.all_day, draft.time_zone, draft.recurrence)
     return occurrences(proposed, draft.start, until, tz)

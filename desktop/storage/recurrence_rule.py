@@ -38,12 +38,8 @@ _RULE_CHARS = re.compile(r"[A-Z0-9=;,+\-]+")
 _UNTIL = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?")
 _BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 _CYCLE_YEARS = 400  # the Gregorian calendar, weekdays included, repeats every 400 years
-_FREQ_CODES = {
-    "DAILY": dateutil_rrule.DAILY,
-    "WEEKLY": dateutil_rrule.WEEKLY,
-    "MONTHLY": dateutil_rrule.MONTHLY,
-    "YEARLY": dateutil_rrule.YEARLY,
-}
+_FREQ_CODES = {"DAILY": dateutil_rrule.DAILY, "WEEKLY": dateutil_rrule.WEEKLY,
+               "MONTHLY": dateutil_rrule.MONTHLY, "YEARLY": dateutil_rrule.YEARLY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +63,8 @@ class RuleParts:
             parts.append(f"INTERVAL={self.interval}")
         if self.by_day:
             parts.append("BYDAY=" + ",".join(f"{n or ''}{WEEKDAYS[day]}" for n, day in self.by_day))
-        for name, values in (
-            ("BYMONTHDAY", self.by_month_day),
-            ("BYMONTH", self.by_month),
-            ("BYSETPOS", self.by_set_pos),
-        ):
+        for name, values in (("BYMONTHDAY", self.by_month_day), ("BYMONTH", self.by_month),
+                             ("BYSETPOS", self.by_set_pos)):
             if values:
                 parts.append(f"{name}={','.join(map(str, values))}")
         if self.week_start is not None:
@@ -109,10 +102,8 @@ def parse_rule(text: str) -> RuleParts:
         values[name] = value
     unknown = [name for name in values if name not in _KNOWN_PARTS]
     if unknown:
-        raise InvalidMeeting(
-            f"recurrence part {unknown[0][:12]} is not supported for meetings; "
-            f"use FREQ, INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS."
-        )
+        raise InvalidMeeting(f"recurrence part {unknown[0][:12]} is not supported for meetings; "
+                             f"use FREQ, INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS.")
     parts = _parts(values)
     _check_combination(parts)
     return parts
@@ -146,9 +137,8 @@ def _items(values: dict[str, str], name: str) -> list[str]:
 
 def _number(text: str, name: str, lowest: int, highest: int) -> int:
     if not re.fullmatch(r"[+-]?\d{1,4}", text) or not lowest <= int(text) <= highest or int(text) == 0:
-        raise InvalidMeeting(
-            f"recurrence {name}={text[:12]} is out of range; give a number from {lowest} to {highest}, not 0."
-        )
+        raise InvalidMeeting(f"recurrence {name}={text[:12]} is out of range; "
+                             f"give a number from {lowest} to {highest}, not 0.")
     return int(text)
 
 
@@ -165,9 +155,8 @@ def _weekday(text: str) -> tuple[int, int]:
 def _until(text: str) -> date:
     match = _UNTIL.fullmatch(text)
     if match is None:
-        raise InvalidMeeting(
-            f"recurrence UNTIL={text[:20]} is not a date such as 20251231 or 20251231T235959Z."
-        )
+        raise InvalidMeeting(f"recurrence UNTIL={text[:20]} is not a date such as 20251231 "
+                             "or 20251231T235959Z.")
     year, month, day = int(match[1]), int(match[2]), int(match[3])
     try:
         if match[4] is None:
@@ -199,10 +188,8 @@ def _check_combination(parts: RuleParts) -> None:
 def check_span(parts: RuleParts, first: datetime) -> None:
     """Refuses an UNTIL more than MAX_SPAN_YEARS after the series' first start `first`."""
     if parts.until is not None and parts.until.year - first.year > MAX_SPAN_YEARS:
-        raise InvalidMeeting(
-            f"recurrence UNTIL={until_text(parts.until)} is more than {MAX_SPAN_YEARS} "
-            "years after the first meeting; give an earlier end or none."
-        )
+        raise InvalidMeeting(f"recurrence UNTIL={until_text(parts.until)} is more than {MAX_SPAN_YEARS} "
+                             "years after the first meeting; give an earlier end or none.")
 
 
 def _month_day_exists(days: tuple[int, ...], months: tuple[int, ...] | range) -> bool:
@@ -230,13 +217,8 @@ def rule_set(
     return sorted(wall for wall in walls if low <= wall <= not_after)
 
 
-def _rule_walls(
-    parts: RuleParts,
-    first: datetime,
-    to_wall: Callable[[datetime], datetime] | None,
-    not_before: datetime | None,
-    not_after: datetime,
-) -> list[datetime]:
+def _rule_walls(parts: RuleParts, first: datetime, to_wall: Callable[[datetime], datetime] | None,
+                not_before: datetime | None, not_after: datetime) -> list[datetime]:
     """The rule's occurrences up to `not_after` (from `not_before`, or some earlier ones). dateutil
     checks UNTIL only against a date that matched, and otherwise looks on until the year 9999; so it
     is asked whole 400-year Gregorian cycles later (the same dates on the same weekdays), where the
@@ -248,14 +230,10 @@ def _rule_walls(
     shift = (datetime.max.year - end.year) // _CYCLE_YEARS * _CYCLE_YEARS
     last = _years_later(end, shift)
     rule = dateutil_rrule.rrule(
-        _FREQ_CODES[parts.freq],
-        dtstart=_years_later(first, shift),
-        interval=parts.interval,
-        until=last,
-        wkst=parts.week_start,
+        _FREQ_CODES[parts.freq], dtstart=_years_later(first, shift), interval=parts.interval,
+        until=last, wkst=parts.week_start,
         byweekday=[dateutil_rrule.weekday(day, n or None) for n, day in parts.by_day] or None,
-        bymonthday=parts.by_month_day or None,
-        bymonth=parts.by_month or None,
+        bymonthday=parts.by_month_day or None, bymonth=parts.by_month or None,
         bysetpos=parts.by_set_pos or None,
     )
     if parts.count is None and not_before is not None and not_before > first:

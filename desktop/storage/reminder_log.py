@@ -66,8 +66,7 @@ class ReminderLog:
                 self._conn.execute(
                     "INSERT INTO reminder_clock (id, checked_epoch) VALUES (1, ?)"
                     " ON CONFLICT (id) DO UPDATE SET checked_epoch = excluded.checked_epoch",
-                    (checked_epoch,),
-                )
+                    (checked_epoch,))
             except BaseException:
                 self._conn.rollback()
                 raise
@@ -78,8 +77,7 @@ class ReminderLog:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT uid, start_epoch, outcome, title, duration, all_day FROM reminder_log"
-                " WHERE outcome = 'missed' AND start_epoch >= ? ORDER BY start_epoch, uid",
-                (since_epoch,),
+                " WHERE outcome = 'missed' AND start_epoch >= ? ORDER BY start_epoch, uid", (since_epoch,)
             ).fetchall()
         return [LoggedReminder(r[0], int(r[1]), r[2], r[3], int(r[4]), bool(r[5])) for r in rows]
 

@@ -13,9 +13,8 @@ from collections.abc import Callable
 
 
 class Backoff:
-    def __init__(
-        self, first: float = 30.0, longest: float = 600.0, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, first: float = 30.0, longest: float = 600.0, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._first = first
         self._longest = longest
         self._clock = clock

@@ -49,10 +49,8 @@ QUERY_KNOWLEDGE_BASE: dict[str, Any] = {
     "required": ["question"],
     "additionalProperties": False,
 }
-DESCRIPTION = (
-    "查询内部知识库（会议服务的使用说明、会议室、限制、录音、时区、取消规定等），"
-    "返回最相关的段落和出处（文件名、页码、所在标题）；回答时请说明出自哪份文档。"
-)
+DESCRIPTION = ("查询内部知识库（会议服务的使用说明、会议室、限制、录音、时区、取消规定等），"
+               "返回最相关的段落和出处（文件名、页码、所在标题）；回答时请说明出自哪份文档。")
 SYNC_WAIT_SECONDS = 5.0  # how long a question waits for a running sync before it searches what is indexed
 
 
@@ -67,18 +65,10 @@ def citation(hit: Hit) -> str:
 
 
 class KnowledgeBase:
-    def __init__(
-        self,
-        index: KnowledgeIndex,
-        worker: StoreWorker,
-        folder: Path | None = None,
-        *,
-        poll_seconds: float = 30.0,
-        wait_seconds: float = SYNC_WAIT_SECONDS,
-        embedder: Embedder | None = None,
-        reason: FallbackReason = "",
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, index: KnowledgeIndex, worker: StoreWorker, folder: Path | None = None,
+                 *, poll_seconds: float = 30.0, wait_seconds: float = SYNC_WAIT_SECONDS,
+                 embedder: Embedder | None = None, reason: FallbackReason = "",
+                 clock: Callable[[], float] = time.monotonic) -> None:
         """`reason` says why there is no `embedder` (see `FallbackReason`); `clock` times the wait after an
         embeddings failure."""
         self._index = index
@@ -100,7 +90,7 @@ class KnowledgeBase:
 
     @property
     def mode(self) -> SearchMode:
-        """ "hybrid" or "lexical", and why lexical (for Settings): `Embeddings.mode`."""
+        """"hybrid" or "lexical", and why lexical (for Settings): `Embeddings.mode`."""
         return self._embeddings.mode
 
     async def status(self) -> KnowledgeStatus:
@@ -150,10 +140,8 @@ class KnowledgeBase:
         """One sync of the folder, a worker job per file read (stops early if another folder is picked),
         then the embeddings of the passages that need one (with an embedder; they stop too)."""
         folder, report = await self._sync_files()
-        await self._embeddings.catch_up(
-            changed=bool(report.added or report.updated or report.removed),
-            wanted=lambda: folder == self._folder,
-        )
+        await self._embeddings.catch_up(changed=bool(report.added or report.updated or report.removed),
+                                        wanted=lambda: folder == self._folder)
         return report
 
     async def _sync_files(self) -> tuple[Path, SyncReport]:
@@ -206,27 +194,13 @@ class KnowledgeBase:
         progress = self._progress
         indexing = {"indexing": {"done": progress.done, "total": progress.total}} if progress else {}
         if not hits:
-            return Outcome(
-                {
-                    "status": "no_results",
-                    "question": question,
-                    "passages": [],
-                    **indexing,
-                    "message": _NOTHING_YET if progress else _NOTHING,
-                }
-            )
+            return Outcome({"status": "no_results", "question": question, "passages": [], **indexing,
+                            "message": _NOTHING_YET if progress else _NOTHING})
         sources = tuple(dict.fromkeys(hit.name for hit in hits))
-        return Outcome(
-            {
-                "status": "done",
-                "question": question,
-                "passages": [_passage(h) for h in hits],
-                "sources": list(sources),
-                **indexing,
-                "message": _ANSWER + (_PARTIAL if progress else ""),
-            },
-            sources=sources,
-        )
+        return Outcome({"status": "done", "question": question, "passages": [_passage(h) for h in hits],
+                        "sources": list(sources), **indexing,
+                        "message": _ANSWER + (_PARTIAL if progress else "")},
+                       sources=sources)
 
     async def _until_indexed(self) -> None:
         """Without the watcher (a script, a test) the folder is indexed now, however long that takes;
@@ -241,20 +215,14 @@ class KnowledgeBase:
                 await self._synced.wait()
 
 
-_ANSWER = (
-    "Answer from these passages and name the source document (its page and heading too, as `cite` "
-    "gives them). They are the nearest the knowledge base has: if none answers the question, say so "
-    "instead of guessing."
-)
-_PARTIAL = (
-    " The folder is still being indexed (`indexing`: files read of all): the answer may be in a "
-    "file not read yet."
-)
+_ANSWER = ("Answer from these passages and name the source document (its page and heading too, as `cite` "
+           "gives them). They are the nearest the knowledge base has: if none answers the question, say so "
+           "instead of guessing.")
+_PARTIAL = (" The folder is still being indexed (`indexing`: files read of all): the answer may be in a "
+            "file not read yet.")
 _NOTHING = "The knowledge base has nothing on this. Say so instead of guessing."
-_NOTHING_YET = (
-    "Nothing found in the files indexed so far; the folder is still being indexed (`indexing`: "
-    "files read of all). Say so, and offer to look again in a moment."
-)
+_NOTHING_YET = ("Nothing found in the files indexed so far; the folder is still being indexed (`indexing`: "
+                "files read of all). Say so, and offer to look again in a moment.")
 
 
 def _passage(hit: Hit) -> dict[str, Any]:

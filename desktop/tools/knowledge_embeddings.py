@@ -45,7 +45,6 @@ EMBED_BATCH = 128
 QUESTION_SECONDS = 1.0  # how long a question waits for its vector before it gets the words' answer
 ASK_ABOVE_PASSAGES = 2000  # a bigger backlog waits for the person's go-ahead (`approve_embedding`)
 
-
 def _sentence(exc: Exception) -> str:
     """A failure as Settings shows it: a SessionError's sentence, else type and text."""
     message = getattr(exc, "message", "")
@@ -65,16 +64,9 @@ def _code(exc: Exception) -> str:
 
 
 class Embeddings:
-    def __init__(
-        self,
-        index: KnowledgeIndex,
-        worker: StoreWorker,
-        embedder: Embedder | None,
-        tell: Callable[[IndexProgress], None],
-        *,
-        reason: FallbackReason = "",
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, index: KnowledgeIndex, worker: StoreWorker, embedder: Embedder | None,
+                 tell: Callable[[IndexProgress], None], *, reason: FallbackReason = "",
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._index = index
         self._worker = worker
         self._tell = tell
@@ -109,11 +101,8 @@ class Embeddings:
         old, self._embedder = self._embedder, embedder
         if old is not None and old is not embedder:
             self._close_when_idle(old)
-        if (
-            old is None
-            or embedder is None
-            or (old.identity, old.dimensions) != (embedder.identity, embedder.dimensions)
-        ):
+        if old is None or embedder is None or (old.identity, old.dimensions) != (embedder.identity,
+                                                                                 embedder.dimensions):
             self._awaiting = self._approved = False  # another backlog: counted, and asked, anew
         self._reason = "" if embedder else (reason or "not_configured")
         self._failure = ""
@@ -140,8 +129,7 @@ class Embeddings:
         if embedder is None:
             return KnowledgeStatus(mode)
         passages, embedded, texts, tokens = await self._worker.run(
-            status_counts, self._index, embedder.identity, embedder.dimensions
-        )
+            status_counts, self._index, embedder.identity, embedder.dimensions)
         return KnowledgeStatus(mode, embedder.model, passages, embedded, tokens, texts)
 
     async def catch_up(self, *, changed: bool, wanted: Callable[[], bool] = lambda: True) -> None:
@@ -172,12 +160,8 @@ class Embeddings:
         self._complete_for, self._approved = key, False  # caught up: a later big backlog asks again
         await self._worker.run(self._index.load_vectors, *key)
 
-    async def _embed(
-        self,
-        embedder: Embedder,
-        wanted: list[Any],  # KnowledgeIndex's passages
-        still_wanted: Callable[[], bool],
-    ) -> bool:
+    async def _embed(self, embedder: Embedder, wanted: list[Any],  # KnowledgeIndex's passages
+                     still_wanted: Callable[[], bool]) -> bool:
         """Embeds and stores `wanted`, batch by batch; False if the service failed or was replaced, or
         the catch-up is no longer wanted."""
         try:
@@ -185,7 +169,7 @@ class Embeddings:
                 if embedder is not self._embedder or not still_wanted():
                     return False
                 self._tell(IndexProgress(start, len(wanted), stage="embeddings"))
-                batch = wanted[start : start + EMBED_BATCH]
+                batch = wanted[start:start + EMBED_BATCH]
                 vectors = await self._vectors(embedder, [p.text for p in batch])
                 await self._worker.run(self._index.store_vectors, embedder.identity, batch, vectors)
         except Exception as exc:  # any failure of the service: the search goes lexical
@@ -210,9 +194,8 @@ class Embeddings:
             await _settled(lexical)  # if this search was cancelled meanwhile
         if vector is None:
             return words.hits(limit)
-        return await self._worker.run(
-            self._index.hybrid_search, question, vector, embedder.identity, limit, words=words
-        )
+        return await self._worker.run(self._index.hybrid_search, question, vector, embedder.identity, limit,
+                                      words=words)
 
     async def _question_vector(self, embedder: Embedder, question: str) -> list[float] | None:
         """The question's vector, or None for the words' answer this time: the service failed (that
@@ -243,10 +226,8 @@ class Embeddings:
     async def _vectors(embedder: Embedder, texts: list[str]) -> list[list[float]]:
         vectors = await embedder.embed(texts)
         if len(vectors) != len(texts) or any(len(v) != embedder.dimensions for v in vectors):
-            raise ValueError(
-                f"the embedder returned {len(vectors)} vectors, not {len(texts)} of "
-                f"{embedder.dimensions} dimensions"
-            )
+            raise ValueError(f"the embedder returned {len(vectors)} vectors, not {len(texts)} of "
+                             f"{embedder.dimensions} dimensions")
         return vectors
 
     def _failed(self, embedder: Embedder, exc: Exception) -> None:

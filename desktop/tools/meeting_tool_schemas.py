@@ -44,16 +44,10 @@ CREATE_MEETING: dict[str, Any] = {
 LIST_MEETINGS: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "from_date": {
-            "type": "string",
-            "pattern": DATE_PATTERN,
-            "description": "查询的第一天，格式：年-月-日，例如 2025-09-09",
-        },
-        "to_date": {
-            "type": "string",
-            "pattern": DATE_PATTERN,
-            "description": "查询的最后一天（包含），格式：年-月-日；只查一天时可省略",
-        },
+        "from_date": {"type": "string", "pattern": DATE_PATTERN,
+                      "description": "查询的第一天，格式：年-月-日，例如 2025-09-09"},
+        "to_date": {"type": "string", "pattern": DATE_PATTERN,
+                    "description": "查询的最后一天（包含），格式：年-月-日；只查一天时可省略"},
     },
     "required": ["from_date"],
     "additionalProperties": False,
@@ -62,20 +56,13 @@ LIST_MEETINGS: dict[str, Any] = {
 CANCEL_MEETING: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "meeting_id": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": MAX_MEETING_ID,
-            "description": "要取消的会议编号（来自 listMeetings 的 id）；知道编号时优先使用",
-        },
+        "meeting_id": {"type": "integer", "minimum": 1, "maximum": MAX_MEETING_ID,
+                       "description": "要取消的会议编号（来自 listMeetings 的 id）；知道编号时优先使用"},
         "title": {**_TITLE, "description": "会议名称；可与 date 一起使用，只给名称时在今后的会议里查找"},
         "date": {"type": "string", "pattern": DATE_PATTERN, "description": "会议所在日期，格式：年-月-日"},
-        "scope": {
-            "type": "string",
-            "enum": ["occurrence", "series"],
-            "description": "重复会议：occurrence 只取消 date 那一次（没有 date 时取消下一次），"
-            "series 取消整个系列；客户会在确认窗口里再选一次",
-        },
+        "scope": {"type": "string", "enum": ["occurrence", "series"],
+                  "description": "重复会议：occurrence 只取消 date 那一次（没有 date 时取消下一次），"
+                                 "series 取消整个系列；客户会在确认窗口里再选一次"},
     },
     "additionalProperties": False,
 }

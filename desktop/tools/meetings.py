@@ -62,21 +62,11 @@ class MeetingTools:
 
     def tools(self) -> list[Tool]:
         return [
-            Tool(
-                "createMeeting",
-                schemas.DESCRIPTIONS["createMeeting"],
-                schemas.CREATE_MEETING,
-                self.create,
-                needs_confirmation=True,
-            ),
+            Tool("createMeeting", schemas.DESCRIPTIONS["createMeeting"], schemas.CREATE_MEETING,
+                 self.create, needs_confirmation=True),
             Tool("listMeetings", schemas.DESCRIPTIONS["listMeetings"], schemas.LIST_MEETINGS, self.list),
-            Tool(
-                "cancelMeeting",
-                schemas.DESCRIPTIONS["cancelMeeting"],
-                schemas.CANCEL_MEETING,
-                self.cancel,
-                needs_confirmation=True,
-            ),
+            Tool("cancelMeeting", schemas.DESCRIPTIONS["cancelMeeting"], schemas.CANCEL_MEETING,
+                 self.cancel, needs_confirmation=True),
         ]
 
     # createMeeting
@@ -89,27 +79,17 @@ class MeetingTools:
         # On the worker: checking a rule (dateutil looking for its first date) stays off the loop.
         proposed = await self._worker.run(self._draft, args, call_id)
         warnings = await self._warnings(proposed)
-        answer = await self._confirmer.confirm(
-            ConfirmationRequest(
-                kind="create_meeting", fields=_fields(proposed), warnings=warnings, call_id=call_id
-            )
-        )
+        answer = await self._confirmer.confirm(ConfirmationRequest(
+            kind="create_meeting", fields=_fields(proposed), warnings=warnings, call_id=call_id))
         if not answer.approved:
-            return Outcome(
-                {
-                    "status": "declined",
-                    "proposed": _fields(proposed),
-                    "message": "The person declined; no meeting was created. "
-                    "Ask what they would like to change.",
-                },
-                status="declined",
-            )
+            return Outcome({"status": "declined", "proposed": _fields(proposed),
+                            "message": "The person declined; no meeting was created. "
+                                       "Ask what they would like to change."}, status="declined")
         try:
             final = await self._worker.run(self._draft, {**_fields(proposed), **answer.fields}, call_id)
         except ArgumentError as exc:
-            return Outcome(
-                {"status": "failed", "error": f"The edited values are not usable: {exc}"}, status="failed"
-            )
+            return Outcome({"status": "failed", "error": f"The edited values are not usable: {exc}"},
+                           status="failed")
         warnings = await self._warnings(final)
         meeting = await self._worker.run(self._store.create, final)
         return _created(meeting, warnings, self._tz, edited=_fields(final) != _fields(proposed))
@@ -153,15 +133,8 @@ class MeetingTools:
     async def list(self, args: dict[str, Any], call_id: str) -> Outcome:
         first, last = self._range(args)
         meetings = await self._worker.run(self._store.on_days, first, last, self._tz)
-        return Outcome(
-            {
-                "status": "done",
-                "from_date": first.isoformat(),
-                "to_date": last.isoformat(),
-                "count": len(meetings),
-                "meetings": [m.describe(self._tz) for m in meetings],
-            }
-        )
+        return Outcome({"status": "done", "from_date": first.isoformat(), "to_date": last.isoformat(),
+                        "count": len(meetings), "meetings": [m.describe(self._tz) for m in meetings]})
 
     def _range(self, args: dict[str, Any]) -> tuple[date, date]:
         first = self._day(args["from_date"], "from_date")
@@ -193,25 +166,18 @@ class MeetingTools:
         fields = found.describe(self._tz)
         if found.occurrence is not None:  # the person chooses in the dialog; the model's word comes first
             fields["scope"] = args.get("scope", "occurrence" if "date" in args else "series")
-        answer = await self._confirmer.confirm(
-            ConfirmationRequest(kind="cancel_meeting", fields=fields, call_id=call_id)
-        )
+        answer = await self._confirmer.confirm(ConfirmationRequest(
+            kind="cancel_meeting", fields=fields, call_id=call_id))
         if not answer.approved:
-            return Outcome(
-                {
-                    "status": "declined",
-                    "meeting": found.describe(self._tz),
-                    "message": "The person chose to keep this meeting; it was not cancelled.",
-                },
-                status="declined",
-            )
+            return Outcome({"status": "declined", "meeting": found.describe(self._tz),
+                            "message": "The person chose to keep this meeting; it was not cancelled."},
+                           status="declined")
         if found.occurrence is not None and answer.fields.get("scope", fields.get("scope")) == "occurrence":
             series = await self._worker.run(self._store.cancel_occurrence, found.id, found.occurrence)
             if series is None:
                 return _not_found("The series was already removed.", [], self._tz)
-            return Outcome(
-                {"status": "cancelled", "scope": "occurrence", "meeting": found.describe(self._tz)}
-            )
+            return Outcome({"status": "cancelled", "scope": "occurrence",
+                            "meeting": found.describe(self._tz)})
         removed = await self._worker.run(self._store.delete, found.id)
         if removed is None:
             return _not_found("The meeting was already removed.", [], self._tz)
@@ -239,15 +205,9 @@ class MeetingTools:
             return candidates[0]
         if not candidates:
             return _not_found(f"No meeting matches {where}.", searched if day else [], self._tz)
-        return Outcome(
-            {
-                "status": "ambiguous",
-                "candidates": [m.describe(self._tz) for m in candidates],
-                "message": "Several meetings match. Ask the person which one, then call "
-                "cancelMeeting again with its meeting_id.",
-            },
-            status="failed",
-        )
+        return Outcome({"status": "ambiguous", "candidates": [m.describe(self._tz) for m in candidates],
+                        "message": "Several meetings match. Ask the person which one, then call "
+                                   "cancelMeeting again with its meeting_id."}, status="failed")
 
     async def _searched(self, day: date | None) -> Sequence[Meeting]:
         """The occurrences on `day`, or (None) those still ahead in the coming year."""
@@ -255,8 +215,7 @@ class MeetingTools:
             return await self._worker.run(self._store.on_days, day, day, self._tz)
         today = self._now().date()
         ahead = await self._worker.run(
-            self._store.on_days, today, today + timedelta(days=MAX_LIST_DAYS), self._tz
-        )
+            self._store.on_days, today, today + timedelta(days=MAX_LIST_DAYS), self._tz)
         return [m for m in ahead if m.end > self._now()]
 
     async def _occurrence_of(self, series: Meeting, day: date | None) -> Meeting | Outcome:
@@ -265,9 +224,8 @@ class MeetingTools:
         if mine:
             return mine[0]
         if day is not None:
-            return _not_found(
-                f"Meeting {series.id} does not take place on {day.isoformat()}.", searched, self._tz
-            )
+            return _not_found(f"Meeting {series.id} does not take place on {day.isoformat()}.",
+                              searched, self._tz)
         return series  # nothing ahead: only the whole series can go
 
 
@@ -290,11 +248,8 @@ def _first_of_each(meetings: list[Meeting]) -> list[Meeting]:
 def _fields(draft: MeetingDraft) -> dict[str, Any]:
     """What the dialog shows and the person may edit; `all_day`, `recurrence` and `reminder` only when
     set."""
-    fields: dict[str, Any] = {
-        "title": draft.title,
-        "start_time": format_local(draft.start),
-        "duration": draft.duration,
-    }
+    fields: dict[str, Any] = {"title": draft.title, "start_time": format_local(draft.start),
+                              "duration": draft.duration}
     if draft.all_day:
         fields["all_day"] = True
     if draft.recurrence is not None:
@@ -305,18 +260,10 @@ def _fields(draft: MeetingDraft) -> dict[str, Any]:
 
 
 def _created(meeting: Meeting, warnings: tuple[str, ...], tz: tzinfo | None, edited: bool = False) -> Outcome:
-    return Outcome(
-        {
-            "status": "created",
-            "meeting": meeting.describe(tz),
-            "edited_by_person": edited,
-            "warnings": list(warnings),
-        }
-    )
+    return Outcome({"status": "created", "meeting": meeting.describe(tz), "edited_by_person": edited,
+                    "warnings": list(warnings)})
 
 
 def _not_found(message: str, that_day: Sequence[Meeting], tz: tzinfo | None) -> Outcome:
-    return Outcome(
-        {"status": "not_found", "message": message, "meetings_that_day": [m.describe(tz) for m in that_day]},
-        status="failed",
-    )
+    return Outcome({"status": "not_found", "message": message,
+                    "meetings_that_day": [m.describe(tz) for m in that_day]}, status="failed")

@@ -45,12 +45,8 @@ class Tool:
     needs_confirmation: bool = False
 
     def schema(self) -> dict[str, Any]:
-        return {
-            "type": "function",
-            "name": self.name,
-            "description": self.description,
-            "parameters": self.parameters,
-        }
+        return {"type": "function", "name": self.name, "description": self.description,
+                "parameters": self.parameters}
 
 
 def to_json(payload: dict[str, Any]) -> str:
@@ -65,11 +61,8 @@ def to_json(payload: dict[str, Any]) -> str:
 
 
 def failure(call_id: str, kind: str, message: str) -> ToolResult:
-    payload = {
-        "status": kind,
-        "error": message,
-        "hint": "Tell the person briefly what was wrong and ask for the missing or corrected details.",
-    }
+    payload = {"status": kind, "error": message,
+               "hint": "Tell the person briefly what was wrong and ask for the missing or corrected details."}
     return ToolResult(call_id=call_id, output=to_json(payload), status="failed")
 
 
@@ -125,11 +118,8 @@ class ToolRegistry:
         tool = self._tools.get(call.name)
         if tool is None:
             known = ", ".join(self._tools)
-            return failure(
-                call.call_id,
-                "unknown_tool",
-                f"There is no tool named {call.name[:80]!r}; the tools are: {known}.",
-            )
+            return failure(call.call_id, "unknown_tool", f"There is no tool named {call.name[:80]!r}; "
+                           f"the tools are: {known}.")
         try:
             arguments = parse_arguments(call.arguments, tool.parameters)
             outcome = await tool.handler(arguments, call.call_id)
@@ -141,9 +131,5 @@ class ToolRegistry:
             log.exception("tool %s failed", tool.name)
             message = f"{tool.name} failed unexpectedly and may not have completed."
             return failure(call.call_id, "error", message)
-        return ToolResult(
-            call_id=call.call_id,
-            output=to_json(outcome.payload),
-            status=outcome.status,
-            sources=outcome.sources,
-        )
+        return ToolResult(call_id=call.call_id, output=to_json(outcome.payload), status=outcome.status,
+                          sources=outcome.sources)

@@ -74,16 +74,9 @@ def _now() -> datetime:
 
 
 class ReminderScheduler:
-    def __init__(
-        self,
-        store: MeetingStore,
-        worker: StoreWorker,
-        *,
-        default_minutes: Callable[[], int],
-        clock: Callable[[], datetime] = _now,
-        tz: tzinfo | None = None,
-        grace: timedelta = GRACE,
-    ) -> None:
+    def __init__(self, store: MeetingStore, worker: StoreWorker, *, default_minutes: Callable[[], int],
+                 clock: Callable[[], datetime] = _now, tz: tzinfo | None = None,
+                 grace: timedelta = GRACE) -> None:
         """`default_minutes()` is the person's default (NO_REMINDER: none), read at each look."""
         self._store = store
         self._worker = worker
@@ -139,7 +132,6 @@ class ReminderScheduler:
         self._changed = asyncio.Event()
         loop = asyncio.get_running_loop()
         changed = self._changed
-
         def wake(_change: object) -> None:  # on the store's worker thread
             loop.call_soon_threadsafe(changed.set)
 
@@ -184,15 +176,8 @@ def _key(occurrence: Meeting) -> tuple[str, int]:
 
 
 def _reminder(occurrence: Meeting, lead: int) -> Reminder:
-    return Reminder(
-        occurrence.uid,
-        occurrence.id,
-        occurrence.title,
-        occurrence.start,
-        occurrence.duration,
-        occurrence.all_day,
-        lead,
-    )
+    return Reminder(occurrence.uid, occurrence.id, occurrence.title, occurrence.start,
+                    occurrence.duration, occurrence.all_day, lead)
 
 
 def _entry(reminder: Reminder, outcome: Literal["shown", "missed"]) -> LoggedReminder:

@@ -68,18 +68,13 @@ def _problems(value: Any, schema: dict[str, Any], where: str) -> list[str]:
 
 def _object_problems(value: dict[str, Any], schema: dict[str, Any], where: str) -> list[str]:
     properties: dict[str, Any] = schema.get("properties", {})
-    found = [
-        f"{where} lacks the required field {name!r}."
-        for name in schema.get("required", ())
-        if name not in value
-    ]
+    found = [f"{where} lacks the required field {name!r}." for name in schema.get("required", ())
+             if name not in value]
     if schema.get("additionalProperties") is False:
         extra = sorted(k for k in value if k not in properties)
         if extra:
-            found.append(
-                f"{where} has unknown fields {', '.join(map(repr, extra[:5]))};"
-                f" allowed: {', '.join(properties)}."
-            )
+            found.append(f"{where} has unknown fields {', '.join(map(repr, extra[:5]))};"
+                         f" allowed: {', '.join(properties)}.")
     for name, item in value.items():
         if name in properties:
             found.extend(_problems(item, properties[name], name))
@@ -89,11 +84,8 @@ def _object_problems(value: dict[str, Any], schema: dict[str, Any], where: str) 
 def _string_problems(value: str, schema: dict[str, Any], where: str) -> list[str]:
     found = []
     if "minLength" in schema and len(value) < schema["minLength"]:
-        found.append(
-            f"{where} must not be empty."
-            if schema["minLength"] == 1
-            else f"{where} needs at least {schema['minLength']} characters."
-        )
+        found.append(f"{where} must not be empty." if schema["minLength"] == 1
+                     else f"{where} needs at least {schema['minLength']} characters.")
     if "maxLength" in schema and len(value) > schema["maxLength"]:
         found.append(f"{where} is {len(value)} characters long; at most {schema['maxLength']}.")
     if "pattern" in schema and not re.search(schema["pattern"], value):

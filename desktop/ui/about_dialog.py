@@ -55,10 +55,8 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(form)
-        layout.addWidget(
-            QLabel(
-                self.tr("Voice Assistant is built with the open-source software below, under these licences:")
-            )
-        )
+        layout.addWidget(QLabel(self.tr(
+            "Voice Assistant is built with the open-source software below, under these licences:"
+        )))
         layout.addWidget(self.notices, 1)
         layout.addWidget(buttons)

@@ -20,14 +20,8 @@ translate = QCoreApplication.translate
 
 
 class CalendarFiles(QObject):
-    def __init__(
-        self,
-        pane: QWidget,
-        store: MeetingStore,
-        calls: StoreCalls,
-        tz: tzinfo | None,
-        notice: Callable[[str], None],
-    ) -> None:
+    def __init__(self, pane: QWidget, store: MeetingStore, calls: StoreCalls, tz: tzinfo | None,
+                 notice: Callable[[str], None]) -> None:
         super().__init__(pane)
         self._pane = pane
         self._store = store
@@ -50,30 +44,19 @@ class CalendarFiles(QObject):
 
     def export_to(self, path: Path) -> None:
         exported = self.tr("Exported %1 meeting(s) to %2.")
-        self._calls.call(
-            export_calendar,
-            lambda n: self._notice(filled(exported, str(n), path.name)),
-            filled(self.tr("Could not write %1"), path.name),
-            self._store,
-            path,
-        )
+        self._calls.call(export_calendar, lambda n: self._notice(filled(exported, str(n), path.name)),
+                         filled(self.tr("Could not write %1"), path.name), self._store, path)
 
     def import_from(self, path: Path) -> None:
-        self._calls.call(
-            import_calendar,
-            lambda report: self._notice(import_notice(report)),
-            filled(self.tr("Could not import %1"), path.name),
-            self._store,
-            path,
-            self._tz,
-        )
+        self._calls.call(import_calendar, lambda report: self._notice(import_notice(report)),
+                         filled(self.tr("Could not import %1"), path.name), self._store, path, self._tz)
 
     def _ics_filter(self) -> str:
         return self.tr("iCalendar files (*.ics)")
 
 
 def import_notice(report: ImportReport) -> str:
-    """ "Imported 3 meeting(s), 1 already in the calendar. Not imported: “Trip” (it lasts longer than
+    """"Imported 3 meeting(s), 1 already in the calendar. Not imported: “Trip” (it lasts longer than
     a year)." in the interface's language."""
     notes = [filled(translate("CalendarPane", "Imported %1 meeting(s)"), str(report.added))]
     if report.already_there:
@@ -82,10 +65,8 @@ def import_notice(report: ImportReport) -> str:
     sentence = translate("CalendarPane", ", ").join(notes) + translate("CalendarPane", ".")
     if not report.not_imported:
         return sentence
-    named = [
-        filled(translate("CalendarFiles", "“%1” (%2)"), summary, reason_text(reason))
-        for summary, reason in report.not_imported[:MAX_LISTED]
-    ]
+    named = [filled(translate("CalendarFiles", "“%1” (%2)"), summary, reason_text(reason))
+             for summary, reason in report.not_imported[:MAX_LISTED]]
     listed = translate("CalendarFiles", "; ").join(named)
     more = len(report.not_imported) - MAX_LISTED
     if more > 0:

@@ -99,13 +99,10 @@ class CalendarPane(QWidget):
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         buttons = QHBoxLayout()
-        for text, slot in (
-            (self.tr("New"), self.new_meeting),
-            (self.tr("Edit"), self.edit_selected),
-            (self.tr("Delete"), self.delete_selected),
-            (self.tr("Import…"), lambda: self._files.choose_import()),
-            (self.tr("Export…"), lambda: self._files.choose_export()),
-        ):
+        for text, slot in ((self.tr("New"), self.new_meeting), (self.tr("Edit"), self.edit_selected),
+                           (self.tr("Delete"), self.delete_selected),
+                           (self.tr("Import…"), lambda: self._files.choose_import()),
+                           (self.tr("Export…"), lambda: self._files.choose_export())):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -150,9 +147,8 @@ class CalendarPane(QWidget):
         shown = min(max(self.calendar.yearShown() * 12 + self.calendar.monthShown() - 1, lowest), highest)
         first, last = (_first_of_month(shown - MONTHS_BEFORE), _first_of_month(shown + MONTHS_AFTER))
         start, end = (localize(datetime.combine(day, time()), self._tz) for day in (first, last))
-        self._calls.call(
-            _load, self._loaded, self.tr("Could not read the calendar"), self._store, start, end, self._tz
-        )
+        self._calls.call(_load, self._loaded, self.tr("Could not read the calendar"),
+                         self._store, start, end, self._tz)
 
     def _loaded(self, loaded: Loaded) -> None:
         self._meetings, self._series, self._by_day = loaded
@@ -191,7 +187,7 @@ class CalendarPane(QWidget):
             self.day_list.addItem(item)
 
     def _line(self, meeting: Meeting) -> str:
-        """ "15:30–16:30  Title", "all day  Title"; an occurrence of a series is marked with ↻."""
+        """"15:30–16:30  Title", "all day  Title"; an occurrence of a series is marked with ↻."""
         if meeting.all_day:
             when = self.tr("all day")
         else:
@@ -212,18 +208,9 @@ class CalendarPane(QWidget):
         day = self.selected_day()
         start = localize(datetime.combine(day, time(9)), self._tz)
         fields = {"title": "", "start_time": f"{start:%Y-%m-%d %H:%M:00}", "duration": 30}
-        return self._open(
-            MeetingDialog(
-                self,
-                "new",
-                fields,
-                others=self._meetings,
-                tz=self._tz,
-                now=self._now,
-                default_reminder=self._default_reminder(),
-            ),
-            self._save_new,
-        )
+        return self._open(MeetingDialog(self, "new", fields, others=self._meetings, tz=self._tz,
+                                        now=self._now, default_reminder=self._default_reminder()),
+                          self._save_new)
 
     def edit_selected(self) -> MeetingDialog | None:
         """Edits the chosen meeting; for an occurrence of a series, the series."""
@@ -232,16 +219,9 @@ class CalendarPane(QWidget):
             self._show_notice(self.tr("Choose a meeting in the list first."))
             return None
         meeting = self._series.get(chosen.id, chosen)
-        dialog = MeetingDialog(
-            self,
-            "edit",
-            meeting.describe(self._tz),
-            others=self._meetings,
-            exclude_id=meeting.id,
-            tz=self._tz,
-            now=self._now,
-            default_reminder=self._default_reminder(),
-        )
+        dialog = MeetingDialog(self, "edit", meeting.describe(self._tz), others=self._meetings,
+                               exclude_id=meeting.id, tz=self._tz, now=self._now,
+                               default_reminder=self._default_reminder())
         return self._open(dialog, lambda values: self._save_edit(meeting, values))
 
     def delete_selected(self) -> MeetingDialog | None:
@@ -259,17 +239,11 @@ class CalendarPane(QWidget):
 
         def remove(_values: dict[str, Any]) -> None:
             if meeting.occurrence is not None and dialog.cancel_scope() == "occurrence":
-                self._calls.call(
-                    self._store.cancel_occurrence,
-                    lambda _m: self._show_notice(deleted),
-                    failed,
-                    meeting.id,
-                    meeting.occurrence,
-                )
+                self._calls.call(self._store.cancel_occurrence, lambda _m: self._show_notice(deleted), failed,
+                                 meeting.id, meeting.occurrence)
             else:
-                self._calls.call(
-                    self._store.delete, lambda _m: self._show_notice(deleted), failed, meeting.id
-                )
+                self._calls.call(self._store.delete, lambda _m: self._show_notice(deleted), failed,
+                                 meeting.id)
 
         return self._open(dialog, remove)
 

@@ -34,15 +34,8 @@ translate = QCoreApplication.translate
 
 
 class CalendarSaves(QObject):
-    def __init__(
-        self,
-        pane: QWidget,
-        store: MeetingStore,
-        calls: StoreCalls,
-        tz: tzinfo | None,
-        now: Callable[[], datetime],
-        notice: Callable[[str], None],
-    ) -> None:
+    def __init__(self, pane: QWidget, store: MeetingStore, calls: StoreCalls, tz: tzinfo | None,
+                 now: Callable[[], datetime], notice: Callable[[str], None]) -> None:
         super().__init__(pane)
         self._store = store
         self._calls = calls
@@ -52,12 +45,8 @@ class CalendarSaves(QObject):
 
     def save_new(self, values: dict[str, Any]) -> None:
         added = translate("CalendarPane", "Added “%1”.")
-        self._checked(
-            values,
-            lambda draft: self._calls.call(
-                self._store.create, lambda m: self._notice(filled(added, m.title)), _failed(), draft
-            ),
-        )
+        self._checked(values, lambda draft: self._calls.call(
+            self._store.create, lambda m: self._notice(filled(added, m.title)), _failed(), draft))
 
     def save_edit(self, meeting: Meeting, values: dict[str, Any]) -> None:
         """Saves the edited series or meeting; a series' left-out and added dates move with its start."""
@@ -66,34 +55,24 @@ class CalendarSaves(QObject):
         def save(draft: MeetingDraft) -> None:
             rule = draft.recurrence.rule if draft.recurrence is not None else None
             draft = replace(draft, recurrence=moved_recurrence(meeting, draft.start, rule))
-            self._calls.call(
-                self._store.update_from,
-                lambda m: self._notice(filled(saved, m.title)),
-                _failed(),
-                meeting.id,
-                draft,
-            )
+            self._calls.call(self._store.update_from, lambda m: self._notice(filled(saved, m.title)),
+                             _failed(), meeting.id, draft)
 
         self._checked(values, save, meeting.time_zone)
 
-    def _checked(
-        self, values: dict[str, Any], then: Callable[[MeetingDraft], None], time_zone: str | None = None
-    ) -> None:
+    def _checked(self, values: dict[str, Any], then: Callable[[MeetingDraft], None],
+                 time_zone: str | None = None) -> None:
         """`then(draft)` with the checked draft of the dialog's values, or the reason shown. A series
         keeps `time_zone`, or takes the local zone's name."""
         far = translate("CalendarPane", "The start time is too far from today.")
         rule = str(values.get("recurrence") or "")
         try:
-            draft = MeetingDraft(
-                title=values["title"],
-                start=parse_local(values["start_time"], self._tz),
-                duration=values["duration"],
-                source="manual",
-                all_day=values.get("all_day") is True,
-                time_zone=(time_zone or zone_name(self._tz)) if rule else None,
-                recurrence=Recurrence(rule) if rule else None,
-                reminder=check_reminder(values.get("reminder")),
-            )
+            draft = MeetingDraft(title=values["title"], start=parse_local(values["start_time"], self._tz),
+                                 duration=values["duration"], source="manual",
+                                 all_day=values.get("all_day") is True,
+                                 time_zone=(time_zone or zone_name(self._tz)) if rule else None,
+                                 recurrence=Recurrence(rule) if rule else None,
+                                 reminder=check_reminder(values.get("reminder")))
         except (InvalidMeeting, OverflowError, ValueError) as exc:
             self._notice(str(exc) if isinstance(exc, InvalidMeeting) else far)
             return

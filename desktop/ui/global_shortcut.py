@@ -133,14 +133,11 @@ class GlobalShortcut(QObject):
         combination = sequence[0]  # type: ignore[index]  # QKeySequence::operator[], not in the stubs
         key, modifiers = combination.key(), combination.keyboardModifiers()
         if sequence.count() > 1 or (not modifiers and key.value not in _NEEDS_NO_MODIFIER):
-            return ShortcutStatus(
-                False,
-                translate(
-                    "GlobalShortcut",
-                    "Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in "
-                    "other applications is left alone.",
-                ),
-            )
+            return ShortcutStatus(False, translate(
+                "GlobalShortcut",
+                "Choose one key with Ctrl, Alt or Meta (or a function key alone), so that typing in "
+                "other applications is left alone.",
+            ))
         shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
         try:
             if self._backend is None:

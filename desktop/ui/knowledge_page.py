@@ -117,9 +117,8 @@ class KnowledgePage(QWidget):
             return self._hybrid_text(status)
         reason = status.mode.reason
         if reason == "awaiting_approval":
-            waiting = self.tr(
-                "Keyword search for now: %1 passages wait for your go-ahead to be embedded with %2."
-            )
+            waiting = self.tr("Keyword search for now: %1 passages wait for your go-ahead to be embedded "
+                              "with %2.")
             return _filled(waiting, _count(status.texts_to_embed), _unbroken(status.model))
         if reason == "demo":
             return self.tr(
@@ -145,10 +144,8 @@ class KnowledgePage(QWidget):
 
     def _hybrid_text(self, status: KnowledgeStatus) -> str:
         if status.embedded < status.passages:
-            partly = self.tr(
-                "Hybrid search (words and meaning) with %1: %2 of %3 passages embedded, the "
-                "rest in the background."
-            )
+            partly = self.tr("Hybrid search (words and meaning) with %1: %2 of %3 passages embedded, the "
+                             "rest in the background.")
             return _filled(partly, _unbroken(status.model), _count(status.embedded), _count(status.passages))
         hybrid = self.tr("Hybrid search (words and meaning) with %1: %2 passages embedded.")
         return _filled(hybrid, _unbroken(status.model), _count(status.embedded))

@@ -18,9 +18,8 @@ _NO_BREAK_AFTER = set("（「『【〈《(")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
-def fitted(
-    label: str, room: int, advance: Callable[[str], int], elide: Callable[[str, int], str], max_lines: int = 3
-) -> str:
+def fitted(label: str, room: int, advance: Callable[[str], int], elide: Callable[[str, int], str],
+           max_lines: int = 3) -> str:
     """`label` as lines of at most `room` wide by `advance`; at most `max_lines`, the last elided."""
     if advance(label) <= room:
         return label

@@ -264,12 +264,10 @@ class MainWindow(QMainWindow):
     def show_tools_unavailable(self) -> None:
         """The calendar or knowledge base did not open: talking works, booking does not. No retry
         (starting the conversation over would not reopen them); the cause is in the log."""
-        self.banner.show_message(
-            self.tr(
-                "The calendar could not be opened, so meetings cannot be booked in this run; "
-                "the details are in the log."
-            )
-        )
+        self.banner.show_message(self.tr(
+            "The calendar could not be opened, so meetings cannot be booked in this run; "
+            "the details are in the log."
+        ))
 
     def show_unexpected_error(self) -> None:
         """What the person sees of a bug: one sentence; the traceback goes to the log only."""
@@ -311,3 +309,4 @@ class MainWindow(QMainWindow):
         self.global_shortcut.stop()
         event.accept()
         self.closeRequested.emit(self._close_reason)
+

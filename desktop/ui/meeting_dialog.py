@@ -238,7 +238,7 @@ class MeetingDialog(QDialog):
         return {key: value for key, value in self.values().items() if key != "title"}
 
     def cancel_scope(self) -> str:
-        """ "occurrence" or "series" for a series; "" otherwise."""
+        """"occurrence" or "series" for a series; "" otherwise."""
         return self.scope.scope() if self.scope is not None else ""
 
     def _notes(self, start: datetime, clashes: Sequence[Meeting]) -> list[str]:

@@ -39,10 +39,8 @@ class NativeNotifications:
             notifier = DesktopNotifier(app_name=self._app_name, app_icon=icon)
             capabilities = await notifier.get_capabilities()
         except Exception as error:  # no DBus session, no service, the library missing: our own window
-            log.info(
-                "system notifications are not available (%s); reminders use a window of our own",
-                type(error).__name__,
-            )
+            log.info("system notifications are not available (%s); reminders use a window of our own",
+                     type(error).__name__)
             return False
         if Capability.BUTTONS not in capabilities:
             log.info("the system's notifications take no buttons; reminders use a window of our own")
@@ -50,14 +48,8 @@ class NativeNotifications:
         self._notifier = notifier
         return True
 
-    async def send(
-        self,
-        title: str,
-        message: str,
-        buttons: tuple[str, str],
-        on_show: Callable[[], None],
-        on_dismiss: Callable[[], None],
-    ) -> bool:
+    async def send(self, title: str, message: str, buttons: tuple[str, str],
+                   on_show: Callable[[], None], on_dismiss: Callable[[], None]) -> bool:
         """Hands the notification to the system: Show (`buttons[0]`, or a click on it) calls
         `on_show`, Dismiss (`buttons[1]`, or closing it) `on_dismiss`. False when it was not handed
         over, and the caller shows its own."""
@@ -68,16 +60,10 @@ class NativeNotifications:
         dispatched: list[bool] = []
         try:
             await self._notifier.send(
-                title,
-                message,
-                buttons=[
-                    Button(title=buttons[0], on_pressed=on_show),
-                    Button(title=buttons[1], on_pressed=on_dismiss),
-                ],
-                on_clicked=on_show,
-                on_dismissed=on_dismiss,
-                on_dispatched=lambda: dispatched.append(True),
-            )
+                title, message,
+                buttons=[Button(title=buttons[0], on_pressed=on_show),
+                         Button(title=buttons[1], on_pressed=on_dismiss)],
+                on_clicked=on_show, on_dismissed=on_dismiss, on_dispatched=lambda: dispatched.append(True))
         except Exception:
             log.warning("the system did not take the notification", exc_info=True)
             return False

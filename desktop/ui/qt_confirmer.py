@@ -45,16 +45,8 @@ class QtConfirmer:
         future: asyncio.Future[ConfirmationAnswer] = asyncio.get_running_loop().create_future()
         mode: Mode = "create" if request.kind == "create_meeting" else "cancel"
         others = self._snapshot() if self._snapshot is not None and mode == "create" else None
-        dialog = MeetingDialog(
-            self._parent,
-            mode,
-            request.fields,
-            request.warnings,
-            others=others,
-            tz=self._tz,
-            now=self._now,
-            default_reminder=self._default_reminder(),
-        )
+        dialog = MeetingDialog(self._parent, mode, request.fields, request.warnings, others=others,
+                               tz=self._tz, now=self._now, default_reminder=self._default_reminder())
 
         def answer(result: int) -> None:
             if future.done():

@@ -41,20 +41,13 @@ class RecurrenceEditor(QWidget):
         self._custom = ""
         self._read_only = False
         self.repeat_box = QComboBox()
-        for text, freq in (
-            (self.tr("Does not repeat"), ""),
-            (self.tr("Daily"), "DAILY"),
-            (self.tr("Weekly"), "WEEKLY"),
-            (self.tr("Monthly"), "MONTHLY"),
-            (self.tr("Yearly"), "YEARLY"),
-        ):
+        for text, freq in ((self.tr("Does not repeat"), ""), (self.tr("Daily"), "DAILY"),
+                           (self.tr("Weekly"), "WEEKLY"), (self.tr("Monthly"), "MONTHLY"),
+                           (self.tr("Yearly"), "YEARLY")):
             self.repeat_box.addItem(text, freq)
         self.end_box = QComboBox()
-        for text, end in (
-            (self.tr("No end"), "never"),
-            (self.tr("After"), "count"),
-            (self.tr("Until"), "until"),
-        ):
+        for text, end in ((self.tr("No end"), "never"), (self.tr("After"), "count"),
+                          (self.tr("Until"), "until")):
             self.end_box.addItem(text, end)
         self.count_edit = QSpinBox()
         self.count_edit.setRange(1, MAX_COUNT)
@@ -74,12 +67,8 @@ class RecurrenceEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(choices)
         layout.addWidget(self.words_label)
-        for signal in (
-            self.repeat_box.currentIndexChanged,
-            self.end_box.currentIndexChanged,
-            self.count_edit.valueChanged,
-            self.until_edit.dateChanged,
-        ):
+        for signal in (self.repeat_box.currentIndexChanged, self.end_box.currentIndexChanged,
+                       self.count_edit.valueChanged, self.until_edit.dateChanged):
             signal.connect(self._edited)
         self._show_fitting()
 

@@ -19,7 +19,7 @@ _WORKDAYS = ((0, 0), (0, 1), (0, 2), (0, 3), (0, 4))
 
 
 def rule_in_words(rule: str, start: datetime) -> str:
-    """ "" for no rule; `start` is the first occurrence, whose weekday or day a bare rule repeats on."""
+    """"" for no rule; `start` is the first occurrence, whose weekday or day a bare rule repeats on."""
     if not rule:
         return ""
     try:

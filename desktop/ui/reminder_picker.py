@@ -27,7 +27,7 @@ class ReminderPicker(QComboBox):
             self.addItem(self.lead_text(minutes), minutes)
 
     def lead_text(self, minutes: int) -> str:
-        """ "10 minutes before", "1 hour before", "At the start", "No reminder"."""
+        """"10 minutes before", "1 hour before", "At the start", "No reminder"."""
         if minutes == NO_REMINDER:
             return self.tr("No reminder")
         if minutes == 0:

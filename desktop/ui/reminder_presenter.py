@@ -31,14 +31,10 @@ log = logging.getLogger(__name__)
 class ReminderPresenter(QObject):
     missed_found = Signal(str)  # one sentence naming the meetings missed while the app was closed
 
-    def __init__(
-        self,
-        show_meeting: Callable[[Reminder], None],
-        *,
-        native: NativeNotifications | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, show_meeting: Callable[[Reminder], None], *,
+                 native: NativeNotifications | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+                 parent: QObject | None = None) -> None:
         """`show_meeting(reminder)` raises the window on the meeting's day; `native` None: always the
         app's own window."""
         super().__init__(parent)
@@ -61,15 +57,9 @@ class ReminderPresenter(QObject):
             self._popup(reminder)
             return
         buttons = (self.tr("Show"), self.tr("Dismiss"))
-        sending = asyncio.ensure_future(
-            self._native.send(
-                self.heading(reminder),
-                f"{reminder.title}\n{self.when(reminder)}",
-                buttons,
-                lambda: self._show_meeting(reminder),
-                lambda: None,
-            )
-        )
+        sending = asyncio.ensure_future(self._native.send(
+            self.heading(reminder), f"{reminder.title}\n{self.when(reminder)}", buttons,
+            lambda: self._show_meeting(reminder), lambda: None))
         self._sending.add(sending)
         sending.add_done_callback(lambda task: self._sent(task, reminder))
 
@@ -95,7 +85,7 @@ class ReminderPresenter(QObject):
     # The words
 
     def heading(self, reminder: Reminder) -> str:
-        """ "Starts in 10 minutes", "Starting now", "All day today"."""
+        """"Starts in 10 minutes", "Starting now", "All day today"."""
         if reminder.all_day:
             return self.tr("All-day event")
         minutes = math.ceil((reminder.start - self._clock()).total_seconds() / 60)
@@ -106,23 +96,19 @@ class ReminderPresenter(QObject):
         return filled(self.tr("Starts in %1 minutes"), str(minutes))
 
     def when(self, reminder: Reminder) -> str:
-        """ "2026-12-07 10:00–10:30 (30 min)", or the dates of an all-day event."""
+        """"2026-12-07 10:00–10:30 (30 min)", or the dates of an all-day event."""
         start = reminder.start.astimezone()
         if reminder.all_day:
             return f"{start:%Y-%m-%d}"
         end = start.timestamp() + reminder.duration * 60
         until = datetime.fromtimestamp(end).astimezone()
-        return filled(
-            self.tr("%1–%2 (%3 min)"), f"{start:%Y-%m-%d %H:%M}", f"{until:%H:%M}", str(reminder.duration)
-        )
+        return filled(self.tr("%1–%2 (%3 min)"), f"{start:%Y-%m-%d %H:%M}", f"{until:%H:%M}",
+                      str(reminder.duration))
 
     def missed_sentence(self, missed: tuple[Reminder, ...]) -> str:
         first = missed[0]
-        named = filled(
-            self.tr("Missed while the app was closed: “%1” at %2."),
-            first.title,
-            f"{first.start.astimezone():%Y-%m-%d %H:%M}",
-        )
+        named = filled(self.tr("Missed while the app was closed: “%1” at %2."), first.title,
+                       f"{first.start.astimezone():%Y-%m-%d %H:%M}")
         if len(missed) == 1:
             return named
         return named + " " + filled(self.tr("And %1 more."), str(len(missed) - 1))

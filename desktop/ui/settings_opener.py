@@ -17,10 +17,7 @@ if TYPE_CHECKING:
 
 
 def open_settings_dialog(
-    parent: QWidget,
-    controller: Controller,
-    context: SettingsContext,
-    saved: Callable[[], None],
+    parent: QWidget, controller: Controller, context: SettingsContext, saved: Callable[[], None],
     shortcut_status: str = "",
 ) -> SettingsDialog:
     """Opens Settings over `parent`; `saved()` runs after Save has been applied. `shortcut_status`:

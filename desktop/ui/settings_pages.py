@@ -112,11 +112,8 @@ class CalendarPage(QWidget):
         self.close_to_tray.setChecked(prefs.close_to_tray)
         tray_here = QSystemTrayIcon.isSystemTrayAvailable()
         self.close_to_tray.setEnabled(tray_here)
-        self.close_to_tray.setToolTip(
-            ""
-            if tray_here
-            else self.tr("This desktop has no system tray, so closing the window quits the app.")
-        )
+        self.close_to_tray.setToolTip("" if tray_here else self.tr(
+            "This desktop has no system tray, so closing the window quits the app."))
         form = QFormLayout(self)
         form.addRow(about)
         form.addRow(self.tr("Remind me"), self.reminder)
@@ -124,11 +121,8 @@ class CalendarPage(QWidget):
 
     def values(self, prefs: Preferences) -> Preferences:
         minutes = self.reminder.value()
-        return replace(
-            prefs,
-            default_reminder_minutes=minutes if minutes is not None else -1,
-            close_to_tray=self.close_to_tray.isChecked(),
-        )
+        return replace(prefs, default_reminder_minutes=minutes if minutes is not None else -1,
+                       close_to_tray=self.close_to_tray.isChecked())
 
 
 class NetworkPage(QWidget):

@@ -20,12 +20,8 @@ Settled = Callable[[str | None, str | None], None]  # why not (None: it works), 
 
 class Backend(Protocol):
     def grab(
-        self,
-        key: Qt.Key,
-        modifiers: Qt.KeyboardModifier,
-        on_press: Callable[[], None],
-        on_release: Callable[[], None],
-        on_settled: Settled,
+        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
+        on_release: Callable[[], None], on_settled: Settled,
     ) -> str | Pending | None: ...  # None once grabbed, else why not in a sentence, or PENDING
     def ungrab(self) -> None: ...
     def stop(self) -> None: ...
@@ -47,12 +43,8 @@ class NativeShortcut(QAbstractNativeEventFilter):
         _application().installNativeEventFilter(self)
 
     def grab(
-        self,
-        key: Qt.Key,
-        modifiers: Qt.KeyboardModifier,
-        on_press: Callable[[], None],
-        on_release: Callable[[], None],
-        on_settled: Settled,
+        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
+        on_release: Callable[[], None], on_settled: Settled,
     ) -> str | Pending | None:
         """None once grabbed; else why not, in a sentence (at once: `on_settled` is not called)."""
         self.ungrab()

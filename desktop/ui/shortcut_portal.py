@@ -70,12 +70,8 @@ class PortalShortcut:
         self._on_release: Callable[[], None] = lambda: None
 
     def grab(
-        self,
-        key: Qt.Key,
-        modifiers: Qt.KeyboardModifier,
-        on_press: Callable[[], None],
-        on_release: Callable[[], None],
-        on_settled: Settled,
+        self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
+        on_release: Callable[[], None], on_settled: Settled,
     ) -> str | Pending | None:
         self.ungrab()
         self._on_press, self._on_release = on_press, on_release

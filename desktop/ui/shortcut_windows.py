@@ -97,3 +97,4 @@ class WindowsHotKey(NativeShortcut):
         if not self._user32.GetAsyncKeyState(self._vk) & 0x8000:
             self._held.stop()
             self.on_release()
+

@@ -97,15 +97,8 @@ def _libraries() -> tuple[Any, Any]:
     xcb.xcb_setup_roots_iterator.argtypes = [ctypes.POINTER(_Setup)]
     xcb.xcb_get_setup.argtypes = [ctypes.c_void_p]
     xcb.xcb_grab_key_checked.restype = _Cookie
-    xcb.xcb_grab_key_checked.argtypes = [
-        ctypes.c_void_p,
-        ctypes.c_uint8,
-        ctypes.c_uint32,
-        ctypes.c_uint16,
-        ctypes.c_uint8,
-        ctypes.c_uint8,
-        ctypes.c_uint8,
-    ]
+    xcb.xcb_grab_key_checked.argtypes = [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_uint32, ctypes.c_uint16,
+                                         ctypes.c_uint8, ctypes.c_uint8, ctypes.c_uint8]
     xcb.xcb_ungrab_key.restype = _Cookie
     xcb.xcb_ungrab_key.argtypes = [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_uint32, ctypes.c_uint16]
     xcb.xcb_request_check.restype = ctypes.POINTER(_Error)
@@ -209,3 +202,4 @@ class X11KeyGrab(NativeShortcut):
             return None
         finally:
             self._libc.free(reply)
+

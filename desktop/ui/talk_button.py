@@ -108,11 +108,8 @@ class TalkButton(QPushButton):
         metrics = self.fontMetrics()
         lines = max(1, (self.height() - _PADDING_VERTICAL) // max(1, metrics.lineSpacing()))
         return fitted(
-            label,
-            self.width() - _PADDING_AND_BORDER,
-            metrics.horizontalAdvance,
-            lambda line, room: metrics.elidedText(line, Qt.TextElideMode.ElideRight, room),
-            min(lines, 3),
+            label, self.width() - _PADDING_AND_BORDER, metrics.horizontalAdvance,
+            lambda line, room: metrics.elidedText(line, Qt.TextElideMode.ElideRight, room), min(lines, 3),
         )
 
     def _label(self) -> str:
@@ -132,10 +129,8 @@ class TalkButton(QPushButton):
         if state is SessionState.READY:
             return self.tr("Hold to talk (Space)") if self._push_to_talk else self.tr("Click to listen")
         if state is SessionState.LISTENING:
-            return (
-                self.tr("Listening — release to send")
-                if self._push_to_talk
-                else self.tr("Listening — click to stop")
+            return self.tr("Listening — release to send") if self._push_to_talk else self.tr(
+                "Listening — click to stop"
             )
         if state is SessionState.USER_SPEAKING:
             return self.tr("You are speaking")

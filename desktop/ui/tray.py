@@ -51,14 +51,8 @@ _KEPT = 20  # upcoming meetings kept between look-ups: time passing needs no new
 class Tray(QObject):
     noteShown = Signal(str)  # the first close's sentence, as said (a tray message or a note)
 
-    def __init__(
-        self,
-        window: MainWindow,
-        controller: Controller,
-        store: QSettings,
-        *,
-        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
-    ) -> None:
+    def __init__(self, window: MainWindow, controller: Controller, store: QSettings, *,
+                 now: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> None:
         super().__init__(window)
         self._stopped = False  # after `shutdown` the menu is gone: late signals change nothing
         self._window = window
@@ -182,32 +176,23 @@ class Tray(QObject):
         if upcoming is None:
             self.next_action.setText(self.tr("No meetings coming up"))
         else:
-            self.next_action.setText(
-                filled(
-                    self.tr("Next: %1, %2"), _short(upcoming.title), _when(upcoming.start, upcoming.all_day)
-                )
-            )
+            self.next_action.setText(filled(self.tr("Next: %1, %2"), _short(upcoming.title),
+                                            _when(upcoming.start, upcoming.all_day)))
         self.next_action.setEnabled(upcoming is not None)
         missed = self._unseen_missed()
         self.missed_action.setVisible(bool(missed))
         if missed:
             first = missed[0]
-            text = filled(
-                self.tr("Missed while closed: %1, %2"), _short(first.title), _when(first.start, first.all_day)
-            )
+            text = filled(self.tr("Missed while closed: %1, %2"), _short(first.title),
+                          _when(first.start, first.all_day))
             if len(missed) > 1:
                 text = filled(self.tr("%1 (and %2 more)"), text, str(len(missed) - 1))
             self.missed_action.setText(text)
 
     def look_up_next(self) -> None:
         if self._calls is not None and self._store_of_meetings is not None:
-            self._calls.call(
-                _coming,
-                self._found,
-                self.tr("Could not read the calendar"),
-                self._store_of_meetings,
-                self._now(),
-            )
+            self._calls.call(_coming, self._found, self.tr("Could not read the calendar"),
+                             self._store_of_meetings, self._now())
 
     def _found(self, coming: list[Meeting]) -> None:
         self._coming = coming
@@ -220,7 +205,7 @@ class Tray(QObject):
 
     def _unseen_missed(self) -> list[Reminder]:
         missed = self._reminders.missed if self._reminders is not None else []
-        return missed[self._missed_seen :]
+        return missed[self._missed_seen:]
 
     # --- what the person does ----------------------------------------------------------------
 
@@ -257,10 +242,8 @@ class Tray(QObject):
         self._store.setValue(CLOSE_NOTE_KEY, True)
         self._store.sync()
         title = self.tr("Voice Assistant is still running")
-        text = self.tr(
-            "It stays in the tray, and meeting reminders keep coming. To quit, choose Quit "
-            "in the tray's menu or File → Quit."
-        )
+        text = self.tr("It stays in the tray, and meeting reminders keep coming. To quit, choose Quit "
+                       "in the tray's menu or File → Quit.")
         if self.icon.isVisible() and self.icon.supportsMessages():
             self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
         else:

@@ -109,10 +109,8 @@ def _paint_sign(painter: QPainter, area: QRectF, shown: TrayState, ink: QColor) 
     elif shown is TrayState.SPEAKING:
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for reach in (0.3, 0.6):
-            arc = QRectF(
-                centre - QPointF(radius * reach, radius * reach),
-                centre + QPointF(radius * reach, radius * reach),
-            )
+            arc = QRectF(centre - QPointF(radius * reach, radius * reach),
+                         centre + QPointF(radius * reach, radius * reach))
             painter.drawArc(arc.translated(-radius * 0.3, 0), -50 * 16, 100 * 16)
     else:
         font = QFont()

@@ -20,24 +20,17 @@ _CONTEXT = "UsageLabel"
 _TOKENS = str(QT_TRANSLATE_NOOP("UsageLabel", "Tokens: %1 in · %2 out"))
 _INPUT = str(QT_TRANSLATE_NOOP("UsageLabel", "Input: %1 text, %2 audio, %3 cached"))
 _OUTPUT = str(QT_TRANSLATE_NOOP("UsageLabel", "Output: %1 text, %2 audio"))
-_ESTIMATE = str(
-    QT_TRANSLATE_NOOP(
-        "UsageLabel", "Estimated cost: %1 at the prices in Settings (the service's bill is what counts)"
-    )
-)
-_NO_PRICES = str(
-    QT_TRANSLATE_NOOP("UsageLabel", "Enter prices in Settings (Usage) to see an estimate of the cost.")
-)
+_ESTIMATE = str(QT_TRANSLATE_NOOP(
+    "UsageLabel", "Estimated cost: %1 at the prices in Settings (the service's bill is what counts)"
+))
+_NO_PRICES = str(QT_TRANSLATE_NOOP(
+    "UsageLabel", "Enter prices in Settings (Usage) to see an estimate of the cost."
+))
 
 
 def token_prices(prefs: Preferences) -> TokenPrices:
-    return TokenPrices(
-        prefs.price_text_in,
-        prefs.price_audio_in,
-        prefs.price_cached_in,
-        prefs.price_text_out,
-        prefs.price_audio_out,
-    )
+    return TokenPrices(prefs.price_text_in, prefs.price_audio_in, prefs.price_cached_in,
+                       prefs.price_text_out, prefs.price_audio_out)
 
 
 def _tr(text: str) -> str:
@@ -57,12 +50,12 @@ def _filled(template: str, *counts: int) -> str:
 
 
 def cost_text(dollars: float, approximate: str = "≈ ") -> str:
-    """ "≈ $0.42"; below a cent, "< $0.01"."""
+    """"≈ $0.42"; below a cent, "< $0.01"."""
     return "< $0.01" if dollars < 0.005 else f"{approximate}${dollars:,.2f}"
 
 
 def usage_line(counts: TokenCounts, prices: TokenPrices) -> str:
-    """ "Tokens: 1,234 in · 567 out", then the estimate where prices are set."""
+    """"Tokens: 1,234 in · 567 out", then the estimate where prices are set."""
     line = _filled(_TOKENS, counts.input, counts.output)
     return f"{line} · {cost_text(counts.cost(prices))}" if prices.any else line
 

@@ -14,13 +14,11 @@ MAX_PRICE = 10_000.0  # US dollars per million tokens: far above any list price
 class UsagePage(QWidget):
     def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        about = QLabel(
-            self.tr(
-                "The status bar counts the tokens of each conversation. Enter what your model costs, in US "
-                "dollars per million tokens (see your provider's price list), and it shows an estimate of the "
-                "cost too. Leave a price at 0 to leave that kind out."
-            )
-        )
+        about = QLabel(self.tr(
+            "The status bar counts the tokens of each conversation. Enter what your model costs, in US "
+            "dollars per million tokens (see your provider's price list), and it shows an estimate of the "
+            "cost too. Leave a price at 0 to leave that kind out."
+        ))
         about.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow(about)

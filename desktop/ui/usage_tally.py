@@ -66,9 +66,8 @@ def counts_of(usage: dict[str, Any]) -> TokenCounts:
     text_out, audio_out = _int(outputs, "text_tokens"), _int(outputs, "audio_tokens")
     if not (text_out or audio_out):
         text_out = _int(usage, "output_tokens")
-    return TokenCounts(
-        text_in - cached_text, audio_in - cached_audio, cached_text + cached_audio, text_out, audio_out
-    )
+    return TokenCounts(text_in - cached_text, audio_in - cached_audio, cached_text + cached_audio,
+                       text_out, audio_out)
 
 
 class UsageTally:

@@ -36,3 +36,4 @@ def compute_audio_level_dbov(frame: AudioFrame) -> int:
     if low == _dbov((floor + 1) * (floor + 1) * count, frame.samples):
         return low
     return _dbov(pcm.energy(plane), frame.samples)
+

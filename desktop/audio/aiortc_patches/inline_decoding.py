@@ -72,3 +72,4 @@ class InlineDecodingReceiver(rtcrtpreceiver.RTCRtpReceiver):
             private["_RTCRtpReceiver__decoder_queue"] = InlineDecoder(
                 self, private["_RTCRtpReceiver__decoder_error"]
             )
+
