@@ -10,14 +10,7 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.realtime import client_events, server_events
-    from desktop.realtime.config import (
-        Dialect,
-        ProviderKind,
-        SessionConfig,
-        Transport,
-        TurnDetection,
-        TurnMode,
-    )
+    from desktop.realtime.config import Dialect, ProviderKind, SessionConfig, TurnDetection, TurnMode
     from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
     from desktop.realtime.embeddings import embeddings_client_for
     from desktop.realtime.endpoints import malformed_field, shown_url
@@ -48,7 +41,7 @@ if TYPE_CHECKING:
         SessionCreated,
         SessionUpdated,
     )
-    from desktop.realtime.websocket_connection import WebSocketConnection, websocket_connector
+    from desktop.realtime.websocket_connection import websocket_connector
 
 __all__ = [
     "AZURE_VARS",
@@ -70,10 +63,8 @@ __all__ = [
     "SessionCreated",
     "SessionError",
     "SessionUpdated",
-    "Transport",
     "TurnDetection",
     "TurnMode",
-    "WebSocketConnection",
     "build_instructions",
     "client_events",
     "decode_message",
@@ -100,7 +91,6 @@ __getattr__ = lazy_exports(
             "Dialect",
             "ProviderKind",
             "SessionConfig",
-            "Transport",
             "TurnDetection",
             "TurnMode",
         ),
@@ -150,9 +140,6 @@ __getattr__ = lazy_exports(
             "SessionCreated",
             "SessionUpdated",
         ),
-        "websocket_connection": (
-            "WebSocketConnection",
-            "websocket_connector",
-        ),
+        "websocket_connection": ("websocket_connector",),
     },
 )
