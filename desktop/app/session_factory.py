@@ -155,7 +155,7 @@ class AppSessionFactory:
     def open_session(
         self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler
     ) -> SessionHandle:
-        from desktop.audio import AudioUnavailable
+        from desktop.audio import AudioUnavailable, Microphone
         from desktop.realtime import SessionError
         from desktop.session import VoiceSession
 
@@ -163,6 +163,8 @@ class AppSessionFactory:
             microphone, speaker = self._audio(prefs)
         except AudioUnavailable as error:
             raise SessionError(error.sentence, code="audio", retryable=True) from error
+        if config.transport == "websocket" and isinstance(microphone, Microphone):
+            microphone.set_encoded(False)  # the WebSocket sends PCM: no Opus to encode and decode again
         microphone.set_problem_handler(on_problem)
         speaker.set_problem_handler(on_problem)
         connect = connection_factory(config, speaker)
