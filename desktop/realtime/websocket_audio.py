@@ -133,8 +133,8 @@ class ReplyTrack(MediaStreamTrack):
             self._stop_playing()
 
     def clear(self) -> Heard | None:
-        """Drop everything not handed out (barge-in); returns the part being heard, if any."""
-        heard = self.latest
+        """Drop everything not handed out (barge-in); returns the part being heard, if a reply plays."""
+        heard = self.latest if self._playing is not None else None
         self._pending.clear()
         self._owners.clear()
         self._resync = True  # the speaker is flushed with us: the next reply starts level
@@ -142,6 +142,11 @@ class ReplyTrack(MediaStreamTrack):
         if self._playing is not None:
             self._stop_playing()
         return heard
+
+    @property
+    def awaiting_audio(self) -> bool:
+        """A reply is playing whose audio has not all arrived (the service owes more of it)."""
+        return self._playing is not None and self._playing not in self._ended
 
     @property
     def latest(self) -> Heard | None:

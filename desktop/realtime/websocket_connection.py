@@ -9,19 +9,8 @@ connection, never in a sound-card callback), the reply as `response.output_audio
 speaker path (playout buffer, echo canceller's far end, level meter, barge-in flush) plays them. The
 inspector sees each delta with its audio elided.
 
-Where WebRTC's server owns the output audio buffer, here the client does (`ReplyTrack`), so the
-connection says what WebRTC's server says of that buffer: `output_audio_buffer.started` when a
-response's audio begins to play and `output_audio_buffer.stopped` when it has all been handed out or
-has been dropped. Each carries `"local": true` for the inspector. Barge-in is where the transports
-differ (realtime-protocol.md §5): over WebRTC the server truncates what was not played; over the
-WebSocket the service cannot know what was played, so the client must say it with
-`conversation.item.truncate` and `audio_end_ms` = what the speaker really played. The connection
-does this when the person starts talking over a reply (`input_audio_buffer.speech_started`) and when
-the session asks for `output_audio_buffer.clear` (a WebRTC-only event the WebSocket service would
-refuse): it drops the unplayed audio and whatever the cut item still sends. It does not make up an
-`output_audio_buffer.cleared`: that event says the server dropped its buffer and cut the item, which
-here only the service's own `conversation.item.truncated` (or its error) can confirm, and the session
-sees that reply unchanged; the local buffer's end is the `stopped` above.
+The reply's side of the output audio buffer, and barge-in by `conversation.item.truncate`, are
+`SocketReply`'s (websocket_reply.py), which says why no `output_audio_buffer.cleared` is made up.
 """
 
 from __future__ import annotations
@@ -49,14 +38,12 @@ from desktop.realtime.connection import (
 from desktop.realtime.errors import SessionError
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider
-from desktop.realtime.websocket_audio import Heard, PcmChunker, ReplyTrack
+from desktop.realtime.websocket_audio import PcmChunker, ReplyTrack
 from desktop.realtime.websocket_endpoints import mints_for_websocket, websocket_headers, websocket_url
+from desktop.realtime.websocket_reply import SocketReply
 from desktop.realtime.websocket_upgrade import open_websocket, websocket_session
 
 log = logging.getLogger(__name__)
-
-AUDIO_DELTAS = frozenset({"response.output_audio.delta", "response.audio.delta"})
-AUDIO_ENDS = frozenset({"response.output_audio.done", "response.audio.done", "response.done"})
 
 
 class WebSocketConnection:
@@ -78,9 +65,8 @@ class WebSocketConnection:
         self._provider = provider
         self._audio_track = audio_track
         self._on_message = on_message
-        self._on_track = on_track
         self._on_lost = on_lost
-        del expecting_media  # no RTP to watch: the socket's heartbeat notices a silent service
+        self._expecting_media = expecting_media
         self.masker = Masker([provider.api_key])
         self.max_message_size = SAFE_MESSAGE_SIZE  # the data channel's limit: the same events fit both
         self.url = websocket_url(config, provider)
@@ -88,9 +74,7 @@ class WebSocketConnection:
         self._http: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._outgoing: asyncio.Queue[str] = asyncio.Queue()  # client events, in order
-        self._reply = ReplyTrack(self._started, self._stopped, played_seconds)
-        self._track_handed = False
-        self._cut_items: set[str] = set()
+        self._reply = SocketReply(self._send_text, on_message, on_track, played_seconds)
         self._received_at = 0.0
         self._opened = False
         self._closing = False
@@ -107,7 +91,7 @@ class WebSocketConnection:
 
     @property
     def reply_track(self) -> ReplyTrack:
-        return self._reply
+        return self._reply.track
 
     async def open(self, on_step: Callable[[str], None] | None = None) -> None:
         """Mint (where the key is ephemeral), then the WebSocket upgrade; closes all again on failure."""
@@ -139,6 +123,7 @@ class WebSocketConnection:
             loop.create_task(self._read(self._ws), name="websocket-reader"),
             loop.create_task(self._send_microphone(self._ws), name="websocket-microphone"),
             loop.create_task(self._send_events(self._ws), name="websocket-events"),
+            loop.create_task(self._watch_reply(), name="websocket-liveness"),
         ]
 
     def _ensure_not_closing(self) -> None:
@@ -148,7 +133,7 @@ class WebSocketConnection:
     def send(self, event: dict[str, Any]) -> None:
         """Send one client event; refuse one over the data channel's size limit, like WebRTC does."""
         if event.get("type") == "output_audio_buffer.clear":  # WebRTC's; here the client's own buffer
-            self._cut_reply()
+            self._reply.cut()
             return
         text = encode(event)
         size = len(text.encode())
@@ -162,9 +147,8 @@ class WebSocketConnection:
         self._send_text(text)
 
     def _send_text(self, text: str) -> None:
-        if self._ws is None or self._closing:
-            return  # before open there is no call to send to; after close, nothing is listening
-        self._outgoing.put_nowait(text)
+        if not self._closing:  # queued until the socket is open, like the data channel's sends
+            self._outgoing.put_nowait(text)
 
     async def _send_events(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         with contextlib.suppress(ConnectionError, aiohttp.ClientError):
@@ -188,6 +172,18 @@ class WebSocketConnection:
             if self._received_at != before:
                 return True
         return False
+
+    async def _watch_reply(self) -> None:
+        """The socket's heartbeat notices a dead connection; this, a service that stops sending in the
+        middle of an answer (as WebRTC's liveness watch notices the RTP stopping)."""
+        limit = self._config.timeouts.liveness
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(max(0.05, min(0.5, limit / 5)))
+            silent = loop.time() - self._received_at
+            if silent > limit and self._expecting_media() and self._reply.track.awaiting_audio:
+                self._lost(f"The assistant's audio stopped arriving for {limit:g} s; the connection is lost.")
+                return
 
     # The microphone, off the audio callbacks.
     async def _send_microphone(self, ws: aiohttp.ClientWebSocketResponse) -> None:
@@ -220,66 +216,11 @@ class WebSocketConnection:
     def _received(self, text: str) -> None:
         try:
             data = json.loads(text) if text.startswith("{") else None
-        except ValueError:
-            data = None
-        kind = data.get("type") if isinstance(data, dict) else None
-        try:
-            if kind in AUDIO_DELTAS and isinstance(data, dict):
-                text = self._audio_delta(data)
-            elif kind == "input_audio_buffer.speech_started":
-                self._cut_reply()
-            elif kind in AUDIO_ENDS and isinstance(data, dict):
-                self._reply.end(_response_id(data))
+            if isinstance(data, dict):
+                text = self._reply.received(text, data)
             self._on_message(text)
         except Exception:  # raised here, it would end the reader, and the call with it
             log.exception("handling a server event failed")
-
-    def _audio_delta(self, data: dict[str, Any]) -> str:
-        """Queue the delta's audio for the speaker; the event itself goes on without it."""
-        delta = data.get("delta")
-        audio = b""
-        if isinstance(delta, str):
-            with contextlib.suppress(ValueError):
-                audio = base64.b64decode(delta, validate=False)
-        item_id = str(data.get("item_id") or "")
-        if item_id not in self._cut_items:
-            content_index = data.get("content_index")
-            key = (_response_id(data), item_id, content_index if isinstance(content_index, int) else 0)
-            self._hand_track()
-            self._reply.add(key, audio)
-        return json.dumps({**data, "delta": f"<{len(audio)} bytes of audio>"})
-
-    def _hand_track(self) -> None:
-        if not self._track_handed:
-            self._track_handed = True
-            self._on_track(self._reply)
-
-    def _cut_reply(self) -> None:
-        """Stop the reply here and tell the service how much of it was heard."""
-        heard = self._reply.clear()
-        if heard is None or heard.item_id in self._cut_items:
-            return
-        self._cut_items.add(heard.item_id)
-        self._send_text(encode(_truncate(heard, self._reply.played_ms(heard))))
-
-    def _started(self, response_id: str) -> None:
-        self._say_locally({"type": "output_audio_buffer.started", "response_id": response_id})
-
-    def _stopped(self, response_id: str) -> None:
-        self._say_locally({"type": "output_audio_buffer.stopped", "response_id": response_id})
-
-    def _say_locally(self, event: dict[str, Any]) -> None:
-        """An event about the client's own output buffer, delivered on the next turn of the loop, as a
-        received one would be (never inside the session's own call that caused it)."""
-        text = json.dumps({**event, "local": True})
-        asyncio.get_running_loop().call_soon(self._deliver_local, text)
-
-    def _deliver_local(self, text: str) -> None:
-        if not self._closing:
-            try:
-                self._on_message(text)
-            except Exception:
-                log.exception("handling a local event failed")
 
     def _lost(self, sentence: str) -> None:
         if self._closing or self._lost_reported or not self._opened:
@@ -296,29 +237,14 @@ class WebSocketConnection:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._reply.stop()
+        self._reply.closed = True
+        self._reply.track.stop()
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._ws.close(), 2.0)
         if self._http is not None:
             await self._http.close()
             self._http = None
-
-
-def _truncate(heard: Heard, audio_end_ms: int) -> dict[str, Any]:
-    return {
-        "type": "conversation.item.truncate",
-        "item_id": heard.item_id,
-        "content_index": heard.content_index,
-        "audio_end_ms": audio_end_ms,
-    }
-
-
-def _response_id(data: dict[str, Any]) -> str:
-    response = data.get("response")
-    if isinstance(response, dict) and isinstance(response.get("id"), str):
-        return str(response["id"])
-    return str(data.get("response_id") or "")
 
 
 def _lost_sentence(ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage) -> str:
