@@ -207,11 +207,13 @@ class WebSocketConnection:
                 self._received(message.data)
             elif message.type is aiohttp.WSMsgType.BINARY:
                 self._received(message.data.decode("utf-8", errors="replace"))
-            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING):
-                continue
+            elif message.type is aiohttp.WSMsgType.PING:  # answered here: autoping would hide the pongs
+                with contextlib.suppress(ConnectionError, aiohttp.ClientError):
+                    await ws.pong(message.data)
             elif message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
                 self._lost(_lost_sentence(ws, message))
                 return
+            # CLOSE and CLOSING: aiohttp answers the close; CLOSED follows. PONG: counted above.
 
     def _received(self, text: str) -> None:
         try:

@@ -68,7 +68,7 @@ async def open_websocket(
                 headers=headers,
                 heartbeat=max(0.5, timeouts.liveness * HEARTBEAT_SHARE),
                 max_msg_size=MAX_RECEIVED_BYTES,
-                autoping=True,
+                autoping=False,  # the reader answers pings itself and sees the pongs (still_receiving)
             )
     except TimeoutError:
         raise SessionError(
@@ -82,20 +82,22 @@ async def open_websocket(
             retryable=False,
         ) from None
     except aiohttp.WSServerHandshakeError as refused:
-        raise _refusal(refused, provider, masker) from None
+        raise _refusal(refused, provider, masker, minted="Authorization" in headers) from None
     except (aiohttp.ClientError, OSError) as exc:
         log.debug("WebSocket upgrade failed: %s", masker.text(repr(exc)))
         raise unreachable(http_form(url)) from None
 
 
-def _refusal(refused: aiohttp.WSServerHandshakeError, provider: Provider, masker: Masker) -> SessionError:
+def _refusal(
+    refused: aiohttp.WSServerHandshakeError, provider: Provider, masker: Masker, *, minted: bool
+) -> SessionError:
     status = refused.status
     wait = retry_after(refused.headers) if refused.headers is not None else None
     log.debug("WebSocket upgrade refused: HTTP %s, %s", status, masker.text(refused.message))
-    if status == 401:  # the freshly minted key was refused: a new attempt may work
+    if status == 401 and minted:  # the freshly minted key was refused: a new attempt may work
         error = http_failure("call setup", status, "", target=provider.deployment)
         return SessionError(error.message, code=error.code)
-    if status in (404, 429) or status >= 500:
+    if status in (401, 404, 429) or status >= 500:
         return http_failure("call setup", status, "", target=provider.deployment, retry_after=wait)
     # 2xx without an upgrade, 400, 403, 405, 426…: something between us and the service said no.
     return SessionError(NOT_AN_UPGRADE.format(status=status), code="websocket_refused", retryable=False)

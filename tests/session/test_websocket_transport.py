@@ -197,3 +197,28 @@ async def test_a_proxy_refusing_the_upgrade_is_one_sentence(demo: RunningDemoSer
     error = await events.wait_for(ErrorRaised, lambda e: e.fatal)
     assert error.message.count(". ") == 0 and API_KEY not in error.message
     await assert_nothing_left(session, demo.stop)
+
+
+async def test_a_wrong_resource_key_on_the_preview_socket_is_the_key_sentence(
+    demo: RunningDemoServer,
+) -> None:
+    session, events, _speaker, _microphone = _session(demo, ProviderKind.AZURE_PREVIEW)
+    demo.server.api_key = "another-key-0123456789"  # the preview's socket takes the resource key itself
+    with pytest.raises(SessionError) as raised:
+        await session.connect()
+    assert raised.value.message.startswith("The service rejected the key during the call setup")
+    assert "(HTTP 401)" in raised.value.message and not raised.value.retryable
+    assert API_KEY not in raised.value.message
+    await events.finished()
+    await assert_nothing_left(session, demo.stop)
+
+
+async def test_a_quick_check_hears_a_live_socket_and_not_a_closed_one(demo: RunningDemoServer) -> None:
+    session, _events, _speaker, _microphone = _session(demo, greet_first=False)
+    await session.connect()
+    connection = session.connection
+    assert isinstance(connection, WebSocketConnection)
+    assert await connection.still_receiving(2.0)  # the service answers the ping
+    await session.hang_up()
+    assert not await connection.still_receiving(0.2)
+    await assert_nothing_left(session, demo.stop)
