@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -26,7 +27,6 @@ from typing import Any
 import aiohttp
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-from desktop.realtime.client_events import encode
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.connection import (
     CLOSED_WHILE_CONNECTING,
@@ -34,6 +34,7 @@ from desktop.realtime.connection import (
     LostHandler,
     MessageHandler,
     TrackHandler,
+    encoded_within,
 )
 from desktop.realtime.errors import SessionError
 from desktop.realtime.masking import Masker
@@ -135,15 +136,7 @@ class WebSocketConnection:
         if event.get("type") == "output_audio_buffer.clear":  # WebRTC's; here the client's own buffer
             self._reply.cut()
             return
-        text = encode(event)
-        size = len(text.encode())
-        if size > self.max_message_size:
-            raise SessionError(
-                f"The {event.get('type', 'event')} event is {size} bytes, over the connection's limit of "
-                f"{self.max_message_size} bytes; shorten the instructions or tool descriptions.",
-                code="event_too_large",
-                retryable=False,
-            )
+        text = encoded_within(event, self.max_message_size)
         self._send_text(text)
 
     def _send_text(self, text: str) -> None:
@@ -259,26 +252,4 @@ def _lost_sentence(ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessa
 def websocket_connector(played_seconds: Callable[[], float] | None) -> Callable[..., WebSocketConnection]:
     """A connection factory (session/model_call.py's ConnectionFactory) for WebSocket calls whose
     truncation points come from the speaker's `played_seconds`."""
-
-    def connect(
-        config: SessionConfig,
-        provider: Provider,
-        audio_track: MediaStreamTrack,
-        *,
-        on_message: MessageHandler,
-        on_track: TrackHandler,
-        on_lost: LostHandler,
-        expecting_media: Callable[[], bool] = lambda: False,
-    ) -> WebSocketConnection:
-        return WebSocketConnection(
-            config,
-            provider,
-            audio_track,
-            on_message=on_message,
-            on_track=on_track,
-            on_lost=on_lost,
-            expecting_media=expecting_media,
-            played_seconds=played_seconds,
-        )
-
-    return connect
+    return functools.partial(WebSocketConnection, played_seconds=played_seconds)
