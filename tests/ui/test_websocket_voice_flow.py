@@ -4,10 +4,8 @@ and lands in the calendar, exactly as over WebRTC; only the session's config nam
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import numpy as np
@@ -15,17 +13,22 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from desktop.app.composition import Root
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
 from desktop.demo.server import DemoServer
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.settings.keychain import KeyStore
-from desktop.settings.preferences import Preferences, save_preferences
+from desktop.settings.preferences import Preferences
 from desktop.settings.target import Target
 from desktop.storage.paths import DATA_DIR_ENV
-from desktop.ui.main_window import MainWindow
 from desktop.ui.meeting_dialog import MeetingDialog
-from tests.ui.harness import API_KEY, DEPLOYMENT, QUICK_RECONNECT, FastSessionFactory, wait_until
+from tests.ui.harness import (
+    API_KEY,
+    DEPLOYMENT,
+    QUICK_RECONNECT,
+    FastSessionFactory,
+    running_root,
+    wait_until,
+)
 
 REQUEST = "Please book a meeting called design review tomorrow at 3 pm for 30 minutes."
 
@@ -56,21 +59,6 @@ def speech(seconds: float = 0.8) -> bytes:
     return (np.sin(2 * np.pi * 440 * t) * 0.3 * 32767).astype("<i2").tobytes()
 
 
-@contextlib.asynccontextmanager
-async def socket_root(qapp: QApplication, store: QSettings, server: DemoServer) -> AsyncIterator[Root]:
-    await KeyStore({}).save(ProviderKind.OPENAI, API_KEY)
-    save_preferences(store, Preferences(ProviderKind.OPENAI, endpoint=server.base_url, deployment=DEPLOYMENT))
-    root = Root(qapp, MainWindow(), store, SocketSessionFactory())
-    root.window.show()
-    running = asyncio.ensure_future(root.run())
-    try:
-        yield root
-    finally:
-        root.quit_requested.set()
-        await running
-        root.window.deleteLater()
-
-
 def test_a_spoken_meeting_request_over_the_websocket_goes_through_the_dialog(
     qloop: asyncio.AbstractEventLoop,
     qapp: QApplication,
@@ -82,7 +70,9 @@ def test_a_spoken_meeting_request_over_the_websocket_goes_through_the_dialog(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Root installs its own
 
     async def scenario(server: DemoServer) -> None:
-        async with socket_root(qapp, settings_store, server) as root:
+        await KeyStore({}).save(ProviderKind.OPENAI, API_KEY)
+        prefs = Preferences(ProviderKind.OPENAI, endpoint=server.base_url, deployment=DEPLOYMENT)
+        async with running_root(qapp, settings_store, prefs, SocketSessionFactory()) as root:
             await wait_until(lambda: root.pane is not None, limit=20)
             root.window.start.click()
             await wait_until(lambda: bool(server.sessions), limit=20)
