@@ -234,6 +234,7 @@ class WebSocketConnection:
                 await task
         self._reply.closed = True
         self._reply.track.stop()
+        self._audio_track.stop()  # the call's microphone branch ends with it, as aiortc ends a WebRTC call's
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._ws.close(), 2.0)
