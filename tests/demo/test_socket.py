@@ -159,3 +159,15 @@ async def test_hooks_and_recorded_events(connect_socket: ConnectSocket, server: 
     client.send({"type": "input_audio_buffer.append", "audio": "not base64!"})
     await until(lambda: len(client.of("error")) == 2)
     assert client.of("error")[1]["error"]["param"] == "audio"
+
+
+async def test_early_response_done_sends_the_audio_as_generated(
+    connect_socket: ConnectSocket, server: DemoServer
+) -> None:
+    server.faults.early_response_done = True
+    client = await connect_socket(ServedProvider.OPENAI)
+    client.send({"type": "response.create"})  # the long greeting, seconds of audio
+    await client.wait_for("response.done")
+    types = client.types()
+    deltas = [i for i, t in enumerate(types) if t == "response.output_audio.delta"]
+    assert len(deltas) > 50 and deltas[-1] < types.index("response.output_audio.done")
