@@ -40,7 +40,7 @@ class SocketAudio:
     def __init__(self, call: ServerCall) -> None:
         self.call = call
         self.current: Playback | None = None
-        self.deltas_sent = 0
+        self.frames_sent = 0
         self._pacer: asyncio.Task[None] | None = None
         self._stopped = False
 
@@ -79,7 +79,7 @@ class SocketAudio:
             end = len(wire) if playback.finished.is_set() else _wire_offset(playback.position)
             chunk = base64.b64encode(wire[begin:end]).decode()
             self.call.send({"type": name, **where, "content_index": 0, "delta": chunk})
-            self.deltas_sent += 1
+            self.frames_sent += 1
         if self.current is playback:
             self.current = None
 
