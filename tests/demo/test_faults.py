@@ -86,14 +86,16 @@ async def test_close_all_calls(connect: ConnectClient, server: DemoServer) -> No
     assert all(call.closed for call in server.sessions)
 
 
-async def test_stop_leaves_no_tasks_or_peers() -> None:
+@pytest.mark.parametrize("client_class", [Client, SocketClient])
+async def test_stop_leaves_no_tasks_or_peers(client_class: type[Client | SocketClient]) -> None:
     server = DemoServer(api_key="test-key")
     await server.start()
-    client = Client(server, ServedProvider.OPENAI)
+    client = client_class(server, ServedProvider.OPENAI)
     await client.connect()
     client.send({"type": "response.create"})
-    await client.wait_for("output_audio_buffer.started")
+    await client.wait_for("response.output_audio_transcript.delta")  # speaking
     await server.stop()
+    await closed(client)
     await client.close()
     assert all(call.connection_state == "closed" and call.closed for call in server.sessions)
     await asyncio.sleep(0)  # let finished tasks leave the loop's set
