@@ -87,7 +87,7 @@ class ServerCall:
         self.items: list[dict[str, Any]] = []
         self.audio_frames_received = 0
         self.closed = False
-        self.connection_state = "new"  # the peer connection's last state; kept after it is released
+        self.connection_state = "new"  # the peer's last state, or "connected" (WebSocket); kept once closed
         self.has_spoken = False
         self.response: ResponseRun | None = None
         self.audio_ms: dict[str, int] = {}  # assistant item id -> ms of audio the item holds

@@ -1,11 +1,12 @@
 """The WebSocket transport of a call: JSON events both ways on one aiohttp WebSocket.
 
 Replies go out as base64 PCM16 24 kHz audio deltas (`response.output_audio.delta`, preview
-`response.audio.delta`) of DELTA_MS each, paced in real time like the RTP track (chunk n is due at
-start + n * DELTA_MS; a stalled loop restarts the clock rather than bursting), so a client's playout
-and barge-in meet a stream that arrives as it would be heard. Input audio comes in
-`input_audio_buffer.append` events (handlers.py, listener.py). Events queue in order for one writer
-task; a close first sends what was queued (the `session_expired` error before the close).
+`response.audio.delta`) of DELTA_MS each, paced in real time like the RTP track (`DeltaClock`), so a
+client's playout and barge-in meet a stream that arrives as it would be heard. With the
+`early_response_done` fault the audio goes out at once, as generated (still before `*.audio.done`, as
+the services send it). Input audio comes in `input_audio_buffer.append` events (handlers.py,
+listener.py). Events queue in order for one writer task; a close first sends what was queued (the
+`session_expired` error before the close).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class SocketAudio:
     def __init__(self, call: ServerCall) -> None:
         self.call = call
         self.current: Playback | None = None
-        self.deltas_sent = 0
+        self.frames_sent = 0
         self._pacer: asyncio.Task[None] | None = None
         self._stopped = False
 
@@ -67,14 +68,10 @@ class SocketAudio:
 
     async def _pace(self, playback: Playback, where: dict[str, Any], wire: bytes) -> None:
         name = d.event_name(d.Ev.AUDIO_DELTA, self.call.dialect)
-        start, index = time.monotonic(), 0
+        clock = DeltaClock() if not self.call.owner.faults.early_response_done else None
         while not playback.finished.is_set():
-            now = time.monotonic()
-            due = start + index * DELTA_MS / 1000
-            if now - due > MAX_CATCH_UP_SECONDS:
-                start = now - index * DELTA_MS / 1000
-            elif due > now:
-                await asyncio.sleep(due - now)
+            if clock is not None:
+                await clock.next_slot()
                 if playback.finished.is_set():  # cleared meanwhile
                     break
             begin = _wire_offset(playback.position)
@@ -82,10 +79,27 @@ class SocketAudio:
             end = len(wire) if playback.finished.is_set() else _wire_offset(playback.position)
             chunk = base64.b64encode(wire[begin:end]).decode()
             self.call.send({"type": name, **where, "content_index": 0, "delta": chunk})
-            self.deltas_sent += 1
-            index += 1
+            self.frames_sent += 1
         if self.current is playback:
             self.current = None
+
+
+class DeltaClock:
+    """Delta n is due at start + n * DELTA_MS; behind by more than MAX_CATCH_UP_SECONDS (a stalled
+    loop), the clock restarts rather than bursting."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+        self._index = 0
+
+    async def next_slot(self) -> None:
+        now = time.monotonic()
+        due = self._start + self._index * DELTA_MS / 1000
+        if now - due > MAX_CATCH_UP_SECONDS:
+            self._start = now - self._index * DELTA_MS / 1000
+        elif due > now:
+            await asyncio.sleep(due - now)
+        self._index += 1
 
 
 def _wire_offset(position: int) -> int:

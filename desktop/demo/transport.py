@@ -22,6 +22,7 @@ class AudioOutput(Protocol):
     """Where replies play: 48 kHz mono s16 in, paced in real time by the transport."""
 
     current: Playback | None
+    frames_sent: int  # chunks of audio sent: RTP frames, or a WebSocket's audio deltas
 
     def play(self, audio: bytes, where: dict[str, Any] | None = None) -> Playback: ...
 
