@@ -222,3 +222,25 @@ async def test_a_quick_check_hears_a_live_socket_and_not_a_closed_one(demo: Runn
     await session.hang_up()
     assert not await connection.still_receiving(0.2)
     await assert_nothing_left(session, demo.stop)
+
+
+async def test_audio_sent_faster_than_it_plays_is_paced_and_cut_where_it_was_heard(
+    demo: RunningDemoServer, request_wav: Path
+) -> None:
+    """Like the real services, the demo sends the whole answer at once: the speaking state lasts until
+    it has played, and a barge-in truncates at what was heard, not at what had arrived."""
+    demo.server.faults.early_response_done = True
+    session, events, speaker, microphone = _session(demo)
+    await session.connect()
+    await events.wait_for(RawEvent, lambda e: e.type == "response.done", limit=20)
+    assert session.state is SessionState.ASSISTANT_SPEAKING  # all of it arrived; little of it played
+    arrived_ms = sum(int(e.payload["delta"][1:].split()[0]) for e in events.of(RawEvent)
+                     if e.type.endswith("audio.delta")) * 1000 // 48000  # fmt: skip
+    await speaker.wait_audible(0.5)
+    microphone.say(request_wav)
+    await events.wait_for(RawEvent, lambda e: e.type == "conversation.item.truncated", limit=20)
+    (truncate,) = _sent(demo, "conversation.item.truncate")
+    assert 500 <= truncate["audio_end_ms"] < arrived_ms - 500
+    assert not events.of(ErrorRaised)
+    await session.hang_up()
+    await assert_nothing_left(session, demo.stop)
