@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from desktop.app.connection_check import CheckStep, run_check
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
 from desktop.realtime.config import ProviderKind
 from desktop.realtime.errors import SessionError
@@ -27,7 +28,7 @@ from desktop.session.events import (
 )
 from desktop.session.voice_session import VoiceSession
 from tests.session.conftest import REQUEST, RunningDemoServer
-from tests.session.harness import API_KEY, Collector, MeetingTools, assert_nothing_left
+from tests.session.harness import API_KEY, CREATE_MEETING, Collector, MeetingTools, assert_nothing_left
 from tests.session.reconnecting import QUICK, arrived, texts
 
 SOCKET_KINDS = [ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE, ProviderKind.OPENAI]
@@ -244,3 +245,23 @@ async def test_audio_sent_faster_than_it_plays_is_paced_and_cut_where_it_was_hea
     assert not events.of(ErrorRaised)
     await session.hang_up()
     await assert_nothing_left(session, demo.stop)
+
+
+@pytest.mark.parametrize("kind", SOCKET_KINDS, ids=lambda k: k.value)
+async def test_the_connection_check_runs_over_the_websocket(
+    demo: RunningDemoServer, kind: ProviderKind
+) -> None:
+    seen: list[CheckStep] = []
+    result = await run_check(demo.config(kind, transport="websocket", tools=(CREATE_MEETING,)), seen.append)
+    assert result.ok, result.error
+    minted = [] if kind is ProviderKind.AZURE_PREVIEW else ["mint"]  # its socket takes the resource key
+    assert [step.name for step in seen] == [*minted, "websocket", "session"]
+    assert demo.server.sessions[-1].websocket
+
+
+async def test_a_refused_upgrade_is_the_failed_step_of_the_check(demo: RunningDemoServer) -> None:
+    demo.server.faults.socket_upgrade_status = 403
+    seen: list[CheckStep] = []
+    result = await run_check(demo.config(ProviderKind.AZURE, transport="websocket"), seen.append)
+    assert not result.ok and result.error == NOT_AN_UPGRADE.format(status=403)
+    assert [(step.name, step.ok) for step in seen] == [("mint", True), ("websocket", False)]
