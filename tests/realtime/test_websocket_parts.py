@@ -109,3 +109,20 @@ async def test_clearing_drops_the_rest_and_stops_the_reply() -> None:
     track.stop()
     with pytest.raises(MediaStreamError):
         await asyncio.wait_for(track.recv(), 5)
+
+
+def test_a_websocket_call_gets_pcm_frames_from_the_microphone() -> None:
+    """The session factory asks for PCM before the microphone starts: nothing to encode, then decode."""
+    from desktop.app.session_factory import connection_factory
+    from desktop.audio.block_track import BlockTrack
+    from desktop.audio.microphone import Microphone
+    from desktop.audio.synthetic import RecordingSpeaker
+    from desktop.realtime.connection import Connection
+
+    microphone = Microphone()
+    opus = microphone.track
+    microphone.set_encoded(False)
+    assert type(microphone.track) is BlockTrack and opus.readyState == "ended"
+    speaker = RecordingSpeaker()
+    assert connection_factory(SessionConfig(), speaker) is Connection
+    assert connection_factory(SessionConfig(transport="websocket"), speaker) is not Connection
