@@ -132,9 +132,14 @@ class ReplyTrack(MediaStreamTrack):
         if self._playing == response_id and not self._pending:
             self._stop_playing()
 
+    @property
+    def playing(self) -> Heard | None:
+        """The part being heard, while a reply plays."""
+        return self.latest if self._playing is not None else None
+
     def clear(self) -> Heard | None:
         """Drop everything not handed out (barge-in); returns the part being heard, if a reply plays."""
-        heard = self.latest if self._playing is not None else None
+        heard = self.playing
         self._pending.clear()
         self._owners.clear()
         self._resync = True  # the speaker is flushed with us: the next reply starts level

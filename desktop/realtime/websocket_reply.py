@@ -10,7 +10,9 @@ elided: the base64 would be most of the inspector's memory and is nobody's to re
 
 Barge-in is where the transports differ (realtime-protocol.md §5). Over WebRTC the server truncates
 what was not played; over a WebSocket it cannot know what was played, so the client must say it with
-`conversation.item.truncate`, `audio_end_ms` being what the speaker really played (`ReplyTrack.played_ms`).
+`conversation.item.truncate`, `audio_end_ms` being what the speaker really played (`ReplyTrack.played_ms`;
+the local `stopped` of a cut repeats it under `truncated`, since the inspector sees only the session's
+own sends).
 That happens when the person starts talking over a playing reply (`input_audio_buffer.speech_started`)
 and when the session asks for `output_audio_buffer.clear` (a WebRTC-only event the WebSocket service
 refuses): the unplayed audio is dropped, and so is whatever the cut item still sends. No
@@ -56,6 +58,7 @@ class SocketReply:
         self.track = ReplyTrack(self._started, self._stopped, played_seconds)
         self._track_handed = False
         self._cut_items: set[str] = set()
+        self._stop_note: dict[str, Any] = {}  # what a cut adds to its `stopped`
         self.closed = False
 
     def received(self, text: str, data: dict[str, Any]) -> str:
@@ -71,11 +74,16 @@ class SocketReply:
 
     def cut(self) -> None:
         """Stop the playing reply here and tell the service how much of it was heard."""
-        heard = self.track.clear()
+        heard = self.track.playing
         if heard is None or heard.item_id in self._cut_items:
+            self.track.clear()
             return
+        truncate = _truncate(heard, self.track.played_ms(heard))
         self._cut_items.add(heard.item_id)
-        self._send_text(encode(_truncate(heard, self.track.played_ms(heard))))
+        self._stop_note = {"truncated": {k: truncate[k] for k in ("item_id", "audio_end_ms")}}
+        self.track.clear()  # its `stopped` carries the note: the inspector sees where the reply was cut
+        self._stop_note = {}
+        self._send_text(encode(truncate))
 
     def _audio_delta(self, data: dict[str, Any]) -> str:
         """Queue the delta's audio for the speaker; the event itself goes on without it."""
@@ -102,7 +110,9 @@ class SocketReply:
         self._say_locally({"type": "output_audio_buffer.started", "response_id": response_id})
 
     def _stopped(self, response_id: str) -> None:
-        self._say_locally({"type": "output_audio_buffer.stopped", "response_id": response_id})
+        self._say_locally(
+            {"type": "output_audio_buffer.stopped", "response_id": response_id, **self._stop_note}
+        )
 
     def _say_locally(self, event: dict[str, Any]) -> None:
         """Delivered on the next turn of the loop, as a received event would be: never inside the

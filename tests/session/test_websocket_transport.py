@@ -141,6 +141,8 @@ async def test_pressing_to_talk_over_the_answer_truncates_it(demo: RunningDemoSe
     (truncate,) = _sent(demo, "conversation.item.truncate")
     assert 0 < truncate["audio_end_ms"] <= speaker.received_seconds * 1000
     assert truncated.payload["audio_end_ms"] == truncate["audio_end_ms"]
+    cut = await events.wait_for(RawEvent, lambda e: e.type == "output_audio_buffer.stopped")
+    assert cut.payload["truncated"] == {k: truncate[k] for k in ("item_id", "audio_end_ms")}
     await events.wait_for(StateChanged, lambda e: e.state is SessionState.LISTENING)
     assert _sent(demo, "response.cancel") and not _sent(demo, "output_audio_buffer.clear")
     assert not events.of(ErrorRaised)
