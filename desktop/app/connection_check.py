@@ -22,6 +22,7 @@ from desktop.realtime import (
     DEMO_API_KEY,
     DEMO_MODEL,
     PROVIDER,
+    Connection,
     Masker,
     Provider,
     ProviderKind,
@@ -30,6 +31,7 @@ from desktop.realtime import (
     build_instructions,
     parse_provider,
     provider_for,
+    websocket_connector,
 )
 from desktop.realtime import client_events as ce
 from desktop.session import ModelCall
@@ -40,12 +42,13 @@ STEP_LABELS = {
     "sdp": "call set up (SDP answer received)",
     "ice": "media connected (ICE/DTLS)",
     "data_channel": "event channel open",
+    "websocket": "WebSocket open",
     "session": "session settings confirmed (session.updated)",
 }
-STEP_ORDER = tuple(STEP_LABELS)
+STEP_ORDER = ("mint", "sdp", "ice", "data_channel", "session")  # WebRTC's
+WEBSOCKET_STEP_ORDER = ("mint", "websocket", "session")
 # In the token-service mode its key stands in for the mint: the step says where the key came from.
 STEP_LABELS["token"] = "session key from the token service"
-TOKEN_STEP_ORDER = ("token", *STEP_ORDER[1:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +82,10 @@ class _Check:
 
     @property
     def order(self) -> tuple[str, ...]:
-        """The steps this check goes through: the token service's key stands in for the mint."""
-        return TOKEN_STEP_ORDER if self.provider.token_service is not None else STEP_ORDER
+        """The steps this check goes through, by transport; the token service's key stands in for the
+        mint."""
+        steps = WEBSOCKET_STEP_ORDER if self.config.transport == "websocket" else STEP_ORDER
+        return ("token", *steps[1:]) if self.provider.token_service is not None else steps
 
     def record(self, name: str, ok: bool = True, detail: str = "") -> None:
         if name == "mint" and self.provider.token_service is not None:
@@ -104,6 +109,7 @@ class _Check:
             on_raw=lambda _event: None,
             on_lost=lambda _call, _error: None,
             expecting_media=lambda: False,
+            connect=websocket_connector(None) if self.config.transport == "websocket" else Connection,
         )
         settings = ce.SessionSettings.from_config(
             self.config, build_instructions(self.config.instructions), self.config.tools

@@ -22,7 +22,7 @@ from desktop.ui import SessionHandle
 if TYPE_CHECKING:
     from desktop.audio import AudioInput, AudioOutput, ProblemHandler
     from desktop.demo import DemoServerThread
-    from desktop.session import ReconnectPolicy
+    from desktop.session import ConnectionFactory, ReconnectPolicy
     from desktop.tools import Embedder, FallbackReason, ToolExecutor
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,15 @@ def _device_names() -> tuple[list[str], list[str]]:
         return [d.name for d in list_devices("input")], [d.name for d in list_devices("output")]
     except AudioUnavailable:
         return [], []
+
+
+def connection_factory(config: SessionConfig, speaker: AudioOutput) -> ConnectionFactory:
+    """How each call of the session reaches the service: the configured transport."""
+    from desktop.realtime import Connection, websocket_connector
+
+    if config.transport == "websocket":  # truncation on barge-in needs what the speaker really played
+        return websocket_connector(lambda: speaker.played_seconds)
+    return Connection
 
 
 class AppSessionFactory:
@@ -146,7 +155,7 @@ class AppSessionFactory:
     def open_session(
         self, config: SessionConfig, prefs: Preferences, on_problem: ProblemHandler
     ) -> SessionHandle:
-        from desktop.audio import AudioUnavailable
+        from desktop.audio import AudioUnavailable, Microphone
         from desktop.realtime import SessionError
         from desktop.session import VoiceSession
 
@@ -154,9 +163,14 @@ class AppSessionFactory:
             microphone, speaker = self._audio(prefs)
         except AudioUnavailable as error:
             raise SessionError(error.sentence, code="audio", retryable=True) from error
+        if config.transport == "websocket" and isinstance(microphone, Microphone):
+            microphone.set_encoded(False)  # the WebSocket sends PCM: no Opus to encode and decode again
         microphone.set_problem_handler(on_problem)
         speaker.set_problem_handler(on_problem)
-        session = VoiceSession(config, microphone, speaker, tools=self.tools, reconnect=self._reconnect)
+        connect = connection_factory(config, speaker)
+        session = VoiceSession(
+            config, microphone, speaker, tools=self.tools, reconnect=self._reconnect, connect=connect
+        )
         return SessionHandle(session, lambda: microphone.level)
 
     async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]:

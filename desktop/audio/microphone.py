@@ -49,6 +49,15 @@ class Microphone:
         self._last_captured = 0.0  # time.monotonic() of the card's latest block
         self._tasks: set[asyncio.Task[None]] = set()
 
+    def set_encoded(self, encoded: bool) -> None:
+        """Opus packets (a WebRTC call) or PCM frames (a WebSocket call, which sends PCM): a change
+        takes effect before `start()` only, when nobody holds the track yet."""
+        make = OpusBlockTrack if encoded else BlockTrack
+        if make is not self._make_track and not self._tasks:
+            self._make_track = make
+            self._track.stop()
+            self._track = make()
+
     @property
     def track(self) -> BlockTrack:
         return self._track

@@ -27,6 +27,7 @@ async def serve(args: argparse.Namespace) -> None:
         for provider, urls in server.urls().items():
             print(f"  {provider.value:14} mint {urls['mint']}")
             print(f"  {'':14} SDP  {urls['sdp']}")
+            print(f"  {'':14} WebSocket {urls['websocket']}")
         print(f"  token service  {base}/token (OpenAI), {base}/token/azure, {base}/token/azure-preview")
         print("Ctrl+C stops it.", flush=True)  # at once, also when the output is a pipe
         await stop.wait()

@@ -1,13 +1,17 @@
-"""One call: the aiortc peer, its data channel, and the conversation state behind the protocol.
+"""One call: the conversation state behind the protocol, whichever transport carries it.
 
-Every SDP POST makes a new ServerCall (no renegotiation, as on the real services). Client events are
-dispatched by name to `handlers.py`; input audio goes through `listener.py`; responses run in
-`responses.py`. Every task the call starts is kept in a set and cancelled when it closes.
+Every SDP POST or WebSocket upgrade makes a new ServerCall (no renegotiation, as on the real
+services). Client events are dispatched by name to `handlers.py`; input audio goes through
+`listener.py`; responses run in `responses.py`. How events and audio travel is the transport's
+(`rtc.py` for WebRTC, `socket_transport.py` for a WebSocket). Every task the call starts is kept in
+a set and cancelled when it closes.
 
-Two hooks let tests and benchmarks observe a call without patching it (the app sets neither): the
-server's `on_call_answered(call)` runs once the call's SDP answer is made, before it leaves (so before
-any ICE, DTLS or RTP: it may wrap the call's transports), and `on_audio_received(call, samples)` sees
-every received audio frame, as mono s16 bytes, just before the server's VAD does.
+Hooks let tests and benchmarks observe a call without patching it (the app sets none): the server's
+`on_call_answered(call)` runs once a WebRTC call's SDP answer is made, before it leaves (so before any
+ICE, DTLS or RTP: it may wrap the call's transports); `on_websocket_opened(call)` once a WebSocket
+call's upgrade is done, before session.created; and `on_audio_received(call, samples)` sees every
+received audio frame (RTP, or a WebSocket's appended audio in 20 ms frames), as mono s16 bytes at
+48 kHz, just before the server's VAD does.
 """
 
 from __future__ import annotations
@@ -19,24 +23,25 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
-from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription
-from aiortc.mediastreams import MediaStreamTrack
+from aiortc import RTCDataChannel, RTCPeerConnection
 
 from desktop.demo import dialect as d
 from desktop.demo.brain import Brain, Reply, okay
 from desktop.demo.faults import Faults
-from desktop.demo.handlers import ReceivedEvent, handle_message
+from desktop.demo.handlers import ReceivedEvent
 from desktop.demo.ids import new_id
 from desktop.demo.listener import Listener
 from desktop.demo.phrases import language_of
 from desktop.demo.responses import ResponseRun
+from desktop.demo.rtc import RtcTransport
 from desktop.demo.speech import Voice
-from desktop.demo.track import SpeechTrack
+from desktop.demo.transport import AudioOutput, CallTransport, TransportKind
 
 log = logging.getLogger(__name__)
 
 CallHook = Callable[["ServerCall"], None]
 AudioHook = Callable[["ServerCall", bytes], None]
+TransportFactory = Callable[["ServerCall"], CallTransport]
 
 
 class CallOwner(Protocol):
@@ -47,6 +52,7 @@ class CallOwner(Protocol):
     voice: Voice
     client_events: list[ReceivedEvent]
     on_call_answered: CallHook | None
+    on_websocket_opened: CallHook | None
     on_audio_received: AudioHook | None
 
     def next_user_transcript(self) -> str: ...
@@ -65,6 +71,7 @@ class ServerCall:
         model: str,
         max_session_seconds: float,
         session_id: str = "",
+        transport: TransportFactory = RtcTransport,
     ) -> None:
         self.owner = owner
         self.dialect = dialect
@@ -80,40 +87,47 @@ class ServerCall:
         self.items: list[dict[str, Any]] = []
         self.audio_frames_received = 0
         self.closed = False
-        self.connection_state = "new"  # the peer connection's last state; kept after it is released
+        self.connection_state = "new"  # the peer's last state, or "connected" (WebSocket); kept once closed
         self.has_spoken = False
         self.response: ResponseRun | None = None
-        self.channel: RTCDataChannel | None = None
-        self.track = SpeechTrack()
+        self.audio_ms: dict[str, int] = {}  # assistant item id -> ms of audio the item holds
+        self.truncated_items: set[str] = set()
         self.listener = Listener(self)
-        self._pc: RTCPeerConnection | None = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing: asyncio.Future[None] | None = None
         self._late_transcriptions: list[Callable[[], None]] = []
         self.webrtc_filter = False  # Azure GA's ?webrtcfilter=on
-        self.pc.on("datachannel", self._on_datachannel)
-        self.pc.on("track", self._on_track)
-        self.pc.on("connectionstatechange", self._on_connection_state)
+        self.transport = transport(self)
+
+    @property
+    def websocket(self) -> bool:
+        return self.transport.kind is TransportKind.WEBSOCKET
 
     @property
     def pc(self) -> RTCPeerConnection:
-        """The call's peer connection, released once the call has closed (the record stays light)."""
-        if self._pc is None:
+        """A WebRTC call's peer connection, released once the call has closed (the record stays light)."""
+        if not isinstance(self.transport, RtcTransport):
+            raise RuntimeError(f"call {self.id} is a WebSocket call: it has no peer connection")
+        if self.transport.pc is None:
             raise RuntimeError(f"call {self.id} is closed: its peer connection was released")
-        return self._pc
+        return self.transport.pc
+
+    @property
+    def channel(self) -> RTCDataChannel | None:
+        return self.transport.channel if isinstance(self.transport, RtcTransport) else None
+
+    @property
+    def track(self) -> AudioOutput:
+        """Where replies play: the RTP track, or a WebSocket's paced audio deltas."""
+        return self.transport.output
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def answer(self, offer_sdp: str) -> str:
-        """The SDP answer; ValueError when the offer is not one aiortc can take."""
-        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
-        if not any(t.kind == "audio" for t in self.pc.getTransceivers()):
-            raise ValueError("the offer has no audio section")
-        self.pc.addTrack(self.track)
-        await self.pc.setLocalDescription(await self.pc.createAnswer())
-        if self.owner.on_call_answered is not None:  # before the answer leaves: ICE starts once it has
-            self.owner.on_call_answered(self)
-        return self.pc.localDescription.sdp
+        """A WebRTC call's SDP answer; ValueError when the offer is not one aiortc can take."""
+        if not isinstance(self.transport, RtcTransport):
+            raise ValueError("not a WebRTC call")
+        return await self.transport.answer(offer_sdp)
 
     def audio_received(self, samples: bytes) -> None:
         """One received frame, mono: counted, and shown to the server's hook."""
@@ -148,8 +162,7 @@ class ServerCall:
     async def _close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        self.track.stop()
-        await self.pc.close()
+        await self.transport.close()
         while self._tasks:  # including any a callback spawned meanwhile (spawn cancels those at once)
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self._release()
@@ -157,30 +170,17 @@ class ServerCall:
     def _release(self) -> None:
         """Drops what a closed call no longer needs; ids, config, items and counters stay for inspection."""
         self.connection_state = "closed"
-        self._pc = None
-        self.channel = None
+        self.transport.release()
         self.response = None
         self._late_transcriptions.clear()
 
-    def _on_connection_state(self) -> None:
-        if self._pc is None:
-            return
-        self.connection_state = self._pc.connectionState
-        if self.connection_state in ("failed", "closed") and not self.closed:
-            self.close_soon()
-
-    def _on_track(self, track: MediaStreamTrack) -> None:
-        if track.kind == "audio":
-            self.spawn(self.listener.run(track))
-
-    def _on_datachannel(self, channel: RTCDataChannel) -> None:
-        self.channel = channel
-        channel.on("message", lambda message: handle_message(self, message))
+    def open_session(self) -> None:
+        """The client can hear us (data channel or WebSocket open): session.created, and the limits."""
         self.send({"type": "session.created", "session": self.session_config})
-        if self.owner.faults.send_malformed:
+        faults = self.owner.faults
+        if faults.send_malformed:
             self._send_raw("{this is not json")
             self.send({"type": "demo.unknown_event", "note": "clients must ignore unknown events"})
-        faults = self.owner.faults
         self._close_after(self._max_session_seconds, expired=True)
         if faults.drop_after_seconds is not None:
             self._close_after(faults.drop_after_seconds, expired=False)
@@ -202,15 +202,13 @@ class ServerCall:
     def send(self, event: dict[str, Any]) -> None:
         if self.webrtc_filter and event["type"] not in d.WEBRTC_FILTER_ALLOWED:
             return
+        if self.websocket and event["type"].startswith("output_audio_buffer."):
+            return  # the server-side output buffer is WebRTC's; a WebSocket client plays what it gets
         self._send_raw(json.dumps({"event_id": new_id("event_")} | event, ensure_ascii=False))
 
     def _send_raw(self, text: str) -> None:
-        if self.channel is None or self.channel.readyState != "open" or self.closed:
-            return
-        try:
-            self.channel.send(text)
-        except ValueError:  # above the client's advertised max-message-size: it would close the channel
-            log.warning("demo server event of %d bytes not sent: %s", len(text.encode()), text[:80])
+        if not self.closed:
+            self.transport.send_text(text)
 
     def send_error(
         self,

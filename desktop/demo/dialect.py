@@ -22,6 +22,7 @@ class Ev(enum.Enum):
     TRANSCRIPT_DONE = enum.auto()
     TEXT_DELTA = enum.auto()
     TEXT_DONE = enum.auto()
+    AUDIO_DELTA = enum.auto()  # WebSocket only: over WebRTC the audio goes on the track
     AUDIO_DONE = enum.auto()
 
 
@@ -41,6 +42,10 @@ EVENT_NAMES: dict[Ev, dict[ServedDialect, str]] = {
     Ev.TEXT_DONE: {
         ServedDialect.PREVIEW: "response.text.done",
         ServedDialect.GA: "response.output_text.done",
+    },
+    Ev.AUDIO_DELTA: {
+        ServedDialect.PREVIEW: "response.audio.delta",
+        ServedDialect.GA: "response.output_audio.delta",
     },
     Ev.AUDIO_DONE: {
         ServedDialect.PREVIEW: "response.audio.done",

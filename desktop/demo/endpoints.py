@@ -98,7 +98,7 @@ def _bind(server: DemoServer, provider: ServedProvider, handler: Handler) -> Req
     return bound
 
 
-def _gate(provider: ServedProvider, request: web.Request) -> web.Response | None:
+def gate(provider: ServedProvider, request: web.Request) -> web.Response | None:
     """The api-version rule: required on the preview mint, refused (401) on every GA path."""
     version = request.query.get("api-version")
     if provider is ServedProvider.AZURE and version is not None:
@@ -130,7 +130,7 @@ def check_api_key(server: DemoServer, provider: ServedProvider, request: web.Req
     )
 
 
-def _deployment_not_found(provider: ServedProvider, model: Any) -> web.Response:
+def deployment_not_found(provider: ServedProvider, model: Any) -> web.Response:
     if provider is ServedProvider.OPENAI:
         return error_response(
             404,
@@ -155,7 +155,7 @@ async def mint(server: DemoServer, provider: ServedProvider, request: web.Reques
     if faults.mint_failures > 0:
         faults.mint_failures -= 1
         return forced_error(faults.mint_failure_status, headers=wait_headers(faults))
-    problem = _gate(provider, request) or check_api_key(server, provider, request)
+    problem = gate(provider, request) or check_api_key(server, provider, request)
     if problem is not None:
         return problem
     try:
@@ -175,7 +175,7 @@ async def mint(server: DemoServer, provider: ServedProvider, request: web.Reques
             400, "Missing required parameter: 'model'.", code="missing_required_parameter", param="model"
         )
     if model != server.deployment:
-        return _deployment_not_found(provider, model)
+        return deployment_not_found(provider, model)
     lifetime = faults.key_lifetime_seconds or route.key_lifetime
     if provider is ServedProvider.OPENAI:
         seconds = (body.get("expires_after") or {}).get("seconds", OPENAI_KEY_LIFETIME[2])
@@ -221,7 +221,7 @@ async def sdp(server: DemoServer, provider: ServedProvider, request: web.Request
         await asyncio.sleep(faults.sdp_delay)
     if faults.sdp_status is not None:
         return forced_error(faults.sdp_status, quota=faults.quota_exhausted, headers=wait_headers(faults))
-    problem = _gate(provider, request)
+    problem = gate(provider, request)
     if problem is not None:
         return problem
     key = server.keys.valid(request.headers.get("Authorization", ""))
@@ -230,7 +230,7 @@ async def sdp(server: DemoServer, provider: ServedProvider, request: web.Request
             401, "The ephemeral key is missing, unknown or expired; mint a new one.", code="invalid_api_key"
         )
     if provider is ServedProvider.AZURE_PREVIEW and request.query.get("model") != server.deployment:
-        return _deployment_not_found(provider, request.query.get("model"))
+        return deployment_not_found(provider, request.query.get("model"))
     if request.content_type != "application/sdp":
         return error_response(
             400, "The offer must be sent with Content-Type: application/sdp.", code="invalid_offer"

@@ -1,6 +1,7 @@
-"""Fault switches: how the demo server misbehaves on purpose, in the services' protocol (HTTP and
-the data channel). Mutable at run time, one per server. Faults below the protocol (a stalled ICE or
-DTLS, a partition) are the tests' own: tests/demo/partition.py, through the server's hooks."""
+"""Fault switches: how the demo server misbehaves on purpose, in the services' protocol (HTTP, the
+data channel and the WebSocket). Mutable at run time, one per server. Faults below the protocol (a
+stalled ICE or DTLS, a partition) are the tests' own: tests/demo/partition.py, through the server's
+hooks."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class Faults:
     sdp_delay: float = 0.0  # seconds before the SDP answer
     embeddings_delay: float = 0.0  # seconds before an embeddings answer
     no_session_updated: bool = False  # session.update is never answered
-    close_mid_response: bool = False  # the peer connection closes after the first transcript delta
+    close_mid_response: bool = False  # the call (peer or WebSocket) closes after the first transcript delta
     send_malformed: bool = False  # a non-JSON message and an unknown event type follow session.created
     late_transcription: bool = False  # the user's transcription arrives after response.created
     # The session limit: in session.created's expires_at; then `error` session_expired and the call closes.
@@ -45,3 +46,7 @@ class Faults:
     token_not_json: bool = False
     token_redirect: bool = False
     token_stale_key: bool = False
+    # The WebSocket: a proxy that refuses the upgrade with this status (a plain page, not the service's
+    # JSON), and a socket that opens and then says nothing (no session.created, no answer to anything).
+    socket_upgrade_status: int | None = None
+    socket_silent: bool = False

@@ -6,6 +6,8 @@ Malformed or unknown events get an `error` and the session stays open, as on the
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import time
@@ -108,6 +110,8 @@ def response_cancel(call: ServerCall, event: dict[str, Any]) -> None:
 
 
 def output_audio_buffer_clear(call: ServerCall, event: dict[str, Any]) -> None:
+    if call.websocket:
+        raise ClientError("invalid_event", "output_audio_buffer.clear is only supported over WebRTC.", "type")
     response_id = call.response.id if call.response is not None else None
     call.track.clear()
     call.send({"type": "output_audio_buffer.cleared", "response_id": response_id})
@@ -126,7 +130,14 @@ def input_audio_buffer_append(call: ServerCall, event: dict[str, Any]) -> None:
     audio = event.get("audio")
     if not isinstance(audio, str):
         raise ClientError("invalid_value", "Invalid value for 'audio': expected base64 PCM16.", "audio")
-    call.listener.buffered_ms += len(audio) * 3 // 4 // 48  # 24 kHz, 2 bytes a sample
+    if not call.websocket:  # over WebRTC the audio is on the track; only the buffer's length counts
+        call.listener.buffered_ms += len(audio) * 3 // 4 // 48  # 24 kHz, 2 bytes a sample
+        return
+    try:
+        samples = base64.b64decode(audio, validate=True)
+    except binascii.Error:
+        raise ClientError("invalid_value", "Invalid value for 'audio': not valid base64.", "audio") from None
+    call.listener.append(samples)
 
 
 def conversation_item_create(call: ServerCall, event: dict[str, Any]) -> None:
@@ -167,15 +178,39 @@ def conversation_item_delete(call: ServerCall, event: dict[str, Any]) -> None:
 
 
 def conversation_item_truncate(call: ServerCall, event: dict[str, Any]) -> None:
+    """The assistant item's audio cut at `audio_end_ms` (its unplayed rest dropped if it still plays),
+    and its transcript deleted, as the services do, so the model's context holds nothing unheard."""
     item_id = event.get("item_id")
-    if not any(i["id"] == item_id and i.get("role") == "assistant" for i in call.items):
+    item = next((i for i in call.items if i["id"] == item_id and i.get("role") == "assistant"), None)
+    if item is None:
         raise ClientError("item_not_found", f"Assistant item not found: {item_id}", "item_id")
+    end_ms = event.get("audio_end_ms", 0)
+    if not isinstance(end_ms, int) or isinstance(end_ms, bool) or end_ms < 0:
+        raise ClientError(
+            "invalid_value", "Invalid value for 'audio_end_ms': expected an integer >= 0.", "audio_end_ms"
+        )
+    held_ms = call.audio_ms.get(str(item_id), 0)
+    if end_ms > held_ms:
+        raise ClientError(
+            "invalid_value",
+            f"Audio content of {held_ms}ms is already shorter than {end_ms}ms",
+            "audio_end_ms",
+        )
+    playing = call.track.current
+    if playing is not None and playing.item_id == item_id:
+        call.track.clear()
+    call.audio_ms[str(item_id)] = end_ms
+    call.truncated_items.add(str(item_id))
+    for part in item.get("content", []):
+        if "transcript" in part:
+            part["transcript"] = ""
+    content_index = event.get("content_index", 0)
     call.send(
         {
             "type": "conversation.item.truncated",
             "item_id": item_id,
-            "content_index": event.get("content_index", 0),
-            "audio_end_ms": event.get("audio_end_ms", 0),
+            "content_index": content_index,
+            "audio_end_ms": end_ms,
         }
     )
 

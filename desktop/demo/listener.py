@@ -1,5 +1,9 @@
 """The input side of a call: received audio frames, the server VAD, and committing user turns.
 
+Audio arrives as 48 kHz RTP frames, or as a WebSocket's base64 PCM16 at 24 kHz in
+`input_audio_buffer.append`; the latter is cut into 20 ms frames and raised to 48 kHz so the VAD and
+the `on_audio_received` hook see the same frames whichever transport carried them.
+
 There is no speech recognition: a committed turn "said" whatever the server's transcript queue holds
 (or the demo script). Transcription events are sent only when the session asked for transcription.
 """
@@ -23,6 +27,8 @@ if TYPE_CHECKING:
 MIN_COMMIT_MS = 100
 LATE_TRANSCRIPTION_FALLBACK_S = 1.0  # a late transcription still arrives when no response follows
 TRANSCRIPT_DELTA_CHARS = 6
+WIRE_RATE = 24000  # a WebSocket's input_audio_buffer.append: PCM16 mono at 24 kHz
+WIRE_FRAME_BYTES = WIRE_RATE // 50 * pcm.WIDTH  # 20 ms
 
 
 def mono(frame: av.AudioFrame) -> bytes:
@@ -37,6 +43,8 @@ class Listener:
         self._vad: VoiceActivityDetector | None = None
         self._vad_config: dict[str, Any] | None = None
         self._speech_item_id = ""
+        self._appended = b""  # a WebSocket's audio short of a whole 20 ms frame
+        self._upsampler: av.AudioResampler | None = None
 
     async def run(self, track: MediaStreamTrack) -> None:
         while True:
@@ -45,12 +53,35 @@ class Listener:
             except MediaStreamError:
                 return
             assert isinstance(frame, av.AudioFrame)
-            samples = mono(frame)
-            self.call.audio_received(samples)
-            start = self.position_ms
-            self.position_ms += frame.samples * 1000 // (frame.sample_rate or 48000)
-            self.buffered_ms += self.position_ms - start
-            self.detect(samples, start)
+            self.hear(mono(frame), frame.samples * 1000 // (frame.sample_rate or 48000))
+
+    def hear(self, samples: bytes, duration_ms: int) -> None:
+        """One received frame (mono s16 at 48 kHz): counted, shown to the hook, fed to the VAD."""
+        self.call.audio_received(samples)
+        start = self.position_ms
+        self.position_ms += duration_ms
+        self.buffered_ms += duration_ms
+        self.detect(samples, start)
+
+    def append(self, wire_pcm: bytes) -> None:
+        """A WebSocket's `input_audio_buffer.append`: PCM16 at 24 kHz, heard in 20 ms frames."""
+        self._appended += wire_pcm
+        whole = len(self._appended) // WIRE_FRAME_BYTES * WIRE_FRAME_BYTES
+        for at in range(0, whole, WIRE_FRAME_BYTES):
+            self._hear_wire(self._appended[at : at + WIRE_FRAME_BYTES])
+        self._appended = self._appended[whole:]
+
+    def flush_appended(self) -> None:
+        """Hears the last part-frame now (a commit counts every appended sample)."""
+        tail, self._appended = self._appended[: len(self._appended) // pcm.WIDTH * pcm.WIDTH], b""
+        if tail:
+            self._hear_wire(tail)
+
+    def _hear_wire(self, frame: bytes) -> None:
+        if self._upsampler is None:  # one resampler for the call: its filter runs across frame edges
+            self._upsampler = av.AudioResampler(format="s16", layout="mono", rate=pcm.RATE)
+        raised = b"".join(pcm.from_frame(f) for f in self._upsampler.resample(pcm.to_frame(frame, WIRE_RATE)))
+        self.hear(raised, pcm.sample_count(frame) * 1000 // WIRE_RATE)
 
     def detect(self, samples: bytes, start_ms: int) -> None:
         config = d.turn_detection(self.call.session_config)
@@ -94,10 +125,12 @@ class Listener:
 
     def clear(self) -> None:
         self.buffered_ms = 0
+        self._appended = b""
         self.call.send({"type": "input_audio_buffer.cleared"})
 
     def commit_requested(self, event_id: str | None) -> None:
         """The client's `input_audio_buffer.commit` (push-to-talk)."""
+        self.flush_appended()
         if self.buffered_ms < MIN_COMMIT_MS:
             self.call.send_error(
                 "input_audio_buffer_commit_empty",

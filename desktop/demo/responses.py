@@ -34,6 +34,7 @@ class ResponseRun:
         self.spoken_seconds = 0.0
         self.spoken_text = ""
         self.done = False
+        self.playback: Playback | None = None
         self.task: asyncio.Task[None] | None = None
 
     def header(self, status: str) -> dict[str, Any]:
@@ -70,6 +71,8 @@ class ResponseRun:
             return
         if self.call.track.clear():
             self.call.send({"type": "output_audio_buffer.cleared", "response_id": self.id})
+        if self.playback is not None and self.playback.item_id not in self.call.truncated_items:
+            self.call.audio_ms[self.playback.item_id] = self.playback.sent_ms  # what it holds: what went out
         for item in self.output:
             if item["status"] == "in_progress":
                 item["status"] = "incomplete"
@@ -136,23 +139,26 @@ class ResponseRun:
             {"type": part_type, "transcript": ""} if self.audio else {"type": part_type, "text": ""}
         )
         self.call.send({"type": "response.content_part.added", **where, "content_index": 0, "part": part})
+        item["content"] = [part]  # a cancelled item keeps what was said of it
         if self.audio:
-            await self.speak(say, where)
-            part["transcript"] = say.text
+            await self.speak(say, where, part)
+            if item["id"] not in self.call.truncated_items:
+                part["transcript"] = say.text
         else:
             for delta in chunks(say.text, CHARS_PER_DELTA):
                 self.send_part(d.Ev.TEXT_DELTA, where, delta=delta)
             self.send_part(d.Ev.TEXT_DONE, where, text=say.text)
             part["text"] = say.text
         self.spoken_text = say.text
-        item["content"] = [part]
         self.call.send({"type": "response.content_part.done", **where, "content_index": 0, "part": part})
         self.end_item(item, where)
 
-    async def speak(self, say: Say, where: dict[str, Any]) -> None:
-        """Audio on the track; transcript deltas in step with it, or all at once with early_response_done."""
+    async def speak(self, say: Say, where: dict[str, Any], part: dict[str, Any]) -> None:
+        """Audio on the track (or in a WebSocket's deltas); transcript deltas in step with it, or all at
+        once with early_response_done."""
         pcm = await self.call.owner.voice.render(say.text, say.phrase)
-        playback = self.call.track.play(pcm)
+        playback = self.playback = self.call.track.play(pcm, where)
+        self.call.audio_ms[where["item_id"]] = playback.length_ms
         self.spoken_seconds = playback.duration_ms / 1000
         await playback.started.wait()
         self.call.send({"type": "output_audio_buffer.started", "response_id": self.id})
@@ -162,6 +168,8 @@ class ResponseRun:
             if not early:
                 await playback.reach(index / len(pieces))
             self.send_part(d.Ev.TRANSCRIPT_DELTA, where, delta=delta)
+            if where["item_id"] not in self.call.truncated_items:
+                part["transcript"] += delta
             if index == 0 and self.call.owner.faults.close_mid_response:
                 self.call.close_soon()
                 await asyncio.Event().wait()  # the call's closing cancels this task

@@ -2,9 +2,13 @@
 preview, Azure GA and OpenAI GA realtime services. It backs the app's `demo` provider, the tests and
 the benchmarks.
 
+It serves WebRTC (mint, then an SDP offer: endpoints.py) and the realtime WebSocket
+(socket_endpoints.py); one ServerCall class runs the conversation over either.
+
 Hooks, for tests and benchmarks to observe or disturb a call without patching the server (the app
-passes none; call.py says when each runs): `on_call_answered(call)` and `on_audio_received(call,
-samples)`. Both may also be set on a running server; they apply from the next call or frame.
+passes none; call.py says when each runs): `on_call_answered(call)` (WebRTC calls),
+`on_websocket_opened(call)` (WebSocket calls) and `on_audio_received(call, samples)` (both). All may
+also be set on a running server; they apply from the next call or frame.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from desktop.demo.embeddings import embedding_routes
 from desktop.demo.endpoints import ROUTES, RequestHandler, ServedProvider, json_errors, routes
 from desktop.demo.faults import Faults
 from desktop.demo.handlers import ReceivedEvent
+from desktop.demo.socket_endpoints import SOCKET_PATHS, socket_query, socket_routes
 from desktop.demo.speech import Voice
 from desktop.demo.token_endpoint import token_routes
 
@@ -54,6 +59,7 @@ class DemoServer:
         brain: Brain | None = None,
         on_call_answered: CallHook | None = None,
         on_audio_received: AudioHook | None = None,
+        on_websocket_opened: CallHook | None = None,
     ) -> None:
         self.api_key = api_key
         self.token_bearer = ""  # its token service (POST /token) asks for this bearer token when set
@@ -63,6 +69,7 @@ class DemoServer:
         self.brain = brain if brain is not None else Brain()
         self.on_call_answered = on_call_answered
         self.on_audio_received = on_audio_received
+        self.on_websocket_opened = on_websocket_opened
         self.voice = Voice()
         self.keys = MintedKeys()
         self.client_events: list[ReceivedEvent] = RecentEvents()
@@ -76,6 +83,7 @@ class DemoServer:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         app = web.Application(middlewares=[self._note_request, json_errors])
         app.add_routes(routes(self))
+        app.add_routes(socket_routes(self))
         app.add_routes(embedding_routes(self))
         app.add_routes(token_routes(self))
         self._runner = web.AppRunner(app, access_log=None)
@@ -116,7 +124,7 @@ class DemoServer:
         return self._transcripts.popleft() if self._transcripts else DEMO_SCRIPT
 
     def urls(self) -> dict[ServedProvider, dict[str, str]]:
-        """Where each provider's client points: its endpoint, mint URL and SDP URL."""
+        """Where each provider's client points: its endpoint, mint URL, SDP URL and WebSocket URL."""
         table = {}
         for provider, route in ROUTES.items():
             query = "?api-version=2025-04-01-preview" if provider is ServedProvider.AZURE_PREVIEW else ""
@@ -124,5 +132,9 @@ class DemoServer:
                 "endpoint": self.base_url,
                 "mint": self.base_url + route.mint_path + query,
                 "sdp": self.base_url + route.sdp_path,
+                "websocket": "ws"
+                + self.base_url.removeprefix("http")
+                + SOCKET_PATHS[provider]
+                + socket_query(provider, self.deployment),
             }
         return table

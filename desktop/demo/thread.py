@@ -17,9 +17,7 @@ STOP_TIMEOUT_S = 10.0
 
 
 class DemoServerThread:
-    def __init__(
-        self, server: DemoServer | None = None, *, host: str = "127.0.0.1", port: int = 0
-    ) -> None:
+    def __init__(self, server: DemoServer | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.server = server if server is not None else DemoServer()
         self._host, self._port = host, port
         self._loop = asyncio.new_event_loop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from fractions import Fraction
+from typing import Any
 
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
@@ -26,8 +27,9 @@ TIME_BASE = Fraction(1, SAMPLE_RATE)
 class Playback:
     """One reply's audio (mono s16 at 48 kHz) on its way out; the response waits on its progress."""
 
-    def __init__(self, audio: bytes) -> None:
+    def __init__(self, audio: bytes, item_id: str = "") -> None:
         self.audio = audio
+        self.item_id = item_id  # the assistant item it speaks (conversation.item.truncate names it)
         self.size = pcm.sample_count(audio)
         self.position = 0  # in samples
         self.started = asyncio.Event()
@@ -38,6 +40,16 @@ class Playback:
     @property
     def duration_ms(self) -> int:
         return self.size * 1000 // SAMPLE_RATE
+
+    @property
+    def length_ms(self) -> int:
+        """The whole reply, rounded up: what its item holds once generated."""
+        return -(-self.size * 1000 // SAMPLE_RATE)
+
+    @property
+    def sent_ms(self) -> int:
+        """The audio gone out so far, rounded up (a client's count of what it played never exceeds it)."""
+        return -(-self.position * 1000 // SAMPLE_RATE)
 
     async def reach(self, fraction: float) -> None:
         """Returns once this fraction of the audio has been sent (or playback ended early)."""
@@ -80,9 +92,10 @@ class SpeechTrack(MediaStreamTrack):
         self.current: Playback | None = None
         self.frames_sent = 0
 
-    def play(self, audio: bytes) -> Playback:
+    def play(self, audio: bytes, where: dict[str, Any] | None = None) -> Playback:
+        """`where` (the response's ids) is for a WebSocket's audio deltas; RTP audio needs none."""
         self.clear()
-        self.current = Playback(audio)
+        self.current = Playback(audio, str((where or {}).get("item_id", "")))
         return self.current
 
     def clear(self) -> bool:

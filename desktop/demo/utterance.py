@@ -17,8 +17,19 @@ DEFAULT_MINUTES = 60
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"(\d{1,3}|[零一二两三四五六七八九十]{1,3})"
 _EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "half an": 0.5, "half a": 0.5}
-_EN_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-              "ten": 10, "eleven": 11, "twelve": 12}
+_EN_COUNTS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ZH_WEEKDAYS = "一二三四五六日"
@@ -30,8 +41,9 @@ _EN_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", re.IGNO
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 _EN_AT_HOUR = re.compile(r"\bat (\d{1,2})\b(?!:)")
 _EN_EVERY = re.compile(r"\bevery (day|week|month|" + "|".join(_EN_WEEKDAYS) + r")\b", re.IGNORECASE)
-_EN_COUNT = re.compile(r"\bfor (\d{1,3}|" + "|".join(_EN_COUNTS) + r") (weeks|days|months|times)\b",
-                       re.IGNORECASE)
+_EN_COUNT = re.compile(
+    r"\bfor (\d{1,3}|" + "|".join(_EN_COUNTS) + r") (weeks|days|months|times)\b", re.IGNORECASE
+)
 _ZH_EVERY = re.compile(r"每(天|日|月|周|星期|礼拜)([一二三四五六日天])?")
 _ZH_COUNT = re.compile(_NUMBER + r"\s*(?:个)?\s*(?:周|星期|次|天|个月)(?![一二三四五六日天])")
 _ZH_HOURS = re.compile(_NUMBER + r"?\s*个?\s*(半)?\s*个?\s*(?:小时|钟头)")

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         SessionUpdated,
     )
     from desktop.realtime.token_service import token_url_problem
+    from desktop.realtime.websocket_connection import websocket_connector
 
 __all__ = [
     "AZURE_VARS",
@@ -86,6 +87,7 @@ __all__ = [
     "server_events",
     "shown_url",
     "token_url_problem",
+    "websocket_connector",
 ]
 
 __getattr__ = lazy_exports(
@@ -148,5 +150,6 @@ __getattr__ = lazy_exports(
             "SessionUpdated",
         ),
         "token_service": ("token_url_problem",),
+        "websocket_connection": ("websocket_connector",),
     },
 )

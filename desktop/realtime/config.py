@@ -27,6 +27,10 @@ TurnMode = Literal["server_vad", "semantic_vad", "none"]
 # Where the ephemeral key comes from: minted with the resource's API key, or handed out by the person's
 # organisation's token service (desktop/realtime/token_service.py), which holds the resource key itself.
 KeyFrom = Literal["api_key", "token_service"]
+# How a call reaches the service: WebRTC (RTP audio + a data channel, desktop/realtime/connection.py) or
+# one WebSocket carrying events and base64 audio (desktop/realtime/websocket_connection.py), for
+# networks that block UDP.
+Transport = Literal["webrtc", "websocket"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,7 @@ class SessionConfig:
     transcription_language: str = ""
     tools: tuple[dict[str, Any], ...] = ()  # function schemas, from the tool registry
     tool_choice: str = "auto"
+    transport: Transport = "webrtc"
     ice_servers: tuple[str, ...] = ()  # no STUN/TURN unless the person configured some
     ice_username: str = ""  # for the TURN servers above
     ice_credential: str = field(default="", repr=False)

@@ -51,6 +51,20 @@ def max_message_size(answer_sdp: str) -> int:
     return min(size, SAFE_MESSAGE_SIZE) if size > 0 else SAFE_MESSAGE_SIZE
 
 
+def encoded_within(event: dict[str, Any], limit: int) -> str:
+    """The event as sent, or SessionError when it is over `limit` bytes (whichever transport sends it)."""
+    text = encode(event)
+    size = len(text.encode())
+    if size > limit:
+        raise SessionError(
+            f"The {event.get('type', 'event')} event is {size} bytes, over the connection's limit of "
+            f"{limit} bytes; shorten the instructions or tool descriptions.",
+            code="event_too_large",
+            retryable=False,
+        )
+    return text
+
+
 class Connection:
     def __init__(
         self,
@@ -236,15 +250,7 @@ class Connection:
 
     def send(self, event: dict[str, Any]) -> None:
         """Send now, or queue until the channel opens; refuse events over the remote's size limit."""
-        text = encode(event)
-        size = len(text.encode())
-        if size > self.max_message_size:
-            raise SessionError(
-                f"The {event.get('type', 'event')} event is {size} bytes, over the connection's limit of "
-                f"{self.max_message_size} bytes; shorten the instructions or tool descriptions.",
-                code="event_too_large",
-                retryable=False,
-            )
+        text = encoded_within(event, self.max_message_size)
         if self.is_open:
             self._channel.send(text)
         else:

@@ -66,7 +66,8 @@ class Provider:
     def hosts(self) -> str:
         """Where the key is minted and the call set up, for the log: hosts only, never a path or query."""
         minted_at = self.token_service.url if self.token_service is not None else self.mint_url
-        mint, calls = _host(minted_at), _host(self.sdp_url)
+        mint = _host(minted_at)
+        calls = _host(self.sdp_url) if self.sdp_url else mint  # "": a WebSocket call, on the resource
         return mint if mint == calls else f"{mint} (calls at {calls})"
 
     @property
@@ -194,6 +195,8 @@ def _urls(config: SessionConfig, deployment: str) -> tuple[str, str]:
         return f"{endpoint}/v1/realtime/client_secrets", f"{endpoint}/v1/realtime/calls"
     if kind is ProviderKind.AZURE:
         return f"{endpoint}/openai/v1/realtime/client_secrets", f"{endpoint}/openai/v1/realtime/calls"
+    if config.transport == "websocket" and not config.webrtc_url.strip():
+        return _preview_mint_url(endpoint), ""  # the WebSocket goes to the resource itself
     webrtc = _require(config.webrtc_url, "No Azure WebRTC URL (…/v1/realtimertc) is configured.")
     if reason := webrtc_url_problem(webrtc):
         raise invalid_url("The regional WebRTC URL", webrtc, reason, [config.api_key])

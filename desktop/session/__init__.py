@@ -23,13 +23,14 @@ if TYPE_CHECKING:
         Usage,
         UserTranscript,
     )
-    from desktop.session.model_call import ModelCall
+    from desktop.session.model_call import ConnectionFactory, ModelCall
     from desktop.session.reconnect import ReconnectPolicy
     from desktop.session.voice_session import VoiceSession
 
 __all__ = [
     "AssistantTranscript",
     "AudioLevel",
+    "ConnectionFactory",
     "ConnectionRenewed",
     "ErrorRaised",
     "ModelCall",
@@ -60,7 +61,10 @@ __getattr__ = lazy_exports(
             "Usage",
             "UserTranscript",
         ),
-        "model_call": ("ModelCall",),
+        "model_call": (
+            "ConnectionFactory",
+            "ModelCall",
+        ),
         "reconnect": ("ReconnectPolicy",),
         "voice_session": ("VoiceSession",),
     },

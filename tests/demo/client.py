@@ -135,19 +135,49 @@ class FeedTrack(MediaStreamTrack):
         return frame
 
 
-class Client:
-    def __init__(self, server: DemoServer, provider: ServedProvider) -> None:
-        self.server = server
-        self.provider = provider
+class EventLog:
+    """The server events a client received, in order, and waiting for one (both clients use it)."""
+
+    def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []
         self.raw_messages: list[str] = []
+        self._arrived = asyncio.Event()
+
+    def note(self, message: str | bytes) -> None:
+        text = message if isinstance(message, str) else message.decode()
+        self.raw_messages.append(text)
+        with contextlib.suppress(ValueError):  # the send_malformed fault; raw_messages keeps it
+            self.events.append(json.loads(text))
+        self._arrived.set()
+
+    async def wait_for(self, kind: str, *, start: int = 0, within: float = WAIT_S) -> dict[str, Any]:
+        """The first event of this type at index >= start, waiting for it to arrive."""
+        async with asyncio.timeout(within):
+            while True:
+                for event in self.events[start:]:
+                    if event.get("type") == kind:
+                        return event
+                self._arrived.clear()
+                await self._arrived.wait()
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("type") == kind]
+
+    def types(self) -> list[str]:
+        return [str(e.get("type")) for e in self.events]
+
+
+class Client(EventLog):
+    def __init__(self, server: DemoServer, provider: ServedProvider) -> None:
+        super().__init__()
+        self.server = server
+        self.provider = provider
         self.minted: dict[str, Any] = {}
         self.sdp_query = ""
         self.audio: list[bytes] = []  # received frames, mono s16
         self.microphone = FeedTrack()
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.channel = self.pc.createDataChannel("oai-events")
-        self._arrived = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self.channel.on("message", self._on_message)
         self.pc.on("track", self._on_track)
@@ -183,22 +213,6 @@ class Client:
     def send(self, event: dict[str, Any]) -> None:
         self.channel.send(json.dumps(event, ensure_ascii=False))
 
-    async def wait_for(self, kind: str, *, start: int = 0, within: float = WAIT_S) -> dict[str, Any]:
-        """The first event of this type at index >= start, waiting for it to arrive."""
-        async with asyncio.timeout(within):
-            while True:
-                for event in self.events[start:]:
-                    if event.get("type") == kind:
-                        return event
-                self._arrived.clear()
-                await self._arrived.wait()
-
-    def of(self, kind: str) -> list[dict[str, Any]]:
-        return [e for e in self.events if e.get("type") == kind]
-
-    def types(self) -> list[str]:
-        return [str(e.get("type")) for e in self.events]
-
     def audio_rms(self) -> float:
         """In sample units."""
         return pcm.rms(b"".join(self.audio)) * pcm.FULL_SCALE
@@ -210,11 +224,7 @@ class Client:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def _on_message(self, message: str | bytes) -> None:
-        text = message if isinstance(message, str) else message.decode()
-        self.raw_messages.append(text)
-        with contextlib.suppress(ValueError):  # the send_malformed fault; raw_messages keeps it
-            self.events.append(json.loads(text))
-        self._arrived.set()
+        self.note(message)
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         task = asyncio.ensure_future(self._pump(track))

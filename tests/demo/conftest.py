@@ -1,4 +1,5 @@
-"""Fixtures: a fresh demo server per test, connected clients, and a spoken request from espeak-ng."""
+"""Fixtures: a fresh demo server per test, connected clients (WebRTC and WebSocket), and a spoken
+request from espeak-ng."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +16,10 @@ from desktop.demo.endpoints import ServedProvider
 from desktop.demo.server import DemoServer
 from desktop.demo.speech import decode_file
 from tests.demo.client import API_KEY, DEPLOYMENT, Client
+from tests.demo.socket_client import SocketClient
 
 ConnectClient = Callable[..., Awaitable[Client]]
+ConnectSocket = Callable[..., Awaitable[SocketClient]]
 
 
 @pytest.fixture
@@ -35,6 +39,22 @@ async def connect(server: DemoServer) -> AsyncIterator[ConnectClient]:
         client = Client(server, provider)
         clients.append(client)
         await client.connect()
+        return client
+
+    yield make
+    await asyncio.gather(*(c.close() for c in clients))
+
+
+@pytest.fixture
+async def connect_socket(server: DemoServer) -> AsyncIterator[ConnectSocket]:
+    """Connects WebSocket clients (closed after the test); pass a provider (default OpenAI) and
+    SocketClient.connect's keywords."""
+    clients: list[SocketClient] = []
+
+    async def make(provider: ServedProvider = ServedProvider.OPENAI, **keywords: Any) -> SocketClient:
+        client = SocketClient(server, provider)
+        clients.append(client)
+        await client.connect(**keywords)
         return client
 
     yield make

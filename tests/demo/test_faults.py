@@ -9,11 +9,25 @@ import pytest
 from desktop.demo.endpoints import ServedProvider
 from desktop.demo.server import DemoServer
 from desktop.demo.thread import DemoServerThread
-from tests.demo.client import Client, session_update, until
-from tests.demo.conftest import ConnectClient
+from tests.demo.client import WAIT_S, Client, session_update, until
+from tests.demo.conftest import ConnectClient, ConnectSocket
+from tests.demo.socket_client import SocketClient
+
+ConnectEither = ConnectClient | ConnectSocket
 
 
-async def closed(client: Client) -> None:
+@pytest.fixture(params=["webrtc", "websocket"])
+def connect_over(
+    request: pytest.FixtureRequest, connect: ConnectClient, connect_socket: ConnectSocket
+) -> ConnectEither:
+    """Connects over each transport in turn: the faults that end a call act on both."""
+    return connect if request.param == "webrtc" else connect_socket
+
+
+async def closed(client: Client | SocketClient) -> None:
+    if isinstance(client, SocketClient):
+        await asyncio.wait_for(client.closed.wait(), WAIT_S)
+        return
     await until(
         lambda: client.pc.connectionState in ("closed", "failed") or client.channel.readyState == "closed"
     )
@@ -38,9 +52,9 @@ async def test_send_malformed(connect: ConnectClient, server: DemoServer) -> Non
     await client.wait_for("session.updated")
 
 
-async def test_close_mid_response(connect: ConnectClient, server: DemoServer) -> None:
+async def test_close_mid_response(connect_over: ConnectEither, server: DemoServer) -> None:
     server.faults.close_mid_response = True
-    client = await connect(ServedProvider.OPENAI)
+    client = await connect_over(ServedProvider.OPENAI)
     client.send({"type": "response.create"})
     await client.wait_for("response.output_audio_transcript.delta")
     await closed(client)
@@ -48,9 +62,9 @@ async def test_close_mid_response(connect: ConnectClient, server: DemoServer) ->
     assert not client.of("response.done")
 
 
-async def test_session_expiry(connect: ConnectClient, server: DemoServer) -> None:
+async def test_session_expiry(connect_over: ConnectEither, server: DemoServer) -> None:
     server.faults.session_expiry_seconds = 0.3
-    client = await connect(ServedProvider.AZURE_PREVIEW)
+    client = await connect_over(ServedProvider.AZURE_PREVIEW)
     error = (await client.wait_for("error"))["error"]
     assert error["code"] == "session_expired"
     await closed(client)
@@ -72,14 +86,16 @@ async def test_close_all_calls(connect: ConnectClient, server: DemoServer) -> No
     assert all(call.closed for call in server.sessions)
 
 
-async def test_stop_leaves_no_tasks_or_peers() -> None:
+@pytest.mark.parametrize("client_class", [Client, SocketClient])
+async def test_stop_leaves_no_tasks_or_peers(client_class: type[Client | SocketClient]) -> None:
     server = DemoServer(api_key="test-key")
     await server.start()
-    client = Client(server, ServedProvider.OPENAI)
+    client = client_class(server, ServedProvider.OPENAI)
     await client.connect()
     client.send({"type": "response.create"})
-    await client.wait_for("output_audio_buffer.started")
+    await client.wait_for("response.output_audio_transcript.delta")  # speaking
     await server.stop()
+    await closed(client)
     await client.close()
     assert all(call.connection_state == "closed" and call.closed for call in server.sessions)
     await asyncio.sleep(0)  # let finished tasks leave the loop's set

@@ -21,9 +21,7 @@ from tests.demo.client import WAIT_S, Client
 from tests.demo.conftest import ConnectClient
 
 
-async def test_an_event_during_the_close_starts_nothing(
-    connect: ConnectClient, server: DemoServer
-) -> None:
+async def test_an_event_during_the_close_starts_nothing(connect: ConnectClient, server: DemoServer) -> None:
     await connect()
     call = server.sessions[0]
     closing = call.close_soon()  # what close_all_calls() does for each call

@@ -116,9 +116,7 @@ async def test_silence_flows_between_responses(connect: ConnectClient, server: D
     assert server.sessions[0].track.frames_sent >= 5 and client.audio_rms() < SILENCE_RMS
 
 
-async def test_early_response_done_like_the_real_services(
-    connect: ConnectClient, server: DemoServer
-) -> None:
+async def test_early_response_done_like_the_real_services(connect: ConnectClient, server: DemoServer) -> None:
     server.faults.early_response_done = True
     client = await connect(ServedProvider.OPENAI)
     say(client, "Thanks, that is all.")

@@ -179,9 +179,7 @@ async def test_tool_choice_none_means_no_calls(connect: ConnectClient) -> None:
     assert client.of("response.output_text.done")[0]["text"] == "All right, I understand."
 
 
-async def test_spoken_preamble_then_call_in_one_response(
-    connect: ConnectClient, server: DemoServer
-) -> None:
+async def test_spoken_preamble_then_call_in_one_response(connect: ConnectClient, server: DemoServer) -> None:
     server.brain.speak_before_calls = True
     client = await with_tools(connect, ServedProvider.AZURE_PREVIEW, TOOLS)
     user_says(client, "book a meeting")
@@ -218,10 +216,13 @@ def test_brain_answers_tool_outputs(name: str, output: dict[str, Any], answer: s
 SERIES_TOOLS = [tool("createMeeting", "start_time", "duration", "title", "recurrence"), *TOOLS[1:]]
 
 
-@pytest.mark.parametrize(("said", "hour"), [
-    ("Book a team meeting every Monday at 10 for ten weeks", 10),
-    ("请帮我预约每周一上午十点的团队会议，十周", 10),
-])
+@pytest.mark.parametrize(
+    ("said", "hour"),
+    [
+        ("Book a team meeting every Monday at 10 for ten weeks", 10),
+        ("请帮我预约每周一上午十点的团队会议，十周", 10),
+    ],
+)
 async def test_a_weekly_series_is_asked_for_with_its_rule(
     connect: ConnectClient, said: str, hour: int
 ) -> None:
@@ -237,8 +238,15 @@ async def test_a_weekly_series_is_asked_for_with_its_rule(
 def test_the_brain_reads_repeats_only_where_the_tool_takes_them() -> None:
     brain = Brain(now=datetime(2025, 9, 10, 9, 0))  # a Wednesday
     every_day = brain.answer("Schedule a stand-up meeting every day at 9:30 for 5 days", SERIES_TOOLS).call
-    assert every_day == CallTool("createMeeting", {"start_time": "2025-09-11 09:30:00", "duration": 60,
-                                                   "title": "stand-up", "recurrence": "FREQ=DAILY;COUNT=5"})
+    assert every_day == CallTool(
+        "createMeeting",
+        {
+            "start_time": "2025-09-11 09:30:00",
+            "duration": 60,
+            "title": "stand-up",
+            "recurrence": "FREQ=DAILY;COUNT=5",
+        },
+    )
     once = brain.answer("Schedule a stand-up meeting every day at 9:30 for 5 days", TOOLS).call
     assert once is not None and "recurrence" not in once.arguments
     monthly = brain.answer("每月的预算会议", SERIES_TOOLS).call

@@ -122,9 +122,7 @@ async def test_push_to_talk_commit_rules(
     await client.wait_for("response.done")
 
 
-async def test_no_transcription_events_unless_configured(
-    connect: ConnectClient, server: DemoServer
-) -> None:
+async def test_no_transcription_events_unless_configured(connect: ConnectClient, server: DemoServer) -> None:
     client = await configured(connect, ServedProvider.OPENAI, turn_detection=None)
     await until(lambda: server.sessions[0].listener.buffered_ms >= 100)
     client.send({"type": "input_audio_buffer.commit"})

@@ -139,12 +139,19 @@ async def demo_root(qapp: QApplication, store: QSettings, prefs: Preferences) ->
 
 
 @contextlib.asynccontextmanager
-async def running_root(qapp: QApplication, store: QSettings, prefs: Preferences) -> AsyncIterator[Root]:
-    """`demo_root` with the provider of `prefs` (its key in the test's keychain, no environment)."""
+async def running_root(
+    qapp: QApplication,
+    store: QSettings,
+    prefs: Preferences,
+    session_factory: FastSessionFactory | None = None,
+) -> AsyncIterator[Root]:
+    """`demo_root` with the provider of `prefs` (its key in the test's keychain, no environment);
+    `session_factory` by default a FastSessionFactory with synthetic audio and no greeting."""
     save_preferences(store, prefs)
-    session_factory = FastSessionFactory(audio=lambda _p: (SyntheticMicrophone(), RecordingSpeaker()),
-                                         environ={}, reconnect=QUICK_RECONNECT)  # fmt: skip
-    session_factory.greet = False
+    if session_factory is None:
+        session_factory = FastSessionFactory(audio=lambda _p: (SyntheticMicrophone(), RecordingSpeaker()),
+                                             environ={}, reconnect=QUICK_RECONNECT)  # fmt: skip
+        session_factory.greet = False
     root = Root(qapp, MainWindow(), store, session_factory)
     root.window.show()
     running = asyncio.ensure_future(root.run())
