@@ -68,7 +68,7 @@ class WebSocketConnection:
         self._on_message = on_message
         self._on_lost = on_lost
         self._expecting_media = expecting_media
-        self.masker = Masker([provider.api_key])
+        self.masker = Masker(provider.secrets)  # the API key, or the token service's bearer
         self.max_message_size = SAFE_MESSAGE_SIZE  # the data channel's limit: the same events fit both
         self.url = websocket_url(config, provider)
         self._ws: aiohttp.ClientWebSocketResponse | None = None
