@@ -49,6 +49,7 @@ STEP_ORDER = ("mint", "sdp", "ice", "data_channel", "session")  # WebRTC's
 WEBSOCKET_STEP_ORDER = ("mint", "websocket", "session")
 # In the token-service mode its key stands in for the mint: the step says where the key came from.
 STEP_LABELS["token"] = "session key from the token service"
+TOKEN_STEP_ORDER = ("token", *STEP_ORDER[1:])  # over WebRTC
 
 
 @dataclass(frozen=True, slots=True)
