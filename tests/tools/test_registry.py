@@ -156,7 +156,10 @@ def test_hostile_calls_never_raise_and_store_only_what_was_confirmed(
 ) -> None:
     before = len(store.all())
     asked = len(confirmer.requests)
-    result = asyncio.run(registry.execute(ToolCall(f"h{before}-{asked}-{hash(raw)}", name, raw)))
+    # The tool's name is part of the id: outcomes are kept per call id, and two examples that differ
+    # only in the tool would otherwise get the first one's outcome back.
+    call_id = f"h{before}-{asked}-{name}-{hash(raw)}"
+    result = asyncio.run(registry.execute(ToolCall(call_id, name, raw)))
     body = json.loads(result.output)
     result.output.encode("utf-8")  # sendable over the data channel
     assert isinstance(body, dict) and body.get("status")
