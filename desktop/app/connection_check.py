@@ -29,6 +29,7 @@ from desktop.realtime import (
     SessionConfig,
     SessionError,
     build_instructions,
+    mints_for_websocket,
     parse_provider,
     provider_for,
     websocket_connector,
@@ -85,7 +86,9 @@ class _Check:
     def order(self) -> tuple[str, ...]:
         """The steps this check goes through, by transport; the token service's key stands in for the
         mint."""
-        steps = WEBSOCKET_STEP_ORDER if self.config.transport == "websocket" else STEP_ORDER
+        steps: tuple[str, ...] = WEBSOCKET_STEP_ORDER if self.config.transport == "websocket" else STEP_ORDER
+        if self.config.transport == "websocket" and not mints_for_websocket(self.provider):
+            steps = steps[1:]  # Azure preview with a resource key: no key is minted for the socket
         return ("token", *steps[1:]) if self.provider.token_service is not None else steps
 
     def record(self, name: str, ok: bool = True, detail: str = "") -> None:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     )
     from desktop.realtime.token_service import token_url_problem
     from desktop.realtime.websocket_connection import websocket_connector
+    from desktop.realtime.websocket_endpoints import mints_for_websocket
 
 __all__ = [
     "AZURE_VARS",
@@ -78,6 +79,7 @@ __all__ = [
     "key_variable",
     "malformed_field",
     "mask_secrets",
+    "mints_for_websocket",
     "parse_provider",
     "parse_server_event",
     "provider_for",
@@ -151,5 +153,6 @@ __getattr__ = lazy_exports(
         ),
         "token_service": ("token_url_problem",),
         "websocket_connection": ("websocket_connector",),
+        "websocket_endpoints": ("mints_for_websocket",),
     },
 )

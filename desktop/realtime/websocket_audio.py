@@ -191,6 +191,9 @@ class ReplyTrack(MediaStreamTrack):
             self._due = now
             if now - self._last_out > IDLE_SECONDS:
                 self._resync = True
+        # After a stall (a TCP resend takes 200 ms or more) the backlog is not dumped at once: the
+        # speaker keeps only 120 ms and would drop the oldest speech. Pace from now instead.
+        self._due = max(self._due, now)
         delay = self._due - LEAD_SECONDS - now
         if delay > 0:
             await asyncio.sleep(delay)

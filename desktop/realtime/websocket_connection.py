@@ -189,6 +189,9 @@ class WebSocketConnection:
                     await ws.send_str(json.dumps({"type": "input_audio_buffer.append", "audio": audio}))
         except (MediaStreamError, ConnectionError, aiohttp.ClientError):
             return
+        except Exception:  # a decoding error: the person would talk into a microphone nobody hears
+            log.exception("sending the microphone's audio failed")
+            self._lost("The microphone's audio could not be sent; the connection is renewed.")
 
     # What the service sends.
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
@@ -210,7 +213,7 @@ class WebSocketConnection:
 
     def _received(self, text: str) -> None:
         try:
-            data = json.loads(text) if text.startswith("{") else None
+            data = json.loads(text) if text.lstrip().startswith("{") else None
             if isinstance(data, dict):
                 text = self._reply.received(text, data)
             self._on_message(text)

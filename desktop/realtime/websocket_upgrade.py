@@ -98,7 +98,9 @@ def _refusal(
     log.debug("WebSocket upgrade refused: HTTP %s, %s", status, masker.text(refused.message))
     if status == 401 and minted:  # the freshly minted key was refused: a new attempt may work
         error = http_failure("call setup", status, "", target=provider.deployment)
-        return SessionError(error.message, code=error.code)
+        # The app holds no API key in token mode: the banner must not ask to check one.
+        code = "token_key_refused" if provider.token_service is not None else error.code
+        return SessionError(error.message + provider.call_refused_hint, code=code)
     if status in (401, 404, 429) or status >= 500:
         return http_failure("call setup", status, "", target=provider.deployment, retry_after=wait)
     # 2xx without an upgrade, 400, 403, 405, 426…: something between us and the service said no.

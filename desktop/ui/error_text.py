@@ -101,6 +101,15 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
         "The token service URL is not a valid https:// URL (http:// only for this computer); correct it in "
         "the settings.",
     ),
+    "websocket_refused": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The service or a proxy on this network refused the WebSocket connection; try the WebRTC "
+        "transport or ask the network's administrator.",
+    ),
+    "redirected": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The service's address answered with a redirect, which is not followed; check the endpoint.",
+    ),
     "token_key_refused": QT_TRANSLATE_NOOP(
         "ErrorText",
         "The service refused the session key from your token service; check that it mints for the "

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # not imported before the window is shown: start-up time
     from desktop.ui.settings_dialog import SettingsDialog
 
 _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "missing_config", "not_found",
-                 "token_key_refused")
+                 "token_key_refused", "redirected")
 
 
 class MainWindow(QMainWindow):

@@ -416,6 +416,16 @@
     <name>ErrorText</name>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The service&apos;s address answered with a redirect, which is not followed; check the endpoint.</source>
+        <translation>The service&apos;s address answered with a redirect, which is not followed; check the endpoint.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</source>
+        <translation>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
         <source>The service refused the session key from your token service; check that it mints for the endpoint and deployment in the settings.</source>
         <translation>The service refused the session key from your token service; check that it mints for the endpoint and deployment in the settings.</translation>
     </message>

@@ -416,6 +416,16 @@
     <name>ErrorText</name>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The service&apos;s address answered with a redirect, which is not followed; check the endpoint.</source>
+        <translation>服务地址返回了重定向，应用不会跟随；请检查终结点。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</source>
+        <translation>服务或本网络中的代理拒绝了 WebSocket 连接；请改用 WebRTC 传输方式，或联系网络管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
         <source>The service refused the session key from your token service; check that it mints for the endpoint and deployment in the settings.</source>
         <translation>服务拒绝了令牌服务发放的会话密钥；请检查它是否为设置中的终结点和部署签发密钥。</translation>
     </message>
