@@ -140,6 +140,7 @@ def test_a_network_change_checks_the_call(
         try:
             app.window.start.click()
             await wait_until(lambda: app.controller.state in LIVE)
+            assert app.window.transport_text.text() == "WebRTC"  # "auto", and WebRTC worked
             session = app.controller.call_session()
             assert session is not None
             checks: list[bool] = []
