@@ -200,3 +200,17 @@ def test_the_transport_option_is_for_the_check_only(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2 and "--transport applies to --check only" in done.stderr
+
+
+def test_automatic_falls_back_to_the_websocket_where_no_media_comes_up(
+    tmp_path: Path, service: DemoServerThread
+) -> None:
+    from tests.demo.partition import TransportFaults
+
+    service.server.on_call_answered = TransportFaults(ice_stall=True)  # the SDP answered, then no UDP
+    _store_settings(tmp_path, provider="azure", endpoint=service.server.base_url, deployment="gpt-realtime")
+    done = _run_check(tmp_path, "--transport", "auto", AZURE_OPENAI_API_KEY=KEY)
+    assert done.returncode == 0, done.stderr
+    assert "[FAIL] media connected (ICE/DTLS)" in done.stdout
+    assert "Trying the WebSocket, as a call would:" in done.stdout
+    assert "The connection works over WebSocket." in done.stdout
