@@ -8,6 +8,7 @@ saying so at once is better than a second wait.
 
 `AutoConnection` is a `RealtimeConnection` like the two it wraps, so the session never learns which one
 it has; `on_chosen` hears the transport that connected (the app remembers it per endpoint and shows it).
+`AutoConnector` makes them for one session: after a fallback, its later calls start on the WebSocket.
 The microphone's track may carry Opus packets (set up for WebRTC): the WebSocket's chunker decodes them.
 """
 
@@ -55,7 +56,9 @@ class AutoConnection:
         expecting_media: Callable[[], bool] = lambda: False,
         played_seconds: Callable[[], float] | None = None,
         on_chosen: ChosenHandler = lambda _transport: None,
+        first: Transport = "webrtc",
     ) -> None:
+        """`first`: "websocket" once an earlier call of the session had to fall back (AutoConnector)."""
         handlers: dict[str, Any] = {
             "on_message": on_message,
             "on_track": on_track,
@@ -70,13 +73,16 @@ class AutoConnection:
             played_seconds=played_seconds,
             **handlers,
         )
-        self._current: Connection | WebSocketConnection = Connection(
-            dataclasses.replace(config, transport="webrtc"), provider, audio_track, **handlers
-        )
+        self._current: Connection | WebSocketConnection
+        if first == "websocket":
+            self._current = self._websocket()
+        else:
+            webrtc = dataclasses.replace(config, transport="webrtc")
+            self._current = Connection(webrtc, provider, audio_track, **handlers)
         self.masker: Masker = self._current.masker  # the connection's own: it adds the ephemeral key
         self._on_chosen = on_chosen
         self._closing = False
-        self.transport: Transport = "webrtc"
+        self.transport: Transport = first
 
     def __getattr__(self, name: str) -> Any:
         """Anything else a caller reads (the inspector's peer connection, a test's URL) is the current
@@ -87,7 +93,7 @@ class AutoConnection:
         try:
             await self._current.open(on_step)
         except SessionError as error:
-            if error.code not in FALLBACK_CODES or self._closing:
+            if self.transport == "websocket" or error.code not in FALLBACK_CODES or self._closing:
                 raise
             log.info("WebRTC media did not come up (%s); trying the WebSocket", error.code)
             self._current = self._websocket()
@@ -109,9 +115,25 @@ class AutoConnection:
         return await self._current.still_receiving(seconds)
 
 
-def auto_connector(
-    played_seconds: Callable[[], float] | None, on_chosen: ChosenHandler
-) -> Callable[..., AutoConnection]:
-    """A connection factory (session/model_call.py's ConnectionFactory) for "auto" calls; `on_chosen`
-    hears which transport each call connected over."""
-    return functools.partial(AutoConnection, played_seconds=played_seconds, on_chosen=on_chosen)
+class AutoConnector:
+    """A connection factory (session/model_call.py's ConnectionFactory) for a session's "auto" calls:
+    once one call had to fall back, the session's later calls (renewals, reconnects) start on the
+    WebSocket instead of waiting for WebRTC's timeouts again. `on_chosen` hears each call's transport."""
+
+    def __init__(self, played_seconds: Callable[[], float] | None, on_chosen: ChosenHandler) -> None:
+        self._played_seconds = played_seconds
+        self._on_chosen = on_chosen
+        self.learned: Transport = "webrtc"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> AutoConnection:
+        return AutoConnection(
+            *args, **kwargs, played_seconds=self._played_seconds, on_chosen=self._chosen, first=self.learned
+        )
+
+    def _chosen(self, transport: Transport) -> None:
+        self.learned = transport
+        self._on_chosen(transport)
+
+
+def auto_connector(played_seconds: Callable[[], float] | None, on_chosen: ChosenHandler) -> AutoConnector:
+    return AutoConnector(played_seconds, on_chosen)

@@ -1,7 +1,8 @@
 """Choosing the transport: "auto" falls back to the WebSocket for a call whose WebRTC media never comes
 up (a demo server that answers the SDP and then lets nothing through), the greeting is heard over it,
 and the next call on that endpoint goes straight to the WebSocket; VOICE_ASSISTANT_TRANSPORT overrides
-the setting; what is remembered lasts a day."""
+the setting; what is remembered lasts a day; after one fallback a session's later calls start on the
+WebSocket."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from aiortc.mediastreams import AudioStreamTrack
 
 from desktop.app.session_factory import AppSessionFactory
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.realtime import ProviderKind, SessionConfig, SessionError
-from desktop.realtime.auto_connection import AutoConnection
+from desktop.realtime import ProviderKind, SessionConfig, SessionError, provider_for
+from desktop.realtime.auto_connection import AutoConnection, auto_connector
 from desktop.realtime.environment import TRANSPORT
 from desktop.session.events import AssistantTranscript
 from desktop.session.reconnect import NO_RECONNECT
@@ -108,3 +110,22 @@ def test_an_unreadable_memory_is_empty(tmp_path: Path) -> None:
     assert not memory.prefers_websocket("openai https://api.openai.com")
     memory.remember("openai https://api.openai.com", "websocket")
     assert memory.prefers_websocket("openai https://api.openai.com")
+
+
+async def test_after_a_fallback_the_next_calls_start_on_the_websocket(demo: RunningDemoServer) -> None:
+    demo.server.on_call_answered = TransportFaults(ice_stall=True)
+    config = _auto(demo)
+    chosen: list[str] = []
+    connector = auto_connector(None, chosen.append)
+    connections = []
+    for _call in range(2):
+        connection = connector(
+            config, provider_for(config), AudioStreamTrack(),
+            on_message=lambda _text: None, on_track=lambda _track: None, on_lost=lambda _error: None,
+        )  # fmt: skip
+        connections.append(connection)
+        await connection.open()
+        await connection.close()
+    assert chosen == ["websocket", "websocket"]
+    assert [demo.server.sessions[i].websocket for i in range(len(demo.server.sessions))][-2:] == [True, True]
+    assert connections[1].transport == "websocket" and connections[1].peer_connection is None  # no WebRTC try
