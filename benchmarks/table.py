@@ -1,7 +1,7 @@
 """The benchmark command: `python -m benchmarks` prints a Markdown table of the figures the README
 carries, each the median of several runs, with the machine described and its load average.
 
-Figures: connect time per dialect against the demo server, launch-to-window time, the app's
+Figures: connect time per dialect and transport against the demo server, launch-to-window time, the app's
 memory idle and after a call (those two in benchmarks/launch.py), the bundle's size, the audio
 latencies (benchmarks/audio.py), and the knowledge index's indexing and search times
 (benchmarks/knowledge.py).
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import itertools
 import os
 import platform
 import sys
@@ -22,7 +24,7 @@ from pathlib import Path
 from benchmarks import launch
 from benchmarks.figures import BUNDLE_DIR, Figure, percentiles
 from desktop.audio import aiortc_patches
-from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.config import ProviderKind, SessionConfig, TransportChoice
 
 
 def describe_machine() -> str:
@@ -65,9 +67,11 @@ def demo_config(kind: ProviderKind, base: str, api_key: str, deployment: str) ->
 
 async def _connect_once(config: SessionConfig) -> float:
     from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
+    from desktop.realtime import Connection, websocket_connector
     from desktop.session.voice_session import VoiceSession
 
-    session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker())
+    connect = websocket_connector(None) if config.transport == "websocket" else Connection
+    session = VoiceSession(config, SyntheticMicrophone(), RecordingSpeaker(), connect=connect)
     drain = asyncio.create_task(_drain(session))
     started = time.perf_counter()
     try:
@@ -83,6 +87,10 @@ async def _drain(session: object) -> None:
         pass
 
 
+TRANSPORTS: tuple[TransportChoice, ...] = ("webrtc", "websocket")
+CONNECT_KINDS = (ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE, ProviderKind.OPENAI)
+
+
 async def measure_connect(runs: int) -> list[Figure]:
     from desktop.demo.server import DemoServer
 
@@ -90,14 +98,16 @@ async def measure_connect(runs: int) -> list[Figure]:
     base = await server.start()
     figures: list[Figure] = []
     try:
-        for kind in (ProviderKind.AZURE_PREVIEW, ProviderKind.AZURE, ProviderKind.OPENAI):
+        for transport, kind in itertools.product(TRANSPORTS, CONNECT_KINDS):
             config = demo_config(kind, base, server.api_key, server.deployment)
+            config = dataclasses.replace(config, transport=transport)
             await _connect_once(config)  # warm-up: first imports and codec set-up
             times = [await _connect_once(config) for _ in range(runs)]
             median, p95 = percentiles(times)
+            over = "" if transport == "webrtc" else ", over the WebSocket"
             figures.append(
                 Figure(
-                    f"connect, {kind.value} (start to session.updated)",
+                    f"connect, {kind.value}{over} (start to session.updated)",
                     f"{median * 1000:.0f} ms (p95 {p95 * 1000:.0f} ms)",
                     "≤ 150 ms",
                 )

@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="use this provider for this run (the window or --check) instead of the stored one "
         "and VOICE_ASSISTANT_PROVIDER",
     )  # fmt: skip
+    parser.add_argument(
+        "--transport", type=_provider_name, choices=["auto", "webrtc", "websocket", "both"],
+        help="with --check: check over this transport (both: WebRTC, then the WebSocket) instead of "
+        "VOICE_ASSISTANT_TRANSPORT or the setting",
+    )  # fmt: skip
     qt = parser.add_argument_group("Qt options (for the window only)")
     for option, value, text in QT_OPTIONS:
         if value is None:
@@ -163,6 +168,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         args.mode = args.command
     if args.mode != "window" and _qt_arguments(args):
         parser.error("Qt's options apply to the window only")
+    if args.transport and args.mode != "check":
+        parser.error("--transport applies to --check only (VOICE_ASSISTANT_TRANSPORT to the window)")
     if args.mode == "self-test" and args.provider:
         parser.error("--self-test always talks to the built-in demo; --provider does not apply")
     return args
@@ -189,7 +196,7 @@ def _check(args: argparse.Namespace) -> int:
     except SessionError as error:
         print(error.message, file=sys.stderr)
         return 2
-    return check_main(config, target=target)
+    return check_main(config, target=target, transport=args.transport)
 
 
 def _self_test(_args: argparse.Namespace) -> int:

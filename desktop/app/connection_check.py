@@ -28,10 +28,12 @@ from desktop.realtime import (
     ProviderKind,
     SessionConfig,
     SessionError,
+    TransportChoice,
     build_instructions,
     mints_for_websocket,
     parse_provider,
     provider_for,
+    transport_override,
     websocket_connector,
 )
 from desktop.realtime import client_events as ce
@@ -51,6 +53,9 @@ WEBSOCKET_STEP_ORDER = ("mint", "websocket", "session")
 # In the token-service mode its key stands in for the mint: the step says where the key came from.
 STEP_LABELS["token"] = "session key from the token service"
 TOKEN_STEP_ORDER = ("token", *STEP_ORDER[1:])  # over WebRTC
+# `--check --transport`: one of the app's choices, or "both" (WebRTC, then the WebSocket).
+TRANSPORT_NAMES = {"webrtc": "WebRTC", "websocket": "WebSocket"}
+MEDIA_STEPS = frozenset({"ice", "data_channel"})  # failing here, "auto" falls back to the WebSocket
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +189,15 @@ async def _check_with_demo(config: SessionConfig) -> CheckResult:
 
 
 def check_main(
-    config: SessionConfig | None = None, provider: str | None = None, target: Target | None = None
+    config: SessionConfig | None = None,
+    provider: str | None = None,
+    target: Target | None = None,
+    transport: str | None = None,
 ) -> int:
     """Print where the check goes, then each step with its time; exit 0, or 1 with the one-sentence
     reason (never a key). Without `config`: the defaults, with the environment and key resolved as
-    for the app (`desktop.settings.target`); `target` says where `config` came from."""
+    for the app (`desktop.settings.target`); `target` says where `config` came from. `transport`:
+    "webrtc", "websocket", "auto" or "both"; by default VOICE_ASSISTANT_TRANSPORT, else the setting."""
     try:
         kind = parse_provider(provider) if provider else None
         if config is None:
@@ -199,6 +208,7 @@ def check_main(
         elif kind is not None:
             config = dataclasses.replace(config, provider=kind)
             target = None
+        transport = transport or transport_override(os.environ) or config.transport
     except SessionError as error:
         print(error.message, file=sys.stderr)
         return 2
@@ -208,12 +218,31 @@ def check_main(
     if target is not None and target.environment:
         print(f"Set by the environment: {', '.join(target.environment)}.", flush=True)
     aiortc_patches.install()  # this run's start-up, as the app's
-    if config.provider is ProviderKind.DEMO and not config.endpoint:
-        result = asyncio.run(_check_with_demo(config))
-    else:
-        result = asyncio.run(run_check(config, _print_step))
+    choices = ("webrtc", "websocket") if transport == "both" else (transport,)
+    worked = [_check_transport(config, choice) for choice in choices]
+    return 0 if all(worked) else 1
+
+
+def _check_transport(config: SessionConfig, choice: str) -> bool:
+    """Checks over one transport ("auto": WebRTC, and the WebSocket where its media never came up, as
+    a call would), and says which one worked."""
+    first: TransportChoice = "websocket" if choice == "websocket" else "webrtc"
+    how = "automatic: WebRTC, else the WebSocket" if choice == "auto" else TRANSPORT_NAMES[first]
+    print(f"Transport: {how}", flush=True)
+    result = _run_check(dataclasses.replace(config, transport=first))
+    used: TransportChoice = first
+    if choice == "auto" and not result.ok and result.steps and result.steps[-1].name in MEDIA_STEPS:
+        print(f"{result.error} Trying the WebSocket, as a call would:", flush=True)
+        used = "websocket"
+        result = _run_check(dataclasses.replace(config, transport=used))
     if result.ok:
-        print("The connection works.")
-        return 0
-    print(result.error, file=sys.stderr)
-    return 1
+        print(f"The connection works over {TRANSPORT_NAMES[used]}.", flush=True)
+        return True
+    print(result.error, file=sys.stderr, flush=True)
+    return False
+
+
+def _run_check(config: SessionConfig) -> CheckResult:
+    if config.provider is ProviderKind.DEMO and not config.endpoint:
+        return asyncio.run(_check_with_demo(config))
+    return asyncio.run(run_check(config, _print_step))

@@ -9,13 +9,14 @@ there once, first; a configuration waits for them, so no call or check starts be
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import logging
 import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from desktop.realtime import SessionConfig
+from desktop.realtime import ProviderKind, SessionConfig, transport_override
 from desktop.settings import KeyStore, Preferences, Target, resolve_target, session_config
 from desktop.ui import SessionHandle
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from desktop.audio import AudioInput, AudioOutput, ProblemHandler
     from desktop.demo import DemoServerThread
     from desktop.session import ConnectionFactory, ReconnectPolicy
+    from desktop.storage import TransportMemory
     from desktop.tools import Embedder, FallbackReason, ToolExecutor
 
 log = logging.getLogger(__name__)
@@ -65,12 +67,27 @@ def _device_names() -> tuple[list[str], list[str]]:
         return [], []
 
 
-def connection_factory(config: SessionConfig, speaker: AudioOutput) -> ConnectionFactory:
-    """How each call of the session reaches the service: the configured transport."""
-    from desktop.realtime import Connection, websocket_connector
+TRANSPORT_NAMES = {"webrtc": "WebRTC", "websocket": "WebSocket"}
 
-    if config.transport == "websocket":  # truncation on barge-in needs what the speaker really played
-        return websocket_connector(lambda: speaker.played_seconds)
+
+def transport_key(config: SessionConfig) -> str:
+    """What a remembered transport is kept under: the service and its endpoint."""
+    return f"{config.provider.value} {config.endpoint}"
+
+
+def connection_factory(
+    config: SessionConfig, speaker: AudioOutput, on_chosen: Callable[[str], None] = lambda _t: None
+) -> ConnectionFactory:
+    """How each call of the session reaches the service: the configured transport, or for "auto"
+    WebRTC with the WebSocket as its fallback (the session never knows which); `on_chosen` hears the
+    transport each call connected over."""
+    from desktop.realtime import Connection, auto_connector, websocket_connector
+
+    played = lambda: speaker.played_seconds  # noqa: E731  truncation on barge-in needs what was really played
+    if config.transport == "websocket":
+        return websocket_connector(played)
+    if config.transport == "auto":
+        return auto_connector(played, on_chosen)
     return Connection
 
 
@@ -85,8 +102,11 @@ class AppSessionFactory:
         tools: ToolExecutor | None = None,
         environ: Mapping[str, str] = os.environ,
         reconnect: ReconnectPolicy | None = None,
+        transports: TransportMemory | None = None,
     ) -> None:
+        """`transports`: what worked per endpoint (None: the data folder's, opened when first needed)."""
         self._audio = audio
+        self._transports = transports
         self.tools = tools
         self.environ = environ
         self._reconnect = reconnect  # None: the session's own policy
@@ -120,7 +140,24 @@ class AppSessionFactory:
         await self._patch_aiortc()  # before any peer connection: the demo server's and the call's
         endpoint = await self.demo_endpoint() if target.demo_answers(stand_in=stand_in) else ""
         settings = session_config(prefs, ice_credential=ice_credential)
-        return target.apply(settings, demo_endpoint=endpoint, stand_in=stand_in)
+        return self._with_transport(target.apply(settings, demo_endpoint=endpoint, stand_in=stand_in))
+
+    def _with_transport(self, config: SessionConfig) -> SessionConfig:
+        """VOICE_ASSISTANT_TRANSPORT over the setting; "auto" goes straight to the WebSocket where that
+        was needed lately (the demo's endpoint changes every run: nothing is remembered for it)."""
+        choice = transport_override(self.environ) or config.transport
+        remembered = choice == "auto" and config.provider is not ProviderKind.DEMO
+        if remembered and self.transports.prefers_websocket(transport_key(config)):
+            choice = "websocket"
+        return dataclasses.replace(config, transport=choice)
+
+    @property
+    def transports(self) -> TransportMemory:
+        if self._transports is None:
+            from desktop.storage import TransportMemory, data_dir
+
+            self._transports = TransportMemory(data_dir() / "transports.json")
+        return self._transports
 
     async def embedder(self, prefs: Preferences, keys: KeyStore) -> tuple[Embedder | None, FallbackReason]:
         """The knowledge base's embedder, the configured service's embeddings, with "" for the reason; or
@@ -167,11 +204,18 @@ class AppSessionFactory:
             microphone.set_encoded(False)  # the WebSocket sends PCM: no Opus to encode and decode again
         microphone.set_problem_handler(on_problem)
         speaker.set_problem_handler(on_problem)
-        connect = connection_factory(config, speaker)
+        in_use = [TRANSPORT_NAMES.get(config.transport, "")]  # "auto": known once a call connected
+
+        def chosen(transport: str) -> None:
+            in_use[0] = TRANSPORT_NAMES[transport]
+            if config.provider is not ProviderKind.DEMO:
+                self.transports.remember(transport_key(config), transport)
+
+        connect = connection_factory(config, speaker, chosen)
         session = VoiceSession(
             config, microphone, speaker, tools=self.tools, reconnect=self._reconnect, connect=connect
         )
-        return SessionHandle(session, lambda: microphone.level)
+        return SessionHandle(session, lambda: microphone.level, lambda: in_use[0])
 
     async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]:
         """Runs the step-by-step connection check; (worked, the sentence saying why not)."""

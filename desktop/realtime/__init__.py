@@ -10,7 +10,16 @@ from desktop import lazy_exports
 
 if TYPE_CHECKING:
     from desktop.realtime import client_events, server_events
-    from desktop.realtime.config import Dialect, KeyFrom, ProviderKind, SessionConfig, TurnDetection, TurnMode
+    from desktop.realtime.auto_connection import auto_connector
+    from desktop.realtime.config import (
+        Dialect,
+        KeyFrom,
+        ProviderKind,
+        SessionConfig,
+        TransportChoice,
+        TurnDetection,
+        TurnMode,
+    )
     from desktop.realtime.connection import CLOSED_WHILE_CONNECTING, Connection
     from desktop.realtime.embeddings import embeddings_client_for
     from desktop.realtime.endpoints import malformed_field, query_values, shown_url
@@ -22,6 +31,7 @@ if TYPE_CHECKING:
         environment_overrides,
         key_variable,
         parse_provider,
+        transport_override,
     )
     from desktop.realtime.errors import SessionError
     from desktop.realtime.instructions import build_instructions, default_instructions
@@ -68,8 +78,10 @@ __all__ = [
     "SessionCreated",
     "SessionError",
     "SessionUpdated",
+    "TransportChoice",
     "TurnDetection",
     "TurnMode",
+    "auto_connector",
     "build_instructions",
     "client_events",
     "decode_message",
@@ -89,17 +101,20 @@ __all__ = [
     "server_events",
     "shown_url",
     "token_url_problem",
+    "transport_override",
     "websocket_connector",
 ]
 
 __getattr__ = lazy_exports(
     __name__,
     {
+        "auto_connection": ("auto_connector",),
         "config": (
             "Dialect",
             "KeyFrom",
             "ProviderKind",
             "SessionConfig",
+            "TransportChoice",
             "TurnDetection",
             "TurnMode",
         ),
@@ -121,6 +136,7 @@ __getattr__ = lazy_exports(
             "parse_provider",
             "PROVIDER",
             "TOKEN_BEARER",
+            "transport_override",
         ),
         "errors": ("SessionError",),
         "instructions": (

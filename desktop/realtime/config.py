@@ -31,6 +31,10 @@ KeyFrom = Literal["api_key", "token_service"]
 # one WebSocket carrying events and base64 audio (desktop/realtime/websocket_connection.py), for
 # networks that block UDP.
 Transport = Literal["webrtc", "websocket"]
+# What the person chose: one of them, or "auto": WebRTC, falling back to the WebSocket for a call whose
+# media never comes up (desktop/realtime/auto_connection.py), remembered per endpoint.
+TransportChoice = Literal["auto", "webrtc", "websocket"]
+TRANSPORT_CHOICES: tuple[TransportChoice, ...] = ("auto", "webrtc", "websocket")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,7 @@ class SessionConfig:
     transcription_language: str = ""
     tools: tuple[dict[str, Any], ...] = ()  # function schemas, from the tool registry
     tool_choice: str = "auto"
-    transport: Transport = "webrtc"
+    transport: TransportChoice = "webrtc"
     ice_servers: tuple[str, ...] = ()  # no STUN/TURN unless the person configured some
     ice_username: str = ""  # for the TURN servers above
     ice_credential: str = field(default="", repr=False)

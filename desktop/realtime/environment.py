@@ -3,6 +3,7 @@
 `environment_overrides` is the one reading of them: which provider they choose and which of its
 variables apply (VOICE_ASSISTANT_TOKEN_URL, the token-service mode, to any remote provider).
 `desktop.settings.target` builds what a call connects to from it; nothing else reads these variables.
+`transport_override` reads VOICE_ASSISTANT_TRANSPORT, which overrides the Transport setting.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from desktop.realtime.config import ProviderKind
+from desktop.realtime.config import TRANSPORT_CHOICES, ProviderKind, TransportChoice
 from desktop.realtime.errors import SessionError
 
 PROVIDER = "VOICE_ASSISTANT_PROVIDER"
@@ -32,6 +33,7 @@ OPENAI_VARS = {
 TOKEN_URL = "VOICE_ASSISTANT_TOKEN_URL"
 TOKEN_BEARER = "VOICE_ASSISTANT_TOKEN_BEARER"  # a secret: read by KeyStore, like the API keys
 TOKEN_VARS = {TOKEN_URL: "token_url", TOKEN_BEARER: "token_bearer"}
+TRANSPORT = "VOICE_ASSISTANT_TRANSPORT"  # auto, webrtc or websocket: overrides Settings → Network
 
 
 def parse_provider(name: str) -> ProviderKind:
@@ -85,3 +87,19 @@ def environment_overrides(stored: ProviderKind, env: Mapping[str, str]) -> Overr
             if attribute not in ("api_key", "token_bearer"):
                 fields[attribute] = value
     return Overrides(kind, fields, tuple(names))
+
+
+def transport_override(env: Mapping[str, str]) -> TransportChoice | None:
+    """The transport VOICE_ASSISTANT_TRANSPORT chooses (None when unset or empty); SessionError when
+    it names none of them."""
+    value = env.get(TRANSPORT, "").strip().lower()
+    if not value:
+        return None
+    for choice in TRANSPORT_CHOICES:
+        if value == choice:
+            return choice
+    raise SessionError(
+        f"{TRANSPORT} is '{value}'; choose one of {', '.join(TRANSPORT_CHOICES)}.",
+        code="bad_transport",
+        retryable=False,
+    )

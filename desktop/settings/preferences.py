@@ -21,6 +21,7 @@ from desktop.realtime import (
     KeyFrom,
     ProviderKind,
     SessionConfig,
+    TransportChoice,
     TurnDetection,
     TurnMode,
     default_instructions,
@@ -68,6 +69,9 @@ class Preferences:
     headset: bool = False  # True: no echo cancellation needed
     noise_suppression: bool = True
     knowledge_folder: str = ""  # empty: the bundled sample documents
+    # How calls travel: "auto" (WebRTC, else the WebSocket where UDP never flows), "webrtc" or "websocket";
+    # VOICE_ASSISTANT_TRANSPORT overrides it (desktop/app/session_factory.py applies both).
+    transport: TransportChoice = "auto"
     ice_servers: str = ""  # one STUN/TURN URL a line; empty: none (the credential is in the keychain)
     ice_username: str = ""
     # The person's prices, US dollars per million tokens of each kind (0: not priced), for the usage
@@ -157,6 +161,7 @@ def session_config(prefs: Preferences, *, ice_credential: str = "") -> SessionCo
         push_to_talk=prefs.turn_mode == "push_to_talk",
         transcription_model=prefs.transcription_model.strip(),
         transcription_language=prefs.transcription_language.strip(),
+        transport=prefs.transport,
         ice_servers=ice_urls(prefs.ice_servers),
         ice_username=prefs.ice_username.strip(),
         ice_credential=ice_credential,

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from desktop.storage.paths import APP_AUTHOR, APP_ID, APP_NAME, DATA_DIR_ENV, data_dir, log_dir, resource
     from desktop.storage.recurrence_rule import MAX_COUNT, MAX_RULE_CHARS, RuleParts, parse_rule
     from desktop.storage.reminder_log import LoggedReminder
+    from desktop.storage.transport_memory import TransportMemory
     from desktop.storage.worker import StoreWorker
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "StoreWorker",
     "SyncReport",
     "SyncTally",
+    "TransportMemory",
     "check_reminder",
     "check_start",
     "check_title",
@@ -155,6 +157,7 @@ __getattr__ = lazy_exports(
             "zone_name",
         ),
         "reminder_log": ("LoggedReminder",),
+        "transport_memory": ("TransportMemory",),
         "recurrence_rule": (
             "MAX_COUNT",
             "MAX_RULE_CHARS",

@@ -183,6 +183,10 @@ class Controller(SettingsActions):
         self.state = state
         self.stateChanged.emit(state, detail)
 
+    def transport_in_use(self) -> str:
+        """"WebRTC" or "WebSocket": how the call travels ("" before it connected, or without a call)."""
+        return self._call.transport() if self._call is not None else ""
+
     def _poll_level(self) -> None:
         if self._call is not None:
             self.microphoneLevel.emit(self._call.microphone_level())

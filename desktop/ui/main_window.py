@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.start = QPushButton(self.tr("Start"))
         self.end = QPushButton(self.tr("End"))
         self.status_text = QLabel()
+        self.transport_text = QLabel()  # "WebRTC" or "WebSocket" while a call is connected
         self.knowledge_text = QLabel()
         self.indexing = IndexingProgress()  # the knowledge folder's sync, fed by the composition root
         self.usage = UsageLabel()  # the tokens of this conversation
@@ -106,7 +107,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._splitter)
         self.knowledge_text.setContentsMargins(0, 0, 16, 0)
         self.usage.setContentsMargins(0, 0, 16, 0)
-        for widget in (self.indexing, self.knowledge_text, self.usage, self.status_text):
+        self.transport_text.setContentsMargins(0, 0, 16, 0)
+        for widget in (self.indexing, self.knowledge_text, self.usage, self.transport_text, self.status_text):
             self.statusBar().addPermanentWidget(widget)
 
     def add_side_pane(self, pane: QWidget) -> None:
@@ -204,6 +206,8 @@ class MainWindow(QMainWindow):
         connected = state not in (SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED)
         self.start.setEnabled(not connected)
         self.end.setEnabled(connected)
+        in_use = self.controller.transport_in_use() if connected and self.controller else ""
+        self.transport_text.setText(in_use)
         shown_detail = detail and state is not SessionState.RECONNECTING  # the button says it already
         self.status_text.setText(f"{self.talk.label()} ({detail})" if shown_detail else self.talk.label())
 

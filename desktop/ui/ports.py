@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class SessionHandle:
     session: VoiceSession
     microphone_level: Callable[[], float]
+    transport: Callable[[], str] = lambda: ""  # "WebRTC" or "WebSocket" once known, for the status bar
 
 
 @dataclass(frozen=True, slots=True)

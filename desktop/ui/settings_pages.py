@@ -1,7 +1,7 @@
 """Three settings pages beside the connection and voice ones: the sound devices and their processing,
 the calendar's default reminder (and whether closing the window keeps the app in the tray, for its
-reminders), and the ICE (STUN/TURN) servers for networks that block direct UDP. Each fills its part of a
-`Preferences`. The knowledge page is `knowledge_page.py`."""
+reminders), and the transport and the ICE (STUN/TURN) servers for networks that block direct UDP.
+Each fills its part of a `Preferences`. The knowledge page is `knowledge_page.py`."""
 
 from __future__ import annotations
 
@@ -128,6 +128,14 @@ class CalendarPage(QWidget):
 class NetworkPage(QWidget):
     def __init__(self, prefs: Preferences, credential: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.transport = QComboBox()
+        choices = ((self.tr("Automatic"), "auto"), ("WebRTC", "webrtc"), ("WebSocket", "websocket"))
+        for label, choice in choices:
+            self.transport.addItem(label, choice)
+        self.transport.setCurrentIndex(max(0, self.transport.findData(prefs.transport)))
+        transport_about = QLabel(self.tr(
+            "Automatic uses WebRTC and switches to a WebSocket where the network lets no media through."))
+        transport_about.setWordWrap(True)
         self.urls = QPlainTextEdit(prefs.ice_servers)
         self.urls.setPlaceholderText("turn:turn.example.com:3478?transport=udp")
         self.urls.setTabChangesFocus(True)
@@ -144,6 +152,8 @@ class NetworkPage(QWidget):
         )
         about.setWordWrap(True)
         form = QFormLayout()
+        form.addRow(self.tr("Transport"), self.transport)
+        form.addRow(transport_about)
         form.addRow(about)
         form.addRow(self.tr("ICE servers"), self.urls)
         form.addRow(self.tr("User name"), self.username)
@@ -154,7 +164,8 @@ class NetworkPage(QWidget):
 
     def values(self, prefs: Preferences) -> Preferences:
         urls = "\n".join(ice_urls(self.urls.toPlainText()))
-        return replace(prefs, ice_servers=urls, ice_username=self.username.text().strip())
+        username = self.username.text().strip()
+        return replace(prefs, transport=self.transport.currentData(), ice_servers=urls, ice_username=username)
 
     def entered_credential(self) -> str:
         return self.credential.text().strip()

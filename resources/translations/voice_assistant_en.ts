@@ -990,6 +990,21 @@
 <context>
     <name>NetworkPage</name>
     <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="132"/>
+        <source>Automatic</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="132"/>
+        <source>Transport</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="132"/>
+        <source>Automatic uses WebRTC and switches to a WebSocket where the network lets no media through.</source>
+        <translation>Automatic uses WebRTC and switches to a WebSocket where the network lets no media through.</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/settings_pages.py" line="128"/>
         <source>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</source>
         <translation>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</translation>

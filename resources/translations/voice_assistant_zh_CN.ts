@@ -990,6 +990,21 @@
 <context>
     <name>NetworkPage</name>
     <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="132"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="132"/>
+        <source>Transport</source>
+        <translation>传输方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="132"/>
+        <source>Automatic uses WebRTC and switches to a WebSocket where the network lets no media through.</source>
+        <translation>自动：使用 WebRTC；若网络不让媒体通过，则改用 WebSocket。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/settings_pages.py" line="128"/>
         <source>Only needed on networks that block direct connections: one STUN or TURN server URL a line. Leave empty otherwise (connecting is quicker without). The credential is kept in the system keychain, like the API key.</source>
         <translation>仅在阻止直接连接的网络中需要：每行一个 STUN 或 TURN 服务器地址。否则请留空（不设置时连接更快）。凭据与 API 密钥一样保存在系统钥匙串中。</translation>

@@ -159,3 +159,58 @@ def test_a_malformed_webrtc_url_and_a_missing_endpoint_are_said_plainly(
                          AZURE_OPENAI_API_KEY=KEY)  # fmt: skip
     assert missing.returncode == 1 and missing.stderr.strip() == "No Azure OpenAI endpoint is configured."
     assert not service.server.requests
+
+
+SERVICES = {
+    "azure": ("AZURE_OPENAI_API_KEY", {}),
+    "azure-preview": ("AZURE_OPENAI_API_KEY", {"webrtc_url": "/v1/realtimertc"}),
+    "openai": ("OPENAI_API_KEY", {}),
+}
+
+
+@pytest.mark.parametrize("provider", list(SERVICES))
+def test_both_transports_are_checked_and_named(tmp_path: Path, server: str, provider: str) -> None:
+    key_variable, extra = SERVICES[provider]
+    _store_settings(tmp_path, provider=provider, endpoint=server, deployment="gpt-realtime",
+                    **{name: server + path for name, path in extra.items()})
+    done = _run_check(tmp_path, "--transport", "both", **{key_variable: KEY})
+    assert done.returncode == 0, done.stderr
+    assert "Transport: WebRTC" in done.stdout and "The connection works over WebRTC." in done.stdout
+    assert "Transport: WebSocket" in done.stdout and "The connection works over WebSocket." in done.stdout
+    assert "WebSocket open" in done.stdout and KEY not in done.stdout + done.stderr
+
+
+def test_the_check_reports_the_transport_and_the_environment_chooses_it(tmp_path: Path, server: str) -> None:
+    _store_settings(tmp_path, provider="openai", endpoint=server, deployment="gpt-realtime")
+    done = _run_check(tmp_path, OPENAI_API_KEY=KEY)  # the setting's default: automatic
+    assert done.returncode == 0, done.stderr
+    assert "Transport: automatic: WebRTC, else the WebSocket" in done.stdout
+    assert "The connection works over WebRTC." in done.stdout
+    done = _run_check(tmp_path, OPENAI_API_KEY=KEY, VOICE_ASSISTANT_TRANSPORT="websocket")
+    assert done.returncode == 0, done.stderr
+    assert "Transport: WebSocket" in done.stdout and "WebRTC" not in done.stdout
+    done = _run_check(tmp_path, OPENAI_API_KEY=KEY, VOICE_ASSISTANT_TRANSPORT="pigeon")
+    assert done.returncode == 2
+    assert "VOICE_ASSISTANT_TRANSPORT is 'pigeon'; choose one of auto, webrtc, websocket." in done.stderr
+
+
+def test_the_transport_option_is_for_the_check_only(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--self-test", "--transport", "websocket"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2 and "--transport applies to --check only" in done.stderr
+
+
+def test_automatic_falls_back_to_the_websocket_where_no_media_comes_up(
+    tmp_path: Path, service: DemoServerThread
+) -> None:
+    from tests.demo.partition import TransportFaults
+
+    service.server.on_call_answered = TransportFaults(ice_stall=True)  # the SDP answered, then no UDP
+    _store_settings(tmp_path, provider="azure", endpoint=service.server.base_url, deployment="gpt-realtime")
+    done = _run_check(tmp_path, "--transport", "auto", AZURE_OPENAI_API_KEY=KEY)
+    assert done.returncode == 0, done.stderr
+    assert "[FAIL] media connected (ICE/DTLS)" in done.stdout
+    assert "Trying the WebSocket, as a call would:" in done.stdout
+    assert "The connection works over WebSocket." in done.stdout

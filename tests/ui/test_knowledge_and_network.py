@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from desktop.app.launch import install_translators
 from desktop.session.events import SessionState
 from desktop.settings.keychain import ICE_ACCOUNT, SERVICE
-from desktop.settings.preferences import Preferences, load_preferences, session_config
+from desktop.settings.preferences import Preferences, load_preferences, save_preferences, session_config
 from desktop.storage.knowledge_index import KnowledgeIndex
 from desktop.storage.knowledge_sync import FileToRead, IndexProgress
 from desktop.storage.paths import DATA_DIR_ENV
@@ -140,6 +140,7 @@ def test_a_network_change_checks_the_call(
         try:
             app.window.start.click()
             await wait_until(lambda: app.controller.state in LIVE)
+            assert app.window.transport_text.text() == "WebRTC"  # "auto", and WebRTC worked
             session = app.controller.call_session()
             assert session is not None
             checks: list[bool] = []
@@ -238,3 +239,23 @@ def test_the_window_shows_a_big_folder_being_indexed_and_stays_responsive(
         qloop.run_until_complete(scenario())
     finally:
         release.set()
+
+
+def test_the_network_page_chooses_the_transport(qtbot: QtBot, tmp_path: Path) -> None:
+    assert Preferences().transport == "auto" and session_config(Preferences()).transport == "auto"
+    dialog = SettingsDialog(Preferences(), "", keychain_works=True)
+    qtbot.addWidget(dialog)
+    combo = dialog.network.transport
+    assert [combo.itemData(i) for i in range(combo.count())] == ["auto", "webrtc", "websocket"]
+    assert combo.currentData() == "auto" and combo.currentText() == "Automatic"
+    combo.setCurrentIndex(combo.findData("websocket"))
+    values = dialog.values()
+    assert values.transport == "websocket" and session_config(values).transport == "websocket"
+    store = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    save_preferences(store, values)
+    assert load_preferences(store).transport == "websocket"
+    store.setValue("transport", "pigeon")  # unreadable: the default again
+    assert load_preferences(store).transport == "auto"
+    again = SettingsDialog(values, "", keychain_works=True)
+    qtbot.addWidget(again)
+    assert again.network.transport.currentData() == "websocket"
