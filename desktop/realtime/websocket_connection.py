@@ -46,6 +46,8 @@ from desktop.realtime.websocket_upgrade import open_websocket, websocket_session
 
 log = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 0.5  # how long a close waits for the events queued just before it to go out
+
 
 class WebSocketConnection:
     def __init__(
@@ -147,6 +149,7 @@ class WebSocketConnection:
         with contextlib.suppress(ConnectionError, aiohttp.ClientError):
             while True:
                 await ws.send_str(await self._outgoing.get())
+                self._outgoing.task_done()
 
     async def still_receiving(self, seconds: float) -> bool:
         """A quick check after a network change or a wake-up: does the service still answer a ping?"""
@@ -227,8 +230,13 @@ class WebSocketConnection:
         self._on_lost(SessionError(sentence, code="connection_lost"))
 
     async def close(self) -> None:
-        """Close the socket, its tasks and the reply track; safe to call twice."""
+        """Close the socket, its tasks and the reply track; safe to call twice. Events queued just
+        before (a last truncate) still go out first, as the data channel would have sent them."""
         self._closing = True
+        if self._ws is not None and not self._ws.closed:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(DRAIN_SECONDS):
+                    await self._outgoing.join()
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()

@@ -101,7 +101,9 @@ def _refusal(
         # The app holds no API key in token mode: the banner must not ask to check one.
         code = "token_key_refused" if provider.token_service is not None else error.code
         return SessionError(error.message + provider.call_refused_hint, code=code)
-    if status in (401, 404, 429) or status >= 500:
+    # The service's own refusals come as JSON; a proxy's as a page of its own.
+    from_service = refused.headers is not None and "json" in refused.headers.get("Content-Type", "")
+    if status in (401, 404, 429) or status >= 500 or from_service:
         return http_failure("call setup", status, "", target=provider.deployment, retry_after=wait)
     # 2xx without an upgrade, 400, 403, 405, 426…: something between us and the service said no.
     return SessionError(NOT_AN_UPGRADE.format(status=status), code="websocket_refused", retryable=False)

@@ -267,3 +267,31 @@ async def test_a_refused_upgrade_is_the_failed_step_of_the_check(demo: RunningDe
     result = await run_check(demo.config(ProviderKind.AZURE, transport="websocket"), seen.append)
     assert not result.ok and result.error == NOT_AN_UPGRADE.format(status=403)
     assert [(step.name, step.ok) for step in seen] == [("mint", True), ("websocket", False)]
+
+
+async def test_a_redirect_at_the_upgrade_is_refused_and_never_followed(demo: RunningDemoServer) -> None:
+    """The key would travel to wherever a redirect points: one sentence, and the target never asked."""
+    from aiohttp import web
+
+    followed: list[str] = []
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        followed.append(request.path)
+        return web.Response(status=404)
+
+    async def redirect(_request: web.Request) -> web.Response:
+        raise web.HTTPFound("/elsewhere")
+
+    app = web.Application()
+    app.add_routes([web.get("/openai/realtime", redirect), web.get("/elsewhere", elsewhere)])
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        endpoint = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        config = demo.config(ProviderKind.AZURE_PREVIEW, transport="websocket", endpoint=endpoint)
+        result = await run_check(config)
+    finally:
+        await runner.cleanup()
+    assert not result.ok and "redirect" in result.error and API_KEY not in result.error
+    assert followed == []
