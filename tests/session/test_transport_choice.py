@@ -129,3 +129,16 @@ async def test_after_a_fallback_the_next_calls_start_on_the_websocket(demo: Runn
     assert chosen == ["websocket", "websocket"]
     assert [demo.server.sessions[i].websocket for i in range(len(demo.server.sessions))][-2:] == [True, True]
     assert connections[1].transport == "websocket" and connections[1].peer_connection is None  # no WebRTC try
+
+
+async def test_test_connection_in_settings_falls_back_as_a_call_would(
+    demo: RunningDemoServer, tmp_path: Path
+) -> None:
+    demo.server.on_call_answered = TransportFaults(ice_stall=True)
+    factory = _factory(TransportMemory(tmp_path / "transports.json"))
+    lines: list[str] = []
+    works, reason = await factory.check(_auto(demo), lines.append)
+    assert works and reason == ""
+    assert any("over the WebSocket" in line for line in lines)
+    assert lines[-1].startswith("✓") and demo.server.sessions[-1].websocket
+    await factory.close()
