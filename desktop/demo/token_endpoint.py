@@ -57,7 +57,11 @@ async def hand_out(server: DemoServer, provider: ServedProvider, request: web.Re
     if server.token_bearer and request.headers.get("Authorization") != f"Bearer {server.token_bearer}":
         return error_response(401, "The bearer token is missing or not valid.", code="invalid_token")
     status, body = await _mint(server, provider)
-    if faults.token_stale_key and status == 200:
+    # As a token service would: the mint's refusal is its upstream's, not a refused bearer.
+    if not 200 <= status < 300:
+        message = f"The realtime service refused the key request (HTTP {status})."
+        return web.json_response({"error": {"message": message}}, status=502)
+    if faults.token_stale_key:
         body = _staled(body)
     return web.Response(status=status, text=body, content_type="application/json")
 

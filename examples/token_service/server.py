@@ -65,6 +65,8 @@ class RateLimit:
         self.asked: defaultdict[str, deque[float]] = defaultdict(deque)
 
     def wait(self, client: str, now: float) -> float:
+        for other in [c for c, times in self.asked.items() if times and now - times[-1] >= 60]:
+            del self.asked[other]  # nobody asked for a minute: forget them
         recent = self.asked[client]
         while recent and now - recent[0] >= 60:
             recent.popleft()
@@ -85,13 +87,14 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 
 async def token(request: web.Request) -> web.Response:
     s = request.app[SETTINGS]
-    given = request.headers.get("Authorization", "")
-    if s.bearer and not hmac.compare_digest(given.encode(), f"Bearer {s.bearer}".encode()):
-        return _error(401, "The bearer token is missing or not valid.")
-    # One shared bearer token names no person, so the client's address is the "user" here.
+    # One shared bearer token names no person, so the client's address is the "user" here; counted
+    # before the bearer check, so guessing the bearer is as slow as asking for keys.
     wait = request.app[LIMITS].wait(request.remote or "?", time.monotonic())
     if wait:
         return _error(429, "Too many key requests; try again later.", {"Retry-After": str(int(wait) + 1)})
+    given = request.headers.get("Authorization", "")
+    if s.bearer and not hmac.compare_digest(given.encode(), f"Bearer {s.bearer}".encode()):
+        return _error(401, "The bearer token is missing or not valid.")
     url, headers, body = mint_request(s)
     try:
         async with request.app[HTTP].post(url, json=body, headers=headers, allow_redirects=False) as reply:
