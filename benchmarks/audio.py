@@ -10,10 +10,21 @@ by content (loud samples, big Opus packets), not by counting frames: encoders an
 frames back. Both directions run at once (full duplex, echo cancellation on), with packet loss
 injected on the server's sending side. Times are `time.monotonic()`, one clock for both processes.
 
+`--transport websocket` (or `both`, after WebRTC) runs the same calls over the app's WebSocket
+transport to the demo server's WebSocket, where the wire is the JSON audio events instead of RTP
+(benchmarks/far_end_socket.py): mouth-to-wire ends as the demo handles the `input_audio_buffer.append`
+carrying the click (its `on_audio_received` hook; no jitter buffer there either), wire-to-ear starts
+as the demo's writer sends the audio delta carrying it (just before `send_str`, after the pacer's
+40 ms slot). The client's end points are the same as for WebRTC. No loss is injected over the
+WebSocket (TCP resends), so only the loss-free calls run, and the CPU floor (floor.py) is WebRTC's.
+The microphone's clicks start SOCKET_TURN_FIRST before the server's there (far_end.SOCKET_BENCH_VAD
+says why).
+
 The client runs on the app's loop, qasync on a QApplication (offscreen, no window) with ready callbacks
 run in batches (desktop/ui/event_loop.py), unless `--loop asyncio` asks for plain asyncio.
 
-    python -m benchmarks.audio [--seconds 60] [--loop qasync|asyncio] [--json out.json]
+    python -m benchmarks.audio [--seconds 60] [--loop qasync|asyncio] [--transport webrtc|websocket|both]
+                               [--json out.json]
 """
 
 from __future__ import annotations
@@ -38,9 +49,11 @@ from desktop.audio import aiortc_patches, canceller
 from desktop.audio.echo import make_processor
 from desktop.audio.microphone import Microphone
 from desktop.audio.speaker import Speaker
+from desktop.realtime.config import TransportChoice
 
 WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
 LOSS_SECONDS = 20.0  # each lossy call (40 clicks each way); the loss-free call lasts `seconds`
+SOCKET_TURN_FIRST = 2.5  # s of microphone clicks before the server's, over the WebSocket
 LoopKind = Literal["qasync", "asyncio"]
 Measured = TypeVar("Measured")
 
@@ -57,6 +70,7 @@ class CallFigures:
     rss_mb: float
     underruns: int
     trimmed_ms: float
+    transport: TransportChoice = "webrtc"
 
 
 def watch_capture(microphone: Microphone, onsets: Onsets) -> None:
@@ -77,25 +91,31 @@ async def _take_played(speaker: Speaker) -> None:
 
 
 async def measure_call(
-    audio: VirtualAudio, loss: float, seconds: float, echo_cancelling: bool
+    audio: VirtualAudio, loss: float, seconds: float, echo_cancelling: bool, transport: TransportChoice
 ) -> CallFigures:
+    from desktop.app.session_factory import connection_factory
     from desktop.session.voice_session import VoiceSession
 
-    far = await FarEndProcess.start(loss)
+    far = await FarEndProcess.start(loss, transport)
     speaker = Speaker()
     microphone = Microphone(processor=make_processor(speaker, headset=not echo_cancelling))
     captured, heard = Onsets(), Onsets()
     watch_capture(microphone, captured)
     watch_playback(speaker, heard)
-    session = VoiceSession(session_config(far), microphone, speaker)
+    config = session_config(far)  # and the connector the app builds for its transport:
+    session = VoiceSession(config, microphone, speaker, connect=connection_factory(config, speaker))
     tasks = {asyncio.create_task(drain_events(session))}
     if not echo_cancelling:
         tasks.add(asyncio.create_task(_take_played(speaker)))
     try:
         await session.connect()
-        await far.ask(f"clicks {WARM_UP + seconds + 2}")
+        if transport == "webrtc":
+            await far.ask(f"clicks {WARM_UP + seconds + 2}")
         with clicking_into(audio, WARM_UP + seconds + 2):
-            await asyncio.sleep(WARM_UP)
+            if transport == "websocket":  # the speech turn first (far_end.SOCKET_BENCH_VAD), in the warm-up
+                await asyncio.sleep(SOCKET_TURN_FIRST)
+                await far.ask(f"clicks {WARM_UP + seconds + 2 - SOCKET_TURN_FIRST}")
+            await asyncio.sleep(WARM_UP - SOCKET_TURN_FIRST if transport == "websocket" else WARM_UP)
             captured.times.clear()
             heard.times.clear()
             cpu, rss = await _cpu_and_rss(seconds)
@@ -117,6 +137,7 @@ async def measure_call(
         rss_mb=round(rss, 1),
         underruns=speaker.underruns,
         trimmed_ms=round(speaker.trimmed_seconds * 1000, 1),
+        transport=transport,
     )
 
 
@@ -130,21 +151,30 @@ async def _cpu_and_rss(seconds: float) -> tuple[float, float]:
 
 def _departures(report: dict[str, Any]) -> list[float]:
     """Click onsets of the server's audio as sent, in sending order (lost packets have no time)."""
+    if "clicks_sent" in report:  # a WebSocket's audio deltas (far_end_socket.py)
+        return list(report["clicks_sent"])
     lost = {str(seq) for seq in report["lost"]}
     return packet_onsets([(size, None if seq in lost else at) for seq, (at, size) in report["sent"].items()])
 
 
-async def run_bench(audio: VirtualAudio, seconds: float) -> tuple[list[CallFigures], Floor]:
+async def run_bench(
+    audio: VirtualAudio, seconds: float, transports: tuple[TransportChoice, ...] = ("webrtc",)
+) -> tuple[list[CallFigures], Floor | None]:
     """A fresh call per scenario. The first is the long full-duplex call with echo cancellation on
     (client CPU and RSS). The echo canceller treats clicks into the microphone while clicks play as
     double talk and attenuates and reshapes them, so mouth-to-wire is taken from the calls with capture
     processing off (a headset); the canceller adds no buffering (each block is processed on arrival).
-    Then the CPU floor of the stack underneath (floor.py), for as long as a lossy call."""
+    Then the CPU floor of the stack underneath (floor.py), for as long as a lossy call. Over the
+    WebSocket only the two loss-free calls, and no floor (see the module's docstring)."""
     short = min(seconds, LOSS_SECONDS)
-    results = [await measure_call(audio, 0.0, seconds, echo_cancelling=True)]
-    for loss in (0.0, 0.01, 0.05):
-        results.append(await measure_call(audio, loss, short, echo_cancelling=False))
-    return results, await measure_floor(audio, short)
+    results, floor = [], None
+    for transport in transports:
+        results.append(await measure_call(audio, 0.0, seconds, True, transport))
+        for loss in (0.0, 0.01, 0.05) if transport == "webrtc" else (0.0,):
+            results.append(await measure_call(audio, loss, short, False, transport))
+        if transport == "webrtc":
+            floor = await measure_floor(audio, short)
+    return results, floor
 
 
 def run_on(loop: LoopKind, job: Coroutine[Any, Any, Measured]) -> Measured:
@@ -166,7 +196,8 @@ def run_on(loop: LoopKind, job: Coroutine[Any, Any, Measured]) -> Measured:
 
 
 def _label(r: CallFigures) -> str:
-    return f"{r.loss:.0%} loss, echo cancellation {'on' if r.echo_cancelling else 'off'}"
+    over = "WebSocket, " if r.transport == "websocket" else ""
+    return f"{over}{r.loss:.0%} loss, echo cancellation {'on' if r.echo_cancelling else 'off'}"
 
 
 def figures(seconds: float = 60.0, loop: LoopKind = "qasync") -> list[tuple[str, str, str]]:
@@ -178,6 +209,7 @@ def figures(seconds: float = 60.0, loop: LoopKind = "qasync") -> list[tuple[str,
         return [("audio", f"not measured: no echo canceller ({canceller.INSTALL_HINT})", "-")]
     with virtual_audio() as audio:
         results, floor = run_on(loop, run_bench(audio, seconds))
+    assert floor is not None  # WebRTC's calls measure it
     rows = []
     for r in results:
         if not r.echo_cancelling:  # see run_bench: the canceller reshapes the clicks themselves
@@ -217,24 +249,29 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync")
+    parser.add_argument("--transport", choices=["webrtc", "websocket", "both"], default="webrtc")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
+    transports: tuple[TransportChoice, ...] = (
+        ("webrtc", "websocket") if args.transport == "both" else (args.transport,)
+    )
     if not canceller.installed():
         parser.error(f"the echo canceller is not installed: {canceller.INSTALL_HINT}")
     aiortc_patches.install()  # as the app at start-up
     with virtual_audio() as audio:
-        results, floor = run_on(args.loop, run_bench(audio, args.seconds))
+        results, floor = run_on(args.loop, run_bench(audio, args.seconds, transports))
     for r in results:
         print(
             f"{_label(r)}, {r.seconds:.0f} s, {r.loop} | mouth-to-wire {r.mouth_to_wire} | "
             f"wire-to-ear {r.wire_to_ear} | CPU {r.cpu_percent} % RSS {r.rss_mb} MB "
             f"underruns {r.underruns} trimmed {r.trimmed_ms} ms"
         )
-    for name, value, _ in floor_rows(floor, args.loop):
+    for name, value, _ in floor_rows(floor, args.loop) if floor is not None else ():
         print(f"{name}: {value}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
-            json.dump({"calls": [asdict(r) for r in results], "floor": asdict(floor)}, out, indent=2)
+            floor_figures = asdict(floor) if floor is not None else None
+            json.dump({"calls": [asdict(r) for r in results], "floor": floor_figures}, out, indent=2)
 
 
 if __name__ == "__main__":

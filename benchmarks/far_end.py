@@ -5,14 +5,16 @@ arrives (before any jitter buffer; the packet is decoded on the side to see whet
 it) and when each of its own left, and plays a click train into the newest call on request.
 Commands arrive one per line on stdin, answers leave as JSON lines on stdout:
 
-    python -m benchmarks.far_end --loss 0.05
+    python -m benchmarks.far_end --loss 0.05 [--transport webrtc|websocket]
     -> {"url": "http://127.0.0.1:PORT", "api_key": ..., "deployment": ...}
     clicks 60   -> {"playing": 60}            (a click every half second for 60 s)
     report      -> {"clicks_arrived": [...], "sent": {...}, "lost": [...]}   (times are
                    time.monotonic(), the same clock in every process on one machine)
     quit (or end of input) stops it.
 
-It watches and drops packets through the demo server's `on_call_answered` hook. aiortc's patches
+It watches and drops packets through the demo server's `on_call_answered` hook. With `--transport
+websocket` it watches the audio events instead (far_end_socket.py; no loss) and reports the clicks'
+departures as `clicks_sent`. aiortc's patches
 (desktop/audio/aiortc_patches) are not installed here: the far end stands for the service's peer.
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 import time
@@ -33,11 +36,12 @@ from aiortc.rtp import RtpPacket
 from av import AudioFrame
 
 from benchmarks.clicks import Onsets, click_blocks
+from benchmarks.far_end_socket import SocketTap
 from benchmarks.peer_pair import Wire
 from desktop.audio import pcm
 from desktop.demo.call import ServerCall
 from desktop.demo.server import DemoServer
-from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection
+from desktop.realtime.config import ProviderKind, SessionConfig, TransportChoice, TurnDetection
 
 if TYPE_CHECKING:
     from desktop.session.voice_session import VoiceSession
@@ -47,11 +51,19 @@ DEPLOYMENT = "gpt-realtime-bench"
 ROOT = Path(__file__).resolve().parent.parent
 # Clicks into the microphone must neither start answers nor stop the server's clicks.
 BENCH_VAD = TurnDetection(create_response=False, interrupt_response=False)
+# Over the WebSocket the app's client cuts whatever reply is playing when the server says speech started
+# (websocket_reply.py), interrupt_response or not: the microphone's clicks must make one speech turn
+# that starts before the server's clicks do (audio.py) and never stops in between.
+SOCKET_BENCH_VAD = dataclasses.replace(BENCH_VAD, silence_duration_ms=5000)
 
 
 class FarEnd:
-    def __init__(self, loss: float) -> None:
+    def __init__(self, loss: float, transport: TransportChoice = "webrtc") -> None:
+        self.socket_tap = SocketTap() if transport == "websocket" else None
         self.server = DemoServer(api_key=API_KEY, deployment=DEPLOYMENT, on_call_answered=self.tap)
+        if self.socket_tap is not None:
+            self.server.on_websocket_opened = self.socket_tap.opened
+            self.server.on_audio_received = self.socket_tap.audio_received
         self.loss = loss
         self.clicks_arrived = Onsets()  # the client's audio as it arrives here
         self._decoder = OpusDecoder()
@@ -81,6 +93,11 @@ class FarEnd:
         self.server.sessions[-1].track.play(b"".join(click_blocks(seconds)))
 
     def report(self) -> dict[str, Any]:
+        if self.socket_tap is not None:
+            return {
+                "clicks_arrived": self.socket_tap.clicks_arrived.times,
+                "clicks_sent": self.socket_tap.clicks_sent.times,
+            }
         return {
             "clicks_arrived": self.clicks_arrived.times,
             "sent": {seq: [at, self.downlink.sizes[seq]] for seq, at in self.downlink.sent.items()},
@@ -92,8 +109,8 @@ def _say(message: dict[str, Any]) -> None:
     print(json.dumps(message), flush=True)
 
 
-async def serve(loss: float) -> None:
-    far_end = FarEnd(loss)
+async def serve(loss: float, transport: TransportChoice) -> None:
+    far_end = FarEnd(loss, transport)
     url = await far_end.server.start()
     _say({"url": url, "api_key": API_KEY, "deployment": DEPLOYMENT})
     try:
@@ -112,21 +129,24 @@ async def serve(loss: float) -> None:
 class FarEndProcess:
     """The bench's handle on the child process."""
 
-    def __init__(self, process: asyncio.subprocess.Process, hello: dict[str, Any]) -> None:
+    def __init__(
+        self, process: asyncio.subprocess.Process, hello: dict[str, Any], transport: TransportChoice
+    ) -> None:
         self._process = process
+        self.transport = transport
         self.url: str = hello["url"]
         self.api_key: str = hello["api_key"]
         self.deployment: str = hello["deployment"]
 
     @classmethod
-    async def start(cls, loss: float) -> FarEndProcess:
+    async def start(cls, loss: float, transport: TransportChoice = "webrtc") -> FarEndProcess:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "benchmarks.far_end", "--loss", str(loss),
+            sys.executable, "-m", "benchmarks.far_end", "--loss", str(loss), "--transport", transport,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=ROOT,
             limit=2**26,  # the report is one long line
         )  # fmt: skip
         try:
-            return cls(process, await cls._read(process))
+            return cls(process, await cls._read(process), transport)
         except BaseException:
             process.kill()
             await process.wait()
@@ -168,7 +188,8 @@ def session_config(far: FarEndProcess) -> SessionConfig:
         deployment=far.deployment,
         api_key=far.api_key,
         greet_first=False,
-        turn_detection=BENCH_VAD,
+        turn_detection=SOCKET_BENCH_VAD if far.transport == "websocket" else BENCH_VAD,
+        transport=far.transport,
     )
 
 
@@ -185,7 +206,9 @@ def main() -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--loss", type=float, default=0.0, help="share of outgoing RTP packets dropped")
-    asyncio.run(serve(parser.parse_args().loss))
+    parser.add_argument("--transport", choices=["webrtc", "websocket"], default="webrtc")
+    args = parser.parse_args()
+    asyncio.run(serve(args.loss, args.transport))
 
 
 if __name__ == "__main__":
