@@ -26,8 +26,8 @@ from desktop.settings import KeyStore, load_preferences
 from desktop.ui import Controller, MainWindow
 
 if TYPE_CHECKING:
-    from desktop.tools import Reminder, Toolbox
-    from desktop.ui import CalendarPane, NetworkWatch, ReminderPresenter, Tray
+    from desktop.tools import Reminder, ReminderScheduler, Toolbox
+    from desktop.ui import CalendarPane, NativeNotifications, NetworkWatch, ReminderPresenter, Tray
 
 log = logging.getLogger(__name__)
 
@@ -163,12 +163,23 @@ class Root:
 
         scheduler = ReminderScheduler(toolbox.store, toolbox.meeting_worker,
                                       default_minutes=self._default_reminder)
-        self.reminders = ReminderPresenter(self._show_meeting, native=NativeNotifications(APP_NAME),
-                                           parent=self.window)
+        native = NativeNotifications(APP_NAME)
+        self.reminders = ReminderPresenter(self._show_meeting, native=native, parent=self.window)
         self.reminders.missed_found.connect(lambda text: self.window.statusBar().showMessage(text, 20000))
         if self.tray is not None:
             self.tray.use_reminders(self.reminders)
-        self._reminding = asyncio.ensure_future(scheduler.run(self.reminders.present))
+        self._reminding = asyncio.ensure_future(self._remind(scheduler, self.reminders, native))
+
+    @staticmethod
+    async def _remind(scheduler: ReminderScheduler, reminders: ReminderPresenter,
+                      native: NativeNotifications) -> None:
+        """The last day's meetings missed in earlier runs back in the tray's list, then the reminders;
+        the system's notifications asked for meanwhile (the first reminder then waits for nothing)."""
+        try:
+            reminders.restore(await scheduler.missed())
+        except Exception:  # the list stays this run's; the reminders themselves still come
+            log.exception("reading the meetings missed in earlier runs failed")
+        await asyncio.gather(native.prepare(), scheduler.run(reminders.present))
 
     def _show_meeting(self, reminder: Reminder) -> None:
         """A reminder's Show: the window up and in front, the calendar on the meeting's day."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -38,6 +38,7 @@ from desktop.ui.talk_gesture import TalkGesture
 from desktop.ui.target_notice import show_keychain_missing, show_target_notice
 from desktop.ui.transcript import TranscriptPane
 from desktop.ui.usage_label import UsageLabel, token_prices
+from desktop.ui.window_menus import add_menus
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
     from desktop.ui.controller import Controller
@@ -52,6 +53,11 @@ class MainWindow(QMainWindow):
     closeRequested = Signal(str)  # why, for the log: the window was closed, or Quit was chosen
     keptInTray = Signal()  # closed while the app stays in the tray: hidden, not closed
     confirmationsChanged = Signal(int)  # meeting dialogs waiting for the person
+    save_action: QAction  # the menus' actions (window_menus.py)
+    knowledge_action: QAction
+    settings_action: QAction
+    inspector_action: QAction
+    about_action: QAction
 
     def __init__(self) -> None:
         super().__init__()
@@ -81,7 +87,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
         self._splitter = QSplitter(Qt.Orientation.Horizontal)
         self._build()
-        self._menus()
+        add_menus(self)
         self._reconnecting_shown = False
         self._confirming: set[str] = set()  # call ids whose meeting dialog is open
         self.space = SpaceKey(self)
@@ -115,27 +121,6 @@ class MainWindow(QMainWindow):
         self._splitter.addWidget(pane)
         self._splitter.setStretchFactor(0, 3)
         self._splitter.setStretchFactor(1, 2)
-
-    def _menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu(self.tr("&File"))
-        self.save_action = file.addAction(self.tr("Save conversation as Markdown…"))
-        self.save_action.triggered.connect(self.transcript.save.click)
-        self.knowledge_action = file.addAction(self.tr("&Knowledge folder…"))
-        self.knowledge_action.triggered.connect(self._choose_knowledge_folder)
-        self.settings_action = file.addAction(self.tr("&Settings…"))
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        file.addSeparator()
-        quit_action = file.addAction(self.tr("&Quit"))
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(lambda: self.quit_app())
-        view = bar.addMenu(self.tr("&View"))
-        self.inspector_action: QAction = self.inspector.toggleViewAction()
-        self.inspector_action.setText(self.tr("Event inspector"))
-        self.inspector_action.setShortcut(QKeySequence("Ctrl+I"))
-        view.addAction(self.inspector_action)
-        self.about_action = bar.addMenu(self.tr("&Help")).addAction(self.tr("&About Voice Assistant"))
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     # --- wiring to the controller ------------------------------------------------------------
 
@@ -246,7 +231,7 @@ class MainWindow(QMainWindow):
         missing = self.tr("The knowledge folder %1 is not there; the sample documents are used instead.")
         self.banner.show_message(missing.replace("%1", folder), kind="info", settings=True)
 
-    def _choose_knowledge_folder(self) -> None:
+    def choose_knowledge_folder(self) -> None:
         assert self.controller is not None
         self.folder_dialog = knowledge_dialog(self, self.controller.prefs.knowledge_folder)
         self.folder_dialog.fileSelected.connect(self.controller.set_knowledge_folder)

@@ -5,11 +5,14 @@ Used only where the service is there and takes buttons: desktop-notifier logs a 
 raising it, and on a platform it does not serve (macOS outside an app bundle) it sends nowhere, so
 `send` answers whether the notification was really handed over (desktop-notifier's dispatch), and the
 window shows its own reminder (reminder_popup.py) when it was not. No DBus session (a server, CI, a
-bare X display) is such a case. The library is imported on first use, after the window is up.
+bare X display) is such a case. The library is imported off the GUI thread a few seconds after the
+window is up (`prepare`), or on first use.
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -18,21 +21,34 @@ from desktop.storage import resource
 
 log = logging.getLogger(__name__)
 
+PREPARE_AFTER_S = 3.0  # after the first frame and the start-up work that the window waits for
+
 
 class NativeNotifications:
     def __init__(self, app_name: str) -> None:
         self._app_name = app_name
         self._notifier: Any = None
         self._usable: bool | None = None
+        self._asking: asyncio.Task[bool] | None = None
+
+    async def prepare(self) -> None:
+        """Asks the system a little later, so the first reminder finds the answer ready."""
+        await asyncio.sleep(PREPARE_AFTER_S)
+        await self.usable()
 
     async def usable(self) -> bool:
         """Whether the system's service is there and shows buttons (asked once per run)."""
         if self._usable is None:
-            self._usable = await self._ask()
+            if self._asking is None:  # one question, however many ask at once
+                self._asking = asyncio.ensure_future(self._ask())
+            usable = await asyncio.shield(self._asking)
+            self._usable = usable
         return self._usable
 
     async def _ask(self) -> bool:
         try:
+            # Importing it takes tens of milliseconds: a worker thread's, not the GUI thread's.
+            await asyncio.to_thread(importlib.import_module, "desktop_notifier")
             from desktop_notifier import Capability, DesktopNotifier, Icon
 
             icon = Icon(path=resource("icons", "app.png"))

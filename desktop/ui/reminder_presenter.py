@@ -4,7 +4,8 @@ where it has one with buttons (native_notifications.py), else the app's own smal
 tray icon and works with the window hidden.
 
 The meetings found missed while the app was closed are kept (`missed`, for a tray menu) and said once
-(`missed_found`, for the status bar). It runs on the GUI thread and never waits: a native send is a
+(`missed_found`, for the status bar); those of the last day found by an earlier run come back with
+`restore`, unsaid (that run said them). It runs on the GUI thread and never waits: a native send is a
 task whose failure opens the app's own window instead.
 """
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 class ReminderPresenter(QObject):
     missed_found = Signal(str)  # one sentence naming the meetings missed while the app was closed
+    missed_restored = Signal()  # an earlier run's missed meetings are listed again
 
     def __init__(self, show_meeting: Callable[[Reminder], None], *,
                  native: NativeNotifications | None = None,
@@ -49,8 +51,19 @@ class ReminderPresenter(QObject):
         for reminder in checked.due:
             self.announce(reminder)
         if checked.missed:
-            self.missed.extend(checked.missed)
+            self._keep_missed(checked.missed)
             self.missed_found.emit(self.missed_sentence(checked.missed))
+
+    def restore(self, missed: tuple[Reminder, ...]) -> None:
+        """The meetings an earlier run found missed (the reminder log's last day): listed, not said."""
+        if missed:
+            self._keep_missed(missed)
+            self.missed_restored.emit()
+
+    def _keep_missed(self, found: tuple[Reminder, ...]) -> None:
+        known = {reminder.key for reminder in self.missed}
+        self.missed.extend(reminder for reminder in found if reminder.key not in known)
+        self.missed.sort(key=lambda reminder: reminder.key[1])
 
     def announce(self, reminder: Reminder) -> None:
         if self._native is None:

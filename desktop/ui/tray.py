@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLOSE_NOTE_KEY = "tray/close_note_shown"  # the first close to the tray has been explained
+# The start (epoch seconds) of the last missed meeting looked at through the menu: a restart does not
+# list it again. Meetings are found missed in start order (each look covers the time since the last).
+MISSED_SEEN_KEY = "tray/missed_seen_until"
 _OFF = frozenset({SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED})
 _LONGEST_TITLE = 40  # characters of a meeting's title in the menu; the rest elided
 _LOOK_AHEAD = timedelta(days=366)  # how far the next meeting is looked for
@@ -64,7 +67,6 @@ class Tray(QObject):
         self._store_of_meetings: MeetingStore | None = None
         self._coming: list[Meeting] = []  # the next meetings, as last looked up
         self._reminders: ReminderPresenter | None = None
-        self._missed_seen = 0  # missed meetings the person has looked at through the menu
         self.note: QMessageBox | None = None
         self.shown = TrayState.IDLE
         self.icon = QSystemTrayIcon(self)
@@ -130,6 +132,7 @@ class Tray(QObject):
     def use_reminders(self, reminders: ReminderPresenter) -> None:
         self._reminders = reminders
         reminders.missed_found.connect(self._missed_found)
+        reminders.missed_restored.connect(self.refresh)
         self.refresh()
 
     def shutdown(self) -> None:
@@ -205,7 +208,8 @@ class Tray(QObject):
 
     def _unseen_missed(self) -> list[Reminder]:
         missed = self._reminders.missed if self._reminders is not None else []
-        return missed[self._missed_seen:]
+        seen_until = _stored_int(self._store.value(MISSED_SEEN_KEY, 0))
+        return [reminder for reminder in missed if reminder.key[1] > seen_until]
 
     # --- what the person does ----------------------------------------------------------------
 
@@ -230,7 +234,8 @@ class Tray(QObject):
     def _show_missed(self) -> None:
         missed = self._unseen_missed()
         if missed:
-            self._missed_seen += len(missed)
+            self._store.setValue(MISSED_SEEN_KEY, max(reminder.key[1] for reminder in missed))
+            self._store.sync()
             show_day(self._window, self._pane, missed[0].start.astimezone().date())
             self.refresh()
 
@@ -263,6 +268,13 @@ def _coming(store: MeetingStore, now: datetime) -> list[Meeting]:
 def _stored_true(raw: object) -> bool:
     """INI files hand back "true"/"false" strings, other formats bools."""
     return raw is True or str(raw).strip().lower() in {"true", "1"}
+
+
+def _stored_int(raw: object) -> int:
+    try:
+        return int(str(raw))
+    except ValueError:  # an edited settings file: everything counts as unseen
+        return 0
 
 
 def _short(title: str) -> str:

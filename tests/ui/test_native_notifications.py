@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface, method, signal
 
@@ -108,3 +109,35 @@ def test_a_service_without_buttons_leaves_reminders_to_the_app_s_window(
     qloop.run_until_complete(scenario())
     assert server.shown == [] and [p.title.text() for p in reminders.popups] == ["Standup"]
     reminders.close_all()
+
+
+class CountingServer(NotificationServer):
+    def __init__(self, capabilities: list[str]) -> None:
+        super().__init__(capabilities)
+        self.asked = 0
+
+    @method()
+    def GetCapabilities(self) -> "as":
+        self.asked += 1
+        return self.capabilities
+
+
+def test_the_system_is_asked_once_ahead_of_the_first_reminder(
+        qloop: asyncio.AbstractEventLoop, session_bus: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`prepare` asks early (the library imported on a worker thread), and the reminders that come
+    at once later, or while it asks, share its answer."""
+    import desktop.ui.native_notifications as module
+
+    monkeypatch.setattr(module, "PREPARE_AFTER_S", 0.0)
+    server = CountingServer(["actions", "body"])
+    native = NativeNotifications("Voice Assistant")
+
+    async def scenario() -> None:
+        async with serving(session_bus, server):
+            preparing = asyncio.ensure_future(native.prepare())
+            answers = await asyncio.gather(native.usable(), native.usable())
+            await preparing
+            assert answers == [True, True] and await native.usable()
+
+    qloop.run_until_complete(scenario())
+    assert server.asked == 1

@@ -171,6 +171,15 @@ def test_missed_meetings_are_kept_and_said_once(qtbot: QtBot) -> None:
         reminders.present(Checked())
 
 
+def test_missed_meetings_of_an_earlier_run_are_listed_again_unsaid(qtbot: QtBot) -> None:
+    reminders = presenter(qtbot, [])
+    earlier = replace(STANDUP, uid="u0", start=STANDUP.start - timedelta(hours=3))
+    reminders.present(Checked(missed=(STANDUP,)))
+    with qtbot.assertNotEmitted(reminders.missed_found), qtbot.waitSignal(reminders.missed_restored):
+        reminders.restore((earlier, replace(STANDUP, meeting_id=None)))  # the log has this run's too
+    assert [reminder.uid for reminder in reminders.missed] == ["u0", "u1"]  # in start order, once each
+
+
 def test_show_raises_the_hidden_window_on_the_meeting_s_day(
         qtbot: QtBot, qloop: object, store: MeetingStore, worker: StoreWorker) -> None:
     window = QMainWindow()
@@ -217,3 +226,13 @@ def test_the_app_reminds_with_its_window_hidden_and_says_what_was_missed(
             assert root.pane.selected_day() == soon.start.astimezone().date()
 
     qloop.run_until_complete(scenario())
+
+
+    async def restarted() -> None:  # the next run lists it again, from the reminder log
+        async with demo_root(qapp, settings_store, Preferences()) as root:
+            await wait_until(lambda: root.reminders is not None and bool(root.reminders.missed), limit=20)
+            assert root.reminders is not None
+            assert [m.title for m in root.reminders.missed] == ["Started while closed"]
+            assert not root.window.statusBar().currentMessage().startswith("Missed")  # said once, last run
+
+    qloop.run_until_complete(restarted())

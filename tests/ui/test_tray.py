@@ -246,6 +246,27 @@ def test_meetings_missed_while_closed_have_a_line_until_looked_at(
     assert window.isVisible() and not tray.missed_action.isVisible()
 
 
+def test_the_missed_line_outlives_a_restart_until_looked_at(
+        window: MainWindow, settings_store: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restart lists again what an earlier run found missed (the reminder log gives it back), and
+    what the person looked at through the menu stays looked at."""
+    tray_exists(monkeypatch)
+    standup = Reminder("u1", None, "Standup", datetime(2025, 9, 9, 9, 30, tzinfo=CST), 15)
+    review = Reminder("u2", None, "Review", datetime(2025, 9, 9, 11, 0, tzinfo=CST), 30)
+    first = make_tray(window, settings_store)
+    first.use_reminders(earlier := ReminderPresenter(lambda _reminder: None, parent=window))
+    earlier.restore((standup,))
+    assert first.missed_action.isVisible() and "Standup" in first.missed_action.text()
+    first.missed_action.trigger()  # looked at: gone, and stays gone
+    first.shutdown()
+    second = make_tray(window, settings_store)
+    second.use_reminders(restarted := ReminderPresenter(lambda _reminder: None, parent=window))
+    restarted.restore((standup, review))  # the log's last day: one seen, one not
+    assert second.missed_action.isVisible()
+    assert second.missed_action.text().startswith("Missed while closed: Review")
+    second.shutdown()
+
+
 def test_settings_keep_the_close_to_tray_choice(
         qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, settings_store: QSettings) -> None:
     tray_exists(monkeypatch)

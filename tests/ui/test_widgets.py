@@ -37,6 +37,7 @@ TRANSLATED_SOURCES = (
     "ui/knowledge_page.py",
     "ui/level_meter.py",
     "ui/main_window.py",
+    "ui/window_menus.py",
     "ui/meeting_dialog.py", "ui/qt_confirmer.py", "ui/recurrence_editor.py", "ui/recurrence_words.py",
     "ui/reminder_picker.py", "ui/reminder_popup.py", "ui/reminder_presenter.py",
     "ui/settings_actions.py",
