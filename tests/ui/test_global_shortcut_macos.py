@@ -7,7 +7,10 @@ handlers as the Carbon event manager does (a handler's eventNotHandledErr passes
 from __future__ import annotations
 
 import ctypes
+import shutil
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +28,10 @@ from desktop.ui.shortcut_macos import (
     KEYBOARD_EVENTS,
     NOT_HANDLED,
     OPTION,
+    SIGNATURE,
     HotKeyID,
     MacHotKey,
+    carbon_library,
     four_char_code,
     mac_key_code,
 )  # fmt: skip
@@ -239,3 +244,33 @@ def test_qt_keys_map_to_mac_key_codes() -> None:
     assert [mac_key_code(k) for k in letters] == [0, 1, 0x2E, 0x1D]
     assert [mac_key_code(k) for k in (Qt.Key.Key_Space, Qt.Key.Key_F1, Qt.Key.Key_F20)] == [SPACE, 0x7A, 0x5A]
     assert mac_key_code(Qt.Key.Key_F21) is None and mac_key_code(Qt.Key.Key_Eacute) is None
+
+
+def test_the_ctypes_declarations_match_carbon_s_c_signatures(tmp_path: Path) -> None:
+    """Against a C library with Carbon's signatures (tests/ui/carbon_stub.c), built here: the values,
+    the hot key id passed by value, the out-pointers and the handler called from C."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler to build the stand-in Carbon")
+    library = tmp_path / "libcarbon_stub.so"
+    source = Path(__file__).with_name("carbon_stub.c")
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    stub: Any = ctypes.CDLL(str(library))
+    shortcut = GlobalShortcut(
+        platform="cocoa", backend_for=lambda _platform: MacHotKey(lambda: carbon_library(str(library)))
+    )
+    heard: list[str] = []
+    shortcut.pressed.connect(lambda: heard.append("pressed"))
+    shortcut.released.connect(lambda: heard.append("released"))
+    assert shortcut.set_shortcut("Ctrl+Alt+Space").works
+    assert (stub.stub_registered(0), stub.stub_registered(1)) == (SPACE, COMMAND | OPTION)
+    assert (stub.stub_registered_id(0), stub.stub_registered_id(1)) == (SIGNATURE, 1)
+    assert [stub.stub_class(0), stub.stub_class(1)] == [KEYBOARD_EVENTS, KEYBOARD_EVENTS]
+    assert [stub.stub_kind(0), stub.stub_kind(1)] == [HOT_KEY_PRESSED, HOT_KEY_RELEASED]
+    stub.stub_send.restype = ctypes.c_int32
+    assert [stub.stub_send(HOT_KEY_PRESSED), stub.stub_send(7)] == [0, NOT_HANDLED]
+    assert heard == ["pressed"]
+    assert stub.stub_send(HOT_KEY_RELEASED) == 0
+    shortcut.stop()
+    assert heard == ["pressed", "released"]
+    assert (stub.stub_registered(0), stub.stub_handler_installed()) == (0, 0)
