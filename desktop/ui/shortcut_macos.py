@@ -7,11 +7,13 @@ Accessibility permission, and would see every key). The events come to a handler
 application's event target, which Qt's Cocoa event loop dispatches on the GUI thread.
 
 Carbon is reached through `carbon`, the framework's library or a stand-in with the same functions (the
-tests' fake): the only seam. Nothing here needs pyobjc, and importing this module needs no Mac.
+tests' fake), and CoreFoundation likewise: the seams. Nothing here needs pyobjc, and importing this
+module needs no Mac.
 
 Qt on macOS reads Ctrl as ⌘ and Meta as Control, so a shortcut the Settings field recorded is the one
 registered. macOS 15 refuses a hot key whose modifiers are only Option and Shift (they type characters
-in passwords); such a shortcut is said to need ⌘ or Control before asking.
+in passwords); such a shortcut is said to need ⌘ or Control before asking. One macOS itself has on
+(`macos_system_shortcuts`) is said to be taken, and where to turn it off.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 
+from desktop.ui.macos_system_shortcuts import core_foundation_library, system_shortcuts
 from desktop.ui.shortcut_backend import Pending, Settled
 
 log = logging.getLogger(__name__)
@@ -85,6 +88,7 @@ def carbon_library(path: str = CARBON) -> Any:
         "UnregisterEventHotKey": (status, [void]),
         "GetEventKind": (u32, [void]),
         "GetEventParameter": (status, [void, u32, u32, void, count, void, ctypes.POINTER(HotKeyID)]),
+        "CopySymbolicHotKeys": (status, [out]),
     }
     for name, (restype, argtypes) in declared.items():
         function = getattr(carbon, name)
@@ -109,8 +113,10 @@ def mac_modifiers(modifiers: Qt.KeyboardModifier) -> int:
 class MacHotKey:
     """One Carbon hot key at a time, and the handler that hears its presses and releases."""
 
-    def __init__(self, carbon: Callable[[], Any] = carbon_library) -> None:
-        self._carbon = carbon()
+    def __init__(
+        self, carbon: Callable[[], Any] = carbon_library, cf: Callable[[], Any] = core_foundation_library
+    ) -> None:
+        self._carbon, self._cf = carbon(), cf()
         self._target = self._carbon.GetApplicationEventTarget()
         self._handler = Handler(self._on_event)  # kept: Carbon holds only its address
         self._handler_ref = ctypes.c_void_p()
@@ -138,6 +144,12 @@ class MacHotKey:
         mask = mac_modifiers(modifiers)
         if mask and not mask & (COMMAND | CONTROL):
             return translate("GlobalShortcut", "macOS keeps Option and Shift for typing: add ⌘ or Control.")
+        if (code, mask) in self._system_shortcuts():
+            return translate(
+                "GlobalShortcut",
+                "macOS itself uses this shortcut: choose another, or turn it off in System Settings → "
+                "Keyboard → Keyboard Shortcuts and choose it again here.",
+            )
         self._serial += 1
         hot_key = ctypes.c_void_p()
         status = self._carbon.RegisterEventHotKey(
@@ -165,6 +177,13 @@ class MacHotKey:
         if self._handler_ref.value:
             self._carbon.RemoveEventHandler(self._handler_ref)
             self._handler_ref = ctypes.c_void_p()
+
+    def _system_shortcuts(self) -> frozenset[tuple[int, int]]:
+        try:
+            return system_shortcuts(self._carbon, self._cf)
+        except Exception:  # only a check: the hot key is tried all the same
+            log.exception("macOS's own shortcuts could not be read")
+            return frozenset()
 
     def _on_event(self, _next_handler: int | None, event: int | None, _data: int | None) -> int:
         """Carbon's call: a hot key's press or release. Never raises (ctypes would only print it)."""

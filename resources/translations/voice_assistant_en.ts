@@ -1765,6 +1765,11 @@
         <source>macOS refused this shortcut (error %1).</source>
         <translation>macOS refused this shortcut (error %1).</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_macos.py" line="1"/>
+        <source>macOS itself uses this shortcut: choose another, or turn it off in System Settings → Keyboard → Keyboard Shortcuts and choose it again here.</source>
+        <translation>macOS itself uses this shortcut: choose another, or turn it off in System Settings → Keyboard → Keyboard Shortcuts and choose it again here.</translation>
+    </message>
 </context>
 <context>
     <name>ReminderPicker</name>

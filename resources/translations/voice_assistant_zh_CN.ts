@@ -1765,6 +1765,11 @@
         <source>macOS refused this shortcut (error %1).</source>
         <translation>macOS 拒绝了此快捷键（错误 %1）。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_macos.py" line="1"/>
+        <source>macOS itself uses this shortcut: choose another, or turn it off in System Settings → Keyboard → Keyboard Shortcuts and choose it again here.</source>
+        <translation>macOS 自身已在使用此快捷键：请另选一个，或在“系统设置 → 键盘 → 键盘快捷键”中将其关闭，再回到这里重新选择。</translation>
+    </message>
 </context>
 <context>
     <name>ReminderPicker</name>

@@ -1,15 +1,14 @@
 """Push-to-talk from anywhere on macOS (desktop.ui.shortcut_macos): the Carbon hot key, registered,
-heard (press and release through the installed handler, one hold one turn), changed, refused, and let
-go at the end. macOS is not here: `FakeCarbon` stands where Carbon's functions stand, takes the same
-ctypes arguments, writes the same out-parameters and dispatches hot key events to the installed
-handlers as the Carbon event manager does (a handler's eventNotHandledErr passes the event on)."""
+heard (press and release through the installed handler, one hold one turn), changed, refused (by
+another application, by macOS's own shortcuts, by macOS's rules), and let go at the end. macOS is not
+here: `tests.ui.fake_carbon.FakeCarbon` stands where Carbon and CoreFoundation stand, and a C library
+with their signatures checks the ctypes declarations."""
 
 from __future__ import annotations
 
 import ctypes
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.global_shortcut import GlobalShortcut
+from desktop.ui.macos_system_shortcuts import core_foundation_library
 from desktop.ui.shortcut_macos import (
     COMMAND,
     CONTROL,
-    DIRECT_OBJECT,
-    HOT_KEY_ID_TYPE,
     HOT_KEY_PRESSED,
     HOT_KEY_RELEASED,
     KEYBOARD_EVENTS,
@@ -35,108 +33,12 @@ from desktop.ui.shortcut_macos import (
     four_char_code,
     mac_key_code,
 )  # fmt: skip
-
-SPACE, F9 = 0x31, 0x65
-TAKEN = (SPACE, COMMAND | OPTION)
-UNKNOWN_REF = -9875  # eventHotKeyInvalidErr's neighbour, any error Carbon gives an unknown reference
-
-
-@dataclass
-class HotKey:
-    code: int
-    modifiers: int
-    signature: int
-    id: int
-
-
-class FakeCarbon:
-    """Carbon's hot key functions, as `MacHotKey` calls them, over a keyboard the test presses."""
-
-    def __init__(self, taken: tuple[tuple[int, int], ...] = (), install_status: int = 0) -> None:
-        self.taken = taken  # (code, modifiers) another application registered
-        self.install_status = install_status
-        self.register_status = 0
-        self.target = 0x7A12
-        self.handlers: dict[int, tuple[Any, list[tuple[int, int]]]] = {}  # ref: handler, its event kinds
-        self.hot_keys: dict[int, HotKey] = {}  # ref: hot key
-        self.events: dict[int, tuple[int, HotKeyID]] = {}  # an event being dispatched: kind, hot key id
-        self._refs = iter(range(0x1000, 0x2000, 8))
-
-    def GetApplicationEventTarget(self) -> int:
-        return self.target
-
-    def InstallEventHandler(
-        self, target: int, handler: Any, count: int, kinds: Any, _data: None, out: Any
-    ) -> int:
-        assert target == self.target
-        if self.install_status:
-            return self.install_status
-        ref = next(self._refs)
-        self.handlers[ref] = (handler, [(kinds[i].eventClass, kinds[i].eventKind) for i in range(count)])
-        out.contents.value = ref
-        return 0
-
-    def RemoveEventHandler(self, ref: ctypes.c_void_p) -> int:
-        return 0 if self.handlers.pop(ref.value or 0, None) else UNKNOWN_REF
-
-    def RegisterEventHotKey(
-        self, code: int, modifiers: int, hot_key_id: HotKeyID, target: int, _options: int, out: Any
-    ) -> int:
-        assert target == self.target
-        if (code, modifiers) in self.taken:
-            return -9878  # eventHotKeyExistsErr
-        if self.register_status:
-            return self.register_status
-        ref = next(self._refs)
-        self.hot_keys[ref] = HotKey(code, modifiers, hot_key_id.signature, hot_key_id.id)
-        out.contents.value = ref
-        return 0
-
-    def UnregisterEventHotKey(self, ref: ctypes.c_void_p) -> int:
-        return 0 if self.hot_keys.pop(ref.value or 0, None) else UNKNOWN_REF
-
-    def GetEventKind(self, event: int) -> int:
-        return self.events[event][0]
-
-    def GetEventParameter(
-        self, event: int, name: int, kind: int, _actual_type: None, size: int, _actual_size: None, out: Any
-    ) -> int:
-        if name != DIRECT_OBJECT or kind != HOT_KEY_ID_TYPE or size != ctypes.sizeof(HotKeyID):
-            return -9870  # eventParameterNotFoundErr
-        hot_key_id = self.events[event][1]
-        out.contents.signature, out.contents.id = hot_key_id.signature, hot_key_id.id
-        return 0
-
-    def press(self, code: int, modifiers: int) -> list[int]:
-        return self._send(HOT_KEY_PRESSED, code, modifiers)
-
-    def release(self, code: int, modifiers: int) -> list[int]:
-        return self._send(HOT_KEY_RELEASED, code, modifiers)
-
-    def send(self, kind: int, hot_key_id: HotKeyID) -> list[int]:
-        """One event through the handler chain, as Carbon dispatches it: what each handler answered."""
-        event = 0x5000 + len(self.events)
-        self.events[event] = (kind, hot_key_id)
-        answers = []
-        try:
-            for handler, kinds in list(self.handlers.values()):
-                if (KEYBOARD_EVENTS, kind) in kinds:
-                    answers.append(handler(None, event, None))
-                    if answers[-1] != NOT_HANDLED:
-                        break
-        finally:
-            del self.events[event]
-        return answers
-
-    def _send(self, kind: int, code: int, modifiers: int) -> list[int]:
-        for hot_key in self.hot_keys.values():
-            if (hot_key.code, hot_key.modifiers) == (code, modifiers):
-                return self.send(kind, HotKeyID(hot_key.signature, hot_key.id))
-        return []  # no hot key: the key went to the application in front
+from tests.ui.fake_carbon import F9, FINDER_SEARCH, SPACE, FakeCarbon
 
 
 def on_mac(carbon: FakeCarbon) -> tuple[GlobalShortcut, list[str]]:
-    shortcut = GlobalShortcut(platform="cocoa", backend_for=lambda _platform: MacHotKey(lambda: carbon))
+    backend = lambda _platform: MacHotKey(lambda: carbon, lambda: carbon)  # noqa: E731
+    shortcut = GlobalShortcut(platform="cocoa", backend_for=backend)
     heard: list[str] = []
     shortcut.pressed.connect(lambda: heard.append("pressed"))
     shortcut.released.connect(lambda: heard.append("released"))
@@ -193,7 +95,7 @@ def test_stopping_unregisters_the_hot_key_and_removes_the_handler() -> None:
 @pytest.mark.parametrize(
     ("taken", "register_status", "text", "said"),
     [
-        ((TAKEN,), 0, "Ctrl+Alt+Space", "Another application already uses this shortcut."),
+        ((FINDER_SEARCH,), 0, "Ctrl+Alt+Space", "Another application already uses this shortcut."),
         ((), -50, "Ctrl+Alt+Space", "macOS refused this shortcut (error -50)."),
         ((), 0, "Alt+Space", "macOS keeps Option and Shift for typing: add ⌘ or Control."),
         ((), 0, "Shift+Alt+K", "macOS keeps Option and Shift for typing: add ⌘ or Control."),
@@ -211,6 +113,50 @@ def test_a_shortcut_macos_will_not_give_is_said_in_a_sentence(
     assert carbon.hot_keys == {}
     carbon.register_status = 0
     assert shortcut.set_shortcut("F9").works  # a function key alone: no modifier to need
+    shortcut.stop()
+
+
+FN = 0x20000
+
+
+@pytest.mark.parametrize(
+    ("system", "works"),
+    [
+        ([(*FINDER_SEARCH, True)], False),  # macOS out of the box
+        ([(*FINDER_SEARCH, False)], True),  # turned off in System Settings
+        ([(SPACE, COMMAND | OPTION | FN, True), (F9, COMMAND | OPTION, True)], True),  # other keys
+    ],
+)  # fmt: skip
+def test_a_shortcut_macos_itself_has_on_is_said_to_be_taken(
+    system: list[tuple[int, int, bool]], works: bool
+) -> None:
+    carbon = FakeCarbon()
+    carbon.system = system
+    shortcut, _heard = on_mac(carbon)
+    status = shortcut.set_shortcut("Ctrl+Alt+Space")
+    assert status.works is works and bool(carbon.hot_keys) is works
+    if not works:
+        assert status.sentence == (
+            "macOS itself uses this shortcut: choose another, or turn it off in System Settings → "
+            "Keyboard → Keyboard Shortcuts and choose it again here."
+        )
+    assert carbon.objects == {}  # every CoreFoundation object created was released
+    shortcut.stop()
+
+
+def test_macos_s_own_shortcuts_unread_the_hot_key_is_tried_all_the_same(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Unreadable(FakeCarbon):
+        def CFArrayGetCount(self, array: int) -> int:
+            raise OSError("not an array")
+
+    carbon = Unreadable()
+    carbon.system = [(*FINDER_SEARCH, True)]
+    shortcut, _heard = on_mac(carbon)
+    assert shortcut.set_shortcut("Ctrl+Alt+Space").works
+    assert "macOS's own shortcuts could not be read" in caplog.text
+    assert carbon.objects == {}
     shortcut.stop()
 
 
@@ -247,8 +193,9 @@ def test_qt_keys_map_to_mac_key_codes() -> None:
 
 
 def test_the_ctypes_declarations_match_carbon_s_c_signatures(tmp_path: Path) -> None:
-    """Against a C library with Carbon's signatures (tests/ui/carbon_stub.c), built here: the values,
-    the hot key id passed by value, the out-pointers and the handler called from C."""
+    """Against a C library with Carbon's and CoreFoundation's signatures (tests/ui/carbon_stub.c), built
+    here: the values, the hot key id passed by value, the out-pointers, macOS's own shortcuts read and
+    released, and the handler called from C."""
     compiler = shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         pytest.skip("no C compiler to build the stand-in Carbon")
@@ -256,14 +203,17 @@ def test_the_ctypes_declarations_match_carbon_s_c_signatures(tmp_path: Path) -> 
     source = Path(__file__).with_name("carbon_stub.c")
     subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
     stub: Any = ctypes.CDLL(str(library))
-    shortcut = GlobalShortcut(
-        platform="cocoa", backend_for=lambda _platform: MacHotKey(lambda: carbon_library(str(library)))
+    backend = lambda _platform: MacHotKey(  # noqa: E731
+        lambda: carbon_library(str(library)), lambda: core_foundation_library(str(library))
     )
+    shortcut = GlobalShortcut(platform="cocoa", backend_for=backend)
     heard: list[str] = []
     shortcut.pressed.connect(lambda: heard.append("pressed"))
     shortcut.released.connect(lambda: heard.append("released"))
-    assert shortcut.set_shortcut("Ctrl+Alt+Space").works
-    assert (stub.stub_registered(0), stub.stub_registered(1)) == (SPACE, COMMAND | OPTION)
+    assert shortcut.set_shortcut("Ctrl+Alt+Space").sentence.startswith("macOS itself uses this shortcut")
+    assert (stub.stub_registered(0), stub.stub_unreleased()) == (0, 0)
+    assert shortcut.set_shortcut("Meta+Alt+F9").works  # macOS has its ⌃⌥F9 off
+    assert (stub.stub_registered(0), stub.stub_registered(1)) == (F9, CONTROL | OPTION)
     assert (stub.stub_registered_id(0), stub.stub_registered_id(1)) == (SIGNATURE, 1)
     assert [stub.stub_class(0), stub.stub_class(1)] == [KEYBOARD_EVENTS, KEYBOARD_EVENTS]
     assert [stub.stub_kind(0), stub.stub_kind(1)] == [HOT_KEY_PRESSED, HOT_KEY_RELEASED]
@@ -273,4 +223,4 @@ def test_the_ctypes_declarations_match_carbon_s_c_signatures(tmp_path: Path) -> 
     assert stub.stub_send(HOT_KEY_RELEASED) == 0
     shortcut.stop()
     assert heard == ["pressed", "released"]
-    assert (stub.stub_registered(0), stub.stub_handler_installed()) == (0, 0)
+    assert (stub.stub_registered(0), stub.stub_handler_installed(), stub.stub_unreleased()) == (0, 0, 0)
