@@ -110,6 +110,10 @@ def mac_modifiers(modifiers: Qt.KeyboardModifier) -> int:
     return sum(mask for flag, mask in _MODIFIERS.items() if modifiers & flag)
 
 
+def _nothing() -> None:
+    """What the shortcut does while no hot key is registered."""
+
+
 class MacHotKey:
     """One Carbon hot key at a time, and the handler that hears its presses and releases."""
 
@@ -129,8 +133,7 @@ class MacHotKey:
             raise OSError(f"InstallEventHandler answered {status}")
         self._hot_key = ctypes.c_void_p()
         self._serial = 0  # the id of the hot key registered last: an event of an older one is not ours
-        self._on_press: Callable[[], None] = lambda: None
-        self._on_release: Callable[[], None] = lambda: None
+        self._on_press = self._on_release = _nothing
 
     def grab(
         self, key: Qt.Key, modifiers: Qt.KeyboardModifier, on_press: Callable[[], None],
@@ -170,7 +173,7 @@ class MacHotKey:
             if status != NO_ERROR:
                 log.warning("UnregisterEventHotKey answered %s", status)
         self._hot_key = ctypes.c_void_p()
-        self._on_press = self._on_release = lambda: None
+        self._on_press = self._on_release = _nothing
 
     def stop(self) -> None:
         self.ungrab()
