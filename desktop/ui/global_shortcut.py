@@ -4,9 +4,9 @@ has focus talks as the talk button does. `pressed` and `released` mean what the 
 
 One backend a platform, each the platform's own way of handing an application one shortcut and no
 other key (nothing here watches the keyboard): X11 a key grab (`shortcut_x11`), Windows a hot key
-(`shortcut_windows`), Wayland the desktop's GlobalShortcuts portal (`shortcut_portal`), whose answer
-comes later (`statusChanged`). Where none can be had (macOS for now, a display without a keyboard of
-its own), `status` says why in a sentence that Settings shows.
+(`shortcut_windows`), macOS a Carbon hot key (`shortcut_macos`), Wayland the desktop's GlobalShortcuts
+portal (`shortcut_portal`), whose answer comes later (`statusChanged`). Where none can be had (a
+display without a keyboard of its own), `status` says why in a sentence that Settings shows.
 """
 
 from __future__ import annotations
@@ -43,15 +43,8 @@ def platform_here(platform: str, environ: Mapping[str, str] = os.environ) -> str
 
 def unavailable_here(platform: str) -> str | None:
     """Why this platform has no global shortcut, or None where a backend exists."""
-    if platform in ("xcb", "windows") or platform.startswith("wayland"):
+    if platform in ("xcb", "windows", "cocoa") or platform.startswith("wayland"):
         return None
-    if platform == "cocoa":
-        return translate(
-            "GlobalShortcut",
-            "Not available on macOS yet: a shortcut that works in every application needs the "
-            "Accessibility permission (System Settings, Privacy & Security), which this app does not "
-            "ask for yet. Space talks while this window is in front.",
-        )
     no_keyboard = translate(
         "GlobalShortcut", "Not available on this display (%1): it has no keyboard of its own."
     )
@@ -63,6 +56,10 @@ def backend_for(platform: str) -> Backend:
         from desktop.ui.shortcut_windows import WindowsHotKey
 
         return WindowsHotKey()
+    if platform == "cocoa":
+        from desktop.ui.shortcut_macos import MacHotKey
+
+        return MacHotKey()
     if platform.startswith("wayland"):
         from desktop.ui.shortcut_portal import PortalShortcut
 

@@ -1692,9 +1692,8 @@
         <translation>Could not listen for the shortcut here; the details are in the log.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
         <source>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</source>
-        <translation>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</translation>
+        <translation type="vanished">Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
@@ -1755,6 +1754,21 @@
         <location filename="../../desktop/ui/shortcut_windows.py" line="1"/>
         <source>Windows refused this shortcut.</source>
         <translation>Windows refused this shortcut.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_macos.py" line="1"/>
+        <source>macOS keeps Option and Shift for typing: add ⌘ or Control.</source>
+        <translation>macOS keeps Option and Shift for typing: add ⌘ or Control.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_macos.py" line="1"/>
+        <source>macOS refused this shortcut (error %1).</source>
+        <translation>macOS refused this shortcut (error %1).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_macos.py" line="1"/>
+        <source>macOS itself uses this shortcut: choose another, or turn it off in System Settings → Keyboard → Keyboard Shortcuts and choose it again here.</source>
+        <translation>macOS itself uses this shortcut: choose another, or turn it off in System Settings → Keyboard → Keyboard Shortcuts and choose it again here.</translation>
     </message>
 </context>
 <context>

@@ -1692,9 +1692,8 @@
         <translation>无法在此处监听该快捷键；详情见日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/global_shortcut.py" line="1"/>
         <source>Not available on macOS yet: a shortcut that works in every application needs the Accessibility permission (System Settings, Privacy &amp; Security), which this app does not ask for yet. Space talks while this window is in front.</source>
-        <translation>macOS 上暂不可用：在所有应用中都有效的快捷键需要“辅助功能”权限（系统设置 &gt; 隐私与安全性），本应用尚未申请该权限。本窗口在前台时，按住空格键即可说话。</translation>
+        <translation type="vanished">macOS 上暂不可用：在所有应用中都有效的快捷键需要“辅助功能”权限（系统设置 &gt; 隐私与安全性），本应用尚未申请该权限。本窗口在前台时，按住空格键即可说话。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/shortcut_portal.py" line="1"/>
@@ -1755,6 +1754,21 @@
         <location filename="../../desktop/ui/shortcut_windows.py" line="1"/>
         <source>Windows refused this shortcut.</source>
         <translation>Windows 拒绝了此快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_macos.py" line="1"/>
+        <source>macOS keeps Option and Shift for typing: add ⌘ or Control.</source>
+        <translation>macOS 将 Option 和 Shift 留给输入字符：请加上 ⌘ 或 Control。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_macos.py" line="1"/>
+        <source>macOS refused this shortcut (error %1).</source>
+        <translation>macOS 拒绝了此快捷键（错误 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcut_macos.py" line="1"/>
+        <source>macOS itself uses this shortcut: choose another, or turn it off in System Settings → Keyboard → Keyboard Shortcuts and choose it again here.</source>
+        <translation>macOS 自身已在使用此快捷键：请另选一个，或在“系统设置 → 键盘 → 键盘快捷键”中将其关闭，再回到这里重新选择。</translation>
     </message>
 </context>
 <context>

@@ -42,7 +42,7 @@ TRANSLATED_SOURCES = (
     "ui/reminder_picker.py", "ui/reminder_popup.py", "ui/reminder_presenter.py",
     "ui/settings_actions.py",
     "ui/settings_dialog.py", "ui/settings_pages.py", "ui/shortcut_backend.py", "ui/shortcut_field.py",
-    "ui/shortcut_portal.py", "ui/shortcut_windows.py",
+    "ui/shortcut_macos.py", "ui/shortcut_portal.py", "ui/shortcut_windows.py",
     "ui/shortcut_x11.py", "ui/single_instance.py",
     "ui/talk_button.py", "ui/transcript.py", "ui/usage_label.py", "ui/usage_page.py", "ui/about_dialog.py",
     "ui/target_notice.py", "ui/token_fields.py", "ui/tray.py", "ui/tray_icons.py",
