@@ -179,7 +179,10 @@ class Root:
             reminders.restore(await scheduler.missed())
         except Exception:  # the list stays this run's; the reminders themselves still come
             log.exception("reading the meetings missed in earlier runs failed")
-        await asyncio.gather(native.prepare(), scheduler.run(reminders.present))
+        try:
+            await asyncio.gather(native.prepare(), scheduler.run(reminders.present))
+        finally:
+            native.close()
 
     def _show_meeting(self, reminder: Reminder) -> None:
         """A reminder's Show: the window up and in front, the calendar on the meeting's day."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,15 @@ from desktop.storage import resource
 log = logging.getLogger(__name__)
 
 PREPARE_AFTER_S = 3.0  # after the first frame and the start-up work that the window waits for
+
+
+def _import_off_the_gui_thread() -> None:
+    """The library (tens of milliseconds to import) and, on Linux, its DBus backend, on a worker
+    thread. The Windows and macOS backends stay with the thread that uses them: WinRT sets up its COM
+    apartment, and the Objective-C bridge its runtime, on the thread that imports them first."""
+    importlib.import_module("desktop_notifier")
+    if sys.platform.startswith("linux"):
+        importlib.import_module("desktop_notifier.backends.dbus")
 
 
 class NativeNotifications:
@@ -36,6 +46,11 @@ class NativeNotifications:
         await asyncio.sleep(PREPARE_AFTER_S)
         await self.usable()
 
+    def close(self) -> None:
+        """At shutdown: a question still on its way is not left pending."""
+        if self._asking is not None:
+            self._asking.cancel()
+
     async def usable(self) -> bool:
         """Whether the system's service is there and shows buttons (asked once per run)."""
         if self._usable is None:
@@ -47,8 +62,7 @@ class NativeNotifications:
 
     async def _ask(self) -> bool:
         try:
-            # Importing it takes tens of milliseconds: a worker thread's, not the GUI thread's.
-            await asyncio.to_thread(importlib.import_module, "desktop_notifier")
+            await asyncio.to_thread(_import_off_the_gui_thread)
             from desktop_notifier import Capability, DesktopNotifier, Icon
 
             icon = Icon(path=resource("icons", "app.png"))

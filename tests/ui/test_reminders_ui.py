@@ -227,7 +227,6 @@ def test_the_app_reminds_with_its_window_hidden_and_says_what_was_missed(
 
     qloop.run_until_complete(scenario())
 
-
     async def restarted() -> None:  # the next run lists it again, from the reminder log
         async with demo_root(qapp, settings_store, Preferences()) as root:
             await wait_until(lambda: root.reminders is not None and bool(root.reminders.missed), limit=20)
