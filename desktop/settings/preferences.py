@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
+import sys
 import typing
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
@@ -88,7 +89,13 @@ class Preferences:
     close_to_tray: bool = True
     # Held while another application has focus, it talks as the talk button does (QKeySequence's
     # portable text; empty: off). Where the platform allows it: desktop.ui.global_shortcut.
-    talk_shortcut: str = "Ctrl+Alt+Space"
+    talk_shortcut: str = dataclasses.field(default_factory=lambda: default_talk_shortcut(sys.platform))
+
+
+def default_talk_shortcut(platform: str) -> str:
+    """Ctrl+Alt+Space; on macOS, where Qt's Ctrl is ⌘ and ⌥⌘Space is Finder's search out of the box,
+    ⌃⌥⌘Space, which macOS leaves free."""
+    return "Meta+Ctrl+Alt+Space" if platform == "darwin" else "Ctrl+Alt+Space"
 
 
 _HINTS = typing.get_type_hints(Preferences)

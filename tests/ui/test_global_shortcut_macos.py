@@ -224,3 +224,25 @@ def test_the_ctypes_declarations_match_carbon_s_c_signatures(tmp_path: Path) -> 
     shortcut.stop()
     assert heard == ["pressed", "released"]
     assert (stub.stub_registered(0), stub.stub_handler_installed(), stub.stub_unreleased()) == (0, 0, 0)
+
+
+def test_the_default_on_a_mac_is_one_macos_leaves_free() -> None:
+    """Qt's Ctrl is ⌘ on macOS, and ⌥⌘Space is Finder's search out of the box: the default there is
+    ⌃⌥⌘Space, which macOS's own shortcuts (Finder's search on, as shipped) do not take."""
+    from desktop.settings.preferences import default_talk_shortcut
+
+    default = default_talk_shortcut("darwin")
+    assert default == "Meta+Ctrl+Alt+Space"
+    carbon = FakeCarbon()
+    carbon.system = [(*FINDER_SEARCH, True)]
+    shortcut, _heard = on_mac(carbon)
+    assert shortcut.set_shortcut(default).works
+    [(code, modifiers)] = [(key.code, key.modifiers) for key in carbon.hot_keys.values()]
+    assert (code, modifiers) == (SPACE, CONTROL | OPTION | COMMAND)
+    shortcut.stop()
+
+
+def test_punctuation_keys_have_their_mac_key_codes() -> None:
+    keys = (Qt.Key.Key_Minus, Qt.Key.Key_Equal, Qt.Key.Key_BracketLeft, Qt.Key.Key_Slash,
+            Qt.Key.Key_Backslash, Qt.Key.Key_QuoteLeft, Qt.Key.Key_Period)
+    assert [mac_key_code(key) for key in keys] == [0x1B, 0x18, 0x21, 0x2C, 0x2A, 0x32, 0x2F]
