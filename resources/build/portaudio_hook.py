@@ -36,19 +36,20 @@ class _PatchingLoader:
     def exec_module(self, module):
         self._loader.exec_module(module)
         _answer_with_bundled_copy(module)
+        if _CtypesUtilFinder in sys.meta_path:  # done: the module stays in sys.modules
+            sys.meta_path.remove(_CtypesUtilFinder)
 
 
 class _CtypesUtilFinder:
-    """A meta path entry that only wraps the loader of `ctypes.util`, once."""
+    """A meta path entry that only wraps the loader of `ctypes.util` (until it has run)."""
 
     @classmethod
     def find_spec(cls, fullname, path=None, target=None):
         if fullname != "ctypes.util":
             return None
-        sys.meta_path.remove(cls)
         for finder in sys.meta_path:
-            spec = getattr(finder, "find_spec", lambda *_: None)(fullname, path, target)
-            if spec is not None:
+            find_spec = getattr(finder, "find_spec", None)
+            if finder is not cls and find_spec and (spec := find_spec(fullname, path, target)):
                 spec.loader = _PatchingLoader(spec.loader)
                 return spec
         return None
