@@ -77,7 +77,15 @@ def _launches() -> list[tuple[str, list[str]]]:
     return launches
 
 
+SOURCE_TARGET, PACKAGED_TARGET = "≤ 500 ms", "≤ 200 ms"  # the packaged app's: issue #20
+COLD_RUNS = 5
+DROP_CACHES = "/proc/sys/vm/drop_caches"
+
+
 def measure_window_shown(runs: int) -> list[Figure]:
+    """Warm: the median after a first launch that fills the page cache. Cold (packaged app, where the
+    benchmark may empty the page cache, i.e. as root on Linux): each launch after `sync` and
+    drop_caches, so the app's files, Python's and Qt's come from the disk again."""
     from desktop.app.launch import EXIT_WHEN_SHOWN_ENV, SHOWN_MARKER
 
     figures = []
@@ -85,18 +93,37 @@ def measure_window_shown(runs: int) -> list[Figure]:
         env = _private_env(folder, **{EXIT_WHEN_SHOWN_ENV: "1"})
         for where, command in _launches():
             name = f"launch to window shown ({where})"
+            target = PACKAGED_TARGET if where == "packaged app" else SOURCE_TARGET
             times: list[tuple[float, float]] = []
             while len(times) <= runs and (launch := _seconds_to_window(command, env, SHOWN_MARKER)):
                 times.append(launch)
             if len(times) <= runs:
-                figures.append(Figure(name, "not measured", "≤ 500 ms", "(no window-shown marker)"))
+                figures.append(Figure(name, "not measured", target, "(no window-shown marker)"))
                 continue
             # the first launch fills the disk cache (and writes the bytecode cache)
-            median, p95 = percentiles([wall for wall, _cpu in times[1:]])
-            cpu = statistics.median(cpu for _wall, cpu in times[1:])
-            value = f"{median * 1000:.0f} ms (p95 {p95 * 1000:.0f} ms; CPU {cpu * 1000:.0f} ms)"
-            figures.append(Figure(name, value, "≤ 500 ms"))
+            figures.append(Figure(f"{name}, warm", _launch_value(times[1:]), target))
+            if where == "packaged app" and _can_drop_page_cache():
+                cold = [t for _ in range(COLD_RUNS) if _drop_page_cache()
+                        and (t := _seconds_to_window(command, env, SHOWN_MARKER))]  # fmt: skip
+                figures.append(Figure(f"{name}, cold (page cache dropped)", _launch_value(cold), target))
     return figures
+
+
+def _launch_value(times: list[tuple[float, float]]) -> str:
+    median, p95 = percentiles([wall for wall, _cpu in times])
+    cpu = statistics.median(cpu for _wall, cpu in times)
+    return f"{median * 1000:.0f} ms (p95 {p95 * 1000:.0f} ms; CPU {cpu * 1000:.0f} ms)"
+
+
+def _can_drop_page_cache() -> bool:
+    return sys.platform.startswith("linux") and os.access(DROP_CACHES, os.W_OK)
+
+
+def _drop_page_cache() -> bool:
+    os.sync()
+    with open(DROP_CACHES, "w") as control:
+        control.write("3\n")
+    return True
 
 
 IDLE_SETTLED_MB = 1.0  # idle: RSS moved less than this over IDLE_SETTLED_S

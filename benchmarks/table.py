@@ -120,16 +120,20 @@ async def measure_connect(runs: int) -> list[Figure]:
 # --- bundle, audio ---------------------------------------------------------------------------
 
 
+BUNDLE_TARGET = "≤ 120 MiB"  # issue #20 (CI's own limit, 200 MB, only catches a large part coming back)
+
+
 def measure_bundle() -> Figure:
     """Disk usage as `du` counts it: allocated blocks, each file once (the bundle has symlinks)."""
     if not BUNDLE_DIR.exists():
-        return Figure("bundle size on disk", "not built", "< 200 MB", "pyinstaller --noconfirm build.spec")
+        return Figure("bundle size on disk", "not built", BUNDLE_TARGET, "pyinstaller --noconfirm build.spec")
     used = 0
     for folder, _dirs, files in os.walk(BUNDLE_DIR):
         for name in files:
             info = os.lstat(os.path.join(folder, name))
             used += getattr(info, "st_blocks", 0) * 512 or info.st_size
-    return Figure("bundle size on disk", f"{used / 2**20:.0f} MiB", "< 200 MB")
+    return Figure("bundle size on disk", f"{used / 2**20:.0f} MiB", BUNDLE_TARGET,
+                  "its largest items: python -m benchmarks.bundle_items")
 
 
 def measure_audio(seconds: float) -> list[Figure]:

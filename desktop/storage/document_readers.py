@@ -4,8 +4,8 @@ with that heading, and for PDF the page.
 Markdown headings are `#` lines (outside code fences); Word headings are the paragraphs in a Heading or
 Title style, and a Word table is read row by row, the cells of a row joined by " | "; HTML headings are
 `<h1>`…`<h6>` (the `<title>` heads the text before the first one), its tables are read like Word's;
-a PDF gives one section per page, headed by the last bookmark at or before that page. pypdf and
-python-docx are imported on first use, on the knowledge worker's thread.
+a PDF gives one section per page, headed by the last bookmark at or before that page. pypdf and the
+Word reader (desktop/storage/docx_reader.py) are imported on first use, on the knowledge worker's thread.
 """
 
 from __future__ import annotations
@@ -74,14 +74,13 @@ def markdown_sections(text: str) -> list[Section]:
 
 
 def docx_sections(path: Path) -> list[Section]:
-    from docx import Document
-    from docx.table import Table
+    from desktop.storage.docx_reader import Table, docx_blocks
 
     sections = _Sections()
-    for block in Document(str(path)).iter_inner_content():
+    for block in docx_blocks(path):
         if isinstance(block, Table):
-            sections.add(_table_text([[cell.text for cell in row.cells] for row in block.rows]))
-        elif _is_heading_style(block.style.name if block.style is not None else ""):
+            sections.add(_table_text(block.rows))
+        elif _is_heading_style(block.style):
             sections.heading(block.text)
         else:
             sections.add(block.text)

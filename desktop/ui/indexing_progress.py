@@ -9,11 +9,13 @@ emits a queued signal, and the widget changes on the GUI thread.
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from desktop.storage import IndexProgress
+if TYPE_CHECKING:  # the knowledge sync's module is not needed for the first frame
+    from desktop.storage import IndexProgress
 
 NAME_WIDTH = 220  # pixels of the file name shown; a longer one is elided in the middle
 

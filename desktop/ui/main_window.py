@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.session import ErrorRaised, RetryScheduled, SessionState, ToolActivity
-from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized, retry_countdown
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
@@ -35,14 +34,14 @@ from desktop.ui.settings_opener import open_settings_dialog
 from desktop.ui.space_key import SpaceKey
 from desktop.ui.talk_button import TalkButton
 from desktop.ui.talk_gesture import TalkGesture
-from desktop.ui.target_notice import show_keychain_missing, show_target_notice
 from desktop.ui.transcript import TranscriptPane
 from desktop.ui.usage_label import UsageLabel, token_prices
 from desktop.ui.window_menus import add_menus
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
+    from desktop.settings import Target
     from desktop.ui.controller import Controller
-    from desktop.ui.ports import SettingsContext
+    from desktop.ui.ports import AboutContext, SettingsContext
     from desktop.ui.settings_dialog import SettingsDialog
 
 _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "missing_config", "not_found",
@@ -143,8 +142,8 @@ class MainWindow(QMainWindow):
         c.audioRecovered.connect(lambda sentence: self.banner.show_message(sentence, kind="info"))
         c.microphoneLevel.connect(self.meter.set_level)
         c.pushToTalkChanged.connect(self._show_mode)
-        c.targetKnown.connect(lambda target: show_target_notice(self.notice, target))
-        c.keychainMissing.connect(lambda: show_keychain_missing(self.notice))
+        c.targetKnown.connect(self._show_target)
+        c.keychainMissing.connect(self._show_keychain_missing)
         c.connectionRenewed.connect(self._show_renewed)
         c.retryScheduled.connect(self._show_retry_wait)
         c.knowledgeFolderChanged.connect(self._show_knowledge_folder)
@@ -162,7 +161,7 @@ class MainWindow(QMainWindow):
             banner.settingsRequested.connect(c.open_settings)
         self.settings_action.triggered.connect(c.open_settings)
         self.about_action.triggered.connect(c.about.open)
-        c.about.aboutReady.connect(lambda about: AboutDialog(about, self).open())
+        c.about.aboutReady.connect(self._open_about)
         self._show_mode(c.push_to_talk)
         self._show_state(c.state, "")
         self._show_knowledge_folder(c.prefs.knowledge_folder)
@@ -218,6 +217,21 @@ class MainWindow(QMainWindow):
         self.talk.set_confirmations_open(len(self._confirming))
         self.status_text.setText(self.talk.label())
         self.confirmationsChanged.emit(len(self._confirming))
+
+    def _show_target(self, target: Target) -> None:
+        from desktop.ui.target_notice import show_target_notice  # not needed for the first frame
+
+        show_target_notice(self.notice, target)
+
+    def _show_keychain_missing(self) -> None:
+        from desktop.ui.target_notice import show_keychain_missing
+
+        show_keychain_missing(self.notice)
+
+    def _open_about(self, about: AboutContext) -> None:
+        from desktop.ui.about_dialog import AboutDialog  # not needed for the first frame
+
+        AboutDialog(about, self).open()
 
     def _show_renewed(self, _reason: str) -> None:
         self.transcript.mark_renewed()

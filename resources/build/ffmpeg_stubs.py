@@ -18,6 +18,7 @@ the replaced ones needed (libsharpyuv, libunistring, nettle, hogweed, GMP, XCB, 
 fall out of the bundle with the spec's orphan rule. Where gcc is missing the originals stay (a note
 says so). Checked: Opus encode/decode and AudioResampler give the same bytes as with the originals,
 and opening libx264, libx265, libvpx, libdav1d, SVT-AV1, LAME, WebP or AMR fails with an FFmpeg error.
+The same is done for one system library (STUBBED_SYSTEM_LIBRARIES): Qt Network's Kerberos (GSSAPI).
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ STUBBED = {
     "libswscale": "video scaling and pixel formats",
     "libavdevice": "capture and playback devices",
 }
+# System libraries (by file name) that one bundled library links but the app never reaches, replaced the
+# same way (with the libraries only they need: Kerberos' krb5, k5crypto, krb5support, keyutils, com_err).
+STUBBED_SYSTEM_LIBRARIES = {
+    "libgssapi_krb5.so.2": "Qt Network's HTTP Negotiate (Kerberos) sign-in: the app sends no HTTP "
+    "request through Qt (it uses QLocalSocket, QLocalServer and QNetworkInformation)",
+}
 # Calls that return 0 on success: the stand-in fails them instead (dav1d: DAV1D_ERR(EINVAL);
 # libvpx: VPX_CODEC_ERROR; SVT-AV1: EB_ErrorInsufficientResources; GnuTLS: GNUTLS_E_INVALID_REQUEST).
 FAILING_RESULTS = {
@@ -57,6 +64,9 @@ FAILING_RESULTS = {
     "svt_av1_enc_init_handle": 0x80001000,
     "gnutls_init": -50,
     "gnutls_global_init": -50,
+    "gss_import_name": 0xD0000,  # GSS_S_FAILURE
+    "gss_acquire_cred": 0xD0000,
+    "gss_init_sec_context": 0xD0000,
 }
 # Calls that return a string the caller uses without a NULL check (PyAV reads the *_configuration and
 # *_license strings at import): the stand-in returns "".
@@ -79,8 +89,7 @@ Entry = tuple[str, str, str]  # PyInstaller's (destination, source, kind)
 
 def replace_unused_ffmpeg_libraries(binaries: list[Entry], workdir: Path) -> tuple[list[Entry], list[Entry]]:
     """(the binaries with stand-ins in place of the STUBBED libraries, the original entries replaced)."""
-    targets = [entry for entry in binaries if (match := _WHEEL_NAME.match(Path(entry[0]).name))
-               and match["stem"] in STUBBED]  # fmt: skip
+    targets = [entry for entry in binaries if _stubbed(Path(entry[0]).name)]
     if not targets:
         return binaries, []
     if not shutil.which("gcc"):
@@ -96,6 +105,11 @@ def replace_unused_ffmpeg_libraries(binaries: list[Entry], workdir: Path) -> tup
             replacement[entry[1]] = (entry[0], str(stub), entry[2])
     kept = [replacement.get(entry[1], entry) for entry in binaries]
     return kept, [entry for entry in binaries if entry[1] in replacement]
+
+
+def _stubbed(name: str) -> bool:
+    match = _WHEEL_NAME.match(name)
+    return name in STUBBED_SYSTEM_LIBRARIES or (match is not None and match["stem"] in STUBBED)
 
 
 def _build_stub(original: Path, consumers: list[Path], workdir: Path) -> Path | None:

@@ -1,5 +1,6 @@
 """build.spec's Linux helpers in resources/build: the trimmed ICU data still answers what Qt asks (Chinese
-collation, Chinese time zone names), and the FFmpeg stand-ins export what libavcodec imports."""
+collation, Chinese time zone names), and the FFmpeg stand-ins export what libavcodec imports, the Kerberos
+one what Qt Network imports."""
 
 from __future__ import annotations
 
@@ -120,3 +121,24 @@ def test_a_stand_in_exports_every_symbol_libavcodec_imports_from_the_library_wit
                           if symbol in imported}  # fmt: skip
                 assert wanted <= {(symbol.name, symbol.version) for symbol in exported.values()}, name
                 assert elf_symbols.needed_and_soname(stand_ins[name]) == ([], name)
+
+
+@needs_linux_tools
+def test_the_kerberos_stand_in_exports_what_qt_network_imports_and_fails_a_sign_in(tmp_path: Path) -> None:
+    network = SITE / "PySide6" / "Qt" / "lib" / "libQt6Network.so.6"
+    linked = subprocess.run(["ldd", str(network)], capture_output=True, text=True).stdout
+    found = [line.split("=>")[1].split()[0] for line in linked.splitlines()
+             if "libgssapi_krb5.so.2 =>" in line]  # fmt: skip
+    if not network.is_file() or not found or not os.path.isfile(found[0]):
+        pytest.skip("Qt Network or the system's Kerberos library is not in this environment")
+    binaries = [("libgssapi_krb5.so.2", found[0], "BINARY"),
+                ("PySide6/Qt/lib/libQt6Network.so.6", str(network), "BINARY")]  # fmt: skip
+    kept, replaced = ffmpeg_stubs.replace_unused_ffmpeg_libraries(binaries, tmp_path)
+    assert [entry[0] for entry in replaced] == ["libgssapi_krb5.so.2"]
+    stand_in = Path(kept[0][1])
+    exported, _ = elf_symbols.dynamic_symbols(stand_in)
+    wanted = {(name, version) for name, version in elf_symbols.dynamic_symbols(network)[1]
+              if name.startswith("gss")}  # fmt: skip
+    assert wanted and wanted <= {(symbol.name, symbol.version) for symbol in exported.values()}
+    # gss_init_sec_context and the other calls that start a sign-in fail (GSS_S_FAILURE)
+    assert "return 851968;" in (tmp_path / "libgssapi_krb5.so.2.c").read_text()
