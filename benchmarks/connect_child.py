@@ -20,7 +20,8 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any
+from typing import Any, ClassVar
+
 
 class StepClock:
     """Milliseconds since the current connect's start, per step name (the first time each is seen)."""
@@ -36,7 +37,7 @@ class StepClock:
 class LogSteps(logging.Handler):
     """Turns the app's log records into steps: devices open, connected."""
 
-    PHRASES = {
+    PHRASES: ClassVar[dict[str, str]] = {
         "microphone is open": "microphone_open",
         "speaker is open": "speaker_open",
         "could not be opened": "device_refused",

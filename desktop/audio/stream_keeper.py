@@ -21,7 +21,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from desktop.audio import devices
 from desktop.audio.devices import AudioUnavailable, Device, Kind

@@ -10,6 +10,7 @@ import asyncio
 import threading
 
 from desktop.audio.stream_keeper import StreamKeeper
+from tests.audio.conftest import wait_until
 
 
 class FakeStream:
@@ -43,16 +44,11 @@ class SlowDevice:
         self._go.set()
 
 
-async def until(condition: threading.Event) -> None:
-    while not condition.is_set():
-        await asyncio.sleep(0.01)
-
-
 async def test_close_during_a_slow_open_closes_the_late_stream_once() -> None:
     device = SlowDevice()
     keeper = StreamKeeper(device.open, "input")
     runner = asyncio.create_task(keeper.run())
-    await until(device.entered)
+    await wait_until(device.entered.is_set)
     runner.cancel()  # hang-up while PortAudio is still opening
     closing = asyncio.create_task(keeper.close())
     await asyncio.sleep(0)
@@ -67,11 +63,10 @@ async def test_a_cancelled_open_without_close_still_closes_its_stream() -> None:
     device = SlowDevice()
     keeper = StreamKeeper(device.open, "output")
     runner = asyncio.create_task(keeper.run())
-    await until(device.entered)
+    await wait_until(device.entered.is_set)
     runner.cancel()
     device.release()
-    while not (device.streams and device.streams[0].closes):
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: bool(device.streams and device.streams[0].closes))
     await keeper.close()  # nothing left to close: not a second time
     assert device.streams[0].closes == 1
 
@@ -81,10 +76,7 @@ async def test_an_opened_stream_is_closed_once_by_close() -> None:
     device.release()
     keeper = StreamKeeper(device.open, "input")
     runner = asyncio.create_task(keeper.run())
-    while not keeper.alive and not device.streams:
-        await asyncio.sleep(0.01)
-    while keeper._opening is not None:
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: bool(device.streams) and keeper._opening is None)
     runner.cancel()
     await asyncio.gather(runner, return_exceptions=True)
     await keeper.close()
