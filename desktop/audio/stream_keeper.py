@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 FIRST_CALLBACK_GRACE = 6.0
 STALL_SECONDS = 2.0
 LIVE_SECONDS = 0.2  # a callback this recent means the device is delivering
+# How long closing waits for a stream still being opened; after that it closes itself once it opens,
+# so a hang-up never hangs on PortAudio.
+OPENING_WAIT_SECONDS = 5.0
 WATCH_SECONDS = 3.0  # how often a named device's presence is checked while it plays (a short listing)
 
 
@@ -189,12 +192,12 @@ class StreamKeeper:
         """Close the stream, and one still being opened once it is (nothing is left running)."""
         opening, self._opening = self._opening, None  # claimed: `_close_unclaimed` leaves it alone
         if opening is not None:
-            try:
-                await asyncio.wait({opening})  # unlike `await`, a cancelled wait leaves it running
-            except asyncio.CancelledError:
-                opening.add_done_callback(_close_opened)
-                raise
-            if _opened(opening):
+            try:  # unlike `await`, a cancelled or timed-out wait leaves the open running
+                await asyncio.wait({opening}, timeout=OPENING_WAIT_SECONDS)
+            finally:
+                if not opening.done():  # cancelled, or PortAudio hangs: closed whenever it opens
+                    opening.add_done_callback(_close_opened)
+            if opening.done() and _opened(opening):
                 await asyncio.get_running_loop().run_in_executor(None, opening.result().close, True)
         stream, self._stream = self._stream, None
         if stream is not None:
