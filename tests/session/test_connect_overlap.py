@@ -6,7 +6,6 @@ is left. The microphone's device is a fake whose open blocks its worker thread u
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 
@@ -16,17 +15,12 @@ from desktop.realtime import SessionError
 from desktop.realtime.config import ProviderKind
 from desktop.session import VoiceSession
 from desktop.session.events import ErrorRaised, SessionState, StateChanged
+from tests.audio.conftest import wait_until
 from tests.audio.test_stream_keeper_close import SlowDevice
 from tests.session.conftest import RunningDemoServer
 from tests.session.harness import Collector, assert_nothing_left
 
 REJECTED = "rejected the key"
-
-
-async def until(reached: threading.Event | asyncio.Event) -> None:
-    async with asyncio.timeout(10):
-        while not reached.is_set():
-            await asyncio.sleep(0.01)
 
 
 async def test_the_offer_is_made_while_the_key_is_minted(demo: RunningDemoServer) -> None:
@@ -67,7 +61,7 @@ async def test_a_rejected_key_while_the_microphone_opens_leaves_nothing(
     session = VoiceSession(demo.config(ProviderKind.OPENAI), microphone, RecordingSpeaker())
     events = Collector(session)
     connecting = asyncio.create_task(session.connect())
-    await until(device.entered)
+    await wait_until(device.entered.is_set)
     error = await events.wait_for(ErrorRaised)  # the call failed while the device still opens
     assert REJECTED in error.message and error.fatal
     device.release()
