@@ -1,8 +1,9 @@
 """Connect with real sound devices: start -> session.updated with the app's Microphone and Speaker
 (PortAudio streams on the virtual PulseAudio devices, benchmarks/virtual_devices.py), against the demo
 server in a child process (benchmarks/far_end.py), each client a fresh process
-(benchmarks/connect_child.py). A process's FIRST connect is counted apart from the repeats after it:
-the first pays for PortAudio's start-up and the first call's set-up, as a person's first call does.
+(benchmarks/connect_child.py) on the app's loop (qasync; `--loop asyncio` for plain asyncio). A
+process's FIRST connect is counted apart from the repeats after it: the first pays for whatever the
+app's start-up left to the first call, as a person's first call does.
 
 Each connect is broken down by the time from start at which each step was seen: the devices open
 (the stream keeper's log), the key minted, the SDP answer in, ICE/DTLS connected, the data channel
@@ -12,7 +13,7 @@ open, session.update sent and session.updated back (the connection's `on_step` h
 machine's load alike): `--trees /tmp/before .` compares a checkout of main with this tree.
 
     python -m benchmarks.connect_devices [--processes 8] [--connects 4] [--audio devices|synthetic|both]
-                                         [--trees TREE ...] [--json out.json]
+                                         [--loop qasync|asyncio] [--trees TREE ...] [--json out.json]
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ class Runs:
     exit_codes: list[int] = field(default_factory=list)  # a client that crashed: not 0
 
 
-async def run_child(far: FarEndProcess, tree: Path, audio: str, connects: int) -> dict[str, Any]:
+async def run_child(far: FarEndProcess, tree: Path, audio: str, args: argparse.Namespace) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(CHILD), far.url, far.api_key, far.deployment,
-        "--connects", str(connects), "--audio", audio,
+        "--connects", str(args.connects), "--audio", audio, "--loop", args.loop,
         env=env, stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, _ = await process.communicate()
@@ -69,7 +70,7 @@ async def measure(args: argparse.Namespace) -> dict[tuple[str, str], Runs]:
         for _ in range(args.processes):
             for tree in args.trees:
                 for audio in audios:
-                    answer = await run_child(far, tree, audio, args.connects)
+                    answer = await run_child(far, tree, audio, args)
                     runs = results.setdefault((str(tree), audio), Runs())
                     runs.first += answer["connects"][:1]
                     runs.repeats += answer["connects"][1:]
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=8, help="fresh client processes per tree")
     parser.add_argument("--connects", type=int, default=4, help="connects per process (1 first + repeats)")
     parser.add_argument("--audio", choices=["devices", "synthetic", "both"], default="devices")
+    parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync", help="the client's loop")
     parser.add_argument("--trees", type=Path, nargs="+", default=[ROOT])
     parser.add_argument("--json", type=Path, help="also write every connect's steps here")
     args = parser.parse_args(argv)
