@@ -11,7 +11,7 @@ import pytest
 
 from desktop.audio.microphone import Microphone
 from desktop.audio.synthetic import RecordingSpeaker, SyntheticMicrophone
-from desktop.realtime import SessionError
+from desktop.realtime import Connection, SessionError
 from desktop.realtime.config import ProviderKind
 from desktop.session import VoiceSession
 from desktop.session.events import ErrorRaised, SessionState, StateChanged
@@ -34,7 +34,7 @@ async def test_the_offer_is_made_while_the_key_is_minted(demo: RunningDemoServer
     async def watch() -> None:
         while not connecting.done():
             connection = session.connection
-            pc = connection.peer_connection if connection is not None else None
+            pc = connection.peer_connection if isinstance(connection, Connection) else None
             if pc is not None and pc.localDescription is not None:
                 offered.set()
                 return
@@ -57,7 +57,7 @@ async def test_a_rejected_key_while_the_microphone_opens_leaves_nothing(
     setattr(demo.server.faults, where, 401)
     device = SlowDevice()
     microphone = Microphone()
-    microphone._keeper._open_stream = device.open  # type: ignore[assignment]  # the fake device
+    microphone._keeper._open_stream = device.open  # the fake device
     session = VoiceSession(demo.config(ProviderKind.OPENAI), microphone, RecordingSpeaker())
     events = Collector(session)
     connecting = asyncio.create_task(session.connect())
