@@ -113,6 +113,15 @@ def figures(results: dict[tuple[str, str], Runs]) -> list[Figure]:
     return rows
 
 
+def table_figures(processes: int) -> list[Figure]:
+    """The rows `python -m benchmarks` prints: this tree, real devices, the app's loop."""
+    if (tool := missing_tool()) is not None:
+        return [Figure("connect with real devices", "not measured", f"≤ {TARGET_MS:.0f} ms", f"no {tool}")]
+    args = argparse.Namespace(processes=processes, connects=4, audio="devices", loop="qasync", trees=[ROOT])
+    with virtual_audio():
+        return figures(asyncio.run(measure(args)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.connect_devices", description=__doc__)
     parser.add_argument("--processes", type=int, default=8, help="fresh client processes per tree")

@@ -37,6 +37,8 @@ _HEAVY_MODULES = (
     "desktop.app.connection_check",
     "desktop.demo.thread",
     "desktop.audio.devices",
+    "desktop.audio.microphone",  # the first call's devices are made on the GUI thread: not their imports
+    "desktop.audio.speaker",
     "desktop.tools.toolbox",
     "desktop.ui.calendar_pane",
     "desktop.ui.qt_confirmer",
