@@ -1,7 +1,8 @@
 """The benchmark command: `python -m benchmarks` prints a Markdown table of the figures the README
 carries, each the median of several runs, with the machine described and its load average.
 
-Figures: connect time per dialect and transport against the demo server, launch-to-window time, the app's
+Figures: connect time per dialect and transport against the demo server, and with real sound devices
+from fresh processes (benchmarks/connect_devices.py), launch-to-window time, the app's
 memory idle and after a call (those two in benchmarks/launch.py), the bundle's size, the audio
 latencies (benchmarks/audio.py), and the knowledge index's indexing and search times
 (benchmarks/knowledge.py).
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import launch
+from benchmarks import connect_devices, launch
 from benchmarks.figures import BUNDLE_DIR, Figure, percentiles
 from desktop.audio import aiortc_patches
 from desktop.realtime.config import ProviderKind, SessionConfig, TransportChoice
@@ -165,13 +166,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--call-seconds", type=float, default=60.0)
     parser.add_argument("--memory-runs", type=int, default=3, help="runs per memory figure (each has a call)")
     parser.add_argument(
-        "--only", choices=["connect", "startup", "memory", "bundle", "audio", "knowledge"], nargs="*"
+        "--only",
+        choices=["connect", "connect-devices", "startup", "memory", "bundle", "audio", "knowledge"],
+        nargs="*",
     )
     args = parser.parse_args(argv)
     aiortc_patches.install()  # as the app at start-up: the connect and audio figures run in this process
-    wanted = set(args.only or ["connect", "startup", "memory", "bundle", "audio", "knowledge"])
+    every = ["connect", "connect-devices", "startup", "memory", "bundle", "audio", "knowledge"]
+    wanted = set(args.only or every)
     steps: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("connect", lambda: asyncio.run(measure_connect(args.runs))),
+        ("connect-devices", lambda: connect_devices.table_figures(max(args.runs, 8))),
         ("startup", lambda: launch.measure_window_shown(args.runs)),
         ("memory", lambda: launch.measure_memory(args.call_seconds, args.memory_runs)),
         ("bundle", lambda: [measure_bundle()]),

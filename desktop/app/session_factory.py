@@ -1,14 +1,16 @@
 """How the window's controller gets its sessions: configuration, audio, tools, the demo server.
 
 Everything heavy (aiortc, av, aiohttp, sounddevice, the session) is imported here on first use, and
-`preload` imports it on a worker thread right after the window is shown, so launching stays quick and
-the GUI thread never waits for an import. aiortc's patches (desktop/audio/aiortc_patches) are installed
-there once, first; a configuration waits for them, so no call or check starts before they are in.
+`preload` imports it on a worker thread right after the window is shown, and starts PortAudio there, so
+launching stays quick, the GUI thread never waits for an import and the first call does not wait for
+PortAudio. aiortc's patches (desktop/audio/aiortc_patches) are installed there once, first; a
+configuration waits for them, so no call or check starts before they are in.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import importlib
 import logging
@@ -35,6 +37,8 @@ _HEAVY_MODULES = (
     "desktop.app.connection_check",
     "desktop.demo.thread",
     "desktop.audio.devices",
+    "desktop.audio.microphone",  # the first call's devices are made on the GUI thread: not their imports
+    "desktop.audio.speaker",
     "desktop.tools.toolbox",
     "desktop.ui.calendar_pane",
     "desktop.ui.qt_confirmer",
@@ -56,6 +60,16 @@ def _install_aiortc_patches() -> None:
     from desktop.audio import aiortc_patches
 
     aiortc_patches.install()
+
+
+def _start_portaudio() -> None:
+    """PortAudio starts on first use (it lists the sound server's devices: tens of ms of CPU). Started
+    here, ahead of the first call, it no longer competes with that call's connect; asking for its
+    version is enough. A missing PortAudio is said when a call opens a device, as before."""
+    from desktop.audio import AudioUnavailable, portaudio_version
+
+    with contextlib.suppress(AudioUnavailable):
+        portaudio_version()
 
 
 def _device_names() -> tuple[list[str], list[str]]:
@@ -133,6 +147,7 @@ class AppSessionFactory:
                 await loop.run_in_executor(None, importlib.import_module, name)
             except ImportError:
                 log.warning("Could not preload %s", name, exc_info=True)
+        await loop.run_in_executor(None, _start_portaudio)
 
     async def config(
         self, prefs: Preferences, target: Target, ice_credential: str = "", *, stand_in: bool = True

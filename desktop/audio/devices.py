@@ -72,24 +72,7 @@ def portaudio_version() -> str:
 
 def list_devices(kind: Kind) -> list[Device]:
     """The sound server's devices (when PortAudio reaches one through `pulse`), then PortAudio's."""
-    sd = sounddevice()
-    channels_key = f"max_{kind}_channels"
-    try:
-        found = sd.query_devices()
-        default = _default_index(sd, kind)
-    except sd.PortAudioError as error:
-        raise AudioUnavailable(f"The list of sound devices could not be read ({error}).") from error
-    own = [
-        Device(
-            name=str(info["name"]),
-            index=int(info["index"]),
-            is_default=int(info["index"]) == default,
-            max_channels=int(info[channels_key]),
-            default_rate=float(info["default_samplerate"]),
-        )
-        for info in found
-        if int(info[channels_key]) > 0
-    ]
+    own = _portaudio_devices(kind)
     pulse = next((d for d in own if d.name == "pulse"), None)
     if pulse is None:
         return own
@@ -100,11 +83,36 @@ def list_devices(kind: Kind) -> list[Device]:
     return served + own
 
 
+def _portaudio_devices(kind: Kind) -> list[Device]:
+    """PortAudio's own devices (its snapshot: no sound server asked)."""
+    sd = sounddevice()
+    channels_key = f"max_{kind}_channels"
+    try:
+        found = sd.query_devices()
+        default = _default_index(sd, kind)
+    except sd.PortAudioError as error:
+        raise AudioUnavailable(f"The list of sound devices could not be read ({error}).") from error
+    return [
+        Device(
+            name=str(info["name"]),
+            index=int(info["index"]),
+            is_default=int(info["index"]) == default,
+            max_channels=int(info[channels_key]),
+            default_rate=float(info["default_samplerate"]),
+        )
+        for info in found
+        if int(info[channels_key]) > 0
+    ]
+
+
 def resolve(kind: Kind, name: str | None) -> Device:
     """The named device, or the system default when no name was chosen; a stream opened and started
     right after this, with ROUTING held throughout, goes to it: for a sound server device, `pulse` is
-    pointed at it."""
-    devices = list_devices(kind)
+    pointed at it. The system default is PortAudio's own default device when it has one: the sound
+    server is not asked (`pactl`), which keeps the default devices' opening cheap during a connect."""
+    devices = _portaudio_devices(kind) if name is None else []
+    if not any(device.is_default for device in devices):
+        devices = list_devices(kind)
     if not devices:
         raise AudioUnavailable(notice(kind, "missing"))
     device = lookup(devices, name)

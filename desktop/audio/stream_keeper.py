@@ -21,7 +21,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from desktop.audio import devices
 from desktop.audio.devices import AudioUnavailable, Device, Kind
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 FIRST_CALLBACK_GRACE = 6.0
 STALL_SECONDS = 2.0
 LIVE_SECONDS = 0.2  # a callback this recent means the device is delivering
+# How long closing waits for a stream still being opened; after that it closes itself once it opens,
+# so a hang-up never hangs on PortAudio.
+OPENING_WAIT_SECONDS = 5.0
 WATCH_SECONDS = 3.0  # how often a named device's presence is checked while it plays (a short listing)
 
 
@@ -61,6 +64,7 @@ class StreamKeeper:
         self._name = device_name
         self._device: Device | None = None  # the named device as last opened, when the server lists it
         self._stream: Stream | None = None
+        self._opening: asyncio.Future[Stream] | None = None  # a stream being opened on a worker thread
         self._opened_at = 0.0
         self._last_beat = 0.0
         self._watched_at = 0.0
@@ -132,16 +136,21 @@ class StreamKeeper:
                 await asyncio.sleep(self._retry_seconds)
                 return
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(None, self._open_and_start)
+        future = self._opening = loop.run_in_executor(None, self._open_and_start)
         try:
-            self._stream = await future
+            # Shielded: a cancelled wait must not cancel the future, or the stream it brings would be
+            # dropped still running (PortAudio then calls a freed callback: a crash). `close()` awaits it.
+            self._stream = await asyncio.shield(future)
+            self._opening = None
             log.info("The %s is open", self._what)
         except asyncio.CancelledError:
-            future.add_done_callback(_close_when_opened)
+            future.add_done_callback(self._close_unclaimed)
             raise
         except AudioUnavailable as error:
+            self._opening = None
             self._report(error.sentence if not self._out else self._sentence("lost"))
         except Exception as error:  # any PortAudio refusal means the same thing here: not available yet
+            self._opening = None
             if not self._out:
                 log.info("The %s could not be opened: %s", self._what, error)
             self._report(self._sentence("lost"))
@@ -180,9 +189,25 @@ class StreamKeeper:
         return f"no callback for {silent:.1f} s" if silent > STALL_SECONDS else ""
 
     async def close(self) -> None:
+        """Close the stream, and one still being opened once it is (nothing is left running)."""
+        opening, self._opening = self._opening, None  # claimed: `_close_unclaimed` leaves it alone
+        if opening is not None:
+            try:  # unlike `await`, a cancelled or timed-out wait leaves the open running
+                await asyncio.wait({opening}, timeout=OPENING_WAIT_SECONDS)
+            finally:
+                if not opening.done():  # cancelled, or PortAudio hangs: closed whenever it opens
+                    opening.add_done_callback(_close_opened)
+            if opening.done() and _opened(opening):
+                await asyncio.get_running_loop().run_in_executor(None, opening.result().close, True)
         stream, self._stream = self._stream, None
         if stream is not None:
             await asyncio.get_running_loop().run_in_executor(None, stream.close, True)
+
+    def _close_unclaimed(self, future: asyncio.Future[Stream]) -> None:
+        """An open whose wait was cancelled finished: close its stream unless `close()` claimed it."""
+        if self._opening is future:
+            self._opening = None
+            _close_opened(future)
 
     @property
     def _what(self) -> str:
@@ -199,7 +224,11 @@ class StreamKeeper:
             self._problem(sentence)
 
 
-def _close_when_opened(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled() and future.exception() is None:
-        with contextlib.suppress(Exception):
-            future.result().close(ignore_errors=True)
+def _opened(future: asyncio.Future[Stream]) -> bool:
+    return not future.cancelled() and future.exception() is None
+
+
+def _close_opened(future: asyncio.Future[Stream]) -> None:
+    """A done callback (on the loop): close the stream the open brought, on a worker thread."""
+    if _opened(future):
+        asyncio.get_running_loop().run_in_executor(None, future.result().close, True)

@@ -119,10 +119,7 @@ class Connection:
     async def _open(self, step: Callable[[str], None]) -> None:
         timeouts = self._config.timeouts
         async with aiohttp.ClientSession() as http:
-            ephemeral = await self._provider.mint(http, timeouts.mint)
-            self.masker.add(ephemeral)
-            step("mint")
-            offer_sdp = await self._make_offer()
+            ephemeral, offer_sdp = await self._mint_while_offering(http, step)
             answer_sdp = await self._post_offer(http, ephemeral, offer_sdp)
         del ephemeral  # the ephemeral key lives only as long as the SDP exchange needs it
         step("sdp")
@@ -147,6 +144,22 @@ class Connection:
         self._ensure_not_closing()
         self._liveness = Liveness(pc, timeouts.liveness, self._lost, self._expecting_media)
         self._liveness.start()
+
+    async def _mint_while_offering(
+        self, http: aiohttp.ClientSession, step: Callable[[str], None]
+    ) -> tuple[str, str]:
+        """The key is minted while the peer connection makes its offer (ICE gathering included):
+        neither needs the other. A failed mint is the failure, as when it came first; the offer
+        under way is then cancelled (and its peer connection closed by `open`)."""
+        minting = asyncio.create_task(self._provider.mint(http, self._config.timeouts.mint))
+        offering = asyncio.create_task(self._make_offer())
+        try:
+            ephemeral = await minting
+            self.masker.add(ephemeral)
+            step("mint")
+            return ephemeral, await offering
+        finally:
+            await _settled(offering)
 
     async def still_receiving(self, seconds: float) -> bool:
         """A quick check after a network change or a wake-up: does the service still reach us?"""
@@ -302,3 +315,13 @@ class Connection:
                 self._channel.close()
         if self._pc is not None:
             await self._pc.close()
+
+
+async def _settled(task: asyncio.Task[Any]) -> None:
+    """`task` finished, cancelled first if it was still running; its failure is not raised (the
+    caller already has the one to report) but taken, so asyncio does not log it as never retrieved."""
+    if not task.done():
+        task.cancel()
+        await asyncio.wait({task})
+    if not task.cancelled():
+        task.exception()

@@ -119,6 +119,8 @@ class VoiceSession:
             raise
 
     async def _connect(self) -> None:
+        # Neither start waits for its device (PortAudio opens on a worker thread while the call
+        # connects); the input's track exists at once, so the offer never waits for a device.
         await self._audio_in.start()  # before taking its track: a restarted input has a new one
         await self._audio_out.start()
         self._call_handover.prepare()
