@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.session import ErrorRaised, RetryScheduled, SessionState, ToolActivity
+from desktop.ui import later_views
 from desktop.ui.banner import Banner
 from desktop.ui.error_text import localized, retry_countdown
 from desktop.ui.folder_picker import folder_label, knowledge_dialog
@@ -39,9 +40,8 @@ from desktop.ui.usage_label import UsageLabel, token_prices
 from desktop.ui.window_menus import add_menus
 
 if TYPE_CHECKING:  # not imported before the window is shown: start-up time
-    from desktop.settings import Target
     from desktop.ui.controller import Controller
-    from desktop.ui.ports import AboutContext, SettingsContext
+    from desktop.ui.ports import SettingsContext
     from desktop.ui.settings_dialog import SettingsDialog
 
 _CONFIG_CODES = ("invalid_api_key", "unauthorized", "bad_key", "bad_provider", "missing_config", "not_found",
@@ -52,11 +52,6 @@ class MainWindow(QMainWindow):
     closeRequested = Signal(str)  # why, for the log: the window was closed, or Quit was chosen
     keptInTray = Signal()  # closed while the app stays in the tray: hidden, not closed
     confirmationsChanged = Signal(int)  # meeting dialogs waiting for the person
-    save_action: QAction  # the menus' actions (window_menus.py)
-    knowledge_action: QAction
-    settings_action: QAction
-    inspector_action: QAction
-    about_action: QAction
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,7 +81,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
         self._splitter = QSplitter(Qt.Orientation.Horizontal)
         self._build()
-        add_menus(self)
+        (self.save_action, self.knowledge_action, self.settings_action, self.inspector_action,
+         self.about_action) = add_menus(self.menuBar(), self.inspector, save=self.transcript.save.click,
+                                        choose_folder=self.choose_knowledge_folder, quit_app=self.quit_app)
         self._reconnecting_shown = False
         self._confirming: set[str] = set()  # call ids whose meeting dialog is open
         self.space = SpaceKey(self)
@@ -142,8 +139,8 @@ class MainWindow(QMainWindow):
         c.audioRecovered.connect(lambda sentence: self.banner.show_message(sentence, kind="info"))
         c.microphoneLevel.connect(self.meter.set_level)
         c.pushToTalkChanged.connect(self._show_mode)
-        c.targetKnown.connect(self._show_target)
-        c.keychainMissing.connect(self._show_keychain_missing)
+        c.targetKnown.connect(lambda target: later_views.show_target(self.notice, target))
+        c.keychainMissing.connect(lambda: later_views.show_keychain_missing(self.notice))
         c.connectionRenewed.connect(self._show_renewed)
         c.retryScheduled.connect(self._show_retry_wait)
         c.knowledgeFolderChanged.connect(self._show_knowledge_folder)
@@ -161,7 +158,7 @@ class MainWindow(QMainWindow):
             banner.settingsRequested.connect(c.open_settings)
         self.settings_action.triggered.connect(c.open_settings)
         self.about_action.triggered.connect(c.about.open)
-        c.about.aboutReady.connect(self._open_about)
+        c.about.aboutReady.connect(lambda about: later_views.open_about(self, about))
         self._show_mode(c.push_to_talk)
         self._show_state(c.state, "")
         self._show_knowledge_folder(c.prefs.knowledge_folder)
@@ -217,21 +214,6 @@ class MainWindow(QMainWindow):
         self.talk.set_confirmations_open(len(self._confirming))
         self.status_text.setText(self.talk.label())
         self.confirmationsChanged.emit(len(self._confirming))
-
-    def _show_target(self, target: Target) -> None:
-        from desktop.ui.target_notice import show_target_notice  # not needed for the first frame
-
-        show_target_notice(self.notice, target)
-
-    def _show_keychain_missing(self) -> None:
-        from desktop.ui.target_notice import show_keychain_missing
-
-        show_keychain_missing(self.notice)
-
-    def _open_about(self, about: AboutContext) -> None:
-        from desktop.ui.about_dialog import AboutDialog  # not needed for the first frame
-
-        AboutDialog(about, self).open()
 
     def _show_renewed(self, _reason: str) -> None:
         self.transcript.mark_renewed()
