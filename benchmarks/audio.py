@@ -99,6 +99,7 @@ async def measure_call(
     far = await FarEndProcess.start(loss, transport)
     speaker = Speaker()
     microphone = Microphone(processor=make_processor(speaker, headset=not echo_cancelling))
+    microphone.set_encoded(transport == "webrtc")  # as the app does: the WebSocket sends PCM, not Opus
     captured, heard = Onsets(), Onsets()
     watch_capture(microphone, captured)
     watch_playback(speaker, heard)
