@@ -9,8 +9,8 @@ import base64
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
-from desktop.audio.block_track import BLOCK_FRAMES, OpusBlockTrack
 from desktop.audio import pcm
+from desktop.audio.block_track import BLOCK_FRAMES, OpusBlockTrack
 from desktop.audio.pcm import tone
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.providers import provider_for
@@ -20,6 +20,7 @@ from desktop.realtime.websocket_endpoints import (
     websocket_headers,
     websocket_url,
 )
+from desktop.realtime.websocket_reply import _interrupts
 
 KEY = "resource-key-0123456789abcdef"
 
@@ -139,3 +140,12 @@ def test_a_websocket_call_gets_pcm_frames_from_the_microphone() -> None:
     speaker = RecordingSpeaker()
     assert connection_factory(SessionConfig(), speaker) is Connection
     assert connection_factory(SessionConfig(transport="websocket"), speaker) is not Connection
+
+
+def test_the_reply_is_cut_on_speech_only_where_the_session_says_it_interrupts() -> None:
+    """Read from the service's own session events, GA (audio.input) and preview (top level) alike."""
+    ga = {"audio": {"input": {"turn_detection": {"type": "server_vad", "interrupt_response": False}}}}
+    preview = {"turn_detection": {"type": "server_vad", "interrupt_response": False}}
+    assert not _interrupts(ga) and not _interrupts(preview)
+    assert _interrupts({"turn_detection": {"type": "server_vad"}})  # the services' default
+    assert _interrupts({"audio": {"input": {"turn_detection": None}}}) and _interrupts(None)
