@@ -4,10 +4,10 @@
 Out: `PcmChunker` takes what the call's microphone branch yields (PCM frames, or the Opus packets the
 product's microphone encodes for WebRTC, decoded here), resamples to 24 kHz mono s16 with PyAV's
 resampler (no numpy, no audioop) and cuts it into `CHUNK_SECONDS` chunks. It runs in the connection's
-sender task, never in a sound-card callback. The resampler's filter holds back a few samples (16 at
-24 kHz); left alone, each 20 ms frame would leave that much short of a whole chunk, and every chunk
-would wait for the next frame (20 ms more). So the first audio is preceded by that much silence, once:
-each frame then completes a chunk that goes out at once.
+sender task, never in a sound-card callback. The resampler's filter holds back a few samples; left
+alone, each 20 ms frame would leave that much short of a whole chunk, and every chunk would wait for
+the next frame (20 ms more: docs/measurements.md, "The WebSocket's audio, looked into"). So the first
+audio is preceded by that much silence, once: each frame then completes a chunk that goes out at once.
 
 In: `ReplyTrack` holds the reply's audio and hands it out in 20 ms frames, paced by the clock (a
 little ahead of it, so the speaker's prebuffer stays filled despite a coarse loop timer), because the
