@@ -17,8 +17,6 @@ carrying the click (its `on_audio_received` hook; no jitter buffer there either)
 as the demo's writer sends the audio delta carrying it (just before `send_str`, after the pacer's
 40 ms slot). The client's end points are the same as for WebRTC. No loss is injected over the
 WebSocket (TCP resends), so only the loss-free calls run, and the CPU floor (floor.py) is WebRTC's.
-The microphone's clicks start SOCKET_TURN_FIRST before the server's there (far_end.SOCKET_BENCH_VAD
-says why).
 
 The client runs on the app's loop, qasync on a QApplication (offscreen, no window) with ready callbacks
 run in batches (desktop/ui/event_loop.py), unless `--loop asyncio` asks for plain asyncio.
@@ -53,7 +51,6 @@ from desktop.realtime.config import TransportChoice
 
 WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
 LOSS_SECONDS = 20.0  # each lossy call (40 clicks each way); the loss-free call lasts `seconds`
-SOCKET_TURN_FIRST = 2.5  # s of microphone clicks before the server's, over the WebSocket
 LoopKind = Literal["qasync", "asyncio"]
 Measured = TypeVar("Measured")
 
@@ -99,6 +96,7 @@ async def measure_call(
     far = await FarEndProcess.start(loss, transport)
     speaker = Speaker()
     microphone = Microphone(processor=make_processor(speaker, headset=not echo_cancelling))
+    microphone.set_encoded(transport == "webrtc")  # as the app does: the WebSocket sends PCM, not Opus
     captured, heard = Onsets(), Onsets()
     watch_capture(microphone, captured)
     watch_playback(speaker, heard)
@@ -109,13 +107,9 @@ async def measure_call(
         tasks.add(asyncio.create_task(_take_played(speaker)))
     try:
         await session.connect()
-        if transport == "webrtc":
-            await far.ask(f"clicks {WARM_UP + seconds + 2}")
+        await far.ask(f"clicks {WARM_UP + seconds + 2}")
         with clicking_into(audio, WARM_UP + seconds + 2):
-            if transport == "websocket":  # the speech turn first (far_end.SOCKET_BENCH_VAD), in the warm-up
-                await asyncio.sleep(SOCKET_TURN_FIRST)
-                await far.ask(f"clicks {WARM_UP + seconds + 2 - SOCKET_TURN_FIRST}")
-            await asyncio.sleep(WARM_UP - SOCKET_TURN_FIRST if transport == "websocket" else WARM_UP)
+            await asyncio.sleep(WARM_UP)
             captured.times.clear()
             heard.times.clear()
             cpu, rss = await _cpu_and_rss(seconds)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import sys
 import time
@@ -49,12 +48,9 @@ if TYPE_CHECKING:
 API_KEY = "bench-key-0123456789"
 DEPLOYMENT = "gpt-realtime-bench"
 ROOT = Path(__file__).resolve().parent.parent
-# Clicks into the microphone must neither start answers nor stop the server's clicks.
+# Clicks into the microphone must neither start answers nor stop the server's clicks (over either
+# transport: with interrupt_response off the client cuts no reply either).
 BENCH_VAD = TurnDetection(create_response=False, interrupt_response=False)
-# Over the WebSocket the app's client cuts whatever reply is playing when the server says speech started
-# (websocket_reply.py), interrupt_response or not: the microphone's clicks must make one speech turn
-# that starts before the server's clicks do (audio.py) and never stops in between.
-SOCKET_BENCH_VAD = dataclasses.replace(BENCH_VAD, silence_duration_ms=5000)
 
 
 class FarEnd:
@@ -188,7 +184,7 @@ def session_config(far: FarEndProcess) -> SessionConfig:
         deployment=far.deployment,
         api_key=far.api_key,
         greet_first=False,
-        turn_detection=SOCKET_BENCH_VAD if far.transport == "websocket" else BENCH_VAD,
+        turn_detection=BENCH_VAD,
         transport=far.transport,
     )
 

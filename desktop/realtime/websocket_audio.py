@@ -4,7 +4,10 @@
 Out: `PcmChunker` takes what the call's microphone branch yields (PCM frames, or the Opus packets the
 product's microphone encodes for WebRTC, decoded here), resamples to 24 kHz mono s16 with PyAV's
 resampler (no numpy, no audioop) and cuts it into `CHUNK_SECONDS` chunks. It runs in the connection's
-sender task, never in a sound-card callback.
+sender task, never in a sound-card callback. The resampler's filter holds back a few samples; left
+alone, each 20 ms frame would leave that much short of a whole chunk, and every chunk would wait for
+the next frame (20 ms more: docs/measurements.md, "The WebSocket's audio, looked into"). So the first
+audio is preceded by that much silence, once: each frame then completes a chunk that goes out at once.
 
 In: `ReplyTrack` holds the reply's audio and hands it out in 20 ms frames, paced by the clock (a
 little ahead of it, so the speaker's prebuffer stays filled despite a coarse loop timer), because the
@@ -38,6 +41,7 @@ FRAME_BYTES = FRAME_SAMPLES * WIDTH
 FRAME_SECONDS = FRAME_SAMPLES / RATE
 CHUNK_SECONDS = 0.02  # one microphone frame per append: the least delay, 50 small messages a second
 CHUNK_BYTES = int(CHUNK_SECONDS * RATE) * WIDTH
+ALIGN_LIMIT_BYTES = CHUNK_BYTES // 4  # the most silence put before the first chunk to align it (5 ms)
 LEAD_SECONDS = 0.04  # how far ahead of the clock the reply is handed to the speaker
 IDLE_SECONDS = 0.3  # after this long without audio the speaker has played (or dropped) all it had
 TIME_BASE = fractions.Fraction(1, RATE)
@@ -51,6 +55,7 @@ class PcmChunker:
         self._resampler = AudioResampler(format="s16", layout="mono", rate=RATE)
         self._decoder: av.AudioCodecContext | None = None
         self._pending = bytearray()
+        self._aligned = False
 
     def feed(self, media: Media) -> list[bytes]:
         """The whole chunks available after `media` (often none, or one)."""
@@ -59,11 +64,20 @@ class PcmChunker:
             for out in self._resampler.resample(frame):
                 size = out.samples * WIDTH
                 self._pending += bytes(memoryview(out.planes[0])[:size])
+        if not self._aligned and self._pending:
+            self._align()
         chunks = []
         while len(self._pending) >= CHUNK_BYTES:
             chunks.append(bytes(self._pending[:CHUNK_BYTES]))
             del self._pending[:CHUNK_BYTES]
         return chunks
+
+    def _align(self) -> None:
+        """Silence before the first audio, so that the frame that brought it completes a chunk."""
+        short = -len(self._pending) % CHUNK_BYTES
+        if short <= ALIGN_LIMIT_BYTES:
+            self._pending[:0] = bytes(short)
+            self._aligned = True
 
     def _frames(self, media: Media) -> list[av.AudioFrame]:
         if isinstance(media, av.AudioFrame):

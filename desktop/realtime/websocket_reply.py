@@ -14,11 +14,13 @@ what was not played; over a WebSocket it cannot know what was played, so the cli
 the local `stopped` of a cut repeats it under `truncated`, since the inspector sees only the session's
 own sends).
 That happens when the person starts talking over a playing reply (`input_audio_buffer.speech_started`)
-and when the session asks for `output_audio_buffer.clear` (a WebRTC-only event the WebSocket service
-refuses): the unplayed audio is dropped, and so is whatever the cut item still sends. No
-`output_audio_buffer.cleared` is made up: that event says the service dropped its buffer and cut the
-item, which here only its own `conversation.item.truncated` (or its error) can confirm, and the session
-sees that answer unchanged; the local buffer's end is the `stopped` above.
+while the session's turn detection interrupts answers (`interrupt_response`, as the service's own
+`session.created`/`session.updated` say; with it off the service goes on with the answer, and so does
+the speaker, as over WebRTC), and when the session asks for `output_audio_buffer.clear` (a WebRTC-only
+event the WebSocket service refuses): the unplayed audio is dropped, and so is whatever the cut item
+still sends. No `output_audio_buffer.cleared` is made up: that event says the service dropped its
+buffer and cut the item, which here only its own `conversation.item.truncated` (or its error) can
+confirm, and the session sees that answer unchanged; the local buffer's end is the `stopped` above.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 AUDIO_DELTAS = frozenset({"response.output_audio.delta", "response.audio.delta"})
 AUDIO_ENDS = frozenset({"response.output_audio.done", "response.audio.done", "response.done"})
+SESSION_EVENTS = frozenset({"session.created", "session.updated"})
 
 
 class SocketReply:
@@ -59,6 +62,7 @@ class SocketReply:
         self._track_handed = False
         self._cut_items: set[str] = set()
         self._stop_note: dict[str, Any] = {}  # what a cut adds to its `stopped`
+        self.interrupts = True  # the person's speech cuts a playing reply (the session's interrupt_response)
         self.closed = False
 
     def received(self, text: str, data: dict[str, Any]) -> str:
@@ -66,7 +70,9 @@ class SocketReply:
         kind = data.get("type")
         if kind in AUDIO_DELTAS:
             return self._audio_delta(data)
-        if kind == "input_audio_buffer.speech_started":
+        if kind in SESSION_EVENTS:
+            self.interrupts = _interrupts(data.get("session"))
+        elif kind == "input_audio_buffer.speech_started" and self.interrupts:
             self.cut()
         elif kind in AUDIO_ENDS:
             self.track.end(_response_id(data))
@@ -136,6 +142,17 @@ def _truncate(heard: Heard, audio_end_ms: int) -> dict[str, Any]:
         "content_index": heard.content_index,
         "audio_end_ms": audio_end_ms,
     }
+
+
+def _interrupts(session: Any) -> bool:
+    """Whether the session's turn detection cuts a playing answer: `interrupt_response`, true unless it
+    says false (GA keeps the detection under audio.input, the preview at the top)."""
+    if not isinstance(session, dict):
+        return True
+    audio = session.get("audio")
+    place = audio.get("input") if isinstance(audio, dict) else session
+    detection = place.get("turn_detection") if isinstance(place, dict) else None
+    return not isinstance(detection, dict) or detection.get("interrupt_response") is not False
 
 
 def _response_id(data: dict[str, Any]) -> str:

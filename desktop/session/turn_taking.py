@@ -4,8 +4,10 @@ Events in, effects out: `TurnTaking` is handed a server event, a press of the ta
 of a call, with what it needs to know of the session at that moment (`TurnInputs`), and returns the
 effects (desktop.session.effects) the session applies. It holds the turn-taking rules: who ends the
 person's turn (the server's detection when hands-free, else the talk button), one response at a time,
-local playback flushed on barge-in, late user transcripts placed by `previous_item_id`, cancelled
-answers marked interrupted, and an answer owed to the next call when the call ends before it was given.
+local playback flushed on barge-in (only where the detection interrupts answers, `interrupt_response`:
+otherwise the service goes on with the answer and so does the speaker), late user transcripts placed
+by `previous_item_id`, cancelled answers marked interrupted, and an answer owed to the next call when
+the call ends before it was given.
 """
 
 from __future__ import annotations
@@ -59,8 +61,9 @@ class TurnInputs:
 
 
 class TurnTaking:
-    def __init__(self, hands_free: bool) -> None:
+    def __init__(self, hands_free: bool, interrupts: bool = True) -> None:
         self.hands_free = hands_free  # the server's detection ends the person's turn, not the button
+        self.interrupts = interrupts  # the server's detection cuts a playing answer (interrupt_response)
         self.pressed_at: float | None = None  # the talk button is held, since (monotonic seconds)
         self.active_response: str | None = None
         self._requested = False  # response.create sent, response.created not yet seen
@@ -162,7 +165,8 @@ class TurnTaking:
         """The effects of one server event, in the order they are to be applied."""
         match event:
             case ev.SpeechStarted():
-                barge_in = self.audio_playing or now.state is SessionState.ASSISTANT_SPEAKING
+                speaking = self.audio_playing or now.state is SessionState.ASSISTANT_SPEAKING
+                barge_in = speaking and self.interrupts
                 return [*([FlushSpeaker()] if barge_in else []), SetState(SessionState.USER_SPEAKING)]
             case ev.SpeechStopped():
                 return [SetState(SessionState.THINKING)]

@@ -66,7 +66,7 @@ class VoiceSession:
         self._stream = SessionStream()
         self._tool_calls = ToolCalls(tools, self.emit, self._spawn, self._deliver_tool_results)
         hands_free = not config.push_to_talk and config.turn_detection.mode != "none"
-        self._turn_taking = TurnTaking(hands_free=hands_free)
+        self._turn_taking = TurnTaking(hands_free, interrupts=config.turn_detection.interrupt_response)
         self._history = ConversationHistory()
         listeners = CallListeners(
             self._dispatch, self.emit, self._call_lost, self._expecting_media, self._hands_free

@@ -9,6 +9,7 @@ import base64
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
+from desktop.audio import pcm
 from desktop.audio.block_track import BLOCK_FRAMES, OpusBlockTrack
 from desktop.audio.pcm import tone
 from desktop.realtime.config import ProviderKind, SessionConfig
@@ -19,6 +20,7 @@ from desktop.realtime.websocket_endpoints import (
     websocket_headers,
     websocket_url,
 )
+from desktop.realtime.websocket_reply import _interrupts
 
 KEY = "resource-key-0123456789abcdef"
 
@@ -72,10 +74,22 @@ def test_the_microphone_becomes_20_ms_chunks_of_24_khz_pcm_from_frames_or_opus()
         track.push(block, 0.0)
     chunker = PcmChunker()
     chunks = [chunk for packet in received for chunk in chunker.feed(packet)]  # type: ignore[arg-type]
-    assert 8 <= len(chunks) <= 10  # the decoder and resampler hold back a few milliseconds
+    assert len(chunks) == 10  # one chunk per frame: the resampler's few held samples cost no frame
     assert all(len(chunk) == FRAME_BYTES for chunk in chunks)
     assert len(base64.b64encode(chunks[0])) == 1280  # what one input_audio_buffer.append carries
     assert BLOCK_FRAMES == 960
+
+
+def test_each_microphone_frame_goes_out_with_its_own_chunk_not_the_next_one() -> None:
+    """The loud frame's chunk leaves when that frame is fed, not one frame (20 ms) later."""
+    chunker = PcmChunker()
+    quiet, loud = bytes(BLOCK_FRAMES * 2), tone(440, 0.02, 0.5)
+    peaks = []
+    for block in (quiet, quiet, loud, quiet):
+        (chunk,) = chunker.feed(pcm.to_frame(block, 48_000))
+        peaks.append(pcm.peak(chunk))
+    assert peaks[0] == peaks[1] == 0
+    assert peaks[2] > 10_000
 
 
 async def test_the_reply_is_handed_out_in_order_and_its_ledger_says_what_was_heard() -> None:
@@ -126,3 +140,12 @@ def test_a_websocket_call_gets_pcm_frames_from_the_microphone() -> None:
     speaker = RecordingSpeaker()
     assert connection_factory(SessionConfig(), speaker) is Connection
     assert connection_factory(SessionConfig(transport="websocket"), speaker) is not Connection
+
+
+def test_the_reply_is_cut_on_speech_only_where_the_session_says_it_interrupts() -> None:
+    """Read from the service's own session events, GA (audio.input) and preview (top level) alike."""
+    ga = {"audio": {"input": {"turn_detection": {"type": "server_vad", "interrupt_response": False}}}}
+    preview = {"turn_detection": {"type": "server_vad", "interrupt_response": False}}
+    assert not _interrupts(ga) and not _interrupts(preview)
+    assert _interrupts({"turn_detection": {"type": "server_vad"}})  # the services' default
+    assert _interrupts({"audio": {"input": {"turn_detection": None}}}) and _interrupts(None)
