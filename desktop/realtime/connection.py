@@ -25,6 +25,7 @@ from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.liveness import Liveness, still_receiving
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider, unreachable
+from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,11 @@ class Connection:
         try:
             async with asyncio.timeout(timeout):
                 async with http.post(
-                    self._provider.sdp_url, data=offer_sdp.encode(), headers=headers, allow_redirects=False
+                    self._provider.sdp_url,
+                    data=offer_sdp.encode(),
+                    headers=headers,
+                    allow_redirects=False,
+                    proxy=proxy_for(self._provider.sdp_url),
                 ) as reply:
                     body = await reply.text()
                     status, wait = reply.status, retry_after(reply.headers)
@@ -198,8 +203,10 @@ class Connection:
                 code="sdp_timeout",
             ) from None
         except aiohttp.ClientError as exc:
-            log.debug("SDP request failed: %r", exc)
-            raise unreachable(self._provider.sdp_url) from None
+            log.debug("SDP request failed: %s", loggable(exc))
+            raise proxy_failure(exc, self._provider.sdp_url) or unreachable(self._provider.sdp_url) from None
+        if refused := refused_by_proxy(status, self._provider.sdp_url):
+            raise refused
         if not 200 <= status < 300:
             masked, target = self.masker.text(body), self._provider.deployment
             error = http_failure("call setup", status, masked, target=target, retry_after=wait)

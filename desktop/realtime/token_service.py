@@ -27,6 +27,7 @@ from desktop.realtime.endpoints import invalid_url, shown_url, url_problem
 from desktop.realtime.errors import SessionError, token_failure
 from desktop.realtime.masking import Masker, remember_secrets
 from desktop.realtime.mint_answer import read_mint_answer
+from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 
 if TYPE_CHECKING:
@@ -106,7 +107,11 @@ class TokenService:
             async with asyncio.timeout(limit):
                 # No redirects: the bearer token would go wherever they point.
                 async with http.post(
-                    self.url, json={}, headers=self.headers(), allow_redirects=False
+                    self.url,
+                    json={},
+                    headers=self.headers(),
+                    allow_redirects=False,
+                    proxy=proxy_for(self.url),
                 ) as reply:
                     body = await reply.text(errors="replace")  # a proxy's page in another charset
                     status, wait = reply.status, retry_after(reply.headers)
@@ -117,8 +122,8 @@ class TokenService:
                 code="token_timeout",
             ) from None
         except aiohttp.ClientError as exc:
-            log.debug("token service request failed: %r", exc)
-            raise SessionError(
+            log.debug("token service request failed: %s", loggable(exc))
+            raise proxy_failure(exc, self.url) or SessionError(
                 f"Could not reach the token service at {self.host}; check its URL and the network"
                 " connection.",
                 code="token_unreachable",
@@ -128,6 +133,8 @@ class TokenService:
     def _read(
         self, status: int, body: str, wait: float | None, said_at: float | None
     ) -> tuple[str, float | None]:
+        if refused := refused_by_proxy(status, self.url):
+            raise refused
         if 300 <= status < 400:
             raise SessionError(
                 f"The token service at {self.host} answered with a redirect (HTTP {status}), which is not"

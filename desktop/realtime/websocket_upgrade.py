@@ -19,6 +19,7 @@ from desktop.realtime.config import Timeouts
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider, unreachable
+from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 from desktop.realtime.websocket_endpoints import http_form
 
@@ -71,6 +72,7 @@ async def open_websocket(
                 heartbeat=max(SHORTEST_HEARTBEAT, timeouts.liveness),
                 max_msg_size=MAX_RECEIVED_BYTES,
                 autoping=False,  # the reader answers pings itself and sees the pongs (still_receiving)
+                proxy=proxy_for(url),
             )
     except TimeoutError:
         raise SessionError(
@@ -84,10 +86,12 @@ async def open_websocket(
             retryable=False,
         ) from None
     except aiohttp.WSServerHandshakeError as refused:
-        raise _refusal(refused, provider, masker, minted="Authorization" in headers) from None
+        raise refused_by_proxy(refused.status, url) or _refusal(
+            refused, provider, masker, minted="Authorization" in headers
+        ) from None
     except (aiohttp.ClientError, OSError) as exc:
-        log.debug("WebSocket upgrade failed: %s", masker.text(repr(exc)))
-        raise unreachable(http_form(url)) from None
+        log.debug("WebSocket upgrade failed: %s", masker.text(loggable(exc)))
+        raise proxy_failure(exc, url) or unreachable(http_form(url)) from None
 
 
 def _refusal(
