@@ -1,10 +1,11 @@
 """The "auto" transport: WebRTC first, and the WebSocket for a call whose WebRTC media never comes up.
 
 Networks that block UDP answer the SDP offer (it travels over HTTPS) and then let nothing through: ICE,
-DTLS or the data channel never completes, and the WebRTC `Connection` fails with `ice_timeout` or
-`channel_timeout` after its own timeouts (Timeouts.ice, Timeouts.data_channel). Only those failures
-fall back: a refused key, a quota or a malformed endpoint would fail the WebSocket just the same, and
-saying so at once is better than a second wait.
+DTLS or the data channel never completes. The WebSocket is then tried after a head start, racing
+WebRTC, or at once when ICE fails or WebRTC's own timeouts end it (desktop/realtime/transport_race.py
+says how, and why no call is had or billed twice). Only those failures fall back: a refused key, a
+quota or a malformed endpoint would fail the WebSocket just the same, and saying so at once is better
+than a second wait.
 
 `AutoConnection` is a `RealtimeConnection` like the two it wraps, so the session never learns which one
 it has; `on_chosen` hears the transport that connected (the app remembers it per endpoint and shows it).
@@ -33,12 +34,10 @@ from desktop.realtime.connection import (
 from desktop.realtime.errors import SessionError
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider
+from desktop.realtime.transport_race import HeadStart, TransportRace, head_start_wait
 from desktop.realtime.websocket_connection import WebSocketConnection
 
 log = logging.getLogger(__name__)
-
-# What UDP that never flows looks like; anything else would fail over the WebSocket too.
-FALLBACK_CODES = frozenset({"ice_timeout", "channel_timeout"})
 
 ChosenHandler = Callable[[Transport], None]
 
@@ -57,8 +56,10 @@ class AutoConnection:
         played_seconds: Callable[[], float] | None = None,
         on_chosen: ChosenHandler = lambda _transport: None,
         first: Transport = "webrtc",
+        head_start: HeadStart | None = None,
     ) -> None:
-        """`first`: "websocket" once an earlier call of the session had to fall back (AutoConnector)."""
+        """`first`: "websocket" once an earlier call of the session had to fall back (AutoConnector).
+        `head_start`: what WebRTC's head start waits for (tests count it, not seconds)."""
         handlers: dict[str, Any] = {
             "on_message": on_message,
             "on_track": on_track,
@@ -81,6 +82,8 @@ class AutoConnection:
             self._current = Connection(webrtc, provider, audio_track, **handlers)
         self.masker: Masker = self._current.masker  # the connection's own: it adds the ephemeral key
         self._on_chosen = on_chosen
+        self._head_start = head_start or head_start_wait()
+        self._race: TransportRace | None = None
         self._closing = False
         self.transport: Transport = first
 
@@ -90,16 +93,17 @@ class AutoConnection:
         return getattr(self._current, name)
 
     async def open(self, on_step: Callable[[str], None] | None = None) -> None:
-        try:
+        if self.transport == "websocket":
             await self._current.open(on_step)
-        except SessionError as error:
-            if self.transport == "websocket" or error.code not in FALLBACK_CODES or self._closing:
-                raise
-            log.info("WebRTC media did not come up (%s); trying the WebSocket", error.code)
-            self._current = self._websocket()
-            self.masker = self._current.masker
-            self.transport = "websocket"
-            await self._current.open(on_step)
+        else:
+            self._race = TransportRace(self._current, self._websocket, self._head_start)
+            won = await self._race.run(on_step or (lambda _name: None))
+            if won == "websocket":
+                assert isinstance(self._race.websocket, WebSocketConnection)
+                self._current = self._race.websocket
+                self.masker = self._current.masker
+                self.transport = "websocket"
+            self._race = None
         if self._closing:
             raise SessionError(CLOSED_WHILE_CONNECTING, code="closed")
         self._on_chosen(self.transport)
@@ -109,6 +113,11 @@ class AutoConnection:
 
     async def close(self) -> None:
         self._closing = True
+        race = self._race
+        if race is not None:  # a close while the two race: both, and nothing more is started
+            race.stopped = True
+            if race.websocket is not None:
+                await race.websocket.close()
         await self._current.close()
 
     async def still_receiving(self, seconds: float) -> bool:

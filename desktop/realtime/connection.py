@@ -236,6 +236,7 @@ class Connection:
         """Wait for `reached`, re-checked on every state change; a failed connection ends the wait."""
         assert self._pc is not None
         while not reached():
+            self._ensure_not_closing()  # our own close is no ICE failure (auto would fall back)
             if self._pc.connectionState in ("failed", "closed"):
                 raise SessionError(
                     "The media connection (ICE/DTLS) to the service failed.", code="ice_failed"
