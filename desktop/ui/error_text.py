@@ -108,15 +108,18 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     ),
     "proxy_auth_required": QT_TRANSLATE_NOOP(
         "ErrorText",
-        "The network's proxy asks for a user name and password; give them in the proxy's address (http://user:password@host:port) or ask the network's administrator.",
+        "The network's proxy asks for a user name and password; give them in the proxy's address "
+        "(http://user:password@host:port) or ask the network's administrator.",
     ),
     "proxy_refused": QT_TRANSLATE_NOOP(
         "ErrorText",
-        "The network's proxy refused the connection to the service; ask the network's administrator to allow it.",
+        "The network's proxy refused the connection to the service; ask the network's administrator to "
+        "allow it.",
     ),
     "proxy_unreachable": QT_TRANSLATE_NOOP(
         "ErrorText",
-        "Could not reach the network's proxy; check the proxy setting (HTTPS_PROXY) and the network connection.",
+        "Could not reach the network's proxy; check the proxy setting (HTTPS_PROXY) and the network "
+        "connection.",
     ),
     "redirected": QT_TRANSLATE_NOOP(
         "ErrorText",
