@@ -6,23 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from desktop.demo.thread import DemoServerThread
-
-KEY = "right-key-0123456789abcdef"
-
-
-@pytest.fixture
-def service() -> Iterator[DemoServerThread]:
-    thread = DemoServerThread()
-    thread.server.api_key = KEY
-    thread.start()
-    yield thread
-    thread.stop()
+from tests.cli.conftest import KEY
 
 
 @pytest.fixture

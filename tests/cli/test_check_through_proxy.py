@@ -5,23 +5,14 @@ addressed as `demo.invalid`, which resolves nowhere, so a check that passes went
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from desktop.demo.thread import DemoServerThread
-from tests.cli.test_check_command import KEY, _run_check, _store_settings
+from tests.cli.conftest import KEY
+from tests.cli.test_check_command import _run_check, _store_settings
 from tests.realtime.http_proxy import HttpProxy, ProxyThread, make_certificate
-
-
-@pytest.fixture
-def service() -> Iterator[DemoServerThread]:
-    thread = DemoServerThread()
-    thread.server.api_key = KEY
-    thread.start()
-    yield thread
-    thread.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -35,20 +26,27 @@ def _port(service: DemoServerThread) -> int:
     return int(service.server.base_url.rsplit(":", 1)[1])
 
 
-def test_a_websocket_check_goes_through_the_http_proxy(tmp_path: Path, service: DemoServerThread) -> None:
-    """http:// and ws:// are sent to the proxy with their whole URL (the upgrade too)."""
+@pytest.mark.parametrize(
+    ("transport", "second"),
+    [
+        # aiohttp names the upgrade's URL as ws://, not http://, in the request to the proxy.
+        ("websocket", "GET ws://demo.invalid:{port}/v1/realtime?model=gpt-realtime"),
+        # The mint and the SDP offer are HTTP; the media (UDP) never goes through an HTTP proxy.
+        ("webrtc", "POST http://demo.invalid:{port}/v1/realtime/calls"),
+    ],
+)
+def test_a_check_goes_through_the_http_proxy(
+    tmp_path: Path, service: DemoServerThread, transport: str, second: str
+) -> None:
+    """http:// and ws:// are sent to the proxy with their whole URL (the WebSocket's upgrade too)."""
     port = _port(service)
     endpoint = f"http://demo.invalid:{port}"
     _store_settings(tmp_path, provider="openai", endpoint=endpoint, deployment="gpt-realtime")
     with ProxyThread(HttpProxy(routes={f"demo.invalid:{port}": ("127.0.0.1", port)})) as proxy:
-        done = _run_check(tmp_path, "--transport", "websocket", OPENAI_API_KEY=KEY, HTTP_PROXY=proxy.url)
+        done = _run_check(tmp_path, "--transport", transport, OPENAI_API_KEY=KEY, HTTP_PROXY=proxy.url)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "The connection works over WebSocket." in done.stdout
-    # aiohttp names the upgrade's URL as ws://, not http://, in the request to the proxy.
-    assert proxy.proxy.carried == [
-        f"POST {endpoint}/v1/realtime/client_secrets",
-        f"GET ws://demo.invalid:{port}/v1/realtime?model=gpt-realtime",
-    ]
+    assert "The connection works over" in done.stdout
+    assert proxy.proxy.carried == [f"POST {endpoint}/v1/realtime/client_secrets", second.format(port=port)]
 
 
 def test_https_and_wss_go_through_a_connect_tunnel(tmp_path: Path, service: DemoServerThread) -> None:
@@ -80,17 +78,3 @@ def test_a_proxy_asking_for_a_login_is_one_sentence(tmp_path: Path) -> None:
     assert f"The proxy {address} asks for a user name and password (HTTP 407)" in done.stderr
     assert "wrong-pw" not in done.stdout + done.stderr and KEY not in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
-
-
-def test_the_webrtc_call_setup_goes_through_the_proxy(tmp_path: Path, service: DemoServerThread) -> None:
-    """The mint and the SDP offer are HTTP; the media (UDP) never goes through an HTTP proxy."""
-    port = _port(service)
-    endpoint = f"http://demo.invalid:{port}"
-    _store_settings(tmp_path, provider="openai", endpoint=endpoint, deployment="gpt-realtime")
-    with ProxyThread(HttpProxy(routes={f"demo.invalid:{port}": ("127.0.0.1", port)})) as proxy:
-        done = _run_check(tmp_path, "--transport", "webrtc", OPENAI_API_KEY=KEY, HTTP_PROXY=proxy.url)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert proxy.proxy.carried == [
-        f"POST {endpoint}/v1/realtime/client_secrets",
-        f"POST {endpoint}/v1/realtime/calls",
-    ]
