@@ -27,10 +27,9 @@ How the race is run, and why:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from desktop.realtime.errors import SessionError
 
@@ -50,7 +49,7 @@ class Opening(Protocol):
     async def close(self) -> None: ...
 
 
-def falls_back(failure: BaseException) -> bool:
+def falls_back(failure: BaseException) -> TypeGuard[SessionError]:
     """Whether WebRTC's failure is UDP that never flowed, which the WebSocket may get around."""
     return isinstance(failure, SessionError) and failure.code in FALLBACK_CODES
 
@@ -120,11 +119,7 @@ class TransportRace:
                 failure = webrtc_task.exception()
                 if failure is None:
                     return "webrtc"
-                if (
-                    self.stopped
-                    or not isinstance(failure, SessionError)
-                    or failure.code not in FALLBACK_CODES
-                ):
+                if not falls_back(failure) or self.stopped:
                     raise failure
                 if self._socket_failure is not None:
                     raise self._socket_failure
@@ -159,10 +154,12 @@ class TransportRace:
         if winner != "websocket":
             losers.append((self._socket_task, self.websocket))
         for task, connection in losers:
-            if task is not None and not task.done():
-                task.cancel()
-            if task is not None:
-                with contextlib.suppress(BaseException):
-                    await task
-            if connection is not None:
-                await connection.close()
+            try:
+                if task is not None:
+                    task.cancel()
+                    await asyncio.wait([task])  # its own failure is not ours; a cancel of us is
+                    if not task.cancelled():
+                        task.exception()  # seen: no "exception was never retrieved" later
+            finally:
+                if connection is not None:
+                    await connection.close()
