@@ -33,6 +33,7 @@ from desktop.realtime import (
     mints_for_websocket,
     parse_provider,
     provider_for,
+    proxy_in_use,
     transport_override,
     websocket_connector,
 )
@@ -217,10 +218,23 @@ def check_main(
     print(f"Checking the connection to {masker.text(about)}…", flush=True)
     if target is not None and target.environment:
         print(f"Set by the environment: {', '.join(target.environment)}.", flush=True)
+    _print_proxy(config)
     aiortc_patches.install()  # this run's start-up, as the app's
     choices = ("webrtc", "websocket") if transport == "both" else (transport,)
     worked = [_check_transport(config, choice) for choice in choices]
     return 0 if all(worked) else 1
+
+
+def _print_proxy(config: SessionConfig) -> None:
+    """Which proxy the check goes through (the system's: HTTPS_PROXY and the like), never its password."""
+    try:
+        provider = provider_for(config)
+    except SessionError:
+        return  # the check itself says what is wrong with the configuration
+    url = provider.token_service.url if provider.token_service is not None else provider.mint_url
+    proxy = proxy_in_use(url)
+    if proxy:
+        print(f"Through the proxy {proxy}.", flush=True)
 
 
 def _check_transport(config: SessionConfig, choice: str) -> bool:

@@ -72,6 +72,12 @@ def proxy_for(url: str) -> str | None:
     return proxy
 
 
+def proxy_in_use(url: str) -> str:
+    """host:port of the proxy that `url` goes through (no password), or "" for a direct connection."""
+    proxy = proxy_url_for(url)
+    return shown_host(proxy) if proxy else ""
+
+
 def shown_host(url: str) -> str:
     """host:port of `url`, without any user name or password, for a sentence or the log."""
     parts = urlsplit(url)

@@ -45,6 +45,7 @@ def test_a_check_goes_through_the_http_proxy(
     with ProxyThread(HttpProxy(routes={f"demo.invalid:{port}": ("127.0.0.1", port)})) as proxy:
         done = _run_check(tmp_path, "--transport", transport, OPENAI_API_KEY=KEY, HTTP_PROXY=proxy.url)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Through the proxy {proxy.url.removeprefix('http://')}." in done.stdout
     assert "The connection works over" in done.stdout
     assert proxy.proxy.carried == [f"POST {endpoint}/v1/realtime/client_secrets", second.format(port=port)]
 
@@ -65,7 +66,7 @@ def test_https_and_wss_go_through_a_connect_tunnel(tmp_path: Path, service: Demo
     assert done.returncode == 0, done.stdout + done.stderr
     assert "The connection works over WebSocket." in done.stdout
     assert len(proxied.carried) >= 1 and set(proxied.carried) == {"CONNECT demo.invalid:443"}
-    assert "pw-42" not in done.stdout + done.stderr
+    assert "Through the proxy 127.0.0.1:" in done.stdout and "pw-42" not in done.stdout + done.stderr
 
 
 def test_a_proxy_asking_for_a_login_is_one_sentence(tmp_path: Path) -> None:
