@@ -47,7 +47,7 @@ def _auto(demo: RunningDemoServer, head_start: HeadStart, chosen: list[str]) -> 
 
 async def test_the_websocket_wins_after_the_head_start_and_webrtc_is_closed(demo: RunningDemoServer) -> None:
     demo.server.on_call_answered = TransportFaults(ice_stall=True)  # SDP answered, then no UDP at all
-    head_start, chosen, steps = HeadStart(), [], []
+    head_start, chosen, steps = HeadStart(), list[str](), list[str]()
     connection = _auto(demo, head_start, chosen)
     webrtc = connection._current
     assert isinstance(webrtc, Connection)
@@ -69,7 +69,7 @@ async def test_the_websocket_wins_after_the_head_start_and_webrtc_is_closed(demo
 
 async def test_ice_that_fails_falls_back_at_once(demo: RunningDemoServer) -> None:
     demo.server.on_call_answered = TransportFaults(ice_refused=True)  # every check answered 403
-    head_start, chosen, steps = HeadStart(), [], []
+    head_start, chosen, steps = HeadStart(), list[str](), list[str]()
     connection = _auto(demo, head_start, chosen)
     async with asyncio.timeout(GUARD):
         await connection.open(steps.append)
@@ -80,7 +80,7 @@ async def test_ice_that_fails_falls_back_at_once(demo: RunningDemoServer) -> Non
 
 
 async def test_webrtc_that_connects_in_its_head_start_is_the_call(demo: RunningDemoServer) -> None:
-    head_start, chosen, steps = HeadStart(), [], []
+    head_start, chosen, steps = HeadStart(), list[str](), list[str]()
     connection = _auto(demo, head_start, chosen)
     async with asyncio.timeout(GUARD):
         await connection.open(steps.append)
@@ -92,7 +92,7 @@ async def test_webrtc_that_connects_in_its_head_start_is_the_call(demo: RunningD
 
 async def test_a_hang_up_during_the_race_closes_both(demo: RunningDemoServer) -> None:
     demo.server.on_call_answered = TransportFaults(ice_stall=True)
-    head_start, chosen = HeadStart(), []
+    head_start, chosen = HeadStart(), list[str]()
     connection = _auto(demo, head_start, chosen)
     webrtc = connection._current
     opening = asyncio.ensure_future(connection.open())
