@@ -11,12 +11,13 @@ than a second wait.
 it has; `on_chosen` hears the transport that connected (the app remembers it per endpoint and shows it).
 `AutoConnector` makes them for one session: after a fallback, its later calls start on the WebSocket.
 The microphone's track may carry Opus packets (set up for WebRTC): the WebSocket's chunker decodes them.
+Each connection gets its own relay of the call's microphone branch (track_relay.py), so that closing
+the loser does not end the winner's microphone; the branch itself ends when this connection closes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,7 @@ from desktop.realtime.connection import (
 from desktop.realtime.errors import SessionError
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider
+from desktop.realtime.track_relay import TrackRelay
 from desktop.realtime.transport_race import HeadStart, TransportRace, head_start_wait
 from desktop.realtime.websocket_connection import WebSocketConnection
 
@@ -66,26 +68,34 @@ class AutoConnection:
             "on_lost": on_lost,
             "expecting_media": expecting_media,
         }
-        self._websocket = functools.partial(
-            WebSocketConnection,
-            dataclasses.replace(config, transport="websocket"),
-            provider,
-            audio_track,
-            played_seconds=played_seconds,
-            **handlers,
-        )
+        self._microphone = audio_track
+        self._socket_config = dataclasses.replace(config, transport="websocket")
+        self._provider = provider
+        self._handlers = handlers
+        self._played_seconds = played_seconds
         self._current: Connection | WebSocketConnection
         if first == "websocket":
             self._current = self._websocket()
         else:
             webrtc = dataclasses.replace(config, transport="webrtc")
-            self._current = Connection(webrtc, provider, audio_track, **handlers)
+            self._current = Connection(webrtc, provider, TrackRelay(audio_track), **handlers)
         self.masker: Masker = self._current.masker  # the connection's own: it adds the ephemeral key
         self._on_chosen = on_chosen
         self._head_start = head_start or head_start_wait()
         self._race: TransportRace | None = None
         self._closing = False
         self.transport: Transport = first
+
+    def _websocket(self) -> WebSocketConnection:
+        """A held WebSocket (it reads and sends once started) with its own relay of the microphone."""
+        return WebSocketConnection(
+            self._socket_config,
+            self._provider,
+            TrackRelay(self._microphone),
+            played_seconds=self._played_seconds,
+            held=True,
+            **self._handlers,
+        )
 
     def __getattr__(self, name: str) -> Any:
         """Anything else a caller reads (the inspector's peer connection, a test's URL) is the current
@@ -106,6 +116,8 @@ class AutoConnection:
             self._race = None
         if self._closing:
             raise SessionError(CLOSED_WHILE_CONNECTING, code="closed")
+        if isinstance(self._current, WebSocketConnection):
+            self._current.start()  # only the winner reads the service and the microphone
         self._on_chosen(self.transport)
 
     def send(self, event: dict[str, Any]) -> None:
@@ -119,6 +131,7 @@ class AutoConnection:
             if race.websocket is not None:
                 await race.websocket.close()
         await self._current.close()
+        self._microphone.stop()  # the call's branch ends with the call
 
     async def still_receiving(self, seconds: float) -> bool:
         return await self._current.still_receiving(seconds)

@@ -12,13 +12,16 @@ How the race is run, and why:
 - Once the WebSocket is started, whichever of the two opens first is the call; the other is closed
   before `run` returns. Once WebRTC's media is up (step "ice"), the WebSocket is withdrawn: WebRTC is
   working, only its data channel is still to open.
-- No double session, greeting or bill: a connection's `open` only connects. The session's
-  `session.update` and the greeting are sent after `run` has returned, to the winner only, and the loser
-  is closed by then. The loser's service-side session never carried audio: the WebRTC loser's media
-  never came up (that is why it lost), and the WebSocket sends the microphone only once it is open, at
-  which moment it wins. Both attempts mint a key; a key costs nothing until a session uses it.
-- The two never read the microphone's track together: WebRTC's sender starts reading when its media
-  connects (and the WebSocket is then withdrawn), the WebSocket when it has won.
+- No double greeting or reply: a connection's `open` only connects, and the WebSocket's (held, see
+  WebSocketConnection's `held`) reads nothing from the service and sends no microphone audio until it
+  has won (AutoConnection calls its `start`). The session's `session.update` and the greeting are sent
+  after `run` has returned, to the winner only, and the loser is closed by then. When both open in the
+  same round, WebRTC is chosen and the held WebSocket is closed unread. A losing WebRTC either had no
+  media (that is why it lost), or had media whose data channel never opened: then its sender read the
+  microphone for its own session until that failure, and the WebSocket starts only after it. Both
+  attempts mint a key, and a loser's service-side session lives until it is closed.
+- Each connection reads the microphone through its own relay of the call's branch (track_relay.py),
+  so closing the loser does not end the winner's microphone.
 - If the WebSocket fails while WebRTC is still trying, WebRTC goes on; when both fail, the WebSocket's
   failure is told (it is the last resort the person was waiting for), unless WebRTC's was not about
   UDP (a refused key or quota), which the WebSocket cannot cure either.
@@ -147,19 +150,36 @@ class TransportRace:
     async def _close_losers(
         self, webrtc_task: asyncio.Task[None], gate: asyncio.Future[None], winner: str
     ) -> None:
+        """Each loser is closed in a task of its own, shielded: one that fails to close, or a cancel of
+        ours (a hang-up, even twice), does not leave the other open."""
         gate.cancel()
         losers: list[tuple[asyncio.Future[None] | None, Opening | None]] = []
         if winner != "webrtc":
             losers.append((webrtc_task, self.webrtc))
         if winner != "websocket":
             losers.append((self._socket_task, self.websocket))
-        for task, connection in losers:
-            try:
-                if task is not None:
-                    task.cancel()
-                    await asyncio.wait([task])  # its own failure is not ours; a cancel of us is
-                    if not task.cancelled():
-                        task.exception()  # seen: no "exception was never retrieved" later
-            finally:
-                if connection is not None:
-                    await connection.close()
+        closing = asyncio.gather(
+            *(_close_loser(task, connection) for task, connection in losers), return_exceptions=True
+        )
+        closing.add_done_callback(_log_close_failures)
+        await asyncio.shield(closing)
+
+
+async def _close_loser(task: asyncio.Future[None] | None, connection: Opening | None) -> None:
+    try:
+        if task is not None:
+            task.cancel()
+            await asyncio.wait([task])  # its own failure is not ours
+            if not task.cancelled():
+                task.exception()  # seen: no "exception was never retrieved" later
+    finally:
+        if connection is not None:
+            await connection.close()
+
+
+def _log_close_failures(closing: asyncio.Future[list[BaseException | None]]) -> None:
+    if closing.cancelled():
+        return
+    for failure in closing.result():
+        if failure is not None:
+            log.warning("Closing the losing transport failed: %s", type(failure).__name__)

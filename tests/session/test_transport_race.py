@@ -14,6 +14,7 @@ from aiortc.mediastreams import AudioStreamTrack
 from desktop.realtime import ProviderKind, provider_for
 from desktop.realtime.auto_connection import AutoConnection
 from desktop.realtime.connection import Connection
+from desktop.realtime.transport_race import TransportRace
 from tests.demo.partition import TransportFaults
 from tests.session.conftest import RunningDemoServer
 from tests.session.harness import FAST
@@ -105,3 +106,39 @@ async def test_a_hang_up_during_the_race_closes_both(demo: RunningDemoServer) ->
     assert isinstance(webrtc, Connection) and webrtc.peer_connection is not None
     assert webrtc.peer_connection.connectionState == "closed"
     assert [call.websocket for call in demo.server.sessions] == [False]  # no WebSocket after the hang-up
+
+
+class _Stuck:
+    """An attempt that never opens, and whose close may fail: only to see that each loser is closed."""
+
+    def __init__(self, close_fails: bool = False) -> None:
+        self.started = asyncio.Event()
+        self.closed = False
+        self._close_fails = close_fails
+
+    async def open(self, on_step: object = None) -> None:
+        if callable(on_step):
+            on_step("sdp")
+        self.started.set()
+        await asyncio.Event().wait()
+
+    async def close(self) -> None:
+        self.closed = True
+        if self._close_fails:
+            raise OSError("closing failed")
+
+
+async def test_a_loser_whose_close_fails_does_not_leave_the_other_open() -> None:
+    webrtc, websocket = _Stuck(close_fails=True), _Stuck()
+
+    async def at_once() -> None:
+        return None
+
+    race = TransportRace(webrtc, lambda: websocket, at_once)
+    running = asyncio.ensure_future(race.run(lambda _name: None))
+    async with asyncio.timeout(GUARD):
+        await websocket.started.wait()
+    running.cancel()  # a hang-up: both are losers
+    async with asyncio.timeout(GUARD):
+        await asyncio.gather(running, return_exceptions=True)
+    assert webrtc.closed and websocket.closed
