@@ -186,14 +186,16 @@ class Connection:
     async def _post_offer(self, http: aiohttp.ClientSession, ephemeral: str, offer_sdp: str) -> str:
         timeout = self._config.timeouts.sdp
         headers = {"Authorization": f"Bearer {ephemeral}", "Content-Type": "application/sdp"}
+        url, proxy = self._provider.sdp_url, None
         try:
             async with asyncio.timeout(timeout):
+                proxy = await proxy_for(http, url)
                 async with http.post(
-                    self._provider.sdp_url,
+                    url,
                     data=offer_sdp.encode(),
                     headers=headers,
                     allow_redirects=False,
-                    proxy=proxy_for(self._provider.sdp_url),
+                    proxy=proxy,
                 ) as reply:
                     body = await reply.text()
                     status, wait = reply.status, retry_after(reply.headers)
@@ -204,8 +206,8 @@ class Connection:
             ) from None
         except aiohttp.ClientError as exc:
             log.debug("SDP request failed: %s", loggable(exc))
-            raise proxy_failure(exc, self._provider.sdp_url) or unreachable(self._provider.sdp_url) from None
-        if refused := refused_by_proxy(status, self._provider.sdp_url):
+            raise proxy_failure(exc, url, proxy) or unreachable(url) from None
+        if refused := refused_by_proxy(status, proxy):
             raise refused
         if not 200 <= status < 300:
             masked, target = self.masker.text(body), self._provider.deployment

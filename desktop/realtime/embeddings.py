@@ -104,15 +104,17 @@ class EmbeddingsClient:
         return body
 
     async def _batch(self, http: aiohttp.ClientSession, batch: list[str]) -> list[list[float]]:
+        proxy = None
         try:
             async with asyncio.timeout(self.timeout):
+                proxy = await proxy_for(http, self.url)
                 # No redirects: aiohttp would forward the api-key header to wherever they point.
                 async with http.post(
                     self.url,
                     json=self._body(batch),
                     headers=self._headers(),
                     allow_redirects=False,
-                    proxy=proxy_for(self.url),
+                    proxy=proxy,
                 ) as reply:
                     body = await reply.text()
                     status, wait = reply.status, retry_after(reply.headers)
@@ -121,8 +123,8 @@ class EmbeddingsClient:
             raise SessionError(sentence, code="embeddings_timeout") from None
         except aiohttp.ClientError as exc:
             log.debug("embeddings request failed: %s", self._masker.text(loggable(exc)))
-            raise proxy_failure(exc, self.url) or unreachable(self.url) from None
-        if refused := refused_by_proxy(status, self.url):
+            raise proxy_failure(exc, self.url, proxy) or unreachable(self.url) from None
+        if refused := refused_by_proxy(status, proxy):
             raise refused
         if rejects_dimensions(status, body):
             raise SessionError(

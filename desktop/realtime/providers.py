@@ -113,15 +113,17 @@ class Provider:
         if self.token_service is not None:
             return await self.token_service.fetch_key(http, limit)
 
+        proxy = None
         try:
             async with asyncio.timeout(limit):
+                proxy = await proxy_for(http, self.mint_url)
                 # No redirects: aiohttp would forward the custom api-key header to wherever they point.
                 async with http.post(
                     self.mint_url,
                     json=self.mint_body(),
                     headers=self.mint_headers(),
                     allow_redirects=False,
-                    proxy=proxy_for(self.mint_url),
+                    proxy=proxy,
                 ) as reply:
                     body = await reply.text(errors="replace")  # a proxy's page in another charset
                     status, wait = reply.status, retry_after(reply.headers)
@@ -131,8 +133,8 @@ class Provider:
             ) from None
         except aiohttp.ClientError as exc:
             log.debug("mint request failed: %s", loggable(exc))
-            raise proxy_failure(exc, self.mint_url) or unreachable(self.mint_url) from None
-        if refused := refused_by_proxy(status, self.mint_url):
+            raise proxy_failure(exc, self.mint_url, proxy) or unreachable(self.mint_url) from None
+        if refused := refused_by_proxy(status, proxy):
             raise refused
         if not 200 <= status < 300:
             masked = Masker([self.api_key]).text(body)

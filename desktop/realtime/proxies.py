@@ -16,17 +16,30 @@ This computer's own addresses (localhost, 127.0.0.0/8, ::1) always go direct, wh
 a proxy elsewhere cannot reach them, and the demo server and a local token service live there.
 How aiohttp uses the proxy: https:// and wss:// through a CONNECT tunnel; http:// and ws:// by sending
 the request (the WebSocket upgrade too) with its absolute URL to the proxy.
+
+The lookup runs in a worker thread, never on the event loop (the GUI thread): urllib's bypass check
+may resolve host names (macOS, when its bypass list has an address range such as 169.254/16; Windows'
+registry bypass), which can take seconds. It asks for the scheme's proxy first and goes direct without
+a bypass check when there is none, and it is made once per host and scheme for one HTTP session (one
+connect's mint, SDP offer or upgrade; the embeddings client's one session keeps what it found until
+it is closed). The failure sentences take the proxy found then.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import urllib.request
+import weakref
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from desktop.realtime.errors import SessionError
 from desktop.realtime.masking import remember_secrets
+
+if TYPE_CHECKING:
+    import aiohttp
 
 log = logging.getLogger(__name__)
 
@@ -47,29 +60,46 @@ def is_loopback(host: str) -> bool:
 
 
 def proxy_url_for(url: str) -> str:
-    """The proxy URL (credentials included) that `url` goes through, or "" for a direct connection."""
+    """The proxy URL (credentials included) that `url` goes through, or "" for a direct connection.
+    It may block (see above): on the event loop, call `proxy_for`."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if not host or is_loopback(host) or urllib.request.proxy_bypass(host):
+    if not host or is_loopback(host):
         return ""
     proxies = urllib.request.getproxies()
-    for name in _SCHEMES.get(parts.scheme.lower(), ()):
-        if proxies.get(name):
-            proxy = proxies[name]
-            return proxy if "://" in proxy else f"http://{proxy}"  # Windows' registry has host:port
-    return ""
+    proxy = next((proxies[name] for name in _SCHEMES.get(parts.scheme.lower(), ()) if proxies.get(name)), "")
+    if not proxy or urllib.request.proxy_bypass(host):  # the bypass check only when there is a proxy
+        return ""
+    return proxy if "://" in proxy else f"http://{proxy}"  # Windows' registry has host:port
 
 
-def proxy_for(url: str) -> str | None:
-    """The `proxy` argument of aiohttp's request or ws_connect that sends `url` the system's way."""
-    proxy = proxy_url_for(url)
+# One HTTP session's proxies, by (scheme, host): a connect asks once per host, off the loop.
+_routes: weakref.WeakKeyDictionary[aiohttp.ClientSession, dict[tuple[str, str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def proxy_for(http: aiohttp.ClientSession, url: str) -> str | None:
+    """The `proxy` argument of aiohttp's request or ws_connect that sends `url` the system's way,
+    looked up in a worker thread once per host and scheme for `http`."""
+    parts = urlsplit(url)
+    key = (parts.scheme.lower(), (parts.hostname or "").lower())
+    routes = _routes.setdefault(http, {})
+    if key not in routes:
+        routes[key] = await asyncio.to_thread(proxy_url_for, url)
+    proxy = routes[key]
     if not proxy:
         return None
-    password = urlsplit(proxy).password
-    if password:
-        remember_secrets(password)  # whatever logs the proxy's URL later, the log file shows it masked
+    remember_proxy_password(proxy)
     log.debug("%s goes through the proxy %s", shown_host(url), shown_host(proxy))
     return proxy
+
+
+def remember_proxy_password(proxy: str) -> None:
+    """Whatever logs the proxy's URL later, the log file shows its password masked."""
+    password = urlsplit(proxy).password
+    if password:
+        remember_secrets(password)
 
 
 def proxy_in_use(url: str) -> str:
@@ -89,10 +119,9 @@ def shown_host(url: str) -> str:
     return f"{host}:{port}" if port else host
 
 
-def proxy_auth_required(url: str) -> SessionError:
+def proxy_auth_required(proxy: str | None) -> SessionError:
     """The proxy asked for a login (407), or refused the one in its URL. A 407 is only ever a proxy's
     (one the network puts in the way without a setting too)."""
-    proxy = proxy_url_for(url)
     which = f"The proxy {shown_host(proxy)}" if proxy else "A proxy on this network"
     return SessionError(
         f"{which} asks for a user name and password (HTTP 407); give them in the proxy's "
@@ -102,17 +131,16 @@ def proxy_auth_required(url: str) -> SessionError:
     )
 
 
-def proxy_failure(exc: BaseException, url: str) -> SessionError | None:
-    """A proxy's refusal or absence while asking for `url` as one sentence, or None when `exc` is not
-    the proxy's (then the caller's own "could not reach" sentence stands)."""
+def proxy_failure(exc: BaseException, url: str, proxy: str | None) -> SessionError | None:
+    """A proxy's refusal or absence while asking for `url` through `proxy` as one sentence, or None
+    when `exc` is not the proxy's (then the caller's own "could not reach" sentence stands)."""
     import aiohttp
 
-    proxy = proxy_url_for(url)
     if not proxy:
         return None
     if isinstance(exc, aiohttp.ClientHttpProxyError):
         if exc.status == PROXY_AUTH_REQUIRED:
-            return proxy_auth_required(url)
+            return proxy_auth_required(proxy)
         return SessionError(
             f"The proxy {shown_host(proxy)} refused the connection to {shown_host(url)} (HTTP "
             f"{exc.status}); ask the network's administrator to allow it.",
@@ -128,11 +156,11 @@ def proxy_failure(exc: BaseException, url: str) -> SessionError | None:
     return None
 
 
-def refused_by_proxy(status: int, url: str) -> SessionError | None:
+def refused_by_proxy(status: int, proxy: str | None) -> SessionError | None:
     """A 407 that answered a request sent to the proxy (http:// and ws:// URLs): the proxy's, not the
     service's. None for any other status (a 403 may be either's: the service's sentence stands)."""
     if status == PROXY_AUTH_REQUIRED:
-        return proxy_auth_required(url)
+        return proxy_auth_required(proxy)
     return None
 
 

@@ -103,15 +103,17 @@ class TokenService:
     async def _ask(self, http: aiohttp.ClientSession, limit: float) -> tuple[str, float | None]:
         import aiohttp
 
+        proxy = None
         try:
             async with asyncio.timeout(limit):
+                proxy = await proxy_for(http, self.url)
                 # No redirects: the bearer token would go wherever they point.
                 async with http.post(
                     self.url,
                     json={},
                     headers=self.headers(),
                     allow_redirects=False,
-                    proxy=proxy_for(self.url),
+                    proxy=proxy,
                 ) as reply:
                     body = await reply.text(errors="replace")  # a proxy's page in another charset
                     status, wait = reply.status, retry_after(reply.headers)
@@ -123,18 +125,18 @@ class TokenService:
             ) from None
         except aiohttp.ClientError as exc:
             log.debug("token service request failed: %s", loggable(exc))
-            raise proxy_failure(exc, self.url) or SessionError(
+            raise proxy_failure(exc, self.url, proxy) or SessionError(
                 f"Could not reach the token service at {self.host}; check its URL and the network"
                 " connection.",
                 code="token_unreachable",
             ) from None
+        if refused := refused_by_proxy(status, proxy):
+            raise refused
         return self._read(status, body, wait, said_at)
 
     def _read(
         self, status: int, body: str, wait: float | None, said_at: float | None
     ) -> tuple[str, float | None]:
-        if refused := refused_by_proxy(status, self.url):
-            raise refused
         if 300 <= status < 400:
             raise SessionError(
                 f"The token service at {self.host} answered with a redirect (HTTP {status}), which is not"

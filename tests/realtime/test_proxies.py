@@ -6,6 +6,8 @@ the proxy, and the proxy's count says which ones did."""
 from __future__ import annotations
 
 import socket
+import threading
+import urllib.request
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -16,7 +18,7 @@ from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.embeddings import embeddings_client_for
 from desktop.realtime.errors import SessionError
 from desktop.realtime.providers import provider_for
-from desktop.realtime.proxies import proxy_url_for, shown_host
+from desktop.realtime.proxies import proxy_for, proxy_url_for, shown_host
 from tests.demo.client import API_KEY, DEPLOYMENT
 from tests.realtime.http_proxy import HttpProxy
 
@@ -158,10 +160,46 @@ async def test_an_unreachable_proxy_is_named(monkeypatch: pytest.MonkeyPatch) ->
     assert caught.value.message.startswith(f"Could not reach the proxy 127.0.0.1:{port};")
 
 
-def test_the_proxy_s_password_is_masked_in_the_log(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_proxy_s_password_is_masked_in_the_log(monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop.realtime.masking import mask_secrets
-    from desktop.realtime.proxies import proxy_for
 
     monkeypatch.setenv("HTTPS_PROXY", "http://carol:proxy-pass-0451@proxy.corp:8080")
-    assert proxy_for("https://api.openai.com/v1/realtime") == "http://carol:proxy-pass-0451@proxy.corp:8080"
+    async with aiohttp.ClientSession() as http:
+        proxy = await proxy_for(http, "https://api.openai.com/v1/realtime")
+    assert proxy == "http://carol:proxy-pass-0451@proxy.corp:8080"
     assert "proxy-pass-0451" not in mask_secrets("ClientHttpProxyError(url='http://carol:proxy-pass-0451@x')")
+
+
+def test_without_a_proxy_the_bypass_list_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """urllib's bypass check may resolve names (macOS with 169.254/16 in its list): not when there is no
+    proxy for the scheme at all."""
+
+    def bypass(host: str) -> bool:
+        raise AssertionError(f"the bypass list was read for {host}")
+
+    monkeypatch.setattr(urllib.request, "proxy_bypass", bypass)
+    assert proxy_url_for("https://api.openai.com/v1/realtime/client_secrets") == ""
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.corp:3128")  # for http:// only
+    assert proxy_url_for("wss://api.openai.com/v1/realtime") == ""
+
+
+async def test_the_lookup_runs_off_the_loop_once_per_host_for_a_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looked_up_in: list[threading.Thread] = []
+
+    def bypass(host: str) -> bool:
+        looked_up_in.append(threading.current_thread())
+        return False
+
+    monkeypatch.setattr(urllib.request, "proxy_bypass", bypass)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:8080")
+    async with aiohttp.ClientSession() as http:
+        for url in (
+            "https://r.example/client_secrets",
+            "https://r.example/calls",
+            "wss://r.example/realtime",
+        ):
+            assert await proxy_for(http, url) == "http://proxy.corp:8080"
+    assert len(looked_up_in) == 2  # https and wss for r.example: one lookup each for this session
+    assert threading.main_thread() not in looked_up_in  # never on the loop's thread
