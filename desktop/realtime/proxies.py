@@ -28,12 +28,13 @@ it is closed). The failure sentences take the proxy found then.
 from __future__ import annotations
 
 import asyncio
+import base64
 import ipaddress
 import logging
 import urllib.request
 import weakref
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from desktop.realtime.errors import SessionError
 from desktop.realtime.masking import remember_secrets
@@ -96,10 +97,19 @@ async def proxy_for(http: aiohttp.ClientSession, url: str) -> str | None:
 
 
 def remember_proxy_password(proxy: str) -> None:
-    """Whatever logs the proxy's URL later, the log file shows its password masked."""
-    password = urlsplit(proxy).password
-    if password:
-        remember_secrets(password)
+    """Whatever logs the proxy's URL or login later, the log file shows its password masked, however
+    short: as it stands in the URL (percent-encoded) and decoded, framed the ways it is shown (a URL's
+    ":password@", aiohttp's BasicAuth repr, the Proxy-Authorization header); alone when 8 or more
+    characters long."""
+    parts = urlsplit(proxy)
+    if not parts.password:
+        return
+    user, _, password = parts.netloc.rpartition("@")[0].partition(":")
+    plain_user, plain = unquote(user), unquote(password)
+    basic = base64.b64encode(f"{plain_user}:{plain}".encode("latin-1", "replace")).decode("ascii")
+    framed = {f":{password}@", f":{plain}@", f"password='{plain}'", f'password="{plain}"', basic}
+    remember_secrets(*framed, shortest=1)
+    remember_secrets(password, plain)
 
 
 def proxy_in_use(url: str) -> str:
@@ -166,9 +176,12 @@ def refused_by_proxy(status: int, proxy: str | None) -> SessionError | None:
 
 def loggable(exc: BaseException) -> str:
     """`exc` for a log line: aiohttp's proxy errors carry the proxy's URL with its password and the
-    Proxy-Authorization header in their repr, so those say only their status."""
+    Proxy-Authorization header in their repr, and a failed connection (through a tunnel too) its
+    connection key with the proxy's URL and login; those say only their status, or host and OS error."""
     import aiohttp
 
     if isinstance(exc, aiohttp.ClientResponseError):
         return f"{type(exc).__name__}(status={exc.status}, message={exc.message!r})"
+    if isinstance(exc, aiohttp.ClientConnectorError):  # its connection key holds the proxy's URL and login
+        return f"{type(exc).__name__}({exc.host}:{exc.port}, {exc.os_error!r})"
     return repr(exc)

@@ -5,6 +5,7 @@ the proxy, and the proxy's count says which ones did."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import urllib.request
@@ -203,3 +204,35 @@ async def test_the_lookup_runs_off_the_loop_once_per_host_for_a_session(
             assert await proxy_for(http, url) == "http://proxy.corp:8080"
     assert len(looked_up_in) == 2  # https and wss for r.example: one lookup each for this session
     assert threading.main_thread() not in looked_up_in  # never on the loop's thread
+
+
+async def test_a_short_proxy_password_reaches_no_log_line(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, server: DemoServer, proxy: HttpProxy
+) -> None:
+    """aiohttp's connection errors carry the proxy's URL and login in their repr: an unreachable proxy,
+    and a tunnel whose TLS fails (the demo server speaks plain HTTP behind it)."""
+    from desktop.realtime.masking import mask_secrets
+
+    caplog.set_level(logging.DEBUG, "desktop")
+    address = (await proxy.start()).replace("http://", "http://carol:hunter2@")
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed_port = unused.getsockname()[1]
+    for proxy_url, endpoint in (
+        (f"http://carol:hunter2@127.0.0.1:{closed_port}", "https://api.example.com"),
+        (address, f"https://demo.invalid:{_port(server)}"),
+    ):
+        monkeypatch.setenv("HTTPS_PROXY", proxy_url)
+        with pytest.raises(SessionError) as caught:
+            await _mint(_openai(endpoint))
+        assert "hunter2" not in caught.value.message
+    assert "request failed" in caplog.text and "hunter2" not in caplog.text
+    encoded = "http://carol:hunt%2Fer2@p.corp:1"
+    monkeypatch.setenv("HTTPS_PROXY", encoded)
+    async with aiohttp.ClientSession() as http:
+        await proxy_for(http, "https://api.example.com")
+    shown = (
+        "URL('http://carol:hunter2@p:1') URL('http://carol:hunt%2Fer2@p:1') BasicAuth(password='hunt/er2')"
+    )
+    assert not {"hunter2", "hunt/er2", "hunt%2Fer2"} & set(mask_secrets(shown).replace("'", " ").split())
+    assert "hunter2" not in mask_secrets(shown) and "hunt" not in mask_secrets(shown)
