@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 # The proxy entry each scheme goes through, in order of preference.
 _SCHEMES = {"https": ("https",), "wss": ("wss", "https"), "http": ("http",), "ws": ("ws", "http")}
 PROXY_AUTH_REQUIRED = 407
+PROXY_GATEWAY_FAILURES = frozenset({502, 503, 504})  # bad gateway, unavailable, gateway timeout
 
 
 def is_loopback(host: str) -> bool:
@@ -151,6 +152,12 @@ def proxy_failure(exc: BaseException, url: str, proxy: str | None) -> SessionErr
     if isinstance(exc, aiohttp.ClientHttpProxyError):
         if exc.status == PROXY_AUTH_REQUIRED:
             return proxy_auth_required(proxy)
+        if exc.status in PROXY_GATEWAY_FAILURES:  # the proxy tried, and the service's host did not answer
+            return SessionError(
+                f"The proxy {shown_host(proxy)} could not reach {shown_host(url)} (HTTP {exc.status}); "
+                "check the endpoint, or try again later.",
+                code="proxy_gateway",
+            )
         return SessionError(
             f"The proxy {shown_host(proxy)} refused the connection to {shown_host(url)} (HTTP "
             f"{exc.status}); ask the network's administrator to allow it.",

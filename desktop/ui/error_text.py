@@ -116,6 +116,10 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
         "The network's proxy refused the connection to the service; ask the network's administrator to "
         "allow it.",
     ),
+    "proxy_gateway": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The network's proxy could not reach the service; check the endpoint, or try again later.",
+    ),
     "proxy_unreachable": QT_TRANSLATE_NOOP(
         "ErrorText",
         "Could not reach the network's proxy; check the proxy setting (HTTPS_PROXY) and the network "

@@ -431,6 +431,11 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The network&apos;s proxy could not reach the service; check the endpoint, or try again later.</source>
+        <translation>The network&apos;s proxy could not reach the service; check the endpoint, or try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
         <source>Could not reach the network&apos;s proxy; check the proxy setting (HTTPS_PROXY) and the network connection.</source>
         <translation>Could not reach the network&apos;s proxy; check the proxy setting (HTTPS_PROXY) and the network connection.</translation>
     </message>

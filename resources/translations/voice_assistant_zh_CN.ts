@@ -431,6 +431,11 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The network&apos;s proxy could not reach the service; check the endpoint, or try again later.</source>
+        <translation>网络代理无法连接到服务；请检查终结点，或稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
         <source>Could not reach the network&apos;s proxy; check the proxy setting (HTTPS_PROXY) and the network connection.</source>
         <translation>无法连接网络代理；请检查代理设置（HTTPS_PROXY）和网络连接。</translation>
     </message>

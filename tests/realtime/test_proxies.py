@@ -150,6 +150,23 @@ async def test_a_tunnel_refused_or_a_login_asked_for_is_one_sentence(
     assert proxy.refused == ["CONNECT demo.invalid:443", "CONNECT demo.invalid:443"]
 
 
+async def test_a_proxy_that_could_not_reach_the_service_is_retried(
+    proxy: HttpProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """502, 503 or 504 to CONNECT: the proxy tried and the service's host did not answer; no refusal."""
+    address = (await proxy.start()).removeprefix("http://")
+    monkeypatch.setenv("HTTPS_PROXY", f"http://{address}")
+    for status in (502, 503, 504):
+        proxy.refuse_tunnels = status
+        with pytest.raises(SessionError) as caught:
+            await _mint(_openai("https://demo.invalid"))
+        assert caught.value.code == "proxy_gateway" and caught.value.retryable
+        assert caught.value.message == (
+            f"The proxy {address} could not reach demo.invalid (HTTP {status}); check the endpoint, or "
+            "try again later."
+        )
+
+
 async def test_an_unreachable_proxy_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))

@@ -61,6 +61,7 @@ def test_the_proxy_sentences_in_chinese(qapp: QApplication) -> None:
         assert localized(login).startswith("网络代理要求提供用户名和密码")
         assert localized(ErrorRaised("…", code="proxy_refused")).startswith("网络代理拒绝了到服务的连接")
         assert localized(ErrorRaised("…", code="proxy_unreachable")).startswith("无法连接网络代理")
+        assert localized(ErrorRaised("…", code="proxy_gateway")).startswith("网络代理无法连接到服务")
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
