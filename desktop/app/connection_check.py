@@ -90,7 +90,7 @@ class _Check:
         self.on_step = on_step or (lambda _step: None)
         self.steps: list[CheckStep] = []
         self.last = time.monotonic()
-        self.transport: str = "" if config.transport == "auto" else config.transport  # auto: the race's choice
+        self.transport: str = "" if config.transport == "auto" else config.transport
         self.websocket_tried = config.transport == "websocket"
 
     @property

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,51 +18,22 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.exceptions import InvalidStateError
 from aiortc.mediastreams import MediaStreamTrack
 
-from desktop.realtime.client_events import encode
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.liveness import Liveness, still_receiving
 from desktop.realtime.masking import Masker
+from desktop.realtime.message_size import DEFAULT_MAX_MESSAGE_SIZE, encoded_within, max_message_size
 from desktop.realtime.providers import Provider, unreachable
 from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_MESSAGE_SIZE = 65536
-# aiortc peers advertise 256 KiB, yet larger-than-64 KiB messages have silently closed channels of
-# other clients: never send more than this, whatever the remote claims.
-SAFE_MESSAGE_SIZE = 65536
-_MAX_MESSAGE_SIZE = re.compile(r"^a=max-message-size:(\d+)\s*$", re.MULTILINE)
-
 CLOSED_WHILE_CONNECTING = "The connection was closed while it was being set up."
 
 MessageHandler = Callable[[str], None]
 TrackHandler = Callable[[MediaStreamTrack], None]
 LostHandler = Callable[[SessionError], None]
-
-
-def max_message_size(answer_sdp: str) -> int:
-    """What we may send: the remote's `a=max-message-size` (0 means "no limit", RFC 8841), capped."""
-    match = _MAX_MESSAGE_SIZE.search(answer_sdp)
-    if match is None:
-        return DEFAULT_MAX_MESSAGE_SIZE
-    size = int(match.group(1))
-    return min(size, SAFE_MESSAGE_SIZE) if size > 0 else SAFE_MESSAGE_SIZE
-
-
-def encoded_within(event: dict[str, Any], limit: int) -> str:
-    """The event as sent, or SessionError when it is over `limit` bytes (whichever transport sends it)."""
-    text = encode(event)
-    size = len(text.encode())
-    if size > limit:
-        raise SessionError(
-            f"The {event.get('type', 'event')} event is {size} bytes, over the connection's limit of "
-            f"{limit} bytes; shorten the instructions or tool descriptions.",
-            code="event_too_large",
-            retryable=False,
-        )
-    return text
 
 
 class Connection:

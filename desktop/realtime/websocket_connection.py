@@ -30,14 +30,13 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.connection import (
     CLOSED_WHILE_CONNECTING,
-    SAFE_MESSAGE_SIZE,
     LostHandler,
     MessageHandler,
     TrackHandler,
-    encoded_within,
 )
 from desktop.realtime.errors import SessionError
 from desktop.realtime.masking import Masker
+from desktop.realtime.message_size import SAFE_MESSAGE_SIZE, encoded_within
 from desktop.realtime.providers import Provider
 from desktop.realtime.websocket_audio import PcmChunker, ReplyTrack
 from desktop.realtime.websocket_endpoints import mints_for_websocket, websocket_headers, websocket_url
