@@ -5,6 +5,7 @@ the winner goes on: the winner's microphone must still be live, and the service 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 
@@ -80,6 +81,45 @@ async def test_webrtc_wins_after_the_websocket_failed_with_its_microphone_live(
         await connection.close()
         await fanout.close()
     assert connection._microphone.readyState == "ended"  # the branch ends with the call
+
+
+async def test_webrtc_wins_after_the_websocket_was_withdrawn_with_its_microphone_live(
+    demo: RunningDemoServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The WebSocket's attempt is still under way (its service accepts and never answers) when WebRTC's
+    media comes up: it is withdrawn, and closed."""
+
+    async def never_answers(_reader: asyncio.StreamReader, _writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.Event().wait()
+
+    silent = await asyncio.start_server(never_answers, "127.0.0.1", 0)
+    caplog.set_level(logging.INFO, "desktop.realtime.transport_race")
+    timeouts = dataclasses.replace(FAST, ice=60.0, data_channel=60.0, mint=60.0)
+    config = demo.config(ProviderKind.OPENAI, transport="auto", timeouts=timeouts)
+    fanout = TrackFanout(AudioStreamTrack())
+    connection = AutoConnection(
+        config, provider_for(config), fanout.branch(),
+        on_message=lambda _text: None, on_track=lambda _track: None, on_lost=lambda _error: None,
+        head_start=_at_once,
+    )  # fmt: skip
+    port = silent.sockets[0].getsockname()[1]
+    connection._socket_config = dataclasses.replace(
+        connection._socket_config, endpoint=f"http://127.0.0.1:{port}"
+    )
+    connection._provider = provider_for(connection._socket_config)
+    try:
+        async with asyncio.timeout(GUARD):
+            await connection.open()
+        assert connection.transport == "webrtc"
+        assert "Trying the WebSocket" in caplog.text  # before WebRTC's media came up: so it was withdrawn
+        assert "the WebSocket attempt is withdrawn" in caplog.text
+        assert connection._microphone.readyState == "live"
+        await _hears_more(demo)
+    finally:
+        await connection.close()
+        await fanout.close()
+        silent.close()
 
 
 async def test_the_websocket_wins_after_webrtc_media_came_up_with_its_microphone_live(
