@@ -3,7 +3,9 @@ session.updated, step by step.
 
 Used by `voice-assistant --check` and by the settings dialog's "Test connection". It speaks no audio
 and starts no conversation: it proves that the configured provider would accept a session with the
-configured tools, and says which step failed in one sentence.
+configured tools, and says which step failed in one sentence. "Automatic" runs the call's own race
+(desktop/realtime/transport_race.py): WebRTC, and the WebSocket when WebRTC's media does not come up;
+its steps are both transports' as they happen, and the result says which one the call would use.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ from desktop.realtime import (
     SessionConfig,
     SessionError,
     TransportChoice,
+    auto_connector,
     build_instructions,
     mints_for_websocket,
     parse_provider,
     provider_for,
+    proxy_in_use,
     transport_override,
     websocket_connector,
 )
@@ -55,7 +59,6 @@ STEP_LABELS["token"] = "session key from the token service"
 TOKEN_STEP_ORDER = ("token", *STEP_ORDER[1:])  # over WebRTC
 # `--check --transport`: one of the app's choices, or "both" (WebRTC, then the WebSocket).
 TRANSPORT_NAMES = {"webrtc": "WebRTC", "websocket": "WebSocket"}
-MEDIA_STEPS = frozenset({"ice", "data_channel"})  # failing here, "auto" falls back to the WebSocket
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ class CheckResult:
     error: str = ""
     retryable: bool = True
     session: dict[str, Any] = field(default_factory=dict)
+    transport: str = ""  # the one that worked: "webrtc" or "websocket"
 
 
 StepHandler = Callable[[CheckStep], None]
@@ -86,19 +90,23 @@ class _Check:
         self.on_step = on_step or (lambda _step: None)
         self.steps: list[CheckStep] = []
         self.last = time.monotonic()
+        self.transport: str = "" if config.transport == "auto" else config.transport
+        self.websocket_tried = config.transport == "websocket"
 
     @property
     def order(self) -> tuple[str, ...]:
         """The steps this check goes through, by transport; the token service's key stands in for the
         mint."""
-        steps: tuple[str, ...] = WEBSOCKET_STEP_ORDER if self.config.transport == "websocket" else STEP_ORDER
-        if self.config.transport == "websocket" and not mints_for_websocket(self.provider):
+        steps: tuple[str, ...] = WEBSOCKET_STEP_ORDER if self.websocket_tried else STEP_ORDER
+        if self.websocket_tried and not mints_for_websocket(self.provider):
             steps = steps[1:]  # Azure preview with a resource key: no key is minted for the socket
         return ("token", *steps[1:]) if self.provider.token_service is not None else steps
 
     def record(self, name: str, ok: bool = True, detail: str = "") -> None:
         if name == "mint" and self.provider.token_service is not None:
             name, detail = "token", detail or f"from {self.provider.token_service.host}"
+        if name in ("mint", "token", "websocket") and any(step.name == "sdp" for step in self.steps):
+            self.websocket_tried = True  # auto: a key (or the socket) after WebRTC's SDP is the WebSocket's
         now = time.monotonic()
         step = CheckStep(name, STEP_LABELS[name], ok, now - self.last, detail)
         self.last = now
@@ -118,7 +126,7 @@ class _Check:
             on_raw=lambda _event: None,
             on_lost=lambda _call, _error: None,
             expecting_media=lambda: False,
-            connect=websocket_connector(None) if self.config.transport == "websocket" else Connection,
+            connect=self._connector(),
         )
         settings = ce.SessionSettings.from_config(
             self.config, build_instructions(self.config.instructions), self.config.tools
@@ -133,6 +141,16 @@ class _Check:
         finally:
             await model_call.close()
             await microphone.stop()
+
+    def _connector(self) -> Any:
+        if self.config.transport == "websocket":
+            return websocket_connector(None)
+        if self.config.transport == "auto":
+            return auto_connector(None, self._chosen)
+        return Connection
+
+    def _chosen(self, transport: str) -> None:
+        self.transport = transport
 
 
 def _require_tools(tools: tuple[dict[str, Any], ...], session: dict[str, Any]) -> None:
@@ -167,7 +185,7 @@ async def run_check(config: SessionConfig, on_step: StepHandler | None = None) -
         message = masker.text(error.message)
         check.record(failed, ok=False, detail=message)
         return CheckResult(False, tuple(check.steps), message, error.retryable)
-    return CheckResult(True, tuple(check.steps), session=session)
+    return CheckResult(True, tuple(check.steps), session=session, transport=check.transport)
 
 
 def _print_step(step: CheckStep) -> None:
@@ -217,26 +235,36 @@ def check_main(
     print(f"Checking the connection to {masker.text(about)}…", flush=True)
     if target is not None and target.environment:
         print(f"Set by the environment: {', '.join(target.environment)}.", flush=True)
+    _print_proxy(config)
     aiortc_patches.install()  # this run's start-up, as the app's
     choices = ("webrtc", "websocket") if transport == "both" else (transport,)
     worked = [_check_transport(config, choice) for choice in choices]
     return 0 if all(worked) else 1
 
 
+def _print_proxy(config: SessionConfig) -> None:
+    """Which proxy the check goes through (the system's: HTTPS_PROXY and the like), never its password."""
+    try:
+        provider = provider_for(config)
+    except SessionError:
+        return  # the check itself says what is wrong with the configuration
+    url = provider.token_service.url if provider.token_service is not None else provider.mint_url
+    proxy = proxy_in_use(url)
+    if proxy:
+        print(f"Through the proxy {proxy}.", flush=True)
+
+
 def _check_transport(config: SessionConfig, choice: str) -> bool:
-    """Checks over one transport ("auto": WebRTC, and the WebSocket where its media never came up, as
-    a call would), and says which one worked."""
-    first: TransportChoice = "websocket" if choice == "websocket" else "webrtc"
-    how = "automatic: WebRTC, else the WebSocket" if choice == "auto" else TRANSPORT_NAMES[first]
+    """Checks over one transport ("auto": the call's race of WebRTC and the WebSocket, whose steps are
+    both transports' as they happen), and says which one worked."""
+    transport: TransportChoice = (
+        "webrtc" if choice == "webrtc" else "websocket" if choice == "websocket" else "auto"
+    )
+    how = "automatic: WebRTC, else the WebSocket" if transport == "auto" else TRANSPORT_NAMES[transport]
     print(f"Transport: {how}", flush=True)
-    result = _run_check(dataclasses.replace(config, transport=first))
-    used: TransportChoice = first
-    if choice == "auto" and not result.ok and result.steps and result.steps[-1].name in MEDIA_STEPS:
-        print(f"{result.error} Trying the WebSocket, as a call would:", flush=True)
-        used = "websocket"
-        result = _run_check(dataclasses.replace(config, transport=used))
+    result = _run_check(dataclasses.replace(config, transport=transport))
     if result.ok:
-        print(f"The connection works over {TRANSPORT_NAMES[used]}.", flush=True)
+        print(f"The connection works over {TRANSPORT_NAMES[result.transport]}.", flush=True)
         return True
     print(result.error, file=sys.stderr, flush=True)
     return False

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from desktop.realtime import ProviderKind, SessionConfig, TransportChoice, transport_override
+from desktop.realtime import ProviderKind, SessionConfig, transport_override
 from desktop.settings import KeyStore, Preferences, Target, resolve_target, session_config
 from desktop.ui import SessionHandle
 
@@ -234,20 +234,15 @@ class AppSessionFactory:
 
     async def check(self, config: SessionConfig, on_step: Callable[[str], None]) -> tuple[bool, str]:
         """Runs the step-by-step connection check; (worked, the sentence saying why not). Automatic
-        checks WebRTC, then the WebSocket where WebRTC's media never came up, as a call would."""
-        from desktop.app.connection_check import MEDIA_STEPS, CheckStep, run_check
+        runs the call's race: WebRTC, and the WebSocket where WebRTC's media does not come up."""
+        from desktop.app.connection_check import CheckStep, run_check
 
         def show(step: CheckStep) -> None:
             mark = "✓" if step.ok else "✗"
             detail = f" — {step.detail}" if step.detail and not step.ok else ""
             on_step(f"{mark} {step.label} ({step.seconds * 1000:.0f} ms){detail}")
 
-        first: TransportChoice = "websocket" if config.transport == "websocket" else "webrtc"
-        result = await run_check(dataclasses.replace(config, transport=first), show)
-        media_failed = not result.ok and bool(result.steps) and result.steps[-1].name in MEDIA_STEPS
-        if config.transport == "auto" and media_failed:
-            on_step("… over the WebSocket, as a call would:")
-            result = await run_check(dataclasses.replace(config, transport="websocket"), show)
+        result = await run_check(config, show)
         return result.ok, result.error
 
     async def devices(self) -> tuple[list[str], list[str]]:

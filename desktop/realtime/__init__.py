@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         provider_for,
         provider_name,
     )
+    from desktop.realtime.proxies import proxy_in_use
     from desktop.realtime.server_events import (
         ItemCreated,
         ServerError,
@@ -96,6 +97,7 @@ __all__ = [
     "parse_server_event",
     "provider_for",
     "provider_name",
+    "proxy_in_use",
     "query_values",
     "remember_secrets",
     "server_events",
@@ -160,6 +162,7 @@ __getattr__ = lazy_exports(
             "provider_for",
             "provider_name",
         ),
+        "proxies": ("proxy_in_use",),
         "server_events": (
             "ItemCreated",
             "ServerError",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,50 +18,22 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.exceptions import InvalidStateError
 from aiortc.mediastreams import MediaStreamTrack
 
-from desktop.realtime.client_events import encode
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.liveness import Liveness, still_receiving
 from desktop.realtime.masking import Masker
+from desktop.realtime.message_size import DEFAULT_MAX_MESSAGE_SIZE, encoded_within, max_message_size
 from desktop.realtime.providers import Provider, unreachable
+from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 
 log = logging.getLogger(__name__)
-
-DEFAULT_MAX_MESSAGE_SIZE = 65536
-# aiortc peers advertise 256 KiB, yet larger-than-64 KiB messages have silently closed channels of
-# other clients: never send more than this, whatever the remote claims.
-SAFE_MESSAGE_SIZE = 65536
-_MAX_MESSAGE_SIZE = re.compile(r"^a=max-message-size:(\d+)\s*$", re.MULTILINE)
 
 CLOSED_WHILE_CONNECTING = "The connection was closed while it was being set up."
 
 MessageHandler = Callable[[str], None]
 TrackHandler = Callable[[MediaStreamTrack], None]
 LostHandler = Callable[[SessionError], None]
-
-
-def max_message_size(answer_sdp: str) -> int:
-    """What we may send: the remote's `a=max-message-size` (0 means "no limit", RFC 8841), capped."""
-    match = _MAX_MESSAGE_SIZE.search(answer_sdp)
-    if match is None:
-        return DEFAULT_MAX_MESSAGE_SIZE
-    size = int(match.group(1))
-    return min(size, SAFE_MESSAGE_SIZE) if size > 0 else SAFE_MESSAGE_SIZE
-
-
-def encoded_within(event: dict[str, Any], limit: int) -> str:
-    """The event as sent, or SessionError when it is over `limit` bytes (whichever transport sends it)."""
-    text = encode(event)
-    size = len(text.encode())
-    if size > limit:
-        raise SessionError(
-            f"The {event.get('type', 'event')} event is {size} bytes, over the connection's limit of "
-            f"{limit} bytes; shorten the instructions or tool descriptions.",
-            code="event_too_large",
-            retryable=False,
-        )
-    return text
 
 
 class Connection:
@@ -198,10 +169,16 @@ class Connection:
     async def _post_offer(self, http: aiohttp.ClientSession, ephemeral: str, offer_sdp: str) -> str:
         timeout = self._config.timeouts.sdp
         headers = {"Authorization": f"Bearer {ephemeral}", "Content-Type": "application/sdp"}
+        url, proxy = self._provider.sdp_url, None
         try:
             async with asyncio.timeout(timeout):
+                proxy = await proxy_for(http, url)
                 async with http.post(
-                    self._provider.sdp_url, data=offer_sdp.encode(), headers=headers, allow_redirects=False
+                    url,
+                    data=offer_sdp.encode(),
+                    headers=headers,
+                    allow_redirects=False,
+                    proxy=proxy,
                 ) as reply:
                     body = await reply.text()
                     status, wait = reply.status, retry_after(reply.headers)
@@ -211,8 +188,10 @@ class Connection:
                 code="sdp_timeout",
             ) from None
         except aiohttp.ClientError as exc:
-            log.debug("SDP request failed: %r", exc)
-            raise unreachable(self._provider.sdp_url) from None
+            log.debug("SDP request failed: %s", loggable(exc))
+            raise proxy_failure(exc, url, proxy) or unreachable(url) from None
+        if refused := refused_by_proxy(status, proxy):
+            raise refused
         if not 200 <= status < 300:
             masked, target = self.masker.text(body), self._provider.deployment
             error = http_failure("call setup", status, masked, target=target, retry_after=wait)
@@ -242,6 +221,7 @@ class Connection:
         """Wait for `reached`, re-checked on every state change; a failed connection ends the wait."""
         assert self._pc is not None
         while not reached():
+            self._ensure_not_closing()  # our own close is no ICE failure (auto would fall back)
             if self._pc.connectionState in ("failed", "closed"):
                 raise SessionError(
                     "The media connection (ICE/DTLS) to the service failed.", code="ice_failed"

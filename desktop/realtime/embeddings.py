@@ -26,6 +26,7 @@ from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import DEMO_API_KEY, checked_endpoint, provider_name, unreachable
+from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 
 log = logging.getLogger(__name__)
@@ -103,11 +104,17 @@ class EmbeddingsClient:
         return body
 
     async def _batch(self, http: aiohttp.ClientSession, batch: list[str]) -> list[list[float]]:
+        proxy = None
         try:
             async with asyncio.timeout(self.timeout):
+                proxy = await proxy_for(http, self.url)
                 # No redirects: aiohttp would forward the api-key header to wherever they point.
                 async with http.post(
-                    self.url, json=self._body(batch), headers=self._headers(), allow_redirects=False
+                    self.url,
+                    json=self._body(batch),
+                    headers=self._headers(),
+                    allow_redirects=False,
+                    proxy=proxy,
                 ) as reply:
                     body = await reply.text()
                     status, wait = reply.status, retry_after(reply.headers)
@@ -115,8 +122,10 @@ class EmbeddingsClient:
             sentence = f"{self.service} did not answer the {STEP} within {self.timeout:g} s."
             raise SessionError(sentence, code="embeddings_timeout") from None
         except aiohttp.ClientError as exc:
-            log.debug("embeddings request failed: %s", self._masker.text(repr(exc)))
-            raise unreachable(self.url) from None
+            log.debug("embeddings request failed: %s", self._masker.text(loggable(exc)))
+            raise proxy_failure(exc, self.url, proxy) or unreachable(self.url) from None
+        if refused := refused_by_proxy(status, proxy):
+            raise refused
         if rejects_dimensions(status, body):
             raise SessionError(
                 f"The model of '{self.model}' does not take dimensions: "

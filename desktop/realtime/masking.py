@@ -26,15 +26,13 @@ _SHORTEST_REMEMBERED = 8
 _remembering = threading.Lock()
 
 
-def remember_secrets(*secrets: str) -> None:
-    """Secrets (keys, credentials) that no log line may ever show; empty values are ignored."""
+def remember_secrets(*secrets: str, shortest: int = _SHORTEST_REMEMBERED) -> None:
+    """Secrets (keys, credentials) that no log line may ever show; empty values are ignored, and so
+    are values shorter than `shortest` (lower it only for a value framed so that it cannot match a
+    plain word, as a proxy's ":password@")."""
     global _remembered
     with _remembering:
-        new = {
-            secret
-            for secret in secrets
-            if len(secret) >= _SHORTEST_REMEMBERED and secret not in _remembered
-        }
+        new = {secret for secret in secrets if len(secret) >= max(1, shortest) and secret not in _remembered}
         if new:
             _remembered = _longest_first([*_remembered, *new])
 

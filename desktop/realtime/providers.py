@@ -18,6 +18,7 @@ from desktop.realtime.endpoints import endpoint_problem, invalid_url, webrtc_url
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
 from desktop.realtime.mint_answer import read_mint_answer
+from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 from desktop.realtime.token_service import TokenService, token_service_for
 
@@ -112,11 +113,17 @@ class Provider:
         if self.token_service is not None:
             return await self.token_service.fetch_key(http, limit)
 
+        proxy = None
         try:
             async with asyncio.timeout(limit):
+                proxy = await proxy_for(http, self.mint_url)
                 # No redirects: aiohttp would forward the custom api-key header to wherever they point.
                 async with http.post(
-                    self.mint_url, json=self.mint_body(), headers=self.mint_headers(), allow_redirects=False
+                    self.mint_url,
+                    json=self.mint_body(),
+                    headers=self.mint_headers(),
+                    allow_redirects=False,
+                    proxy=proxy,
                 ) as reply:
                     body = await reply.text(errors="replace")  # a proxy's page in another charset
                     status, wait = reply.status, retry_after(reply.headers)
@@ -125,8 +132,10 @@ class Provider:
                 f"{self.name} did not hand out a session key within {limit:g} s.", code="mint_timeout"
             ) from None
         except aiohttp.ClientError as exc:
-            log.debug("mint request failed: %r", exc)
-            raise unreachable(self.mint_url) from None
+            log.debug("mint request failed: %s", loggable(exc))
+            raise proxy_failure(exc, self.mint_url, proxy) or unreachable(self.mint_url) from None
+        if refused := refused_by_proxy(status, proxy):
+            raise refused
         if not 200 <= status < 300:
             masked = Masker([self.api_key]).text(body)
             raise http_failure("key request", status, masked, target=self.deployment, retry_after=wait)

@@ -27,6 +27,7 @@ from desktop.realtime.endpoints import invalid_url, shown_url, url_problem
 from desktop.realtime.errors import SessionError, token_failure
 from desktop.realtime.masking import Masker, remember_secrets
 from desktop.realtime.mint_answer import read_mint_answer
+from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 
 if TYPE_CHECKING:
@@ -102,11 +103,17 @@ class TokenService:
     async def _ask(self, http: aiohttp.ClientSession, limit: float) -> tuple[str, float | None]:
         import aiohttp
 
+        proxy = None
         try:
             async with asyncio.timeout(limit):
+                proxy = await proxy_for(http, self.url)
                 # No redirects: the bearer token would go wherever they point.
                 async with http.post(
-                    self.url, json={}, headers=self.headers(), allow_redirects=False
+                    self.url,
+                    json={},
+                    headers=self.headers(),
+                    allow_redirects=False,
+                    proxy=proxy,
                 ) as reply:
                     body = await reply.text(errors="replace")  # a proxy's page in another charset
                     status, wait = reply.status, retry_after(reply.headers)
@@ -117,12 +124,14 @@ class TokenService:
                 code="token_timeout",
             ) from None
         except aiohttp.ClientError as exc:
-            log.debug("token service request failed: %r", exc)
-            raise SessionError(
+            log.debug("token service request failed: %s", loggable(exc))
+            raise proxy_failure(exc, self.url, proxy) or SessionError(
                 f"Could not reach the token service at {self.host}; check its URL and the network"
                 " connection.",
                 code="token_unreachable",
             ) from None
+        if refused := refused_by_proxy(status, proxy):
+            raise refused
         return self._read(status, body, wait, said_at)
 
     def _read(

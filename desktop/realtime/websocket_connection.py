@@ -30,14 +30,13 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from desktop.realtime.config import SessionConfig
 from desktop.realtime.connection import (
     CLOSED_WHILE_CONNECTING,
-    SAFE_MESSAGE_SIZE,
     LostHandler,
     MessageHandler,
     TrackHandler,
-    encoded_within,
 )
 from desktop.realtime.errors import SessionError
 from desktop.realtime.masking import Masker
+from desktop.realtime.message_size import SAFE_MESSAGE_SIZE, encoded_within
 from desktop.realtime.providers import Provider
 from desktop.realtime.websocket_audio import PcmChunker, ReplyTrack
 from desktop.realtime.websocket_endpoints import mints_for_websocket, websocket_headers, websocket_url
@@ -61,9 +60,12 @@ class WebSocketConnection:
         on_lost: LostHandler,
         expecting_media: Callable[[], bool] = lambda: False,
         played_seconds: Callable[[], float] | None = None,
+        held: bool = False,
     ) -> None:
         """`played_seconds`: the speaker's count of audio really played (AudioOutput.played_seconds),
-        for the truncation point; without it, what was handed to the speaker counts as played."""
+        for the truncation point; without it, what was handed to the speaker counts as played.
+        `held`: `open` only connects, and `start` begins reading the service and the microphone (the
+        "auto" race's candidate: nothing of it is read or sent before it has won)."""
         self._config = config
         self._provider = provider
         self._audio_track = audio_track
@@ -80,6 +82,7 @@ class WebSocketConnection:
         self._reply = SocketReply(self._send_text, on_message, on_track, played_seconds)
         self._received_at = 0.0
         self._opened = False
+        self._held = held
         self._closing = False
         self._lost_reported = False
 
@@ -119,13 +122,21 @@ class WebSocketConnection:
         self._ws = await open_websocket(http, self.url, headers, self._provider, timeouts, self.masker)
         self._ensure_not_closing()
         step("websocket")
+        if not self._held:
+            self.start()
+
+    def start(self) -> None:
+        """Begin reading the service's events and sending the microphone and queued events (once)."""
+        ws = self._ws
+        if ws is None or self._tasks or self._closing:
+            return
         self._opened = True
-        self._received_at = asyncio.get_running_loop().time()
         loop = asyncio.get_running_loop()
+        self._received_at = loop.time()
         self._tasks = [
-            loop.create_task(self._read(self._ws), name="websocket-reader"),
-            loop.create_task(self._send_microphone(self._ws), name="websocket-microphone"),
-            loop.create_task(self._send_events(self._ws), name="websocket-events"),
+            loop.create_task(self._read(ws), name="websocket-reader"),
+            loop.create_task(self._send_microphone(ws), name="websocket-microphone"),
+            loop.create_task(self._send_events(ws), name="websocket-events"),
             loop.create_task(self._watch_reply(), name="websocket-liveness"),
         ]
 

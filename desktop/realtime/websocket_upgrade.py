@@ -19,6 +19,7 @@ from desktop.realtime.config import Timeouts
 from desktop.realtime.errors import SessionError, http_failure
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider, unreachable
+from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
 from desktop.realtime.retry_after import retry_after
 from desktop.realtime.websocket_endpoints import http_form
 
@@ -62,15 +63,17 @@ async def open_websocket(
     masker: Masker,
 ) -> aiohttp.ClientWebSocketResponse:
     """The open socket, or a SessionError with one sentence (no key in it)."""
-    limit = timeouts.sdp
+    limit, proxy = timeouts.sdp, None
     try:
         async with asyncio.timeout(limit):
+            proxy = await proxy_for(http, url)
             return await http.ws_connect(
                 url,
                 headers=headers,
                 heartbeat=max(SHORTEST_HEARTBEAT, timeouts.liveness),
                 max_msg_size=MAX_RECEIVED_BYTES,
                 autoping=False,  # the reader answers pings itself and sees the pongs (still_receiving)
+                proxy=proxy,
             )
     except TimeoutError:
         raise SessionError(
@@ -84,10 +87,12 @@ async def open_websocket(
             retryable=False,
         ) from None
     except aiohttp.WSServerHandshakeError as refused:
-        raise _refusal(refused, provider, masker, minted="Authorization" in headers) from None
+        raise refused_by_proxy(refused.status, proxy) or _refusal(
+            refused, provider, masker, minted="Authorization" in headers
+        ) from None
     except (aiohttp.ClientError, OSError) as exc:
-        log.debug("WebSocket upgrade failed: %s", masker.text(repr(exc)))
-        raise unreachable(http_form(url)) from None
+        log.debug("WebSocket upgrade failed: %s", masker.text(loggable(exc)))
+        raise proxy_failure(exc, url, proxy) or unreachable(http_form(url)) from None
 
 
 def _refusal(

@@ -106,6 +106,25 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
         "The service or a proxy on this network refused the WebSocket connection; try the WebRTC "
         "transport or ask the network's administrator.",
     ),
+    "proxy_auth_required": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The network's proxy asks for a user name and password; give them in the proxy's address "
+        "(http://user:password@host:port) or ask the network's administrator.",
+    ),
+    "proxy_refused": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The network's proxy refused the connection to the service; ask the network's administrator to "
+        "allow it.",
+    ),
+    "proxy_gateway": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "The network's proxy could not reach the service; check the endpoint, or try again later.",
+    ),
+    "proxy_unreachable": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "Could not reach the network's proxy; check the proxy setting (HTTPS_PROXY) and the network "
+        "connection.",
+    ),
     "redirected": QT_TRANSLATE_NOOP(
         "ErrorText",
         "The service's address answered with a redirect, which is not followed; check the endpoint.",

@@ -421,6 +421,26 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The network&apos;s proxy asks for a user name and password; give them in the proxy&apos;s address (http://user:password@host:port) or ask the network&apos;s administrator.</source>
+        <translation>The network&apos;s proxy asks for a user name and password; give them in the proxy&apos;s address (http://user:password@host:port) or ask the network&apos;s administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The network&apos;s proxy refused the connection to the service; ask the network&apos;s administrator to allow it.</source>
+        <translation>The network&apos;s proxy refused the connection to the service; ask the network&apos;s administrator to allow it.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The network&apos;s proxy could not reach the service; check the endpoint, or try again later.</source>
+        <translation>The network&apos;s proxy could not reach the service; check the endpoint, or try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>Could not reach the network&apos;s proxy; check the proxy setting (HTTPS_PROXY) and the network connection.</source>
+        <translation>Could not reach the network&apos;s proxy; check the proxy setting (HTTPS_PROXY) and the network connection.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
         <source>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</source>
         <translation>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</translation>
     </message>

@@ -421,6 +421,26 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The network&apos;s proxy asks for a user name and password; give them in the proxy&apos;s address (http://user:password@host:port) or ask the network&apos;s administrator.</source>
+        <translation>网络代理要求提供用户名和密码；请在代理地址中填写（http://用户名:密码@主机:端口），或联系网络管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The network&apos;s proxy refused the connection to the service; ask the network&apos;s administrator to allow it.</source>
+        <translation>网络代理拒绝了到服务的连接；请联系网络管理员放行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>The network&apos;s proxy could not reach the service; check the endpoint, or try again later.</source>
+        <translation>网络代理无法连接到服务；请检查终结点，或稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
+        <source>Could not reach the network&apos;s proxy; check the proxy setting (HTTPS_PROXY) and the network connection.</source>
+        <translation>无法连接网络代理；请检查代理设置（HTTPS_PROXY）和网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/error_text.py" line="1"/>
         <source>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</source>
         <translation>服务或本网络中的代理拒绝了 WebSocket 连接；请改用 WebRTC 传输方式，或联系网络管理员。</translation>
     </message>

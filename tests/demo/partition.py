@@ -13,6 +13,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from aioice import stun
 from aiortc import RTCDataChannel, RTCPeerConnection
 
 from desktop.demo.call import ServerCall
@@ -57,6 +58,38 @@ def _silence(protocol: Any, *, keep_stun: bool) -> None:
     protocol.send_data = data_out
 
 
+def refuse_checks(pc: RTCPeerConnection) -> None:
+    """Every STUN request in is answered with a signed 403 error; nothing else goes in or out."""
+    for connection in _ice_connections(pc):
+        for protocol in connection._protocols:
+            _refuse(protocol, connection.local_password.encode("utf8"))
+
+
+def _refuse(protocol: Any, password: bytes) -> None:
+    def received(data: bytes, addr: tuple[Any, ...]) -> None:
+        try:
+            request = stun.parse_message(data)
+        except ValueError:
+            return
+        if request.message_class != stun.Class.REQUEST:
+            return
+        refusal = stun.Message(
+            stun.Method.BINDING,
+            stun.Class.ERROR,
+            transaction_id=request.transaction_id,
+            attributes={"ERROR-CODE": (403, "Forbidden")},
+        )
+        refusal.add_message_integrity(password)  # unsigned, the client would ignore it and retry
+        protocol.transport.sendto(bytes(refusal), addr)
+
+    async def data_out(data: bytes, addr: tuple[str, int]) -> None:
+        return None
+
+    protocol.datagram_received = received
+    protocol.send_stun = lambda message, addr: None
+    protocol.send_data = data_out
+
+
 def ignore_sctp(pc: RTCPeerConnection) -> None:
     """The SCTP association is never started, so the client's INIT (and its channel) goes unanswered."""
     if pc.sctp is None:
@@ -73,6 +106,9 @@ class TransportFaults:
     """Pass as `DemoServer(on_call_answered=...)`, or set as the server's `on_call_answered`."""
 
     ice_stall: bool = False  # the answer's ICE candidates never answer: ICE (and so DTLS) never completes
+    # Every ICE check is answered with a STUN error (as a middlebox that refuses UDP may): each candidate
+    # pair fails at once and ICE reports `failed`, long before any timeout.
+    ice_refused: bool = False
     dtls_stall: bool = False  # ICE completes, but DTLS records are dropped: the handshake never finishes
     no_data_channel: bool = False  # ICE and DTLS complete, but SCTP is never answered: no channel opens
     # A network partition this long after the channel opened: nothing more in or out, and no close.
@@ -83,6 +119,8 @@ class TransportFaults:
         """Runs before the answer leaves: ICE starts as soon as the client has it."""
         if self.ice_stall or self.dtls_stall:
             drop_datagrams(call.pc, keep_stun=not self.ice_stall)
+        if self.ice_refused:
+            refuse_checks(call.pc)
         if self.no_data_channel:
             ignore_sctp(call.pc)
         seconds = self.vanish_after_seconds

@@ -7,8 +7,8 @@ import pytest
 from aiohttp import web
 
 from desktop.realtime.config import Dialect, ProviderKind, SessionConfig
-from desktop.realtime.connection import DEFAULT_MAX_MESSAGE_SIZE, max_message_size
 from desktop.realtime.errors import SessionError
+from desktop.realtime.message_size import DEFAULT_MAX_MESSAGE_SIZE, max_message_size
 from desktop.realtime.providers import provider_for, read_ephemeral_key
 
 
