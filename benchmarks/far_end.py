@@ -8,6 +8,8 @@ Commands arrive one per line on stdin, answers leave as JSON lines on stdout:
     python -m benchmarks.far_end --loss 0.05 [--transport webrtc|websocket]
     -> {"url": "http://127.0.0.1:PORT", "api_key": ..., "deployment": ...}
     clicks 60   -> {"playing": 60}            (a click every half second for 60 s)
+    speech 60   -> {"playing": 60}            (60 s of speech, benchmarks/speech_loop.py)
+    calls       -> {"calls": 1, "packets_arrived": 0}   (calls answered, RTP packets received)
     report      -> {"clicks_arrived": [...], "sent": {...}, "lost": [...]}   (times are
                    time.monotonic(), the same clock in every process on one machine)
     quit (or end of input) stops it.
@@ -38,6 +40,7 @@ from av import AudioFrame
 from benchmarks.clicks import Onsets, click_blocks
 from benchmarks.far_end_socket import SocketTap
 from benchmarks.peer_pair import Wire
+from benchmarks.speech_loop import speech
 from desktop.audio import pcm
 from desktop.demo.call import ServerCall
 from desktop.demo.server import DemoServer
@@ -66,6 +69,7 @@ class FarEnd:
             self.server.on_audio_received = self.socket_tap.audio_received
         self.loss = loss
         self.clicks_arrived = Onsets()  # the client's audio as it arrives here
+        self.packets_arrived = 0
         self._decoder = OpusDecoder()
         self.downlink = Wire(loss, seed=12)  # this server's audio as it leaves, some of it dropped
 
@@ -82,6 +86,7 @@ class FarEnd:
     ) -> Callable[[RtpPacket, int], Awaitable[None]]:
         async def noting(packet: RtpPacket, arrival_time_ms: int) -> None:
             arrived = time.monotonic()
+            self.packets_arrived += 1
             for frame in self._decoder.decode(JitterFrame(packet.payload, packet.timestamp)):
                 if isinstance(frame, AudioFrame):
                     self.clicks_arrived.feed(arrived, pcm.from_frame(frame))
@@ -91,6 +96,12 @@ class FarEnd:
 
     def play_clicks(self, seconds: float) -> None:
         self.server.sessions[-1].track.play(b"".join(click_blocks(seconds)))
+
+    def play_speech(self, seconds: float) -> None:
+        self.server.sessions[-1].track.play(speech(seconds))
+
+    def calls(self) -> dict[str, int]:
+        return {"calls": len(self.server.sessions), "packets_arrived": self.packets_arrived}
 
     def report(self) -> dict[str, Any]:
         if self.socket_tap is not None:
@@ -118,6 +129,11 @@ async def serve(loss: float, transport: TransportChoice) -> None:
             if line[0] == "clicks":
                 far_end.play_clicks(float(line[1]))
                 _say({"playing": float(line[1])})
+            elif line[0] == "speech":
+                far_end.play_speech(float(line[1]))
+                _say({"playing": float(line[1])})
+            elif line[0] == "calls":
+                _say(far_end.calls())
             elif line[0] == "report":
                 _say(far_end.report())
             elif line[0] == "quit":

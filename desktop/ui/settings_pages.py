@@ -24,7 +24,7 @@ from desktop.ui.reminder_picker import ReminderPicker
 
 
 class AudioPage(QWidget):
-    """Microphone, speaker, headset and noise suppression. Without the compiled echo canceller (an
+    """Microphone, speaker, headset, noise suppression and the battery saver. Without the compiled echo canceller (an
     optional extra where it has no wheel) it says what that means, and noise suppression, which the same
     module does, cannot be switched on."""
 
@@ -46,6 +46,10 @@ class AudioPage(QWidget):
         self._stored_noise_suppression = prefs.noise_suppression
         self.noise_suppression.setChecked(prefs.noise_suppression and echo_canceller)
         self.noise_suppression.setEnabled(echo_canceller)
+        self.battery_saver = QCheckBox(
+            self.tr("Battery saver: send the microphone in 40 ms packets (slightly more delay)")
+        )
+        self.battery_saver.setChecked(prefs.battery_saver)
         self.half_duplex_note = QLabel(
             self.tr(
                 "Echo cancellation is not installed, so on speakers your microphone is muted while the "
@@ -60,6 +64,7 @@ class AudioPage(QWidget):
         form.addRow(self.tr("Speaker"), self.output_device)
         form.addRow("", self.headset)
         form.addRow("", self.noise_suppression)
+        form.addRow("", self.battery_saver)
         form.addRow("", self.half_duplex_note)
 
     def values(self, prefs: Preferences) -> Preferences:
@@ -68,6 +73,7 @@ class AudioPage(QWidget):
             input_device=self._device_value(self.input_device),
             output_device=self._device_value(self.output_device),
             headset=self.headset.isChecked(),
+            battery_saver=self.battery_saver.isChecked(),
             noise_suppression=(
                 self.noise_suppression.isChecked()
                 if self.noise_suppression.isEnabled()
@@ -112,8 +118,11 @@ class CalendarPage(QWidget):
         self.close_to_tray.setChecked(prefs.close_to_tray)
         tray_here = QSystemTrayIcon.isSystemTrayAvailable()
         self.close_to_tray.setEnabled(tray_here)
-        self.close_to_tray.setToolTip("" if tray_here else self.tr(
-            "This desktop has no system tray, so closing the window quits the app."))
+        self.close_to_tray.setToolTip(
+            ""
+            if tray_here
+            else self.tr("This desktop has no system tray, so closing the window quits the app.")
+        )
         form = QFormLayout(self)
         form.addRow(about)
         form.addRow(self.tr("Remind me"), self.reminder)
@@ -121,8 +130,11 @@ class CalendarPage(QWidget):
 
     def values(self, prefs: Preferences) -> Preferences:
         minutes = self.reminder.value()
-        return replace(prefs, default_reminder_minutes=minutes if minutes is not None else -1,
-                       close_to_tray=self.close_to_tray.isChecked())
+        return replace(
+            prefs,
+            default_reminder_minutes=minutes if minutes is not None else -1,
+            close_to_tray=self.close_to_tray.isChecked(),
+        )
 
 
 class NetworkPage(QWidget):
@@ -133,8 +145,11 @@ class NetworkPage(QWidget):
         for label, choice in choices:
             self.transport.addItem(label, choice)
         self.transport.setCurrentIndex(max(0, self.transport.findData(prefs.transport)))
-        transport_about = QLabel(self.tr(
-            "Automatic uses WebRTC and switches to a WebSocket where the network lets no media through."))
+        transport_about = QLabel(
+            self.tr(
+                "Automatic uses WebRTC and switches to a WebSocket where the network lets no media through."
+            )
+        )
         transport_about.setWordWrap(True)
         self.urls = QPlainTextEdit(prefs.ice_servers)
         self.urls.setPlaceholderText("turn:turn.example.com:3478?transport=udp")
