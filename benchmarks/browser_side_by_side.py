@@ -53,6 +53,7 @@ class Run:
     packets_arrived: int  # the client's RTP packets the far end received while measured
     streams: str  # what the client opened on the virtual devices
     load_average: float  # the 1-minute load average at the end
+    by_kind: dict[str, float]  # % of one core per kind of process (Chromium's browser, renderer, ...)
 
 
 @contextlib.contextmanager
@@ -146,12 +147,14 @@ async def measure(client: Client, audio: VirtualAudio, seconds: float, executabl
                 tree.start()
                 started = time.monotonic()
                 await asyncio.sleep(seconds)
-                cpu = tree.seconds() / (time.monotonic() - started) * 100
+                busy, elapsed = tree.seconds(), time.monotonic() - started
                 packets = (await far.ask("calls"))["packets_arrived"] - packets_before
                 streams = client_streams(audio)
     finally:
         await far.stop()
-    return Run(client, round(cpu, 1), tree.processes, packets, streams, os.getloadavg()[0])
+    by_kind = {kind: round(seconds / elapsed * 100, 1) for kind, seconds in tree.by_kind.items()}
+    load = os.getloadavg()[0]
+    return Run(client, round(busy / elapsed * 100, 1), tree.processes, packets, streams, load, by_kind)
 
 
 async def run_rounds(
@@ -163,11 +166,18 @@ async def run_rounds(
             run = await measure(client, audio, seconds, executable)
             print(
                 f"{run.client:20} CPU {run.cpu_percent:5.1f} % of one core ({run.processes} processes) | "
-                f"{run.packets_arrived} RTP packets out | load {run.load_average:.2f} | {run.streams}",
+                f"{run.packets_arrived} RTP packets out | load {run.load_average:.2f} | {run.streams}"
+                + ("" if run.client != "chromium" else f"\n    by process: {_by_kind(run)}"),
                 flush=True,
             )
             runs.append(run)
     return runs
+
+
+def _by_kind(run: Run) -> str:
+    return ", ".join(
+        f"{kind} {percent} %" for kind, percent in sorted(run.by_kind.items(), key=lambda k: -k[1])
+    )
 
 
 def summary(runs: list[Run]) -> list[str]:

@@ -72,6 +72,8 @@ class TreeCpu:
         self.root = psutil.Process(pid)
         self._before: dict[int, float] = {}
         self.processes = 0
+        self.by_kind: dict[str, float] = {}  # seconds per kind of process (Chromium's --type=, else its name)
+        self._kinds: dict[int, str] = {}
 
     def _snapshot(self) -> dict[int, float]:
         times = {}
@@ -79,6 +81,8 @@ class TreeCpu:
             try:
                 cpu = process.cpu_times()
                 times[process.pid] = cpu.user + cpu.system
+                if process.pid not in self._kinds:
+                    self._kinds[process.pid] = _kind(process)
             except psutil.NoSuchProcess:
                 continue
         return times
@@ -89,4 +93,16 @@ class TreeCpu:
     def seconds(self) -> float:
         after = self._snapshot()
         self.processes = len(after)
-        return sum(cpu - self._before.get(pid, 0.0) for pid, cpu in after.items())
+        self.by_kind = {}
+        for pid, cpu in after.items():
+            kind = self._kinds[pid]
+            self.by_kind[kind] = self.by_kind.get(kind, 0.0) + cpu - self._before.get(pid, 0.0)
+        return sum(self.by_kind.values())
+
+
+def _kind(process: psutil.Process) -> str:
+    """Chromium's process type (`--type=renderer`, its utility's sub-type) or the program's name."""
+    arguments = process.cmdline()
+    kind = next((a.split("=", 1)[1] for a in arguments if a.startswith("--type=")), process.name())
+    sub = next((a.split("=", 1)[1] for a in arguments if a.startswith("--utility-sub-type=")), "")
+    return f"{kind} {sub.split('.')[0]}" if sub else kind
