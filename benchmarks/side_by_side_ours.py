@@ -1,6 +1,8 @@
 """Our app's side of the side-by-side bench, in a process of its own so that its whole process tree is
-measured the same way as Chromium's: the app's session, microphone (echo cancellation on) and speaker on
-the default (virtual) devices, on the app's loop (qasync, benchmarks/audio.run_on), calling the far end
+measured the same way as Chromium's: the app's session, microphone and speaker as the app makes them for
+its default settings (`device_audio`: echo cancellation and noise suppression on; Chromium's
+getUserMedia turns on its echo canceller, noise suppression and gain control) on the default (virtual)
+devices, on the app's loop (qasync, benchmarks/audio.run_on), calling the far end
 on the azure-preview dialect as the browser demo does. It prints one JSON line once connected and hangs
 up when a line arrives on stdin (or it closes).
 
@@ -18,10 +20,8 @@ import sys
 from benchmarks.audio import run_on
 from benchmarks.far_end import BENCH_VAD, drain_events
 from desktop.audio import aiortc_patches
-from desktop.audio.echo import make_processor
-from desktop.audio.microphone import Microphone
-from desktop.audio.speaker import Speaker
 from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.settings import Preferences
 
 
 def config(url: str, api_key: str, deployment: str) -> SessionConfig:
@@ -37,13 +37,11 @@ def config(url: str, api_key: str, deployment: str) -> SessionConfig:
 
 
 async def call(url: str, api_key: str, deployment: str, blocks_per_packet: int) -> None:
-    from desktop.app.session_factory import connection_factory
+    from desktop.app.session_factory import connection_factory, device_audio
     from desktop.session.voice_session import VoiceSession
 
     session_config = config(url, api_key, deployment)
-    speaker = Speaker()
-    processor = make_processor(speaker, headset=False)
-    microphone = Microphone(processor=processor, blocks_per_packet=blocks_per_packet)
+    microphone, speaker = device_audio(Preferences(battery_saver=blocks_per_packet == 2))
     connect = connection_factory(session_config, speaker)
     session = VoiceSession(session_config, microphone, speaker, connect=connect)
     events = asyncio.create_task(drain_events(session))
