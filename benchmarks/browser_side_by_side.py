@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -56,15 +56,9 @@ class Run:
     by_kind: dict[str, float]  # % of one core per kind of process (Chromium's browser, renderer, ...)
 
 
-@contextlib.contextmanager
-def speaking_into(audio: VirtualAudio, seconds: float) -> Iterator[None]:
-    with tempfile.TemporaryDirectory() as folder:
-        player = audio.play_into_mic(speech_wav(Path(folder) / "speech.wav", seconds))
-        try:
-            yield
-        finally:
-            player.kill()
-            player.wait()
+def speaking_into(audio: VirtualAudio, seconds: float) -> contextlib.AbstractContextManager[None]:
+    """Speech played into the virtual microphone for `seconds`, stopped on leaving."""
+    return audio.playing_into_mic(lambda folder: speech_wav(folder / "speech.wav", seconds))
 
 
 def client_streams(audio: VirtualAudio) -> str:
