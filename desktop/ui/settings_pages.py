@@ -24,9 +24,9 @@ from desktop.ui.reminder_picker import ReminderPicker
 
 
 class AudioPage(QWidget):
-    """Microphone, speaker, headset, noise suppression and the battery saver. Without the compiled echo canceller (an
-    optional extra where it has no wheel) it says what that means, and noise suppression, which the same
-    module does, cannot be switched on."""
+    """Microphone, speaker, headset, noise suppression and the battery saver (40 ms uplink packets).
+    Without the compiled echo canceller (an optional extra where it has no wheel) it says what that
+    means, and noise suppression, which the same module does, cannot be switched on."""
 
     def __init__(
         self,
