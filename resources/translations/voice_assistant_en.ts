@@ -14,7 +14,7 @@
         <translation>Suppress background noise</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="49"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="50"/>
         <source>Battery saver: send the microphone in 40 ms packets (slightly more delay)</source>
         <translation>Battery saver: send the microphone in 40 ms packets (slightly more delay)</translation>
     </message>

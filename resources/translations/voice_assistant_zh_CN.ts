@@ -14,7 +14,7 @@
         <translation>抑制背景噪音</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_pages.py" line="49"/>
+        <location filename="../../desktop/ui/settings_pages.py" line="50"/>
         <source>Battery saver: send the microphone in 40 ms packets (slightly more delay)</source>
         <translation>省电模式：麦克风音频以 40 毫秒为一包发送（延迟略有增加）</translation>
     </message>
