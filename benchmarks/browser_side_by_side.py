@@ -34,6 +34,7 @@ from typing import Literal
 
 from benchmarks import chromium
 from benchmarks.far_end import ROOT, FarEndProcess
+from benchmarks.figures import Figure
 from benchmarks.page_server import PageServer
 from benchmarks.speech_loop import speech_wav
 from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
@@ -197,6 +198,28 @@ def summary(runs: list[Run]) -> list[str]:
         f"load average (1 min) at the runs' ends: {min(loads):.2f}–{max(loads):.2f}, {os.cpu_count()} cores"
     )
     return lines
+
+
+def figures(rounds: int = 3, seconds: float = 20.0) -> list[Figure]:
+    """The rows of the project's bench (benchmarks/table.py): both clients' medians and the ratio."""
+    executable = chromium.find_chromium()
+    missing = f"Chromium ({chromium.INSTALL_HINT})" if executable is None else missing_tool()
+    if executable is None or missing is not None:
+        return [Figure("CPU side by side with Chromium", f"not measured: {missing} is missing", "-")]
+    with virtual_audio() as audio, contextlib.redirect_stdout(sys.stderr):  # each run's line: progress
+        runs = asyncio.run(run_rounds(audio, ("ours", "chromium"), rounds, seconds, executable))
+    cpu = {c: [r.cpu_percent for r in runs if r.client == c] for c in ("ours", "chromium")}
+    ratios = [o / c for o, c in zip(cpu["ours"], cpu["chromium"], strict=True) if c]
+    call = f"{seconds:.0f} s full-duplex call, speech both ways, {rounds} rounds in turn"
+    return [
+        Figure(f"CPU, Chromium on the browser demo ({call})", f"{statistics.median(cpu['chromium']):.1f} %"),
+        Figure(f"CPU, our app ({call})", f"{statistics.median(cpu['ours']):.1f} % of one core"),
+        Figure(
+            "CPU, ours / Chromium (median of the rounds' ratios, range)",
+            f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})",
+            f"≤ {TARGET}× (long-term {LONG_TERM}×)",
+        ),
+    ]
 
 
 def main() -> None:

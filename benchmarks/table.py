@@ -3,7 +3,8 @@ carries, each the median of several runs, with the machine described and its loa
 
 Figures: connect time per dialect and transport against the demo server, launch-to-window time, the app's
 memory idle and after a call (those two in benchmarks/launch.py), the bundle's size, the audio
-latencies (benchmarks/audio.py), and the knowledge index's indexing and search times
+latencies (benchmarks/audio.py), a call's CPU next to Chromium's on the browser demo
+(benchmarks/browser_side_by_side.py), and the knowledge index's indexing and search times
 (benchmarks/knowledge.py).
 """
 
@@ -138,6 +139,12 @@ def measure_audio(seconds: float) -> list[Figure]:
     return [Figure(name, value, target) for name, value, target in audio_bench.figures(seconds)]
 
 
+def measure_side_by_side() -> list[Figure]:
+    from benchmarks import browser_side_by_side
+
+    return browser_side_by_side.figures()
+
+
 def measure_knowledge() -> list[Figure]:
     from benchmarks import knowledge
 
@@ -161,17 +168,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--call-seconds", type=float, default=60.0)
     parser.add_argument("--memory-runs", type=int, default=3, help="runs per memory figure (each has a call)")
     parser.add_argument(
-        "--only", choices=["connect", "startup", "memory", "bundle", "audio", "knowledge"], nargs="*"
+        "--only",
+        choices=["connect", "startup", "memory", "bundle", "audio", "chromium", "knowledge"],
+        nargs="*",
     )
     args = parser.parse_args(argv)
     aiortc_patches.install()  # as the app at start-up: the connect and audio figures run in this process
-    wanted = set(args.only or ["connect", "startup", "memory", "bundle", "audio", "knowledge"])
+    wanted = set(args.only or ["connect", "startup", "memory", "bundle", "audio", "chromium", "knowledge"])
     steps: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("connect", lambda: asyncio.run(measure_connect(args.runs))),
         ("startup", lambda: launch.measure_window_shown(args.runs)),
         ("memory", lambda: launch.measure_memory(args.call_seconds, args.memory_runs)),
         ("bundle", lambda: [measure_bundle()]),
         ("audio", lambda: measure_audio(args.call_seconds)),
+        ("chromium", measure_side_by_side),
         ("knowledge", measure_knowledge),
     ]
     figures: list[Figure] = []
