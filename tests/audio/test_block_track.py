@@ -65,3 +65,11 @@ def test_the_battery_saver_preference_reaches_the_microphone() -> None:
 
     assert packet_blocks(Preferences()) == 1
     assert packet_blocks(Preferences(battery_saver=True)) == 2
+
+
+def test_a_websocket_call_sends_pcm_and_a_webrtc_call_after_it_keeps_the_battery_saver() -> None:
+    microphone = Microphone(blocks_per_packet=2)
+    microphone.set_encoded(False)  # the WebSocket sends PCM: no packets to join
+    assert not isinstance(microphone.track, OpusBlockTrack)
+    microphone.set_encoded(True)
+    assert isinstance(microphone.track, OpusBlockTrack) and microphone.track.blocks_per_packet == 2
