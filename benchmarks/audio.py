@@ -29,7 +29,6 @@ run in batches (desktop/ui/event_loop.py), unless `--loop asyncio` asks for plai
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -43,6 +42,7 @@ import psutil
 
 from benchmarks.clicks import Onsets, Spread, clicking_into, latencies, packet_onsets
 from benchmarks.far_end import FarEndProcess, drain_events, session_config
+from benchmarks.figures import command_parser
 from benchmarks.floor import Floor, measure_floor, process_cpu_seconds
 from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
 from desktop.audio import aiortc_patches, canceller
@@ -252,11 +252,7 @@ def floor_rows(floor: Floor, loop: LoopKind) -> list[tuple[str, str, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.audio",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("benchmarks.audio", __doc__)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync")
     parser.add_argument("--transport", choices=["webrtc", "websocket", "both"], default="webrtc")

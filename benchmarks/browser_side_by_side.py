@@ -17,7 +17,6 @@ end and the page server are not counted.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import json
@@ -34,7 +33,7 @@ from typing import Literal
 
 from benchmarks import chromium
 from benchmarks.far_end import ROOT, FarEndProcess
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, command_parser
 from benchmarks.page_server import PageServer
 from benchmarks.speech_loop import speech_wav
 from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
@@ -223,11 +222,7 @@ def figures(rounds: int = 3, seconds: float = 20.0) -> list[Figure]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.browser_side_by_side",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("benchmarks.browser_side_by_side", __doc__)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of ours then Chromium")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument(

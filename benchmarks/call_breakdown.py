@@ -14,7 +14,6 @@ much there is.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import atexit
 import collections
@@ -29,6 +28,7 @@ import psutil
 
 from benchmarks.browser_side_by_side import WARM_UP, media_flowing, speaking_into
 from benchmarks.far_end import ROOT, FarEndProcess
+from benchmarks.figures import command_parser
 from benchmarks.virtual_devices import virtual_audio
 
 STEPS = (  # (module, class, method, what it is)
@@ -136,10 +136,7 @@ def main() -> None:
     if sys.argv[1:2] == ["--child"]:
         child()
         return
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.call_breakdown", description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    parser = command_parser("benchmarks.call_breakdown", __doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--battery-saver", action="store_true", help="40 ms uplink packets")
     args = parser.parse_args()

@@ -22,7 +22,6 @@ departures as `clicks_sent`. aiortc's patches
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import dataclasses
 import json
@@ -39,6 +38,7 @@ from av import AudioFrame
 
 from benchmarks.clicks import Onsets, click_blocks
 from benchmarks.far_end_socket import SocketTap
+from benchmarks.figures import command_parser
 from benchmarks.peer_pair import Wire
 from benchmarks.speech_loop import speech
 from desktop.audio import pcm
@@ -216,11 +216,7 @@ async def drain_events(session: VoiceSession) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.far_end",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("benchmarks.far_end", __doc__)
     parser.add_argument("--loss", type=float, default=0.0, help="share of outgoing RTP packets dropped")
     parser.add_argument("--transport", choices=["webrtc", "websocket"], default="webrtc")
     args = parser.parse_args()
