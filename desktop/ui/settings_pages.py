@@ -118,11 +118,8 @@ class CalendarPage(QWidget):
         self.close_to_tray.setChecked(prefs.close_to_tray)
         tray_here = QSystemTrayIcon.isSystemTrayAvailable()
         self.close_to_tray.setEnabled(tray_here)
-        self.close_to_tray.setToolTip(
-            ""
-            if tray_here
-            else self.tr("This desktop has no system tray, so closing the window quits the app.")
-        )
+        self.close_to_tray.setToolTip("" if tray_here else self.tr(
+            "This desktop has no system tray, so closing the window quits the app."))
         form = QFormLayout(self)
         form.addRow(about)
         form.addRow(self.tr("Remind me"), self.reminder)
@@ -130,11 +127,8 @@ class CalendarPage(QWidget):
 
     def values(self, prefs: Preferences) -> Preferences:
         minutes = self.reminder.value()
-        return replace(
-            prefs,
-            default_reminder_minutes=minutes if minutes is not None else -1,
-            close_to_tray=self.close_to_tray.isChecked(),
-        )
+        return replace(prefs, default_reminder_minutes=minutes if minutes is not None else -1,
+                       close_to_tray=self.close_to_tray.isChecked())
 
 
 class NetworkPage(QWidget):
@@ -145,11 +139,8 @@ class NetworkPage(QWidget):
         for label, choice in choices:
             self.transport.addItem(label, choice)
         self.transport.setCurrentIndex(max(0, self.transport.findData(prefs.transport)))
-        transport_about = QLabel(
-            self.tr(
-                "Automatic uses WebRTC and switches to a WebSocket where the network lets no media through."
-            )
-        )
+        transport_about = QLabel(self.tr(
+            "Automatic uses WebRTC and switches to a WebSocket where the network lets no media through."))
         transport_about.setWordWrap(True)
         self.urls = QPlainTextEdit(prefs.ice_servers)
         self.urls.setPlaceholderText("turn:turn.example.com:3478?transport=udp")
