@@ -22,12 +22,11 @@ The client runs on the app's loop, qasync on a QApplication (offscreen, no windo
 run in batches (desktop/ui/event_loop.py), unless `--loop asyncio` asks for plain asyncio.
 
     python -m benchmarks.audio [--seconds 60] [--loop qasync|asyncio] [--transport webrtc|websocket|both]
-                               [--json out.json]
+                               [--battery-saver] [--json out.json]
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -41,6 +40,7 @@ import psutil
 
 from benchmarks.clicks import Onsets, Spread, clicking_into, latencies, packet_onsets
 from benchmarks.far_end import FarEndProcess, drain_events, session_config
+from benchmarks.figures import command_parser
 from benchmarks.floor import Floor, measure_floor, process_cpu_seconds
 from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
 from desktop.audio import aiortc_patches, canceller
@@ -88,14 +88,20 @@ async def _take_played(speaker: Speaker) -> None:
 
 
 async def measure_call(
-    audio: VirtualAudio, loss: float, seconds: float, echo_cancelling: bool, transport: TransportChoice
+    audio: VirtualAudio,
+    loss: float,
+    seconds: float,
+    echo_cancelling: bool,
+    transport: TransportChoice,
+    blocks_per_packet: int = 1,
 ) -> CallFigures:
     from desktop.app.session_factory import connection_factory
     from desktop.session.voice_session import VoiceSession
 
     far = await FarEndProcess.start(loss, transport)
     speaker = Speaker()
-    microphone = Microphone(processor=make_processor(speaker, headset=not echo_cancelling))
+    processor = make_processor(speaker, headset=not echo_cancelling)
+    microphone = Microphone(processor=processor, blocks_per_packet=blocks_per_packet)
     microphone.set_encoded(transport == "webrtc")  # as the app does: the WebSocket sends PCM, not Opus
     captured, heard = Onsets(), Onsets()
     watch_capture(microphone, captured)
@@ -152,20 +158,24 @@ def _departures(report: dict[str, Any]) -> list[float]:
 
 
 async def run_bench(
-    audio: VirtualAudio, seconds: float, transports: tuple[TransportChoice, ...] = ("webrtc",)
+    audio: VirtualAudio,
+    seconds: float,
+    transports: tuple[TransportChoice, ...] = ("webrtc",),
+    blocks_per_packet: int = 1,
 ) -> tuple[list[CallFigures], Floor | None]:
     """A fresh call per scenario. The first is the long full-duplex call with echo cancellation on
     (client CPU and RSS). The echo canceller treats clicks into the microphone while clicks play as
     double talk and attenuates and reshapes them, so mouth-to-wire is taken from the calls with capture
     processing off (a headset); the canceller adds no buffering (each block is processed on arrival).
     Then the CPU floor of the stack underneath (floor.py), for as long as a lossy call. Over the
-    WebSocket only the two loss-free calls, and no floor (see the module's docstring)."""
+    WebSocket only the two loss-free calls, and no floor (see the module's docstring). `blocks_per_packet`
+    2 is the battery saver's 40 ms uplink packets."""
     short = min(seconds, LOSS_SECONDS)
     results, floor = [], None
     for transport in transports:
-        results.append(await measure_call(audio, 0.0, seconds, True, transport))
+        results.append(await measure_call(audio, 0.0, seconds, True, transport, blocks_per_packet))
         for loss in (0.0, 0.01, 0.05) if transport == "webrtc" else (0.0,):
-            results.append(await measure_call(audio, loss, short, False, transport))
+            results.append(await measure_call(audio, loss, short, False, transport, blocks_per_packet))
         if transport == "webrtc":
             floor = await measure_floor(audio, short)
     return results, floor
@@ -236,14 +246,11 @@ def floor_rows(floor: Floor, loop: LoopKind) -> list[tuple[str, str, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.audio",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("benchmarks.audio", __doc__)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync")
     parser.add_argument("--transport", choices=["webrtc", "websocket", "both"], default="webrtc")
+    parser.add_argument("--battery-saver", action="store_true", help="40 ms uplink packets (the setting)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     transports: tuple[TransportChoice, ...] = (
@@ -253,7 +260,8 @@ def main() -> None:
         parser.error(f"the echo canceller is not installed: {canceller.INSTALL_HINT}")
     aiortc_patches.install()  # as the app at start-up
     with virtual_audio() as audio:
-        results, floor = run_on(args.loop, run_bench(audio, args.seconds, transports))
+        blocks_per_packet = 2 if args.battery_saver else 1
+        results, floor = run_on(args.loop, run_bench(audio, args.seconds, transports, blocks_per_packet))
     for r in results:
         print(
             f"{_label(r)}, {r.seconds:.0f} s, {r.loop} | mouth-to-wire {r.mouth_to_wire} | "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import statistics
-import tempfile
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,16 +41,9 @@ def click_train(path: Path, seconds: float) -> Path:
     return path
 
 
-@contextlib.contextmanager
-def clicking_into(audio: VirtualAudio, seconds: float) -> Iterator[None]:
+def clicking_into(audio: VirtualAudio, seconds: float) -> contextlib.AbstractContextManager[None]:
     """A click train played into the virtual microphone for `seconds`, stopped on leaving."""
-    with tempfile.TemporaryDirectory() as folder:
-        player = audio.play_into_mic(click_train(Path(folder) / "clicks.wav", seconds))
-        try:
-            yield
-        finally:
-            player.kill()
-            player.wait()
+    return audio.playing_into_mic(lambda folder: click_train(folder / "clicks.wav", seconds))
 
 
 class Onsets:

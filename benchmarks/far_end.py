@@ -8,6 +8,8 @@ Commands arrive one per line on stdin, answers leave as JSON lines on stdout:
     python -m benchmarks.far_end --loss 0.05 [--transport webrtc|websocket]
     -> {"url": "http://127.0.0.1:PORT", "api_key": ..., "deployment": ...}
     clicks 60   -> {"playing": 60}            (a click every half second for 60 s)
+    speech 60   -> {"playing": 60}            (60 s of speech, benchmarks/speech_loop.py)
+    calls       -> {"calls": 1, "packets_arrived": 0}   (calls answered, RTP packets received)
     report      -> {"clicks_arrived": [...], "sent": {...}, "lost": [...]}   (times are
                    time.monotonic(), the same clock in every process on one machine)
     quit (or end of input) stops it.
@@ -20,7 +22,6 @@ departures as `clicks_sent`. aiortc's patches
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
@@ -36,7 +37,9 @@ from av import AudioFrame
 
 from benchmarks.clicks import Onsets, click_blocks
 from benchmarks.far_end_socket import SocketTap
+from benchmarks.figures import command_parser
 from benchmarks.peer_pair import Wire
+from benchmarks.speech_loop import speech
 from desktop.audio import pcm
 from desktop.demo.call import ServerCall
 from desktop.demo.server import DemoServer
@@ -62,6 +65,7 @@ class FarEnd:
             self.server.on_audio_received = self.socket_tap.audio_received
         self.loss = loss
         self.clicks_arrived = Onsets()  # the client's audio as it arrives here
+        self.packets_arrived = 0
         self._decoder = OpusDecoder()
         self.downlink = Wire(loss, seed=12)  # this server's audio as it leaves, some of it dropped
 
@@ -78,6 +82,7 @@ class FarEnd:
     ) -> Callable[[RtpPacket, int], Awaitable[None]]:
         async def noting(packet: RtpPacket, arrival_time_ms: int) -> None:
             arrived = time.monotonic()
+            self.packets_arrived += 1
             for frame in self._decoder.decode(JitterFrame(packet.payload, packet.timestamp)):
                 if isinstance(frame, AudioFrame):
                     self.clicks_arrived.feed(arrived, pcm.from_frame(frame))
@@ -87,6 +92,12 @@ class FarEnd:
 
     def play_clicks(self, seconds: float) -> None:
         self.server.sessions[-1].track.play(b"".join(click_blocks(seconds)))
+
+    def play_speech(self, seconds: float) -> None:
+        self.server.sessions[-1].track.play(speech(seconds))
+
+    def calls(self) -> dict[str, int]:
+        return {"calls": len(self.server.sessions), "packets_arrived": self.packets_arrived}
 
     def report(self) -> dict[str, Any]:
         if self.socket_tap is not None:
@@ -114,6 +125,11 @@ async def serve(loss: float, transport: TransportChoice) -> None:
             if line[0] == "clicks":
                 far_end.play_clicks(float(line[1]))
                 _say({"playing": float(line[1])})
+            elif line[0] == "speech":
+                far_end.play_speech(float(line[1]))
+                _say({"playing": float(line[1])})
+            elif line[0] == "calls":
+                _say(far_end.calls())
             elif line[0] == "report":
                 _say(far_end.report())
             elif line[0] == "quit":
@@ -196,11 +212,7 @@ async def drain_events(session: VoiceSession) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.far_end",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("benchmarks.far_end", __doc__)
     parser.add_argument("--loss", type=float, default=0.0, help="share of outgoing RTP packets dropped")
     parser.add_argument("--transport", choices=["webrtc", "websocket"], default="webrtc")
     args = parser.parse_args()

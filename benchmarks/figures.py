@@ -1,10 +1,12 @@
 """What every benchmark reports: a `Figure` (one row of the table), percentiles, the rows a benchmark
-module run by itself prints (`print_rows`), and where the source tree and the built bundle are. Shared
+module run by itself prints (`print_rows`), and where the source tree and the built bundle are; and
+the command line of a benchmark module run by itself (`command_parser`). Shared
 by table.py and launch.py, which import it, not each other.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,3 +36,10 @@ def print_rows(figures: Iterable[Figure]) -> None:
     print("| figure | value | target |\n|---|---|---|")
     for figure in figures:
         print(f"| {figure.name} | {figure.value} | {figure.target} |")
+
+
+def command_parser(module: str, doc: str | None) -> argparse.ArgumentParser:
+    """`python -m module`'s parser, its help the module's docstring as written."""
+    return argparse.ArgumentParser(
+        prog=f"python -m {module}", description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )

@@ -4,7 +4,8 @@ carries, each the median of several runs, with the machine described and its loa
 Figures: connect time per dialect and transport against the demo server, and with real sound devices
 from fresh processes (benchmarks/connect_devices.py), launch-to-window time, the app's
 memory idle and after a call (those two in benchmarks/launch.py), the bundle's size, the audio
-latencies (benchmarks/audio.py), and the knowledge index's indexing and search times
+latencies (benchmarks/audio.py), a call's CPU next to Chromium's on the browser demo
+(benchmarks/browser_side_by_side.py), and the knowledge index's indexing and search times
 (benchmarks/knowledge.py).
 """
 
@@ -143,6 +144,12 @@ def measure_audio(seconds: float) -> list[Figure]:
     return [Figure(name, value, target) for name, value, target in audio_bench.figures(seconds)]
 
 
+def measure_side_by_side() -> list[Figure]:
+    from benchmarks import browser_side_by_side
+
+    return browser_side_by_side.figures()
+
+
 def measure_knowledge() -> list[Figure]:
     from benchmarks import knowledge
 
@@ -160,6 +167,8 @@ def render(machine: str, figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+FIGURES = ["connect", "connect-devices", "startup", "memory", "bundle", "audio", "chromium", "knowledge"]
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is shown)")
@@ -167,13 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-runs", type=int, default=3, help="runs per memory figure (each has a call)")
     parser.add_argument(
         "--only",
-        choices=["connect", "connect-devices", "startup", "memory", "bundle", "audio", "knowledge"],
+        choices=FIGURES,
         nargs="*",
     )
     args = parser.parse_args(argv)
     aiortc_patches.install()  # as the app at start-up: the connect and audio figures run in this process
-    every = ["connect", "connect-devices", "startup", "memory", "bundle", "audio", "knowledge"]
-    wanted = set(args.only or every)
+    wanted = set(args.only or FIGURES)
     steps: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("connect", lambda: asyncio.run(measure_connect(args.runs))),
         ("connect-devices", lambda: connect_devices.table_figures(max(args.runs, 8))),
@@ -181,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         ("memory", lambda: launch.measure_memory(args.call_seconds, args.memory_runs)),
         ("bundle", lambda: [measure_bundle()]),
         ("audio", lambda: measure_audio(args.call_seconds)),
+        ("chromium", measure_side_by_side),
         ("knowledge", measure_knowledge),
     ]
     figures: list[Figure] = []

@@ -17,7 +17,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 MODULES = (  # the descriptions are what a desktop's sound settings (and our device list) show
@@ -80,6 +80,18 @@ class VirtualAudio:
 
     def play_into_mic(self, wav: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(["paplay", "--device=vmic_sink", str(wav)], env=self.env)
+
+    @contextlib.contextmanager
+    def playing_into_mic(self, write_wav: Callable[[Path], Path]) -> Iterator[None]:
+        """The WAV file `write_wav` makes in a temporary folder (given the folder), played into the
+        virtual microphone and stopped on leaving."""
+        with tempfile.TemporaryDirectory() as folder:
+            player = self.play_into_mic(write_wav(Path(folder)))
+            try:
+                yield
+            finally:
+                player.kill()
+                player.wait()
 
     def record_speaker(self, seconds: float) -> bytes:
         """Mono s16 48 kHz: the next `seconds` of what reaches the virtual speaker (blocks; a recorder

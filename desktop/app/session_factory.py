@@ -53,7 +53,11 @@ def device_audio(prefs: Preferences) -> tuple[AudioInput, AudioOutput]:
     speaker = Speaker(prefs.output_device or None)
     # Echo cancellation needs what the speaker played as its reference.
     processor = make_processor(speaker, headset=prefs.headset, noise_suppression=prefs.noise_suppression)
-    return Microphone(prefs.input_device or None, processor=processor), speaker
+    blocks_per_packet = 2 if prefs.battery_saver else 1  # 40 ms packets (desktop/audio/block_track.py)
+    microphone = Microphone(
+        prefs.input_device or None, processor=processor, blocks_per_packet=blocks_per_packet
+    )
+    return microphone, speaker
 
 
 def _install_aiortc_patches() -> None:

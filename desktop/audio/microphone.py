@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
+from collections.abc import Callable
 from typing import Any
 
 from desktop.audio import devices, pcm
@@ -36,11 +38,14 @@ class Microphone:
         *,
         processor: CaptureProcessor | None = None,
         encoded: bool = True,
+        blocks_per_packet: int = 1,
     ) -> None:
-        """`encoded`: the track yields Opus packets (cheapest for a call); False yields PCM frames."""
+        """`encoded`: the track yields Opus packets (cheapest for a call); False yields PCM frames.
+        `blocks_per_packet`: 2 sends 40 ms Opus packets instead of 20 ms ones (the battery saver)."""
         self._device_name = device_name
         self._processor = processor or PassThrough()
-        self._make_track = OpusBlockTrack if encoded else BlockTrack
+        self._opus_track = functools.partial(OpusBlockTrack, blocks_per_packet=blocks_per_packet)
+        self._make_track: Callable[[], BlockTrack] = self._opus_track if encoded else BlockTrack
         self._track = self._make_track()
         self._keeper = StreamKeeper(self._open_stream, "input", device_name=device_name)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -52,7 +57,7 @@ class Microphone:
     def set_encoded(self, encoded: bool) -> None:
         """Opus packets (a WebRTC call) or PCM frames (a WebSocket call, which sends PCM): a change
         takes effect before `start()` only, when nobody holds the track yet."""
-        make = OpusBlockTrack if encoded else BlockTrack
+        make: Callable[[], BlockTrack] = self._opus_track if encoded else BlockTrack
         if make is not self._make_track and not self._tasks:
             self._make_track = make
             self._track.stop()

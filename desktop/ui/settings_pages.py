@@ -24,9 +24,9 @@ from desktop.ui.reminder_picker import ReminderPicker
 
 
 class AudioPage(QWidget):
-    """Microphone, speaker, headset and noise suppression. Without the compiled echo canceller (an
-    optional extra where it has no wheel) it says what that means, and noise suppression, which the same
-    module does, cannot be switched on."""
+    """Microphone, speaker, headset, noise suppression and the battery saver (40 ms uplink packets).
+    Without the compiled echo canceller (an optional extra where it has no wheel) it says what that
+    means, and noise suppression, which the same module does, cannot be switched on."""
 
     def __init__(
         self,
@@ -46,6 +46,10 @@ class AudioPage(QWidget):
         self._stored_noise_suppression = prefs.noise_suppression
         self.noise_suppression.setChecked(prefs.noise_suppression and echo_canceller)
         self.noise_suppression.setEnabled(echo_canceller)
+        self.battery_saver = QCheckBox(
+            self.tr("Battery saver: send the microphone in 40 ms packets (slightly more delay)")
+        )
+        self.battery_saver.setChecked(prefs.battery_saver)
         self.half_duplex_note = QLabel(
             self.tr(
                 "Echo cancellation is not installed, so on speakers your microphone is muted while the "
@@ -60,6 +64,7 @@ class AudioPage(QWidget):
         form.addRow(self.tr("Speaker"), self.output_device)
         form.addRow("", self.headset)
         form.addRow("", self.noise_suppression)
+        form.addRow("", self.battery_saver)
         form.addRow("", self.half_duplex_note)
 
     def values(self, prefs: Preferences) -> Preferences:
@@ -68,6 +73,7 @@ class AudioPage(QWidget):
             input_device=self._device_value(self.input_device),
             output_device=self._device_value(self.output_device),
             headset=self.headset.isChecked(),
+            battery_saver=self.battery_saver.isChecked(),
             noise_suppression=(
                 self.noise_suppression.isChecked()
                 if self.noise_suppression.isEnabled()

@@ -14,6 +14,11 @@
         <translation>Suppress background noise</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="50"/>
+        <source>Battery saver: send the microphone in 40 ms packets (slightly more delay)</source>
+        <translation>Battery saver: send the microphone in 40 ms packets (slightly more delay)</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/settings_pages.py" line="49"/>
         <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
         <translation>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</translation>

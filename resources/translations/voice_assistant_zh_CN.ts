@@ -14,6 +14,11 @@
         <translation>抑制背景噪音</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/settings_pages.py" line="50"/>
+        <source>Battery saver: send the microphone in 40 ms packets (slightly more delay)</source>
+        <translation>省电模式：麦克风音频以 40 毫秒为一包发送（延迟略有增加）</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/settings_pages.py" line="49"/>
         <source>Echo cancellation is not installed, so on speakers your microphone is muted while the assistant speaks: interrupt it with the talk button, or use a headset. The optional “echo” extra adds echo cancellation and noise suppression.</source>
         <translation>未安装回声消除：使用扬声器时，助手说话期间你的麦克风会静音，请用通话按钮打断它，或使用耳机。安装可选的“echo”扩展即可获得回声消除和降噪。</translation>

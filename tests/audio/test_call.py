@@ -92,9 +92,11 @@ async def server(devices: VirtualAudio) -> AsyncIterator[DemoServer]:
 async def start_call(server: DemoServer) -> AsyncIterator[Callable[..., Any]]:
     calls: list[Call] = []
 
-    async def start(*, headset: bool, greet_first: bool, transport: TransportChoice = "webrtc") -> Call:
+    async def start(*, headset: bool, greet_first: bool, transport: TransportChoice = "webrtc",
+                    blocks_per_packet: int = 1) -> Call:
         speaker = Speaker()
-        microphone = Microphone(processor=make_processor(speaker, headset=headset))
+        processor = make_processor(speaker, headset=headset)
+        microphone = Microphone(processor=processor, blocks_per_packet=blocks_per_packet)
         base = server.base_url
         config = config_for(ProviderKind.OPENAI, base, greet_first=greet_first, transport=transport)
         connect = Connection if transport == "webrtc" else websocket_connector(lambda: speaker.played_seconds)
@@ -126,10 +128,11 @@ def _listen_at_the_server(call: Call) -> None:
     call.server.on_audio_received = noting
 
 
+@pytest.mark.parametrize("blocks_per_packet", [1, 2], ids=["20 ms packets", "40 ms packets (battery saver)"])
 async def test_a_spoken_request_reaches_the_server_and_books_a_meeting(
-    start_call: Callable[..., Any], devices: VirtualAudio, speech_wav: Path
+    start_call: Callable[..., Any], devices: VirtualAudio, speech_wav: Path, blocks_per_packet: int
 ) -> None:
-    call: Call = await start_call(headset=False, greet_first=False)
+    call: Call = await start_call(headset=False, greet_first=False, blocks_per_packet=blocks_per_packet)
     call.server.queue_user_transcript(REQUEST)  # the demo server has no speech recognition
     player = devices.play_into_mic(speech_wav)
     try:

@@ -43,6 +43,7 @@ CUSTOM = Preferences(
     output_device="Headphones",
     headset=True,
     noise_suppression=False,
+    battery_saver=True,
     talk_shortcut="Ctrl+Shift+F9",
 )
 
