@@ -115,7 +115,9 @@ async def _drain(session: Any) -> None:
 async def run(args: argparse.Namespace) -> list[dict[str, float]]:
     from desktop.app.session_factory import AppSessionFactory
 
-    await AppSessionFactory(environ={}).preload()  # what the app does once its window is shown
+    factory = AppSessionFactory(environ={})
+    await factory.preload()  # what the app does once its window is shown
+    await factory.start_audio()
     clocks: list[StepClock] = []
     handler = LogSteps(clocks)
     logging.getLogger("desktop").addHandler(handler)

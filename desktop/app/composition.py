@@ -75,6 +75,7 @@ class Root:
         try:
             await self.session_factory.preload()
             await self._open_tools()
+            await self.session_factory.start_audio()
         except Exception:
             # The window is up and the person can still talk; say so instead of dying.
             log.exception("Starting the tools failed")

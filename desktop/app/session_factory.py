@@ -1,10 +1,11 @@
 """How the window's controller gets its sessions: configuration, audio, tools, the demo server.
 
 Everything heavy (aiortc, av, aiohttp, sounddevice, the session) is imported here on first use, and
-`preload` imports it on a worker thread right after the window is shown, and starts PortAudio there, so
-launching stays quick, the GUI thread never waits for an import and the first call does not wait for
-PortAudio. aiortc's patches (desktop/audio/aiortc_patches) are installed there once, first; a
-configuration waits for them, so no call or check starts before they are in.
+`preload` imports it on a worker thread right after the window is shown, and `start_audio` starts
+PortAudio there once the tools are open, so launching stays quick, the GUI thread never waits for an
+import and the first call does not wait for PortAudio. aiortc's patches (desktop/audio/aiortc_patches)
+are installed there once, first; a configuration waits for them, so no call or check starts before
+they are in.
 """
 
 from __future__ import annotations
@@ -151,7 +152,11 @@ class AppSessionFactory:
                 await loop.run_in_executor(None, importlib.import_module, name)
             except ImportError:
                 log.warning("Could not preload %s", name, exc_info=True)
-        await loop.run_in_executor(None, _start_portaudio)
+
+    async def start_audio(self) -> None:
+        """PortAudio started ahead of the first call, on a worker thread (after the tools have opened:
+        a slow sound server must not hold up the calendar)."""
+        await asyncio.get_running_loop().run_in_executor(None, _start_portaudio)
 
     async def config(
         self, prefs: Preferences, target: Target, ice_credential: str = "", *, stand_in: bool = True

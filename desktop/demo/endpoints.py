@@ -150,6 +150,8 @@ async def mint(server: DemoServer, provider: ServedProvider, request: web.Reques
     faults, route = server.faults, ROUTES[provider]
     if faults.mint_delay:
         await asyncio.sleep(faults.mint_delay)
+    if faults.mint_held is not None:
+        await faults.mint_held.wait()
     if faults.mint_status is not None:
         return forced_error(faults.mint_status, quota=faults.quota_exhausted, headers=wait_headers(faults))
     if faults.mint_failures > 0:

@@ -5,6 +5,7 @@ hooks."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 
@@ -21,6 +22,7 @@ class Faults:
     retry_after: str | None = None
     retry_after_ms: int | None = None
     mint_delay: float = 0.0  # seconds before the mint answers
+    mint_held: asyncio.Event | None = None  # the mint answers once this is set (a test holds it)
     sdp_delay: float = 0.0  # seconds before the SDP answer
     embeddings_delay: float = 0.0  # seconds before an embeddings answer
     no_session_updated: bool = False  # session.update is never answered

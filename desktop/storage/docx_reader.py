@@ -21,6 +21,10 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_DOCUMENT = "/officeDocument"
 _STYLES = "/styles"
+# A part of the package larger than this unpacked is refused: the file itself may be 20 MB at most
+# (knowledge_index.MAX_FILE_BYTES), but its XML is compressed, and a few hundred kB can unpack to GBs.
+MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_SPAN = 64  # grid columns one cell may span: Word's own limit is 63
 _RUN_TEXT = {f"{_W}t", f"{_W}tab", f"{_W}ptab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"}
 
 
@@ -42,8 +46,8 @@ def docx_blocks(path: Path) -> Iterator[Paragraph | Table]:
         folder = posixpath.dirname(document)
         rels = posixpath.join(folder, "_rels", posixpath.basename(document) + ".rels")
         styles = _target(package, rels, folder, _STYLES)
-        style_names = _style_names(ElementTree.fromstring(package.read(styles))) if styles else {}
-        body = ElementTree.fromstring(package.read(document)).find(f"{_W}body")
+        style_names = _style_names(_parsed(package, styles)) if styles else {}
+        body = _parsed(package, document).find(f"{_W}body")
     for element in body if body is not None else ():
         if element.tag == f"{_W}p":
             yield Paragraph(_paragraph_text(element), style_names.get(_style_id(element), ""))
@@ -51,11 +55,19 @@ def docx_blocks(path: Path) -> Iterator[Paragraph | Table]:
             yield Table(_table_rows(element))
 
 
+def _parsed(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """One XML part; refused before it is unpacked when it would be too large (zipfile stops at the
+    size the archive declares, so the declared size is the bound)."""
+    if package.getinfo(name).file_size > MAX_PART_BYTES:
+        raise ValueError(f"{name} is over {MAX_PART_BYTES // (1024 * 1024)} MB unpacked")
+    return ElementTree.fromstring(package.read(name))
+
+
 def _target(package: zipfile.ZipFile, rels: str, folder: str, kind: str) -> str | None:
     """The part a relationship of `kind` points to, as a path in the package."""
     if rels not in package.namelist():
         return None
-    for relation in ElementTree.fromstring(package.read(rels)).iter(f"{_RELS}Relationship"):
+    for relation in _parsed(package, rels).iter(f"{_RELS}Relationship"):
         if relation.get("Type", "").endswith(kind):
             target = relation.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
@@ -120,7 +132,7 @@ def _table_rows(table: ElementTree.Element) -> list[list[str]]:
 
 def _grid_span(cell: ElementTree.Element) -> int:
     span = cell.find(f"{_W}tcPr/{_W}gridSpan")
-    return 1 if span is None else int(span.get(f"{_W}val", "1") or 1)
+    return 1 if span is None else min(max(int(span.get(f"{_W}val", "1") or 1), 1), MAX_SPAN)
 
 
 def _cell_text(cell: ElementTree.Element) -> str:

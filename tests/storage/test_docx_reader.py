@@ -60,3 +60,33 @@ def test_a_file_that_is_no_word_document_raises(tmp_path: Path) -> None:
     path.write_bytes(b"not a zip file")
     with pytest.raises(Exception):  # noqa: B017 - read_sections turns any of them into one ValueError
         list(docx_blocks(path))
+
+
+def _package(path: Path, body: str, *, padding: int = 0) -> None:
+    """A minimal .docx: one document part holding `body`, and `padding` bytes of spaces after it."""
+    import zipfile
+
+    namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    xml = f'<w:document xmlns:w="{namespace}"><w:body>{body}</w:body></w:document>' + " " * padding
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", xml)
+
+
+def test_a_part_that_would_unpack_too_large_is_refused_unread(tmp_path: Path) -> None:
+    from desktop.storage.docx_reader import MAX_PART_BYTES
+
+    bomb = tmp_path / "bomb.docx"
+    _package(bomb, "<w:p/>", padding=MAX_PART_BYTES + 1)  # a few hundred kB on disk
+    assert bomb.stat().st_size < 1024 * 1024
+    with pytest.raises(ValueError, match="over 64 MB unpacked"):
+        list(docx_blocks(bomb))
+
+
+def test_a_cell_spanning_millions_of_columns_spans_a_table_s_worth(tmp_path: Path) -> None:
+    from desktop.storage.docx_reader import MAX_SPAN
+
+    wide = tmp_path / "wide.docx"
+    cell = '<w:tc><w:tcPr><w:gridSpan w:val="3000000"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>'
+    _package(wide, f"<w:tbl><w:tr>{cell}</w:tr></w:tbl>")
+    [table] = list(docx_blocks(wide))
+    assert isinstance(table, Table) and table.rows == [["x"] * MAX_SPAN]
