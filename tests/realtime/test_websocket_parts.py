@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
+from typing import Any
 
 import pytest
 from aiortc.mediastreams import MediaStreamError
@@ -12,15 +14,16 @@ from aiortc.mediastreams import MediaStreamError
 from desktop.audio import pcm
 from desktop.audio.block_track import BLOCK_FRAMES, OpusBlockTrack
 from desktop.audio.pcm import tone
-from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection
 from desktop.realtime.providers import provider_for
 from desktop.realtime.websocket_audio import FRAME_BYTES, RATE, PcmChunker, ReplyTrack
+from desktop.realtime.websocket_connection import WebSocketConnection
 from desktop.realtime.websocket_endpoints import (
     mints_for_websocket,
     websocket_headers,
     websocket_url,
 )
-from desktop.realtime.websocket_reply import _interrupts
+from desktop.realtime.websocket_reply import SocketReply, _interrupt_response
 
 KEY = "resource-key-0123456789abcdef"
 
@@ -145,7 +148,33 @@ def test_a_websocket_call_gets_pcm_frames_from_the_microphone() -> None:
 def test_the_reply_is_cut_on_speech_only_where_the_session_says_it_interrupts() -> None:
     """Read from the service's own session events, GA (audio.input) and preview (top level) alike."""
     ga = {"audio": {"input": {"turn_detection": {"type": "server_vad", "interrupt_response": False}}}}
-    preview = {"turn_detection": {"type": "server_vad", "interrupt_response": False}}
-    assert not _interrupts(ga) and not _interrupts(preview)
-    assert _interrupts({"turn_detection": {"type": "server_vad"}})  # the services' default
-    assert _interrupts({"audio": {"input": {"turn_detection": None}}}) and _interrupts(None)
+    preview = {"turn_detection": {"type": "server_vad", "interrupt_response": True}}
+    assert _interrupt_response(ga) is False and _interrupt_response(preview) is True
+    assert _interrupt_response({"turn_detection": {"type": "server_vad"}}) is None  # not said
+    assert _interrupt_response({"audio": {"input": {"turn_detection": None}}}) is None
+    assert _interrupt_response(None) is None
+
+
+def _session_event(detection: dict[str, object]) -> tuple[str, dict[str, Any]]:
+    session = {"audio": {"input": {"turn_detection": detection}}}
+    data: dict[str, Any] = {"type": "session.updated", "session": session}
+    return json.dumps(data), data
+
+
+async def test_the_reply_interrupts_as_the_config_says_until_the_service_says_otherwise() -> None:
+    """As TurnTaking does: a session event without interrupt_response leaves the config's value."""
+    detection = TurnDetection(interrupt_response=False)
+    config = SessionConfig(ProviderKind.OPENAI, deployment="m", api_key=KEY, turn_detection=detection)
+    ignore = lambda *_: None  # noqa: E731  (nothing is received: only the constructor runs)
+    track = OpusBlockTrack()
+    connection = WebSocketConnection(
+        config, provider_for(config), track, on_message=ignore, on_track=ignore, on_lost=ignore
+    )
+    assert connection._reply.interrupts is False
+    reply = SocketReply(lambda _text: None, lambda _text: None, lambda _track: None, None, interrupts=False)
+    reply.received(*_session_event({"type": "server_vad"}))
+    assert reply.interrupts is False  # the service did not say: still the config's
+    reply.received(*_session_event({"type": "server_vad", "interrupt_response": True}))
+    assert reply.interrupts is True
+    reply.received(*_session_event({"type": "server_vad"}))
+    assert reply.interrupts is True  # the last thing said stands
