@@ -10,13 +10,21 @@ from typing import Any
 
 import pytest
 from aiortc.mediastreams import MediaStreamError
+from av.audio.resampler import AudioResampler
 
 from desktop.audio import pcm
 from desktop.audio.block_track import BLOCK_FRAMES, OpusBlockTrack
 from desktop.audio.pcm import tone
 from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection
 from desktop.realtime.providers import provider_for
-from desktop.realtime.websocket_audio import FRAME_BYTES, RATE, PcmChunker, ReplyTrack
+from desktop.realtime.websocket_audio import (
+    ALIGN_LIMIT_BYTES,
+    CHUNK_BYTES,
+    FRAME_BYTES,
+    RATE,
+    PcmChunker,
+    ReplyTrack,
+)
 from desktop.realtime.websocket_connection import WebSocketConnection
 from desktop.realtime.websocket_endpoints import (
     mints_for_websocket,
@@ -93,6 +101,20 @@ def test_each_microphone_frame_goes_out_with_its_own_chunk_not_the_next_one() ->
         peaks.append(pcm.peak(chunk))
     assert peaks[0] == peaks[1] == 0
     assert peaks[2] > 10_000
+
+
+def test_odd_microphone_frames_get_no_silence_once_audio_went_out() -> None:
+    """30 ms frames: the first leaves more than the alignment limit short of a chunk, so nothing is put
+    before it, and nothing later either: all that comes out is the resampled audio, byte for byte."""
+    frames = [pcm.to_frame(tone(440, 0.03, 0.3), 48_000) for _ in range(6)]
+    chunker = PcmChunker()
+    first = chunker.feed(frames[0])
+    assert len(first) == 1 and len(chunker._pending) < CHUNK_BYTES - ALIGN_LIMIT_BYTES
+    sent = b"".join(first + [chunk for frame in frames[1:] for chunk in chunker.feed(frame)])
+    resampler, resampled = AudioResampler(format="s16", layout="mono", rate=RATE), 0
+    for frame in frames:
+        resampled += sum(out.samples * 2 for out in resampler.resample(frame))
+    assert len(sent) + len(chunker._pending) == resampled  # not one byte of silence added
 
 
 async def test_the_reply_is_handed_out_in_order_and_its_ledger_says_what_was_heard() -> None:
