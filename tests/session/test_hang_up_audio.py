@@ -2,12 +2,13 @@
 
 Each stop may wait for PortAudio (up to OPENING_WAIT_SECONDS for a stream still being opened); done
 one after the other a hang-up could take twice that. The devices here are the synthetic ones whose
-stop waits for the test (nothing is timed); the call is the fake realtime service's."""
+`stop` is held until the test lets it go (nothing is timed); the call is the fake realtime service's."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -38,33 +39,25 @@ class HeldStop:
     def release(self) -> None:
         self._go.set()
 
+    def after(self, stop: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """A device's `stop` that, once done, holds here."""
 
-class SlowMicrophone(SyntheticMicrophone):
-    def __init__(self, held: HeldStop) -> None:
-        super().__init__()
-        self.held = held
+        async def held_stop() -> None:
+            await stop()
+            await self.hold()
 
-    async def stop(self) -> None:
-        await super().stop()
-        await self.held.hold()
-
-
-class SlowSpeaker(RecordingSpeaker):
-    def __init__(self, held: HeldStop) -> None:
-        super().__init__()
-        self.held = held
-
-    async def stop(self) -> None:
-        await super().stop()
-        await self.held.hold()
+        return held_stop
 
 
-async def _hang_up_with(microphone: HeldStop, speaker: HeldStop) -> tuple[VoiceSession, Collector]:
-    """Connects, then hangs up once both stops are under way together (each waits for the other's)."""
+async def _hang_up_with(
+    monkeypatch: pytest.MonkeyPatch, microphone: HeldStop, speaker: HeldStop
+) -> tuple[VoiceSession, Collector]:
+    """Connects, then hangs up; both stops must be under way at once before either is released."""
     service = FakeRealtimeService()
-    session = VoiceSession(
-        CONFIG, SlowMicrophone(microphone), SlowSpeaker(speaker), reconnect=POLICY, connect=service.connect
-    )
+    audio_in, audio_out = SyntheticMicrophone(), RecordingSpeaker()
+    monkeypatch.setattr(audio_in, "stop", microphone.after(audio_in.stop))
+    monkeypatch.setattr(audio_out, "stop", speaker.after(audio_out.stop))
+    session = VoiceSession(CONFIG, audio_in, audio_out, reconnect=POLICY, connect=service.connect)
     events = Collector(session)
     await session.connect()
     hanging_up = asyncio.create_task(session.hang_up())
@@ -78,17 +71,19 @@ async def _hang_up_with(microphone: HeldStop, speaker: HeldStop) -> tuple[VoiceS
     return session, events
 
 
-async def test_hang_up_stops_the_microphone_and_the_speaker_together() -> None:
+async def test_hang_up_stops_the_microphone_and_the_speaker_together(monkeypatch: pytest.MonkeyPatch) -> None:
     microphone, speaker = HeldStop(), HeldStop()
-    session, _events = await _hang_up_with(microphone, speaker)
+    session, _events = await _hang_up_with(monkeypatch, microphone, speaker)
     assert microphone.stopped and speaker.stopped
     assert session.state is SessionState.CLOSED
 
 
-async def test_a_failed_stop_is_logged_and_the_other_still_stops(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failed_stop_is_logged_and_the_other_still_stops(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     microphone, speaker = HeldStop(RuntimeError("PortAudio refused to close")), HeldStop()
     with caplog.at_level(logging.WARNING, logger="desktop.session.call_audio"):
-        session, _events = await _hang_up_with(microphone, speaker)
+        session, _events = await _hang_up_with(monkeypatch, microphone, speaker)
     assert speaker.stopped and session.state is SessionState.CLOSED
     [record] = [r for r in caplog.records if r.name == "desktop.session.call_audio"]
     assert "microphone did not stop cleanly" in record.getMessage() and record.exc_info is not None
