@@ -2,7 +2,8 @@
 
 A stream dies in two ways: PortAudio calls its finished callback (the device vanished, the sound server
 went away), or its callback simply stops coming. The keeper watches both from the event loop; the
-PortAudio thread only stores a time stamp or a flag (`beat()`, `finished()`).
+PortAudio thread only stores a time stamp or a flag (`beat()`, `finished_callback`: the flag is each
+open's own, so a stream closed late cannot mark a newer one dead).
 
 A device chosen by name is also watched while it plays (when the sound server lists it, every
 WATCH_SECONDS): PulseAudio and PipeWire do not kill a stream whose device is unplugged but move it to
