@@ -108,7 +108,7 @@ class Microphone:
             blocksize=BLOCK_FRAMES,
             latency="low",
             callback=self._callback,
-            finished_callback=self._keeper.finished,
+            finished_callback=self._keeper.finished_callback,
         )
         return stream
 

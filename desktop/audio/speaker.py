@@ -149,7 +149,7 @@ class Speaker:
             blocksize=BLOCK_FRAMES,
             latency=self._latency,
             callback=self._callback,
-            finished_callback=self._keeper.finished,
+            finished_callback=self._keeper.finished_callback,
         )
         return stream
 

@@ -2,7 +2,8 @@
 
 A stream dies in two ways: PortAudio calls its finished callback (the device vanished, the sound server
 went away), or its callback simply stops coming. The keeper watches both from the event loop; the
-PortAudio thread only stores a time stamp or a flag (`beat()`, `finished()`).
+PortAudio thread only stores a time stamp or a flag (`beat()`, `finished_callback`: the flag is each
+open's own, so a stream closed late cannot mark a newer one dead).
 
 A device chosen by name is also watched while it plays (when the sound server lists it, every
 WATCH_SECONDS): PulseAudio and PipeWire do not kill a stream whose device is unplugged but move it to
@@ -64,11 +65,12 @@ class StreamKeeper:
         self._name = device_name
         self._device: Device | None = None  # the named device as last opened, when the server lists it
         self._stream: Stream | None = None
-        self._opening: asyncio.Future[Stream] | None = None  # a stream being opened on a worker thread
+        self._current: _Opening | None = None  # the open that brought `_stream`
+        self._opening: _Opening | None = None  # a stream being opened on a worker thread
+        self._building = _Opening()  # the open `open_stream` is running for (worker thread, under ROUTING)
         self._opened_at = 0.0
         self._last_beat = 0.0
         self._watched_at = 0.0
-        self._finished = False
         self._out = False  # an outage was reported and the device has not delivered since
         self._gone_at: float | None = None  # when the named device was first seen missing
         self._moved = False  # the server moved the stream off the named device (and it was said)
@@ -81,9 +83,11 @@ class StreamKeeper:
         """Called from the PortAudio callback: only a store."""
         self._last_beat = time.monotonic()
 
-    def finished(self) -> None:
-        """PortAudio's finished callback: only a store."""
-        self._finished = True
+    @property
+    def finished_callback(self) -> Callable[[], None]:
+        """PortAudio's finished callback for the stream `open_stream` is making (read it there): only a
+        store, into that open's own record, so a stream closed late never marks a newer one dead."""
+        return self._building.mark_finished
 
     @property
     def alive(self) -> bool:
@@ -135,33 +139,47 @@ class StreamKeeper:
             if not listed:  # not listed yet, or the server could not say: no PortAudio work
                 await asyncio.sleep(self._retry_seconds)
                 return
-        loop = asyncio.get_running_loop()
-        future = self._opening = loop.run_in_executor(None, self._open_and_start)
+        attempt = self._opening = _Opening()
+        attempt.future = asyncio.get_running_loop().run_in_executor(None, self._open_and_start, attempt)
         try:
             # Shielded: a cancelled wait must not cancel the future, or the stream it brings would be
-            # dropped still running (PortAudio then calls a freed callback: a crash). `close()` awaits it.
-            self._stream = await asyncio.shield(future)
-            self._opening = None
-            log.info("The %s is open", self._what)
-        except asyncio.CancelledError:
-            future.add_done_callback(self._close_unclaimed)
+            # dropped still running (PortAudio then calls a freed callback: a crash).
+            stream = await asyncio.shield(attempt.future)
+        except asyncio.CancelledError:  # closed when it opens, unless `close()` claimed it
+            attempt.future.add_done_callback(lambda _: _close_unclaimed(attempt))
             raise
-        except AudioUnavailable as error:
-            self._opening = None
-            self._report(error.sentence if not self._out else self._sentence("lost"))
-        except Exception as error:  # any PortAudio refusal means the same thing here: not available yet
-            self._opening = None
-            if not self._out:
-                log.info("The %s could not be opened: %s", self._what, error)
-            self._report(self._sentence("lost"))
+        except Exception as error:
+            if attempt.claim():  # else `close()` took it over: nothing to say
+                self._opening = None
+                self._refused(error)
+        else:
+            if attempt.claim():  # else `close()` took it over, and closes the stream
+                self._opening = None
+                self._adopt(attempt, stream)
         if self._stream is None:
             await asyncio.sleep(self._retry_seconds)
 
-    def _open_and_start(self) -> Stream:
+    def _adopt(self, attempt: _Opening, stream: Stream) -> None:
+        self._stream, self._current = stream, attempt
+        self._opened_at = self._watched_at = attempt.opened_at
+        if attempt.device_known:
+            self._device = attempt.device
+        log.info("The %s is open", self._what)
+
+    def _refused(self, error: Exception) -> None:
+        if isinstance(error, AudioUnavailable):
+            self._report(error.sentence if not self._out else self._sentence("lost"))
+            return
+        if not self._out:  # any PortAudio refusal means the same thing here: not available yet
+            log.info("The %s could not be opened: %s", self._what, error)
+        self._report(self._sentence("lost"))
+
+    def _open_and_start(self, attempt: _Opening) -> Stream:
+        """On a worker thread: writes only into `attempt` (an open given up on touches nothing else)."""
         with devices.ROUTING:  # from `devices.resolve` (in `open_stream`) until the stream has started
+            self._building = attempt
             stream = self._open_stream()
-            self._finished = False
-            self._opened_at = self._watched_at = time.monotonic()
+            attempt.opened_at = time.monotonic()
             try:
                 stream.start()
             except Exception:
@@ -170,13 +188,14 @@ class StreamKeeper:
         if self._name is not None:
             with contextlib.suppress(AudioUnavailable):  # gone again already: the stream will tell
                 found = devices.lookup(devices.list_devices(self._kind), self._name)
-                self._device = found if found is not None and found.server_name else None
+                attempt.device = found if found is not None and found.server_name else None
+                attempt.device_known = True
         return stream
 
     def _dead_because(self) -> str:
         """Why the stream is dead, for the log; empty while it lives."""
         now = time.monotonic()
-        if self._finished:
+        if self._current is not None and self._current.finished:
             return "PortAudio ended the stream"
         if now - self._opened_at < FIRST_CALLBACK_GRACE:
             # The first stream on a fresh (or just woken) PulseAudio sink plays a few blocks and then
@@ -189,25 +208,13 @@ class StreamKeeper:
         return f"no callback for {silent:.1f} s" if silent > STALL_SECONDS else ""
 
     async def close(self) -> None:
-        """Close the stream, and one still being opened once it is (nothing is left running)."""
-        opening, self._opening = self._opening, None  # claimed: `_close_unclaimed` leaves it alone
-        if opening is not None:
-            try:  # unlike `await`, a cancelled or timed-out wait leaves the open running
-                await asyncio.wait({opening}, timeout=OPENING_WAIT_SECONDS)
-            finally:
-                if not opening.done():  # cancelled, or PortAudio hangs: closed whenever it opens
-                    opening.add_done_callback(_close_opened)
-            if opening.done() and _opened(opening):
-                await asyncio.get_running_loop().run_in_executor(None, opening.result().close, True)
-        stream, self._stream = self._stream, None
+        """Close the stream, and one still being opened once it is: each exactly once."""
+        opening, self._opening = self._opening, None
+        if opening is not None and opening.claim():
+            await _close_once_open(opening.future)
+        stream, self._stream, self._current = self._stream, None, None
         if stream is not None:
             await asyncio.get_running_loop().run_in_executor(None, stream.close, True)
-
-    def _close_unclaimed(self, future: asyncio.Future[Stream]) -> None:
-        """An open whose wait was cancelled finished: close its stream unless `close()` claimed it."""
-        if self._opening is future:
-            self._opening = None
-            _close_opened(future)
 
     @property
     def _what(self) -> str:
@@ -222,6 +229,46 @@ class StreamKeeper:
             self._out = True
             log.warning("Told the person: %s", sentence)
             self._problem(sentence)
+
+
+class _Opening:
+    """One open on a worker thread: what it found, and who has claimed its stream."""
+
+    future: asyncio.Future[Stream]
+
+    def __init__(self) -> None:
+        self.claimed = False  # the stream (if any) has an owner: kept by the run loop, or closed
+        self.finished = False  # PortAudio's finished callback for this open's stream came
+        self.opened_at = 0.0
+        self.device: Device | None = None  # the named device as opened, when the server lists it
+        self.device_known = False
+
+    def claim(self) -> bool:
+        """True for the first caller only: that one keeps or closes the stream."""
+        first, self.claimed = not self.claimed, True
+        return first
+
+    def mark_finished(self) -> None:
+        """PortAudio thread: only a store."""
+        self.finished = True
+
+
+async def _close_once_open(future: asyncio.Future[Stream]) -> None:
+    """Wait up to OPENING_WAIT_SECONDS for an open, then close its stream; if the wait runs out (or is
+    cancelled) the stream is closed whenever it opens, so a hang-up never hangs on PortAudio."""
+    try:  # unlike `await`, a cancelled or timed-out wait leaves the open running
+        await asyncio.wait({future}, timeout=OPENING_WAIT_SECONDS)
+    finally:
+        if not future.done():
+            future.add_done_callback(_close_opened)
+    if future.done() and _opened(future):
+        await asyncio.get_running_loop().run_in_executor(None, future.result().close, True)
+
+
+def _close_unclaimed(attempt: _Opening) -> None:
+    """A done callback: an open whose wait was cancelled finished; close its stream unless claimed."""
+    if attempt.claim():
+        _close_opened(attempt.future)
 
 
 def _opened(future: asyncio.Future[Stream]) -> bool:

@@ -1,7 +1,7 @@
 """One WebRTC call to a realtime model: mint, SDP exchange, media and the event data channel.
 
-The audio transceiver and the data channel exist before the offer (no renegotiation later), the
-offer is posted byte for byte, and the HTTP status is checked before any body is taken for SDP.
+The audio transceiver and the data channel exist before the offer (no renegotiation later); the
+offer's HTTP exchange is sdp_offer.py's.
 Every failure becomes a SessionError with one sentence; the keys never appear in one.
 """
 
@@ -19,13 +19,12 @@ from aiortc.exceptions import InvalidStateError
 from aiortc.mediastreams import MediaStreamTrack
 
 from desktop.realtime.config import SessionConfig
-from desktop.realtime.errors import SessionError, http_failure
+from desktop.realtime.errors import SessionError
 from desktop.realtime.liveness import Liveness, still_receiving
 from desktop.realtime.masking import Masker
 from desktop.realtime.message_size import DEFAULT_MAX_MESSAGE_SIZE, encoded_within, max_message_size
-from desktop.realtime.providers import Provider, unreachable
-from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
-from desktop.realtime.retry_after import retry_after
+from desktop.realtime.providers import Provider
+from desktop.realtime.sdp_offer import post_offer
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +90,8 @@ class Connection:
         timeouts = self._config.timeouts
         async with aiohttp.ClientSession() as http:
             ephemeral, offer_sdp = await self._mint_while_offering(http, step)
-            answer_sdp = await self._post_offer(http, ephemeral, offer_sdp)
+            limit = self._config.timeouts.sdp
+            answer_sdp = await post_offer(http, self._provider, self.masker, ephemeral, offer_sdp, limit)
         del ephemeral  # the ephemeral key lives only as long as the SDP exchange needs it
         step("sdp")
         self._ensure_not_closing()
@@ -165,46 +165,6 @@ class Connection:
         pc.on("connectionstatechange", self._state_changed)
         await pc.setLocalDescription(await pc.createOffer())
         return pc.localDescription.sdp
-
-    async def _post_offer(self, http: aiohttp.ClientSession, ephemeral: str, offer_sdp: str) -> str:
-        timeout = self._config.timeouts.sdp
-        headers = {"Authorization": f"Bearer {ephemeral}", "Content-Type": "application/sdp"}
-        url, proxy = self._provider.sdp_url, None
-        try:
-            async with asyncio.timeout(timeout):
-                proxy = await proxy_for(http, url)
-                async with http.post(
-                    url,
-                    data=offer_sdp.encode(),
-                    headers=headers,
-                    allow_redirects=False,
-                    proxy=proxy,
-                ) as reply:
-                    body = await reply.text()
-                    status, wait = reply.status, retry_after(reply.headers)
-        except TimeoutError:
-            raise SessionError(
-                f"{self._provider.name} did not answer the call setup within {timeout:g} s.",
-                code="sdp_timeout",
-            ) from None
-        except aiohttp.ClientError as exc:
-            log.debug("SDP request failed: %s", loggable(exc))
-            raise proxy_failure(exc, url, proxy) or unreachable(url) from None
-        if refused := refused_by_proxy(status, proxy):
-            raise refused
-        if not 200 <= status < 300:
-            masked, target = self.masker.text(body), self._provider.deployment
-            error = http_failure("call setup", status, masked, target=target, retry_after=wait)
-            if status in (401, 403):  # the freshly minted key was refused: a new attempt may work
-                # The app holds no API key in token mode: the banner must not ask to check one.
-                code = "token_key_refused" if self._provider.token_service is not None else error.code
-                error = SessionError(error.message + self._provider.call_refused_hint, code=code)
-            raise error
-        if not body.lstrip().startswith("v=0"):
-            raise SessionError(
-                "The service's answer to the call setup was not a session description.", code="sdp_malformed"
-            )
-        return body
 
     async def _apply_answer(self, answer_sdp: str) -> None:
         assert self._pc is not None
@@ -298,10 +258,11 @@ class Connection:
 
 
 async def _settled(task: asyncio.Task[Any]) -> None:
-    """`task` finished, cancelled first if it was still running; its failure is not raised (the
-    caller already has the one to report) but taken, so asyncio does not log it as never retrieved."""
+    """`task` (the offer) finished, cancelled first if it was still running; its failure is not raised
+    (the caller already has the one to report, the mint's) but logged at debug level, so asyncio does
+    not call it never retrieved and the log still has it."""
     if not task.done():
         task.cancel()
         await asyncio.wait({task})
-    if not task.cancelled():
-        task.exception()
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.debug("Making the offer failed as well", exc_info=error)

@@ -73,11 +73,12 @@ class PcmChunker:
         return chunks
 
     def _align(self) -> None:
-        """Silence before the first audio, so that the frame that brought it completes a chunk."""
+        """Silence before the first audio, so that the frame that brought it completes a chunk; tried
+        once only (odd frames may fall short by more than the limit): later it would go mid-speech."""
         short = -len(self._pending) % CHUNK_BYTES
         if short <= ALIGN_LIMIT_BYTES:
             self._pending[:0] = bytes(short)
-            self._aligned = True
+        self._aligned = True
 
     def _frames(self, media: Media) -> list[av.AudioFrame]:
         if isinstance(media, av.AudioFrame):

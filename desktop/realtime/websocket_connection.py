@@ -79,7 +79,9 @@ class WebSocketConnection:
         self._http: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._outgoing: asyncio.Queue[str] = asyncio.Queue()  # client events, in order
-        self._reply = SocketReply(self._send_text, on_message, on_track, played_seconds)
+        interrupts = config.turn_detection.interrupt_response  # as TurnTaking's, until the service says
+        reply = SocketReply(self._send_text, on_message, on_track, played_seconds, interrupts=interrupts)
+        self._reply = reply
         self._received_at = 0.0
         self._opened = False
         self._held = held

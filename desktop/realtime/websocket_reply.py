@@ -52,9 +52,12 @@ class SocketReply:
         deliver: Callable[[str], None],
         on_track: Callable[[MediaStreamTrack], None],
         played_seconds: Callable[[], float] | None,
+        *,
+        interrupts: bool,
     ) -> None:
         """`send_text` sends a client event, `deliver` hands a (local) event to the session, `on_track`
-        takes the reply track once, `played_seconds` is the speaker's count of audio played."""
+        takes the reply track once, `played_seconds` is the speaker's count of audio played.
+        `interrupts`: the config's interrupt_response, until the service's session says otherwise."""
         self._send_text = send_text
         self._deliver = deliver
         self._on_track = on_track
@@ -62,7 +65,7 @@ class SocketReply:
         self._track_handed = False
         self._cut_items: set[str] = set()
         self._stop_note: dict[str, Any] = {}  # what a cut adds to its `stopped`
-        self.interrupts = True  # the person's speech cuts a playing reply (the session's interrupt_response)
+        self.interrupts = interrupts  # the person's speech cuts a playing reply (interrupt_response)
         self.closed = False
 
     def received(self, text: str, data: dict[str, Any]) -> str:
@@ -70,8 +73,8 @@ class SocketReply:
         kind = data.get("type")
         if kind in AUDIO_DELTAS:
             return self._audio_delta(data)
-        if kind in SESSION_EVENTS:
-            self.interrupts = _interrupts(data.get("session"))
+        if kind in SESSION_EVENTS and (said := _interrupt_response(data.get("session"))) is not None:
+            self.interrupts = said
         elif kind == "input_audio_buffer.speech_started" and self.interrupts:
             self.cut()
         elif kind in AUDIO_ENDS:
@@ -144,15 +147,16 @@ def _truncate(heard: Heard, audio_end_ms: int) -> dict[str, Any]:
     }
 
 
-def _interrupts(session: Any) -> bool:
-    """Whether the session's turn detection cuts a playing answer: `interrupt_response`, true unless it
-    says false (GA keeps the detection under audio.input, the preview at the top)."""
+def _interrupt_response(session: Any) -> bool | None:
+    """The session's turn detection's `interrupt_response` (whether it cuts a playing answer), or None
+    when the event does not carry it (GA keeps the detection under audio.input, the preview at the top)."""
     if not isinstance(session, dict):
-        return True
+        return None
     audio = session.get("audio")
     place = audio.get("input") if isinstance(audio, dict) else session
     detection = place.get("turn_detection") if isinstance(place, dict) else None
-    return not isinstance(detection, dict) or detection.get("interrupt_response") is not False
+    said = detection.get("interrupt_response") if isinstance(detection, dict) else None
+    return said if isinstance(said, bool) else None
 
 
 def _response_id(data: dict[str, Any]) -> str:

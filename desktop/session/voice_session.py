@@ -19,16 +19,10 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from desktop.audio import AudioInput, AudioOutput
-from desktop.realtime import (
-    Connection,
-    ItemCreated,
-    ServerError,
-    ServerEvent,
-    SessionConfig,
-    SessionError,
-)
+from desktop.realtime import Connection, ItemCreated, ServerError, ServerEvent, SessionConfig, SessionError
 from desktop.realtime import client_events as ce
 from desktop.session import effects
+from desktop.session.call_audio import stop_audio
 from desktop.session.call_handover import CallHandover, CallListeners, detection
 from desktop.session.events import AppEvent, ErrorRaised, RetryScheduled, SessionState
 from desktop.session.history import ConversationHistory
@@ -159,8 +153,7 @@ class VoiceSession:
             log.info("The conversation is closed")
         await self._stream.end(final)
         await self._call_handover.close()
-        await self._audio_in.stop()
-        await self._audio_out.stop()
+        await stop_audio(self._audio_in, self._audio_out)  # both at once: each may wait for PortAudio
         self._stream.close()
 
     # Intent: plain methods so Qt slots can call them; work is scheduled on owned tasks.

@@ -44,7 +44,7 @@ class Named:
         stream: Stream = make(
             device=device.index, samplerate=48000, channels=2 if self.kind == "output" else 1,
             dtype="int16", blocksize=BLOCK_FRAMES, latency="low", callback=self._callback,
-            finished_callback=self.keeper.finished,
+            finished_callback=self.keeper.finished_callback,
         )  # fmt: skip
         return stream
 

@@ -5,22 +5,33 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
+from typing import Any
 
 import pytest
 from aiortc.mediastreams import MediaStreamError
+from av.audio.resampler import AudioResampler
 
 from desktop.audio import pcm
 from desktop.audio.block_track import BLOCK_FRAMES, OpusBlockTrack
 from desktop.audio.pcm import tone
-from desktop.realtime.config import ProviderKind, SessionConfig
+from desktop.realtime.config import ProviderKind, SessionConfig, TurnDetection
 from desktop.realtime.providers import provider_for
-from desktop.realtime.websocket_audio import FRAME_BYTES, RATE, PcmChunker, ReplyTrack
+from desktop.realtime.websocket_audio import (
+    ALIGN_LIMIT_BYTES,
+    CHUNK_BYTES,
+    FRAME_BYTES,
+    RATE,
+    PcmChunker,
+    ReplyTrack,
+)
+from desktop.realtime.websocket_connection import WebSocketConnection
 from desktop.realtime.websocket_endpoints import (
     mints_for_websocket,
     websocket_headers,
     websocket_url,
 )
-from desktop.realtime.websocket_reply import _interrupts
+from desktop.realtime.websocket_reply import SocketReply, _interrupt_response
 
 KEY = "resource-key-0123456789abcdef"
 
@@ -92,6 +103,20 @@ def test_each_microphone_frame_goes_out_with_its_own_chunk_not_the_next_one() ->
     assert peaks[2] > 10_000
 
 
+def test_odd_microphone_frames_get_no_silence_once_audio_went_out() -> None:
+    """30 ms frames: the first leaves more than the alignment limit short of a chunk, so nothing is put
+    before it, and nothing later either: all that comes out is the resampled audio, byte for byte."""
+    frames = [pcm.to_frame(tone(440, 0.03, 0.3), 48_000) for _ in range(6)]
+    chunker = PcmChunker()
+    first = chunker.feed(frames[0])
+    assert len(first) == 1 and len(chunker._pending) < CHUNK_BYTES - ALIGN_LIMIT_BYTES
+    sent = b"".join(first + [chunk for frame in frames[1:] for chunk in chunker.feed(frame)])
+    resampler, resampled = AudioResampler(format="s16", layout="mono", rate=RATE), 0
+    for frame in frames:
+        resampled += sum(out.samples * 2 for out in resampler.resample(frame))
+    assert len(sent) + len(chunker._pending) == resampled  # not one byte of silence added
+
+
 async def test_the_reply_is_handed_out_in_order_and_its_ledger_says_what_was_heard() -> None:
     events: list[tuple[str, str]] = []
     played = [0.0]
@@ -145,7 +170,33 @@ def test_a_websocket_call_gets_pcm_frames_from_the_microphone() -> None:
 def test_the_reply_is_cut_on_speech_only_where_the_session_says_it_interrupts() -> None:
     """Read from the service's own session events, GA (audio.input) and preview (top level) alike."""
     ga = {"audio": {"input": {"turn_detection": {"type": "server_vad", "interrupt_response": False}}}}
-    preview = {"turn_detection": {"type": "server_vad", "interrupt_response": False}}
-    assert not _interrupts(ga) and not _interrupts(preview)
-    assert _interrupts({"turn_detection": {"type": "server_vad"}})  # the services' default
-    assert _interrupts({"audio": {"input": {"turn_detection": None}}}) and _interrupts(None)
+    preview = {"turn_detection": {"type": "server_vad", "interrupt_response": True}}
+    assert _interrupt_response(ga) is False and _interrupt_response(preview) is True
+    assert _interrupt_response({"turn_detection": {"type": "server_vad"}}) is None  # not said
+    assert _interrupt_response({"audio": {"input": {"turn_detection": None}}}) is None
+    assert _interrupt_response(None) is None
+
+
+def _session_event(detection: dict[str, object]) -> tuple[str, dict[str, Any]]:
+    session = {"audio": {"input": {"turn_detection": detection}}}
+    data: dict[str, Any] = {"type": "session.updated", "session": session}
+    return json.dumps(data), data
+
+
+async def test_the_reply_interrupts_as_the_config_says_until_the_service_says_otherwise() -> None:
+    """As TurnTaking does: a session event without interrupt_response leaves the config's value."""
+    detection = TurnDetection(interrupt_response=False)
+    config = SessionConfig(ProviderKind.OPENAI, deployment="m", api_key=KEY, turn_detection=detection)
+    ignore = lambda *_: None  # noqa: E731  (nothing is received: only the constructor runs)
+    track = OpusBlockTrack()
+    connection = WebSocketConnection(
+        config, provider_for(config), track, on_message=ignore, on_track=ignore, on_lost=ignore
+    )
+    assert connection._reply.interrupts is False
+    reply = SocketReply(lambda _text: None, lambda _text: None, lambda _track: None, None, interrupts=False)
+    reply.received(*_session_event({"type": "server_vad"}))
+    assert reply.interrupts is False  # the service did not say: still the config's
+    reply.received(*_session_event({"type": "server_vad", "interrupt_response": True}))
+    assert reply.interrupts is True
+    reply.received(*_session_event({"type": "server_vad"}))
+    assert reply.interrupts is True  # the last thing said stands
