@@ -13,7 +13,6 @@ request in the running loop and ended by `close`. Its `identity` names who makes
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import math
@@ -24,10 +23,9 @@ import aiohttp
 
 from desktop.realtime.config import ProviderKind, SessionConfig
 from desktop.realtime.errors import SessionError, http_failure
+from desktop.realtime.http_post import post
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import DEMO_API_KEY, checked_endpoint, provider_name, unreachable
-from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
-from desktop.realtime.retry_after import retry_after
 
 log = logging.getLogger(__name__)
 
@@ -104,28 +102,15 @@ class EmbeddingsClient:
         return body
 
     async def _batch(self, http: aiohttp.ClientSession, batch: list[str]) -> list[list[float]]:
-        proxy = None
-        try:
-            async with asyncio.timeout(self.timeout):
-                proxy = await proxy_for(http, self.url)
-                # No redirects: aiohttp would forward the api-key header to wherever they point.
-                async with http.post(
-                    self.url,
-                    json=self._body(batch),
-                    headers=self._headers(),
-                    allow_redirects=False,
-                    proxy=proxy,
-                ) as reply:
-                    body = await reply.text()
-                    status, wait = reply.status, retry_after(reply.headers)
-        except TimeoutError:
-            sentence = f"{self.service} did not answer the {STEP} within {self.timeout:g} s."
-            raise SessionError(sentence, code="embeddings_timeout") from None
-        except aiohttp.ClientError as exc:
-            log.debug("embeddings request failed: %s", self._masker.text(loggable(exc)))
-            raise proxy_failure(exc, self.url, proxy) or unreachable(self.url) from None
-        if refused := refused_by_proxy(status, proxy):
-            raise refused
+        answer = await post(
+            http, self.url, limit=self.timeout, what="embeddings request", json=self._body(batch),
+            headers=self._headers(), masked=self._masker.text,
+            timed_out=lambda: SessionError(
+                f"{self.service} did not answer the {STEP} within {self.timeout:g} s.",
+                code="embeddings_timeout"),
+            unreachable=lambda: unreachable(self.url),
+        )
+        status, body, wait = answer.status, answer.body, answer.wait
         if rejects_dimensions(status, body):
             raise SessionError(
                 f"The model of '{self.model}' does not take dimensions: "

@@ -7,7 +7,6 @@ HTTPS or a particular host.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,10 +15,9 @@ from urllib.parse import quote, urlsplit
 from desktop.realtime.config import Dialect, ProviderKind, SessionConfig
 from desktop.realtime.endpoints import endpoint_problem, invalid_url, webrtc_url_problem
 from desktop.realtime.errors import SessionError, http_failure
+from desktop.realtime.http_post import post
 from desktop.realtime.masking import Masker
 from desktop.realtime.mint_answer import read_mint_answer
-from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
-from desktop.realtime.retry_after import retry_after
 from desktop.realtime.token_service import TokenService, token_service_for
 
 if TYPE_CHECKING:  # aiohttp is imported where a key is minted: the window's notice needs only the URLs
@@ -108,34 +106,17 @@ class Provider:
     async def mint(self, http: aiohttp.ClientSession, limit: float) -> str:
         """POST for an ephemeral key; the API key goes nowhere else. With a token service, it hands
         out the key (its own mint's answer, passed through)."""
-        import aiohttp
-
         if self.token_service is not None:
             return await self.token_service.fetch_key(http, limit)
 
-        proxy = None
-        try:
-            async with asyncio.timeout(limit):
-                proxy = await proxy_for(http, self.mint_url)
-                # No redirects: aiohttp would forward the custom api-key header to wherever they point.
-                async with http.post(
-                    self.mint_url,
-                    json=self.mint_body(),
-                    headers=self.mint_headers(),
-                    allow_redirects=False,
-                    proxy=proxy,
-                ) as reply:
-                    body = await reply.text(errors="replace")  # a proxy's page in another charset
-                    status, wait = reply.status, retry_after(reply.headers)
-        except TimeoutError:
-            raise SessionError(
-                f"{self.name} did not hand out a session key within {limit:g} s.", code="mint_timeout"
-            ) from None
-        except aiohttp.ClientError as exc:
-            log.debug("mint request failed: %s", loggable(exc))
-            raise proxy_failure(exc, self.mint_url, proxy) or unreachable(self.mint_url) from None
-        if refused := refused_by_proxy(status, proxy):
-            raise refused
+        answer = await post(
+            http, self.mint_url, limit=limit, what="mint request", json=self.mint_body(),
+            headers=self.mint_headers(),
+            timed_out=lambda: SessionError(
+                f"{self.name} did not hand out a session key within {limit:g} s.", code="mint_timeout"),
+            unreachable=lambda: unreachable(self.mint_url),
+        )
+        status, body, wait = answer.status, answer.body, answer.wait
         if not 200 <= status < 300:
             masked = Masker([self.api_key]).text(body)
             raise http_failure("key request", status, masked, target=self.deployment, retry_after=wait)

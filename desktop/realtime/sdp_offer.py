@@ -7,18 +7,12 @@ quote what they were sent) and no key appears in one.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 import aiohttp
 
 from desktop.realtime.errors import SessionError, http_failure
+from desktop.realtime.http_post import post
 from desktop.realtime.masking import Masker
 from desktop.realtime.providers import Provider, unreachable
-from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
-from desktop.realtime.retry_after import retry_after
-
-log = logging.getLogger(__name__)
 
 
 async def post_offer(
@@ -31,29 +25,13 @@ async def post_offer(
 ) -> str:
     """The service's SDP answer to `offer_sdp`, within `seconds`."""
     headers = {"Authorization": f"Bearer {ephemeral}", "Content-Type": "application/sdp"}
-    url, proxy = provider.sdp_url, None
-    try:
-        async with asyncio.timeout(seconds):
-            proxy = await proxy_for(http, url)
-            async with http.post(
-                url,
-                data=offer_sdp.encode(),
-                headers=headers,
-                allow_redirects=False,
-                proxy=proxy,
-            ) as reply:
-                body = await reply.text()
-                status, wait = reply.status, retry_after(reply.headers)
-    except TimeoutError:
-        raise SessionError(
-            f"{provider.name} did not answer the call setup within {seconds:g} s.",
-            code="sdp_timeout",
-        ) from None
-    except aiohttp.ClientError as exc:
-        log.debug("SDP request failed: %s", loggable(exc))
-        raise proxy_failure(exc, url, proxy) or unreachable(url) from None
-    if refused := refused_by_proxy(status, proxy):
-        raise refused
+    answer = await post(
+        http, provider.sdp_url, limit=seconds, what="SDP request", data=offer_sdp.encode(), headers=headers,
+        timed_out=lambda: SessionError(
+            f"{provider.name} did not answer the call setup within {seconds:g} s.", code="sdp_timeout"),
+        unreachable=lambda: unreachable(provider.sdp_url),
+    )
+    status, body, wait = answer.status, answer.body, answer.wait
     if not 200 <= status < 300:
         raise _refusal(provider, status, masker.text(body), wait)
     if not body.lstrip().startswith("v=0"):

@@ -13,7 +13,6 @@ more, in case it handed out a cached key at the end of its life.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -25,10 +24,9 @@ from urllib.parse import urlsplit
 
 from desktop.realtime.endpoints import invalid_url, shown_url, url_problem
 from desktop.realtime.errors import SessionError, token_failure
+from desktop.realtime.http_post import post
 from desktop.realtime.masking import Masker, remember_secrets
 from desktop.realtime.mint_answer import read_mint_answer
-from desktop.realtime.proxies import loggable, proxy_failure, proxy_for, refused_by_proxy
-from desktop.realtime.retry_after import retry_after
 
 if TYPE_CHECKING:
     import aiohttp
@@ -101,37 +99,17 @@ class TokenService:
         )
 
     async def _ask(self, http: aiohttp.ClientSession, limit: float) -> tuple[str, float | None]:
-        import aiohttp
-
-        proxy = None
-        try:
-            async with asyncio.timeout(limit):
-                proxy = await proxy_for(http, self.url)
-                # No redirects: the bearer token would go wherever they point.
-                async with http.post(
-                    self.url,
-                    json={},
-                    headers=self.headers(),
-                    allow_redirects=False,
-                    proxy=proxy,
-                ) as reply:
-                    body = await reply.text(errors="replace")  # a proxy's page in another charset
-                    status, wait = reply.status, retry_after(reply.headers)
-                    said_at = _server_time(reply.headers.get("Date", ""))
-        except TimeoutError:
-            raise SessionError(
+        answer = await post(
+            http, self.url, limit=limit, what="token service request", json={}, headers=self.headers(),
+            timed_out=lambda: SessionError(
                 f"The token service at {self.host} did not hand out a session key within {limit:g} s.",
-                code="token_timeout",
-            ) from None
-        except aiohttp.ClientError as exc:
-            log.debug("token service request failed: %s", loggable(exc))
-            raise proxy_failure(exc, self.url, proxy) or SessionError(
+                code="token_timeout"),
+            unreachable=lambda: SessionError(
                 f"Could not reach the token service at {self.host}; check its URL and the network"
-                " connection.",
-                code="token_unreachable",
-            ) from None
-        if refused := refused_by_proxy(status, proxy):
-            raise refused
+                " connection.", code="token_unreachable"),
+        )
+        status, body, wait = answer.status, answer.body, answer.wait
+        said_at = _server_time(answer.headers.get("Date", ""))
         return self._read(status, body, wait, said_at)
 
     def _read(
