@@ -24,7 +24,7 @@ The client runs on the app's loop, qasync on a QApplication (offscreen, no windo
 run in batches (desktop/ui/event_loop.py), unless `--loop asyncio` asks for plain asyncio.
 
     python -m benchmarks.audio [--seconds 60] [--loop qasync|asyncio] [--transport webrtc|websocket|both]
-                               [--json out.json]
+                               [--speaker-block-ms 10|20] [--json out.json]
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
 from desktop.audio import aiortc_patches, canceller
 from desktop.audio.echo import make_processor
 from desktop.audio.microphone import Microphone
-from desktop.audio.speaker import Speaker
+from desktop.audio.speaker import SPEAKER_BLOCK_FRAMES, Speaker
 from desktop.realtime.config import TransportChoice
 
 WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
@@ -71,6 +71,7 @@ class CallFigures:
     underruns: int
     trimmed_ms: float
     transport: TransportChoice = "webrtc"
+    device_underflows: int = 0  # speaker callbacks PortAudio flagged (the device ran dry before them)
 
 
 def watch_capture(microphone: Microphone, onsets: Onsets) -> None:
@@ -91,13 +92,18 @@ async def _take_played(speaker: Speaker) -> None:
 
 
 async def measure_call(
-    audio: VirtualAudio, loss: float, seconds: float, echo_cancelling: bool, transport: TransportChoice
+    audio: VirtualAudio,
+    loss: float,
+    seconds: float,
+    echo_cancelling: bool,
+    transport: TransportChoice,
+    speaker_block_frames: int = SPEAKER_BLOCK_FRAMES,
 ) -> CallFigures:
     from desktop.app.session_factory import connection_factory
     from desktop.session.voice_session import VoiceSession
 
     far = await FarEndProcess.start(loss, transport)
-    speaker = Speaker()
+    speaker = Speaker(block_frames=speaker_block_frames)
     microphone = Microphone(processor=make_processor(speaker, headset=not echo_cancelling))
     captured, heard = Onsets(), Onsets()
     watch_capture(microphone, captured)
@@ -138,6 +144,7 @@ async def measure_call(
         underruns=speaker.underruns,
         trimmed_ms=round(speaker.trimmed_seconds * 1000, 1),
         transport=transport,
+        device_underflows=speaker.device_underflows,
     )
 
 
@@ -158,20 +165,25 @@ def _departures(report: dict[str, Any]) -> list[float]:
 
 
 async def run_bench(
-    audio: VirtualAudio, seconds: float, transports: tuple[TransportChoice, ...] = ("webrtc",)
+    audio: VirtualAudio,
+    seconds: float,
+    transports: tuple[TransportChoice, ...] = ("webrtc",),
+    speaker_block_frames: int = SPEAKER_BLOCK_FRAMES,
 ) -> tuple[list[CallFigures], Floor | None]:
     """A fresh call per scenario. The first is the long full-duplex call with echo cancellation on
     (client CPU and RSS). The echo canceller treats clicks into the microphone while clicks play as
     double talk and attenuates and reshapes them, so mouth-to-wire is taken from the calls with capture
     processing off (a headset); the canceller adds no buffering (each block is processed on arrival).
     Then the CPU floor of the stack underneath (floor.py), for as long as a lossy call. Over the
-    WebSocket only the two loss-free calls, and no floor (see the module's docstring)."""
+    WebSocket only the two loss-free calls, and no floor (see the module's docstring). The speaker's
+    callbacks are the app's (10 ms) unless `speaker_block_frames` says otherwise (a before/after)."""
     short = min(seconds, LOSS_SECONDS)
     results, floor = [], None
     for transport in transports:
-        results.append(await measure_call(audio, 0.0, seconds, True, transport))
+        block = speaker_block_frames
+        results.append(await measure_call(audio, 0.0, seconds, True, transport, block))
         for loss in (0.0, 0.01, 0.05) if transport == "webrtc" else (0.0,):
-            results.append(await measure_call(audio, loss, short, False, transport))
+            results.append(await measure_call(audio, loss, short, False, transport, block))
         if transport == "webrtc":
             floor = await measure_floor(audio, short)
     return results, floor
@@ -251,6 +263,9 @@ def main() -> None:
     parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync")
     parser.add_argument("--transport", choices=["webrtc", "websocket", "both"], default="webrtc")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--speaker-block-ms", type=int, choices=[10, 20], help="the speaker's callbacks (default: the app's)"
+    )
     args = parser.parse_args()
     transports: tuple[TransportChoice, ...] = (
         ("webrtc", "websocket") if args.transport == "both" else (args.transport,)
@@ -259,12 +274,13 @@ def main() -> None:
         parser.error(f"the echo canceller is not installed: {canceller.INSTALL_HINT}")
     aiortc_patches.install()  # as the app at start-up
     with virtual_audio() as audio:
-        results, floor = run_on(args.loop, run_bench(audio, args.seconds, transports))
+        block = args.speaker_block_ms * 48 if args.speaker_block_ms else SPEAKER_BLOCK_FRAMES
+        results, floor = run_on(args.loop, run_bench(audio, args.seconds, transports, block))
     for r in results:
         print(
             f"{_label(r)}, {r.seconds:.0f} s, {r.loop} | mouth-to-wire {r.mouth_to_wire} | "
             f"wire-to-ear {r.wire_to_ear} | CPU {r.cpu_percent} % RSS {r.rss_mb} MB "
-            f"underruns {r.underruns} trimmed {r.trimmed_ms} ms"
+            f"underruns {r.underruns} (device {r.device_underflows}) trimmed {r.trimmed_ms} ms"
         )
     for name, value, _ in floor_rows(floor, args.loop) if floor is not None else ():
         print(f"{name}: {value}")
