@@ -22,7 +22,8 @@ The client runs on the app's loop, qasync on a QApplication (offscreen, no windo
 run in batches (desktop/ui/event_loop.py), unless `--loop asyncio` asks for plain asyncio.
 
     python -m benchmarks.audio [--seconds 60] [--loop qasync|asyncio] [--transport webrtc|websocket|both]
-                               [--battery-saver] [--json out.json]
+                               [--battery-saver] [--speaker-block-ms 10|20]
+                               [--json out.json]
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from benchmarks.virtual_devices import VirtualAudio, missing_tool, virtual_audio
 from desktop.audio import aiortc_patches, canceller
 from desktop.audio.echo import make_processor
 from desktop.audio.microphone import Microphone
-from desktop.audio.speaker import Speaker
+from desktop.audio.speaker import SPEAKER_BLOCK_FRAMES, Speaker
 from desktop.realtime.config import TransportChoice
 
 WARM_UP = 3.0  # PulseAudio through ALSA stalls about 1.3 s after a stream opens
@@ -67,6 +68,7 @@ class CallFigures:
     rss_mb: float
     underruns: int
     trimmed_ms: float
+    device_underflows: int = 0  # speaker callbacks PortAudio flagged (the device ran dry before them)
     transport: TransportChoice = "webrtc"
 
 
@@ -94,12 +96,13 @@ async def measure_call(
     echo_cancelling: bool,
     transport: TransportChoice,
     blocks_per_packet: int = 1,
+    speaker_block_frames: int = SPEAKER_BLOCK_FRAMES,
 ) -> CallFigures:
     from desktop.app.session_factory import connection_factory
     from desktop.session.voice_session import VoiceSession
 
     far = await FarEndProcess.start(loss, transport)
-    speaker = Speaker()
+    speaker = Speaker(block_frames=speaker_block_frames)
     processor = make_processor(speaker, headset=not echo_cancelling)
     microphone = Microphone(processor=processor, blocks_per_packet=blocks_per_packet)
     microphone.set_encoded(transport == "webrtc")  # as the app does: the WebSocket sends PCM, not Opus
@@ -136,6 +139,7 @@ async def measure_call(
         cpu_percent=round(cpu, 1),
         rss_mb=round(rss, 1),
         underruns=speaker.underruns,
+        device_underflows=speaker.device_underflows,
         trimmed_ms=round(speaker.trimmed_seconds * 1000, 1),
         transport=transport,
     )
@@ -162,6 +166,7 @@ async def run_bench(
     seconds: float,
     transports: tuple[TransportChoice, ...] = ("webrtc",),
     blocks_per_packet: int = 1,
+    speaker_block_frames: int = SPEAKER_BLOCK_FRAMES,
 ) -> tuple[list[CallFigures], Floor | None]:
     """A fresh call per scenario. The first is the long full-duplex call with echo cancellation on
     (client CPU and RSS). The echo canceller treats clicks into the microphone while clicks play as
@@ -169,13 +174,15 @@ async def run_bench(
     processing off (a headset); the canceller adds no buffering (each block is processed on arrival).
     Then the CPU floor of the stack underneath (floor.py), for as long as a lossy call. Over the
     WebSocket only the two loss-free calls, and no floor (see the module's docstring). `blocks_per_packet`
-    2 is the battery saver's 40 ms uplink packets."""
+    2 is the battery saver's 40 ms uplink packets. The speaker's callbacks are the app's (10 ms) unless
+    `speaker_block_frames` says otherwise (a before/after)."""
     short = min(seconds, LOSS_SECONDS)
     results, floor = [], None
     for transport in transports:
-        results.append(await measure_call(audio, 0.0, seconds, True, transport, blocks_per_packet))
+        packets, block = blocks_per_packet, speaker_block_frames
+        results.append(await measure_call(audio, 0.0, seconds, True, transport, packets, block))
         for loss in (0.0, 0.01, 0.05) if transport == "webrtc" else (0.0,):
-            results.append(await measure_call(audio, loss, short, False, transport, blocks_per_packet))
+            results.append(await measure_call(audio, loss, short, False, transport, packets, block))
         if transport == "webrtc":
             floor = await measure_floor(audio, short)
     return results, floor
@@ -251,6 +258,9 @@ def main() -> None:
     parser.add_argument("--loop", choices=["qasync", "asyncio"], default="qasync")
     parser.add_argument("--transport", choices=["webrtc", "websocket", "both"], default="webrtc")
     parser.add_argument("--battery-saver", action="store_true", help="40 ms uplink packets (the setting)")
+    parser.add_argument(
+        "--speaker-block-ms", type=int, choices=[10, 20], help="the speaker's callbacks (default: the app's)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     transports: tuple[TransportChoice, ...] = (
@@ -261,12 +271,14 @@ def main() -> None:
     aiortc_patches.install()  # as the app at start-up
     with virtual_audio() as audio:
         blocks_per_packet = 2 if args.battery_saver else 1
-        results, floor = run_on(args.loop, run_bench(audio, args.seconds, transports, blocks_per_packet))
+        block = args.speaker_block_ms * 48 if args.speaker_block_ms else SPEAKER_BLOCK_FRAMES
+        bench = run_bench(audio, args.seconds, transports, blocks_per_packet, block)
+        results, floor = run_on(args.loop, bench)
     for r in results:
         print(
             f"{_label(r)}, {r.seconds:.0f} s, {r.loop} | mouth-to-wire {r.mouth_to_wire} | "
             f"wire-to-ear {r.wire_to_ear} | CPU {r.cpu_percent} % RSS {r.rss_mb} MB "
-            f"underruns {r.underruns} trimmed {r.trimmed_ms} ms"
+            f"underruns {r.underruns} (device {r.device_underflows}) trimmed {r.trimmed_ms} ms"
         )
     for name, value, _ in floor_rows(floor, args.loop) if floor is not None else ():
         print(f"{name}: {value}")

@@ -48,6 +48,7 @@ NEAR_END_MARGIN = 2.0  # a block 6 dB louder than the loudest echo could be has 
 class PlayedChunk(NamedTuple):
     at: float  # time.monotonic() when the chunk was handed to the device
     pcm: bytes  # interleaved s16 in the output format
+    first_frame: int = -1  # where it starts among all frames the speaker handed over; -1: not counted
 
 
 class PlayedAudio(Protocol):
@@ -195,6 +196,7 @@ class WebRtcProcessor:
         self._played_cadence = Cadence(FRAME_SECONDS)
         self._captured_cadence = Cadence(FRAME_SECONDS)
         self._ahead: deque[tuple[float, bytes]] = deque()  # reference frames not yet due, with times
+        self._next_frame = -1  # the first frame of the next chunk, when none is missing
         self._gate = EchoGate()
 
     def process(self, block: bytes, captured_at: float = math.inf) -> bytes:
@@ -224,12 +226,27 @@ class WebRtcProcessor:
             self._ahead.clear()
         size = self._frame_bytes
         for chunk in self._played.take_played():
+            self._stand_in_for_missing(chunk)
             for n, start in enumerate(range(0, len(chunk.pcm) - size + 1, size)):
-                due = self._played_cadence.due(chunk.at + n * FRAME_SECONDS)
-                self._ahead.append((due, chunk.pcm[start : start + size]))
-                self._gate.played(chunk.pcm[start : start + size])  # handed over, so soon heard
+                self._queue_reference(chunk.at + n * FRAME_SECONDS, chunk.pcm[start : start + size])
         while len(self._ahead) > 2 * AHEAD_CHUNKS:
             self._apm.process_reverse_stream(self._ahead.popleft()[1])
+
+    def _queue_reference(self, stamp: float, frame: bytes) -> None:
+        self._ahead.append((self._played_cadence.due(stamp), frame))
+        self._gate.played(frame)  # handed over, so soon heard
+
+    def _stand_in_for_missing(self, chunk: PlayedChunk) -> None:
+        """Silence for chunks the speaker handed over but dropped from its history before they were
+        taken (the loop stalled longer than the history lasts): the reference keeps the card's sample
+        count, so the echo path the canceller learnt, and the cadence's frame count, stay put."""
+        if chunk.first_frame < 0:
+            return
+        frames_per_frame = self._frame_bytes // (2 * self._channels)
+        missing = (chunk.first_frame - self._next_frame) // frames_per_frame if self._next_frame >= 0 else 0
+        for k in range(min(missing, 2 * AHEAD_CHUNKS), 0, -1):
+            self._queue_reference(chunk.at - k * FRAME_SECONDS, bytes(self._frame_bytes))
+        self._next_frame = chunk.first_frame + len(chunk.pcm) // (2 * self._channels)
 
 
 def make_processor(played: PlayedAudio, headset: bool, noise_suppression: bool = False) -> CaptureProcessor:

@@ -4,6 +4,9 @@ Decoded frames of the remote track (s16 stereo 48 kHz) are turned into the devic
 into the playout buffer, as the track pushes them (push_tracks.py) or, from a track that must be pulled, by a
 reader task; the PortAudio callback copies from it, pads an underrun with silence, and keeps a
 short history of exactly what it handed over (the echo canceller's reference, the level, `playing`).
+A callback PortAudio flags as following an output underflow is one of a burst whose audio does not
+reach the device in order: it plays silence and is no part of that history (docs/measurements.md,
+Speaker blocks of 10 ms).
 
 `observer` is a hook for measuring (the audio benchmark; the app sets none): it sees every chunk
 `take_played` hands over, on the loop, never in the PortAudio callback.
@@ -31,27 +34,38 @@ from desktop.audio.stream_keeper import Stream, StreamKeeper
 
 RECENT_SECONDS = 0.1  # audio played this recently still counts as `playing`
 AUDIBLE_PEAK = 64  # about -54 dBFS: the services send silence between replies, which is not `playing`
-HISTORY_CHUNKS = 50  # one second of 20 ms callbacks; nobody reading it costs nothing more
+HISTORY_SECONDS = 1.0  # of played chunks kept for the canceller; nobody reading it costs nothing more
+# 10 ms callbacks: PortAudio's ALSA host runs the device in periods of 1.5 blocks, and with 20 ms blocks
+# the playout buffer had to ride out 40 ms bursts (docs/measurements.md, Speaker blocks of 10 ms).
+SPEAKER_BLOCK_FRAMES = BLOCK_FRAMES // 2
 PlayedObserver = Callable[[PlayedChunk], None]
 
 
 class Speaker:
     def __init__(
-        self, device_name: str | None = None, *, channels: int = 2, latency: float | str = "low"
+        self,
+        device_name: str | None = None,
+        *,
+        channels: int = 2,
+        latency: float | str = "low",
+        block_frames: int = SPEAKER_BLOCK_FRAMES,
     ) -> None:
         self._device_name = device_name
         self._channels = channels
         self._latency = latency  # PortAudio's suggested output latency: "low", "high" or seconds
+        self._block_frames = block_frames
         self._buffer = PlayoutBuffer(SAMPLE_RATE, channels)
         self._keeper = StreamKeeper(self._open_stream, "output", device_name=device_name)
         self._track: MediaStreamTrack | None = None
-        self._history: deque[PlayedChunk] = deque(maxlen=HISTORY_CHUNKS)
+        self._history: deque[PlayedChunk] = deque(maxlen=int(HISTORY_SECONDS * SAMPLE_RATE / block_frames))
         self._last_chunk = b""
         self._audible_until = 0.0  # when the last audible audio written so far will have been played
         self._played_frames = 0
+        self._handed_frames = 0  # all frames handed to the device, silence included
         self._keeper_task: asyncio.Task[None] | None = None
         self._following: Following | None = None
         self.observer: PlayedObserver | None = None
+        self.device_underflows = 0  # callbacks PortAudio flagged: the device ran dry before them
 
     @property
     def output_format(self) -> tuple[int, int]:
@@ -146,7 +160,7 @@ class Speaker:
             samplerate=SAMPLE_RATE,
             channels=self._channels,
             dtype="int16",
-            blocksize=BLOCK_FRAMES,
+            blocksize=self._block_frames,
             latency=self._latency,
             callback=self._callback,
             finished_callback=self._keeper.finished_callback,
@@ -156,6 +170,10 @@ class Speaker:
     def _callback(self, outdata: Any, frames: int, timing: Any, status: Any) -> None:
         """PortAudio thread: copy from the buffer, pad with silence, remember what was handed over."""
         self._keeper.beat()
+        if status.output_underflow:  # one of a burst after the device ran dry: not played in order
+            self.device_underflows += 1
+            outdata[:] = bytes(len(outdata))
+            return
         out = memoryview(outdata).cast("B")
         n = self._buffer.read_into(out)
         if n < len(out):
@@ -163,7 +181,8 @@ class Speaker:
         if n:
             self._played_frames += n // self._buffer.frame_bytes
         chunk = bytes(out)
-        self._history.append(PlayedChunk(time.monotonic(), chunk))
+        self._history.append(PlayedChunk(time.monotonic(), chunk, self._handed_frames))
+        self._handed_frames += frames
         self._last_chunk = chunk
 
 

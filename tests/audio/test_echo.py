@@ -7,6 +7,7 @@ import logging
 import time
 from collections import deque
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -69,6 +70,57 @@ def test_the_canceller_removes_a_simulated_room_echo(speech_wav: Path) -> None:
     cleaned = np.concatenate(out)
     later = slice(len(cleaned) // 2, len(cleaned))
     assert db(echo[: len(cleaned)][later]) - db(cleaned[later]) > 10
+
+
+class ModuleRecorder:
+    """Stands in for the audio-processing module: notes the order of what it is fed."""
+
+    def __init__(self) -> None:
+        self.fed: list[tuple[str, bytes]] = []
+
+    def set_reverse_stream_format(self, rate: int, channels: int) -> None:
+        pass
+
+    def process_reverse_stream(self, frame: bytes) -> None:
+        self.fed.append(("played", frame))
+
+    def process_stream(self, frame: bytes) -> bytes:
+        self.fed.append(("captured", frame))
+        return frame
+
+
+@pytest.mark.canceller
+def test_chunks_the_speaker_dropped_before_they_were_taken_are_fed_as_silence_in_their_place() -> None:
+    """10 ms chunks 3-5 fell out of the speaker's history (a stalled loop): silence takes their place,
+    so the reference keeps the card's sample count and the cadence its frame count, and the capture
+    frame that follows chunk 7's still comes after exactly the reference frames played before it."""
+    played, recorder = Played(), ModuleRecorder()
+    processor = WebRtcProcessor(played)
+    processor._apm = recorder
+    tone = pcm.tone(440, 0.01, 0.3)
+    stereo = np.repeat(np.frombuffer(tone, np.int16), 2).tobytes()
+    kept = [n for n in range(10) if not 3 <= n <= 5]
+    played.chunks = [PlayedChunk(100 + n * 0.01, stereo, n * 480) for n in kept]
+    processor.process(SILENCE, captured_at=100 + 0.075)  # the frames due by 100.065 and 100.075
+    reference = [frame for kind, frame in recorder.fed if kind == "played"]
+    assert reference == [stereo] * 3 + [bytes(len(stereo))] * 3 + [stereo] * 2
+    assert [kind for kind, _ in recorder.fed] == ["played"] * 7 + ["captured", "played", "captured"]
+
+
+def test_callbacks_flagged_after_the_device_ran_dry_are_not_part_of_the_reference() -> None:
+    """After an underflow PortAudio's ALSA host calls the callback in a burst (up to two seconds of
+    audio in 150 ms on PulseAudio) whose audio does not reach the device in order: handing it to the
+    canceller as played put the reference that far ahead of its echo (docs/measurements.md, Speaker
+    blocks of 10 ms). Such a callback plays silence, takes nothing from the buffer and is not kept."""
+    speaker, tone = Speaker(), pcm.tone(440, 0.06, 0.3)
+    speaker._write(np.repeat(np.frombuffer(tone, np.int16), 2).tobytes())
+    ran_dry, steady = SimpleNamespace(output_underflow=True), SimpleNamespace(output_underflow=False)
+    out = bytearray(b"\x01" * 480 * 4)
+    speaker._callback(out, 480, None, ran_dry)
+    assert out == bytes(len(out)) and speaker.take_played() == [] and speaker.device_underflows == 1
+    speaker._callback(out, 480, None, steady)
+    (chunk,) = speaker.take_played()
+    assert chunk.first_frame == 0 and pcm.rms(chunk.pcm) > 0.1  # the tone, from its start
 
 
 def test_the_cadence_recovers_the_cards_timing_from_late_bursty_callbacks() -> None:
