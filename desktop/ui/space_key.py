@@ -23,6 +23,10 @@ from desktop.ui.same_hold import SameHold
 _TYPING_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 
 
+_SHORTCUT_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+)
+
 class SpaceKey(QObject):
     """An application-wide filter: a focused button would otherwise take Space as its own click."""
 
@@ -58,6 +62,8 @@ class SpaceKey(QObject):
             return False
         if event.isAutoRepeat():
             return True
+        if kind == QEvent.Type.KeyPress and event.modifiers() & _SHORTCUT_MODIFIERS and not self._hold.held:
+            return False  # Ctrl+Alt+Space and the like are shortcuts (the global one may come here too)
         if kind == QEvent.Type.KeyPress:
             self._hold.press()
         else:

@@ -45,6 +45,8 @@ CLOSE_NOTE_KEY = "tray/close_note_shown"  # the first close to the tray has been
 # The start (epoch seconds) of the last missed meeting looked at through the menu: a restart does not
 # list it again. Meetings are found missed in start order (each look covers the time since the last).
 MISSED_SEEN_KEY = "tray/missed_seen_until"
+TRAY_WATCH_MS = 5000
+TRAY_WATCH_LOOKS = 60  # five minutes: a login's panel comes up well within that
 _OFF = frozenset({SessionState.IDLE, SessionState.CLOSED, SessionState.FAILED})
 _LONGEST_TITLE = 40  # characters of a meeting's title in the menu; the rest elided
 _LOOK_AHEAD = timedelta(days=366)  # how far the next meeting is looked for
@@ -82,8 +84,23 @@ class Tray(QObject):
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
         self._show_mode(controller.push_to_talk)
         self._show_state()
+        self._tray_watch = QTimer(self)  # a tray that comes up after the app (both started at login)
+        self._tray_watch.setInterval(TRAY_WATCH_MS)
+        self._tray_watch.timeout.connect(self._look_for_tray)
+        self._tray_looks = 0
         if self.available():
             self.icon.show()
+        else:
+            self._tray_watch.start()
+
+    def _look_for_tray(self) -> None:
+        """Qt says nothing when a tray appears: look a few times after the start, then give up."""
+        self._tray_looks += 1
+        if self.available() and not self._stopped:
+            self.icon.show()
+            self._tray_watch.stop()
+        elif self._tray_looks >= TRAY_WATCH_LOOKS:
+            self._tray_watch.stop()
 
     @staticmethod
     def available() -> bool:
@@ -139,6 +156,7 @@ class Tray(QObject):
         """Quitting: the window closes for good, and the icon leaves the panel."""
         self._window.keep_on_close = lambda: False
         self._stopped = True
+        self._tray_watch.stop()
         if self._calls is not None:
             self._calls.stop()
         self.icon.hide()

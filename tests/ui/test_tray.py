@@ -157,6 +157,22 @@ def test_closing_keeps_the_app_in_the_tray_and_says_so_once(
     assert len(said) == 1  # remembered in the settings
 
 
+def test_a_tray_that_comes_up_after_the_app_gets_the_icon(
+        qtbot: QtBot, window: MainWindow, settings_store: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started at login before the panel: the icon appears once the tray does, and the window then
+    closes to it."""
+    import desktop.ui.tray as tray_module
+
+    monkeypatch.setattr(tray_module, "TRAY_WATCH_MS", 10)
+    tray_exists(monkeypatch, here=False)
+    tray = make_tray(window, settings_store)
+    assert not tray.icon.isVisible() and not tray.keeps_app()
+    tray_exists(monkeypatch)  # the panel is up
+    qtbot.waitUntil(tray.icon.isVisible)
+    assert tray.keeps_app()
+    tray.shutdown()
+
+
 def test_without_a_tray_or_with_the_setting_off_closing_quits(
         window: MainWindow, settings_store: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
     tray_exists(monkeypatch, here=False)

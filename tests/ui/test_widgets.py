@@ -103,6 +103,28 @@ def test_space_talks_except_while_typing(qtbot: QtBot) -> None:
     space.stop()
 
 
+def test_space_with_ctrl_or_alt_is_a_shortcut_not_a_talk_press(qtbot: QtBot) -> None:
+    """Wayland's portal may also hand Ctrl+Alt+Space (the global talk shortcut) to the window: that
+    press stays the global shortcut's, not a second one from Space."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    button = QPushButton("Talk", window)
+    space = SpaceKey(window)
+    heard: list[str] = []
+    space.pressed.connect(lambda: heard.append("pressed"))
+    space.released.connect(lambda: heard.append("released"))
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    button.setFocus()
+    chord = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    qtbot.keyPress(button, Qt.Key.Key_Space, chord)
+    qtbot.keyRelease(button, Qt.Key.Key_Space, chord)
+    qtbot.wait(80)  # longer than a release's same-hold wait: nothing is on its way
+    assert heard == []
+    space.stop()
+
+
 def _talk_by_space(qtbot: QtBot) -> tuple[QPushButton, SpaceKey, list[str]]:
     """A focused button in an active window with Space as the talk key; `heard` lists its signals."""
     window = QWidget()
