@@ -31,7 +31,8 @@ SHORTEST_HEARTBEAT = 2.0  # a pong may take a second while the loop is busy: nev
 MAX_RECEIVED_BYTES = 16 * 1024 * 1024  # one event; the audio deltas are far smaller
 NOT_AN_UPGRADE = (
     "The service or a proxy on this network refused the WebSocket connection (HTTP {status}); "
-    "WebSockets may be blocked here: try the WebRTC transport or ask the network's administrator."
+    "WebSockets may be blocked here: ask the network's administrator to allow them, or choose another "
+    "transport (Settings, Network (advanced))."
 )
 
 

@@ -42,8 +42,8 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     ),
     "ice_failed": QT_TRANSLATE_NOOP(
         "ErrorText",
-        "The media connection to the service failed. On a network that blocks it, set a TURN server "
-        "in the settings.",
+        "The media connection to the service failed. On a network that blocks it, choose Automatic or "
+        "WebSocket as the transport in the settings (Network (advanced)), or set a TURN server there.",
     ),
     "connection_lost": QT_TRANSLATE_NOOP("ErrorText", "The connection to the service was lost."),
     "reconnect_failed": QT_TRANSLATE_NOOP("ErrorText", "The connection could not be restored."),
@@ -103,8 +103,8 @@ _BY_CODE: dict[str, object] = {  # QT_TRANSLATE_NOOP is typed as returning objec
     ),
     "websocket_refused": QT_TRANSLATE_NOOP(
         "ErrorText",
-        "The service or a proxy on this network refused the WebSocket connection; try the WebRTC "
-        "transport or ask the network's administrator.",
+        "The service or a proxy on this network refused the WebSocket connection; ask the network's "
+        "administrator to allow it, or choose another transport in the settings (Network (advanced)).",
     ),
     "proxy_auth_required": QT_TRANSLATE_NOOP(
         "ErrorText",

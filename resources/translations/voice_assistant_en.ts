@@ -446,8 +446,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
-        <source>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</source>
-        <translation>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</translation>
+        <source>The service or a proxy on this network refused the WebSocket connection; ask the network&apos;s administrator to allow it, or choose another transport in the settings (Network (advanced)).</source>
+        <translation>The service or a proxy on this network refused the WebSocket connection; ask the network&apos;s administrator to allow it, or choose another transport in the settings (Network (advanced)).</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
@@ -553,8 +553,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="39"/>
-        <source>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</source>
-        <translation>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</translation>
+        <source>The media connection to the service failed. On a network that blocks it, choose Automatic or WebSocket as the transport in the settings (Network (advanced)), or set a TURN server there.</source>
+        <translation>The media connection to the service failed. On a network that blocks it, choose Automatic or WebSocket as the transport in the settings (Network (advanced)), or set a TURN server there.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="44"/>

@@ -446,8 +446,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
-        <source>The service or a proxy on this network refused the WebSocket connection; try the WebRTC transport or ask the network&apos;s administrator.</source>
-        <translation>服务或本网络中的代理拒绝了 WebSocket 连接；请改用 WebRTC 传输方式，或联系网络管理员。</translation>
+        <source>The service or a proxy on this network refused the WebSocket connection; ask the network&apos;s administrator to allow it, or choose another transport in the settings (Network (advanced)).</source>
+        <translation>服务或本网络中的代理拒绝了 WebSocket 连接；请联系网络管理员放行，或在设置的“网络（高级）”中选择其他传输方式。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="1"/>
@@ -553,8 +553,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="39"/>
-        <source>The media connection to the service failed. On a network that blocks it, set a TURN server in the settings.</source>
-        <translation>与服务的媒体连接失败。如果所在网络阻止此类连接，请在设置中配置 TURN 服务器。</translation>
+        <source>The media connection to the service failed. On a network that blocks it, choose Automatic or WebSocket as the transport in the settings (Network (advanced)), or set a TURN server there.</source>
+        <translation>与服务的媒体连接失败。如果所在网络阻止此类连接，请在设置的“网络（高级）”中将传输方式设为“自动”或 WebSocket，或在那里配置 TURN 服务器。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/error_text.py" line="44"/>
