@@ -154,6 +154,29 @@ def test_a_space_hold_ends_when_another_application_takes_the_keyboard(qtbot: Qt
     space.stop()
 
 
+def test_a_pair_split_by_a_busy_loop_is_still_the_same_hold(qtbot: QtBot) -> None:
+    """The loop was blocked for longer than the wait between a release and the press behind it: when
+    it wakes, the late wait and the queued press are both ready. The press still continues the hold."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from desktop.ui.same_hold import SAME_HOLD_MS, SameHold
+
+    hold = SameHold()
+    heard: list[str] = []
+    hold.pressed.connect(lambda: heard.append("pressed"))
+    hold.released.connect(lambda: heard.append("released"))
+    hold.press()
+    hold.release()
+    QTimer.singleShot(SAME_HOLD_MS + 20, hold.press)  # the auto-repeat press, due just after the wait
+    time.sleep(3 * SAME_HOLD_MS / 1000)  # the GUI thread busy elsewhere: both are due when it wakes
+    qtbot.wait(3 * SAME_HOLD_MS)
+    assert heard == ["pressed"] and hold.held
+    hold.release()
+    qtbot.waitUntil(lambda: heard == ["pressed", "released"])
+
+
 def test_a_release_and_press_pair_inside_one_hold_is_the_same_hold(qtbot: QtBot) -> None:
     """X11 auto-repeat that Qt did not flag (a loaded loop): the pairs continue the hold; one turn."""
     button, space, heard = _talk_by_space(qtbot)
