@@ -142,3 +142,23 @@ def test_the_kerberos_stand_in_exports_what_qt_network_imports_and_fails_a_sign_
     assert wanted and wanted <= {(symbol.name, symbol.version) for symbol in exported.values()}
     # gss_init_sec_context and the other calls that start a sign-in fail (GSS_S_FAILURE)
     assert "return 851968;" in (tmp_path / "libgssapi_krb5.so.2.c").read_text()
+
+
+@needs_linux_tools
+def test_the_desktop_s_own_libraries_leave_with_what_only_they_load() -> None:
+    import _ctypes
+
+    import system_libraries
+
+    system = system_libraries._system_libraries()
+    qt_network = SITE / "PySide6" / "Qt" / "lib" / "libQt6Network.so.6"
+    names = ["libgio-2.0.so.0", "libglib-2.0.so.0", "libfreetype.so.6", "libmount.so.1", "libpcre2-8.so.0",
+             "libpng16.so.16", "libbrotlidec.so.1", "libffi.so.8"]  # fmt: skip
+    if not qt_network.exists() or any(name not in system for name in names):
+        pytest.skip("PySide6's Qt Network or one of the system's libraries is not on this machine")
+    entries = [(name, system[name], "BINARY") for name in names]
+    roots = [(Path(_ctypes.__file__).name, _ctypes.__file__, "EXTENSION"),  # loads libffi
+             (qt_network.name, str(qt_network), "BINARY")]  # loads Brotli's decoder
+    kept = system_libraries.without_desktop_provided([*entries, *roots])
+    expected = ["libbrotlidec.so.1", "libffi.so.8", *(name for name, _source, _kind in roots)]
+    assert sorted(destination for destination, _source, _kind in kept) == sorted(expected)
