@@ -9,7 +9,9 @@ PortAudio's callback threads are named after the executor thread that opened the
 call, so the figures are slightly high; they say where the time goes, the side-by-side bench says how
 much there is.
 
-    python -m benchmarks.call_breakdown [--seconds 20] [--battery-saver]
+    python -m benchmarks.call_breakdown [--seconds 20] [--battery-saver] [--quiet]
+
+--quiet: nobody talks (a call left open while the person thinks): silence both ways.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import contextlib
 import functools
 import json
 import sys
@@ -85,7 +88,7 @@ def thread_seconds(pid: int) -> dict[int, tuple[str, float]]:
     return threads
 
 
-async def measure(seconds: float, blocks_per_packet: int) -> None:
+async def measure(seconds: float, blocks_per_packet: int, quiet: bool = False) -> None:
     with virtual_audio() as audio:
         far = await FarEndProcess.start(0.0)
         process = await asyncio.create_subprocess_exec(
@@ -97,8 +100,9 @@ async def measure(seconds: float, blocks_per_packet: int) -> None:
         assert process.stdin is not None and process.stdout is not None and process.stderr is not None
         await process.stdout.readline()
         await media_flowing(far)
-        await far.ask(f"speech {WARM_UP + seconds + 5}")
-        with speaking_into(audio, WARM_UP + seconds + 5):
+        if not quiet:
+            await far.ask(f"speech {WARM_UP + seconds + 5}")
+        with contextlib.nullcontext() if quiet else speaking_into(audio, WARM_UP + seconds + 5):
             await asyncio.sleep(WARM_UP)
             before, started = thread_seconds(process.pid), time.monotonic()
             await asyncio.sleep(seconds)
@@ -139,8 +143,9 @@ def main() -> None:
     parser = command_parser("benchmarks.call_breakdown", __doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--battery-saver", action="store_true", help="40 ms uplink packets")
+    parser.add_argument("--quiet", action="store_true", help="nobody talks: silence both ways")
     args = parser.parse_args()
-    asyncio.run(measure(args.seconds, 2 if args.battery_saver else 1))
+    asyncio.run(measure(args.seconds, 2 if args.battery_saver else 1, args.quiet))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,11 @@ OPUS_BIT_RATE = 32000  # mono speech: the services listen at 24 kHz; wideband sp
 # rate near the target (plain VBR spends far more on the same speech). libopus's default complexity 10
 # buys little at this rate for many more instructions (docs/measurements.md, Audio path).
 OPUS_OPTIONS = {"application": "lowdelay", "vbr": "constrained", "compression_level": "3"}
+# libopus encodes digital silence three to four times slower than speech (its filter states decay into
+# subnormal floats, slow on x86; like the canceller's, desktop/audio/dither.py). A constant of one step
+# (-90 dBFS) is silence to Opus, whose DC filter removes it, and keeps the states normal: 150-172 ->
+# 37 µs per 20 ms, and the packet stays as small (docs/measurements.md, Audio path).
+ONE_STEP = (1).to_bytes(2, "little") * BLOCK_FRAMES
 FrameObserver = Callable[[int, float, bytes], None]  # (pts, when captured, the block): measurements
 
 
@@ -107,6 +112,7 @@ class OpusBlockTrack(BlockTrack):
             raise ValueError("Opus packets of 20 or 40 ms only")
         self.blocks_per_packet = blocks_per_packet
         self._held: tuple[bytes, int] | None = None  # the first block of a 40 ms packet, and its pts
+        self._silence, self._one_step = SILENCE * blocks_per_packet, ONE_STEP * blocks_per_packet
         self._encoder = CodecContext.create("libopus", "w")
         self._encoder.bit_rate = OPUS_BIT_RATE
         self._encoder.format = "s16"
@@ -123,7 +129,10 @@ class OpusBlockTrack(BlockTrack):
                 self._held = (block, frame.pts)
                 return None
             (first, pts), self._held = self._held, None
-            frame = _frame(first + block, pts)
+            block = first + block
+            frame = _frame(block, pts)
+        if block == self._silence:
+            frame.planes[0].update(self._one_step)
         packets = self._encoder.encode(frame)  # libopus returns one packet per frame, at once
         if not packets:
             return None

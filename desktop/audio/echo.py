@@ -28,6 +28,7 @@ from typing import Any, NamedTuple, Protocol
 
 from desktop.audio import canceller, pcm
 from desktop.audio.block_track import SAMPLE_RATE, SILENCE
+from desktop.audio.dither import DitheredModule
 
 FRAME_SECONDS = 0.01  # the module takes 10 ms frames
 AHEAD_CHUNKS = 50  # a second of 20 ms output callbacks, at most, waiting for a later capture
@@ -176,12 +177,13 @@ class EchoGate:
 
 def audio_processing_module(echo: bool, noise_suppression: bool) -> Any:
     """WebRTC's module as the capture path uses it: mono 48 kHz in and out, no gain control, no VAD
-    (the service detects voice). ImportError or OSError where the wheel or its library is missing."""
+    (the service detects voice), digital silence fed as the faintest noise (dither.py: the module
+    slows down tens of times on zeros). ImportError or OSError where the wheel or its library is missing."""
     from aec_audio_processing import AudioProcessor
 
     apm = AudioProcessor(enable_aec=echo, enable_ns=noise_suppression, enable_agc=False, enable_vad=False)
     apm.set_stream_format(SAMPLE_RATE, 1, SAMPLE_RATE, 1)
-    return apm
+    return DitheredModule(apm)
 
 
 class WebRtcProcessor:

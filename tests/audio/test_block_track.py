@@ -73,3 +73,21 @@ def test_a_websocket_call_sends_pcm_and_a_webrtc_call_after_it_keeps_the_battery
     assert not isinstance(microphone.track, OpusBlockTrack)
     microphone.set_encoded(True)
     assert isinstance(microphone.track, OpusBlockTrack) and microphone.track.blocks_per_packet == 2
+
+
+async def test_silence_after_speech_is_sent_as_small_packets_that_decode_to_silence() -> None:
+    """Silent blocks reach the encoder as a one-step constant (libopus is slow on zeros: block_track.py),
+    which Opus's DC filter takes out: what arrives is as small, and as silent, as silence itself."""
+    for blocks_per_packet in (1, 2):
+        track = OpusBlockTrack(blocks_per_packet=blocks_per_packet)
+        packets = []
+        for i, block in enumerate([*tone_blocks(10), *[SILENCE] * 50]):
+            track.push(block, float(i))
+            if i % blocks_per_packet == blocks_per_packet - 1:
+                packets.append(bytes(await asyncio.wait_for(track.recv(), 1)))
+        decoder = av.CodecContext.create("libopus", "r")
+        decoder.format, decoder.layout, decoder.sample_rate = "s16", "mono", 48000
+        tail = [frame for packet in packets[-10:] for frame in decoder.decode(av.Packet(packet))]
+        assert tail and all(not np.frombuffer(bytes(frame.planes[0]), "<i2").any() for frame in tail)
+        assert max(len(packet) for packet in packets[-10:]) <= 8
+        track.stop()

@@ -1,0 +1,67 @@
+"""Digital silence handed to WebRTC's audio-processing module as the faintest noise instead.
+
+Fed exact zeros, the module's recursive filters (the high-pass, AEC3's decimators and smoothers, the
+noise suppressor) decay into subnormal floats, which x86 processors compute in microcode, tens of
+times slower: on an Intel benchmark machine one 10 ms frame pair took 1,263 µs on silence both ways
+against 69 µs on sound (python -m benchmarks.silence_cost; docs/measurements.md, Audio path). Zeros
+come from a muted or virtual microphone, and as the reference whenever the speaker hands over
+silence. The module's own guard (WebRTC's DenormalDisabler, which sets the processor's flush-to-zero
+flags while it runs) is compiled in only by clang, as Chromium builds it; aec-audio-processing is
+built with gcc, and Python cannot set those flags portably. Noise of at most one sample step (about
+-90 dBFS, below any microphone's own noise) keeps every filter state a normal number: 60 µs per
+frame pair on silence. Frames with any sound in them pass untouched.
+"""
+
+from __future__ import annotations
+
+import array
+import random
+from typing import Any
+
+NOISE_FRAMES = 8  # handed out in turn, so that the noise does not repeat every 10 ms
+
+
+class SilenceDither:
+    """Replaces a frame of s16 zeros with noise of -1, 0 or +1 per sample; any other frame is returned
+    as it is. One per stream: the two streams' noise must not be the same (the canceller would take
+    it for an echo)."""
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)
+        self._zeros = b""
+        self._noise: list[bytes] = []
+        self._turn = 0
+
+    def __call__(self, frame: bytes) -> bytes:
+        if len(frame) != len(self._zeros):
+            self._zeros = bytes(len(frame))
+            self._noise = [self._noise_frame(len(frame) // 2) for _ in range(NOISE_FRAMES)]
+        if frame != self._zeros:
+            return frame
+        self._turn = (self._turn + 1) % NOISE_FRAMES
+        return self._noise[self._turn]
+
+    def _noise_frame(self, samples: int) -> bytes:
+        steps = array.array("h", (self._random.randint(-1, 1) for _ in range(samples)))
+        return steps.tobytes()
+
+
+class DitheredModule:
+    """The audio-processing module with SilenceDither in front of both of its streams."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+        self._captured = SilenceDither(seed=1)
+        self._played = SilenceDither(seed=2)
+
+    def set_stream_format(self, *args: int) -> None:
+        self._module.set_stream_format(*args)
+
+    def set_reverse_stream_format(self, *args: int) -> None:
+        self._module.set_reverse_stream_format(*args)
+
+    def process_stream(self, frame: bytes) -> bytes:
+        return self._module.process_stream(self._captured(frame))
+
+    def process_reverse_stream(self, frame: bytes) -> Any:
+        return self._module.process_reverse_stream(self._played(frame))
