@@ -20,6 +20,7 @@ from desktop.audio.block_track import BLOCK_FRAMES, SILENCE, OpusBlockTrack
 
 RATE = 48000
 PAIR = int(RATE * 0.01)  # samples in a 10 ms frame
+BOTH = (False, True)  # as the app feeds it now, then as before
 
 
 def sound(samples: int, channels: int = 1, seed: int = 5) -> bytes:
@@ -38,7 +39,7 @@ def per_call(step: Callable[[], object], seconds: float, per_second: int) -> flo
     return (time.thread_time() - started) / calls * 1e6
 
 
-def canceller_cost(capture_silent: bool, reference_silent: bool, as_before: int, seconds: float) -> float:
+def canceller_cost(capture_silent: bool, reference_silent: bool, as_before: bool, seconds: float) -> float:
     from desktop.audio.echo import audio_processing_module
 
     module = audio_processing_module(echo=True, noise_suppression=True)
@@ -66,6 +67,7 @@ def encoder_cost(silent: bool, as_before: bool, seconds: float) -> float:
     block = SILENCE if silent else sound(BLOCK_FRAMES)
     for _ in range(100):
         track._item(sound(BLOCK_FRAMES), 0.0)
+
     def encode() -> None:
         track._item(block, 0.0)
 
@@ -80,11 +82,11 @@ def main() -> None:
     print("echo canceller and noise suppression, µs per 10 ms frame pair (as the app feeds it / before)")
     for capture_silent, reference_silent in ((False, False), (True, True), (False, True), (True, False)):
         label = f"capture {kind[capture_silent]}, reference {kind[reference_silent]}"
-        now, before = (canceller_cost(capture_silent, reference_silent, old, seconds) for old in (0, 1))
+        now, before = (canceller_cost(capture_silent, reference_silent, old, seconds) for old in BOTH)
         print(f"  {label:34s} {now:7.0f} / {before:7.0f}")
     print("Opus encoder (CELT, complexity 3, 32 kbit/s), µs per 20 ms block (as the app feeds it / before)")
     for silent in (False, True):
-        now, before = (encoder_cost(silent, old, seconds) for old in (False, True))
+        now, before = (encoder_cost(silent, old, seconds) for old in BOTH)
         print(f"  {kind[silent]:34s} {now:7.0f} / {before:7.0f}")
 
 

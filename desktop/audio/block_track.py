@@ -35,10 +35,10 @@ OPUS_BIT_RATE = 32000  # mono speech: the services listen at 24 kHz; wideband sp
 # rate near the target (plain VBR spends far more on the same speech). libopus's default complexity 10
 # buys little at this rate for many more instructions (docs/measurements.md, Audio path).
 OPUS_OPTIONS = {"application": "lowdelay", "vbr": "constrained", "compression_level": "3"}
-# libopus encodes digital silence three to four times slower than speech (its filter states decay into
+# libopus encodes digital silence 2.5 to 4 times slower than sound (its filter states decay into
 # subnormal floats, slow on x86; like the canceller's, desktop/audio/dither.py). A constant of one step
-# (-90 dBFS) is silence to Opus, whose DC filter removes it, and keeps the states normal: 150-172 ->
-# 37 µs per 20 ms, and the packet stays as small (docs/measurements.md, Audio path).
+# (-90 dBFS) is silence to Opus, whose DC filter removes it, and keeps the states normal: 99-172 ->
+# 32-37 µs per 20 ms, and the packet stays as small (docs/measurements.md, Audio path).
 ONE_STEP = (1).to_bytes(2, "little") * BLOCK_FRAMES
 FrameObserver = Callable[[int, float, bytes], None]  # (pts, when captured, the block): measurements
 

@@ -9,7 +9,9 @@ silence. The module's own guard (WebRTC's DenormalDisabler, which sets the proce
 flags while it runs) is compiled in only by clang, as Chromium builds it; aec-audio-processing is
 built with gcc, and Python cannot set those flags portably. Noise of at most one sample step (about
 -90 dBFS, below any microphone's own noise) keeps every filter state a normal number: 60 µs per
-frame pair on silence. Frames with any sound in them pass untouched.
+frame pair on silence. Frames with any sound in them pass untouched, and a silent capture frame comes
+back as silence (the noise is for the filters, not for the service: Opus codes silence in a few
+bytes, that noise at the full rate).
 """
 
 from __future__ import annotations
@@ -61,7 +63,9 @@ class DitheredModule:
         self._module.set_reverse_stream_format(*args)
 
     def process_stream(self, frame: bytes) -> bytes:
-        return self._module.process_stream(self._captured(frame))
+        fed = self._captured(frame)
+        processed = self._module.process_stream(fed)
+        return frame if fed is not frame else processed  # not `frame`: it was silence, and stays so
 
     def process_reverse_stream(self, frame: bytes) -> Any:
         return self._module.process_reverse_stream(self._played(frame))

@@ -9,16 +9,18 @@ parts: an older libstdc++ than the GPU driver (Mesa) was built against stops Ope
 older fontconfig cannot read the system's fonts.conf, a GLib older than its loadable modules
 (GIO's) refuses them. They are the ones in AppImage's excludelist (the list linuxdeployqt and
 appimage-builder apply) that the app links, with JACK left in: PortAudio cannot load at all without
-libjack.so.0, which not every desktop has. The pip install needs the same packages (the README's
-install command lists them), so the bundle asks nothing a source install does not.
+libjack.so.0, which not every desktop has. The README's install command pulls in every package they
+come from, so the bundle asks nothing a source install does not.
 
-The libraries only these load (GLib's libmount, libblkid, libselinux and PCRE2, FreeType's libpng
-and Brotli's decoder, libxcb's libXau and libXdmcp) are left out with them, so that the system's copies
-load the system's own.
+The libraries only these load (GLib's libmount, libblkid, libselinux and PCRE2, FreeType's libpng,
+libxcb's libXau and libXdmcp) are left out with them, so that the system's copies load the system's
+own; Brotli stays for Qt Network.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from pathlib import Path, PurePath
 
@@ -81,10 +83,19 @@ def _loaded_through_system(names: set[str], bundled: dict[str, str]) -> set[str]
 
 
 def _system_libraries() -> dict[str, str]:
-    """SONAME -> path in the dynamic linker's cache, this machine's architecture (x86-64 or AArch64)."""
+    """SONAME -> path in the dynamic linker's cache, this machine's architecture (x86-64 or AArch64).
+    Stops the build where the cache cannot be read: the system's GLib would otherwise load the bundle's
+    copies of what it needs, the mix this module avoids."""
+    ldconfig = shutil.which("ldconfig") or shutil.which("ldconfig", path="/usr/sbin:/sbin")
+    if ldconfig is None:
+        raise SystemExit("ldconfig is missing: it lists the system's libraries (Debian: libc-bin).")
+    listing = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, check=True,
+                             env={**os.environ, "LC_ALL": "C"}).stdout  # fmt: skip
     libraries: dict[str, str] = {}
-    for line in subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout.splitlines()[1:]:
+    for line in listing.splitlines()[1:]:
         name, _sep, path = line.strip().partition(" => ")
         if "x86-64" in name or "AArch64" in name:
             libraries.setdefault(name.split(" (")[0], path)
+    if "libc.so.6" not in libraries:
+        raise SystemExit("ldconfig -p lists no C library for this machine: cannot tell what the system has.")
     return libraries
