@@ -16,7 +16,6 @@ bytes, that noise at the full rate).
 
 from __future__ import annotations
 
-import array
 import random
 from typing import Any
 
@@ -44,8 +43,18 @@ class SilenceDither:
         return self._noise[self._turn]
 
     def _noise_frame(self, samples: int) -> bytes:
-        steps = array.array("h", (self._random.randint(-1, 1) for _ in range(samples)))
-        return steps.tobytes()
+        """Built with bytes operations, not a Python loop per sample: this runs on the event loop as a
+        call's first silent frame arrives (a loop took 3.3 ms for the two streams' frames)."""
+        low = self._random.randbytes(samples).translate(_LOW_BYTE)  # little-endian -1, 0 or +1
+        frame = bytearray(2 * samples)
+        frame[0::2] = low
+        frame[1::2] = low.translate(_HIGH_BYTE)
+        return bytes(frame)
+
+
+# A random byte -> the low byte of -1, 0 or +1 (by the byte modulo 3), and that low byte -> its high byte.
+_LOW_BYTE = bytes((0xFF, 0x00, 0x01)[value % 3] for value in range(256))
+_HIGH_BYTE = bytes(0xFF if value == 0xFF else 0x00 for value in range(256))
 
 
 class DitheredModule:

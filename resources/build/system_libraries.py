@@ -28,7 +28,7 @@ from elf_symbols import loaded_by, needed_and_soname
 
 Entry = tuple[str, str, str]  # PyInstaller's TOC entry: destination, source, kind
 
-# SONAME -> the Debian package that provides it (the README's install command installs them all).
+# SONAME -> the Debian package that provides it (the README's install command pulls them all in).
 DESKTOP_PROVIDED = {
     "libstdc++.so.6": "libstdc++6",
     "libgcc_s.so.1": "libgcc-s1",
